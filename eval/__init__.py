@@ -1,0 +1,1 @@
+"""Evaluation: hand-written questions about the bundled interview, and metrics without an LLM judge."""

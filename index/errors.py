@@ -1,0 +1,38 @@
+"""Errors a person can act on.
+
+Every exception here carries a one-line message that says what happened and what to do.
+The CLI prints it on stderr and exits non-zero; the UI shows it in the chat.
+"""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class: a problem the user can fix (bad input, missing index, unreachable server)."""
+
+
+class BadInputError(RagError):
+    """A question or file the product cannot use."""
+
+
+class NoIndexError(RagError):
+    def __init__(self, where: str):
+        super().__init__(f"no index yet at {where}: run `rag ingest` first")
+
+
+class IndexMismatchError(RagError):
+    """The stored index was built differently from what this configuration expects."""
+
+
+class CorruptIndexError(RagError):
+    """The index directory exists but cannot be read."""
+
+
+class StoreUnavailableError(RagError):
+    """The Chroma server named by RAG_CHROMA_URL does not answer."""
+
+
+def missing_dependency(package: str, extra: str = "") -> ImportError:
+    """An ImportError that names the install command (raised where an optional package is used)."""
+    hint = f"pip install {package}" if not extra else f"pip install -e '.[{extra}]'"
+    return ImportError(f"{package} is not installed: run `{hint}`")

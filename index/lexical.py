@@ -1,0 +1,62 @@
+"""Lexical matching for Chinese and English: normalize, segment, drop function words.
+
+llama-index's BM25Retriever tokenizes with a `\\w\\w+` pattern, which keeps an unsegmented
+Chinese run as one token (llama_index#13866). Here Chinese is segmented with jieba after
+OpenCC has mapped Traditional to Simplified, so `數據` in a question matches `数据` in a
+passage; Latin words are lower-cased and stemmed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from index.clean import normalize
+
+_TOKEN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+(?:[.'\-][a-z0-9]+)*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Function words and question words: they say how something is asked, not what about.
+STOPWORDS = frozenset(
+    """的 了 是 在 我 你 他 她 它 我们 你们 他们 这 那 这个 那个 这些 那些 吗 呢 吧 啊 呀 和 与 及 也 都 就
+    会 有 没有 不 很 还 又 而 但 但是 所以 因为 如果 把 被 让 给 对 从 到 向 之 其 一个 一些 什么 怎么 怎样
+    如何 为什么 为何 哪些 哪个 哪 谁 多少 几 是否 是不是 能 能否 可以 可能 要 想 说 讲 谈 认为 觉得 看 看法 提到
+    提出 表示 指出 关于 方面 时候 时 中 上 下 里 样 等 吗 么 之后 之前 一下 一点 自己 他的 你的 我的 曾 将 已经
+    the a an of to in on for and or is are was were be been do does did what which who whom why how
+    when where that this these those it its he his she her they them their you your we our i me my
+    about think thinks say says said according""".split()
+)
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens for BM25: Simplified-script Chinese words and stemmed English words.
+
+    >>> tokenize("Karpathy 認為數據是瓶頸, robots learning")
+    ['数据', '瓶颈', 'robot', 'learn']
+    """
+    out: list[str] = []
+    for run in _TOKEN.findall(normalize(text)):
+        if _CJK.match(run):
+            with _lock:  # jieba's lazy dictionary load is not thread-safe
+                words = _jieba().lcut(run)
+            out.extend(w for w in words if w not in STOPWORDS)
+        elif run not in STOPWORDS:
+            out.append(_stemmer().stemWord(run))
+    return out

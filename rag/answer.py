@@ -1,0 +1,95 @@
+"""Extractive answers: choose the sentences that answer the question, mark each with [n].
+
+Nothing here generates text: every sentence of an answer is copied from a cited passage, so
+each claim carries the number of the passage it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.chunk import split_sentences
+from index.lexical import tokenize
+
+NOT_COVERED = {
+    "zh": "访谈中没有谈到这个问题,无法根据访谈内容回答。",
+    "en": "The interview does not cover this, so there is no answer from the transcripts.",
+}
+# Sentences shorter than this ("对。", "是的,") carry no fact on their own.
+MIN_SENTENCE_CHARS = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: int  # index of the passage in the ranked list (0-based)
+    position: int  # sentence index inside the passage
+    text: str
+
+
+def candidates(passages: Sequence[str], max_passages: int = 3) -> list[Candidate]:
+    """Sentences of the first passages that could stand alone in an answer.
+
+    >>> [(c.hit, c.position, c.text) for c in candidates(["是的。我认为数据是瓶颈。", "对。"])]
+    [(0, 1, '我认为数据是瓶颈。')]
+    """
+    out: list[Candidate] = []
+    for h, text in enumerate(passages[:max_passages]):
+        for i, s in enumerate(split_sentences(text.replace("\n", " "))):
+            if len(s) >= MIN_SENTENCE_CHARS:
+                out.append(Candidate(h, i, s))
+    return out
+
+
+def lexical_overlap(question_tokens: Sequence[str], sentence: str) -> float:
+    """Share of the question's content words that the sentence contains.
+
+    >>> lexical_overlap(["数据", "瓶颈"], "數據才是主要問題")
+    0.5
+    """
+    if not question_tokens:
+        return 0.0
+    have = set(tokenize(sentence))
+    return sum(t in have for t in question_tokens) / len(question_tokens)
+
+
+def select(
+    cands: Sequence[Candidate],
+    scores: Sequence[float],
+    *,
+    max_sentences: int = 3,
+    per_passage: int = 2,
+    keep_within: float = 0.08,
+) -> list[Candidate]:
+    """The best-scoring sentences (close to the best one), in reading order.
+
+    >>> cs = [Candidate(0, 0, "a"), Candidate(0, 1, "b"), Candidate(1, 0, "c")]
+    >>> [c.text for c in select(cs, [0.9, 0.5, 0.88])]
+    ['a', 'c']
+    """
+    if not cands:
+        return []
+    ranked = sorted(range(len(cands)), key=lambda i: -scores[i])
+    best = scores[ranked[0]]
+    chosen: list[int] = []
+    per: dict[int, int] = {}
+    for i in ranked:
+        if len(chosen) == max_sentences or scores[i] < best - keep_within:
+            break
+        if per.get(cands[i].hit, 0) < per_passage:
+            chosen.append(i)
+            per[cands[i].hit] = per.get(cands[i].hit, 0) + 1
+    return sorted((cands[i] for i in chosen), key=lambda c: (c.hit, c.position))
+
+
+def render(chosen: Sequence[Candidate], numbers: Sequence[int]) -> str:
+    """Join sentences, each followed by the [n] of its passage (`numbers[hit]`).
+
+    >>> render([Candidate(0, 0, "甲。"), Candidate(1, 2, "Yes.")], [1, 2])
+    '甲。[1] Yes. [2]'
+    """
+    parts = []
+    for c in chosen:
+        sep = " " if c.text[-1:].isascii() else ""
+        parts.append(f"{c.text}{sep}[{numbers[c.hit]}]")
+    return " ".join(parts).replace("] ", "]", 0)

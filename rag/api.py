@@ -1,0 +1,107 @@
+"""The public functions: `retrieve` and `ask`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.clean import to_simplified
+from index.config import Config
+from index.lexical import tokenize
+from rag import abstain as abstention
+from rag.answer import NOT_COVERED, candidates, lexical_overlap, render, select
+from rag.engine import Engine, get_engine
+from rag.retrieve import Hit, Retrieval, search
+from rag.types import Answer, Citation, Passage
+
+POLICY = abstention.Policy()
+
+
+def _engine(config: Config | None) -> Engine:
+    return get_engine(config or Config.from_env())
+
+
+def _citation(n: int, hit: Hit, quote: tuple[str, ...] = ()) -> Citation:
+    c = hit.chunk
+    return Citation(
+        n=n,
+        text=c.text,
+        speaker=c.speaker,
+        source=c.source,
+        turn=c.turn,
+        score=hit.score,
+        question=c.question,
+        id=c.id,
+        piece=c.piece,
+        role=c.role,
+        quote=quote,
+        also=tuple(Passage(o.id, o.source, o.turn, o.speaker, o.text) for o in hit.also),
+    )
+
+
+def retrieve(
+    question: str,
+    *,
+    k: int = 10,
+    speaker: str | list[str] | None = None,
+    source: str | list[str] | None = None,
+    config: Config | None = None,
+) -> list[Citation]:
+    """The k passages that best match the question, ranked, numbered from 1."""
+    r = search(_engine(config), question, k=k, speaker=speaker, source=source)
+    return [_citation(i, h) for i, h in enumerate(r.hits, start=1)]
+
+
+def ask(
+    question: str,
+    *,
+    k: int = 5,
+    speaker: str | list[str] | None = None,
+    source: str | list[str] | None = None,
+    config: Config | None = None,
+) -> Answer:
+    """Answer from the transcripts: a few quoted sentences, each marked [n] for its passage.
+
+    >>> from rag import ask                                     # doctest: +SKIP
+    >>> a = ask("Karpathy 认为人形机器人最早会用在什么场景?")     # doctest: +SKIP
+    >>> a.text, a.citations[0].speaker                          # doctest: +SKIP
+    """
+    engine = _engine(config)
+    r = search(engine, question, k=k, speaker=speaker, source=source)
+    answer, _ = compose(engine, r)
+    return answer
+
+
+def compose(engine: Engine, r: Retrieval) -> tuple[Answer, abstention.Signals | None]:
+    """Pick answer sentences from the retrieved passages, or abstain."""
+    if not r.hits:
+        return Answer(r.question, NOT_COVERED[r.lang], [], True), None
+    cands = candidates([h.chunk.text for h in r.hits])
+    scores: list[float] = []
+    sent_cos = np.zeros(0, dtype=np.float32)
+    if cands:
+        vecs = engine.embedder.passages([to_simplified(c.text) for c in cands])
+        sent_cos = vecs @ r.vector
+        scores = [
+            float(sent_cos[i]) + 0.05 * lexical_overlap(r.query_tokens, c.text) - 0.01 * c.hit
+            for i, c in enumerate(cands)
+        ]
+    snap = engine.snapshot()
+    sig = abstention.signals(
+        r.cosines,
+        max(h.cosine for h in r.hits),
+        float(sent_cos.max()) if sent_cos.size else 0.0,
+        r.query_tokens,
+        r.unknown_terms,
+        r.question,
+        snap.vocabulary,
+        {t for s in snap.speakers for t in tokenize(s)},
+    )
+    if POLICY.abstain(sig) or not cands:
+        return Answer(r.question, NOT_COVERED[r.lang], [], True), sig
+    chosen = select(cands, scores)
+    numbers = list(range(1, len(r.hits) + 1))
+    quotes: dict[int, list[str]] = {}
+    for c in chosen:
+        quotes.setdefault(c.hit, []).append(c.text)
+    citations = [_citation(i + 1, h, tuple(quotes.get(i, ()))) for i, h in enumerate(r.hits)]
+    return Answer(r.question, render(chosen, numbers), citations, False), sig

@@ -1,0 +1,126 @@
+"""The loaded state behind `ask`/`retrieve`: embedder, Chroma collection, lexical index.
+
+One Engine per configuration per process, created on first use and shared by all threads.
+It notices a newer index (the manifest's generation) and reloads the lexical side.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunk import CHUNKER_VERSION
+from index.clean import to_simplified
+from index.config import Config
+from index.embed import Embedder, load_embedder
+from index.errors import NoIndexError
+from index.store import Store
+from index.types import Chunk
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An immutable view of the index that one query works on."""
+
+    generation: int
+    chunks: list[Chunk]
+    position: dict[str, int]
+    vectors: np.ndarray  # passage embeddings, row i = chunks[i]
+    bm25: object  # bm25s.BM25 over the chunks' lexical tokens
+    vocabulary: frozenset[str]
+    speakers: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+class Engine:
+    def __init__(self, config: Config):
+        self.config = config
+        self.embedder: Embedder = load_embedder(config)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._store: Store | None = None
+        self._dense = None
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.config)
+        return self._store
+
+    def snapshot(self) -> Snapshot:
+        """The current index; rebuilt only when an ingest has changed it."""
+        store = self.store()
+        manifest = store.manifest()
+        if manifest is None or not manifest.files:
+            raise NoIndexError(self.config.chroma_url or str(self.config.chroma_dir))
+        snap = self._snapshot
+        if snap is not None and snap.generation == manifest.generation:
+            return snap
+        with self._lock:
+            if self._snapshot is not None and self._snapshot.generation == manifest.generation:
+                return self._snapshot
+            manifest.check(self.embedder.model_id, CHUNKER_VERSION)
+            self._snapshot = self._build(store, manifest.generation)
+            return self._snapshot
+
+    def _build(self, store: Store, generation: int) -> Snapshot:
+        import bm25s
+
+        chunks, tokens = store.all_chunks()
+        if not chunks:
+            raise NoIndexError(self.config.chroma_url or str(self.config.chroma_dir))
+        got = store.collection.get(ids=[c.id for c in chunks], include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        vectors = np.asarray([by_id[c.id] for c in chunks], dtype=np.float32)
+        bm25 = bm25s.BM25()
+        bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
+        return Snapshot(
+            generation=generation,
+            chunks=chunks,
+            position={c.id: i for i, c in enumerate(chunks)},
+            vectors=vectors,
+            bm25=bm25,
+            vocabulary=frozenset(t for toks in tokens for t in toks),
+            speakers=tuple(sorted({c.speaker for c in chunks})),
+            sources=tuple(sorted({c.source for c in chunks})),
+        )
+
+    def dense_retriever(self, top_k: int, filters=None):
+        """llama-index's retriever over the Chroma collection (the query vector is passed in)."""
+        from llama_index.core import VectorStoreIndex
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        if self._dense is None:
+            store = ChromaVectorStore(chroma_collection=self.store().collection)
+            self._dense = VectorStoreIndex.from_vector_store(store, embed_model=_NoEmbedding())
+        return self._dense.as_retriever(similarity_top_k=top_k, filters=filters)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.queries([to_simplified(text)])[0]
+
+
+def _NoEmbedding():
+    """An embed model that refuses to run: queries arrive with their vector already computed."""
+    from llama_index.core.embeddings import MockEmbedding
+
+    return MockEmbedding(embed_dim=1)
+
+
+_engines: dict[Config, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(config: Config) -> Engine:
+    """The process-wide Engine for this configuration (model loaded once)."""
+    with _engines_lock:
+        engine = _engines.get(config)
+        if engine is None:
+            engine = _engines[config] = Engine(config)
+        return engine
+
+
+def reset_engines() -> None:
+    """Forget loaded engines (tests that switch RAG_HOME)."""
+    with _engines_lock:
+        _engines.clear()

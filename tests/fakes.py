@@ -1,0 +1,46 @@
+"""A deterministic stand-in for the embedding model (fast tier only).
+
+Hashes character bigrams of the Simplified-script text into a fixed number of dimensions,
+so texts that share words are close, and nothing is downloaded or loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.clean import normalize
+
+FAKE_MODEL = "test/hashing-bigrams"
+
+
+class HashingEmbedder:
+    model_id = FAKE_MODEL
+    dim = 256
+
+    def __init__(self, config=None):
+        self.calls = 0
+
+    def _one(self, text: str) -> np.ndarray:
+        t = normalize(text).replace(" ", "")
+        v = np.zeros(self.dim, dtype=np.float32)
+        for a, b in zip(t, t[1:], strict=False):
+            h = int.from_bytes(hashlib.blake2b((a + b).encode(), digest_size=4).digest(), "little")
+            v[h % self.dim] += 1.0
+        n = float(np.linalg.norm(v))
+        if n == 0:
+            v[0] = 1.0
+            n = 1.0
+        return v / n
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        return np.stack([self._one(t) for t in texts])
+
+    def passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._one(t) for t in texts])
