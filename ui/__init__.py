@@ -1,0 +1,1 @@
+"""The browser chat over the indexed interviews (`rag ui`)."""
