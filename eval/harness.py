@@ -1,0 +1,391 @@
+"""Run every system over eval/questions.yaml, score it, compare it with the default.
+
+    rag eval --out eval-out                          # all systems
+    rag eval --systems default,naive-llamaindex --json
+
+What is measured, and from what:
+- Ranking (answerable questions only): hit@1/3/5, MRR@10, nDCG@10, recall@10 and hit@600c
+  are scored on the system's ranked retrieval list (`rag.retrieve(k=10)` for the product),
+  not on `ask`'s citations, so ranking quality is measured even when `ask` wrongly abstains.
+  hit@600c reads the first 600 characters of the first 5 citations, in order.
+- Answer (from `rag.ask(k=5)`): key-fact coverage and char-F1 of the answer text on answerable
+  questions (an abstention scores its refusal text, i.e. ~0); marker validity on every answer
+  given; citation precision on answered answerable questions, over the citations the answer's
+  [n] markers point at (all of them if it has no markers).
+- Speaker accuracy: of answerable questions with an expected speaker whose gold passage is in
+  the top 10, the share whose first supporting citation has the right speaker (or a host role);
+  None for a system whose citations carry no speaker.
+- Abstention: share of unanswerable questions abstained on (abstain_acc), and share of
+  answerable questions abstained on (wrongly_abstained).
+A metric a system cannot produce (answer metrics of a retrieval-only system) is None.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from eval import metrics as M
+from eval.dataset import LANGS, QUESTIONS, Question, load
+from eval.systems import FACTORIES, NAMES, Output, System, Unavailable
+from index.config import Config
+from index.errors import BadInputError, NoIndexError
+
+DEFAULT = "default"
+RESAMPLES = 10_000
+SEED = 20240910
+CHAR_BUDGET = 600
+BUDGET_CITATIONS = 5
+# The order metrics appear in results.json, the report and the plot.
+METRICS = (
+    "hit@1",
+    "hit@3",
+    "hit@5",
+    "mrr@10",
+    "ndcg@10",
+    "recall@10",
+    "hit@600c",
+    "key_facts",
+    "char_f1",
+    "markers_valid",
+    "citation_precision",
+    "speaker_acc",
+    "abstain_acc",
+    "wrongly_abstained",
+)
+# Paired tests against the default (per-question values on answerable questions).
+TESTED = ("hit@5", "mrr@10", "hit@600c", "key_facts")
+
+
+def _cited(cs) -> list[M.Cited]:
+    return [M.Cited(c.source, c.text, c.speaker, getattr(c, "role", "") or "") for c in cs]
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _markers(text: str) -> set[int]:
+    return {int(m) for m in _MARKER.findall(text)}
+
+
+def score(q: Question, out: Output) -> dict:
+    """One question's record: every metric that applies to it (None where it does not)."""
+    ranked = _cited(out.citations)
+    rec: dict = {
+        "id": q.id,
+        "lang": q.lang,
+        "question": q.question,
+        "answerable": q.answerable,
+        "abstained": bool(out.abstained),
+        "rank": None,
+    }
+    rec.update({m: None for m in METRICS})
+    top = out.citations[0] if out.citations else None
+    rec["top"] = (
+        {
+            "source": top.source,
+            "turn": top.turn,
+            "speaker": top.speaker,
+            "text": top.text[:80].replace("\n", " "),
+        }
+        if top
+        else None
+    )
+    answered = out.answer is not None and not out.abstained
+    if q.answerable:
+        gold = q.gold
+        rec["rank"] = M.first_hit(ranked, gold, 10)
+        for k in (1, 3, 5):
+            rec[f"hit@{k}"] = M.hit_at(ranked, gold, k)
+        rec["mrr@10"] = M.mrr_at(ranked, gold, 10)
+        rec["ndcg@10"] = M.ndcg_at(ranked, gold, 10)
+        rec["recall@10"] = M.recall_at(ranked, gold, 10)
+        rec["hit@600c"] = M.hit_within_chars(ranked[:BUDGET_CITATIONS], gold, CHAR_BUDGET)
+        if q.speaker and rec["rank"] is not None:
+            best = ranked[rec["rank"] - 1]
+            if best.speaker or best.role:  # a system that knows no speakers is not scored
+                rec["speaker_acc"] = M.speaker_correct(ranked[:10], gold, q.speaker)
+        rec["wrongly_abstained"] = float(out.abstained)
+        if out.answer is not None:
+            if q.key_facts:
+                rec["key_facts"] = M.key_fact_coverage(out.answer, q.key_facts)
+            if q.answer:
+                rec["char_f1"] = M.char_f1(out.answer, q.answer)
+            if answered:
+                marks = _markers(out.answer)
+                used = [c for c in out.answer_citations if c.n in marks] or list(
+                    out.answer_citations
+                )
+                rec["citation_precision"] = M.citation_precision(_cited(used), gold)
+    else:
+        rec["abstain_acc"] = float(out.abstained)
+    if answered:
+        rec["markers_valid"] = float(
+            M.markers_valid(out.answer, [c.n for c in out.answer_citations])
+        )
+    rec["answer"] = out.answer
+    return rec
+
+
+def aggregate(records: Sequence[Mapping]) -> dict:
+    """Mean of each metric over the records where it applies (None if it applies to none)."""
+    out: dict = {
+        "n": len(records),
+        "answerable": sum(bool(r["answerable"]) for r in records),
+        "unanswerable": sum(not r["answerable"] for r in records),
+    }
+    for m in METRICS:
+        vals = [r[m] for r in records if r.get(m) is not None]
+        out[m] = round(float(np.mean(vals)), 4) if vals else None
+    return out
+
+
+def by_language(records: Sequence[Mapping]) -> dict:
+    langs = [lang for lang in LANGS if any(r["lang"] == lang for r in records)]
+    return {lang: aggregate([r for r in records if r["lang"] == lang]) for lang in langs}
+
+
+def paired_test(
+    a: Sequence[float], b: Sequence[float], *, resamples: int = RESAMPLES, seed: int = SEED
+) -> dict:
+    """Paired comparison of b against a on the same items.
+
+    `diff` is mean(b - a); `p` is a two-sided sign-flip randomization p-value (with the +1
+    correction, so never 0); `ci95` a percentile bootstrap interval of the mean difference.
+    """
+    x = np.asarray(a, dtype=float)
+    y = np.asarray(b, dtype=float)
+    if x.shape != y.shape:
+        raise ValueError("paired samples must have the same length")
+    d = y - x
+    n = d.size
+    if n == 0:
+        return {"n": 0, "a": None, "b": None, "diff": None, "ci95": None, "p": None}
+    rng = np.random.default_rng(seed)
+    obs = float(d.mean())
+    signs = rng.integers(0, 2, size=(resamples, n), dtype=np.int8) * 2 - 1
+    null = (signs * d).mean(axis=1)
+    p = (int(np.sum(np.abs(null) >= abs(obs) - 1e-12)) + 1) / (resamples + 1)
+    boot = d[rng.integers(0, n, size=(resamples, n))].mean(axis=1)
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    return {
+        "n": int(n),
+        "a": round(float(x.mean()), 4),
+        "b": round(float(y.mean()), 4),
+        "diff": round(obs, 4),
+        "ci95": [round(float(lo), 4), round(float(hi), 4)],
+        "p": round(float(p), 4),
+    }
+
+
+def significance(
+    per_question: Mapping[str, Sequence[Mapping]], default: str = DEFAULT, **kw
+) -> dict:
+    """For each other system: paired tests against `default` on the TESTED metrics."""
+    if default not in per_question:
+        return {}
+    base = {r["id"]: r for r in per_question[default]}
+    out: dict = {}
+    for name, recs in per_question.items():
+        if name == default:
+            continue
+        tests: dict = {}
+        for m in TESTED:
+            pairs = [
+                (base[r["id"]][m], r[m])
+                for r in recs
+                if r["id"] in base and r.get(m) is not None and base[r["id"]].get(m) is not None
+            ]
+            if pairs:
+                a, b = zip(*pairs, strict=True)
+                tests[m] = paired_test(a, b, **kw)
+        out[name] = tests
+    return out
+
+
+def failures(name: str, records: Sequence[Mapping]) -> list[dict]:
+    """Questions a system got wrong: gold not in the top 5, answerable but abstained, or
+    answered an unanswerable question (only for systems that can abstain)."""
+    out = []
+    for r in records:
+        kinds = []
+        if r["answerable"]:
+            if r["rank"] is None or r["rank"] > 5:
+                kinds.append("miss@5")
+            if r["wrongly_abstained"]:
+                kinds.append("wrongly-abstained")
+        elif r["abstain_acc"] == 0.0 and r.get("answer") is not None:
+            kinds.append("answered-unanswerable")
+        if kinds:
+            out.append(
+                {
+                    "system": name,
+                    "id": r["id"],
+                    "lang": r["lang"],
+                    "question": r["question"],
+                    "kind": kinds,
+                    "rank": r["rank"],
+                    "abstained": r["abstained"],
+                    "top": r["top"],
+                }
+            )
+    return out
+
+
+def ensure_index(config: Config, progress: bool = False) -> bool:
+    """Ingest the bundled transcripts if the configured index is missing or empty."""
+    from index.ingest import ingest
+    from index.store import Store
+
+    try:
+        store = Store.open(config)
+        if store.manifest() is not None and store.count() > 0:
+            return False
+    except NoIndexError:
+        pass
+    if progress:
+        print(f"No index in {config.home}: ingesting {config.transcripts} …", file=sys.stderr)
+    report = ingest(None, config, progress=progress)
+    if report.problems:
+        raise BadInputError("ingest failed: " + "; ".join(report.problems))
+    return True
+
+
+def run(
+    questions: Sequence[Question],
+    systems: Mapping[str, System],
+    *,
+    progress: bool = False,
+    default: str = DEFAULT,
+    setup_seconds: Mapping[str, float] | None = None,
+) -> dict:
+    """Score every system on every question; the whole results.json except `meta`."""
+    from tqdm import tqdm
+
+    per_question: dict[str, list[dict]] = {}
+    seconds: dict[str, float] = dict(setup_seconds or {})
+    bar = tqdm(total=len(questions) * len(systems), file=sys.stderr, disable=not progress, unit="q")
+    for name, system in systems.items():
+        bar.set_description(name)
+        started = time.perf_counter()
+        recs = []
+        for q in questions:
+            recs.append(score(q, system(q.question)))
+            bar.update(1)
+        per_question[name] = recs
+        seconds[name] = round(seconds.get(name, 0.0) + time.perf_counter() - started, 2)
+    bar.close()
+    return {
+        "questions": len(questions),
+        "default": default if default in systems else next(iter(systems), None),
+        "metrics": list(METRICS),
+        "systems": {name: aggregate(recs) for name, recs in per_question.items()},
+        "by_lang": {name: by_language(recs) for name, recs in per_question.items()},
+        "significance": significance(per_question, default),
+        "failures": [f for name, recs in per_question.items() for f in failures(name, recs)],
+        "seconds": seconds,
+        "per_question": per_question,
+    }
+
+
+def check_names(names: Sequence[str]) -> None:
+    unknown = [n for n in names if n not in FACTORIES]
+    if unknown or not names:
+        raise BadInputError(
+            f"unknown system(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(NAMES)}"
+        )
+
+
+def build_systems(
+    names: Sequence[str], config: Config, progress: bool = False, memo: bool = True
+) -> tuple[dict, dict, dict]:
+    """The named systems, the seconds each took to set up (model load, naive index), and
+    the systems skipped because the current product cannot provide them (name -> reason)."""
+    check_names(names)
+    systems, seconds, skipped = {}, {}, {}
+    for n in names:
+        if progress:
+            print(f"setting up {n} …", file=sys.stderr)
+        t = time.perf_counter()
+        try:
+            systems[n] = FACTORIES[n](config, memo=memo)
+        except Unavailable as e:
+            if n == DEFAULT:
+                raise
+            print(f"warning: skipping {n}: {e}", file=sys.stderr)
+            skipped[n] = str(e)
+            continue
+        seconds[n] = round(time.perf_counter() - t, 2)
+    return systems, seconds, skipped
+
+
+def main(
+    out: Path,
+    systems: list[str] | None = None,
+    *,
+    as_json: bool = False,
+    config: Config | None = None,
+    questions: Path = QUESTIONS,
+    memo: bool | None = None,
+) -> dict:
+    """Run the eval and write DIR/results.json, DIR/report.md, DIR/systems.png.
+
+    `memo` (default: on unless RAG_EVAL_MEMO=0) remembers embeddings across systems and
+    questions; see eval.systems.MemoEmbedder.
+    """
+    from eval import report
+
+    started = time.perf_counter()
+    config = config or Config.from_env()
+    names = list(dict.fromkeys(s.strip() for s in (systems or NAMES) if s.strip()))
+    check_names(names)
+    qs = load(questions)
+    progress = not as_json
+    if memo is None:
+        memo = os.environ.get("RAG_EVAL_MEMO", "1") != "0"
+    if any(n != "naive-llamaindex" for n in names):
+        ensure_index(config, progress=progress)
+    built, setup, skipped = build_systems(names, config, progress=progress, memo=memo)
+    results = run(qs, built, progress=progress, setup_seconds=setup)
+    results["skipped"] = skipped
+    results["meta"] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "questions_file": str(questions),
+        "rag_home": str(config.home),
+        "embed_model": config.embed_model,
+        "retrieval": config.retrieval,
+        "rank_k": 10,
+        "answer_k": 5,
+        "char_budget": CHAR_BUDGET,
+        "resamples": RESAMPLES,
+        "seed": SEED,
+        "memo": memo,
+        "setup_seconds": setup,
+        "python": platform.python_version(),
+        "seconds_total": round(time.perf_counter() - started, 2),
+    }
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    report.write_report(results, out / "report.md")
+    report.write_plot(results, out / "systems.png")
+    if as_json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        print(report.summary_table(results))
+        print(
+            f"\nwrote {out / 'results.json'}, {out / 'report.md'}, {out / 'systems.png'} "
+            f"in {results['meta']['seconds_total']:.0f} s"
+        )
+    return results

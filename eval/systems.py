@@ -1,0 +1,202 @@
+"""The systems the harness compares, each a callable `question -> Output`.
+
+    default           the product: `rag.retrieve(k=10)` for ranking, `rag.ask(k=5)` for the answer
+    lexical, dense    the same pipeline with one retriever alone (`Config.retrieval`)
+    naive-llamaindex  the llama-index quickstart over the raw files, with the same embedding model
+
+`Output` unpacks as `(citations, answer, abstained, answer_citations)`: `citations` is the
+ranked retrieval list (what ranking metrics score, measured even when the answer abstains),
+`answer` the answer text or None for a retrieval-only system, and `answer_citations` the
+passages the answer's [n] markers refer to (empty when it abstains).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from index.config import Config
+from rag.types import Citation
+
+RANK_K = 10  # retrieval depth for ranking metrics
+ANSWER_K = 5  # `ask`'s own default
+
+
+class Unavailable(RuntimeError):
+    """This system cannot be built against the current product (the harness skips it)."""
+
+
+class Output(NamedTuple):
+    citations: list[Citation]
+    answer: str | None
+    abstained: bool
+    answer_citations: list[Citation] = []
+
+
+System = Callable[[str], Output]
+
+
+class MemoEmbedder:
+    """An embedder that remembers the vectors of texts it has embedded (this process only).
+
+    The eval embeds the same texts over and over: each question by `retrieve` and `ask` of
+    three product systems, and the candidate answer sentences of the same few passages for
+    many questions. The model is deterministic, so remembering changes no result (beyond
+    float noise from batch padding) and cuts the run time several-fold.
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def _get(self, kind: str, texts: Sequence[str], embed) -> np.ndarray:
+        texts = list(texts)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._memo]
+        if missing:
+            vecs = embed(missing)
+            with self._lock:
+                for t, v in zip(missing, vecs, strict=True):
+                    self._memo[(kind, t)] = v
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.stack([self._memo[(kind, t)] for t in texts])
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._get("q", texts, self.inner.queries)
+
+    def passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return self._get("p", texts, lambda ts: self.inner.passages(ts, progress=progress))
+
+
+_memos: dict[tuple[str, str], MemoEmbedder] = {}
+
+
+def memo_embedder(config: Config) -> MemoEmbedder:
+    """One MemoEmbedder per model, shared by every system of the run."""
+    from index.embed import load_embedder
+
+    key = (config.embed_model, str(config.models_dir))
+    if key not in _memos:
+        _memos[key] = MemoEmbedder(load_embedder(config))
+    return _memos[key]
+
+
+def forget_memos() -> None:
+    _memos.clear()
+
+
+def product(config: Config, retrieval: str | None = None, *, memo: bool = True) -> System:
+    """The product's own `retrieve` and `ask`, optionally with another retrieval mode.
+
+    With `memo`, the engine of this configuration embeds through a shared MemoEmbedder.
+    """
+    from rag.api import ask, retrieve
+    from rag.engine import get_engine
+
+    if retrieval and "retrieval" not in {f.name for f in dataclasses.fields(config)}:
+        raise Unavailable("Config has no `retrieval` field: one-sided retrieval is not available")
+    cfg = dataclasses.replace(config, retrieval=retrieval) if retrieval else config
+    if memo:
+        engine = get_engine(cfg)
+        if not isinstance(engine.embedder, MemoEmbedder):
+            engine.embedder = memo_embedder(cfg)
+
+    def run(question: str) -> Output:
+        ranked = retrieve(question, k=RANK_K, config=cfg)
+        a = ask(question, k=ANSWER_K, config=cfg)
+        return Output(ranked, a.text, a.abstained, list(a.citations))
+
+    return run
+
+
+def _embedding_adapter(embedder):
+    """The product's embedder as a llama-index BaseEmbedding (e5 query/passage prompts kept)."""
+    from llama_index.core.embeddings import BaseEmbedding
+    from pydantic import PrivateAttr
+
+    class ProductEmbedding(BaseEmbedding):
+        _emb = PrivateAttr()
+
+        def __init__(self, emb, **kw):
+            super().__init__(model_name=emb.model_id, embed_batch_size=32, **kw)
+            self._emb = emb
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return self._emb.queries([query])[0].tolist()
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return self._emb.passages([text])[0].tolist()
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return [v.tolist() for v in self._emb.passages(list(texts))]
+
+    return ProductEmbedding(embedder)
+
+
+def naive_llamaindex(
+    config: Config, files: Sequence[Path] | None = None, *, memo: bool = True
+) -> System:
+    """The llama-index quickstart: SimpleDirectoryReader over the raw transcripts (no cleaning),
+    the default SentenceSplitter, an in-memory VectorStoreIndex, top-k retrieval.
+
+    Same embedding model as the product. Citations are the retrieved chunks: speaker unknown
+    (""), source = file name, turn 0. No answer text (retrieval only), never abstains.
+    """
+    from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
+    from llama_index.core.node_parser import SentenceSplitter
+
+    from index.embed import load_embedder
+
+    embed_model = _embedding_adapter(memo_embedder(config) if memo else load_embedder(config))
+    if files:
+        reader = SimpleDirectoryReader(input_files=[str(f) for f in files])
+    else:
+        reader = SimpleDirectoryReader(str(config.transcripts))
+    docs = reader.load_data()
+    nodes = SentenceSplitter().get_nodes_from_documents(docs)
+    index = VectorStoreIndex(nodes, embed_model=embed_model)
+    retriever = index.as_retriever(similarity_top_k=RANK_K)
+
+    def run(question: str) -> Output:
+        found = retriever.retrieve(question)
+        cites = [
+            Citation(
+                n=i,
+                text=nd.node.get_content(),
+                speaker="",
+                source=str(nd.node.metadata.get("file_name", "")),
+                turn=0,
+                score=float(nd.score or 0.0),
+                id=nd.node.node_id,
+            )
+            for i, nd in enumerate(found, start=1)
+        ]
+        return Output(cites, None, False, [])
+
+    return run
+
+
+# name -> factory(config, memo=...); the harness builds only the systems asked for.
+FACTORIES: dict[str, Callable[..., System]] = {
+    "default": lambda c, memo=True: product(c, memo=memo),
+    "lexical": lambda c, memo=True: product(c, "lexical", memo=memo),
+    "dense": lambda c, memo=True: product(c, "dense", memo=memo),
+    "naive-llamaindex": naive_llamaindex,
+}
+NAMES = tuple(FACTORIES)
