@@ -31,6 +31,8 @@ class Config:
     chunk_chars: int = 320
     # Candidates each retriever hands to fusion.
     candidates: int = 30
+    # "hybrid" (default), or one side alone ("dense", "lexical") for comparisons.
+    retrieval: str = "hybrid"
     embed_batch_size: int = 32
 
     @classmethod
@@ -38,7 +40,7 @@ class Config:
         """Build a Config from RAG_* variables (defaults for the rest).
 
         RAG_HOME, RAG_TRANSCRIPTS, RAG_EMBED_MODEL, RAG_CHROMA_URL, RAG_COLLECTION,
-        RAG_MAX_FILE_MB.
+        RAG_MAX_FILE_MB, RAG_RETRIEVAL.
         """
         env = dict(os.environ if env is None else env)
         c = cls()
@@ -53,6 +55,8 @@ class Config:
             updates["chroma_url"] = env["RAG_CHROMA_URL"].rstrip("/")
         if env.get("RAG_COLLECTION"):
             updates["collection"] = env["RAG_COLLECTION"]
+        if env.get("RAG_RETRIEVAL"):
+            updates["retrieval"] = env["RAG_RETRIEVAL"]
         if env.get("RAG_MAX_FILE_MB"):
             updates["max_file_bytes"] = int(float(env["RAG_MAX_FILE_MB"]) * 1024 * 1024)
         return replace(c, **updates)

@@ -32,6 +32,7 @@ class Snapshot:
     vocabulary: frozenset[str]
     speakers: tuple[str, ...]
     sources: tuple[str, ...]
+    glossary: object  # rag.crosslingual.Glossary over the index's vocabulary
 
 
 class Engine:
@@ -75,15 +76,19 @@ class Engine:
         vectors = np.asarray([by_id[c.id] for c in chunks], dtype=np.float32)
         bm25 = bm25s.BM25()
         bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
+        from rag.crosslingual import Glossary
+
+        vocabulary = frozenset(t for toks in tokens for t in toks)
         return Snapshot(
             generation=generation,
             chunks=chunks,
             position={c.id: i for i, c in enumerate(chunks)},
             vectors=vectors,
             bm25=bm25,
-            vocabulary=frozenset(t for toks in tokens for t in toks),
+            vocabulary=vocabulary,
             speakers=tuple(sorted({c.speaker for c in chunks})),
             sources=tuple(sorted({c.source for c in chunks})),
+            glossary=Glossary.from_cedict(vocabulary),
         )
 
     def dense_retriever(self, top_k: int, filters=None):

@@ -16,11 +16,11 @@ from rag.engine import Engine, Snapshot
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# Two write-ups of one answer embed this close; distinct passages rarely do.
-DUPLICATE_COSINE = 0.90
-# English questions reach Chinese passages through the multilingual embedding; BM25 only
-# helps them through names (Tesla, Waymo), so it gets less say.
-LEXICAL_WEIGHT = {"zh": 1.0, "en": 0.5}
+# Two write-ups of one passage: mutual nearest neighbours across documents, this close.
+# (e5 similarities are compressed: distinct passages of one interview often reach 0.93.)
+DUPLICATE_COSINE = 0.94
+# English questions take part in BM25 through dictionary translation (rag/crosslingual.py).
+LEXICAL_WEIGHT = {"zh": 1.0, "en": 1.0}
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,47 @@ def _name_tokens(snap: Snapshot) -> set[str]:
     return {t for s in snap.speakers for t in tokenize(s)}
 
 
+def lexical_query(q: str, lang: str, tokens: list[str], snap: Snapshot) -> dict[str, float]:
+    """Weighted lexical terms: the question's own words found in the index, plus, for an
+    English question, dictionary translations of its words."""
+    weights: dict[str, float] = {}
+    for t in tokens:
+        if t in snap.vocabulary:
+            weights[t] = weights.get(t, 0.0) + 1.0
+    if lang == "en":
+        for w, wt in snap.glossary.translate(q).items():
+            weights[w] = weights.get(w, 0.0) + wt
+    return weights
+
+
+def bm25_scores(snap: Snapshot, weights: dict[str, float]) -> np.ndarray:
+    total = np.zeros(len(snap.chunks), dtype=np.float32)
+    for term, w in weights.items():
+        total += w * np.asarray(snap.bm25.get_scores([term]), dtype=np.float32)
+    return total
+
+
+def mutual_twins(ids: list[str], sources: list[str], vectors: np.ndarray) -> dict[str, str]:
+    """Pairs of candidates from different documents that are each other's closest match
+    there, above DUPLICATE_COSINE: the same passage in two write-ups."""
+    if len(ids) < 2:
+        return {}
+    sims = vectors @ vectors.T
+    src = np.array(sources)
+    best: dict[tuple[int, str], int] = {}
+    for i in range(len(ids)):
+        for s in set(sources) - {sources[i]}:
+            cols = np.flatnonzero(src == s)
+            best[(i, s)] = int(cols[np.argmax(sims[i, cols])])
+    out: dict[str, str] = {}
+    for i in range(len(ids)):
+        for s in set(sources) - {sources[i]}:
+            j = best[(i, s)]
+            if best[(j, sources[i])] == i and sims[i, j] >= DUPLICATE_COSINE:
+                out[ids[i]] = ids[j]
+    return out
+
+
 def search(
     engine: Engine,
     question: str,
@@ -120,23 +161,31 @@ def search(
 
     names = _name_tokens(snap)
     all_tokens = [t for t in tokenize(q) if t not in names]
-    known = [t for t in all_tokens if t in snap.vocabulary]
+    weights = lexical_query(q, lang, all_tokens, snap)
     lex_ids: list[str] = []
-    if known:
-        scores = np.asarray(snap.bm25.get_scores(known), dtype=np.float32) * allowed
+    if weights:
+        scores = bm25_scores(snap, weights) * allowed
         top = np.argsort(-scores, kind="stable")[:n]
         lex_ids = [snap.chunks[i].id for i in top if scores[i] > 0]
 
-    fused = reciprocal_rank_fusion([dense_ids, lex_ids], [1.0, LEXICAL_WEIGHT[lang]])
+    mode = engine.config.retrieval
+    w_lex = LEXICAL_WEIGHT[lang]
+    table = {"hybrid": [1.0, w_lex], "dense": [1.0, 0.0], "lexical": [0.0, 1.0]}
+    if mode not in table:
+        raise BadInputError(f"unknown retrieval mode {mode!r}: use hybrid, dense or lexical")
+    fused = [(cid, s) for cid, s in reciprocal_rank_fusion([dense_ids, lex_ids], table[mode]) if s > 0]
     fused_score = dict(fused)
     vec = snap.vectors
     pos = snap.position
 
+    ranked = [cid for cid, _ in fused]
+    twins = mutual_twins(ranked, [snap.chunks[pos[c]].source for c in ranked], vec[[pos[c] for c in ranked]])
+
     def same(a: str, b: str) -> bool:
-        return float(vec[pos[a]] @ vec[pos[b]]) >= DUPLICATE_COSINE
+        return twins.get(a) == b
 
     groups = group_duplicates(
-        [cid for cid, _ in fused], lambda cid: snap.chunks[pos[cid]].source, same, limit=k
+        ranked, lambda cid: snap.chunks[pos[cid]].source, same, limit=k
     )
     cos_all = vec @ qvec
     hits = [
