@@ -30,27 +30,39 @@ class Candidate:
 def candidates(passages: Sequence[str], max_passages: int = 3) -> list[Candidate]:
     """Sentences of the first passages that could stand alone in an answer.
 
-    >>> [(c.hit, c.position, c.text) for c in candidates(["是的。我认为数据是瓶颈。", "对。"])]
+    Questions are left out: a question does not answer anything.
+
+    >>> [(c.hit, c.position, c.text) for c in candidates(["是的。我认为数据是瓶颈。你怎么看?", "对。"])]
     [(0, 1, '我认为数据是瓶颈。')]
     """
     out: list[Candidate] = []
     for h, text in enumerate(passages[:max_passages]):
         for i, s in enumerate(split_sentences(text.replace("\n", " "))):
-            if len(s) >= MIN_SENTENCE_CHARS:
+            if len(s) >= MIN_SENTENCE_CHARS and not s.rstrip("”」』\"' ").endswith(("?", "?")):
                 out.append(Candidate(h, i, s))
     return out
 
 
-def lexical_overlap(question_tokens: Sequence[str], sentence: str) -> float:
-    """Share of the question's content words that the sentence contains.
+def term_coverage(terms: dict[str, float], idf: dict[str, float], text: str) -> float:
+    """IDF-weighted share of the question's terms that occur in `text`.
 
-    >>> lexical_overlap(["数据", "瓶颈"], "數據才是主要問題")
-    0.5
+    >>> term_coverage({"数据": 1.0, "瓶颈": 1.0}, {"数据": 1.0, "瓶颈": 3.0}, "瓶頸在哪裡")
+    0.75
     """
-    if not question_tokens:
+    total = sum(w * idf.get(t, 1.0) for t, w in terms.items())
+    if not total:
         return 0.0
-    have = set(tokenize(sentence))
-    return sum(t in have for t in question_tokens) / len(question_tokens)
+    have = set(tokenize(text))
+    return sum(w * idf.get(t, 1.0) for t, w in terms.items() if t in have) / total
+
+
+def score(cands: Sequence[Candidate], terms: dict[str, float], idf: dict[str, float]) -> list[float]:
+    """How well each sentence answers: its term coverage, nudged toward higher-ranked passages
+    and the opening sentences of a passage (where answers usually start)."""
+    return [
+        term_coverage(terms, idf, c.text) + 0.15 / (1 + c.hit) + (0.03 if c.position == 0 else 0.0)
+        for c in cands
+    ]
 
 
 def select(

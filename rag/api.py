@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from index.clean import to_simplified
 from index.config import Config
-from index.lexical import tokenize
 from rag import abstain as abstention
-from rag.answer import NOT_COVERED, candidates, lexical_overlap, render, select
+from rag.answer import NOT_COVERED, candidates, render, score, select
 from rag.engine import Engine, get_engine
 from rag.retrieve import Hit, Retrieval, search
 from rag.types import Answer, Citation, Passage
@@ -75,33 +71,15 @@ def compose(engine: Engine, r: Retrieval) -> tuple[Answer, abstention.Signals | 
     """Pick answer sentences from the retrieved passages, or abstain."""
     if not r.hits:
         return Answer(r.question, NOT_COVERED[r.lang], [], True), None
-    cands = candidates([h.chunk.text for h in r.hits])
-    scores: list[float] = []
-    sent_cos = np.zeros(0, dtype=np.float32)
-    if cands:
-        vecs = engine.embedder.passages([to_simplified(c.text) for c in cands])
-        sent_cos = vecs @ r.vector
-        scores = [
-            float(sent_cos[i]) + 0.05 * lexical_overlap(r.query_tokens, c.text) - 0.01 * c.hit
-            for i, c in enumerate(cands)
-        ]
     snap = engine.snapshot()
-    sig = abstention.signals(
-        r.cosines,
-        max(h.cosine for h in r.hits),
-        float(sent_cos.max()) if sent_cos.size else 0.0,
-        r.query_tokens,
-        r.unknown_terms,
-        r.question,
-        snap.vocabulary,
-        {t for s in snap.speakers for t in tokenize(s)},
-    )
+    cands = candidates([h.chunk.text for h in r.hits])
+    scores = score(cands, r.terms, snap.idf)
+    sig = abstention.signals(r, snap, max(scores) if scores else 0.0)
     if POLICY.abstain(sig) or not cands:
         return Answer(r.question, NOT_COVERED[r.lang], [], True), sig
     chosen = select(cands, scores)
-    numbers = list(range(1, len(r.hits) + 1))
     quotes: dict[int, list[str]] = {}
     for c in chosen:
         quotes.setdefault(c.hit, []).append(c.text)
     citations = [_citation(i + 1, h, tuple(quotes.get(i, ()))) for i, h in enumerate(r.hits)]
-    return Answer(r.question, render(chosen, numbers), citations, False), sig
+    return Answer(r.question, render(chosen, [c.n for c in citations]), citations, False), sig

@@ -6,13 +6,15 @@ It notices a newer index (the manifest's generation) and reloads the lexical sid
 
 from __future__ import annotations
 
+import math
 import threading
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from index.chunk import CHUNKER_VERSION
-from index.clean import to_simplified
+from index.clean import normalize, to_simplified
 from index.config import Config
 from index.embed import Embedder, load_embedder
 from index.errors import NoIndexError
@@ -30,6 +32,8 @@ class Snapshot:
     vectors: np.ndarray  # passage embeddings, row i = chunks[i]
     bm25: object  # bm25s.BM25 over the chunks' lexical tokens
     vocabulary: frozenset[str]
+    idf: dict[str, float]  # log(N / df) of each lexical token
+    bigrams: frozenset[str]  # every pair of adjacent characters in the (normalized) passages
     speakers: tuple[str, ...]
     sources: tuple[str, ...]
     glossary: object  # rag.crosslingual.Glossary over the index's vocabulary
@@ -78,7 +82,9 @@ class Engine:
         bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
         from rag.crosslingual import Glossary
 
-        vocabulary = frozenset(t for toks in tokens for t in toks)
+        df = Counter(t for toks in tokens for t in set(toks))
+        vocabulary = frozenset(df)
+        idf = {t: math.log(len(chunks) / c) + 1.0 for t, c in df.items()}
         return Snapshot(
             generation=generation,
             chunks=chunks,
@@ -86,6 +92,8 @@ class Engine:
             vectors=vectors,
             bm25=bm25,
             vocabulary=vocabulary,
+            idf=idf,
+            bigrams=frozenset(b for c in chunks for b in char_bigrams(c.embed_text())),
             speakers=tuple(sorted({c.speaker for c in chunks})),
             sources=tuple(sorted({c.source for c in chunks})),
             glossary=Glossary.from_cedict(vocabulary),
@@ -103,6 +111,16 @@ class Engine:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.queries([to_simplified(text)])[0]
+
+
+def char_bigrams(text: str) -> set[str]:
+    """Adjacent character pairs of the normalized text, ignoring spaces.
+
+    >>> sorted(char_bigrams("數據 AB"))
+    ['ab', '据a', '数据']
+    """
+    t = normalize(text).replace(" ", "")
+    return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
 def _NoEmbedding():

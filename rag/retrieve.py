@@ -39,6 +39,7 @@ class Retrieval:
     lang: str  # "zh" or "en"
     cosines: np.ndarray  # dense similarity of every candidate the filters allow
     query_tokens: tuple[str, ...]  # lexical tokens of the question (speaker names removed)
+    terms: dict[str, float]  # weighted lexical terms (with translations for English)
     unknown_terms: tuple[str, ...]  # content words of the question found nowhere in the index
 
 
@@ -205,5 +206,6 @@ def search(
         lang=lang,
         cosines=cos_all[allowed] if allowed.any() else cos_all,
         query_tokens=tuple(all_tokens),
+        terms=weights,
         unknown_terms=unknown,
     )
