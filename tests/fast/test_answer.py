@@ -1,0 +1,58 @@
+"""Fusion, answer composition and marker/citation consistency on tiny inputs."""
+
+import re
+
+from rag.answer import Candidate, candidates, render, select, term_coverage
+from rag.crosslingual import Glossary
+from rag.fuse import group_duplicates, reciprocal_rank_fusion
+
+
+def test_rrf_weights_and_ties():
+    assert reciprocal_rank_fusion([["a", "b"], ["b", "c"]], [1.0, 1.0], k=1) == [
+        ("b", 0.8333333333333333),
+        ("a", 0.5),
+        ("c", 0.3333333333333333),
+    ]
+    # a zero weight leaves that list's order out of it
+    assert [i for i, _ in reciprocal_rank_fusion([["a", "b"], ["b", "a"]], [1.0, 0.0])] == ["a", "b"]
+
+
+def test_twins_share_a_slot():
+    src = {"a1": "A", "b1": "B", "a2": "A", "b2": "B", "a3": "A"}.__getitem__
+    twins = {("a1", "b1"), ("a2", "b2")}
+    groups = group_duplicates(["a1", "b1", "a2", "a3", "b2"], src, lambda x, y: (x, y) in twins, limit=3)
+    assert groups == [("a1", ["b1"]), ("a2", ["b2"]), ("a3", [])]
+
+
+def test_candidates_skip_questions_and_fillers():
+    cands = candidates(["是的。我认为数据是瓶颈。你怎么看?", "对。Data is the bottleneck now."])
+    assert [(c.hit, c.position, c.text) for c in cands] == [
+        (0, 1, "我认为数据是瓶颈。"),
+        (1, 1, "Data is the bottleneck now."),
+    ]
+
+
+def test_select_keeps_reading_order_and_limits_per_passage():
+    cs = [Candidate(0, 0, "a"), Candidate(0, 1, "b"), Candidate(0, 2, "c"), Candidate(1, 0, "d")]
+    assert [c.text for c in select(cs, [0.9, 0.89, 0.88, 0.87], per_passage=2)] == ["a", "b", "d"]
+    assert select([], []) == []
+
+
+def test_render_markers_resolve():
+    text = render([Candidate(0, 0, "甲。"), Candidate(2, 1, "Yes.")], [1, 2, 3])
+    assert text == "甲。[1] Yes. [3]"
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", text)} <= {1, 2, 3}
+
+
+def test_term_coverage_is_idf_weighted_across_scripts():
+    assert term_coverage({"数据": 1.0, "瓶颈": 1.0}, {"数据": 1.0, "瓶颈": 3.0}, "瓶頸在哪裡") == 0.75
+    assert term_coverage({}, {}, "任何") == 0.0
+
+
+def test_glossary_translates_phrases_first():
+    g = Glossary.from_pairs(
+        [("旧金山", "San Francisco, California"), ("城市", "city"), ("常见", "commonly seen; common")],
+        frozenset({"旧金山", "城市", "常见"}),
+    )
+    assert g.translate("Is it common in San Francisco, the city?") == {"旧金山": 1.0, "常见": 1.0, "城市": 1.0}
+    assert g.translate("pizza") == {}
