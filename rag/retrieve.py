@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.errors import BadInputError
+from index.clean import to_simplified
 from index.lexical import tokenize
 from index.types import Chunk
 from rag.engine import Engine, Snapshot
@@ -19,6 +20,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 # Two write-ups of one passage: mutual nearest neighbours across documents, this close.
 # (e5 similarities are compressed: distinct passages of one interview often reach 0.93.)
 DUPLICATE_COSINE = 0.94
+# Host turns are context for the answers, not answers: their fused score is scaled by this.
+HOST_FACTOR = 0.5
 # English questions take part in BM25 through dictionary translation (rag/crosslingual.py).
 LEXICAL_WEIGHT = {"zh": 1.0, "en": 1.0}
 
@@ -93,6 +96,24 @@ def _name_tokens(snap: Snapshot) -> set[str]:
     return {t for s in snap.speakers for t in tokenize(s)}
 
 
+def _script(text: str) -> str:
+    """ "hant" when OpenCC changes the text toward Simplified, else "hans" (or "latin")."""
+    if not _CJK.search(text):
+        return "latin"
+    return "hant" if to_simplified(text) != text else "hans"
+
+
+_HOST_WORDS = re.compile(r"主持人|主持|提问|问了|問了|host|asked|interviewer", re.I)
+
+
+def asks_about_hosts(q: str, snap: Snapshot) -> bool:
+    """Does the question ask about what a host said (by role or by name)?"""
+    if _HOST_WORDS.search(q):
+        return True
+    hosts = {c.speaker for c in snap.chunks if c.role == "host"}
+    return any(h.lower() in q.lower() for h in hosts)
+
+
 def lexical_query(q: str, lang: str, tokens: list[str], snap: Snapshot) -> dict[str, float]:
     """Weighted lexical terms: the question's own words found in the index, plus, for an
     English question, dictionary translations of its words."""
@@ -147,7 +168,10 @@ def search(
     speakers = resolve(speaker, snap.speakers, "speaker")
     sources = resolve(source, snap.sources, "document")
     allowed = np.array(
-        [(speakers is None or c.speaker in speakers) and (sources is None or c.source in sources) for c in snap.chunks]
+        [
+            (speakers is None or c.speaker in speakers) and (sources is None or c.source in sources)
+            for c in snap.chunks
+        ]
     )
     lang = language(q)
     n = engine.config.candidates
@@ -174,20 +198,44 @@ def search(
     table = {"hybrid": [1.0, w_lex], "dense": [1.0, 0.0], "lexical": [0.0, 1.0]}
     if mode not in table:
         raise BadInputError(f"unknown retrieval mode {mode!r}: use hybrid, dense or lexical")
-    fused = [(cid, s) for cid, s in reciprocal_rank_fusion([dense_ids, lex_ids], table[mode]) if s > 0]
+    fused = [
+        (cid, s) for cid, s in reciprocal_rank_fusion([dense_ids, lex_ids], table[mode]) if s > 0
+    ]
+    if not asks_about_hosts(q, snap):
+        # Hosts' questions resemble users' questions; the answers are in the guest's turns.
+        fused = sorted(
+            (
+                (cid, s * (HOST_FACTOR if snap.chunks[snap.position[cid]].role == "host" else 1.0))
+                for cid, s in fused
+            ),
+            key=lambda kv: -kv[1],
+        )
     fused_score = dict(fused)
     vec = snap.vectors
     pos = snap.position
 
     ranked = [cid for cid, _ in fused]
-    twins = mutual_twins(ranked, [snap.chunks[pos[c]].source for c in ranked], vec[[pos[c] for c in ranked]])
+    twins = mutual_twins(
+        ranked, [snap.chunks[pos[c]].source for c in ranked], vec[[pos[c] for c in ranked]]
+    )
 
     def same(a: str, b: str) -> bool:
         return twins.get(a) == b
 
-    groups = group_duplicates(
-        ranked, lambda cid: snap.chunks[pos[cid]].source, same, limit=k
-    )
+    groups = group_duplicates(ranked, lambda cid: snap.chunks[pos[cid]].source, same, limit=k)
+    # Of two copies of one passage, show the one in the question's own script.
+    script = _script(q)
+    groups = [
+        next(
+            (
+                (m, [o for o in [head, *others] if o != m])
+                for m in [head, *others]
+                if _script(snap.chunks[pos[m]].text) == script
+            ),
+            (head, others),
+        )
+        for head, others in groups
+    ]
     cos_all = vec @ qvec
     hits = [
         Hit(
