@@ -20,6 +20,39 @@ import numpy as np
 _NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
 
 
+# Expected answer types: a question that asks for a year, a time, an amount of money or a
+# count is not answered by passages that contain no such expression.
+_ASKS = {
+    "year": re.compile(r"哪一年|哪年|何年|which year|what year", re.I),
+    "money": re.compile(r"多少钱|多少錢|收费多少|收費多少|学费|學費|价格|價格|售价|售價|定价|定價|融资|融資|估值|薪水|工资|"
+                        r"\bprice|\bcosts?\b|\bcharge|\bfunding|\braised?\b|valuation|salary|how much money", re.I),
+    "count": re.compile(r"多少(?!钱|錢)|几个|幾個|几位|幾位|how many", re.I),
+    "time": re.compile(r"什么时候|什麼時候|何时|何時|多久|多长时间|多長時間|\bwhen\b|how soon|how long", re.I),
+}
+_HAS = {
+    "year": re.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}年"),
+    "money": re.compile(r"\d[\d.,]*\s*(?:万|萬|亿|億|千)?\s*(?:美元|元|美金|刀|dollars?)|[$¥]\s?\d|成本|价格|價格|费用|費用"),
+    "count": re.compile(r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]"),
+    "time": re.compile(r"\d+\s*(?:年|个月|個月|月|周|週|天|years?|months?|weeks?|days?)|今年|明年|去年|年底|年初|"
+                       r"几年|幾年|未来|未來|以前|之前|之后|之後|现在|現在|最近|时候|時候|十年|五年"),
+}
+
+
+def missing_answer_type(question: str, passages: list[str]) -> str | None:
+    """The kind of answer the question asks for, if none of the passages contains one.
+
+    >>> missing_answer_type("Eureka 的课收费多少?", ["第一门课面向本科生。"])
+    'money'
+    >>> missing_answer_type("他在自动驾驶领域干了几年?", ["我在这个领域花了五年。"]) is None
+    True
+    """
+    text = " ".join(passages)
+    for kind, ask in _ASKS.items():
+        if ask.search(question) and not _HAS[kind].search(text):
+            return kind
+    return None
+
+
 @dataclass(frozen=True)
 class Signals:
     z: float  # best passage's dense similarity, in standard deviations above the mean
@@ -27,6 +60,7 @@ class Signals:
     sentence: float  # best answer sentence's score
     unknown: float  # IDF-weighted share of the question's words absent from the index
     unknown_names: tuple[str, ...]  # names in an English question absent from the index
+    missing_type: str | None = None  # the question asks for a year/amount/count no passage has
 
 
 def signals(r, snap, best_sentence: float) -> Signals:
@@ -43,22 +77,26 @@ def signals(r, snap, best_sentence: float) -> Signals:
         if not any(t in snap.vocabulary for t in tokenize(m))
         and not any(m.lower() in s.lower() for s in snap.speakers)
     )
-    return Signals(round(z, 3), round(cover, 3), round(best_sentence, 3), round(unknown, 3), names)
+    missing = missing_answer_type(r.question, [h.chunk.text for h in r.hits[:3]])
+    return Signals(round(z, 3), round(cover, 3), round(best_sentence, 3), round(unknown, 3), names, missing)
 
 
 def _known(word: str, snap) -> bool:
     """A word the passages contain, as a word or as any two adjacent characters of it."""
     if word in snap.vocabulary:
         return True
-    return len(word) > 1 and not word.isascii() and any(
-        word[i : i + 2] in snap.bigrams for i in range(len(word) - 1)
-    )
+    if word.isascii():
+        return False
+    if len(word) == 1:
+        return any(word in b for b in snap.bigrams)
+    return any(word[i : i + 2] in snap.bigrams for i in range(len(word) - 1))
 
 
 def unknown_share(r, snap) -> float:
     """IDF-weighted share of the question's content words that the passages never contain.
     Unknown words weigh like the rarest known word: they are usually the question's subject.
     An English word counts as known when the dictionary translates it into an indexed word."""
+    from index.lexical import tokenize
     from rag.crosslingual import ENGLISH_STOPWORDS
 
     max_idf = max(snap.idf.values(), default=1.0) + 1.0
@@ -66,7 +104,7 @@ def unknown_share(r, snap) -> float:
         words = [w for w in re.findall(r"[a-z0-9]+", r.question.lower()) if w not in ENGLISH_STOPWORDS]
         names = {t for s in snap.speakers for t in s.lower().split()}
         words = [w for w in words if w not in names and len(w) > 2]
-        known = [snap.glossary.translate(w) or (w in snap.vocabulary) for w in words]
+        known = [bool(snap.glossary.translate(w)) or any(t in snap.vocabulary for t in tokenize(w)) for w in words]
         if not words:
             return 0.0
         return sum(not k for k in known) / len(words)
@@ -77,11 +115,7 @@ def unknown_share(r, snap) -> float:
 
 @dataclass(frozen=True)
 class Policy:
-    min_z: float = 2.5
-    min_coverage: float = 0.3
-    max_unknown: float = 0.5
+    max_unknown: float = 0.6
 
     def abstain(self, s: Signals) -> bool:
-        if s.unknown_names or s.unknown > self.max_unknown:
-            return True
-        return s.z < self.min_z and s.coverage < self.min_coverage
+        return bool(s.unknown_names) or s.unknown > self.max_unknown or s.missing_type is not None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from index.config import Config
 from rag import abstain as abstention
-from rag.answer import NOT_COVERED, candidates, render, score, select
+from rag.answer import NOT_COVERED, candidates, render, score, select, with_following
 from rag.engine import Engine, get_engine
 from rag.retrieve import Hit, Retrieval, search
 from rag.types import Answer, Citation, Passage
 
 POLICY = abstention.Policy()
+MAX_SENTENCES = 3
 
 
 def _engine(config: Config | None) -> Engine:
@@ -77,7 +78,7 @@ def compose(engine: Engine, r: Retrieval) -> tuple[Answer, abstention.Signals | 
     sig = abstention.signals(r, snap, max(scores) if scores else 0.0)
     if POLICY.abstain(sig) or not cands:
         return Answer(r.question, NOT_COVERED[r.lang], [], True), sig
-    chosen = select(cands, scores)
+    chosen = with_following(select(cands, scores, max_sentences=MAX_SENTENCES), cands)
     quotes: dict[int, list[str]] = {}
     for c in chosen:
         quotes.setdefault(c.hit, []).append(c.text)
