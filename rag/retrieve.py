@@ -12,6 +12,7 @@ import numpy as np
 from index.errors import BadInputError
 from index.clean import to_simplified
 from index.lexical import tokenize
+from rag.answer import term_coverage
 from index.types import Chunk
 from rag.engine import Engine, Snapshot
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
@@ -223,18 +224,18 @@ def search(
         return twins.get(a) == b
 
     groups = group_duplicates(ranked, lambda cid: snap.chunks[pos[cid]].source, same, limit=k)
-    # Of two copies of one passage, show the one in the question's own script.
+    # Of two copies of one passage, show the one that holds more of the question's words,
+    # and on a tie the one in the question's own script.
     script = _script(q)
+
+    def preference(cid: str) -> tuple[float, bool]:
+        text = snap.chunks[pos[cid]].text
+        return (round(term_coverage(weights, snap.idf, text), 2), _script(text) == script)
+
     groups = [
-        next(
-            (
-                (m, [o for o in [head, *others] if o != m])
-                for m in [head, *others]
-                if _script(snap.chunks[pos[m]].text) == script
-            ),
-            (head, others),
-        )
+        (best, [m for m in [head, *others] if m != best])
         for head, others in groups
+        for best in [max([head, *others], key=preference)]
     ]
     cos_all = vec @ qvec
     hits = [
