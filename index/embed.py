@@ -33,7 +33,9 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model_id: str, path_or_name: str, batch_size: int = 32, local: bool = True):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
         if local:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.model_id = model_id

@@ -9,12 +9,12 @@ import json
 import pytest
 
 # Floors for the default system over eval/questions.yaml. Set a little below the values
-# measured on <date>, and must only go up: raise them when the product improves, never lower
-# them to make a change pass. (Placeholders until the first tuned measurement.)
+# measured on 2026-11-23 (hit@5 0.941, hit@600c 0.918, abstain_acc 0.562), and must only go
+# up: raise them when the product improves, never lower them to make a change pass.
 FLOORS = {
-    "hit@5": 0.0,
-    "hit@600c": 0.0,
-    "abstain_acc": 0.0,
+    "hit@5": 0.90,
+    "hit@600c": 0.87,
+    "abstain_acc": 0.50,
 }
 
 pytestmark = pytest.mark.real
