@@ -92,7 +92,9 @@ def load(path: Path = QUESTIONS, transcripts: Path | None = None) -> list[Questi
                 speaker=entry.get("speaker"),
                 gold=gold,
                 answer=str(entry.get("answer", "")),
-                key_facts=tuple(tuple(str(p) for p in group) for group in entry.get("key_facts") or ()),
+                key_facts=tuple(
+                    tuple(str(p) for p in group) for group in entry.get("key_facts") or ()
+                ),
                 note=str(entry.get("note", "")),
             )
         )

@@ -101,7 +101,9 @@ def key_fact_coverage(answer: str, key_facts: Sequence[Sequence[str]]) -> float:
     if not key_facts:
         return 0.0
     text = squash(answer).lower()
-    return sum(any(squash(p).lower() in text for p in group) for group in key_facts) / len(key_facts)
+    return sum(any(squash(p).lower() in text for p in group) for group in key_facts) / len(
+        key_facts
+    )
 
 
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)

@@ -32,7 +32,9 @@ def _looks_like_pinyin(syllable: str) -> bool:
 
 
 # Neutral-tone syllables the converter emits without marks (`的(de)`, `么(me)`, `了(le)`).
-_UNMARKED_SYLLABLES = frozenset({"de", "me", "le", "ma", "ne", "ba", "zi", "men", "ge", "li", "shang", "zhe", "guo"})
+_UNMARKED_SYLLABLES = frozenset(
+    {"de", "me", "le", "ma", "ne", "ba", "zi", "men", "ge", "li", "shang", "zhe", "guo"}
+)
 
 
 def strip_pinyin(text: str) -> str:
@@ -45,7 +47,9 @@ def strip_pinyin(text: str) -> str:
     def drop(m: re.Match[str]) -> str:
         return "" if _looks_like_pinyin(m.group(1)) else m.group(0)
 
-    text = _LOST_CHAR_PINYIN.sub(lambda m: "" if _looks_like_pinyin(m.group(1)) else m.group(0), text)
+    text = _LOST_CHAR_PINYIN.sub(
+        lambda m: "" if _looks_like_pinyin(m.group(1)) else m.group(0), text
+    )
     return _PINYIN_AFTER_CHAR.sub(drop, text)
 
 
@@ -95,7 +99,7 @@ _CRUFT = re.compile(
     r"赞赏|讚賞|打赏|打賞|大 家 都 在|转载请|轉載請|版权所有|版權所有|©|"
     r"[\w.+-]+@[\w-]+\.[\w.]+|https?://|以上內容由.{0,20}生成|以上内容由.{0,20}生成)"
 )
-_TERMINAL = "。!?!?…」”\"』.;;~"
+_TERMINAL = '。!?!?…」”"』.;;~'
 
 
 def is_cruft(line: str) -> bool:
@@ -107,7 +111,9 @@ def is_cruft(line: str) -> bool:
     return bool(_CRUFT.search(line))
 
 
-_HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d{1,2}[.、]|第[一二三四五六七八九十\d]+[章节部分])")
+_HEADING_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\d{1,2}[.、]|第[一二三四五六七八九十\d]+[章节部分])"
+)
 
 
 def is_heading(line: str) -> bool:
@@ -128,7 +134,9 @@ def is_heading(line: str) -> bool:
 _GLOSS = re.compile(
     r"^[^,,。:：]{1,30}?[（(][A-Za-z][^)）]{0,80}[)）]\s*(?:[:：]|是指|指的是|通常指)"
 )
-_NOTE = re.compile(r"^(?:注|編者注|编者注|編者按|编者按|譯者注|译者注|按|Note|Editor'?s note)\s*[:：]", re.I)
+_NOTE = re.compile(
+    r"^(?:注|編者注|编者注|編者按|编者按|譯者注|译者注|按|Note|Editor'?s note)\s*[:：]", re.I
+)
 _DEFINITION_CUES = ("通常指", "指的是", "是指", "一种", "一種")
 
 

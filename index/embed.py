@@ -42,8 +42,9 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(
             path_or_name, device="cpu", local_files_only=local, trust_remote_code=False
         )
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         self.dim = int(get_dim())
         prompts = getattr(self._model, "prompts", {}) or {}
@@ -102,6 +103,9 @@ def load_embedder(config: Config) -> Embedder:
             else:
                 local = Path(name).expanduser().exists()
                 _cache[key] = SentenceTransformerEmbedder(
-                    name, str(Path(name).expanduser()) if local else name, config.embed_batch_size, local=local
+                    name,
+                    str(Path(name).expanduser()) if local else name,
+                    config.embed_batch_size,
+                    local=local,
                 )
         return _cache[key]

@@ -49,7 +49,7 @@ def tokenize(text: str) -> list[str]:
     """Tokens for BM25: Simplified-script Chinese words and stemmed English words.
 
     >>> tokenize("Karpathy 認為數據是瓶頸, robots learning")
-    ['数据', '瓶颈', 'robot', 'learn']
+    ['karpathi', '数据', '瓶颈', 'robot', 'learn']
     """
     out: list[str] = []
     for run in _TOKEN.findall(normalize(text)):

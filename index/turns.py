@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from index.clean import is_cruft, is_editor_note, is_heading
 from index.types import Turn
 
-_LABEL = re.compile(r"^\s*(?P<label>[^\s:：,，。!?！？、;；()（）][^:：,，。!?！？、;；]{0,24}?)\s*[:：]\s*(?P<body>.*)$")
+_LABEL = re.compile(
+    r"^\s*(?P<label>[^\s:：,，。!?！？、;；()（）][^:：,，。!?！？、;；]{0,24}?)\s*[:：]\s*(?P<body>.*)$"
+)
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}$")
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 # Labels that mark editorial or page furniture, never a person speaking.
@@ -69,7 +71,9 @@ def find_speakers(lines: list[str]) -> SpeakerMap:
     names: dict[str, str] = {}
     for label in speakers:
         # A truncated label is the tail of a more frequent one: `Priors` of `NoPriors`.
-        longer = [o for o in speakers if o != label and o.endswith(label) and counts[o] > counts[label]]
+        longer = [
+            o for o in speakers if o != label and o.endswith(label) and counts[o] > counts[label]
+        ]
         base = max(longer, key=counts.__getitem__) if longer else label
         names[label] = base
     for label, base in names.items():
@@ -116,7 +120,9 @@ def split_turns(text: str) -> tuple[list[Turn], list[str]]:
         elif raw:
             raw[-1][1].append(line)
     if not speakers.names:
-        body = [ln for ln in lines if not is_cruft(ln) and not is_heading(ln) and not is_editor_note(ln)]
+        body = [
+            ln for ln in lines if not is_cruft(ln) and not is_heading(ln) and not is_editor_note(ln)
+        ]
         if not body:
             return [], ["no text left after cleaning"]
         warnings.append("no speaker labels found: ingested as one narrator's text")

@@ -1,9 +1,9 @@
 """Cited question answering over interview transcripts.
 
-    from rag import ask
-    a = ask("Why does Karpathy think Tesla is ahead of Waymo?")
-    print(a.text)          # sentences quoted from the interview, each with [n]
-    print(a.citations[0])  # [1] speaker — document, turn: passage
+from rag import ask
+a = ask("Why does Karpathy think Tesla is ahead of Waymo?")
+print(a.text)          # sentences quoted from the interview, each with [n]
+print(a.citations[0])  # [1] speaker — document, turn: passage
 """
 
 from index.config import Config

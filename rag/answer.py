@@ -56,7 +56,9 @@ def term_coverage(terms: dict[str, float], idf: dict[str, float], text: str) -> 
     return sum(w * idf.get(t, 1.0) for t, w in terms.items() if t in have) / total
 
 
-def score(cands: Sequence[Candidate], terms: dict[str, float], idf: dict[str, float]) -> list[float]:
+def score(
+    cands: Sequence[Candidate], terms: dict[str, float], idf: dict[str, float]
+) -> list[float]:
     """How well each sentence answers: its term coverage, nudged toward higher-ranked passages
     and the opening sentences of a passage (where answers usually start)."""
     return [
@@ -65,7 +67,9 @@ def score(cands: Sequence[Candidate], terms: dict[str, float], idf: dict[str, fl
     ]
 
 
-def with_following(chosen: Sequence[Candidate], cands: Sequence[Candidate], max_chars: int = 120) -> list[Candidate]:
+def with_following(
+    chosen: Sequence[Candidate], cands: Sequence[Candidate], max_chars: int = 120
+) -> list[Candidate]:
     """Add the sentence after each chosen one (same passage) when the chosen one is short:
     the words that match a question often set up the fact, which comes next.
 

@@ -75,7 +75,7 @@ def compose(engine: Engine, r: Retrieval) -> tuple[Answer, abstention.Signals | 
     snap = engine.snapshot()
     cands = candidates([h.chunk.text for h in r.hits])
     scores = score(cands, r.terms, snap.idf)
-    sig = abstention.signals(r, snap, max(scores) if scores else 0.0)
+    sig = abstention.signals(r, snap)
     if POLICY.abstain(sig) or not cands:
         return Answer(r.question, NOT_COVERED[r.lang], [], True), sig
     chosen = with_following(select(cands, scores, max_sentences=MAX_SENTENCES), cands)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.errors import BadInputError
 from index.clean import to_simplified
+from index.errors import BadInputError
 from index.lexical import tokenize
-from rag.answer import term_coverage
 from index.types import Chunk
+from rag.answer import term_coverage
 from rag.engine import Engine, Snapshot
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
 
@@ -31,7 +31,6 @@ LEXICAL_WEIGHT = {"zh": 1.0, "en": 1.0}
 class Hit:
     chunk: Chunk
     score: float  # fused score
-    cosine: float  # dense similarity to the question
     also: tuple[Chunk, ...]
 
 
@@ -41,10 +40,8 @@ class Retrieval:
     vector: np.ndarray
     hits: list[Hit]
     lang: str  # "zh" or "en"
-    cosines: np.ndarray  # dense similarity of every candidate the filters allow
     query_tokens: tuple[str, ...]  # lexical tokens of the question (speaker names removed)
     terms: dict[str, float]  # weighted lexical terms (with translations for English)
-    unknown_terms: tuple[str, ...]  # content words of the question found nowhere in the index
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -237,24 +234,19 @@ def search(
         for head, others in groups
         for best in [max([head, *others], key=preference)]
     ]
-    cos_all = vec @ qvec
     hits = [
         Hit(
             chunk=snap.chunks[pos[cid]],
             score=round(fused_score[cid], 6),
-            cosine=float(cos_all[pos[cid]]),
             also=tuple(snap.chunks[pos[o]] for o in others),
         )
         for cid, others in groups
     ]
-    unknown = tuple(t for t in all_tokens if t not in snap.vocabulary and len(t) > 1)
     return Retrieval(
         question=q,
         vector=qvec,
         hits=hits,
         lang=lang,
-        cosines=cos_all[allowed] if allowed.any() else cos_all,
         query_tokens=tuple(all_tokens),
         terms=weights,
-        unknown_terms=unknown,
     )

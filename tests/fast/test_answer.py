@@ -14,13 +14,18 @@ def test_rrf_weights_and_ties():
         ("c", 0.3333333333333333),
     ]
     # a zero weight leaves that list's order out of it
-    assert [i for i, _ in reciprocal_rank_fusion([["a", "b"], ["b", "a"]], [1.0, 0.0])] == ["a", "b"]
+    assert [i for i, _ in reciprocal_rank_fusion([["a", "b"], ["b", "a"]], [1.0, 0.0])] == [
+        "a",
+        "b",
+    ]
 
 
 def test_twins_share_a_slot():
     src = {"a1": "A", "b1": "B", "a2": "A", "b2": "B", "a3": "A"}.__getitem__
     twins = {("a1", "b1"), ("a2", "b2")}
-    groups = group_duplicates(["a1", "b1", "a2", "a3", "b2"], src, lambda x, y: (x, y) in twins, limit=3)
+    groups = group_duplicates(
+        ["a1", "b1", "a2", "a3", "b2"], src, lambda x, y: (x, y) in twins, limit=3
+    )
     assert groups == [("a1", ["b1"]), ("a2", ["b2"]), ("a3", [])]
 
 
@@ -45,14 +50,24 @@ def test_render_markers_resolve():
 
 
 def test_term_coverage_is_idf_weighted_across_scripts():
-    assert term_coverage({"数据": 1.0, "瓶颈": 1.0}, {"数据": 1.0, "瓶颈": 3.0}, "瓶頸在哪裡") == 0.75
+    assert (
+        term_coverage({"数据": 1.0, "瓶颈": 1.0}, {"数据": 1.0, "瓶颈": 3.0}, "瓶頸在哪裡") == 0.75
+    )
     assert term_coverage({}, {}, "任何") == 0.0
 
 
 def test_glossary_translates_phrases_first():
     g = Glossary.from_pairs(
-        [("旧金山", "San Francisco, California"), ("城市", "city"), ("常见", "commonly seen; common")],
+        [
+            ("旧金山", "San Francisco, California"),
+            ("城市", "city"),
+            ("常见", "commonly seen; common"),
+        ],
         frozenset({"旧金山", "城市", "常见"}),
     )
-    assert g.translate("Is it common in San Francisco, the city?") == {"旧金山": 1.0, "常见": 1.0, "城市": 1.0}
+    assert g.translate("Is it common in San Francisco, the city?") == {
+        "旧金山": 1.0,
+        "常见": 1.0,
+        "城市": 1.0,
+    }
     assert g.translate("pizza") == {}

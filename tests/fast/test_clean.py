@@ -2,7 +2,15 @@
 
 import pytest
 
-from index.clean import is_cruft, is_editor_note, is_heading, normalize, repair, strip_pinyin, to_simplified
+from index.clean import (
+    is_cruft,
+    is_editor_note,
+    is_heading,
+    normalize,
+    repair,
+    strip_pinyin,
+    to_simplified,
+)
 
 
 @pytest.mark.parametrize(
@@ -10,7 +18,10 @@ from index.clean import is_cruft, is_editor_note, is_heading, normalize, repair,
     [
         ("數(shù)據(jù)", "數據"),
         ("網(wǎng)絡(luò)很好", "網絡很好"),
-        ("能夠?qū)崿F(xiàn)", "能夠崿F"),  # lost character: the pinyin goes, the mojibake stays inert
+        (
+            "能夠?qū)崿F(xiàn)",
+            "能夠崿F",
+        ),  # lost character: the pinyin goes, the mojibake stays inert
         ("可微分神經計算機(DNC)", "可微分神經計算機(DNC)"),  # an English gloss is kept
         ("外皮層(exocortex)", "外皮層(exocortex)"),
         ("", ""),
@@ -65,7 +76,10 @@ def test_is_cruft(line, cruft):
         ("一、人形机器人的第一个落地场景是什么?", True),
         ("自動駕駛和 AGI 很像", True),
         ("对,正是这样。", False),
-        ("我认为其中有很多是受监管因素的影响。但我确实认为,从某种意义上来说,我们已经实现了。", False),
+        (
+            "我认为其中有很多是受监管因素的影响。但我确实认为,从某种意义上来说,我们已经实现了。",
+            False,
+        ),
     ],
 )
 def test_is_heading(line, heading):

@@ -36,7 +36,10 @@ def test_split_turns_on_a_scraped_page():
         (6, "Andrej Karpathy", "guest"),
     ]
     # the unlabelled paragraph continues the turn; the editor's note does not
-    assert turns[1].paragraphs == ("我不认为 B2C 是个好起点。", "我认为最好的第一批客户就是公司自己。")
+    assert turns[1].paragraphs == (
+        "我不认为 B2C 是个好起点。",
+        "我认为最好的第一批客户就是公司自己。",
+    )
     # a label-like line that is no speaker stays in the turn
     assert turns[3].paragraphs == ("因为责任复杂。", "所以问题就是:如何扩大影响?")
     # nothing from the page footer is kept
@@ -45,9 +48,19 @@ def test_split_turns_on_a_scraped_page():
 
 def test_full_names_and_truncated_labels():
     names = find_speakers(
-        ["Sarah Guo:问?", "Andrej Karpathy:答。", "Elad Gil:问?", "Andrej Karpathy:答。", "排版:Fia"]
+        [
+            "Sarah Guo:问?",
+            "Andrej Karpathy:答。",
+            "Elad Gil:问?",
+            "Andrej Karpathy:答。",
+            "排版:Fia",
+        ]
     ).names
-    assert names == {"Sarah Guo": "Sarah Guo", "Andrej Karpathy": "Andrej Karpathy", "Elad Gil": "Elad Gil"}
+    assert names == {
+        "Sarah Guo": "Sarah Guo",
+        "Andrej Karpathy": "Andrej Karpathy",
+        "Elad Gil": "Elad Gil",
+    }
 
 
 @pytest.mark.parametrize("text", ["", "   \n ", "打开APP", "🤖"])
@@ -58,7 +71,9 @@ def test_nothing_to_say(text):
 
 def test_unlabelled_text_is_one_narrator_turn():
     turns, warnings = split_turns("第一段话,很长的一句话。\n第二段话。")
-    assert [(t.speaker, t.paragraphs) for t in turns] == [("Narrator", ("第一段话,很长的一句话。", "第二段话。"))]
+    assert [(t.speaker, t.paragraphs) for t in turns] == [
+        ("Narrator", ("第一段话,很长的一句话。", "第二段话。"))
+    ]
     assert warnings == ["no speaker labels found: ingested as one narrator's text"]
 
 
@@ -72,9 +87,15 @@ def test_full_width_colon_and_spaces_after_label():
 
 def test_sentences_and_pieces():
     assert split_sentences("我认为是的。对!What? 好") == ["我认为是的。", "对!", "What?", "好"]
-    assert split_turn(("一二三。", "四五。", "六七八九十。"), max_chars=8) == ["一二三。\n四五。", "六七八九十。"]
+    assert split_turn(("一二三。", "四五。", "六七八九十。"), max_chars=8) == [
+        "一二三。\n四五。",
+        "六七八九十。",
+    ]
     # an over-long paragraph is cut at sentence ends
-    assert split_turn(("甲乙丙。丁戊己。庚辛壬。",), max_chars=8) == ["甲乙丙。丁戊己。", "庚辛壬。"]
+    assert split_turn(("甲乙丙。丁戊己。庚辛壬。",), max_chars=8) == [
+        "甲乙丙。丁戊己。",
+        "庚辛壬。",
+    ]
 
 
 def test_chunks_keep_speaker_turn_and_host_question():

@@ -19,7 +19,11 @@ TENCENT = "karpathy-no-priors-2024_zh-hant_tencent.txt"
 
 @pytest.fixture(scope="module")
 def config(tmp_path_factory):
-    cfg = replace(Config.from_env(), home=tmp_path_factory.mktemp("real-home"), embed_model=Config().embed_model)
+    cfg = replace(
+        Config.from_env(),
+        home=tmp_path_factory.mktemp("real-home"),
+        embed_model=Config().embed_model,
+    )
     report = ingest(None, cfg)
     assert report.documents == 2 and report.chunks > 100 and not report.problems
     return cfg
@@ -32,10 +36,22 @@ def _has(citations, snippet, k):
 @pytest.mark.parametrize(
     "question, snippet, speaker",
     [
-        ("Karpathy 认为人形机器人最早会用在什么场景?", "我认为最好的第一批客户就是公司自己", "Andrej Karpathy"),
-        ("為什麼 Karpathy 覺得 Tesla 比 Waymo 領先?", "Tesla 面臨的是軟件層面的問題", "Andrej Karpathy"),
+        (
+            "Karpathy 认为人形机器人最早会用在什么场景?",
+            "我认为最好的第一批客户就是公司自己",
+            "Andrej Karpathy",
+        ),
+        (
+            "為什麼 Karpathy 覺得 Tesla 比 Waymo 領先?",
+            "Tesla 面臨的是軟件層面的問題",
+            "Andrej Karpathy",
+        ),
         ("Why does Karpathy think Tesla is ahead of Waymo?", "软件问题", "Andrej Karpathy"),
-        ("What should kids study today, according to Karpathy?", "数学、物理和计算机科学", "Andrej Karpathy"),
+        (
+            "What should kids study today, according to Karpathy?",
+            "数学、物理和计算机科学",
+            "Andrej Karpathy",
+        ),
         ("什么是 LLM 公司?", "LLM 公司", "Andrej Karpathy"),
     ],
 )
