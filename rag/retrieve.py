@@ -64,14 +64,16 @@ def language(text: str) -> str:
 
 
 def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -> list[str] | None:
-    """Match user-typed filter values to stored names, case-insensitively by substring:
-    `karpathy` finds `Andrej Karpathy`."""
+    """Match user-typed filter values to stored names, case-insensitively: an exact name, else
+    by substring (`karpathy` finds `Andrej Karpathy`)."""
     if values is None or values == [] or values == "":
         return None
     wanted = [values] if isinstance(values, str) else list(values)
     out: list[str] = []
     for v in wanted:
-        hits = [k for k in known if v.strip().lower() in k.lower()]
+        want = v.strip().lower()
+        exact = [k for k in known if k.lower() == want]
+        hits = exact or [k for k in known if want in k.lower()]
         if not hits:
             raise BadInputError(f"no {what} matches {v!r}; known: {', '.join(known)}")
         out.extend(h for h in hits if h not in out)

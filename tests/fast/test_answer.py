@@ -71,3 +71,12 @@ def test_glossary_translates_phrases_first():
         "城市": 1.0,
     }
     assert g.translate("pizza") == {}
+
+
+def test_filter_values_resolve_exactly_first():
+    from rag.retrieve import resolve
+
+    known = ("Andrej Karpathy", "Karpathy Fan", "Sarah Guo")
+    assert resolve("karpathy fan", known, "speaker") == ["Karpathy Fan"]
+    assert resolve("karpathy", known, "speaker") == ["Andrej Karpathy", "Karpathy Fan"]
+    assert resolve(None, known, "speaker") is None
