@@ -20,7 +20,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 STOPWORDS = frozenset(
     """的 了 是 在 我 你 他 她 它 我们 你们 他们 这 那 这个 那个 这些 那些 吗 呢 吧 啊 呀 和 与 及 也 都 就
     会 有 没有 不 很 还 又 而 但 但是 所以 因为 如果 把 被 让 给 对 从 到 向 之 其 一个 一些 什么 怎么 怎样
-    如何 为什么 为何 哪些 哪个 哪 谁 多少 几 是否 是不是 能 能否 可以 可能 要 想 说 讲 谈 认为 觉得 看 看法 提到
+    如何 为什么 为何 哪些 哪个 哪 谁 多少 几 是否 是不是 怎么样 什么样 怎么办 哪里 哪儿 吗 呢 啥 能 能否 可以 可能 要 想 说 讲 谈 认为 觉得 看 看法 提到
     提出 表示 指出 关于 方面 时候 时 中 上 下 里 样 等 吗 么 之后 之前 一下 一点 自己 他的 你的 我的 曾 将 已经
     the a an of to in on for and or is are was were be been do does did what which who whom why how
     when where that this these those it its he his she her they them their you your we our i me my
@@ -60,3 +60,14 @@ def tokenize(text: str) -> list[str]:
         elif run not in STOPWORDS:
             out.append(_stemmer().stemWord(run))
     return out
+
+
+def subwords(word: str) -> list[str]:
+    """The dictionary words of two or more characters inside a longer word.
+
+    >>> subwords("今天天气")
+    ['今天', '天天', '天气']
+    """
+    with _lock:
+        parts = _jieba().lcut_for_search(word)
+    return [w for w in parts if len(w) >= 2 and w != word]

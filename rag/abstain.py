@@ -84,13 +84,19 @@ def signals(r, snap) -> Signals:
 
 
 def _known(word: str, snap) -> bool:
-    """A word the passages contain, as a word or as any two adjacent characters of it."""
+    """A word the passages contain: as an indexed word, or, for a compound that jieba keeps
+    whole (`今天天气`, `消费级`), when each of its dictionary sub-words appears."""
     if word in snap.vocabulary:
         return True
     if word.isascii():
         return False
     if len(word) == 1:
         return any(word in b for b in snap.bigrams)
+    from index.lexical import subwords
+
+    parts = subwords(word)
+    if parts:
+        return all(p in snap.vocabulary or p in snap.bigrams for p in parts)
     return any(word[i : i + 2] in snap.bigrams for i in range(len(word) - 1))
 
 
