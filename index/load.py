@@ -61,7 +61,7 @@ def read(path: Path, max_bytes: int) -> Transcript:
     size = path.stat().st_size
     if size > max_bytes:
         raise ValueError(
-            f"{size / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit "
+            f"{size / 2**20:.1f} MiB is over the {round(max_bytes / 2**20, 2):g} MiB limit "
             "(raise it with RAG_MAX_FILE_MB)"
         )
     data = path.read_bytes()

@@ -19,7 +19,13 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.config import Config
-from index.errors import CorruptIndexError, IndexMismatchError, NoIndexError, StoreUnavailableError
+from index.errors import (
+    CorruptIndexError,
+    IndexMismatchError,
+    NoIndexError,
+    RagError,
+    StoreUnavailableError,
+)
 from index.types import Chunk
 
 FORMAT = "interview-qa-index v1"
@@ -88,16 +94,23 @@ def _client(config: Config):
                     "start it (`chroma run --path DIR --port N`) or unset RAG_CHROMA_URL"
                 ) from None
         else:
-            config.chroma_dir.mkdir(parents=True, exist_ok=True)
             try:
+                config.chroma_dir.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=str(config.chroma_dir), settings=settings)
             except Exception as e:
-                raise CorruptIndexError(
-                    f"cannot open the index at {config.chroma_dir} ({type(e).__name__}: {e}): "
-                    "move it aside and run `rag ingest`"
-                ) from None
+                _forget_failed_system(config.chroma_dir)
+                raise _failure(config, e) from None
         _clients[key] = client
         return client
+
+
+def _forget_failed_system(path: Path) -> None:
+    # Chroma caches a client's system before starting it, so after a failed open it would hand
+    # the broken one back ("no attribute 'bindings'"); drop it so the next attempt (say, once
+    # the user has moved a damaged index aside) opens the directory again.
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
 
 
 def forget_clients() -> None:
@@ -133,14 +146,7 @@ class Store:
         except (NoIndexError, StoreUnavailableError):
             raise
         except Exception as e:
-            if config.chroma_url:
-                raise StoreUnavailableError(
-                    f"the Chroma server at {config.chroma_url} failed ({type(e).__name__}: {e})"
-                ) from None
-            raise CorruptIndexError(
-                f"cannot read the index at {where} ({type(e).__name__}: {e}): "
-                "move it aside and run `rag ingest`"
-            ) from None
+            raise _failure(config, e) from None
         return cls(config, col)
 
     @staticmethod
@@ -152,6 +158,21 @@ class Store:
 
     # --- manifest -------------------------------------------------------------------------
     def manifest(self) -> Manifest | None:
+        """The manifest as stored now. Read afresh every time (Chroma's collection object keeps
+        the metadata it was opened with), so a long-lived process notices another process's
+        ingest, in server mode or while the UI runs."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            self.collection = _client(self.config).get_collection(
+                self.config.collection, embedding_function=None
+            )
+        except NotFoundError:
+            raise NoIndexError(self.config.chroma_url or str(self.config.chroma_dir)) from None
+        except RagError:
+            raise
+        except Exception as e:
+            raise _failure(self.config, e) from None
         meta = self.collection.metadata or {}
         if "manifest" not in meta:
             return None
@@ -241,6 +262,20 @@ class Store:
                 tokens.append(meta.get("lex", "").split())
         order = sorted(range(len(chunks)), key=lambda i: (chunks[i].source, chunks[i].turn, chunks[i].piece))
         return [chunks[i] for i in order], [tokens[i] for i in order]
+
+
+def _failure(config: Config, e: Exception) -> CorruptIndexError | StoreUnavailableError:
+    """The one-line error for a Chroma call that failed: the server's fault or the directory's."""
+    why = " ".join(str(e).split())  # Chroma's messages may span lines; the CLI prints one
+    if config.chroma_url:
+        return StoreUnavailableError(
+            f"the Chroma server at {config.chroma_url} failed ({type(e).__name__}: {why}): "
+            "check that it is running (`chroma run --path DIR --port N`) or unset RAG_CHROMA_URL"
+        )
+    return CorruptIndexError(
+        f"cannot read the index at {config.chroma_dir} ({type(e).__name__}: {why}): "
+        "move it aside and run `rag ingest`"
+    )
 
 
 def home_exists(config: Config) -> bool:
