@@ -54,14 +54,18 @@ def _ensure_index(config) -> None:
     except RagError as e:
         if type(e).__name__ != "NoIndexError":
             raise
-    click.echo(f"No index yet: ingesting the bundled transcripts from {config.transcripts} …", err=True)
+    click.echo(
+        f"No index yet: ingesting the bundled transcripts from {config.transcripts} …", err=True
+    )
     _run_ingest(config, [], prune=False, rebuild=False, as_json=False, quiet=True)
 
 
 def _run_ingest(config, paths, prune, rebuild, as_json, quiet=False) -> int:
     from index.ingest import ingest
 
-    report = ingest([Path(p) for p in paths] or None, config, prune=prune, rebuild=rebuild, progress=not as_json)
+    report = ingest(
+        [Path(p) for p in paths] or None, config, prune=prune, rebuild=rebuild, progress=not as_json
+    )
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False))
     else:
@@ -108,7 +112,9 @@ def remove(sources, as_json):
     else:
         for p in report.problems:
             click.echo(f"error: {p}", err=True)
-        click.echo(f"removed {len(report.removed)}; {report.documents} documents, {report.chunks} chunks left")
+        click.echo(
+            f"removed {len(report.removed)}; {report.documents} documents, {report.chunks} chunks left"
+        )
     sys.exit(1 if report.problems else 0)
 
 
@@ -121,8 +127,12 @@ def _citation_dict(c) -> dict:
 @main.command()
 @click.argument("question")
 @click.option("-k", default=5, show_default=True, help="How many passages to cite.")
-@click.option("--speaker", default=None, help="Only passages by this speaker (substring, e.g. karpathy).")
-@click.option("--source", default=None, help="Only passages from this document (file name or part of it).")
+@click.option(
+    "--speaker", default=None, help="Only passages by this speaker (substring, e.g. karpathy)."
+)
+@click.option(
+    "--source", default=None, help="Only passages from this document (file name or part of it)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
 def ask(question, k, speaker, source, as_json):
     """Answer a question with cited passages.
@@ -137,8 +147,12 @@ def ask(question, k, speaker, source, as_json):
     _ensure_index(config)
     a = ask_fn(question, k=k, speaker=speaker, source=source, config=config)
     if as_json:
-        out = {"question": a.question, "text": a.text, "abstained": a.abstained,
-               "citations": [_citation_dict(c) for c in a.citations]}
+        out = {
+            "question": a.question,
+            "text": a.text,
+            "abstained": a.abstained,
+            "citations": [_citation_dict(c) for c in a.citations],
+        }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     click.echo(a.text)
@@ -159,7 +173,7 @@ def sources_cmd():
     from index.store import Store
 
     m = Store.open(_config()).manifest()
-    for name in sorted((m.files if m else {})):
+    for name in sorted(m.files if m else {}):
         click.echo(name)
 
 

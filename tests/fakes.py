@@ -7,6 +7,9 @@ so texts that share words are close, and nothing is downloaded or loaded.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,6 +44,12 @@ class HashingEmbedder:
 
     def passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         self.calls += 1
+        # Crash tests slow ingest down to kill it mid-way: seconds per passage, announced on
+        # stderr so the test knows embedding has begun.
+        delay = float(os.environ.get("RAG_TEST_EMBED_DELAY") or 0)
+        if delay and texts:
+            print(f"fake embedder: embedding {len(texts)} passages", file=sys.stderr, flush=True)
+            time.sleep(delay * len(texts))
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._one(t) for t in texts])

