@@ -58,7 +58,14 @@ class Config:
         if env.get("RAG_RETRIEVAL"):
             updates["retrieval"] = env["RAG_RETRIEVAL"]
         if env.get("RAG_MAX_FILE_MB"):
-            updates["max_file_bytes"] = int(float(env["RAG_MAX_FILE_MB"]) * 1024 * 1024)
+            try:
+                updates["max_file_bytes"] = int(float(env["RAG_MAX_FILE_MB"]) * 1024 * 1024)
+            except ValueError:
+                from index.errors import BadInputError
+
+                raise BadInputError(
+                    f"RAG_MAX_FILE_MB must be a number of megabytes, not {env['RAG_MAX_FILE_MB']!r}"
+                ) from None
         return replace(c, **updates)
 
     @property

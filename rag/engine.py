@@ -47,6 +47,7 @@ class Engine:
         self._snapshot: Snapshot | None = None
         self._store: Store | None = None
         self._dense = None
+        self._dense_collection: str | None = None
 
     def store(self) -> Store:
         if self._store is None:
@@ -104,9 +105,12 @@ class Engine:
         from llama_index.core import VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        if self._dense is None:
-            store = ChromaVectorStore(chroma_collection=self.store().collection)
+        collection = self.store().collection
+        if self._dense is None or self._dense_collection != str(collection.id):
+            # (re)built when `rag ingest --rebuild` replaced the collection under a running app
+            store = ChromaVectorStore(chroma_collection=collection)
             self._dense = VectorStoreIndex.from_vector_store(store, embed_model=_NoEmbedding())
+            self._dense_collection = str(collection.id)
         return self._dense.as_retriever(similarity_top_k=top_k, filters=filters)
 
     def embed_query(self, text: str) -> np.ndarray:

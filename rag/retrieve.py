@@ -48,7 +48,8 @@ def clean_question(question: str, max_chars: int) -> str:
     """Strip control characters and surrounding space; refuse empty or over-long questions."""
     if not isinstance(question, str):
         raise BadInputError("the question must be text")
-    q = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in question)
+    # Control, format and surrogate code points go; private-use letters (pIqaD) are text.
+    q = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in question)
     q = re.sub(r"\s+", " ", q).strip()
     if not q:
         raise BadInputError("the question is empty: ask something about the interview")

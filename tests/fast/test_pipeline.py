@@ -58,3 +58,18 @@ def test_no_index_says_what_to_do():
 def test_unknown_subject_abstains(indexed):
     a = ask("Karpathy 怎么评价 Anthropic 的 Claude 模型?")
     assert a.abstained and a.citations == [] and "没有" in a.text
+
+
+def test_a_running_engine_survives_a_rebuild(indexed):
+    before = retrieve("特斯拉其实是一家大规模的机器人公司", k=3)
+    ingest(rebuild=True)
+    after = retrieve("特斯拉其实是一家大规模的机器人公司", k=3)
+    assert [c.id for c in after] == [c.id for c in before]
+
+
+def test_a_bad_size_limit_is_a_one_line_error(monkeypatch):
+    from index.config import Config
+
+    monkeypatch.setenv("RAG_MAX_FILE_MB", "abc")
+    with pytest.raises(BadInputError, match="RAG_MAX_FILE_MB must be a number"):
+        Config.from_env()
