@@ -329,6 +329,27 @@ def test_chats_run_concurrently_on_one_model(bundled, monkeypatch):
     assert len(made) == 1
 
 
+def test_twenty_concurrent_chats_all_get_the_serial_answer(bundled):
+    """20 chats at once through the queue: every one answered, each with the citations it gets
+    when asked alone."""
+    questions = [
+        HUMANOID_Q,
+        "特斯拉其实是一家机器人公司吗?",
+        "Why is Tesla ahead of Waymo?",
+        "合成數據有什麼風險?",
+    ]
+    with serve(bundled) as url:
+        client = Client(url, verbose=False)
+        alone = {q: client.predict(q, api_name="/chat")[1]["citations"] for q in questions}
+        jobs = [(q, client.submit(q, api_name="/chat")) for q in questions * 5]
+        results = [(q, job.result(timeout=120)) for q, job in jobs]
+    assert len(results) == 20
+    for q, (text, details) in results:
+        assert [c["id"] for c in details["citations"]] == [c["id"] for c in alone[q]], q
+        if details["citations"]:
+            assert "[" in text
+
+
 def test_chat_function_shows_errors_not_traces(config, tmp_path, monkeypatch):
     respond = ui_app.make_respond(config)
     # no index yet
