@@ -58,9 +58,9 @@ def ask(
 ) -> Answer:
     """Answer from the transcripts: a few quoted sentences, each marked [n] for its passage.
 
-    >>> from rag import ask                                     # doctest: +SKIP
-    >>> a = ask("Karpathy 认为人形机器人最早会用在什么场景?")     # doctest: +SKIP
-    >>> a.text, a.citations[0].speaker                          # doctest: +SKIP
+    Example: `ask("Karpathy 认为人形机器人最早会用在什么场景?").citations[0].speaker` is
+    `"Andrej Karpathy"`. When the transcripts do not cover the question, `abstained` is True,
+    `citations` is empty and `text` says so.
     """
     engine = _engine(config)
     r = search(engine, question, k=k, speaker=speaker, source=source)
