@@ -16,6 +16,11 @@ NOT_COVERED = {
     "zh": "访谈中没有谈到这个问题,无法根据访谈内容回答。",
     "en": "The interview does not cover this, so there is no answer from the transcripts.",
 }
+# The opening sentences of a reply to the same question as the user's, and their bonus.
+LEAD_SENTENCES = 3
+LEAD_BONUS = 0.3
+# A host question "asks what the user asks" when it holds this share of the user's terms.
+SAME_QUESTION = 0.6
 # Sentences shorter than this ("对。", "是的,") carry no fact on their own.
 MIN_SENTENCE_CHARS = 8
 
@@ -57,14 +62,26 @@ def term_coverage(terms: dict[str, float], idf: dict[str, float], text: str) -> 
 
 
 def score(
-    cands: Sequence[Candidate], terms: dict[str, float], idf: dict[str, float]
+    cands: Sequence[Candidate],
+    terms: dict[str, float],
+    idf: dict[str, float],
+    answers_asked: Sequence[bool] = (),
 ) -> list[float]:
     """How well each sentence answers: its term coverage, nudged toward higher-ranked passages
-    and the opening sentences of a passage (where answers usually start)."""
-    return [
-        term_coverage(terms, idf, c.text) + 0.15 / (1 + c.hit) + (0.03 if c.position == 0 else 0.0)
-        for c in cands
-    ]
+    and the opening sentences of a passage (where answers usually start). When a passage opens
+    the answer to a host question that asks what the user asks (`answers_asked[hit]`), its first
+    sentences are the answer even if they share few words with the question."""
+    out = []
+    for c in cands:
+        s = (
+            term_coverage(terms, idf, c.text)
+            + 0.15 / (1 + c.hit)
+            + (0.03 if c.position == 0 else 0.0)
+        )
+        if c.hit < len(answers_asked) and answers_asked[c.hit] and c.position < LEAD_SENTENCES:
+            s += LEAD_BONUS
+        out.append(s)
+    return out
 
 
 def with_following(

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from index.config import Config
 from rag import abstain as abstention
-from rag.answer import NOT_COVERED, candidates, render, score, select, with_following
+from rag.answer import (
+    NOT_COVERED,
+    SAME_QUESTION,
+    candidates,
+    render,
+    score,
+    select,
+    term_coverage,
+    with_following,
+)
 from rag.engine import Engine, get_engine
 from rag.retrieve import Hit, Retrieval, search
 from rag.types import Answer, Citation, Passage
@@ -74,7 +83,12 @@ def compose(engine: Engine, r: Retrieval) -> tuple[Answer, abstention.Signals | 
         return Answer(r.question, NOT_COVERED[r.lang], [], True), None
     snap = engine.snapshot()
     cands = candidates([h.chunk.text for h in r.hits])
-    scores = score(cands, r.terms, snap.idf)
+    asked = [
+        h.chunk.piece == 1
+        and term_coverage(r.terms, snap.idf, h.chunk.question or "") >= SAME_QUESTION
+        for h in r.hits
+    ]
+    scores = score(cands, r.terms, snap.idf, asked)
     sig = abstention.signals(r, snap)
     if POLICY.abstain(sig) or not cands:
         return Answer(r.question, NOT_COVERED[r.lang], [], True), sig
