@@ -85,9 +85,10 @@ def test_filter_values_resolve_exactly_first():
 def test_the_opening_of_a_reply_to_the_same_question_wins():
     from rag.answer import score
 
-    cands = [Candidate(0, 0, "公司自己就是第一个客户。"), Candidate(0, 4, "机器人的场景很多。")]
-    terms, idf = {"机器人": 1.0, "场景": 1.0}, {"机器人": 1.0, "场景": 1.0}
+    cands = [Candidate(0, 0, "公司自己就是第一个客户。"), Candidate(0, 4, "这种场景很多。")]
+    terms = {"机器人": 1.0, "场景": 1.0, "最早": 1.0, "用": 1.0}
+    idf = dict.fromkeys(terms, 1.0)
     plain = score(cands, terms, idf)
     asked = score(cands, terms, idf, [True])
-    assert plain[1] > plain[0]  # words alone prefer the sentence that repeats the question
+    assert plain[1] > plain[0]  # words alone prefer the sentence that shares a word
     assert asked[0] > asked[1]  # the reply's opening wins when the host asked the same
