@@ -122,12 +122,8 @@ def test_sigkill_while_embedding_keeps_the_previous_index(previous_index, tmp_pa
             assert line, "the child ended without embedding"
         assert line.strip() == f"fake embedder: embedding {new_passages} passages"
         assert child.poll() is None
-        child.send_signal(signal.SIGKILL)
-        assert child.wait(timeout=30) == -signal.SIGKILL
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        sigkill(child)
     assert child.stdout.read() == ""  # it never reported
 
     # The previous index is intact and answers as before, in a new process.
@@ -142,6 +138,13 @@ def test_sigkill_while_embedding_keeps_the_previous_index(previous_index, tmp_pa
     full = sorted(i for f in files for i in expected_ids(f))
     assert report["chunks"] == len(full) == len(previous_index["ids"]) + new_passages
     assert stored_ids() == full
+
+
+def sigkill(child: subprocess.Popen) -> None:
+    """Kill the child as a crash would (no clean-up of its own) and reap it."""
+    if child.poll() is None:
+        child.send_signal(signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
 
 
 def test_sigkill_while_writing_leaves_only_complete_documents(previous_index, tmp_path, rag_home):
@@ -161,12 +164,8 @@ def test_sigkill_while_writing_leaves_only_complete_documents(previous_index, tm
             assert child.poll() is None, child.stderr.read()
             time.sleep(0.002)
         assert child.poll() is None, "ingest finished before it could be killed"
-        child.send_signal(signal.SIGKILL)
-        assert child.wait(timeout=30) == -signal.SIGKILL
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        sigkill(child)
 
     reopen()
     manifest = Store.open(Config.from_env()).manifest()
