@@ -23,8 +23,10 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 DUPLICATE_COSINE = 0.94
 # Host turns are context for the answers, not answers: their fused score is scaled by this.
 HOST_FACTOR = 0.5
-# English questions take part in BM25 through dictionary translation (rag/crosslingual.py).
-LEXICAL_WEIGHT = {"zh": 1.0, "en": 1.0}
+# Weights of the dense and the lexical ranking in the fusion, per retrieval mode. English
+# questions take part in BM25 through dictionary translation (rag/crosslingual.py), so the
+# two count alike for every language.
+MODES = {"hybrid": (1.0, 1.0), "dense": (1.0, 0.0), "lexical": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,6 @@ class Hit:
 @dataclass(frozen=True)
 class Retrieval:
     question: str
-    vector: np.ndarray
     hits: list[Hit]
     lang: str  # "zh" or "en"
     query_tokens: tuple[str, ...]  # lexical tokens of the question (speaker names removed)
@@ -195,12 +196,10 @@ def search(
         lex_ids = [snap.chunks[i].id for i in top if scores[i] > 0]
 
     mode = engine.config.retrieval
-    w_lex = LEXICAL_WEIGHT[lang]
-    table = {"hybrid": [1.0, w_lex], "dense": [1.0, 0.0], "lexical": [0.0, 1.0]}
-    if mode not in table:
+    if mode not in MODES:
         raise BadInputError(f"unknown retrieval mode {mode!r}: use hybrid, dense or lexical")
     fused = [
-        (cid, s) for cid, s in reciprocal_rank_fusion([dense_ids, lex_ids], table[mode]) if s > 0
+        (cid, s) for cid, s in reciprocal_rank_fusion([dense_ids, lex_ids], MODES[mode]) if s > 0
     ]
     if not asks_about_hosts(q, snap):
         # Hosts' questions resemble users' questions; the answers are in the guest's turns.
@@ -247,7 +246,6 @@ def search(
     ]
     return Retrieval(
         question=q,
-        vector=qvec,
         hits=hits,
         lang=lang,
         query_tokens=tuple(all_tokens),
