@@ -71,17 +71,16 @@ def ask(
     `"Andrej Karpathy"`. When the transcripts do not cover the question, `abstained` is True,
     `citations` is empty and `text` says so.
     """
-    engine = _engine(config)
-    r = search(engine, question, k=k, speaker=speaker, source=source)
-    answer, _ = compose(engine, r)
+    r = search(_engine(config), question, k=k, speaker=speaker, source=source)
+    answer, _ = compose(r)
     return answer
 
 
-def compose(engine: Engine, r: Retrieval) -> tuple[Answer, abstention.Signals | None]:
+def compose(r: Retrieval) -> tuple[Answer, abstention.Signals | None]:
     """Pick answer sentences from the retrieved passages, or abstain."""
     if not r.hits:
         return Answer(r.question, NOT_COVERED[r.lang], [], True), None
-    snap = engine.snapshot()
+    snap = r.snapshot
     cands = candidates([h.chunk.text for h in r.hits])
     asked = [
         h.chunk.piece == 1

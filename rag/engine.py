@@ -18,6 +18,7 @@ from index.clean import normalize, to_simplified
 from index.config import Config
 from index.embed import Embedder, load_embedder
 from index.errors import NoIndexError
+from index.lexical import tokenize
 from index.store import Store
 from index.types import Chunk
 
@@ -35,6 +36,8 @@ class Snapshot:
     idf: dict[str, float]  # log(N / df) of each lexical token
     bigrams: frozenset[str]  # every pair of adjacent characters in the (normalized) passages
     speakers: tuple[str, ...]
+    hosts: frozenset[str]  # speakers in the host role
+    name_tokens: frozenset[str]  # lexical tokens of the speakers' names
     sources: tuple[str, ...]
     glossary: object  # rag.crosslingual.Glossary over the index's vocabulary
 
@@ -96,6 +99,8 @@ class Engine:
             idf=idf,
             bigrams=frozenset(b for c in chunks for b in char_bigrams(c.embed_text())),
             speakers=tuple(sorted({c.speaker for c in chunks})),
+            hosts=frozenset(c.speaker for c in chunks if c.role == "host"),
+            name_tokens=frozenset(t for s in {c.speaker for c in chunks} for t in tokenize(s)),
             sources=tuple(sorted({c.source for c in chunks})),
             glossary=Glossary.from_cedict(vocabulary),
         )

@@ -38,6 +38,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Retrieval:
+    snapshot: Snapshot  # the index this retrieval read; answering uses the same one
     question: str
     hits: list[Hit]
     lang: str  # "zh" or "en"
@@ -93,11 +94,6 @@ def _filters(speakers: list[str] | None, sources: list[str] | None):
     return MetadataFilters(filters=parts) if parts else None
 
 
-def _name_tokens(snap: Snapshot) -> set[str]:
-    # Questions name the speakers ("What does Karpathy think…"); passages rarely do.
-    return {t for s in snap.speakers for t in tokenize(s)}
-
-
 def _script(text: str) -> str:
     """ "hant" when OpenCC changes the text toward Simplified, else "hans" (or "latin")."""
     if not _CJK.search(text):
@@ -112,8 +108,7 @@ def asks_about_hosts(q: str, snap: Snapshot) -> bool:
     """Does the question ask about what a host said (by role or by name)?"""
     if _HOST_WORDS.search(q):
         return True
-    hosts = {c.speaker for c in snap.chunks if c.role == "host"}
-    return any(h.lower() in q.lower() for h in hosts)
+    return any(h.lower() in q.lower() for h in snap.hosts)
 
 
 def lexical_query(q: str, lang: str, tokens: list[str], snap: Snapshot) -> dict[str, float]:
@@ -186,8 +181,8 @@ def search(
     )
     dense_ids = [nd.node.node_id for nd in dense_nodes if nd.node.node_id in snap.position]
 
-    names = _name_tokens(snap)
-    all_tokens = [t for t in tokenize(q) if t not in names]
+    # Questions name the speakers ("What does Karpathy think…"); passages rarely do.
+    all_tokens = [t for t in tokenize(q) if t not in snap.name_tokens]
     weights = lexical_query(q, lang, all_tokens, snap)
     lex_ids: list[str] = []
     if weights:
@@ -245,6 +240,7 @@ def search(
         for cid, others in groups
     ]
     return Retrieval(
+        snapshot=snap,
         question=q,
         hits=hits,
         lang=lang,
