@@ -105,20 +105,12 @@ def write_report(results: Mapping, path: Path) -> None:
         )
     for n, why in (results.get("skipped") or {}).items():
         out.append(f"- **Skipped `{n}`**: {why}.")
-    secs = results.get("seconds") or {}
-    if secs:
-        out.append(
-            "- Seconds per system (setup + questions): "
-            + ", ".join(f"{n} {s:.1f}" for n, s in secs.items())
-            + "."
-        )
-    setup = meta.get("setup_seconds") or {}
-    if setup:
-        out.append(
-            "- Of which setup (model load, naive index build): "
-            + ", ".join(f"{n} {s:.1f}" for n, s in setup.items())
-            + "."
-        )
+    for label, secs in (
+        ("Seconds per system (setup + questions)", results.get("seconds")),
+        ("Of which setup (model load, naive index build)", meta.get("setup_seconds")),
+    ):
+        if secs:
+            out.append(f"- {label}: " + ", ".join(f"{n} {s:.1f}" for n, s in secs.items()) + ".")
     out += [
         "",
         "Ranking metrics (hit@k, MRR@10, nDCG@10, recall@10, hit@600c) are over answerable questions, "
