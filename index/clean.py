@@ -89,26 +89,60 @@ def normalize(text: str) -> str:
     return _t2s().convert(unicodedata.normalize("NFKC", text)).lower()
 
 
-# --- page cruft -------------------------------------------------------------------------------
+# --- page chrome -------------------------------------------------------------------------------
 
-# A reprint notice, a share/tip/payment widget or an app prompt: once the article body has
-# started, one of these marks its end.
+# A reprint notice, a share/tip/payment widget, an app prompt or a transcription service's
+# signature: text from the page or tool around the interview, never anybody's words.
 _CRUFT = re.compile(
     r"(本文来自|本文來自|未经允许不得转载|未經允許不得轉載|不代表.{0,12}立场|不代表.{0,12}立場|"
     r"授权事宜|授權事宜|异议或投诉|異議或投訴|打开.{0,8}APP|打開.{0,8}APP|扫码|掃碼|"
     r"赞赏|讚賞|打赏|打賞|大 家 都 在|转载请|轉載請|版权所有|版權所有|©|"
-    r"[\w.+-]+@[\w-]+\.[\w.]+|https?://|以上內容由.{0,20}生成|以上内容由.{0,20}生成)"
+    r"以上內容由.{0,20}生成|以上内容由.{0,20}生成|"
+    r"^Transcribed by |otter\.ai|^Subscribe to |^Sign up for )",
+    re.I,
 )
-_TERMINAL = '。!?!?…」”"』.;;~'
+# App buttons and menu entries scraped as lines of their own.
+_WIDGETS = frozenset(
+    "删除 刪除 完成 全部删除 全部刪除 搜索历史 搜索歷史 热搜词 熱搜詞 自定义 自定義 分享 收藏 点赞 "
+    "點贊 评论 評論 关注 關注 阅读原文 閱讀原文 举报 舉報 返回 登录 登錄 注册 註冊 下载 下載 "
+    "文集 频道 頻道 支付 标签 標籤 相关推荐 相關推薦 热门文章 熱門文章 Share Subscribe".split()
+)
+# The lookbehinds keep the search linear on a long run of letters (no retry at each of them).
+_ADDRESS = re.compile(r"https?://\S+|(?<![\w.])www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+")
+_CONTACT = re.compile(r"联系|聯繫|聯系|投稿|contact|e-?mail", re.I)
+_TERMINAL = '。！？!?…」”"』.;；~'
 
 
 def is_cruft(line: str) -> bool:
     """A line from the web page around the article, not from the interview.
 
+    A link or an e-mail address counts only when it is (nearly) the whole line or a contact
+    line: an address inside a spoken sentence is part of what was said.
+
     >>> is_cruft("打开虎嗅APP,查看全文"), is_cruft("我认为最好的第一批客户就是公司自己。")
     (True, False)
+    >>> is_cruft("https://example.com/a"), is_cruft("Go to https://example.com and try it out.")
+    (True, False)
     """
-    return bool(_CRUFT.search(line))
+    s = line.strip()
+    if not s:
+        return False
+    if _CRUFT.search(s) or s.rstrip(":：") in _WIDGETS:
+        return True
+    if _ADDRESS.search(s):
+        rest = _ADDRESS.sub("", s).strip()
+        return len(rest) <= 12 or bool(_CONTACT.search(rest))
+    return False
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends with sentence punctuation (so the next line starts a paragraph).
+
+    >>> ends_sentence("对,正是这样。"), ends_sentence("是可以"), ends_sentence("faith.")
+    (True, False, True)
+    """
+    s = line.rstrip()
+    return bool(s) and s[-1] in _TERMINAL
 
 
 _HEADING_NUMBER = re.compile(
@@ -116,18 +150,40 @@ _HEADING_NUMBER = re.compile(
 )
 
 
+# A line ending in a comma goes on in the next line: never a heading.
+_CONTINUES = ",，、;；"
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TITLE_WORD = re.compile(r"[A-Z0-9]")
+
+
 def is_heading(line: str) -> bool:
     """A section heading or a bare section number: short, and not a sentence.
 
+    Latin text needs more: a short English line without a full stop is as often a spoken
+    "Yeah" as a heading, so it must be numbered or in Title Case over two or more words.
+
     >>> [is_heading(s) for s in ["01.", "二、架构不是限制,数据稀缺才是重点", "对,正是这样。"]]
     [True, True, False]
+    >>> is_heading("Why Data Is the Bottleneck"), is_heading("yeah I think so")
+    (True, False)
     """
     s = line.strip()
     if not s:
         return False
     if _HEADING_NUMBER.match(s) and len(s) <= 40:
         return True
-    return len(s) <= 24 and s[-1] not in _TERMINAL
+    if s[-1] in _CONTINUES:
+        return False
+    if _CJK_CHAR.search(s):
+        return len(s) <= 24 and s[-1] not in _TERMINAL
+    words = [w for w in re.split(r"[\s:：\-–—]+", s) if len(w) >= 4]
+    return (
+        len(s) <= 60
+        and s[-1] not in _TERMINAL
+        and len(s.split()) >= 2
+        and bool(words)
+        and all(_TITLE_WORD.match(w) for w in words)
+    )
 
 
 # An editor's gloss: `倒立擺(Inverted Pendulum):…`, `堆疊LSTM(Stacked LSTM)是指…`, `注:…`.

@@ -3,6 +3,7 @@
 import pytest
 
 from index.clean import (
+    ends_sentence,
     is_cruft,
     is_editor_note,
     is_heading,
@@ -60,7 +61,15 @@ def test_normalize_maps_scripts_width_and_case():
         ("本内容为作者独立观点,不代表虎嗅立场。未经允许不得转载", True),
         ("如对本稿件有异议或投诉,请联系tougao@huxiu.com", True),
         ("以上內容由騰訊混元大模型生成,僅供參考", True),
+        ("全部删除", True),  # an app button scraped as a line
+        ("文集:", True),
+        ("https://www.huxiu.com/article/1.html", True),
+        ("联系我们:hezuo@huxiu.com", True),
+        ("Transcribed by https://otter.ai", True),
         ("我认为最好的第一批客户就是公司自己。", False),
+        ("Go to https://karpathy.ai and read the post on it, it is good.", False),
+        ("You can write to me at andrej@example.com any time you like.", False),
+        ("删除这一段之后,模型反而更好了。", False),
         ("", False),
     ],
 )
@@ -80,10 +89,32 @@ def test_is_cruft(line, cruft):
             "我认为其中有很多是受监管因素的影响。但我确实认为,从某种意义上来说,我们已经实现了。",
             False,
         ),
+        ("第二段话,", False),  # a comma: the sentence goes on
+        ("Why Data Is the Bottleneck", True),
+        ("2. The Software Problem", True),
+        ("Yeah", False),
+        ("and that is the thing", False),
+        ("", False),
     ],
 )
 def test_is_heading(line, heading):
     assert is_heading(line) is heading
+
+
+@pytest.mark.parametrize(
+    "line, ends",
+    [
+        ("对,正是这样。", True),
+        ("真的吗？", True),
+        ("I have faith.", True),
+        ("「对」", True),
+        ("是可以", False),
+        ("so the question is", False),
+        ("", False),
+    ],
+)
+def test_ends_sentence(line, ends):
+    assert ends_sentence(line) is ends
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,204 @@
+"""Transcript formats: one module per format, found automatically.
+
+Each format module has `NAME`, `SUFFIXES`, `sniff(text) -> float` (0..1 confidence) and
+`parse(text) -> Parsed` (or `parse_bytes(data) -> Parsed` for a binary format), so a new
+format is one new file here plus its tests. `read` is the way in: bytes and a file name in,
+`Parsed` out.
+
+>>> sorted(FORMATS)
+['docx', 'json', 'markdown', 'plain', 'srt', 'timestamped', 'vtt']
+>>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
+'srt'
+>>> [(s.speaker, s.text) for s in read("talk.md", b"**Ann:** Hi.\\r\\n**Bob:** Hello.").segments]
+[('Ann', 'Hi.'), ('Bob', 'Hello.')]
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import pkgutil
+from dataclasses import replace
+from pathlib import PurePath
+from types import ModuleType
+
+from index.formats.base import FormatError, Parsed, Segment
+from index.formats.lines import require
+
+__all__ = ["FORMATS", "SUFFIXES", "FormatError", "Parsed", "Segment", "decode", "detect", "read"]
+
+
+def _discover() -> dict[str, ModuleType]:
+    found: dict[str, ModuleType] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if isinstance(getattr(module, "NAME", None), str):
+            found[module.NAME] = module
+    return found
+
+
+FORMATS: dict[str, ModuleType] = _discover()
+SUFFIXES: frozenset[str] = frozenset(s for m in FORMATS.values() for s in m.SUFFIXES)
+
+# A format whose file suffix matches gets this much on top of its content score: content
+# decides when it is clear (a .txt holding SRT), the suffix when it is not.
+_SUFFIX_BONUS = 0.15
+
+
+def detect(filename: str, text: str | None = None) -> str:
+    """The format of a file, from its suffix and (when given) its content.
+
+    Without text, the suffix decides: the first format, in module order, that claims it (a
+    .txt is "plain", not "timestamped"). With text, every text format rates it and the suffix
+    adds a little; a Markdown file stays Markdown unless it holds captions or JSON, since the
+    Markdown parser also reads plain and timestamped lines.
+
+    >>> detect("a.txt"), detect("a.txt", "Ann (00:00:01): Hi.\\nBob (00:00:03): Hello.")
+    ('plain', 'timestamped')
+    >>> detect("a.md", "Ann: Hi."), detect("a.json", "{oops")
+    ('markdown', 'json')
+    """
+    suffix = PurePath(filename).suffix.lower()
+    claimed = [name for name, m in FORMATS.items() if suffix in m.SUFFIXES]
+    if suffix and not claimed:
+        raise ValueError(
+            f"unsupported file type {suffix!r}: use one of {', '.join(sorted(SUFFIXES))}"
+        )
+    if claimed and (text is None or not hasattr(FORMATS[claimed[0]], "parse")):
+        return claimed[0]
+    if text is None:
+        return "plain"
+    scores = {
+        name: m.sniff(text) + (_SUFFIX_BONUS if name in claimed else 0.0)
+        for name, m in FORMATS.items()
+        if hasattr(m, "parse")
+    }
+    best = max(scores, key=lambda name: (scores[name], name == "plain"))
+    if "markdown" in claimed and best in ("plain", "timestamped"):
+        return "markdown"
+    return best
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: UTF-8 (a BOM allowed) or UTF-16 with a BOM; newlines made "\\n".
+
+    >>> decode(b"\\xef\\xbb\\xbfA:\\r\\nhi\\rB: yo")
+    'A:\\nhi\\nB: yo'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise ValueError(f"not valid UTF-16 text (bad byte at offset {e.start})") from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise ValueError("looks like a binary file, not a text transcript")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ValueError(
+                f"not UTF-8 text (bad byte at offset {e.start}): convert it to UTF-8 first"
+            ) from None
+    if not text.strip():
+        raise ValueError("the file is empty")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_PEOPLE_KEYS = (
+    "people",
+    "speakers",
+    "hosts",
+    "guests",
+    "host",
+    "guest",
+    "interviewer",
+    "interviewee",
+    "participants",
+)
+_MEDIA_KEYS = ("media", "url", "audio", "video", "link", "source")
+
+
+def _plain_value(value: object) -> object:
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_value(v) for v in value]
+    return value
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, dict):
+        name = value.get("name")
+        return [str(name)] if name else []
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
+    """Split YAML front matter off a text transcript: (meta, text, warnings).
+
+    Besides its own keys, `meta` gets `people` (from people/speakers/hosts/guests, in that
+    order, no repeats) and `media` (the first of media/url/audio/video/link/source). Front
+    matter that is not valid YAML stays in the text, with a warning.
+
+    >>> meta, text, _ = front_matter(
+    ...     "---\\ntitle: Ep 1\\ndate: 2024-09-10\\nhosts: [Sarah Guo]\\n"
+    ...     "guests: Andrej Karpathy\\naudio: https://x/1.mp3\\n---\\nA: hi"
+    ... )
+    >>> meta["date"], meta["people"], meta["media"], text
+    ('2024-09-10', ['Sarah Guo', 'Andrej Karpathy'], 'https://x/1.mp3', 'A: hi')
+    """
+    if not text.startswith("---\n"):
+        return {}, text, []
+    end = text.find("\n---", 4)
+    if end < 0 or text[end + 4 : end + 5] not in ("", "\n"):
+        return {}, text, []
+    frontmatter = require("frontmatter", "python-frontmatter")
+    yaml = require("yaml", "pyyaml")
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        reason = str(getattr(e, "problem", None) or e).split("\n")[0]
+        return {}, text, [f"front matter could not be read ({where}{reason}); kept as text"]
+    if not post.metadata:
+        return {}, text, []
+    meta: dict[str, object] = {str(k).lower(): _plain_value(v) for k, v in post.metadata.items()}
+    people: list[str] = []
+    for key in _PEOPLE_KEYS:
+        people += [n for n in _names(meta.get(key)) if n not in people]
+    if people:
+        meta["people"] = people
+    media = next((meta[k] for k in _MEDIA_KEYS if isinstance(meta.get(k), str)), None)
+    if media:
+        meta["media"] = media
+    return meta, post.content, []
+
+
+def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
+    """Decode, detect (unless `fmt` is given) and parse one transcript file.
+
+    Raises ValueError with a one-line reason for bytes that are no text, an unknown `fmt` or
+    suffix, and FormatError (a ValueError) naming the line for a malformed VTT, SRT or JSON.
+
+    >>> read("x.txt", b"A: hi", fmt="pdf")
+    Traceback (most recent call last):
+    ValueError: unknown format 'pdf': use one of docx, json, markdown, plain, srt, timestamped, vtt
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
+    name = fmt or detect(filename)
+    if hasattr(FORMATS[name], "parse_bytes"):
+        return FORMATS[name].parse_bytes(data)
+    text = decode(data)
+    meta, text, warnings = front_matter(text)
+    parsed = FORMATS[fmt or detect(filename, text)].parse(text)
+    if not meta and not warnings:
+        return parsed
+    return replace(parsed, meta={**meta, **parsed.meta}, warnings=warnings + parsed.warnings)

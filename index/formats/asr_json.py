@@ -1,0 +1,189 @@
+"""JSON from speech recognition: Whisper, WhisperX, diarization exports, AWS Transcribe.
+
+Whisper: `{"text", "segments": [{"start", "end", "text"}]}`; WhisperX adds `speaker` and
+`words`; diarization exports carry a speaker map (`{"speakers": {"spk_0": "Luciano"},
+"segments": [{"speakerLabel": "spk_0", …}]}`, also `speaker_label`, `speaker`); a bare list
+of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+
+from index.formats.base import FormatError, Parsed, Segment
+from index.formats.lines import join_all, seconds, strip_clocks, strip_stage
+
+NAME = "json"
+SUFFIXES = (".json",)
+
+_TEXT_KEYS = ("text", "transcript", "content", "sentence", "utterance")
+_START_KEYS = ("start", "start_time", "startTime", "begin", "from")
+_END_KEYS = ("end", "end_time", "endTime", "stop", "to")
+_SPEAKER_KEYS = ("speaker", "speakerLabel", "speaker_label", "speaker_id", "speakerId", "spk")
+_MAP_KEYS = ("speakers", "speaker_map", "speakerMap", "speaker_names")
+
+
+def _time(value: object, where: str, scale: float) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, str) and ":" in value:
+            t = seconds(value.strip())
+        elif isinstance(value, bool):
+            raise ValueError
+        else:
+            t = float(value) / scale  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise FormatError(f"{where}: bad time {value!r}") from None
+    if not math.isfinite(t) or t < 0:
+        raise FormatError(f"{where}: bad time {value!r}")
+    return t
+
+
+def _speaker_map(data: object) -> dict[str, str]:
+    """`{"spk_0": "Luciano"}` or `[{"id": "spk_0", "name": "Luciano"}]`, keys as strings."""
+    if isinstance(data, dict):
+        return {str(k): str(v) for k, v in data.items() if isinstance(v, str | int)}
+    if isinstance(data, list):
+        out = {}
+        for item in data:
+            if isinstance(item, dict):
+                key = next((item[k] for k in ("id", "label", *_SPEAKER_KEYS) if k in item), None)
+                name = item.get("name")
+                if key is not None and isinstance(name, str):
+                    out[str(key)] = name
+        return out
+    return {}
+
+
+def _words_text(words: object) -> str:
+    if not isinstance(words, list):
+        return ""
+    tokens = [str(w.get("word", w.get("text", ""))) for w in words if isinstance(w, dict)]
+    if any(t.startswith(" ") for t in tokens):  # Whisper keeps each word's leading space
+        return "".join(tokens).strip()
+    return join_all(tokens)
+
+
+def _segments(items: list, names: dict[str, str], scale: float) -> tuple[list[Segment], int]:
+    segs: list[Segment] = []
+    dropped = 0
+    for i, item in enumerate(items, start=1):
+        where = f"segment {i}"
+        if not isinstance(item, dict):
+            raise FormatError(f'{where}: expected an object with "text", got {type(item).__name__}')
+        raw = next((item[k] for k in _TEXT_KEYS if k in item), None)
+        if raw is None:
+            raw = _words_text(item.get("words"))
+        if not isinstance(raw, str):
+            raise FormatError(f'{where}: "text" is not a string')
+        text, n = strip_stage(strip_clocks(" ".join(raw.split())))
+        dropped += n
+        start = _time(next((item[k] for k in _START_KEYS if k in item), None), where, scale)
+        end = _time(next((item[k] for k in _END_KEYS if k in item), None), where, scale)
+        who = next((item[k] for k in _SPEAKER_KEYS if item.get(k) not in (None, "")), None)
+        speaker = None if who is None else names.get(str(who), str(who))
+        if text:
+            segs.append(Segment(text, speaker, start, end))
+    return segs, dropped
+
+
+def _aws(results: dict) -> list[dict]:
+    """AWS Transcribe `results` as plain segment objects, one per run of one speaker."""
+    if isinstance(results.get("audio_segments"), list):
+        return results["audio_segments"]
+    items = results.get("items")
+    if not isinstance(items, list) or not items:
+        texts = results.get("transcripts") or [{}]
+        return [{"text": texts[0].get("transcript", "")}] if isinstance(texts[0], dict) else []
+    who_at: dict[str, str] = {}
+    for seg in (results.get("speaker_labels") or {}).get("segments", []):
+        for it in seg.get("items", []):
+            who_at[str(it.get("start_time"))] = seg.get("speaker_label")
+    out: list[dict] = []
+    for it in items:
+        if not isinstance(it, dict) or not it.get("alternatives"):
+            continue
+        word = str(it["alternatives"][0].get("content", ""))
+        if it.get("type") == "punctuation":
+            if out:
+                out[-1]["words"].append(word)
+            continue
+        who = it.get("speaker_label") or who_at.get(str(it.get("start_time")))
+        if not out or out[-1]["speaker"] != who:
+            out.append({"speaker": who, "start": it.get("start_time"), "words": []})
+        out[-1]["words"].append(word)
+        out[-1]["end"] = it.get("end_time")
+    return [{**seg, "text": join_all(seg.pop("words"))} for seg in out]
+
+
+def sniff(text: str) -> float:
+    """Confidence that `text` is a JSON transcript.
+
+    >>> sniff('{"segments": [{"start": 0, "text": "Hi"}]}'), sniff("{broken"), sniff("Ann: Hi")
+    (1.0, 0.3, 0.0)
+    """
+    s = text.lstrip("\ufeff \n\t")
+    if not s.startswith(("{", "[")):
+        return 0.0
+    try:
+        data = json.loads(s)
+    except ValueError:
+        return 0.3
+    if isinstance(data, dict) and any(
+        k in data for k in ("segments", "utterances", "results", "text")
+    ):
+        return 1.0
+    if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
+        return 0.9
+    return 0.4
+
+
+def parse(text: str) -> Parsed:
+    """Parse a JSON transcript; the speaker map, when there is one, names the speakers.
+
+    >>> p = parse('{"speakers": {"spk_0": "Luciano"}, "segments": ['
+    ...     '{"speakerLabel": "spk_0", "start": 3.76, "end": 5.1, "text": " Hello [music] there."},'
+    ...     '{"speaker": "SPEAKER_01", "start": 5.1, "end": 6, "text": "Hi."}]}')
+    >>> [(s.speaker, s.start, s.end, s.text) for s in p.segments]
+    [('Luciano', 3.76, 5.1, 'Hello there.'), ('SPEAKER_01', 5.1, 6.0, 'Hi.')]
+    >>> p.dropped
+    {'stage directions': 7}
+    """
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return Parsed([], warnings=["no segments found"])
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise FormatError(f"line {e.lineno}: {e.msg} (column {e.colno})") from None
+    except ValueError as e:  # e.g. a number too large to convert
+        raise FormatError(f"line 1: {e}") from None
+    except RecursionError:
+        raise FormatError("line 1: nested too deeply to be a transcript") from None
+    names: dict[str, str] = {}
+    scale = 1.0
+    if isinstance(data, dict):
+        for key in _MAP_KEYS:
+            names.update(_speaker_map(data.get(key)))
+        if isinstance(data.get("segments"), list):
+            items = data["segments"]
+        elif isinstance(data.get("utterances"), list):
+            items, scale = data["utterances"], 1000.0  # AssemblyAI counts milliseconds
+        elif isinstance(data.get("results"), dict):
+            items = _aws(data["results"])
+        elif isinstance(data.get("text"), str):
+            items = [{"text": data["text"]}]
+        else:
+            raise FormatError(
+                'line 1: no transcript here: expected "segments", "utterances", "results" or "text"'
+            )
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise FormatError("line 1: expected a JSON object or a list of segments")
+    segs, dropped = _segments(items, names, scale)
+    counts = Counter({"stage directions": dropped}) if dropped else Counter()
+    return Parsed(segs, warnings=[] if segs else ["no segments found"], dropped=dict(counts))

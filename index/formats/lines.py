@@ -1,0 +1,334 @@
+"""What every parser needs from a line of text: joining, clock times, stage directions, and
+a builder that turns a stream of speech/context lines into `Segment`s.
+
+Not a format itself (it has no `NAME`), so `index.formats` does not list it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from index.clean import ends_sentence
+from index.formats.base import FormatError, Parsed, Segment
+
+# Characters written without spaces between them: CJK ideographs, kana, CJK punctuation,
+# full-width forms. Hangul is written with spaces, so it is not here.
+_NO_SPACE = re.compile(
+    r"[\u2e80-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+
+
+def join(left: str, right: str) -> str:
+    """Join two pieces of one sentence: a space between Latin text, nothing next to CJK.
+
+    >>> join("I have faith.", "If it works"), join("我们已经", "融合了。"), join("是的,", "Tesla")
+    ('I have faith. If it works', '我们已经融合了。', '是的,Tesla')
+    """
+    return join_all([left, right])
+
+
+def join_all(pieces: list[str]) -> str:
+    """`join` over many pieces, in time linear in their total length.
+
+    >>> join_all(["so the", "question is", "数据", "够不够。", ", right?"])
+    'so the question is数据够不够。, right?'
+    """
+    out: list[str] = []
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if out:
+            out.append(_gap(out[-1], piece))
+        out.append(piece)
+    return "".join(out)
+
+
+def _gap(left: str, right: str) -> str:
+    # Punctuation takes the script of the word it follows or precedes: `是的,` is Chinese.
+    a = next((c for c in reversed(left[-4:]) if not _PUNCT.match(c)), left[-1])
+    b = next((c for c in right[:4] if not _PUNCT.match(c)), right[0])
+    if right[0] in _CLOSING or _NO_SPACE.match(a) or _NO_SPACE.match(b):
+        return ""
+    return " "
+
+
+_CLOSING = ".,;:!?)]}%"
+_PUNCT = re.compile(r"[^\w\s\u2e80-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def mostly_cjk(text: str) -> bool:
+    """More CJK characters than Latin words: which language a bilingual pair's half is in.
+
+    >>> mostly_cjk("我认为 Tesla 领先"), mostly_cjk("I think Tesla is ahead, 对吧")
+    (True, False)
+    """
+    return len(_CJK.findall(text)) > len(_LATIN_WORD.findall(text))
+
+
+# --- clock times -------------------------------------------------------------------------------
+
+CLOCK = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
+_CLOCK = re.compile(CLOCK)
+
+
+def seconds(clock: str) -> float:
+    """Seconds from `hh:mm:ss(.mmm)`, `mm:ss` or `m:ss`; ValueError for a field over 59.
+
+    The leading field may exceed 59 (`75:30` is 75 minutes), the later ones may not.
+
+    >>> seconds("01:02:03.5"), seconds("4:07"), seconds("00:00:01,250")
+    (3723.5, 247.0, 1.25)
+    """
+    if not _CLOCK.fullmatch(clock):
+        raise ValueError(f"bad timestamp {clock!r}")
+    whole, _, fraction = clock.replace(",", ".").partition(".")
+    fields = [int(f) for f in whole.split(":")]
+    if any(f > 59 for f in fields[1:]):
+        raise ValueError(f"bad timestamp {clock!r}")
+    total = 0
+    for f in fields:
+        total = total * 60 + f
+    return total + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
+
+
+def clock_at(clock: str, line_no: int) -> float:
+    """`seconds`, with a bad clock reported as a FormatError naming the line."""
+    try:
+        return seconds(clock)
+    except ValueError as e:
+        raise FormatError(f"line {line_no}: {e}") from None
+
+
+# `[04:07]`, `\[04:07\]`, `(04:07)`: a timestamp written inside the text.
+_INLINE_CLOCK = re.compile(rf"\\?\[\s*({CLOCK})\s*\\?\]|\(\s*({CLOCK})\s*\)")
+
+
+def strip_clocks(text: str) -> str:
+    """Remove bracketed timestamps from running text.
+
+    >>> strip_clocks("So \\\\[04:07\\\\] the point [1:02:03] is (00:10) this.")
+    'So the point is this.'
+    """
+    return _cut(_INLINE_CLOCK, text)
+
+
+# --- stage directions --------------------------------------------------------------------------
+
+_STAGE_WORDS = (
+    r"(?:laugh\w*|chuckl\w*|giggl\w*|inaudible|unintelligible|indiscernible|crosstalk|"
+    r"cross-talk|overlapping|overtalk|music\w*|applause|clapping|silence|pause[sd]?|"
+    r"cough\w*|sigh\w*|indistinct|noise|beep\w*|blank_audio|no audio|foreign|static|"
+    r"background \w+|sound \w+|audio \w+|phone \w+|break)"
+)
+# Square brackets hold editorial notes in transcripts, so a few words around the cue word are
+# allowed (`[both laugh]`, `[inaudible 00:12:03]`); parentheses also hold spoken asides,
+# so there only the cue word itself (`(laughs)`) counts.
+_STAGE = re.compile(
+    rf"\\?\[\s*(?:[\w'-]+\s+){{0,2}}{_STAGE_WORDS}(?:\s+[\w:.,'-]+){{0,3}}\s*\\?\]"
+    rf"|\(\s*{_STAGE_WORDS}(?:\s+{CLOCK})?\s*\)"
+    r"|[\[(（【]\s*(?:笑|笑声|笑聲|大笑|众笑|眾笑|掌声|掌聲|鼓掌|音乐|音樂|听不清|聽不清|"
+    r"静音|靜音|咳嗽|停顿|停頓|沉默|叹气|嘆氣)\s*[\])）】]"
+    r"|♪[^♪\n]*♪|♪",
+    re.I,
+)
+
+
+def strip_stage(text: str) -> tuple[str, int]:
+    """Remove stage directions; returns the text and how many characters went.
+
+    >>> strip_stage("Yeah. \\\\[laughs\\\\] So [MUSIC PLAYING] it works (inaudible).")
+    ('Yeah. So it works.', 36)
+    >>> strip_stage("我觉得（笑）很好")
+    ('我觉得很好', 3)
+    """
+    dropped = sum(len(m.group(0)) for m in _STAGE.finditer(text))
+    return _cut(_STAGE, text), dropped
+
+
+def is_stage(text: str) -> bool:
+    """Whether the whole text is one stage direction (`[music]`, `(laughter)`).
+
+    >>> is_stage("[Music]"), is_stage("Music is great")
+    (True, False)
+    """
+    return bool(text.strip()) and not strip_stage(text)[0]
+
+
+def _cut(pattern: re.Pattern[str], text: str) -> str:
+    # Close the gap a removal leaves as `join` would: `works (inaudible).` -> `works.`,
+    # `我觉得（笑）很好` -> `我觉得很好`, `Yeah. [laughs] So` -> `Yeah. So`.
+    parts = pattern.sub("\x00", text).split("\x00")
+    return text.strip() if len(parts) == 1 else join_all(parts)
+
+
+# --- optional libraries ------------------------------------------------------------------------
+
+
+def require(module: str, package: str):
+    """Import a parser's library when it is first needed, naming the install if it is missing."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(
+            f"reading this format needs the {package} package: pip install {package}"
+        ) from None
+
+
+# --- building segments -------------------------------------------------------------------------
+
+
+@dataclass
+class _Open:
+    speaker: str | None
+    start: float | None
+    labelled: bool
+    paragraphs: list[list[str]] = field(default_factory=list)  # each a list of lines
+
+
+@dataclass
+class Builder:
+    """Collects speech and context in reading order and hands back a `Parsed`.
+
+    Consecutive lines of one speaker join into paragraphs: a line that does not end a
+    sentence continues the paragraph (`join`), a blank line or a sentence end starts a new
+    one (separated by "\\n"). Timestamps and stage directions are removed from all text.
+
+    >>> b = Builder()
+    >>> b.speech("I have faith", "A", 1.0, new=True); b.speech("in it. [laughs]", "A")
+    >>> b.context("## Part two"); b.speech("Yes.", "B", 9.0, new=True)
+    >>> b.result(ends=True).segments[0]
+    Segment(text='I have faith in it.', speaker='A', start=1.0, end=9.0, kind='speech', alt=None)
+    """
+
+    segments: list[Segment] = field(default_factory=list)
+    dropped: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    _open: _Open | None = None
+    _labelled: list[bool] = field(default_factory=list)
+    _break: bool = False
+
+    def _clean(self, text: str) -> str:
+        text, n = strip_stage(strip_clocks(text))
+        if n:
+            self.dropped["stage directions"] += n
+        return text
+
+    def speech(
+        self,
+        text: str,
+        speaker: str | None,
+        start: float | None = None,
+        *,
+        new: bool = False,
+        labelled: bool = False,
+    ) -> None:
+        """Add a line of speech; `new` starts a segment even when the speaker is unchanged."""
+        text = self._clean(text)
+        cur = self._open
+        if new or cur is None or cur.speaker != speaker:
+            self.close()
+            cur = self._open = _Open(speaker, start, labelled)
+            self._break = False
+        if not text:
+            return
+        if cur.paragraphs and not self._break and not ends_sentence(cur.paragraphs[-1][-1]):
+            cur.paragraphs[-1].append(text)
+        else:
+            cur.paragraphs.append([text])
+        self._break = False
+
+    def context(self, text: str) -> None:
+        """Add text that belongs to no speaker (heading, editor's note, page header)."""
+        text = self._clean(text)
+        if text:
+            self.close()
+            self._add(Segment(text, kind="context"), False)
+
+    def blank(self) -> None:
+        """A blank line: the next line starts a new paragraph."""
+        self._break = True
+
+    def drop(self, reason: str, text: str) -> None:
+        """Count text left out on purpose (page chrome, repeated captions)."""
+        if text.strip():
+            self.dropped[reason] += len(text.strip())
+
+    @property
+    def mid_sentence(self) -> bool:
+        """The segment being built stops mid-sentence, with no blank line since: the next
+        line finishes that sentence, whatever it looks like."""
+        cur = self._open
+        return bool(cur and cur.paragraphs and not self._break) and not ends_sentence(
+            cur.paragraphs[-1][-1]
+        )
+
+    def close(self) -> None:
+        """Finish the segment being built (an empty one is dropped)."""
+        cur, self._open = self._open, None
+        if cur and cur.paragraphs:
+            text = "\n".join(join_all(lines) for lines in cur.paragraphs)
+            self._add(Segment(text, cur.speaker, cur.start), cur.labelled)
+
+    def _add(self, seg: Segment, labelled: bool) -> None:
+        self.segments.append(seg)
+        self._labelled.append(labelled)
+
+    def result(self, *, ends: bool = False, bilingual: bool = True) -> Parsed:
+        """The segments so far as a `Parsed`.
+
+        `ends`: a segment with a start ends where the next one starts (text exports give only
+        start times). `bilingual`: a labelled turn followed by the same speaker's labelled turn
+        in the other script becomes one segment with the second as `alt`.
+        """
+        self.close()
+        segs, flags = list(self.segments), list(self._labelled)
+        if bilingual:
+            segs, flags = _pair_translations(segs, flags)
+        if ends:
+            segs = _fill_ends(segs)
+        warnings = list(self.warnings)
+        if not any(s.kind == "speech" for s in segs) and not warnings:
+            warnings.append("no speech found")
+        return Parsed(segs, warnings=warnings, dropped=dict(self.dropped))
+
+
+def _pair_translations(segs: list[Segment], flags: list[bool]) -> tuple[list[Segment], list[bool]]:
+    out: list[Segment] = []
+    out_flags: list[bool] = []
+    for seg, labelled in zip(segs, flags, strict=True):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and labelled
+            and out_flags[-1]
+            and prev.kind == seg.kind == "speech"
+            and prev.alt is None
+            and prev.speaker is not None
+            and prev.speaker == seg.speaker
+            and mostly_cjk(prev.text) != mostly_cjk(seg.text)
+        ):
+            out[-1] = replace(prev, alt=seg.text, end=seg.end if seg.end is not None else prev.end)
+            out_flags[-1] = False
+            continue
+        out.append(seg)
+        out_flags.append(labelled)
+    return out, out_flags
+
+
+def _fill_ends(segs: list[Segment]) -> list[Segment]:
+    out = list(segs)
+    next_start: float | None = None
+    for i in range(len(out) - 1, -1, -1):
+        seg = out[i]
+        if seg.start is None:
+            continue
+        if seg.end is None and next_start is not None and next_start >= seg.start:
+            out[i] = replace(seg, end=next_start)
+        next_start = seg.start
+    return out

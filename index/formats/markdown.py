@@ -1,0 +1,173 @@
+"""Markdown transcripts, as podcast sites and note apps publish them.
+
+Speaker labels in bold (`**Name:** text`, `**Name**: text`, `**Name (01:02:03)**：text`),
+`### Name` headings when they recur, `Q:`/`A:`; times as `[04:07]` or `\\[04:07\\]`; stage
+directions in brackets. Other headings are context; links keep their text. A turn given in
+Chinese and then again in English by the same speaker becomes one segment (`alt`). Under the
+markup, lines are read as the timestamped and plain parsers read them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from index.clean import repair
+from index.formats.base import Parsed
+from index.formats.lines import CLOCK, clock_at
+from index.formats.plain import Line, looks_like_name, may_speak, walk
+from index.formats.timestamped import read_line
+
+NAME = "markdown"
+SUFFIXES = (".md", ".markdown")
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
+_RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|```.*|~~~.*)$")
+_BLOCK = re.compile(r"^\s*(?:>\s?)+|^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^()\n]*\)")
+# Link text holds no `[`, which keeps the search linear on a run of brackets.
+_LINK = re.compile(r"(?<!\\)\[([^\[\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
+_REF_LINK = re.compile(r"(?<!\\)\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_EMPHASIS = [
+    re.compile(r"(?<![\\*])\*\*(?!\s)(.+?)(?<![\s\\])\*\*"),
+    re.compile(r"(?<![\\\w])__(?!\s)(.+?)(?<![\s\\])__(?!\w)"),
+    re.compile(r"(?<![\\*\w])\*(?![\s*])(.+?)(?<![\s\\*])\*(?![*\w])"),
+    re.compile(r"(?<![\\\w])_(?![\s_])(.+?)(?<![\s\\_])_(?!\w)"),
+    re.compile(r"~~(.+?)~~"),
+    re.compile(r"`([^`]+)`"),
+]
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+# A label in bold: the colon may be inside or after the bold, the time inside or after it.
+_BOLD = re.compile(r"^(?P<m>\*\*|__)(?P<inner>[^*\n]{1,80}?)(?P=m)\s*(?P<after>.*)$")
+_TIME_FIRST = re.compile(rf"^\\?[(\[]\s*(?P<ts>{CLOCK})\s*\\?[)\]]\s*")
+_TIME_IN_LABEL = re.compile(
+    rf"^(?P<who>.+?)\s*(?:\\?[(\[]\s*(?P<ts>{CLOCK})\s*\\?[)\]]|\s(?P<bare>{CLOCK}))$"
+)
+
+
+def inline(text: str) -> str:
+    """Markdown inline markup to plain text: links keep their text, emphasis and escapes go.
+
+    >>> inline("See **[the paper](https://x.org/a_(b))** \\\\[04:07\\\\] and *that*.")
+    'See the paper \\\\[04:07\\\\] and that.'
+    """
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _REF_LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    for pattern in _EMPHASIS:
+        text = pattern.sub(r"\1", text)
+    # Escaped brackets stay escaped so that `\[04:07\]` is still recognised as a time.
+    return _ESCAPE.sub(lambda m: m.group(0) if m.group(1) in "[]()" else m.group(1), text)
+
+
+def _label(inner: str, after: str, line_no: int) -> tuple[str, float | None, str] | None:
+    """(speaker, start, words) of a line that opens with bold text, if that text is a label."""
+    colon = inner.rstrip().endswith((":", "："))
+    who = inner.rstrip().rstrip(":：").strip()
+    start = None
+    if m := _TIME_IN_LABEL.match(who):
+        who, start = m["who"].strip().rstrip(":：").strip(), clock_at(m["ts"] or m["bare"], line_no)
+    if m := _TIME_FIRST.match(after):
+        start = clock_at(m["ts"], line_no)
+        after = after[m.end() :]
+    if after[:1] in (":", "："):
+        colon, after = True, after[1:]
+    if not (colon or start is not None) or not who or not may_speak(who):
+        return None
+    return who, start, after.strip()
+
+
+def _unescape_brackets(text: str) -> str:
+    return re.sub(r"\\([\[\]()])", r"\1", text)
+
+
+def read_lines(text: str) -> list[Line]:
+    """The lines of a Markdown transcript, markup resolved.
+
+    >>> lines = read_lines("# Ep 1\\n**Ann (00:01:02):** Hi.")
+    >>> [(ln.label, ln.start, ln.body, ln.heading) for ln in lines]
+    [(None, None, '', True), ('Ann', 62.0, 'Hi.', False)]
+    """
+    # A comment keeps its line breaks, so that errors name the right line.
+    raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text).split("\n")
+    headings = Counter(_heading_speaker(m["text"]) for s in raw if (m := _HEADING.match(s)))
+    bold_alone = Counter(
+        m["inner"].strip() for s in raw if (m := _BOLD.match(s.strip())) and not m["after"]
+    )
+    lines: list[Line] = []
+    for no, s in enumerate(raw, start=1):
+        if not s.strip() or _RULE.match(s) or _REF_DEF.match(s):
+            lines.append(Line(""))
+            continue
+        if m := _HEADING.match(s):
+            h = inline(m["text"])
+            who = _heading_speaker(m["text"])
+            if headings[who] >= 2 and looks_like_name(who):
+                start = read_line(_unescape_brackets(h), no).start
+                lines.append(Line("", who, "", start, strong=True, header=True))
+            else:
+                lines.append(Line(_unescape_brackets(h), heading=True))
+            continue
+        s = _BLOCK.sub("", s.strip())
+        if (m := _BOLD.match(s)) and (found := _label(m["inner"], m["after"], no)):
+            who, start, body = found
+            body = _unescape_brackets(inline(body))
+            lines.append(Line(body, who, body, start, strong=True, header=not body))
+            continue
+        if m and not m["after"]:
+            inner = m["inner"].strip()
+            if bold_alone[inner] >= 2 and looks_like_name(inner):
+                lines.append(Line("", inner, "", None, strong=True, header=True))
+            else:
+                lines.append(Line(_unescape_brackets(inline(inner)), heading=True))
+            continue
+        if image := _IMAGE.fullmatch(s):  # an image alone: its caption is context
+            alt = image.group(1)
+            lines.append(Line(alt, heading=True) if alt.strip() else Line(""))
+            continue
+        lines.append(read_line(_unescape_brackets(inline(s)), no))
+    return lines
+
+
+def _heading_speaker(text: str) -> str:
+    who = inline(text).strip()
+    if m := _TIME_IN_LABEL.match(_unescape_brackets(who)):
+        who = m["who"]
+    return who.strip().rstrip(":：").strip()
+
+
+_BOLD_LABEL_ANYWHERE = re.compile(
+    r"^\s*(?:\*\*|__)[^*_\n]{1,80}?(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：(\[])", re.M
+)
+_MD_SYNTAX = re.compile(r"^\s{0,3}#{1,6}\s|\\\[|(?<!!)\[[^\[\]\n]+\]\([^()\s]+\)", re.M)
+
+
+def sniff(text: str) -> float:
+    """Confidence that `text` is Markdown: bold speaker labels above all, then other syntax.
+
+    >>> sniff("**Ann:** Hi.\\n**Bob:** Hello."), sniff("# Notes\\nAnn: Hi."), sniff("Ann: Hi.")
+    (0.85, 0.5, 0.0)
+    """
+    sample = text[:20000]
+    if len(_BOLD_LABEL_ANYWHERE.findall(sample)) >= 1:
+        return 0.85
+    return 0.5 if _MD_SYNTAX.search(sample) else 0.0
+
+
+def parse(text: str) -> Parsed:
+    """Parse a Markdown transcript.
+
+    >>> p = parse("# Episode 12\\n**Ann (00:00:01):** 你好,欢迎。\\n"
+    ...     "**Ann (00:00:01):** Hello, welcome.\\n"
+    ...     "**Bob:** \\\\[00:00:09\\\\] Thanks \\\\[laughs\\\\] for having me.")
+    >>> [(s.kind, s.speaker, s.start, s.text, s.alt) for s in p.segments]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('context', None, None, 'Episode 12', None),
+     ('speech', 'Ann', 1.0, '你好,欢迎。', 'Hello, welcome.'),
+     ('speech', 'Bob', 9.0, 'Thanks for having me.', None)]
+    """
+    return walk(read_lines(repair(text)), headings=False, edited=True, ends=True)

@@ -1,0 +1,306 @@
+"""Plain text with `Name: text` (or `Name：text`) speaker labels, as web write-ups print them.
+
+Which `label:` prefixes are speakers is decided from the whole document: a label counts if it
+looks like a name or recurs, is not editorial (`注`, `排版`, a glossary entry), and has words
+after it. Around the speech, a scraped page carries headings, editor's notes, glossaries,
+captions, article titles and app chrome: chrome is dropped line by line, the rest becomes
+context. The line walker here is shared by the timestamped, Markdown and Word parsers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from index.clean import ends_sentence, is_cruft, is_editor_note, is_heading, repair
+from index.formats.base import Parsed
+from index.formats.lines import Builder, is_stage, mostly_cjk
+
+NAME = "plain"
+SUFFIXES = (".txt",)
+
+_LABEL = re.compile(
+    r"^\s*(?P<label>[^\s:：,，。!?！？、;；()（）\[\]【】*#>•·\-][^:：,，。!?！？、;；\[\]]{0,24}?)"
+    r"\s*[:：]\s*(?P<body>.*)$"
+)
+_LATIN_NAME = re.compile(
+    r"^[A-Z][\w.'\-]*(?: (?:[A-Z][\w.'\-]*|\d{1,3}|van|von|de|da|del|der|di|du|la|le|bin|al)){0,3}$"
+)
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+# Labels that mark editorial or page furniture, never a person speaking.
+_NOT_SPEAKERS = frozenset(
+    "注 编者注 編者注 编者按 編者按 译者注 譯者注 排版 编辑 編輯 责编 責編 "
+    "作者 来源 來源 译者 譯者 "
+    "编译 編譯 校对 校對 图 圖 图片 圖片 题图 題圖 文集 频道 頻道 支付 标签 標籤 原文 链接 鏈接 "
+    "时间 時間 日期 摘要 导语 導語 提示 "
+    "Note Notes Source Editor Photo Image Tags Summary Transcript Title Date Link Links Update "
+    "Correction Disclaimer Caption Credit Credits Published Updated Keywords Chapters Timestamps "
+    "Warning Tip Http Https".split()
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One source line, as a format's grammar reads it, before speakers are decided.
+
+    `text` is the line without markup or timestamps; `label`/`body` split a `label:` prefix
+    off it (the label may turn out to be no speaker); `strong` when markup or a timestamp says
+    the label is a speaker; `header` when the label or timestamp stands alone and the words
+    follow on the next lines; `heading` when markup says this is a heading.
+    """
+
+    text: str
+    label: str | None = None
+    body: str = ""
+    start: float | None = None
+    strong: bool = False
+    header: bool = False
+    heading: bool = False
+
+
+def split_label(text: str, start: float | None = None) -> Line:
+    """Read a `label: body` prefix, if the line has one.
+
+    >>> line = split_label("Sarah Guo： 你好吗?")
+    >>> line.label, line.body
+    ('Sarah Guo', '你好吗?')
+    >>> split_label("10:30 we met").label is None
+    True
+    """
+    m = _LABEL.match(text)
+    if not m or m["label"].strip().replace(" ", "").isdigit():
+        return Line(text, start=start)
+    return Line(text, m["label"].strip(), m["body"].strip(), start)
+
+
+def looks_like_name(label: str) -> bool:
+    """A personal name or a generic speaker tag, in Latin or Chinese script.
+
+    >>> [looks_like_name(s) for s in ["Andrej Karpathy", "Speaker 1", "主持人", "所以问题就是"]]
+    [True, True, True, False]
+    """
+    return bool(_LATIN_NAME.match(label) or _CJK_NAME.match(label))
+
+
+def may_speak(label: str, line: str = "", body: str = "") -> bool:
+    """Whether a label could be a speaker at all: not editorial, not a stage direction.
+
+    >>> may_speak("Karpathy"), may_speak("注"), may_speak("倒立擺(Inverted Pendulum)", "", "涉及")
+    (True, False, False)
+    """
+    return (
+        label not in _NOT_SPEAKERS
+        and label.capitalize() not in _NOT_SPEAKERS
+        and not is_stage(label)
+        and not is_editor_note(line or f"{label}:{body}", label, body)
+        and not is_cruft(line or label)
+    )
+
+
+def speakers(lines: list[Line]) -> frozenset[str]:
+    """The labels that are speakers in this document.
+
+    A label with words after it (or standing alone as a header) is a speaker when it looks
+    like a name, recurs three times, or is marked up as a label (bold, or with a time). A
+    Chinese label seen once needs a sentence after it, since any short word looks like a name.
+
+    >>> sorted(speakers([split_label(s) for s in ["NoPriors:问?", "Karpathy:答。", "Priors:问?",
+    ...     "所以问题就是:如何…", "注:编者的话", "Andrej Karpathy 说"]]))
+    ['Karpathy', 'NoPriors', 'Priors']
+    """
+    counts: Counter[str] = Counter()
+    strong: set[str] = set()
+    sentence: set[str] = set()  # labels with a full sentence after them at least once
+    for ln in lines:
+        if ln.label and (ln.body or ln.header) and may_speak(ln.label, ln.text, ln.body):
+            counts[ln.label] += 1
+            if ln.strong:
+                strong.add(ln.label)
+            if ends_sentence(ln.body.rstrip(")）]】」”\"'")):
+                sentence.add(ln.label)
+    return frozenset(
+        label
+        for label, n in counts.items()
+        if n >= 3
+        or label in strong
+        or _LATIN_NAME.match(label)
+        # Two to four characters is any Chinese word: once, with a title after it
+        # (`访谈实录:自动驾驶与机器人`), it is a heading, not a person.
+        or (_CJK_NAME.match(label) and (n >= 2 or label in sentence))
+    )
+
+
+# --- what an edited write-up puts between the turns -------------------------------------------
+
+# `（注:Karpathy 的教育创业项目。）`: an editor's aside inside a speaker's paragraph.
+_INLINE_NOTE = re.compile(
+    r"[（(]\s*(?:注|编者注|編者注|译者注|譯者注|编者按|編者按|Note|Editor'?s note)\s*[:：]"
+    r"[^()（）]*[)）]",
+    re.I,
+)
+# `退化*。`, `Eureka*的`: a footnote or link marker after a word.
+_FOOTNOTE = re.compile(r"(?<=[^\s*])\*+(?=[\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef,.;:!?)]|$)")
+# `…退化*。Nature 重磅论文:用 AI 生成的数据训练 AI,会让大模型崩溃`: a linked article's title
+# pasted after the paragraph it is linked from.
+_TAIL = re.compile(r"^(?P<head>.*[。！？!?…」”])(?P<tail>[^。！？!?…」”]+)$")
+_HEADLINE = re.compile(r"^[^,，。:：]{2,24}[:：]\s*\S")
+# `倒立擺(Inverted Pendulum):…`: the glossed term, to recognise the gloss's next paragraph.
+_GLOSSED = re.compile(r"^[“\"]?([^(（“”\"]{2,20}?)[”\"]?\s*[（(]")
+_FIRST_PERSON = re.compile(r"我|你|咱|\b(?:I|we|you|my|our)\b", re.I)
+
+
+def _tail_title(text: str) -> tuple[str, str | None]:
+    m = _TAIL.match(text)
+    if not m or ends_sentence(text):
+        return text, None
+    head, tail = m["head"], m["tail"].strip()
+    if head.rstrip("。.").endswith("*") or _HEADLINE.match(tail):
+        return head, tail
+    return text, None
+
+
+def _title(text: str, body: str) -> bool:
+    # `Nature 重磅论文:用 AI 生成的数据训练 AI,会让大模型崩溃`: a linked article's title on a line
+    # of its own, `Source: Headline` with no full stop anywhere. Only in Chinese text, where a
+    # line is a paragraph; an English line without a full stop is usually just wrapped.
+    return mostly_cjk(text) and not _SENTENCE_END.search(body) and not ends_sentence(text)
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_GENERIC = frozenset("Speaker SPEAKER Host Guest Interviewer Interviewee Moderator".split())
+
+
+def _third_person(speaker: str, text: str) -> bool:
+    # A paragraph that opens with the speaker's own name is an editor writing about them
+    # (`Karpathy 創立了 Eureka Labs,…`), not the speaker talking; `Karpathy, you…` is address.
+    parts = [p for p in speaker.split() if len(p) >= 3 and p[0].isupper() and p not in _GENERIC]
+    if _CJK_NAME.match(speaker):
+        parts.append(speaker)
+    return any(re.match(rf"{re.escape(p)}(?![\w:：,，])", text) for p in parts)
+
+
+def _gloss_term(text: str) -> str | None:
+    m = _GLOSSED.match(text)
+    return m.group(1).strip() if m else None
+
+
+# --- the walker --------------------------------------------------------------------------------
+
+
+def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False) -> Parsed:
+    """Turn a document's lines into segments: speech by speaker, context, dropped chrome.
+
+    `headings`: guess headings from short lines without a full stop (plain text has no
+    markup for them). `edited`: the text is a write-up, with a page around it, editor's notes
+    and titles inside it (rather than a recording's transcript). `ends`: segments end where
+    the next one starts.
+
+    >>> p = walk([split_label(s) for s in ["标题", "A:你好?", "注:旁注", "B:我很好。", "第二段。"]],
+    ...          headings=True, edited=True)
+    >>> [(s.kind, s.speaker, s.text) for s in p.segments]  # doctest: +NORMALIZE_WHITESPACE
+    [('context', None, '标题'), ('speech', 'A', '你好?'), ('context', None, '注:旁注'),
+     ('speech', 'B', '我很好。\\n第二段。')]
+    """
+    who = speakers(lines)
+    b = Builder()
+    if not who and any(ln.text.strip() for ln in lines):
+        b.warnings.append("no speaker labels found")
+    current: str | None = None  # whose turn it is
+    seen = False  # a speaker has spoken: before that, a write-up's text is its page's
+    closed = False  # page chrome ended the turn: context until the next label
+    chrome = 0  # page chrome lines since the last kept line
+    gloss: str | None = None  # the term of the editor's gloss just passed
+    for ln in lines:
+        text = ln.text.strip()
+        if not text and not ln.header:
+            b.blank()
+            continue
+        if is_cruft(text):
+            b.drop("page chrome", text)
+            chrome += 1
+            continue
+        if chrome and edited and seen:
+            # A footer (several chrome lines, or chrome then a heading) ends the page: what
+            # follows until the next label is the next page's header, not the turn.
+            closed = closed or chrome >= 2 or headings and is_heading(text)
+        chrome = 0
+
+        if ln.label is not None and ln.label in who:
+            seen, closed, gloss, current = True, False, None, ln.label
+            b.speech("", current, ln.start, new=True, labelled=True)
+            _say(b, ln.body, current, edited)
+            continue
+        if ln.header and ln.label is None:  # a bare timestamp: same speaker, new segment
+            b.speech("", current, ln.start, new=True)
+            continue
+        if ln.heading:
+            b.context(text)
+            continue
+        if is_editor_note(text, ln.label, ln.body) if ln.label else is_editor_note(text):
+            b.context(text)
+            gloss = _gloss_term(text)
+            continue
+        if edited and gloss and gloss in text and not _FIRST_PERSON.search(text):
+            b.context(text)  # the gloss goes on for another paragraph
+            continue
+        gloss = None
+        if edited and who and (not seen or closed):
+            b.context(text)
+            continue
+        if not b.mid_sentence:
+            if headings and is_heading(text):
+                b.context(text)
+                continue
+            if edited and current and _third_person(current, text):
+                b.context(text)
+                continue
+            if edited and ln.label and ln.body and _title(text, ln.body):
+                b.context(text)
+                continue
+        new = ln.start is not None or (not who and not b.mid_sentence)
+        if new:
+            b.speech("", current, ln.start, new=True)
+        _say(b, text, current, edited)
+    return b.result(ends=ends)
+
+
+def _say(b: Builder, text: str, speaker: str | None, edited: bool) -> None:
+    if not edited:
+        b.speech(text, speaker)
+        return
+    notes = _INLINE_NOTE.findall(text)
+    text = _INLINE_NOTE.sub("", text)
+    text, title = _tail_title(text)
+    b.speech(_FOOTNOTE.sub("", text), speaker)
+    for note in notes:
+        b.context(note.strip("()（）"))
+    if title:
+        b.context(title)
+
+
+# --- the format --------------------------------------------------------------------------------
+
+
+def sniff(text: str) -> float:
+    """Confidence that `text` is plain labelled text: the fallback for any text.
+
+    >>> sniff("Sarah Guo: Hi?\\nElad Gil: Hello."), sniff("just words")
+    (0.5, 0.2)
+    """
+    lines = text[:20000].split("\n")
+    named = sum(1 for s in lines if (m := _LABEL.match(s)) and looks_like_name(m["label"].strip()))
+    return 0.5 if named >= 2 else 0.3 if named else 0.2 if text.strip() else 0.0
+
+
+def parse(text: str) -> Parsed:
+    """Parse a `Name: text` transcript, repaired (HTML, pinyin) first.
+
+    >>> p = parse("访谈实录\\nA:你好?\\nB:我很好。\\n第二段。\\n打开APP,查看全文")
+    >>> [(s.kind, s.speaker, s.text) for s in p.segments]  # doctest: +NORMALIZE_WHITESPACE
+    [('context', None, '访谈实录'), ('speech', 'A', '你好?'),
+     ('speech', 'B', '我很好。\\n第二段。')]
+    >>> p.dropped
+    {'page chrome': 10}
+    """
+    return walk([split_label(s) for s in repair(text).split("\n")], headings=True, edited=True)

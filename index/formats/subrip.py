@@ -1,0 +1,77 @@
+"""SRT (SubRip) captions: read with the `srt` library.
+
+Captions have no speakers unless the text marks them: `>> ` for a change of speaker,
+`NAME: text`, `- ` dialogue dashes. Tags such as `<i>` and `<font color=…>` are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.formats.base import FormatError, Parsed
+from index.formats.captions import Cue, to_parsed
+from index.formats.lines import require, seconds
+
+NAME = "srt"
+SUFFIXES = (".srt",)
+
+_TIME = r"\d+:\d{1,2}:\d{1,2}[,.]\d{1,3}"
+_TIMING = re.compile(rf"^\s*({_TIME})\s*-->\s*({_TIME})")
+_CUE = re.compile(rf"(?m)^\s*\d+\s*\n\s*{_TIME}\s*-->\s*{_TIME}")
+
+
+def _check_times(text: str) -> None:
+    # The srt library reads `00:61:00,000` as 1:01:00; a field over 59 is a broken file.
+    for no, line in enumerate(text.split("\n"), start=1):
+        if m := _TIMING.match(line):
+            try:
+                start, end = seconds(m[1]), seconds(m[2])
+            except ValueError as e:
+                raise FormatError(f"line {no}: {e}") from None
+            if end < start:
+                raise FormatError(f"line {no}: the caption ends before it starts")
+
+
+def sniff(text: str) -> float:
+    """Confidence that `text` is SRT: numbered cues with `00:00:01,000 --> …` timings.
+
+    >>> sniff("1\\n00:00:01,000 --> 00:00:02,000\\nHi\\n")
+    0.95
+    >>> sniff("WEBVTT\\n\\n1\\n00:00:01.000 --> 00:00:02.000\\nHi")
+    0.0
+    """
+    if text.lstrip("\ufeff \n").startswith("WEBVTT"):
+        return 0.0
+    m = _CUE.search(text[:5000])
+    if not m:
+        return 0.0
+    return 0.95 if not text[: m.start()].strip("\ufeff \n") else 0.8
+
+
+def parse(text: str) -> Parsed:
+    """Parse SRT captions; lines of one caption are joined (a space only between Latin words).
+
+    >>> p = parse("1\\n00:00:01,000 --> 00:00:02,500\\n<i>I have faith.</i>\\nIf it works\\n\\n"
+    ...           "2\\n00:00:03,000 --> 00:00:04,000\\n>> 主持人:我们\\n开始吧。\\n")
+    >>> [(s.speaker, s.start, s.end, s.text) for s in p.segments]
+    [(None, 1.0, 2.5, 'I have faith. If it works'), ('主持人', 3.0, 4.0, '我们开始吧。')]
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return Parsed([], warnings=["no captions found"])
+    _check_times(text)
+    srt = require("srt", "srt")
+    try:
+        subs = list(srt.parse(text))
+    except srt.SRTParseError as e:
+        at = e.expected_start + len(e.unmatched_content) - len(e.unmatched_content.lstrip())
+        line = text.count("\n", 0, at) + 1
+        what = e.unmatched_content.strip().split("\n")[0][:60]
+        raise FormatError(f"line {line}: not an SRT caption: {what!r}") from None
+    except ValueError as e:  # srt.TimestampParseError
+        raise FormatError(f"line 1: {e}") from None
+    cues = [
+        Cue(s.start.total_seconds(), s.end.total_seconds(), tuple(s.content.split("\n")))
+        for s in subs
+    ]
+    return to_parsed(cues)

@@ -1,0 +1,103 @@
+"""Text exports of recording tools, where each turn carries its start time.
+
+Descript/Riverside: `Name (00:01:02):` alone on a line with the words below, and bare
+`(00:03:04):` lines for the same speaker at a new time; also `Name (00:01:02): text` on one
+line. Otter, Rev, Zoom, Teams: `Name  0:03` (or `Speaker 1 00:00`) above the words. Caption
+style: `[00:01:02] Name: text` and `[00:01:02] text`. A segment ends where the next begins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.clean import repair
+from index.formats.base import Parsed
+from index.formats.lines import CLOCK, clock_at
+from index.formats.plain import Line, looks_like_name, split_label, walk
+
+NAME = "timestamped"
+SUFFIXES = (".txt",)
+
+_WHO = r"[^\s\d\[\](){}:：<>#*][^\[\](){}:：<>]{0,48}?"
+# `Name (00:01:02): text`, `Name [00:01:02]`, `Name (00:01:02):`
+_NAMED = re.compile(
+    rf"^(?P<who>{_WHO})\s*[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*(?:[:：]\s*(?P<body>.*)|$)"
+)
+# `[00:01:02] Name: text`, `[00:01:02] text`, `(00:01:02):`
+_LEADING = re.compile(rf"^[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*[:：]?\s*(?P<body>.*)$")
+# `00:01:02 Name: text`, `0:03`
+_BARE = re.compile(rf"^(?P<ts>{CLOCK})(?:\s+(?P<body>.*))?$")
+# `Name  0:03`, `Speaker 1 00:00`: a header line above the words.
+_HEADER = re.compile(rf"^(?P<who>{_WHO})\s+(?P<ts>{CLOCK})$")
+# `Name: [00:01:02] text`: the time after the label.
+_AFTER_LABEL = re.compile(rf"^[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*(?P<body>.*)$")
+
+
+def _named(who: str) -> bool:
+    # `Bill Carr`, `主持人`, `Dr. Ng`; not a sentence that happens to end in a time.
+    who = who.strip()
+    return looks_like_name(who) or (len(who.split()) <= 3 and not who[0].islower())
+
+
+def read_line(text: str, line_no: int) -> Line:
+    """Read one line's speaker, start time and words.
+
+    >>> line = read_line("Bill Carr (00:01:02): Hello.", 1)
+    >>> line.label, line.start, line.body, line.strong
+    ('Bill Carr', 62.0, 'Hello.', True)
+    >>> read_line("(01:00:00):", 2).start, read_line("Speaker 1  0:03", 3).label
+    (3600.0, 'Speaker 1')
+    """
+    s = text.strip()
+    m = _NAMED.match(s)
+    if m and _named(m["who"]):
+        body = (m["body"] or "").strip()
+        start = clock_at(m["ts"], line_no)
+        return Line(body, m["who"].strip(), body, start, strong=True, header=not body)
+    m = _LEADING.match(s) or _BARE.match(s)
+    if m:
+        start = clock_at(m["ts"], line_no)
+        body = (m["body"] or "").strip()
+        if not body:
+            return Line("", start=start, header=True)
+        return split_label(body, start)
+    m = _HEADER.match(s)
+    if m and looks_like_name(m["who"].strip()):
+        return Line("", m["who"].strip(), "", clock_at(m["ts"], line_no), strong=True, header=True)
+    line = split_label(s)
+    if line.label is not None and (m := _AFTER_LABEL.match(line.body)):
+        body = m["body"].strip()
+        start = clock_at(m["ts"], line_no)
+        return Line(body, line.label, body, start, strong=True, header=not body)
+    return line
+
+
+def sniff(text: str) -> float:
+    """Confidence that `text` is a timestamped export: the share of lines that carry a time.
+
+    >>> sniff("Ann (00:00:01):\\nHi.\\nBob (00:00:04):\\nHello."), sniff("Ann: Hi.")
+    (0.9, 0.0)
+    """
+    lines = [s.strip() for s in text[:20000].split("\n") if s.strip()]
+    timed = 0
+    for s in lines:
+        if "-->" in s:  # caption timings: SRT or WebVTT, not a text export
+            continue
+        m = _NAMED.match(s) or _LEADING.match(s) or _BARE.match(s) or _HEADER.match(s)
+        timed += bool(m)
+    if not timed:
+        return 0.0
+    return round(0.6 + 0.3 * min(1.0, timed / len(lines) / 0.3), 2)
+
+
+def parse(text: str) -> Parsed:
+    """Parse a timestamped text export; start = the line's time, end = the next segment's start.
+
+    >>> p = parse("Ann (00:00:01):\\nHello there,\\nfriend.\\n"
+    ...           "(00:00:09):\\nAgain.\\nBob (00:00:15): Hi!")
+    >>> [(s.speaker, s.start, s.end, s.text) for s in p.segments]  # doctest: +NORMALIZE_WHITESPACE
+    [('Ann', 1.0, 9.0, 'Hello there, friend.'), ('Ann', 9.0, 15.0, 'Again.'),
+     ('Bob', 15.0, None, 'Hi!')]
+    """
+    lines = [read_line(s, n) for n, s in enumerate(repair(text).split("\n"), start=1)]
+    return walk(lines, headings=False, edited=False, ends=True)

@@ -1,0 +1,1124 @@
+"""Transcript formats: each parser on tiny strings, exact segments; detection; bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+
+from index.formats import (
+    FORMATS,
+    SUFFIXES,
+    asr_json,
+    decode,
+    detect,
+    markdown,
+    plain,
+    read,
+    subrip,
+    timestamped,
+    vtt,
+    word,
+)
+from index.formats.base import FormatError, Parsed, Segment
+from index.formats.lines import join
+
+TRANSCRIPTS = Path(__file__).resolve().parents[2] / "data" / "transcripts"
+HANS = TRANSCRIPTS / "karpathy-no-priors-2024_zh-hans_huxiu.txt"
+HANT = TRANSCRIPTS / "karpathy-no-priors-2024_zh-hant_tencent.txt"
+
+
+def rows(parsed: Parsed) -> list[tuple]:
+    """(kind, speaker, start, end, text, alt) of every segment, for exact comparisons."""
+    return [(s.kind, s.speaker, s.start, s.end, s.text, s.alt) for s in parsed.segments]
+
+
+def said(parsed: Parsed) -> list[tuple]:
+    """(speaker, text) of the speech segments."""
+    return [(s.speaker, s.text) for s in parsed.segments if s.kind == "speech"]
+
+
+def context(parsed: Parsed) -> list[str]:
+    return [s.text for s in parsed.segments if s.kind == "context"]
+
+
+def docx_bytes(*paragraphs: tuple[str, ...], heading: str | None = None) -> bytes:
+    """A .docx whose paragraphs are made of runs; a run in `**…**` is bold."""
+    d = docx.Document()
+    if heading:
+        d.add_heading(heading, 1)
+    for runs in paragraphs:
+        p = d.add_paragraph()
+        for run in runs:
+            bold = run.startswith("**") and run.endswith("**")
+            p.add_run(run.strip("*") if bold else run).bold = bold
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+
+def test_every_format_is_found_and_keeps_the_contract():
+    assert sorted(FORMATS) == ["docx", "json", "markdown", "plain", "srt", "timestamped", "vtt"]
+    assert {".txt", ".md", ".markdown", ".vtt", ".srt", ".json", ".docx"} <= SUFFIXES
+    for name, module in FORMATS.items():
+        assert module.NAME == name
+        assert module.SUFFIXES and all(s.startswith(".") for s in module.SUFFIXES)
+        assert callable(module.sniff)
+        assert callable(getattr(module, "parse", None) or module.parse_bytes)
+
+
+# --- detection ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filename, text, fmt",
+    [
+        ("a.txt", None, "plain"),
+        ("a.md", None, "markdown"),
+        ("a.markdown", None, "markdown"),
+        ("a.vtt", None, "vtt"),
+        ("a.srt", None, "srt"),
+        ("a.json", None, "json"),
+        ("a.docx", None, "docx"),
+        ("a.TXT", "Ann: Hi.\nBob: Hello.", "plain"),
+        ("a.txt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n", "srt"),
+        ("a.txt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n", "vtt"),
+        ("a.txt", "Ann (00:01:02):\nHi.\nBob (00:01:05):\nHello.", "timestamped"),
+        ("a.txt", "Sarah Guo  0:03\nHi.\n\nElad Gil  0:07\nHello.", "timestamped"),
+        ("a.txt", "[00:00:01] Ann: Hi.\n[00:00:03] Bob: Hello.", "timestamped"),
+        ("a.txt", "**Ann:** Hi.\n**Bob:** Hello.", "markdown"),
+        ("a.txt", '{"segments": [{"start": 0, "end": 1, "text": "Hi"}]}', "json"),
+        ("a.md", "**Ann:** Hi.\n**Bob:** Hello.", "markdown"),
+        ("a.md", "Ann: Hi.\nBob: Hello.", "markdown"),
+        ("a.md", "Ann (00:01:02): Hi.", "markdown"),
+        ("a.md", "1\n00:00:01,000 --> 00:00:02,000\nHi\n", "srt"),
+        ("a.json", "{broken", "json"),
+        ("a.vtt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n", "srt"),
+        ("a.srt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nHi\n", "vtt"),
+        ("notes", "Ann: Hi.\nBob: Hello.", "plain"),
+        ("a.txt", "", "plain"),
+    ],
+)
+def test_detect(filename, text, fmt):
+    assert detect(filename, text) == fmt
+
+
+def test_detect_refuses_an_unknown_suffix():
+    with pytest.raises(ValueError, match=r"unsupported file type '\.pdf': use one of .*\.docx"):
+        detect("a.pdf", "Ann: Hi.")
+
+
+# --- reading bytes -----------------------------------------------------------------------------
+
+
+def test_read_decodes_bom_and_newlines():
+    parsed = read("a.txt", "\ufeffAnn: Hello,\r\nfriend.\rBob: 好。".encode())
+    assert said(parsed) == [("Ann", "Hello, friend."), ("Bob", "好。")]
+    assert decode("A: hi".encode("utf-16")) == "A: hi"
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"\xff\xfe\x00", "not valid UTF-16"),
+        (b"Ann: caf\xe9", r"not UTF-8 text \(bad byte at offset 8\)"),
+        (b"PK\x03\x04\x00\x00", "binary file"),
+        (b"  \n ", "the file is empty"),
+    ],
+)
+def test_read_refuses_what_is_not_text(data, message):
+    with pytest.raises(ValueError, match=message) as e:
+        read("a.txt", data)
+    assert "\n" not in str(e.value)
+
+
+def test_read_with_a_named_format():
+    assert said(read("a.txt", b"Ann (00:00:01): Hi.", fmt="timestamped")) == [("Ann", "Hi.")]
+    with pytest.raises(ValueError) as e:
+        read("a.txt", b"Ann: Hi.", fmt="rtf")
+    assert str(e.value) == (
+        "unknown format 'rtf': use one of docx, json, markdown, plain, srt, timestamped, vtt"
+    )
+
+
+def test_front_matter_becomes_meta():
+    data = (
+        b"---\ntitle: Karpathy on No Priors\ndate: 2024-09-10\nhosts: [Sarah Guo, Elad Gil]\n"
+        b"guests:\n  - name: Andrej Karpathy\nvideo: https://youtu.be/hM_h0UA7upI\n---\n"
+        b"**Sarah Guo:** Hi.\n"
+    )
+    parsed = read("ep.md", data)
+    assert parsed.meta == {
+        "title": "Karpathy on No Priors",
+        "date": "2024-09-10",
+        "hosts": ["Sarah Guo", "Elad Gil"],
+        "guests": [{"name": "Andrej Karpathy"}],
+        "video": "https://youtu.be/hM_h0UA7upI",
+        "people": ["Sarah Guo", "Elad Gil", "Andrej Karpathy"],
+        "media": "https://youtu.be/hM_h0UA7upI",
+    }
+    assert said(parsed) == [("Sarah Guo", "Hi.")]
+
+
+def test_broken_front_matter_stays_text_with_a_warning():
+    parsed = read("ep.txt", b"---\ntitle: [oops\n---\nAnn: Hi.\nBob: Hello.")
+    assert parsed.meta == {}
+    assert parsed.warnings[0].startswith("front matter could not be read (line ")
+    assert said(parsed) == [("Ann", "Hi."), ("Bob", "Hello.")]
+
+
+# --- joining lines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "left, right, joined",
+    [
+        ("I have faith.", "If it works", "I have faith. If it works"),
+        ("我们已经在某种程度上", "融合了。", "我们已经在某种程度上融合了。"),
+        ("是的,", "Tesla 领先。", "是的,Tesla 领先。"),
+        ("well", "", "well"),
+        ("", "好", "好"),
+        ("数据。", "Data.", "数据。Data."),
+    ],
+)
+def test_join(left, right, joined):
+    assert join(left, right) == joined
+
+
+# --- plain -------------------------------------------------------------------------------------
+
+
+def test_plain_turns_labels_and_continuations():
+    parsed = plain.parse(
+        "Sarah Guo: How far along\nare we?\n"
+        "Andrej Karpathy：I think close.\n\nVery close, really.\n"
+        "Sarah Guo:Why?"
+    )
+    assert rows(parsed) == [
+        ("speech", "Sarah Guo", None, None, "How far along are we?", None),
+        ("speech", "Andrej Karpathy", None, None, "I think close.\nVery close, really.", None),
+        ("speech", "Sarah Guo", None, None, "Why?", None),
+    ]
+    assert parsed.warnings == []
+
+
+def test_plain_decides_speakers_from_the_whole_document():
+    parsed = plain.parse(
+        "主持人:你好吗?\n嘉宾甲乙丙:很好。\n主持人:为什么?\n嘉宾甲乙丙:因为。\n"
+        "所以问题就是:如何扩大影响?\n主持人:好。\n嘉宾甲乙丙:是的。"
+    )
+    # `嘉宾甲乙丙` is no name but speaks three times; `所以问题就是` once, and stays in the turn
+    assert said(parsed) == [
+        ("主持人", "你好吗?"),
+        ("嘉宾甲乙丙", "很好。"),
+        ("主持人", "为什么?"),
+        ("嘉宾甲乙丙", "因为。\n所以问题就是:如何扩大影响?"),
+        ("主持人", "好。"),
+        ("嘉宾甲乙丙", "是的。"),
+    ]
+
+
+def test_plain_editorial_text_is_context():
+    parsed = plain.parse(
+        "离开OpenAI之后,Karpathy更乐观了\n"  # page title, before the first speaker
+        "文章摘要\n"
+        "• 🤖 人形机器人初期应在企业内部应用\n"
+        "一、人形机器人的第一个落地场景是什么?\n"
+        "NoPriors:你觉得第一个应用领域会是什么?\n"
+        "Karpathy:我不认为 B2C 是个好起点*。"
+        "Nature 重磅论文:用 AI 生成的数据训练 AI,会让大模型崩溃\n"
+        "倒立擺(Inverted Pendulum):涉及到使一個擺保持直立。\n"
+        "隨著 AI 的發展,強化學習被引入到倒立擺的控制中。\n"
+        "我认为最好的第一批客户就是公司自己。\n"
+        "Unitree G1機器人\n"
+        "Karpathy 创立了 Eureka Labs,这是一个教育平台。\n"
+        "注:可以理解为拥有模型的权重。\n"
+        "Priors:关于 Eureka*的问题?(注:Karpathy 的教育创业项目。)\n"
+        "Karpathy:数学、物理和计算机科学。\n"
+        "排版:Fia"
+    )
+    assert said(parsed) == [
+        ("NoPriors", "你觉得第一个应用领域会是什么?"),
+        ("Karpathy", "我不认为 B2C 是个好起点。"),
+        ("Karpathy", "我认为最好的第一批客户就是公司自己。"),
+        ("Priors", "关于 Eureka的问题?"),
+        ("Karpathy", "数学、物理和计算机科学。"),
+    ]
+    assert context(parsed) == [
+        "离开OpenAI之后,Karpathy更乐观了",
+        "文章摘要",
+        "• 🤖 人形机器人初期应在企业内部应用",
+        "一、人形机器人的第一个落地场景是什么?",
+        "Nature 重磅论文:用 AI 生成的数据训练 AI,会让大模型崩溃",
+        "倒立擺(Inverted Pendulum):涉及到使一個擺保持直立。",
+        "隨著 AI 的發展,強化學習被引入到倒立擺的控制中。",
+        "Unitree G1機器人",
+        "Karpathy 创立了 Eureka Labs,这是一个教育平台。",
+        "注:可以理解为拥有模型的权重。",
+        "注:Karpathy 的教育创业项目。",
+        "排版:Fia",
+    ]
+
+
+def test_plain_english_lines_with_colons_stay_speech():
+    parsed = plain.parse(
+        "Ann: What did you find?\n"
+        "Bob: The answer: we do not know, and\nnobody does.\n\n"
+        "The reason: data\n\nBob said that once.\n"
+        "Speaker 1: Yes.\nSpeaker 1 again here, sorry."
+    )
+    assert said(parsed) == [
+        ("Ann", "What did you find?"),
+        ("Bob", "The answer: we do not know, and nobody does.\nThe reason: data"),
+        ("Speaker 1", "Yes.\nSpeaker 1 again here, sorry."),
+    ]
+    assert context(parsed) == ["Bob said that once."]  # about the speaker, in his own turn
+
+
+def test_plain_a_line_broken_mid_sentence_is_joined():
+    parsed = plain.parse(
+        "Elad Gil:AI 領域的一些人認為,是可以\n通過某種融合的形式來解決的。\nAndrej Karpathy: 是的。"
+    )
+    assert said(parsed) == [
+        ("Elad Gil", "AI 領域的一些人認為,是可以通過某種融合的形式來解決的。"),
+        ("Andrej Karpathy", "是的。"),
+    ]
+
+
+def test_plain_repairs_pinyin_and_html():
+    parsed = plain.parse(
+        "Sarah Guo:自動駕駛的發(fā)展?</strong>\nAndrej Karpathy:數(shù)據(jù)很好?/strong>"
+    )
+    assert said(parsed) == [("Sarah Guo", "自動駕駛的發展?"), ("Andrej Karpathy", "數據很好?")]
+
+
+def test_plain_page_chrome_is_dropped_line_by_line():
+    page = (
+        "扫码打开虎嗅APP\n搜索历史\n删除\n第{n}页的标题\n本文来自微信公众号:某某\n文章摘要\n"
+        "摘要第{n}段,说了些什么。\n"
+        "NoPriors:第{n}个问题?\n"
+        "Karpathy:第{n}个回答。\n"
+        "回答的第二段{n}。\n"
+        "打开虎嗅APP,查看全文\n文集:\n频道:\n好的内容,值得赞赏\n"
+    )
+    parsed = plain.parse("".join(page.format(n=n) for n in range(1, 21)))
+    expected = []
+    for n in range(1, 21):
+        expected += [
+            ("NoPriors", f"第{n}个问题?"),
+            ("Karpathy", f"第{n}个回答。\n回答的第二段{n}。"),
+        ]
+    assert said(parsed) == expected
+    assert f"摘要第{20}段,说了些什么。" in context(parsed)
+    chrome = "扫码打开虎嗅APP搜索历史删除本文来自微信公众号:某某"
+    chrome += "打开虎嗅APP,查看全文文集:频道:好的内容,值得赞赏"
+    assert parsed.dropped == {"page chrome": 20 * len(chrome)}
+
+
+def test_plain_one_chrome_line_inside_a_turn_does_not_end_it():
+    parsed = plain.parse("Ann: First part.\nhttps://example.com/x\nSecond part.\nBob: Yes.")
+    assert said(parsed) == [("Ann", "First part.\nSecond part."), ("Bob", "Yes.")]
+    assert parsed.dropped == {"page chrome": len("https://example.com/x")}
+
+
+def test_plain_without_labels_is_unattributed_paragraphs():
+    parsed = plain.parse("第一段话,很长的一句话。\n第二段话,\n没说完。\n\nA third paragraph.")
+    assert rows(parsed) == [
+        ("speech", None, None, None, "第一段话,很长的一句话。", None),
+        ("speech", None, None, None, "第二段话,没说完。", None),
+        ("speech", None, None, None, "A third paragraph.", None),
+    ]
+    assert parsed.warnings == ["no speaker labels found"]
+
+
+@pytest.mark.parametrize(
+    "path, speakers",
+    [
+        (HANS, {"NoPriors", "Priors", "Karpathy"}),
+        (HANT, {"Sarah Guo", "Elad Gil", "Andrej Karpathy"}),
+    ],
+)
+def test_plain_on_the_bundled_transcripts(path, speakers):
+    parsed = read(path.name, path.read_bytes())
+    assert {s.speaker for s in parsed.segments if s.kind == "speech"} == speakers
+    assert all(s.speaker is None for s in parsed.segments if s.kind == "context")
+    assert parsed.warnings == []
+    pinyin = re.compile(r"\((?:[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)")
+    for s in parsed.segments:
+        assert not pinyin.search(s.text), s.text
+        assert "</" not in s.text and "/strong>" not in s.text
+        assert not re.match(
+            r"^(?:NoPriors|Priors|Karpathy|Sarah Guo|Elad Gil|Andrej Karpathy)\s*[:：]", s.text
+        )
+    text = "\n".join(s.text for s in parsed.segments if s.kind == "speech")
+    assert "扫码" not in text and "APP" not in text and "赞赏" not in text
+
+
+def test_the_bundled_transcripts_keep_editorial_text_out_of_speech():
+    hans = read(HANS.name, HANS.read_bytes())
+    title = "Nature 重磅论文:用 AI 生成的数据训练 AI,会让大模型崩溃"
+    assert title in context(hans)
+    assert not any("重磅论文" in text for _, text in said(hans))
+    assert ("Karpathy", "推出的第一个课程受众主要是本科生。") not in said(
+        hans
+    )  # sanity of the shape
+    assert any(text.startswith("推出的第一个课程受众主要是本科生。") for _, text in said(hans))
+    # the speech of the last turn survives; the footer after it does not
+    assert said(hans)[-1][1].endswith("但我认为大部分时间还是应该集中在这些核心学科上。")
+
+    hant = read(HANT.name, HANT.read_bytes())
+    editor = [c for c in context(hant) if c.startswith("Karpathy 創立了 Eureka Labs")]
+    assert len(editor) == 1
+    assert not any("創立了 Eureka Labs" in text for _, text in said(hant))
+    assert "Unitree G1機器人" in context(hant)
+    assert not any(text.startswith(("倒立擺", "隨著 AI 的發展")) for _, text in said(hant))
+    assert said(hant)[0] == (
+        "Sarah Guo",
+        "你怎么看今天自動駕駛的發展?還有多久我們會看到自動駕駛嫫占埃?",
+    )
+
+
+# --- timestamped -------------------------------------------------------------------------------
+
+
+def test_timestamped_descript_style():
+    parsed = timestamped.parse(
+        "Bill Carr (00:00:03):\nWelcome to the show.\n\n(00:00:09):\nToday we talk\nabout books.\n"
+        "Luciano (00:01:02): Thanks for having me.\n"
+    )
+    assert rows(parsed) == [
+        ("speech", "Bill Carr", 3.0, 9.0, "Welcome to the show.", None),
+        ("speech", "Bill Carr", 9.0, 62.0, "Today we talk about books.", None),
+        ("speech", "Luciano", 62.0, None, "Thanks for having me.", None),
+    ]
+
+
+def test_timestamped_otter_and_teams_headers():
+    parsed = timestamped.parse(
+        "Sarah Guo  0:03\nSo tell me\nabout it.\n\nSpeaker 1  1:05\n我觉得\n很好。\n\n"
+        "Elad Gil 1:02:03\nOK.\n\nTranscribed by https://otter.ai\n"
+    )
+    assert rows(parsed) == [
+        ("speech", "Sarah Guo", 3.0, 65.0, "So tell me about it.", None),
+        ("speech", "Speaker 1", 65.0, 3723.0, "我觉得很好。", None),
+        ("speech", "Elad Gil", 3723.0, None, "OK.", None),
+    ]
+    assert parsed.dropped == {"page chrome": len("Transcribed by https://otter.ai")}
+
+
+def test_timestamped_bracketed_times():
+    parsed = timestamped.parse(
+        "[00:00:01] Ann: Hello.\n[00:00:04] And more [laughs].\n"
+        "[00:00:09] Bob: Yes.\n[00:10] no name"
+    )
+    assert rows(parsed) == [
+        ("speech", "Ann", 1.0, 4.0, "Hello.", None),
+        ("speech", "Ann", 4.0, 9.0, "And more.", None),
+        ("speech", "Bob", 9.0, 10.0, "Yes.", None),
+        ("speech", "Bob", 10.0, None, "no name", None),
+    ]
+    assert parsed.dropped == {"stage directions": len("[laughs]")}
+
+
+def test_timestamped_prose_with_times_is_no_speaker():
+    parsed = timestamped.parse(
+        "Ann (00:00:01):\nThe talk (12:30) was great.\nMeeting starts at 10:30\n"
+        "we met at the cafe (10:30): it was fun."
+    )
+    assert said(parsed) == [
+        ("Ann", "The talk was great.\nMeeting starts at 10:30 we met at the cafe: it was fun.")
+    ]
+
+
+def test_timestamped_without_names():
+    parsed = timestamped.parse("[00:00:01] Hello there.\n[00:00:04] 你好。")
+    assert said(parsed) == [(None, "Hello there."), (None, "你好。")]
+
+
+def test_timestamped_bad_time_names_the_line():
+    with pytest.raises(FormatError, match=r"^line 2: bad timestamp '00:61:00'$"):
+        timestamped.parse("Ann (00:00:01): Hi.\nBob (00:61:00): Hello.")
+
+
+# --- markdown ----------------------------------------------------------------------------------
+
+
+def test_markdown_bold_labels_in_every_spelling():
+    parsed = markdown.parse(
+        "# Episode 12: On Data\n\n"
+        "**Ann:** First.\n\n"
+        "**Bob**: Second, see [the paper](https://x.org/p_(1)).\n\n"
+        "**Ann (01:02:03)**：Third.\n\n"
+        "**Bob** (01:02:09): Fourth \\[laughs\\] indeed.\n\n"
+        "## Part two\n\n"
+        "**Ann:**\n\nFifth, on its own line,\nwrapped.\n"
+    )
+    assert rows(parsed) == [
+        ("context", None, None, None, "Episode 12: On Data", None),
+        ("speech", "Ann", None, None, "First.", None),
+        ("speech", "Bob", None, None, "Second, see the paper.", None),
+        ("speech", "Ann", 3723.0, 3729.0, "Third.", None),
+        ("speech", "Bob", 3729.0, None, "Fourth indeed.", None),
+        ("context", None, None, None, "Part two", None),
+        ("speech", "Ann", None, None, "Fifth, on its own line, wrapped.", None),
+    ]
+    assert parsed.dropped == {"stage directions": len("[laughs]")}
+
+
+def test_markdown_heading_speakers_and_inline_times():
+    parsed = markdown.parse(
+        "# Show notes\n\nWe talk about cars.\n\n"
+        "### Lex Fridman\n\n\\[00:00:05\\] What is it like?\n\n"
+        "### Andrej Karpathy\n\n[04:07] It is *fun*. [inaudible] Really \\[04:09\\] fun.\n\n"
+        "[04:30] And hard.\n\n"
+        "### Lex Fridman\n\nWhy?\n\n### Andrej Karpathy\n\n(laughs)\n"
+    )
+    assert rows(parsed) == [
+        ("context", None, None, None, "Show notes", None),
+        ("context", None, None, None, "We talk about cars.", None),
+        ("speech", "Lex Fridman", 5.0, 247.0, "What is it like?", None),
+        ("speech", "Andrej Karpathy", 247.0, 270.0, "It is fun. Really fun.", None),
+        ("speech", "Andrej Karpathy", 270.0, None, "And hard.", None),
+        ("speech", "Lex Fridman", None, None, "Why?", None),
+    ]
+    assert parsed.dropped == {"stage directions": len("[inaudible](laughs)")}
+
+
+def test_markdown_q_and_a():
+    parsed = markdown.parse(
+        "## Interview\n\nQ: Why data?\n\nA: Because [crosstalk] it is scarce.\n"
+    )
+    assert said(parsed) == [("Q", "Why data?"), ("A", "Because it is scarce.")]
+
+
+def test_markdown_bilingual_turns_become_one_segment():
+    parsed = markdown.parse(
+        "**Sarah Guo (00:00:05):** 你怎么看自动驾驶?\n\n"
+        "**Sarah Guo (00:00:05):** How do you see self-driving?\n\n"
+        "**Andrej Karpathy:** 我觉得已经很接近了。\n\n"
+        "**Andrej Karpathy:** I think it is close.\n\nVery close.\n\n"
+        "**Sarah Guo:** OK.\n\n**Sarah Guo:** Next question.\n"
+    )
+    assert rows(parsed) == [
+        ("speech", "Sarah Guo", 5.0, None, "你怎么看自动驾驶?", "How do you see self-driving?"),
+        (
+            "speech",
+            "Andrej Karpathy",
+            None,
+            None,
+            "我觉得已经很接近了。",
+            "I think it is close.\nVery close.",
+        ),
+        ("speech", "Sarah Guo", None, None, "OK.", None),  # same language twice: two turns
+        ("speech", "Sarah Guo", None, None, "Next question.", None),
+    ]
+
+
+def test_markdown_bad_time_names_the_line():
+    with pytest.raises(FormatError, match=r"^line 4: bad timestamp '1:75:00'$"):
+        markdown.parse("<!-- a\ncomment -->\n**Ann (0:01):** Hi.\n**Bob (1:75:00):** Hello.")
+
+
+# --- vtt ---------------------------------------------------------------------------------------
+
+
+def test_vtt_voices_labels_and_ignored_blocks():
+    parsed = vtt.parse(
+        "\ufeffWEBVTT - interview\r\nKind: captions\r\n\r\n"
+        "STYLE\r\n::cue { color: white }\r\n\r\n"
+        "REGION\r\nid:left width:40%\r\n\r\n"
+        "NOTE this is not\r\nspoken\r\n\r\n"
+        "intro\r\n00:00:01.000 --> 00:00:03.500 align:start position:10%\r\n"
+        "<v.loud Sarah Guo>How far <i>along</i>\r\nare we?</v>\r\n\r\n"
+        "00:00:04.000 --> 00:00:06.000\r\n"
+        "<v Andrej Karpathy>Close. <c.yellow>Very</c> close.\r\n\r\n"
+        "00:00:06.000 --> 00:00:07.000\r\nSarah Guo: 为什么?\r\n"
+    )
+    assert rows(parsed) == [
+        ("speech", "Sarah Guo", 1.0, 3.5, "How far along are we?", None),
+        ("speech", "Andrej Karpathy", 4.0, 6.0, "Close. Very close.", None),
+        ("speech", "Sarah Guo", 6.0, 7.0, "为什么?", None),
+    ]
+
+
+def test_vtt_two_voices_in_one_cue():
+    parsed = vtt.parse("WEBVTT\n\n00:01.000 --> 00:03.000\n<v Ann>Hi.</v>\n<v Bob>Hello.</v>\n")
+    assert said(parsed) == [("Ann", "Hi."), ("Bob", "Hello.")]
+
+
+def test_vtt_rolling_captions_are_read_once():
+    parsed = vtt.parse(
+        "WEBVTT\nKind: captions\nLanguage: en\n\n"
+        "00:00:00.000 --> 00:00:02.990 align:start position:0%\n \n"
+        "so<00:00:00.480><c> the</c><00:00:00.960><c> question</c>\n\n"
+        "00:00:02.990 --> 00:00:03.000 align:start position:0%\nso the question\n \n\n"
+        "00:00:03.000 --> 00:00:05.000 align:start position:0%\nso the question\n"
+        "is<00:00:03.300><c> data</c>\n\n"
+        "00:00:05.000 --> 00:00:07.000 align:start position:0%\nis data\n[Music]\n"
+    )
+    assert rows(parsed) == [
+        ("speech", None, 0.0, 3.0, "so the question", None),
+        ("speech", None, 3.0, 5.0, "is data", None),
+    ]
+    assert parsed.dropped == {
+        "repeated captions": 2 * len("so the question") + len("is data"),
+        "stage directions": len("[Music]"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("hello\n\n00:01.000 --> 00:02.000\nHi", 'line 1: a WebVTT file starts with "WEBVTT"'),
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:61.000\nHi", "line 3: bad timestamp '00:00:61.000'"),
+        (
+            "WEBVTT\n\n00:00:01,000 --> 00:00:02,000\nHi",
+            "line 3: bad cue timing '00:00:01,000 --> 00:00:02,000'",
+        ),
+        ("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nHi", "line 3: the cue ends before it starts"),
+    ],
+)
+def test_vtt_errors_name_the_line(text, message):
+    with pytest.raises(FormatError) as e:
+        vtt.parse(text)
+    assert str(e.value).startswith(message)
+
+
+# --- srt ---------------------------------------------------------------------------------------
+
+
+def test_srt_captions_without_speakers():
+    parsed = subrip.parse(
+        "1\n00:00:01,000 --> 00:00:02,500\n<i>I have faith.</i>\nIf it works\n\n"
+        '2\n00:00:03,000 --> 00:00:04,000\n<font color="#fff">我们已经</font>\n融合了。\n'
+    )
+    assert rows(parsed) == [
+        ("speech", None, 1.0, 2.5, "I have faith. If it works", None),
+        ("speech", None, 3.0, 4.0, "我们已经融合了。", None),
+    ]
+
+
+def test_srt_speaker_marks():
+    parsed = subrip.parse(
+        "1\n00:00:01,000 --> 00:00:02,000\n>> SARAH GUO: How far\nare we?\n\n"
+        "2\n00:00:02,000 --> 00:00:03,000\nStill asking. [MUSIC]\n\n"
+        "3\n00:00:03,000 --> 00:00:04,000\n>> ANDREJ KARPATHY: Close.\n\n"
+        "4\n00:00:04,000 --> 00:00:05,000\n- Really?\n- Yes.\n\n"
+        "5\n00:00:05,000 --> 00:00:06,000\n>> Somebody new.\n"
+    )
+    assert rows(parsed) == [
+        ("speech", "SARAH GUO", 1.0, 2.0, "How far are we?", None),
+        ("speech", "SARAH GUO", 2.0, 3.0, "Still asking.", None),
+        ("speech", "ANDREJ KARPATHY", 3.0, 4.0, "Close.", None),
+        ("speech", None, 4.0, 5.0, "Really? Yes.", None),
+        ("speech", None, 5.0, 6.0, "Somebody new.", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:0x --> 00:00:03,000\nYo\n",
+            "line 5: not an SRT caption",
+        ),
+        ("hello world", "line 1: not an SRT caption: 'hello world'"),
+        ("1\n00:61:01,000 --> 00:62:00,000\nHi\n", "line 2: bad timestamp '00:61:01,000'"),
+    ],
+)
+def test_srt_errors_name_the_line(text, message):
+    with pytest.raises(FormatError) as e:
+        subrip.parse(text)
+    assert str(e.value).startswith(message)
+
+
+# --- json --------------------------------------------------------------------------------------
+
+
+def test_json_whisper():
+    parsed = asr_json.parse(
+        json.dumps(
+            {
+                "text": " Hello there. 你好。",
+                "segments": [
+                    {"id": 0, "start": 0.0, "end": 2.5, "text": " Hello there."},
+                    {"id": 1, "start": 2.5, "end": 4.0, "text": " [Music] 你好。"},
+                ],
+                "language": "en",
+            }
+        )
+    )
+    assert rows(parsed) == [
+        ("speech", None, 0.0, 2.5, "Hello there.", None),
+        ("speech", None, 2.5, 4.0, "你好。", None),
+    ]
+    assert parsed.dropped == {"stage directions": len("[Music]")}
+
+
+def test_json_whisperx_with_words():
+    parsed = asr_json.parse(
+        json.dumps(
+            {
+                "segments": [
+                    {
+                        "start": 1.0,
+                        "end": 2.0,
+                        "speaker": "SPEAKER_00",
+                        "text": "Hi there.",
+                        "words": [{"word": "Hi", "start": 1.0}, {"word": "there.", "start": 1.5}],
+                    },
+                    {
+                        "start": 2.0,
+                        "end": 3.0,
+                        "speaker": "SPEAKER_01",
+                        "words": [{"word": "Hello"}, {"word": ","}, {"word": "friend"}],
+                    },
+                ]
+            }
+        )
+    )
+    assert said(parsed) == [("SPEAKER_00", "Hi there."), ("SPEAKER_01", "Hello, friend")]
+
+
+@pytest.mark.parametrize("key", ["speakerLabel", "speaker_label", "speaker"])
+def test_json_diarization_with_a_speaker_map(key):
+    parsed = asr_json.parse(
+        json.dumps(
+            {
+                "speakers": {"spk_0": "Luciano", "spk_1": "Bill Carr"},
+                "segments": [
+                    {key: "spk_0", "start": 3.76, "end": 5.0, "text": "Welcome."},
+                    {key: "spk_1", "start": 5.0, "end": 6.5, "text": "Thanks."},
+                    {key: "spk_2", "start": 6.5, "end": 7.0, "text": "Hi."},
+                ],
+            }
+        )
+    )
+    assert rows(parsed) == [
+        ("speech", "Luciano", 3.76, 5.0, "Welcome.", None),
+        ("speech", "Bill Carr", 5.0, 6.5, "Thanks.", None),
+        ("speech", "spk_2", 6.5, 7.0, "Hi.", None),
+    ]
+
+
+def test_json_bare_list_and_string_times():
+    parsed = asr_json.parse(
+        '[{"speaker": 0, "start": "00:00:01.5", "end": "2", "text": "One."},\n'
+        ' {"speaker": 1, "start": 2, "end": null, "text": "Two."}]'
+    )
+    assert rows(parsed) == [
+        ("speech", "0", 1.5, 2.0, "One.", None),
+        ("speech", "1", 2.0, None, "Two.", None),
+    ]
+
+
+def test_json_assemblyai_utterances_in_milliseconds():
+    parsed = asr_json.parse(
+        '{"text": "Hi. Hello.", "utterances": [{"speaker": "A", "start": 250, "end": 1000, '
+        '"text": "Hi."}, {"speaker": "B", "start": 1000, "end": 2500, "text": "Hello."}]}'
+    )
+    assert rows(parsed) == [
+        ("speech", "A", 0.25, 1.0, "Hi.", None),
+        ("speech", "B", 1.0, 2.5, "Hello.", None),
+    ]
+
+
+def test_json_aws_transcribe_items():
+    item = lambda t, s, e, w: {  # noqa: E731
+        "type": t,
+        "start_time": s,
+        "end_time": e,
+        "alternatives": [{"content": w}],
+    }
+    data = {
+        "results": {
+            "transcripts": [{"transcript": "Hello there. Hi."}],
+            "speaker_labels": {
+                "segments": [
+                    {
+                        "speaker_label": "spk_0",
+                        "items": [{"start_time": "0.1"}, {"start_time": "0.5"}],
+                    },
+                    {"speaker_label": "spk_1", "items": [{"start_time": "1.2"}]},
+                ]
+            },
+            "items": [
+                item("pronunciation", "0.1", "0.4", "Hello"),
+                item("pronunciation", "0.5", "0.9", "there"),
+                {"type": "punctuation", "alternatives": [{"content": "."}]},
+                item("pronunciation", "1.2", "1.4", "Hi"),
+                {"type": "punctuation", "alternatives": [{"content": "."}]},
+            ],
+        }
+    }
+    assert rows(asr_json.parse(json.dumps(data))) == [
+        ("speech", "spk_0", 0.1, 0.9, "Hello there.", None),
+        ("speech", "spk_1", 1.2, 1.4, "Hi.", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            '{\n  "segments": [\n    {"text": "Hi",}\n  ]\n}',
+            "line 3: Expecting property name enclosed in double quotes",
+        ),
+        ('{"segments": [{"text": "Hi", "start": -1}]}', "segment 1: bad time -1"),
+        ('{"segments": [{"text": "Hi", "start": "soon"}]}', "segment 1: bad time 'soon'"),
+        ('{"segments": ["Hi"]}', 'segment 1: expected an object with "text", got str'),
+        ('{"words": []}', 'line 1: no transcript here: expected "segments"'),
+        ("42", "line 1: expected a JSON object or a list of segments"),
+    ],
+)
+def test_json_errors(text, message):
+    with pytest.raises(FormatError) as e:
+        asr_json.parse(text)
+    assert str(e.value).startswith(message)
+
+
+# --- docx --------------------------------------------------------------------------------------
+
+
+def test_docx_bold_labels_and_headings():
+    data = docx_bytes(
+        ("**Sarah Guo:**", " How far along are we?"),
+        ("**Andrej Karpathy**", ": Close. I think ", "**very**", " close."),
+        ("It is a matter of software.",),
+        heading="Karpathy on No Priors",
+    )
+    parsed = read("interview.docx", data)
+    assert rows(parsed) == [
+        ("context", None, None, None, "Karpathy on No Priors", None),
+        ("speech", "Sarah Guo", None, None, "How far along are we?", None),
+        (
+            "speech",
+            "Andrej Karpathy",
+            None,
+            None,
+            "Close. I think very close.\nIt is a matter of software.",
+            None,
+        ),
+    ]
+
+
+def test_docx_keeps_the_words_of_hyperlinks():
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Ann:").bold = True
+    p.add_run(" Read ")
+    link, run, text = OxmlElement("w:hyperlink"), OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "the paper"
+    run.append(text)
+    link.append(run)
+    p._p.append(link)
+    p.add_run(" first.")
+    d.add_paragraph().add_run("Bob: OK.")
+    buf = io.BytesIO()
+    d.save(buf)
+    assert said(word.parse_bytes(buf.getvalue())) == [
+        ("Ann", "Read the paper first."),
+        ("Bob", "OK."),
+    ]
+
+
+def test_docx_plain_and_timestamped_text():
+    plain_doc = docx_bytes(("主持人:你好吗?",), ("嘉宾:很好。",), ("打开APP",))
+    assert said(word.parse_bytes(plain_doc)) == [("主持人", "你好吗?"), ("嘉宾", "很好。")]
+    timed = docx_bytes(("Sarah Guo  0:03",), ("How far along?",), ("Elad Gil  0:09",), ("Far.",))
+    assert rows(word.parse_bytes(timed)) == [
+        ("speech", "Sarah Guo", 3.0, 9.0, "How far along?", None),
+        ("speech", "Elad Gil", 9.0, None, "Far.", None),
+    ]
+
+
+def test_docx_table_rows():
+    d = docx.Document()
+    table = d.add_table(rows=2, cols=3)
+    for r, cells in enumerate([("Ann", "00:01", "Hello."), ("Bob", "00:04", "Hi.")]):
+        for c, value in enumerate(cells):
+            table.cell(r, c).text = value
+    buf = io.BytesIO()
+    d.save(buf)
+    assert rows(word.parse_bytes(buf.getvalue())) == [
+        ("speech", "Ann", 1.0, 4.0, "Hello.", None),
+        ("speech", "Bob", 4.0, None, "Hi.", None),
+    ]
+
+
+@pytest.mark.parametrize("data", [b"", b"not a zip", b"PK\x03\x04broken", b"Ann: hi"])
+def test_docx_that_is_not_a_docx(data):
+    with pytest.raises(ValueError, match=r"^not a readable \.docx file \(") as e:
+        read("a.docx", data)
+    assert "\n" not in str(e.value)
+
+
+# --- what no parser may do ---------------------------------------------------------------------
+
+NASTY = [
+    "",
+    " ",
+    "\n\n\n",
+    "a",
+    "：",
+    ":",
+    "🤖",
+    "🤖: 🤖",
+    "A：",
+    "：B",
+    "數(shù)據(jù)",
+    "(shù)",
+    "é¢˜ç›®ï¼šæµ‹è¯•",
+    "崿F(xiàn)在",
+    "\ufeff",
+    "\x07\x1b[0m",
+    "-->",
+    "WEBVTT",
+    "WEBVTT\n\n-->",
+    "{",
+    "[",
+    "[]",
+    "{}",
+    "null",
+    '{"segments": null}',
+    '[{"text": null}]',
+    "1\n",
+    "**",
+    "****",
+    "**:**",
+    "# ",
+    "\\[",
+    "[00:00:01]",
+    "(00:00:01):",
+    "00:61:00",
+    "Ann (99:99:99):",
+    "<v >",
+    "<v Ann>",
+    ">>",
+    "- ",
+    "---\n---",
+    "x" * 5000,
+    "你" * 3000,
+]
+TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, asr_json]
+
+
+@pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
+def test_nasty_input_gives_parsed_or_a_one_line_error(text):
+    for module in TEXT_PARSERS:
+        try:
+            parsed = module.parse(text)
+        except (FormatError, ValueError) as e:
+            assert str(e) and "\n" not in str(e), module.NAME
+            continue
+        assert isinstance(parsed, Parsed), module.NAME
+        assert all(isinstance(s, Segment) and s.text for s in parsed.segments), module.NAME
+        assert 0.0 <= module.sniff(text) <= 1.0, module.NAME
+    for suffix in sorted(SUFFIXES):
+        try:
+            parsed = read(f"x{suffix}", text.encode())
+        except ValueError as e:  # FormatError is a ValueError
+            assert str(e) and "\n" not in str(e), suffix
+            continue
+        assert isinstance(parsed, Parsed), suffix
+
+
+FRAGMENTS = [
+    "Ann: ",
+    "Bob：",
+    "**Ann:** ",
+    "### Ann\n",
+    "[00:00:01] ",
+    "(00:01:02):",
+    "Ann (00:00:03):",
+    "Speaker 1  0:03",
+    "1\n00:00:01,000 --> 00:00:02,000\n",
+    "WEBVTT\n\n",
+    "00:00:01.000 --> 00:00:02.000\n",
+    "<v Ann>",
+    "</v>",
+    ">> ",
+    "- ",
+    "[laughs]",
+    "\\[04:07\\]",
+    "(inaudible)",
+    "你好。",
+    "Hello there.",
+    "數(shù)",
+    "?/strong>",
+    "注:",
+    "倒立擺(Inverted Pendulum):",
+    "打开APP",
+    "https://x.y",
+    "\n",
+    "\n\n",
+    '{"segments": [',
+    '{"text": "hi", "start": 1}',
+    "]}",
+    "*",
+    "#",
+    "：",
+    "🤖",
+    "\ufeff",
+    "\r\n",
+]
+
+
+@pytest.mark.parametrize("module", TEXT_PARSERS, ids=lambda m: m.NAME)
+def test_random_mixtures_never_crash(module):
+    rng = random.Random(module.NAME)
+    for _ in range(150):
+        text = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 12)))
+        try:
+            parsed = module.parse(text)
+        except (FormatError, ValueError) as e:
+            assert "\n" not in str(e), text
+            continue
+        for s in parsed.segments:
+            assert s.text and s.text == s.text.strip(), text
+
+
+# --- one conversation in every format: speakers right, no words lost, nothing else kept --------
+
+TALK = [
+    (
+        "Sarah Guo",
+        "How do you think about self-driving today? How far are we from it being everywhere?",
+    ),
+    (
+        "Andrej Karpathy",
+        "I spent about five years on it. I think we reached something like AGI there, "
+        "in a way, but the globalization is still ahead.",
+    ),
+    ("Sarah Guo", "And how do you see Waymo versus Tesla?"),
+    (
+        "Andrej Karpathy",
+        "Tesla has a software problem and Waymo has a hardware problem. "
+        "I would bet on the software problem being easier to solve at scale.",
+    ),
+    ("Elad Gil", "人形机器人的第一个应用场景会是什么?"),
+    (
+        "Andrej Karpathy",
+        "我认为最好的第一批客户就是公司自己。特斯拉可能会先走这条路,先在工厂里做物料搬运。",
+    ),
+]
+
+
+def _words(text: str) -> Counter:
+    return Counter(re.findall(r"[A-Za-z']+|[\u4e00-\u9fff]", text.lower()))
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return [text[i : i + size * 2] for i in range(0, len(text), size * 2)]
+    words = text.split()
+    return [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
+
+
+def _clock(t: int, sep: str = ".") -> str:
+    return f"00:{t // 60:02d}:{t % 60:02d}{sep}000"
+
+
+def render(fmt: str) -> tuple[str, bytes]:
+    """TALK written the way `fmt` files write it, with the usual noise around it."""
+    lines: list[str] = []
+    if fmt == "plain":
+        lines += ["扫码打开APP", "访谈实录:自动驾驶与机器人", ""]
+        for who, text in TALK:
+            lines += [f"{who}:{text}", ""]
+        lines += ["本文来自微信公众号:某某", "打开虎嗅APP,查看全文"]
+        return "talk.txt", "\n".join(lines).encode()
+    if fmt == "timestamped":
+        for i, (who, text) in enumerate(TALK):
+            lines += [f"{who} ({_clock(i * 20)[:8]}):", *_chunks(text, 7), ""]
+        return "talk.txt", "\n".join(lines).encode()
+    if fmt == "markdown":
+        lines += ["# Karpathy on No Priors", "", "Show notes: [episode](https://x.org/ep).", ""]
+        for i, (who, text) in enumerate(TALK):
+            lines += [f"**{who} ({_clock(i * 20)[:8]}):** {text} \\[laughs\\]", ""]
+        return "talk.md", "\n".join(lines).encode()
+    if fmt == "vtt":
+        lines += ["WEBVTT", ""]
+        t = 0
+        for who, text in TALK:
+            for piece in _chunks(text, 6):
+                lines += [f"{_clock(t)} --> {_clock(t + 2)}", f"<v {who}>{piece}</v>", ""]
+                t += 2
+        return "talk.vtt", "\n".join(lines).encode()
+    if fmt == "srt":
+        t, n = 0, 1
+        for who, text in TALK:
+            for k, piece in enumerate(_chunks(text, 6)):
+                mark = f">> {who.upper()}: " if k == 0 else ""
+                lines += [str(n), f"{_clock(t, ',')} --> {_clock(t + 2, ',')}", mark + piece, ""]
+                t, n = t + 2, n + 1
+        return "talk.srt", "\n".join(lines).encode()
+    if fmt == "json":
+        names = {who: f"spk_{i}" for i, who in enumerate(dict.fromkeys(w for w, _ in TALK))}
+        segments = []
+        t = 0.0
+        for who, text in TALK:
+            for piece in _chunks(text, 8):
+                segments.append(
+                    {"speakerLabel": names[who], "start": t, "end": t + 2.5, "text": f" {piece}"}
+                )
+                t += 2.5
+        data = {"speakers": {v: k for k, v in names.items()}, "segments": segments}
+        return "talk.json", json.dumps(data, ensure_ascii=False).encode()
+    if fmt == "docx":
+        return "talk.docx", docx_bytes(
+            *[(f"**{who}:**", f" {text}") for who, text in TALK], heading="No Priors"
+        )
+    raise AssertionError(fmt)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_one_conversation_in_every_format(fmt):
+    filename, data = render(fmt)
+    parsed = read(filename, data)
+    speech = [s for s in parsed.segments if s.kind == "speech"]
+    turns = [
+        s.speaker for i, s in enumerate(speech) if i == 0 or s.speaker != speech[i - 1].speaker
+    ]
+    expected = [who for who, _ in TALK]
+    if fmt == "srt":
+        expected = [who.upper() for who in expected]
+    assert turns == expected
+    spoken = _words(" ".join(text for _, text in TALK))
+    kept = _words(" ".join(s.text for s in speech))
+    assert sum((spoken & kept).values()) / sum(spoken.values()) >= 0.98
+    assert not kept - spoken  # nothing but the spoken words: no labels, times, chrome, cues
+    for s in speech:
+        assert not re.search(r"\d:\d\d|laughs|-->|\*\*|<v|>>", s.text), s.text
+        assert not re.search(r"[a-z][.?!,][A-Za-z]", s.text), s.text  # `faith.If` is a bug
+        assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", s.text), s.text
+
+
+# Runs of one character that once made a pattern retry from every position (quadratic time):
+# at this length a quadratic parser takes many seconds, a linear one a fraction of one.
+PATHOLOGICAL = ["[", "<", "<v ", "[{", "ab@", "](", "[a](b", "x"]
+
+
+@pytest.mark.parametrize(
+    "text", [u * (8000 // len(u)) for u in PATHOLOGICAL] + [":\n" * 1000], ids=range(9)
+)
+def test_long_runs_stay_fast(text):
+    begin = time.perf_counter()
+    for module in TEXT_PARSERS:
+        for body in (text, "WEBVTT\n\n00:01.000 --> 00:02.000\n" + text):
+            try:
+                module.parse(body)
+            except (FormatError, ValueError):
+                pass
+    assert time.perf_counter() - begin < 1.5
