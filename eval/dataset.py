@@ -16,7 +16,13 @@ import yaml
 from index.clean import normalize, repair
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
+REAL = Path(__file__).with_name("real")
+REAL_QUESTIONS = REAL / "questions.yaml"
 LANGS = ("zh-hans", "zh-hant", "en")
+SPLITS = ("tuning", "heldout")
+# Share of the questions held out from tuning, assigned by a hash of the id (stable, and
+# blind to the question's content or the system's results).
+HELDOUT_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,20 @@ class Question:
     answer: str = ""
     key_facts: tuple[tuple[str, ...], ...] = ()
     note: str = ""
+    format: str = ""  # the transcript's format (real transcripts)
+    split: str = "tuning"  # "tuning" (thresholds may be set on it) or "heldout" (never)
+
+
+def split_of(qid: str) -> str:
+    """The split a question belongs to, from a hash of its id.
+
+    >>> split_of("q001"), split_of("q002")
+    ('tuning', 'tuning')
+    """
+    import hashlib
+
+    h = int(hashlib.sha256(qid.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "heldout" if h < HELDOUT_SHARE else "tuning"
 
 
 def squash(text: str) -> str:
@@ -96,6 +116,8 @@ def load(path: Path = QUESTIONS, transcripts: Path | None = None) -> list[Questi
                     tuple(str(p) for p in group) for group in entry.get("key_facts") or ()
                 ),
                 note=str(entry.get("note", "")),
+                format=str(entry.get("format", "")),
+                split=str(entry.get("split") or split_of(qid)),
             )
         )
     if errors:

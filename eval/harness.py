@@ -1,7 +1,13 @@
-"""Run every system over eval/questions.yaml, score it, compare it with the default.
+"""Run every system over each eval corpus, score it, compare it with the default.
 
-    rag eval --out eval-out                          # all systems
+    rag eval --out eval-out                          # all systems, both corpora
     rag eval --systems default,naive-llamaindex --json
+
+Corpora: `bundled` (eval/questions.yaml over the two bundled write-ups) and `real`
+(eval/real/questions.yaml over real public transcripts in other formats, see
+eval/real/SOURCES.md). Each question is in the `tuning` split (thresholds in `Tuning` may be
+set on it) or the `heldout` split (never used for tuning), by a hash of its id; every table
+is also reported per split, and the real corpus per transcript format.
 
 What is measured, and from what:
 - Ranking (answerable questions only): hit@1/3/5, MRR@10, nDCG@10, recall@10 and hit@600c
@@ -22,23 +28,24 @@ A metric a system cannot produce (answer metrics of a retrieval-only system) is 
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import platform
 import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from eval import metrics as M
-from eval.dataset import LANGS, QUESTIONS, Question, load
-from eval.systems import FACTORIES, NAMES, Output, System, Unavailable
-from index.config import Config
-from index.errors import BadInputError, NoIndexError
+from eval.dataset import LANGS, QUESTIONS, REAL, REAL_QUESTIONS, Question, load
+from eval.systems import FACTORIES, NAMES, MemoEmbedder, Output, System, Unavailable
+from index.config import PROJECT_ROOT, Config
+from index.errors import BadInputError
 
 DEFAULT = "default"
 RESAMPLES = 10_000
@@ -67,7 +74,7 @@ TESTED = ("hit@5", "mrr@10", "hit@600c", "key_facts")
 
 
 def _cited(cs) -> list[M.Cited]:
-    return [M.Cited(c.source, c.text, c.speaker, getattr(c, "role", "") or "") for c in cs]
+    return [M.Cited(c.source, c.text, c.speaker or "", c.role or "") for c in cs]
 
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -83,6 +90,8 @@ def score(q: Question, out: Output) -> dict:
     rec: dict = {
         "id": q.id,
         "lang": q.lang,
+        "split": q.split,
+        "format": q.format or "plain",
         "question": q.question,
         "answerable": q.answerable,
         "abstained": bool(out.abstained),
@@ -152,6 +161,12 @@ def aggregate(records: Sequence[Mapping]) -> dict:
 def by_language(records: Sequence[Mapping]) -> dict:
     langs = [lang for lang in LANGS if any(r["lang"] == lang for r in records)]
     return {lang: aggregate([r for r in records if r["lang"] == lang]) for lang in langs}
+
+
+def by_key(records: Sequence[Mapping], key: str) -> dict:
+    """Aggregates per value of `key` ("split", "format")."""
+    values = sorted({r.get(key) or "" for r in records})
+    return {v: aggregate([r for r in records if (r.get(key) or "") == v]) for v in values}
 
 
 def paired_test(
@@ -241,25 +256,6 @@ def failures(name: str, records: Sequence[Mapping]) -> list[dict]:
     return out
 
 
-def ensure_index(config: Config, progress: bool = False) -> bool:
-    """Ingest the bundled transcripts if the configured index is missing or empty."""
-    from index.ingest import ingest
-    from index.store import Store
-
-    try:
-        store = Store.open(config)
-        if store.manifest() is not None and store.count() > 0:
-            return False
-    except NoIndexError:
-        pass
-    if progress:
-        print(f"No index in {config.home}: ingesting {config.transcripts} …", file=sys.stderr)
-    report = ingest(None, config, progress=progress)
-    if report.problems:
-        raise BadInputError("ingest failed: " + "; ".join(report.problems))
-    return True
-
-
 def run(
     questions: Sequence[Question],
     systems: Mapping[str, System],
@@ -290,6 +286,8 @@ def run(
         "metrics": list(METRICS),
         "systems": {name: aggregate(recs) for name, recs in per_question.items()},
         "by_lang": {name: by_language(recs) for name, recs in per_question.items()},
+        "by_split": {name: by_key(recs, "split") for name, recs in per_question.items()},
+        "by_format": {name: by_key(recs, "format") for name, recs in per_question.items()},
         "significance": significance(per_question, default),
         "failures": [f for name, recs in per_question.items() for f in failures(name, recs)],
         "seconds": seconds,
@@ -306,10 +304,10 @@ def check_names(names: Sequence[str]) -> None:
 
 
 def build_systems(
-    names: Sequence[str], config: Config, progress: bool = False, memo: bool = True
+    names: Sequence[str], corpus, files: Sequence[Path] | None = None, progress: bool = False
 ) -> tuple[dict, dict, dict]:
-    """The named systems, the seconds each took to set up (model load, naive index), and
-    the systems skipped because the current product cannot provide them (name -> reason)."""
+    """The named systems over a corpus, the seconds each took to set up, and the systems
+    skipped because the current product cannot provide them (name -> reason)."""
     check_names(names)
     systems, seconds, skipped = {}, {}, {}
     for n in names:
@@ -317,7 +315,7 @@ def build_systems(
             print(f"setting up {n} …", file=sys.stderr)
         t = time.perf_counter()
         try:
-            systems[n] = FACTORIES[n](config, memo=memo)
+            systems[n] = FACTORIES[n](corpus, files)
         except Unavailable as e:
             if n == DEFAULT:
                 raise
@@ -328,64 +326,122 @@ def build_systems(
     return systems, seconds, skipped
 
 
+@dataclass(frozen=True)
+class EvalCorpus:
+    """A set of transcripts and the questions written from them."""
+
+    name: str
+    questions: Path
+    transcripts: Path
+
+
+CORPORA = (
+    EvalCorpus("bundled", QUESTIONS, PROJECT_ROOT / "data" / "transcripts"),
+    EvalCorpus("real", REAL_QUESTIONS, REAL),
+)
+
+
+def transcript_files(c: EvalCorpus, qs: Sequence[Question]) -> list[Path]:
+    """The transcripts of a corpus: every file its questions cite, plus the folder's other
+    supported files (never its notes, question file or speaker maps)."""
+    from index.formats import SUFFIXES
+    from index.load import is_sidecar
+
+    named = {g.doc for q in qs for g in q.gold}
+    found = {
+        p.name
+        for p in c.transcripts.iterdir()
+        if p.suffix.lower() in SUFFIXES
+        and not is_sidecar(p)
+        and p.name != c.questions.name
+        and p.name.upper() != "SOURCES.MD"
+    }
+    return [c.transcripts / n for n in sorted(named | found)]
+
+
+def open_corpus(c: EvalCorpus, home: Path, config: Config, embedder, glossary, progress: bool):
+    """The eval's own index of a corpus under `home` (built once, reused while unchanged)."""
+    import rag
+
+    cfg = dataclasses.replace(config, home=home, transcripts=c.transcripts, chroma_url=None)
+    corpus = rag.open(cfg, embedder=embedder, glossary=glossary)
+    qs = load(c.questions, c.transcripts)
+    files = transcript_files(c, qs)
+    report = corpus.ingest(files, prune=True, progress=progress)
+    if report.problems:
+        raise BadInputError(f"ingest of the {c.name} corpus failed: " + "; ".join(report.problems))
+    return corpus, qs, files, report
+
+
 def main(
     out: Path,
     systems: list[str] | None = None,
     *,
     as_json: bool = False,
     config: Config | None = None,
-    questions: Path = QUESTIONS,
-    memo: bool | None = None,
+    corpora: Sequence[str | EvalCorpus] | None = None,
+    embedder=None,
+    glossary=None,
 ) -> dict:
-    """Run the eval and write DIR/results.json, DIR/report.md, DIR/systems.png.
+    """Run the eval on each corpus and write DIR/results.json, DIR/report.md and a plot per
+    corpus. The indexes live in DIR/index-<corpus> (the user's own index is never touched).
 
-    `memo` (default: on unless RAG_EVAL_MEMO=0) remembers embeddings across systems and
-    questions; see eval.systems.MemoEmbedder.
-    """
+    `embedder` (default: the configured model) is wrapped in a MemoEmbedder shared by every
+    system of this run."""
+    import rag
     from eval import report
 
     started = time.perf_counter()
     config = config or Config.from_env()
     names = list(dict.fromkeys(s.strip() for s in (systems or NAMES) if s.strip()))
     check_names(names)
-    qs = load(questions)
+    wanted = [c for c in corpora or CORPORA if isinstance(c, EvalCorpus)] + [
+        c for c in CORPORA if corpora is not None and c.name in corpora
+    ] if corpora else list(CORPORA)
     progress = not as_json
-    if memo is None:
-        memo = os.environ.get("RAG_EVAL_MEMO", "1") != "0"
-    if any(n != "naive-llamaindex" for n in names):
-        ensure_index(config, progress=progress)
-    built, setup, skipped = build_systems(names, config, progress=progress, memo=memo)
-    results = run(qs, built, progress=progress, setup_seconds=setup)
-    results["skipped"] = skipped
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    base = rag.open(config, embedder=embedder, glossary=glossary)
+    memo = MemoEmbedder(base.embedder)
+    results: dict = {"corpora": {}}
+    for c in wanted:
+        if progress:
+            print(f"{c.name}: indexing {c.transcripts} …", file=sys.stderr)
+        corpus, qs, files, ingest_report = open_corpus(
+            c, out / f"index-{c.name}", config, memo, base.glossary, progress
+        )
+        built, setup, skipped = build_systems(names, corpus, files, progress=progress)
+        res = run(qs, built, progress=progress, setup_seconds=setup)
+        res["skipped"] = skipped
+        res["ingest"] = [dataclasses.asdict(f) for f in ingest_report.files]
+        results["corpora"][c.name] = res
     results["meta"] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "questions_file": str(questions),
-        "rag_home": str(config.home),
+        "corpora": {c.name: str(c.questions) for c in wanted},
         "embed_model": config.embed_model,
         "retrieval": config.retrieval,
+        "tuning": dataclasses.asdict(config.tuning),
         "rank_k": 10,
         "answer_k": 5,
         "char_budget": CHAR_BUDGET,
         "resamples": RESAMPLES,
         "seed": SEED,
-        "memo": memo,
-        "setup_seconds": setup,
         "python": platform.python_version(),
         "seconds_total": round(time.perf_counter() - started, 2),
     }
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     report.write_report(results, out / "report.md")
-    report.write_plot(results, out / "systems.png")
+    for name, res in results["corpora"].items():
+        report.write_plot(res, out / f"systems-{name}.png")
     if as_json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:
-        print(report.summary_table(results))
-        print(
-            f"\nwrote {out / 'results.json'}, {out / 'report.md'}, {out / 'systems.png'} "
-            f"in {results['meta']['seconds_total']:.0f} s"
-        )
+        for name, res in results["corpora"].items():
+            print(f"\n{name} ({res['questions']} questions)")
+            print(report.summary_table(res))
+            print(report.split_table(res))
+        print(f"\nwrote {out / 'results.json'}, {out / 'report.md'} and plots in "
+              f"{results['meta']['seconds_total']:.0f} s")
     return results

@@ -85,24 +85,47 @@ def _top(t: Mapping | None) -> str:
     return f"{t['source']} t{t['turn']} {who}: {t['text']}"
 
 
-def write_report(results: Mapping, path: Path) -> None:
-    meta = results.get("meta", {})
+def split_table(results: Mapping) -> str:
+    """The default system's main metrics per split (tuning / held-out) and per format."""
+    default = results.get("default")
+    cols = [m for m in SUMMARY if m in _metrics(results)] + ["speaker_acc"]
+    rows = []
+    for key in ("by_split", "by_format"):
+        for value, s in (results.get(key) or {}).get(default, {}).items():
+            if key == "by_format" and len(results[key][default]) < 2:
+                continue
+            rows.append([f"{key[3:]}={value}", f"{s['answerable']}/{s['unanswerable']}"]
+                        + [_f(s.get(m)) for m in cols])
+    return _table(["default", "ans/unans"] + [LABELS[m] for m in cols], rows)
+
+
+def write_report(all_results: Mapping, path: Path) -> None:
+    """report.md: the run, then one section per corpus."""
+    meta = all_results.get("meta", {})
+    out: list[str] = ["# Evaluation report", ""]
+    if meta:
+        out.append(
+            f"Run {meta.get('date', '')}, embedding model `{meta.get('embed_model')}`, "
+            f"retrieval `{meta.get('retrieval')}`, {meta.get('seconds_total', 0):.0f} s in all. "
+            "Tuning values are in results.json (`meta.tuning`)."
+        )
+    for name, results in all_results["corpora"].items():
+        out += ["", f"# Corpus `{name}`", ""]
+        out += _corpus_lines(results, meta)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _corpus_lines(results: Mapping, meta: Mapping) -> list[str]:
     default = results.get("default")
     metrics = _metrics(results)
     names = list(results["systems"])
     first = results["systems"][names[0]] if names else {}
-    out: list[str] = ["# Evaluation report", ""]
+    out: list[str] = []
     out.append(
         f"{results['questions']} questions ({first.get('answerable', '?')} answerable, "
         f"{first.get('unanswerable', '?')} unanswerable); default system: `{default}`."
     )
     out.append("")
-    if meta:
-        out.append(
-            f"- Run {meta.get('date', '')}, embedding model `{meta.get('embed_model')}`, "
-            f"retrieval `{meta.get('retrieval')}`, RAG_HOME `{meta.get('rag_home')}`, "
-            f"{meta.get('seconds_total', 0):.0f} s in all."
-        )
     for n, why in (results.get("skipped") or {}).items():
         out.append(f"- **Skipped `{n}`**: {why}.")
     for label, secs in (
@@ -130,6 +153,14 @@ def write_report(results: Mapping, path: Path) -> None:
             [[n] + [_f(results["systems"][n].get(m)) for m in metrics] for n in names],
         )
     )
+    out += [
+        "",
+        "## Tuning and held-out splits, formats (default system)",
+        "",
+        "Held-out questions were never used to set a threshold.",
+        "",
+        split_table(results),
+    ]
     out += ["", "## By language", ""]
     cols = [m for m in LANG_COLUMNS if m in metrics]
     rows = []
@@ -200,7 +231,7 @@ def write_report(results: Mapping, path: Path) -> None:
         if rows
         else "None."
     )
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return out
 
 
 def write_plot(results: Mapping, path: Path) -> None:

@@ -20,7 +20,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from index.config import Config
 from rag.types import Citation
 
 RANK_K = 10  # retrieval depth for ranking metrics
@@ -42,7 +41,7 @@ System = Callable[[str], Output]
 
 
 class MemoEmbedder:
-    """An embedder that remembers the vectors of texts it has embedded (this process only).
+    """An embedder that remembers the vectors of texts it has embedded (one eval run).
 
     The eval embeds the same texts over and over: each question by `retrieve` and `ask` of
     three product systems, and the candidate answer sentences of the same few passages for
@@ -81,42 +80,21 @@ class MemoEmbedder:
         return self._get("p", texts, lambda ts: self.inner.passages(ts, progress=progress))
 
 
-_memos: dict[tuple[str, str], MemoEmbedder] = {}
+def product(corpus, retrieval: str | None = None) -> System:
+    """The product's own `retrieve` and `ask` on a corpus, optionally with another retrieval
+    mode (a second corpus object over the same index, sharing the embedder)."""
+    import rag
 
-
-def memo_embedder(config: Config) -> MemoEmbedder:
-    """One MemoEmbedder per model, shared by every system of the run."""
-    from index.embed import load_embedder
-
-    key = (config.embed_model, str(config.models_dir))
-    if key not in _memos:
-        _memos[key] = MemoEmbedder(load_embedder(config))
-    return _memos[key]
-
-
-def forget_memos() -> None:
-    _memos.clear()
-
-
-def product(config: Config, retrieval: str | None = None, *, memo: bool = True) -> System:
-    """The product's own `retrieve` and `ask`, optionally with another retrieval mode.
-
-    With `memo`, the engine of this configuration embeds through a shared MemoEmbedder.
-    """
-    from rag.api import ask, retrieve
-    from rag.engine import get_engine
-
-    if retrieval and "retrieval" not in {f.name for f in dataclasses.fields(config)}:
-        raise Unavailable("Config has no `retrieval` field: one-sided retrieval is not available")
-    cfg = dataclasses.replace(config, retrieval=retrieval) if retrieval else config
-    if memo:
-        engine = get_engine(cfg)
-        if not isinstance(engine.embedder, MemoEmbedder):
-            engine.embedder = memo_embedder(cfg)
+    if retrieval:
+        corpus = rag.open(
+            dataclasses.replace(corpus.config, retrieval=retrieval),
+            embedder=corpus.embedder,
+            glossary=corpus.glossary,
+        )
 
     def run(question: str) -> Output:
-        ranked = retrieve(question, k=RANK_K, config=cfg)
-        a = ask(question, k=ANSWER_K, config=cfg)
+        ranked = corpus.retrieve(question, k=RANK_K)
+        a = corpus.ask(question, k=ANSWER_K)
         return Output(ranked, a.text, a.abstained, list(a.citations))
 
     return run
@@ -149,9 +127,7 @@ def _embedding_adapter(embedder):
     return ProductEmbedding(embedder)
 
 
-def naive_llamaindex(
-    config: Config, files: Sequence[Path] | None = None, *, memo: bool = True
-) -> System:
+def naive_llamaindex(corpus, files: Sequence[Path] | None = None) -> System:
     """The llama-index quickstart: SimpleDirectoryReader over the raw transcripts (no cleaning),
     the default SentenceSplitter, an in-memory VectorStoreIndex, top-k retrieval.
 
@@ -161,13 +137,13 @@ def naive_llamaindex(
     from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
     from llama_index.core.node_parser import SentenceSplitter
 
-    from index.embed import load_embedder
+    from index.types import Passage
 
-    embed_model = _embedding_adapter(memo_embedder(config) if memo else load_embedder(config))
+    embed_model = _embedding_adapter(corpus.embedder)
     if files:
         reader = SimpleDirectoryReader(input_files=[str(f) for f in files])
     else:
-        reader = SimpleDirectoryReader(str(config.transcripts))
+        reader = SimpleDirectoryReader(str(corpus.config.transcripts))
     docs = reader.load_data()
     nodes = SentenceSplitter().get_nodes_from_documents(docs)
     index = VectorStoreIndex(nodes, embed_model=embed_model)
@@ -178,12 +154,16 @@ def naive_llamaindex(
         cites = [
             Citation(
                 n=i,
-                text=nd.node.get_content(),
-                speaker="",
-                source=str(nd.node.metadata.get("file_name", "")),
-                turn=0,
+                passage=Passage(
+                    id=nd.node.node_id,
+                    source=str(nd.node.metadata.get("file_name", "")),
+                    speaker=None,
+                    role="",
+                    turn=0,
+                    piece=1,
+                    text=nd.node.get_content(),
+                ),
                 score=float(nd.score or 0.0),
-                id=nd.node.node_id,
             )
             for i, nd in enumerate(found, start=1)
         ]
@@ -192,11 +172,11 @@ def naive_llamaindex(
     return run
 
 
-# name -> factory(config, memo=...); the harness builds only the systems asked for.
+# name -> factory(corpus, files); the harness builds only the systems asked for.
 FACTORIES: dict[str, Callable[..., System]] = {
-    "default": lambda c, memo=True: product(c, memo=memo),
-    "lexical": lambda c, memo=True: product(c, "lexical", memo=memo),
-    "dense": lambda c, memo=True: product(c, "dense", memo=memo),
+    "default": lambda c, files=None: product(c),
+    "lexical": lambda c, files=None: product(c, "lexical"),
+    "dense": lambda c, files=None: product(c, "dense"),
     "naive-llamaindex": naive_llamaindex,
 }
 NAMES = tuple(FACTORIES)

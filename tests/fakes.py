@@ -23,7 +23,7 @@ class HashingEmbedder:
     model_id = FAKE_MODEL
     dim = 256
 
-    def __init__(self, config=None):
+    def __init__(self):
         self.calls = 0
 
     def _one(self, text: str) -> np.ndarray:
@@ -53,3 +53,22 @@ class HashingEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._one(t) for t in texts])
+
+
+def main() -> None:
+    """`python -m tests.fakes ARGS`: the `rag` command on a corpus with this fake embedder,
+    for tests that need a real child process (exit codes, stderr, SIGKILL)."""
+    import sys
+    from pathlib import Path
+
+    import rag
+    from cli.main import main as cli
+    from rag.crosslingual import Glossary
+
+    shared = os.environ.get("RAG_TEST_GLOSSARY")
+    glossary = Glossary.open(Path(shared)) if shared else None
+    cli(sys.argv[1:], obj=rag.open(embedder=HashingEmbedder(), glossary=glossary))
+
+
+if __name__ == "__main__":
+    main()

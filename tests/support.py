@@ -9,14 +9,12 @@ from index.ingest import prepare
 from index.store import Store
 
 
-def stored_ids(source: str | None = None) -> list[str]:
-    """The chunk ids the index holds (for one document, or all)."""
-    col = Store.open(Config.from_env()).collection
-    got = col.get(where={"source": source}, include=[]) if source else col.get(include=[])
-    return sorted(got["ids"])
+def stored_ids(config: Config | None = None, source: str | None = None) -> list[str]:
+    """The passage ids the index holds (for one document, or all)."""
+    return sorted(p.id for p in Store(config or Config.from_env()).records(source).passages)
 
 
-def expected_ids(path: Path) -> list[str]:
-    """The chunk ids ingest should store for a file, computed from the pure chunker."""
-    chunks, _ = prepare(path.name, path.read_text(encoding="utf-8"), Config.from_env())
-    return sorted(c.id for c in chunks)
+def expected_ids(path: Path, config: Config | None = None) -> list[str]:
+    """The passage ids ingest should store for a file, computed from the pure pipeline."""
+    prepared = prepare(path.name, path.read_bytes(), config or Config.from_env())
+    return sorted(p.id for p in prepared.passages)

@@ -62,15 +62,21 @@ def test_glossary_translates_phrases_first():
             ("旧金山", "San Francisco, California"),
             ("城市", "city"),
             ("常见", "commonly seen; common"),
-        ],
-        frozenset({"旧金山", "城市", "常见"}),
+            ("罕见", "rare"),
+        ]
     )
-    assert g.translate("Is it common in San Francisco, the city?") == {
+    vocabulary = frozenset({"旧金山", "城市", "常见"})
+    assert g.translate("Is it common in San Francisco, the city?", vocabulary) == {
         "旧金山": 1.0,
         "常见": 1.0,
         "城市": 1.0,
     }
-    assert g.translate("pizza") == {}
+    assert g.translate("pizza", vocabulary) == {}
+    assert g.translate("rare", vocabulary) == {}  # only words the index holds
+
+
+def test_the_cedict_glossary_is_a_lookup_table(glossary):
+    assert glossary.translate("San Francisco", {"旧金山"}) == {"旧金山": 1.0}
 
 
 def test_filter_values_resolve_exactly_first():

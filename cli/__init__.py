@@ -1,0 +1,1 @@
+"""The `rag` command line: the one caller that knows the library, the chat and the eval."""

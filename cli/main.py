@@ -1,0 +1,250 @@
+"""The `rag` command: thin wrappers over the library (`rag.open()`), the chat and the eval.
+Heavy imports happen inside commands, so `rag --help` is instant."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from index.errors import RagError
+
+
+class _Group(click.Group):
+    """Turns the product's own errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (RagError, ImportError) as e:
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Cited question answering over interview transcripts.
+
+    \b
+      rag ingest                      # index the bundled transcripts
+      rag ingest talks/ --speaker SPEAKER_00=Jane
+      rag ask "Karpathy 认为人形机器人最早会用在什么场景?"
+      rag ui                          # chat in the browser
+    State lives in RAG_HOME (default: .rag/ in the project).
+    """
+
+
+def _corpus():
+    """The corpus this command works on: the one a caller passed (`main(obj=corpus)`, as
+    tests do with a fake embedder), else `rag.open()` from the environment."""
+    obj = click.get_current_context().obj
+    if obj is not None:
+        return obj
+    import rag
+
+    return rag.open()
+
+
+def _ensure_index(corpus) -> None:
+    """Build the index from the bundled transcripts if there is none yet."""
+    if corpus.store.exists() and corpus.store.manifest() is not None and corpus.store.count() > 0:
+        return
+    click.echo(
+        f"No index yet: ingesting the bundled transcripts from {corpus.config.transcripts} …",
+        err=True,
+    )
+    _run_ingest(corpus, [], as_json=False, quiet=True)
+
+
+def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:
+    report = corpus.ingest([Path(p) for p in paths] or None, progress=not as_json, **options)
+    if as_json:
+        click.echo(json.dumps(asdict(report), ensure_ascii=False))
+    else:
+        for f in [] if quiet else report.files:
+            dropped = ", ".join(f"{n} chars of {what}" for what, n in f.dropped.items() if n)
+            click.echo(
+                f"{f.source}: {f.format}, {f.passages} passages, speakers: "
+                f"{', '.join(f.speakers) or 'none'}" + (f"; dropped {dropped}" if dropped else ""),
+                err=quiet,
+            )
+        for p in report.problems:
+            click.echo(f"error: {p}", err=True)
+        for w in report.warnings:
+            click.echo(f"warning: {w}", err=True)
+        if not quiet or report.problems:
+            click.echo(
+                f"{report.documents} documents, {report.passages} passages in the index "
+                f"(added {len(report.added)}, updated {len(report.updated)}, unchanged "
+                f"{len(report.unchanged)}, removed {len(report.removed)}) in {report.seconds:.1f} s",
+                err=quiet,
+            )
+    return 1 if report.problems else 0
+
+
+def _speaker_map(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        label, sep, name = v.partition("=")
+        if not sep or not label.strip() or not name.strip():
+            raise click.BadParameter(f"{v!r}: use LABEL=Name, e.g. SPEAKER_00=Jane Doe")
+        out[label.strip()] = name.strip()
+    return out
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+@click.option("--prune", is_flag=True, help="Drop indexed documents that are not among PATHS.")
+@click.option("--rebuild", is_flag=True, help="Delete the index and build it again.")
+@click.option("--format", "fmt", default=None, help="Parse every file as this format (default: detect).")
+@click.option("--speaker", "speakers", multiple=True, metavar="LABEL=NAME",
+              help="Rename a speaker label (diarized SPEAKER_00, spk_0…); repeatable.")
+def ingest(paths, as_json, prune, rebuild, fmt, speakers):
+    """Index transcripts (default: the bundled ones). Re-ingesting a file replaces its passages.
+
+    \b
+      rag ingest                         # bundled transcripts
+      rag ingest my_interviews/ extra.vtt --json
+      rag ingest call.json --speaker spk_0=Luciano --speaker spk_1=Ana
+    Formats: Name: text, Name (hh:mm:ss): exports, Markdown, WebVTT, SRT, Whisper/WhisperX
+    JSON, .docx. A `FILE.speakers.yaml` beside a file maps its labels to names.
+    Exits 1 if any file could not be ingested; the others are still indexed.
+    """
+    sys.exit(
+        _run_ingest(
+            _corpus(), list(paths), as_json, prune=prune, rebuild=rebuild, fmt=fmt,
+            speaker_map=_speaker_map(speakers),
+        )
+    )
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def remove(sources, as_json):
+    """Remove documents from the index by file name: rag remove old_interview.txt"""
+    report = _corpus().remove(list(sources))
+    if as_json:
+        click.echo(json.dumps(asdict(report), ensure_ascii=False))
+    else:
+        for p in report.problems:
+            click.echo(f"error: {p}", err=True)
+        click.echo(
+            f"removed {len(report.removed)}; {report.documents} documents, {report.passages} passages left"
+        )
+    sys.exit(1 if report.problems else 0)
+
+
+def _history(value: str | None) -> list[dict] | None:
+    if not value:
+        return None
+    text = Path(value).read_text(encoding="utf-8") if Path(value).is_file() else value
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise click.BadParameter("--history takes a JSON list of {role, content} messages, or a file with one") from None
+    if not isinstance(data, list) or not all(isinstance(m, dict) for m in data):
+        raise click.BadParameter("--history takes a JSON list of {role, content} messages")
+    return data
+
+
+@main.command()
+@click.argument("question")
+@click.option("-k", default=5, show_default=True, help="How many passages to cite.")
+@click.option("--speaker", default=None, help="Only passages by this speaker (substring, e.g. karpathy).")
+@click.option("--source", default=None, help="Only passages from this document (file name or part of it).")
+@click.option("--history", default=None, help="The chat so far: JSON list of {role, content}, or a file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
+@click.option("--markdown", is_flag=True, help="Print the answer and quotes as Markdown.")
+def ask(question, k, speaker, source, history, as_json, markdown):
+    """Answer a question with cited passages.
+
+    \b
+      rag ask "Why does Karpathy think Tesla is ahead of Waymo?"
+      rag ask "什么是 LLM 公司?" --json
+      rag ask "And what about Waymo?" --history '[{"role":"user","content":"Is Tesla ahead?"}]'
+    """
+    from rag import render
+
+    corpus = _corpus()
+    _ensure_index(corpus)
+    a = corpus.ask(question, k=k, speaker=speaker, source=source, history=_history(history))
+    if as_json:
+        click.echo(json.dumps(render.to_json(a), ensure_ascii=False, indent=2))
+    elif markdown:
+        click.echo(render.to_markdown(a))
+    else:
+        click.echo(render.to_text(a))
+
+
+@main.command(name="sources")
+@click.option("--json", "as_json", is_flag=True)
+def sources_cmd(as_json):
+    """List the indexed documents with passages and speakers."""
+    infos = _corpus().sources()
+    if as_json:
+        click.echo(json.dumps([asdict(i) for i in infos], ensure_ascii=False))
+        return
+    for i in infos:
+        click.echo(f"{i.name}\t{i.passages} passages\t{', '.join(i.speakers) or '-'}")
+
+
+@main.command()
+@click.option("--jsonl", "as_jsonl", is_flag=True, default=True, help="One JSON object per line (the default).")
+@click.option("--source", default=None, help="Only this document.")
+def export(as_jsonl, source):
+    """Every indexed passage as JSON lines: id, source, speaker, role, start, end, question, text.
+
+    \b
+      rag export --jsonl > passages.jsonl
+      rag export --source interview.vtt | jq .speaker
+    """
+    from rag.render import passage_dict
+
+    for p in _corpus().export(source):
+        click.echo(json.dumps(passage_dict(p), ensure_ascii=False))
+
+
+@main.command()
+@click.option("--scale", type=int, default=0, help="Also benchmark a synthetic corpus of N turns.")
+@click.option("--queries", type=int, default=40, show_default=True, help="Warm queries to time.")
+@click.option("--json", "as_json", is_flag=True)
+def bench(scale, queries, as_json):
+    """Time ingest, a cold `rag ask` beside its floor, warm `ask` latency (p50/p95), memory."""
+    from cli.bench import run
+    from index.config import Config
+
+    result = run(Config.from_env(), scale=scale, queries=queries, progress=not as_json)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=None if as_json else 2))
+
+
+@main.command(name="eval")
+@click.option("--out", type=click.Path(), default="eval-out", show_default=True)
+@click.option("--systems", default=None, help="Comma-separated systems (default: all).")
+@click.option("--json", "as_json", is_flag=True)
+def eval_cmd(out, systems, as_json):
+    """Run the eval harness (tuning and held-out splits, real transcripts) and write
+    results.json, report.md and a plot."""
+    from eval.harness import main as run_eval
+    from index.config import Config
+
+    run_eval(Path(out), systems.split(",") if systems else None, as_json=as_json, config=Config.from_env())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+def ui(host, port):
+    """Start the Gradio chat (builds the index from the bundled transcripts if needed)."""
+    corpus = _corpus()
+    _ensure_index(corpus)
+    from ui.app import launch
+
+    launch(corpus, host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

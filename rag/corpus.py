@@ -1,0 +1,314 @@
+"""The corpus object: one owner for the store, the embedder, the lexical index and the tuning.
+
+    import rag
+    corpus = rag.open()                       # RAG_HOME, RAG_CHROMA_URL, … from the environment
+    corpus.ingest(["interviews/"])            # any supported format
+    print(corpus.ask("Why does Karpathy think Tesla is ahead of Waymo?").text)
+
+A Corpus is safe to share between threads, and follows what other processes write: each
+question checks the manifest's generation and, when it moved, reads the index anew (in
+embedded mode Chroma's per-process cache is dropped first). Nothing is loaded until needed:
+`sources()` opens only the store, `ask()` loads the embedder once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.chunk import CHUNKER_VERSION
+from index.config import Config
+from index.embed import Embedder, make_embedder
+from index.errors import NoIndexError
+from index.ingest import IngestReport
+from index.ingest import ingest as run_ingest
+from index.ingest import remove as run_remove
+from index.ingest import rename_speaker as run_rename
+from index.store import Store
+from index.types import Passage
+from rag import abstain
+from rag.answer import (
+    NOT_COVERED,
+    candidates,
+    render,
+    score,
+    select,
+    term_coverage,
+    with_following,
+)
+from rag.crosslingual import Glossary
+from rag.history import standalone
+from rag.retrieve import Retrieval, clean_question, search
+from rag.snapshot import Snapshot, build
+from rag.types import Answer, Citation
+
+Filter = str | list[str] | None
+History = Sequence[Mapping[str, object]] | None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One indexed document: its name, passages, speakers (with roles) and time span."""
+
+    name: str
+    passages: int
+    speakers: tuple[str, ...]
+    hosts: tuple[str, ...]
+    duration: float | None
+
+
+class Corpus:
+    """Interview transcripts, indexed: ask, retrieve, ingest, remove, list, export."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        embedder: Embedder | None = None,
+        glossary: Glossary | None = None,
+    ):
+        self.config = config or Config.from_env()
+        self.store = Store(self.config)
+        self._embedder = embedder
+        self._glossary = glossary
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.RLock()
+
+    # --- owned parts, loaded on first use --------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = make_embedder(self.config)
+        return self._embedder
+
+    @property
+    def glossary(self) -> Glossary:
+        if self._glossary is None:
+            with self._lock:
+                if self._glossary is None:
+                    self._glossary = Glossary.open(self.config.cache_dir)
+        return self._glossary
+
+    def snapshot(self) -> Snapshot:
+        """The index as it is now; rebuilt only when an ingest (here or elsewhere) changed it."""
+        manifest = self.store.manifest()
+        if manifest is None or not manifest.files:
+            raise NoIndexError(self.config.where)
+        snap = self._snapshot
+        if snap is not None and snap.generation == manifest.generation:
+            return snap
+        with self._lock:
+            snap = self._snapshot
+            if snap is not None and snap.generation == manifest.generation:
+                return snap
+            manifest.check(self.embedder.model_id, CHUNKER_VERSION)
+            if snap is not None:
+                self.store.refresh()  # another process wrote: read the directory anew
+            records = self.store.records()
+            if not records.passages:
+                raise NoIndexError(self.config.where)
+            self._snapshot = build(records, manifest.generation)
+            return self._snapshot
+
+    # --- questions -------------------------------------------------------------------------
+    def _retrieve(
+        self, question: str, k: int, speaker: Filter, source: Filter, history: History = None
+    ) -> tuple[str, Retrieval]:
+        q = clean_question(question, self.config.max_question_chars)
+        snap = self.snapshot()
+        full = standalone(q, history)
+        glossary = self.glossary
+
+        def embed(text: str):
+            from index.clean import to_simplified
+
+            return self.embedder.queries([to_simplified(text)])[0]
+
+        r = search(
+            snap, self.store, embed, glossary, self.config, full, k=k, speaker=speaker, source=source
+        )
+        return q, r
+
+    def retrieve(
+        self, question: str, *, k: int = 10, speaker: Filter = None, source: Filter = None
+    ) -> list[Citation]:
+        """The k passages that best match the question, ranked, numbered from 1."""
+        _, r = self._retrieve(question, k, speaker, source)
+        return [Citation(i, h.passage, h.score) for i, h in enumerate(r.hits, start=1)]
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        speaker: Filter = None,
+        source: Filter = None,
+        history: History = None,
+    ) -> Answer:
+        """Answer from the transcripts: a few quoted sentences, each marked [n] for its passage.
+
+        `history` holds the chat so far (`{"role": "user"|"assistant", "content": …}`), so
+        that a follow-up ("And what about Waymo?") is read with the question before it.
+        """
+        started = time.perf_counter()
+        q, r = self._retrieve(question, k, speaker, source, history)
+        answer = compose(r, self.glossary, self.config)
+        return Answer(
+            q,
+            answer.text,
+            answer.citations,
+            answer.abstained,
+            answer.related,
+            standalone=r.question,
+            seconds=round(time.perf_counter() - started, 4),
+        )
+
+    # --- the index -------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
+        progress: bool = False,
+        fmt: str | None = None,
+        speaker_map: Mapping[str, str] | None = None,
+    ) -> IngestReport:
+        """Index transcripts (default: the configured folder). See index/ingest.py."""
+        report = run_ingest(
+            self.store,
+            self.embedder,
+            self.config,
+            [Path(p) for p in paths] if paths else None,
+            prune=prune,
+            rebuild=rebuild,
+            progress=progress,
+            fmt=fmt,
+            speaker_map=speaker_map,
+        )
+        if report.added or report.updated:
+            self.glossary  # noqa: B018 - built now, so the first English question does not wait
+        return report
+
+    def remove(self, sources: Sequence[str]) -> IngestReport:
+        """Drop documents (by file name) from the index."""
+        return run_remove(self.store, list(sources))
+
+    def sources(self) -> list[SourceInfo]:
+        """The indexed documents, with passage counts and speakers."""
+        snap = self.snapshot()
+        out = []
+        for name in snap.sources:
+            ps = [p for p in snap.passages if p.source == name]
+            ends = [p.end for p in ps if p.end is not None]
+            out.append(
+                SourceInfo(
+                    name=name,
+                    passages=len(ps),
+                    speakers=tuple(sorted({p.speaker for p in ps if p.speaker})),
+                    hosts=tuple(sorted({p.speaker for p in ps if p.speaker and p.role == "host"})),
+                    duration=max(ends) if ends else None,
+                )
+            )
+        return out
+
+    def speakers(self) -> list[str]:
+        return list(self.snapshot().speakers)
+
+    def rename_speaker(self, source: str, old: str, new: str) -> int:
+        """Rename a speaker in one document, or merge it into another speaker by giving that
+        name. Kept when the document is ingested again. Returns the passages changed."""
+        return run_rename(self.store, source, old, new)
+
+    def context(self, passage_id: str, around: int = 1) -> list[Passage]:
+        """The passage with the `around` turns before and after it in its document."""
+        snap = self.snapshot()
+        if passage_id not in snap.position:
+            from index.errors import BadInputError
+
+            raise BadInputError(f"no passage {passage_id!r} in the index")
+        p = snap.passage(passage_id)
+        return [
+            q
+            for q in snap.passages
+            if q.source == p.source and abs(q.turn - p.turn) <= around
+        ]
+
+    def who_said(self, topic: str, *, per_speaker: int = 1) -> list[tuple[str, str, list[Citation]]]:
+        """For each document and each of its speakers, the best passages about `topic`
+        (empty when that speaker did not speak to it): (document, speaker, citations).
+
+        A passage counts when the lexical ranker finds the topic's words in it or it is among
+        the dense ranker's closest; see `Tuning.candidates`."""
+        snap = self.snapshot()
+        k = max(len(snap.passages), 1)
+        _, r = self._retrieve(topic, k, None, None)
+        best: dict[tuple[str, str], list[Citation]] = {}
+        n = 0
+        for h in r.hits:
+            for p in (h.passage, *h.passage.versions):
+                key = (p.source, p.speaker or "")
+                got = best.setdefault(key, [])
+                if len(got) < per_speaker:
+                    n += 1
+                    got.append(Citation(n, p, h.score))
+        out = []
+        for src in snap.sources:
+            for sp in sorted({p.speaker or "" for p in snap.passages if p.source == src}):
+                out.append((src, sp, best.get((src, sp), [])))
+        return out
+
+    def export(self, source: str | None = None) -> Iterator[Passage]:
+        """Every indexed passage (of one document), in document order."""
+        snap = self.snapshot()
+        if source is not None and source not in snap.sources:
+            from index.errors import BadInputError
+
+            raise BadInputError(f"{source!r} is not in the index; see `rag sources`")
+        return (p for p in snap.passages if source is None or p.source == source)
+
+
+def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
+    """Pick answer sentences from the retrieved passages, or abstain."""
+    t = config.tuning
+    lang = r.lang
+    if not r.hits:
+        return Answer(r.question, NOT_COVERED[lang], [], True)
+    snap = r.snapshot
+    cands = candidates(
+        [h.passage.text for h in r.hits], t.answer_passages, t.min_sentence_chars
+    )
+    asked = [
+        h.passage.piece == 1
+        and term_coverage(r.terms, snap.idf, h.passage.question or "") >= t.same_question
+        for h in r.hits
+    ]
+    scores = score(cands, r.terms, snap.idf, asked, t)
+    sig = abstain.signals(r, snap, glossary)
+    if abstain.abstain(sig, t.max_unknown) or not cands:
+        # A question about a covered topic that asks for what no passage gives: offer the
+        # closest passages, without quoting them as the answer.
+        related = (
+            [Citation(i, h.passage, h.score) for i, h in enumerate(r.hits[:3], start=1)]
+            if sig.missing_type and not sig.unknown_names
+            else []
+        )
+        return Answer(r.question, NOT_COVERED[lang], [], True, related)
+    chosen = with_following(
+        select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
+               keep_within=t.keep_within),
+        cands,
+        t.follow_max_chars,
+    )
+    quotes: dict[int, list[str]] = {}
+    for c in chosen:
+        quotes.setdefault(c.hit, []).append(c.text)
+    citations = [
+        Citation(i + 1, h.passage, h.score, tuple(quotes.get(i, ()))) for i, h in enumerate(r.hits)
+    ]
+    return Answer(r.question, render(chosen, [c.n for c in citations]), citations, False)

@@ -1,0 +1,101 @@
+"""One renderer per output: plain text (the CLI), Markdown (copy/export), JSON (scripts).
+
+The JSON shape is the one `rag ask --json` has always printed (question, text, abstained,
+citations with n, text, speaker, source, turn, score, question, id, piece, role, quote, also),
+plus start/end seconds, a deep link, and `related` passages when the answer abstained.
+"""
+
+from __future__ import annotations
+
+from index.types import Passage
+from rag.types import Answer, Citation
+
+
+def timestamp(seconds: float | None) -> str:
+    """`[12:34]`, `[1:02:03]`, or "" without a time.
+
+    >>> timestamp(754), timestamp(3723.4), timestamp(None)
+    ('[12:34]', '[1:02:03]', '')
+    """
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    h, m, sec = s // 3600, s % 3600 // 60, s % 60
+    return f"[{h}:{m:02d}:{sec:02d}]" if h else f"[{m:02d}:{sec:02d}]"
+
+
+def where(p: Passage) -> str:
+    """`Andrej Karpathy — interview.txt, turn 2 [12:34]`."""
+    stamp = timestamp(p.start)
+    return f"{p.speaker or 'unknown speaker'} — {p.source}, turn {p.turn}" + (f" {stamp}" if stamp else "")
+
+
+def passage_dict(p: Passage) -> dict:
+    return {
+        "id": p.id,
+        "source": p.source,
+        "turn": p.turn,
+        "piece": p.piece,
+        "speaker": p.speaker,
+        "role": p.role,
+        "start": p.start,
+        "end": p.end,
+        "link": p.link,
+        "question": p.question,
+        "text": p.text,
+        "alt": p.alt,
+    }
+
+
+def citation_dict(c: Citation) -> dict:
+    d = {"n": c.n, **passage_dict(c.passage), "score": c.score, "quote": list(c.quote)}
+    d["also"] = [passage_dict(o) for o in c.also]
+    return d
+
+
+def to_json(a: Answer) -> dict:
+    return {
+        "question": a.question,
+        "standalone": a.standalone or a.question,
+        "text": a.text,
+        "abstained": a.abstained,
+        "seconds": a.seconds,
+        "citations": [citation_dict(c) for c in a.citations],
+        "related": [citation_dict(c) for c in a.related],
+    }
+
+
+def to_text(a: Answer) -> str:
+    """The answer, then each citation: where it is, the host question, the passage."""
+    lines = [a.text]
+    for title, cs in (("", a.citations), ("Related passages (not an answer):", a.related)):
+        if cs:
+            lines.append("")
+        if cs and title:
+            lines.append(title)
+        for c in cs:
+            lines.append(f"[{c.n}] {where(c.passage)}")
+            if c.question:
+                lines.append(f"    Q: {c.question}")
+            lines.append("    " + c.text.replace("\n", "\n    "))
+            for o in c.also:
+                lines.append(f"    (also in {o.source}, turn {o.turn})")
+    return "\n".join(lines)
+
+
+def quote_markdown(c: Citation) -> str:
+    """A quote with its attribution: `> text` then `— Speaker, document, [12:34]`."""
+    body = " ".join(c.quote) if c.quote else c.text
+    stamp = timestamp(c.start)
+    who = f"— {c.speaker or 'unknown speaker'}, {c.source}" + (f", {stamp}" if stamp else "")
+    return "\n".join(["> " + line for line in body.split("\n")] + [who])
+
+
+def to_markdown(a: Answer) -> str:
+    """The whole answer with its citations, for notes and reports."""
+    out = [f"**Q:** {a.question}", "", a.text]
+    if a.citations:
+        out += ["", "---"]
+        for c in a.citations:
+            out += ["", f"**[{c.n}]** {where(c.passage)}", "", quote_markdown(c)]
+    return "\n".join(out)

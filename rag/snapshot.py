@@ -1,0 +1,74 @@
+"""An immutable view of the index that one question works on: passages, their vectors, the
+BM25 index over their tokens, and corpus statistics. Built from the store's records whenever
+the manifest's generation moves, so every process follows the same Chroma collection."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.clean import normalize
+from index.lexical import tokenize
+from index.store import Records
+from index.types import Passage
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    generation: int
+    passages: list[Passage]
+    position: dict[str, int]
+    vectors: np.ndarray  # passage embeddings, row i = passages[i]
+    bm25: object  # bm25s.BM25 over the passages' lexical tokens
+    vocabulary: frozenset[str]
+    idf: dict[str, float]  # log(N / df) + 1 of each lexical token
+    bigrams: frozenset[str]  # every pair of adjacent characters in the (normalized) passages
+    speakers: tuple[str, ...]
+    hosts: frozenset[str]  # speakers in the host role
+    name_tokens: frozenset[str]  # lexical tokens of the speakers' names
+    sources: tuple[str, ...]
+
+    @property
+    def max_idf(self) -> float:
+        return max(self.idf.values(), default=1.0)
+
+    def passage(self, pid: str) -> Passage:
+        return self.passages[self.position[pid]]
+
+
+def char_bigrams(text: str) -> set[str]:
+    """Adjacent character pairs of the normalized text, ignoring spaces.
+
+    >>> sorted(char_bigrams("數據 AB"))
+    ['ab', '据a', '数据']
+    """
+    t = normalize(text).replace(" ", "")
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def build(records: Records, generation: int) -> Snapshot:
+    import bm25s
+
+    passages, tokens = records.passages, records.tokens
+    bm25 = bm25s.BM25()
+    bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
+    df = Counter(t for toks in tokens for t in set(toks))
+    n = max(len(passages), 1)
+    speakers = {p.speaker for p in passages if p.speaker}
+    return Snapshot(
+        generation=generation,
+        passages=passages,
+        position={p.id: i for i, p in enumerate(passages)},
+        vectors=records.vectors,
+        bm25=bm25,
+        vocabulary=frozenset(df),
+        idf={t: math.log(n / c) + 1.0 for t, c in df.items()},
+        bigrams=frozenset(b for p in passages for b in char_bigrams(p.lexical_text())),
+        speakers=tuple(sorted(speakers)),
+        hosts=frozenset(p.speaker for p in passages if p.role == "host" and p.speaker),
+        name_tokens=frozenset(t for s in speakers for t in tokenize(s)),
+        sources=tuple(sorted({p.source for p in passages})),
+    )
