@@ -224,14 +224,35 @@ def bench(scale, queries, as_json):
 @main.command(name="eval")
 @click.option("--out", type=click.Path(), default="eval-out", show_default=True)
 @click.option("--systems", default=None, help="Comma-separated systems (default: all).")
+@click.option("--corpus", "corpora", multiple=True, help="bundled and/or real (default: both).")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Change a tuning number for this run (see index/config.py Tuning); repeatable.")
 @click.option("--json", "as_json", is_flag=True)
-def eval_cmd(out, systems, as_json):
+def eval_cmd(out, systems, corpora, settings, as_json):
     """Run the eval harness (tuning and held-out splits, real transcripts) and write
-    results.json, report.md and a plot."""
-    from eval.harness import main as run_eval
-    from index.config import Config
+    results.json, report.md and a plot per corpus.
 
-    run_eval(Path(out), systems.split(",") if systems else None, as_json=as_json, config=Config.from_env())
+    \b
+      rag eval                                   # every system, both corpora
+      rag eval --systems default --corpus bundled --set type_bonus=0.2
+    Set tuning numbers by looking at the tuning split only; the held-out split is the report.
+    """
+    from dataclasses import fields, replace
+
+    from eval.harness import main as run_eval
+    from index.config import Config, Tuning
+
+    config = Config.from_env()
+    changes = {}
+    types = {f.name: f.type for f in fields(Tuning)}
+    for item in settings:
+        name, _, value = item.partition("=")
+        if name not in types:
+            raise click.BadParameter(f"{name!r} is not a tuning number; known: {', '.join(types)}")
+        changes[name] = int(value) if types[name] in (int, "int") else float(value)
+    config = replace(config, tuning=replace(config.tuning, **changes))
+    run_eval(Path(out), systems.split(",") if systems else None, as_json=as_json, config=config,
+             corpora=list(corpora) or None)
 
 
 @main.command()

@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from eval import metrics as M
 from eval.dataset import LANGS, QUESTIONS, REAL, REAL_QUESTIONS, Question, load
@@ -359,6 +360,87 @@ def transcript_files(c: EvalCorpus, qs: Sequence[Question]) -> list[Path]:
     return [c.transcripts / n for n in sorted(named | found)]
 
 
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b|-->")
+_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff]")
+
+
+_LABEL = re.compile(r"^\s*(?:\*\*)?[^\n:：*]{1,40}?(?:\*\*)?\s*[:：](?:\*\*)?", re.M)
+
+
+def spoken_text(f: Path) -> str:
+    """The words of a transcript file that someone said, roughly: no front matter, headings,
+    speaker labels, clock times, cue numbers, tags or bracketed notes; for JSON, the string
+    values of text fields."""
+    import json as _json
+
+    from index.formats import decode, front_matter
+
+    try:
+        text = decode(f.read_bytes())
+    except ValueError:
+        return ""
+    if f.suffix.lower() == ".json":
+        found: list[str] = []
+
+        def walk(x, key=""):
+            if isinstance(x, dict):
+                for k, v in x.items():
+                    walk(v, k)
+            elif isinstance(x, list):
+                for v in x:
+                    walk(v, key)
+            elif isinstance(x, str) and key.lower() in ("text", "body", "transcript", "word"):
+                found.append(x)
+
+        try:
+            data = _json.loads(text)
+        except ValueError:
+            return ""
+        segs = data.get("segments") if isinstance(data, dict) else None
+        walk(segs if segs is not None else data)
+        return " ".join(found).lower()
+    text = front_matter(text)[1]
+    text = re.sub(r"^\s*(?:#.*|WEBVTT.*|NOTE.*|\d+\s*)$", " ", text, flags=re.M)
+    text = _CLOCK.sub(" ", text)
+    text = _LABEL.sub(" ", text)
+    text = re.sub(r"<[^>]+>|\\?\[[^\]]*\\?\]|\((?:[^)]{0,30})\)|（[^）]{0,30}）|https?://\S+", " ", text)
+    return text.lower()
+
+
+def ingest_quality(corpus, files: Sequence[Path], expected: Mapping[str, Sequence[str]]) -> dict:
+    """Per file: speakers found against the expected ones (F1), passages that still hold a
+    timestamp, and the share of the file's words that reach some passage (words of the raw
+    file, minus clock times and markup, counted with multiplicity)."""
+    from collections import Counter
+
+
+    out = {}
+    for f in files:
+        passages = list(corpus.export(f.name))
+        found = {p.speaker for p in passages if p.speaker}
+        want = set(expected.get(f.name, ()))
+        tp = len(found & want)
+        prec = tp / len(found) if found else None
+        rec = tp / len(want) if want else None
+        f1 = 2 * prec * rec / (prec + rec) if prec and rec else (0.0 if want else None)
+        raw = spoken_text(f)
+        have = Counter(_WORDS.findall(" ".join(
+            " ".join(x for x in (p.text, p.alt) if x) for p in passages).lower()))
+        need = Counter(_WORDS.findall(raw))
+        kept = sum(min(n, have[w]) for w, n in need.items()) / max(sum(need.values()), 1)
+        out[f.name] = {
+            "passages": len(passages),
+            "speakers": sorted(found),
+            "expected_speakers": sorted(want),
+            "speaker_precision": prec,
+            "speaker_recall": rec,
+            "speaker_f1": f1,
+            "passages_with_timestamps": sum(bool(_CLOCK.search(p.text)) for p in passages),
+            "words_kept": round(kept, 4),
+        }
+    return out
+
+
 def open_corpus(c: EvalCorpus, home: Path, config: Config, embedder, glossary, progress: bool):
     """The eval's own index of a corpus under `home` (built once, reused while unchanged)."""
     import rag
@@ -414,6 +496,12 @@ def main(
         res = run(qs, built, progress=progress, setup_seconds=setup)
         res["skipped"] = skipped
         res["ingest"] = [dataclasses.asdict(f) for f in ingest_report.files]
+        expected = c.transcripts / "speakers.yaml"
+        res["ingest_quality"] = ingest_quality(
+            corpus,
+            files,
+            yaml.safe_load(expected.read_text(encoding="utf-8")) if expected.exists() else {},
+        )
         results["corpora"][c.name] = res
     results["meta"] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

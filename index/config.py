@@ -42,6 +42,7 @@ class Tuning:
     same_question: float = 0.6  # a host question "asks what the user asks" at this coverage
     min_sentence_chars: int = 8  # shorter sentences ("对。") carry no fact alone
     follow_max_chars: int = 120  # a chosen sentence this short brings the next one along
+    type_bonus: float = 0.1  # a sentence holding what the question asks for (year, count, …)
     # abstention
     max_unknown: float = 0.6  # IDF-weighted share of the question's words the index lacks
 

@@ -26,18 +26,54 @@ def _split_camel(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
 
 
-def canonical_names(labels: Sequence[str], text: str = "") -> dict[str, str]:
+_DECLARED = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<short>[A-Z][A-Za-z]{0,3})\s*[)）]$")
+_INITIALS = re.compile(r"^[A-Z]{2,4}$")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", name)).upper()
+
+
+def canonical_names(
+    labels: Sequence[str], text: str = "", people: Sequence[str] = ()
+) -> dict[str, str]:
     """Label as written -> display name, decided over the whole document.
+
+    A label that declares a short form (`Shaun Apps（SA）`) names every later `SA`; initials
+    that match exactly one person the front matter lists (`AP`, Andrew Poelstra) take that name.
 
     >>> canonical_names(["NoPriors", "Karpathy", "NoPriors", "Priors"], "Andrej Karpathy 说")
     {'NoPriors': 'No Priors', 'Karpathy': 'Andrej Karpathy', 'Priors': 'No Priors'}
+    >>> canonical_names(["Shaun Apps（SA）", "SA", "AP"], people=["Andrew Poelstra"])
+    {'Shaun Apps（SA）': 'Shaun Apps', 'SA': 'Shaun Apps', 'AP': 'Andrew Poelstra'}
     """
     counts = Counter(labels)
+    declared: dict[str, str] = {}
+    for label in counts:
+        m = _DECLARED.match(label.strip())
+        if m:
+            declared[m.group("short")] = m.group("name").strip()
     names: dict[str, str] = {}
     for label in counts:
+        m = _DECLARED.match(label.strip())
+        if m or label in declared:
+            names[label] = m.group("name").strip() if m else declared[label]
+            continue
+        if _INITIALS.match(label):
+            # `Shaun Apps（SA）` written anywhere in the document, or one listed person.
+            spelled = re.search(
+                rf"([A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+)+)\s*[（(]\s*{label}\s*[)）]", text
+            )
+            match = [p for p in people if _initials(p) == label]
+            if spelled or len(match) == 1:
+                names[label] = spelled.group(1) if spelled else match[0]
+                continue
         # A truncated label is the tail of a more frequent one: `Priors` of `NoPriors`.
         longer = [o for o in counts if o != label and o.endswith(label) and counts[o] > counts[label]]
         base = max(longer, key=counts.__getitem__) if longer else label
+        if base in names:
+            names[label] = names[base]
+            continue
         canonical = _split_camel(base) if " " not in base else base
         if " " not in canonical and _LATIN_NAME.match(canonical) and text:
             # A bare surname: use the full name if the document spells it out somewhere.
@@ -119,7 +155,8 @@ def build_turns(
     mapping = dict(speaker_map or {})
     labels = [s.speaker for s in speech if s.speaker]
     text = "\n".join(s.text for s in parsed.segments)
-    names = canonical_names([mapping.get(label, label) for label in labels], text)
+    people = sorted(_people(parsed.meta, "people", "speakers", "hosts", "guests", "host", "guest"))
+    names = canonical_names([mapping.get(label, label) for label in labels], text, people)
     # A person's own renames (`rag` UI, `Corpus.rename_speaker`) come last and win.
     names = {k: (renames or {}).get(v, v) for k, v in names.items()}
 

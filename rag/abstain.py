@@ -57,6 +57,19 @@ _HAS = {
 }
 
 
+def asked_types(question: str) -> list[str]:
+    """The kinds of answer a question asks for.
+
+    >>> asked_types("How many people work there, and since when?")
+    ['count', 'time']
+    """
+    return [kind for kind, ask in _ASKS.items() if ask.search(question)]
+
+
+def has_type(kind: str, text: str) -> bool:
+    return bool(_HAS[kind].search(text))
+
+
 def missing_answer_type(question: str, passages: list[str]) -> str | None:
     """The kind of answer the question asks for, if none of the passages contains one.
 

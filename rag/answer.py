@@ -65,12 +65,13 @@ def score(
     terms: dict[str, float],
     idf: dict[str, float],
     answers_asked: Sequence[bool] = (),
-    tuning: Tuning = Tuning(),
+    tuning: Tuning | None = None,
 ) -> list[float]:
     """How well each sentence answers: its term coverage, nudged toward higher-ranked passages
     and the opening sentences of a passage (where answers usually start). When a passage opens
     the answer to a host question that asks what the user asks (`answers_asked[hit]`), its first
     sentences are the answer even if they share few words with the question."""
+    tuning = tuning or Tuning()
     out = []
     for c in cands:
         s = (

@@ -289,6 +289,12 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         for h in r.hits
     ]
     scores = score(cands, r.terms, snap.idf, asked, t)
+    kinds = abstain.asked_types(r.question)
+    if kinds:
+        scores = [
+            s + (t.type_bonus if any(abstain.has_type(k, c.text) for k in kinds) else 0.0)
+            for s, c in zip(scores, cands, strict=True)
+        ]
     sig = abstain.signals(r, snap, glossary)
     if abstain.abstain(sig, t.max_unknown) or not cands:
         # A question about a covered topic that asks for what no passage gives: offer the

@@ -18,7 +18,8 @@ from index.formats.lines import join_all, seconds, strip_clocks, strip_stage
 NAME = "json"
 SUFFIXES = (".json",)
 
-_TEXT_KEYS = ("text", "transcript", "content", "sentence", "utterance")
+# `body`: the Podcasting 2.0 (podcast namespace) JSON transcript format.
+_TEXT_KEYS = ("text", "transcript", "content", "sentence", "utterance", "body")
 _START_KEYS = ("start", "start_time", "startTime", "begin", "from")
 _END_KEYS = ("end", "end_time", "endTime", "stop", "to")
 _SPEAKER_KEYS = ("speaker", "speakerLabel", "speaker_label", "speaker_id", "speakerId", "spk")

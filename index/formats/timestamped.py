@@ -19,9 +19,10 @@ NAME = "timestamped"
 SUFFIXES = (".txt",)
 
 _WHO = r"[^\s\d\[\](){}:：<>#*][^\[\](){}:：<>]{0,48}?"
-# `Name (00:01:02): text`, `Name [00:01:02]`, `Name (00:01:02):`
+# `Name (00:01:02): text`, `Name [00:01:02]`, `Name (00:01:02):`, `Name (00:01:02) - text`
+# (Reduct and similar exports put a dash after the time).
 _NAMED = re.compile(
-    rf"^(?P<who>{_WHO})\s*[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*(?:[:：]\s*(?P<body>.*)|$)"
+    rf"^(?P<who>{_WHO})\s*[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*(?:(?:[:：]|\s[-–—])\s*(?P<body>.*)|$)"
 )
 # `[00:01:02] Name: text`, `[00:01:02] text`, `(00:01:02):`
 _LEADING = re.compile(rf"^[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*[:：]?\s*(?P<body>.*)$")
@@ -45,6 +46,8 @@ def read_line(text: str, line_no: int) -> Line:
     >>> line = read_line("Bill Carr (00:01:02): Hello.", 1)
     >>> line.label, line.start, line.body, line.strong
     ('Bill Carr', 62.0, 'Hello.', True)
+    >>> read_line("Josh Gerben (00:00:00) - You can also", 1).label
+    'Josh Gerben'
     >>> read_line("(01:00:00):", 2).start, read_line("Speaker 1  0:03", 3).label
     (3600.0, 'Speaker 1')
     """

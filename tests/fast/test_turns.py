@@ -154,3 +154,17 @@ def test_a_backchannel_keeps_the_question_being_answered():
     turns, _ = split_turns("A: Why is data the bottleneck?\nB: Because models need it.\nA: Okay.\nB: And labels are rare.")
     chunks = chunk_turns("doc.txt", turns, max_chars=200)
     assert chunks[-1].question == "Why is data the bottleneck?"
+
+
+def test_initials_take_the_names_the_document_declares():
+    p = Parsed(
+        [Segment("开场。", "Shaun Apps（SA）"), Segment("我先说?", "SA"), Segment("好的。", "AP"),
+         Segment("我也说。", "JR")],
+        meta={"speakers": ["Jeremy Rubin", "Andrew Poelstra"]},
+    )
+    turns, _ = build_turns(p)
+    assert [t.speaker for t in turns] == ["Shaun Apps", "Andrew Poelstra", "Jeremy Rubin"]
+
+
+def test_initials_spelled_out_in_the_text():
+    assert canonical_names(["SA", "Q"], "Shaun Apps（SA）：我先做个开场吧。") == {"SA": "Shaun Apps", "Q": "Q"}

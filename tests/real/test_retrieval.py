@@ -2,6 +2,7 @@
 in Simplified and Traditional Chinese and in English."""
 
 import re
+
 import pytest
 
 from eval.dataset import squash

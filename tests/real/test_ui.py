@@ -1,14 +1,20 @@
 """The Gradio chat, served for real: a browser (Debian's Chromium via Playwright), the
-gradio_client API, and the function behind the chat. Uses the fake embedder.
+gradio_client and plain HTTP API, another process ingesting while the chat runs (embedded
+Chroma and a `chroma run` server). The main flow uses the real model; the rest the fake one.
 
 Needs `apt-get install chromium fonts-noto-cjk`; Playwright never downloads a browser here.
+Screenshots go to test-artifacts/ (git-ignored).
 """
 
-import html
+import json
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,9 +23,9 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from index import embed
-from index.ingest import ingest
-from rag import Config, ask, retrieve
+import rag
+from index.config import PROJECT_ROOT
+from tests.fakes import HashingEmbedder
 from ui import app as ui_app
 
 pytestmark = pytest.mark.real
@@ -35,13 +41,21 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+REAL = PROJECT_ROOT / "eval" / "real"
 BUNDLED = (
     "karpathy-no-priors-2024_zh-hans_huxiu.txt",
     "karpathy-no-priors-2024_zh-hant_tencent.txt",
 )
 HUMANOID_Q = "人形机器人的第一个应用领域会是什么?"
 ZEBRA_Q = "Tell me about your zebra story."
+FESTIVAL_Q = "What happens at the zebra quokka festival?"
+FESTIVAL = (
+    "Quinn: Tell me about the zebra quokka festival?\n"
+    "Zed: It happens every spring on Rottnest island, with zebra parades and quokka races.\n"
+)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 30_000
 
 # Written by the test: tags arrive HTML-escaped because ingest strips raw tags and then decodes
@@ -101,27 +115,58 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(config: Config):
+def serve(corpus: rag.Corpus):
     """The app on a free loopback port, in this process; closed afterwards."""
-    demo = ui_app.build_app(config)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo, url = ui_app.start(corpus, port=free_port(), quiet=True)
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield url
     finally:
         demo.close()
 
 
-@pytest.fixture
-def config(fake_model) -> Config:
-    return Config.from_env()
+def rag_child(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`rag ARGS` in another process, with the fake embedder, on this test's RAG_HOME."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.fakes", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
 
 
-@pytest.fixture
-def bundled(config) -> Config:
-    report = ingest(None, config)
-    assert report.documents == 2 and not report.problems
-    return config
+def excerpt(tmp_path: Path, until: float = 300.0) -> Path:
+    """The first minutes of a real podcast's captions (with its speaker map), so the real
+    model embeds a few dozen passages rather than hundreds."""
+    source = REAL / "metamuse-33-cities-excerpt.vtt"
+    blocks = source.read_text(encoding="utf-8-sig").split("\n\n")
+    keep = []
+    for block in blocks:
+        m = re.search(r"^(\d+):(\d+):(\d+)\.\d+ -->", block, re.M)
+        if m and int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) >= until:
+            break
+        keep.append(block)
+    out = tmp_path / "upload"
+    out.mkdir()
+    (out / source.name).write_text("\n\n".join(keep) + "\n", encoding="utf-8")
+    speakers = source.with_name(source.name + ".speakers.yaml")
+    (out / speakers.name).write_bytes(speakers.read_bytes())
+    (out / "slides.pdf").write_bytes(b"%PDF-1.4 not a transcript")
+    return out
+
+
+def shot(page, name: str) -> None:
+    settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def settle(page) -> None:
+    """Wait for running animations (a panel sliding open) to finish."""
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
 
 
 @pytest.fixture
@@ -146,17 +191,15 @@ def trap():
 
 
 @pytest.fixture
-def evil(config, tmp_path, trap) -> Config:
+def evil(bundled, tmp_path, trap) -> rag.Corpus:
     path = tmp_path / "evil-interview.txt"
     path.write_text(EVIL.replace("TRAP", trap[0]), encoding="utf-8")
-    assert ingest([path], config).documents == 1
+    assert bundled.ingest([path]).added == ["evil-interview.txt"]
     # The payload really is in the stored passage, so the browser test means something.
-    (text,) = [
-        c.text for c in retrieve("zebra story", k=10, config=config) if "striped zebra" in c.text
-    ]
+    (text,) = [c.text for c in bundled.retrieve("zebra story", k=10) if "striped zebra" in c.text]
     assert SCRIPT in text and IMG in text and MD_IMAGE in text
-    assert not ask(ZEBRA_Q, speaker="Mallory", config=config).abstained  # what the browser asks
-    return config
+    assert not bundled.ask(ZEBRA_Q, speaker="Mallory").abstained  # what the browser asks
+    return bundled
 
 
 @pytest.fixture(scope="module")
@@ -172,71 +215,238 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records every request and dialog."""
-    context = browser.new_context(viewport={"width": 1200, "height": 1100})
+def new_page(browser, viewport=DESKTOP, **options):
+    """A page that records every request and dialog."""
+    context = browser.new_context(viewport=viewport, **options)
     page = context.new_page()
     page.requests, page.dialogs = [], []
     page.on("request", lambda r: page.requests.append(r.url))
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.set_default_timeout(TIMEOUT_MS)
-    yield page
-    context.close()
+    return page
 
 
-def ask_in_browser(page, url: str, question: str, speaker: str | None = None):
-    """Type a question, submit it, wait for the reply; returns the answer bubble and sources title."""
+@pytest.fixture
+def page(browser):
+    p = new_page(browser)
+    yield p
+    p.context.close()
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose an option of a Gradio dropdown."""
     from playwright.sync_api import expect
 
-    page.goto(url)
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_label(label, exact=True)).to_have_value(option)
+
+
+def ask(page, question: str, speaker: str | None = None):
+    """Ask in the open chat and wait for the reply; returns the answer's locator."""
+    from playwright.sync_api import expect
+
     if speaker:
-        page.get_by_label("Speaker").click()
-        page.get_by_role("option", name=speaker, exact=True).click()
-        expect(page.get_by_label("Speaker")).to_have_value(speaker)
-    box = page.get_by_test_id("textbox")
+        page.get_by_text("Filters").click()
+        pick(page, "Speaker", speaker)
+    before = page.locator(".rag-answer, .rag-error").count()
+    box = page.locator("#rag-question textarea")
     box.fill(question)
     box.press("Enter")
-    sources = page.get_by_text(re.compile(r"^Sources · \d+ passages?$"))
-    expect(sources).to_be_visible()
-    return page.get_by_test_id("bot").first, sources
+    replies = page.locator(".rag-answer, .rag-error")
+    expect(replies).to_have_count(before + 1)
+    return replies.nth(before)
 
 
-def settle(page) -> None:
-    """Wait for running animations (the sources panel slides open) to finish."""
-    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
+def sources_of(page, reply_index: int):
+    """Open the collapsed sources under a reply; returns their cards."""
+    from playwright.sync_api import expect
+
+    title = page.get_by_text(re.compile(r"^(Sources · \d+ passages?|Closest passages.*)$"))
+    expect(title.nth(reply_index)).to_be_visible()
+    title.nth(reply_index).click()
+    cards = page.locator(".rag-sources").nth(reply_index).locator(".rag-source")
+    expect(cards.first).to_be_visible()
+    return cards
 
 
-def test_browser_chat_answers_with_cited_passages(bundled, page):
+def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path):
+    """The main flow, with the real model: bring a podcast's captions in, ask, follow up,
+    open a citation in context, copy the quote, export the answer."""
+    from playwright.sync_api import expect
+
+    upload = excerpt(tmp_path)
+    started = time.perf_counter()
+    with serve(real_bundled) as url:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert r.status == 200
+        up = time.perf_counter() - started
+        assert up <= 3.0, f"the chat took {up:.1f} s to come up"
+
+        page.goto(url)
+        open_tab(page, "Library")
+        expect(page.locator("#rag-library")).to_contain_text(BUNDLED[0])
+        page.locator("#rag-upload input[type=file]").set_input_files(
+            sorted(str(p) for p in upload.iterdir())
+        )
+        report = page.locator("#rag-report tbody tr")
+        expect(report).to_have_count(3, timeout=120_000)
+        vtt = report.filter(has_text="metamuse-33-cities-excerpt.vtt").first
+        expect(vtt).to_contain_text("vtt")
+        expect(vtt).to_contain_text("Adam Wiggins, Devon Zuegel, Mark McGranaghan")
+        assert int(vtt.locator("td").nth(3).inner_text()) > 10
+        expect(report.filter(has_text="slides.pdf")).to_contain_text("unsupported file type '.pdf'")
+        expect(report.filter(has_text=".speakers.yaml")).to_contain_text("speaker map for")
+        row = page.locator("#rag-library tr", has_text="metamuse-33-cities-excerpt.vtt")
+        expect(row).to_contain_text("Devon Zuegel")
+        expect(row).to_contain_text(re.compile(r"0[45]:\d\d"))  # its length
+        shot(page, "ui-upload.png")
+
+        open_tab(page, "Chat")
+        first = ask(page, "What did Devon do at GitHub?")
+        expect(first).to_contain_text("product manager at GitHub")
+        expect(first.locator(".rag-meta")).to_contain_text(re.compile(r"answered in \d+ (ms|s)"))
+        cards = sources_of(page, 0)
+        card = cards.filter(has_text="product manager at GitHub").first
+        expect(card).to_contain_text("Devon Zuegel · metamuse-33-cities-excerpt.vtt · turn 11")
+        expect(card).to_contain_text("[01:39]")
+
+        second = ask(page, "And what about Miami?")
+        expect(second.locator(".rag-meta")).to_contain_text(
+            "read as “What did Devon do at GitHub? Miami?”"
+        )
+        expect(second).to_contain_text("moved to Miami")
+
+        # the [n] of the first answer opens its passage in context
+        first.locator(".rag-cite").first.click()
+        evidence = page.locator("#rag-evidence")
+        expect(evidence).to_contain_text("Answer to “What did Devon do at GitHub?”")
+        expect(evidence.locator(".rag-this")).to_contain_text("product manager at GitHub")
+        expect(evidence.locator(".rag-ev-head")).to_contain_text("[01:39]")
+        before = evidence.locator(".rag-around").first
+        expect(before).to_contain_text("Adam Wiggins (host) · turn 10")
+        expect(before).to_contain_text("can you tell us what your background is")
+        quote = page.locator("#rag-quote textarea")
+        expect(quote).to_have_value(re.compile(r"^> .*product manager at GitHub", re.S))
+        expect(quote).to_have_value(
+            re.compile(r"\n— Devon Zuegel, metamuse-33-cities-excerpt\.vtt, \[01:39\]$")
+        )
+        with page.expect_download() as download:
+            page.locator("#rag-export").click()
+        markdown = Path(download.value.path()).read_text(encoding="utf-8")
+        assert markdown.startswith("**Q:** What did Devon do at GitHub?")
+        assert "Devon Zuegel — metamuse-33-cities-excerpt.vtt, turn 11 [01:39]" in markdown
+
+        # screen readers hear each message's text, not its markup
+        labels = page.locator('[data-testid="bot"]').evaluate_all(
+            "els => els.map(e => e.getAttribute('aria-label'))"
+        )
+        assert labels and all("<" not in a and "&#" not in a for a in labels), labels
+        assert any("product manager at GitHub" in a for a in labels)
+        shot(page, "ui-answer.png")
+    assert not page.dialogs
+
+
+def test_phone_layout_keeps_the_chat_above_the_fold(bundled, browser):
+    from playwright.sync_api import expect
+
+    page = new_page(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        with serve(bundled) as url:
+            page.goto(url)
+            box = page.locator("#rag-question textarea")
+            expect(box).to_be_visible()
+            chat = page.locator("#rag-chat")
+            for element in (box, chat):
+                b = element.bounding_box()
+                assert b["y"] >= 0 and b["y"] + b["height"] <= PHONE["height"], b
+            answer = ask(page, HUMANOID_Q)
+            expect(answer.locator(".rag-cite").first).to_be_visible()
+            assert box.bounding_box()["y"] + 40 <= PHONE["height"]  # still in view
+            shot(page, "ui-phone.png")
+            answer.locator(".rag-cite").first.tap()
+            evidence = page.locator("#rag-evidence")
+            expect(evidence.locator(".rag-this")).to_be_visible()
+            expect(evidence).to_be_in_viewport()
+            shot(page, "ui-phone-evidence.png")
+    finally:
+        page.context.close()
+
+
+def test_live_ingest_from_another_process(bundled, page, tmp_path):
+    """Documents another process adds or removes are answered from, listed and filtered on,
+    in the open page, without a restart."""
+    from playwright.sync_api import expect
+
+    festival = tmp_path / "zebra-festival.txt"
+    festival.write_text(FESTIVAL, encoding="utf-8")
+    with serve(bundled) as url:
+        page.goto(url)
+        before = ask(page, FESTIVAL_Q)
+        expect(before).to_contain_text("do not cover")
+
+        rag_child("ingest", str(festival))
+        after = ask(page, FESTIVAL_Q)
+        expect(after).to_contain_text("zebra parades")
+        expect(sources_of(page, 1).first).to_contain_text("Zed · zebra-festival.txt · turn 2")
+        page.get_by_text("Filters").click()
+        pick(page, "Speaker", "Zed")  # the filter lists the new speaker
+        pick(page, "Speaker", "any")
+        open_tab(page, "Library")
+        expect(page.locator("#rag-library")).to_contain_text("zebra-festival.txt")
+        expect(page.locator("#rag-library")).to_contain_text("3 documents")
+
+        rag_child("remove", "zebra-festival.txt")
+        open_tab(page, "Chat")
+        gone = ask(page, FESTIVAL_Q)
+        expect(gone).to_contain_text("do not cover")
+        expect(page.locator(".rag-error")).to_have_count(0)
+        open_tab(page, "Library")
+        expect(page.locator("#rag-library")).not_to_contain_text("zebra-festival.txt")
+        shot(page, "ui-live.png")
+
+
+def test_who_said_what_and_speaker_rename(bundled, page):
     from playwright.sync_api import expect
 
     with serve(bundled) as url:
-        answer, sources = ask_in_browser(page, url, HUMANOID_Q)
-        text = answer.inner_text()
-        markers = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
-        assert markers, text
-        # Sources start collapsed, so the answer reads first.
-        expect(page.locator(".rag-source")).to_have_count(0)
-        sources.click()
-        cards = page.locator(".rag-source")
-        expect(cards).to_have_count(5)  # k = 5
-        expect(cards.first).to_contain_text("[1]")
-        # every [n] of the answer points at a shown passage, its quoted sentence highlighted
-        for n in markers:
-            card = cards.filter(has_text=f"[{n}] ")
-            expect(card).to_have_count(1)
-            expect(card.locator("mark").first).to_be_visible()
-        # the passage where Karpathy answers it: factories, then warehouses, moving materials
-        card = cards.filter(has_text="物料搬运").first
-        expect(card).to_be_visible()
-        expect(card).to_contain_text("Andrej Karpathy")
-        expect(card).to_contain_text(re.compile("|".join(map(re.escape, BUNDLED))))
-        expect(card).to_contain_text(re.compile(r"turn \d+"))
-        expect(card).to_contain_text("Q: 你觉得人形机器人的第一个应用领域会是什么?")
-        settle(page)
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "ui-chat.png"), full_page=True)
-    assert not page.dialogs
+        page.goto(url)
+        open_tab(page, "Library")
+        pick(page, "Document", BUNDLED[0])
+        pick(page, "Speaker", "No Priors")
+        new = page.get_by_label("New name (another speaker's name merges them)")
+        new.fill("Sarah Guo & Elad Gil")
+        new.press("Enter")
+        page.get_by_role("button", name="Rename / merge").click()
+        expect(page.locator("#rag-edit-status")).to_contain_text(
+            f"Renamed No Priors to Sarah Guo & Elad Gil in {BUNDLED[0]}"
+        )
+        row = page.locator("#rag-library tr", has_text=BUNDLED[0])
+        expect(row).to_contain_text("Sarah Guo & Elad Gil (host)")
+        expect(row).not_to_contain_text("No Priors")
+
+        open_tab(page, "Who said what")
+        topic = page.locator("#rag-topic textarea")
+        topic.fill("Waymo")
+        topic.press("Enter")
+        table = page.locator("#rag-who-said table")
+        expect(table).to_contain_text("“Waymo”")
+        rows = table.locator("tr:not(.rag-doc)")
+        expect(rows).to_have_count(5)  # every speaker of both documents, said something or not
+        expect(table.locator("tr.rag-spoke", has_text="Andrej Karpathy").first).to_contain_text(
+            "Waymo"
+        )
+        shot(page, "ui-who-said.png")
+    assert bundled.speakers() == [
+        "Andrej Karpathy",
+        "Elad Gil",
+        "Sarah Guo",
+        "Sarah Guo & Elad Gil",
+    ]
 
 
 def test_browser_renders_hostile_passage_as_text(evil, trap, page):
@@ -244,26 +454,28 @@ def test_browser_renders_hostile_passage_as_text(evil, trap, page):
 
     base, hits = trap
     with serve(evil) as url:
-        answer, sources = ask_in_browser(page, url, ZEBRA_Q, speaker="Mallory")
+        page.goto(url)
+        answer = ask(page, ZEBRA_Q, speaker="Mallory")
         expect(answer).to_contain_text(
             f'striped zebra <img src="{base}/z.png"> <img src=x onerror="window.__pwned=3;alert(3)">'
         )
-        sources.click()
-        card = page.locator(".rag-source").filter(has_text="striped zebra").first
+        card = sources_of(page, 0).filter(has_text="striped zebra").first
         expect(card).to_contain_text(SCRIPT)
         expect(card).to_contain_text(IMG)
         expect(card).to_contain_text(MD_IMAGE)
         expect(card).to_contain_text(f"![y]({base}/y.png)")
         expect(card).to_contain_text(f"Q: Tell me about your zebra story. ![q]({base}/q.png)")
         expect(card.locator("mark").first).to_contain_text('zebra <img src="http')
-        settle(page)
+        card.locator(".rag-cite").click()
+        evidence = page.locator("#rag-evidence")
+        expect(evidence.locator(".rag-this")).to_contain_text(SCRIPT)
+        expect(evidence).to_contain_text(f"Tell me about your zebra story. ![q]({base}/q.png)")
         page.wait_for_timeout(500)  # give an injected onerror or image load the time to fire
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "ui-hostile.png"), full_page=True)
+        shot(page, "ui-hostile.png")
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.locator('img[src="x"]').count() == 0
-        bot = page.get_by_test_id("bot")
-        assert bot.locator("img, script, a, iframe").count() == 0
+        assert page.get_by_test_id("bot").locator("img, script, a, iframe").count() == 0
+        assert evidence.locator("img, script, a, iframe").count() == 0
     assert not page.dialogs
     assert not hits
     assert not [u for u in page.requests if u.startswith((base, "http://127.0.0.1:9/", url + "x"))]
@@ -271,39 +483,64 @@ def test_browser_renders_hostile_passage_as_text(evil, trap, page):
     assert not [u for u in page.requests if u.startswith("http") and not u.startswith(url)]
 
 
-def test_client_chat_endpoint(bundled):
+def http_chat(url: str, body: dict) -> tuple[str, list]:
+    """POST /gradio_api/call/v2/chat, then read the event stream: (event, data)."""
+    request = urllib.request.Request(
+        f"{url}gradio_api/call/v2/chat",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        event_id = json.load(r)["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call/v2/chat/{event_id}", timeout=60) as r:
+        stream = r.read().decode()
+    event = re.findall(r"^event: (\w+)$", stream, re.M)[-1]
+    data = json.loads(re.findall(r"^data: (.*)$", stream, re.M)[-1])
+    return event, data
+
+
+def test_api_needs_only_the_question(bundled, tmp_path, glossary):
     with serve(bundled) as url:
+        event, (text, details) = http_chat(url, {"question": HUMANOID_Q})
+        assert event == "complete"
+        assert text.split("\n\n")[0] == details["text"] and re.search(r"\[\d+\]", details["text"])
+        assert "物料搬运" in text and details["seconds"] > 0
+
         client = Client(url, verbose=False)
         text, details = client.predict(HUMANOID_Q, api_name="/chat")
-        assert "[1]" in text
-        answer_text = text.split("\n\n")[0]
-        assert answer_text == details["text"] and re.search(r"\[\d+\]", answer_text)
         assert details["citations"] and not details["abstained"]
         for c in details["citations"]:
             assert f"[{c['n']}] {c['speaker']} — {c['source']}, turn {c['turn']}" in text
         assert "Andrej Karpathy" in text and any(name in text for name in BUNDLED)
-        assert "物料搬运" in text
 
         text, details = client.predict(HUMANOID_Q, "Sarah Guo", "any", 3, api_name="/chat")
         assert len(details["citations"]) == 3
         assert {c["speaker"] for c in details["citations"]} == {"Sarah Guo"}
 
+        history = [{"role": "user", "content": "特斯拉在自动驾驶上领先吗?"}]
+        _, details = client.predict("那 Waymo 呢?", history=history, api_name="/chat")
+        assert details["standalone"].startswith("特斯拉在自动驾驶上领先吗?")
+
         with pytest.raises(AppError, match="the question is empty"):
             client.predict("   ", api_name="/chat")
         with pytest.raises(AppError, match="k must be from 1 to 10"):
             client.predict(HUMANOID_Q, "any", "any", 11, api_name="/chat")
-
-
-def test_chats_run_concurrently_on_one_model(bundled, monkeypatch):
-    """Several chats are answered at once, and the model is loaded once for all of them."""
-    made = []
-    factory = embed.FACTORIES[bundled.embed_model]
-    monkeypatch.setitem(
-        embed.FACTORIES, bundled.embed_model, lambda c: made.append(1) or factory(c)
+        api = client.view_api(print_info=False, return_format="dict")
+        assert list(api["named_endpoints"]) == ["/chat"] and not api["unnamed_endpoints"]
+    empty = rag.open(
+        rag.Config(home=tmp_path / "empty"), embedder=HashingEmbedder(), glossary=glossary
     )
-    monkeypatch.setattr(embed, "_cache", {})  # forget the embedder the ingest loaded
+    with serve(empty) as url:  # nothing indexed yet: one line saying what to do
+        event, data = http_chat(url, {"question": HUMANOID_Q})
+        assert event == "error" and "no index yet" in data["error"]
+        with pytest.raises(AppError, match=r"no index yet at .*: run `rag ingest` first"):
+            Client(url, verbose=False).predict(HUMANOID_Q, api_name="/chat")
+
+
+def test_chats_run_concurrently(bundled, monkeypatch):
+    """Several chats are answered at once on the one corpus (and its one model)."""
     active, peak, lock = [0], [0], threading.Lock()
-    real_ask = ui_app.ask
+    real_ask = bundled.ask
 
     def slow_ask(*args, **kwargs):
         with lock:
@@ -316,9 +553,10 @@ def test_chats_run_concurrently_on_one_model(bundled, monkeypatch):
             with lock:
                 active[0] -= 1
 
-    monkeypatch.setattr(ui_app, "ask", slow_ask)
     with serve(bundled) as url:
         client = Client(url, verbose=False)
+        client.predict(HUMANOID_Q, api_name="/chat")  # warm
+        monkeypatch.setattr(bundled, "ask", slow_ask)
         started = time.perf_counter()
         jobs = [client.submit(HUMANOID_Q, api_name="/chat") for _ in range(4)]
         results = [job.result(timeout=60) for job in jobs]
@@ -326,7 +564,6 @@ def test_chats_run_concurrently_on_one_model(bundled, monkeypatch):
     assert all("Andrej Karpathy" in text for text, _ in results)
     assert peak[0] >= 3, peak
     assert took < 3.5, took  # four 1-second answers, not one after another
-    assert len(made) == 1
 
 
 def test_twenty_concurrent_chats_all_get_the_serial_answer(bundled):
@@ -350,31 +587,63 @@ def test_twenty_concurrent_chats_all_get_the_serial_answer(bundled):
             assert "[" in text
 
 
-def test_chat_function_shows_errors_not_traces(config, tmp_path, monkeypatch):
-    respond = ui_app.make_respond(config)
-    # no index yet
-    message = respond(HUMANOID_Q, [])
-    assert (
-        "no index yet" in message.content and "run <code>rag ingest</code> first" in message.content
-    )
-    assert "Traceback" not in message.content
+@contextmanager
+def chroma_server(tmp_path: Path):
+    """A `chroma run` server on a free port: its URL."""
+    port = free_port()
+    log = (tmp_path / "chroma.log").open("w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(tmp_path / "srv"),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (tmp_path / "chroma.log").read_text()[-2000:]
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "chroma run did not come up within 60 s"
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
 
-    path = tmp_path / "small.txt"
-    path.write_text(EVIL.replace("TRAP", "http://127.0.0.1:9"), encoding="utf-8")
-    ingest([path], config)
-    for empty in ("", "   \n"):
-        message = respond(empty, [])
-        assert (
-            html.unescape(message.content)
-            == "⚠️ the question is empty: ask something about the interview"
-        )
-    message = respond("zebra", [], "Nobody", "any", 5)
-    assert "no speaker matches" in message.content
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("secret internals")
-
-    monkeypatch.setattr(ui_app, "ask", broken)
-    message = respond("zebra", [])
-    assert "Something went wrong" in message.content
-    assert "secret" not in message.content and "Traceback" not in message.content
+def test_server_mode_follows_another_process(tmp_path, glossary):
+    """With a Chroma server, a running chat answers from what another process ingests and
+    stops citing what it removes."""
+    festival = tmp_path / "zebra-festival.txt"
+    festival.write_text(FESTIVAL, encoding="utf-8")
+    with chroma_server(tmp_path) as chroma:
+        config = rag.Config.from_env({"RAG_HOME": str(tmp_path / "home"), "RAG_CHROMA_URL": chroma})
+        corpus = rag.open(config, embedder=HashingEmbedder(), glossary=glossary)
+        corpus.ingest([PROJECT_ROOT / "data" / "transcripts" / BUNDLED[0]])
+        with serve(corpus) as url:
+            client = Client(url, verbose=False)
+            assert client.predict(FESTIVAL_Q, api_name="/chat")[1]["abstained"]
+            rag_child(
+                "ingest", str(festival), RAG_HOME=str(tmp_path / "other"), RAG_CHROMA_URL=chroma
+            )
+            text, details = client.predict(FESTIVAL_Q, api_name="/chat")
+            assert "zebra parades" in details["text"]
+            assert details["citations"][0]["source"] == "zebra-festival.txt"
+            rag_child(
+                "remove",
+                "zebra-festival.txt",
+                RAG_HOME=str(tmp_path / "other"),
+                RAG_CHROMA_URL=chroma,
+            )
+            _, details = client.predict(FESTIVAL_Q, api_name="/chat")
+            assert details["abstained"]
+            assert "zebra-festival.txt" not in {c["source"] for c in details["citations"]}
