@@ -46,7 +46,7 @@ from eval import metrics as M
 from eval.dataset import LANGS, QUESTIONS, REAL, REAL_QUESTIONS, Question, load
 from eval.systems import FACTORIES, NAMES, MemoEmbedder, Output, System, Unavailable
 from index.config import PROJECT_ROOT, Config
-from index.errors import BadInputError
+from index.errors import BadInputError, IndexMismatchError
 
 DEFAULT = "default"
 RESAMPLES = 10_000
@@ -449,7 +449,10 @@ def open_corpus(c: EvalCorpus, home: Path, config: Config, embedder, glossary, p
     corpus = rag.open(cfg, embedder=embedder, glossary=glossary)
     qs = load(c.questions, c.transcripts)
     files = transcript_files(c, qs)
-    report = corpus.ingest(files, prune=True, progress=progress)
+    try:
+        report = corpus.ingest(files, prune=True, progress=progress)
+    except IndexMismatchError:  # built by another version of the pipeline: start over
+        report = corpus.ingest(files, rebuild=True, progress=progress)
     if report.problems:
         raise BadInputError(f"ingest of the {c.name} corpus failed: " + "; ".join(report.problems))
     return corpus, qs, files, report

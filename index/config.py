@@ -6,7 +6,7 @@ Nothing is read from the environment at import time: `Config.from_env()` does it
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -154,8 +154,3 @@ class Config:
     @property
     def manifest_path(self) -> Path:
         return self.home / "manifest.json"
-
-
-def tuning_fields() -> list[str]:
-    """Names of the tunable numbers (what `rag eval --sweep` may vary)."""
-    return [f.name for f in fields(Tuning)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -368,7 +367,3 @@ def _failure(config: Config, e: Exception) -> CorruptIndexError | StoreUnavailab
         f"cannot read the index at {config.chroma_dir} ({type(e).__name__}: {why}): "
         "move it aside and run `rag ingest`"
     )
-
-
-def home_exists(config: Config) -> bool:
-    return config.chroma_url is not None or Path(config.chroma_dir).exists()

@@ -78,7 +78,10 @@ def canonical_names(
         if " " not in canonical and _LATIN_NAME.match(canonical) and text:
             # A bare surname: use the full name if the document spells it out somewhere.
             full = re.search(rf"\b([A-Z][a-z]+) {re.escape(canonical)}\b", text)
-            if full and full.group(1) not in ("The", "And", "But", "So", "Mr", "Ms", "Dr"):
+            # "Kevin Tom" in "thanks Kevin Tom and Travis" is two speakers, not a full name.
+            if full and full.group(1) not in counts and full.group(1) not in (
+                "The", "And", "But", "So", "Mr", "Ms", "Dr", "Hey", "Hi", "Thanks", "Yes", "No"
+            ):
                 canonical = f"{full.group(1)} {canonical}"
         names[label] = canonical
     return names

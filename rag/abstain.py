@@ -37,7 +37,11 @@ _ASKS = {
 _HAS = {
     "year": re.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}年"),
     "money": re.compile(
-        r"\d[\d.,]*\s*(?:万|萬|亿|億|千)?\s*(?:美元|元|美金|刀|dollars?)|[$¥]\s?\d|成本|价格|價格|费用|費用"
+        r"\d[\d.,]*\s*(?:万|萬|亿|億|千)?\s*(?:美元|元|美金|刀)|[$¥€£]\s?\d|成本|价格|價格|费用|費用|"
+        r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|a few|several)\s*"
+        r"(?:k|thousand|million|billion|grand)?\s*(?:dollars?|bucks|euros?|pounds?|usd)\b|"
+        r"\b\d[\d.,]*\s*(?:k|grand)\b|\b(?:free|fee|fees|price|priced|cost|costs|paid|pay)\b",
+        re.I,
     ),
     "count": re.compile(
         r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]|\b(?:one|two|three|four|five|six|seven|"
@@ -99,20 +103,28 @@ def signals(r, snap, glossary) -> Signals:
     names = tuple(
         m
         for m in _NAME.findall(r.question)
-        if not any(t in snap.vocabulary for t in tokenize(m))
+        if not any(_known_name(t, snap) for t in tokenize(m))
         and not any(m.lower() in s.lower() for s in snap.speakers)
     )
     missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:3]])
     return Signals(round(unknown, 3), names, missing)
 
 
-def _known(word: str, snap) -> bool:
+def _known_name(token: str, snap) -> bool:
+    """A name's token the passages hold, allowing for another form of the word
+    (`European` where the passages say `Europe`: the first five letters agree)."""
+    return token in snap.vocabulary or (len(token) >= 5 and token[:5] in snap.prefixes)
+
+
+def _known(word: str, snap, glossary=None) -> bool:
     """A word the passages contain: as an indexed word, or, for a compound that jieba keeps
     whole (`今天天气`, `消费级`), when each of its dictionary sub-words appears."""
     if word in snap.vocabulary:
         return True
     if word.isascii():
         return False
+    if glossary is not None and glossary.to_english([word], snap.vocabulary):
+        return True  # a Chinese word whose translation the (English) passages hold
     if len(word) == 1:
         return any(word in b for b in snap.bigrams)
     from index.lexical import subwords
@@ -147,7 +159,9 @@ def unknown_share(r, snap, glossary) -> float:
         return sum(not k for k in known) / len(words)
     weights = {t: snap.idf.get(t, max_idf) for t in r.query_tokens}
     total = sum(weights.values())
-    return sum(w for t, w in weights.items() if not _known(t, snap)) / total if total else 0.0
+    return (
+        sum(w for t, w in weights.items() if not _known(t, snap, glossary)) / total if total else 0.0
+    )
 
 
 def abstain(s: Signals, max_unknown: float) -> bool:

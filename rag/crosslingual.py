@@ -22,6 +22,7 @@ from pathlib import Path
 from index.errors import missing_dependency
 
 _WORD = re.compile(r"[a-z0-9]+")
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 # Words of a gloss that say nothing about its meaning ("to see sth frequently").
 _GLOSS_FILLER = re.compile(r"\b(?:sth|sb|to|a|an|the|one's|oneself|etc|lit|fig)\b")
 ENGLISH_STOPWORDS = frozenset(
@@ -32,7 +33,10 @@ ENGLISH_STOPWORDS = frozenset(
     asked one would could should can will may might must there here than then so such very just
     also only any some more most much many other into over after before""".split()
 )
-GLOSSARY_VERSION = 1
+GLOSSARY_VERSION = 2
+# Chinese -> English uses a word's first senses only: CC-CEDICT lists the common sense first,
+# and the rare ones bring noise.
+MAIN_SENSES = 2
 
 
 def stems(words: list[str]) -> list[str]:
@@ -74,8 +78,13 @@ class Glossary:
     the ones the index contains.
     """
 
-    def __init__(self, lookup: Callable[[list[str]], dict[str, frozenset[str]]]):
+    def __init__(
+        self,
+        lookup: Callable[[list[str]], dict[str, frozenset[str]]],
+        reverse: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
+    ):
         self.lookup = lookup
+        self.reverse = reverse or (lambda words: {})
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Glossary:
@@ -86,11 +95,17 @@ class Glossary:
         {'城市': 1.0, '常见': 1.0}
         """
         table: dict[str, set[str]] = {}
+        back: dict[str, set[str]] = {}
         for word, gloss in pairs:
             for phrase in gloss_phrases(gloss):
                 table.setdefault(phrase, set()).add(word)
+                back.setdefault(word, set()).add(phrase)
         frozen = {k: frozenset(v) for k, v in table.items()}
-        return cls(lambda phrases: {p: frozen[p] for p in phrases if p in frozen})
+        frozen_back = {k: frozenset(v) for k, v in back.items()}
+        return cls(
+            lambda phrases: {p: frozen[p] for p in phrases if p in frozen},
+            lambda words: {w: frozen_back[w] for w in words if w in frozen_back},
+        )
 
     @classmethod
     def open(cls, cache_dir: Path) -> Glossary:
@@ -100,21 +115,43 @@ class Glossary:
             build(path)
         local = threading.local()
 
-        def lookup(phrases: list[str]) -> dict[str, frozenset[str]]:
-            if not phrases:
+        def query(sql: str, keys: list[str]) -> dict[str, frozenset[str]]:
+            if not keys:
                 return {}
             db = getattr(local, "db", None)
             if db is None:
                 db = local.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            marks = ",".join("?" * len(phrases))
             out: dict[str, set[str]] = {}
-            for phrase, word in db.execute(
-                f"SELECT phrase, word FROM gloss WHERE phrase IN ({marks})", phrases
-            ):
-                out.setdefault(phrase, set()).add(word)
+            for key, value in db.execute(sql.format(",".join("?" * len(keys))), keys):
+                out.setdefault(key, set()).add(value)
             return {k: frozenset(v) for k, v in out.items()}
 
-        return cls(lookup)
+        return cls(
+            lambda phrases: query("SELECT phrase, word FROM gloss WHERE phrase IN ({})", phrases),
+            lambda words: query(
+                f"SELECT word, phrase FROM gloss WHERE word IN ({{}}) AND sense < {MAIN_SENSES}",
+                words,
+            ),
+        )
+
+    def to_english(self, words: list[str], vocabulary) -> dict[str, float]:
+        """English stems in `vocabulary` for the Chinese words of a question, each Chinese
+        word spreading a weight of 1 over its stems (its main senses only).
+
+        >>> g = Glossary.from_pairs([("神经元", "neuron"), ("奖励", "reward; to award")])
+        >>> g.to_english(["神经元", "奖励", "的"], {"neuron", "reward"})
+        {'neuron': 1.0, 'reward': 1.0}
+        """
+        found = self.reverse(sorted({w for w in words if _CJK_WORD.match(w)}))
+        out: dict[str, float] = {}
+        for w in words:
+            hits = sorted(
+                {st for phrase in found.get(w, ()) for st in phrase.split() if st in vocabulary}
+                - ENGLISH_STOPWORDS
+            )
+            for st in hits:
+                out[st] = out.get(st, 0.0) + 1.0 / len(hits)
+        return out
 
     def translate(self, question: str, vocabulary) -> dict[str, float]:
         """Chinese words in `vocabulary` for an English question, weighted; longest phrases
@@ -152,8 +189,10 @@ def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     stemmer = Stemmer.Stemmer("english")
     stem: dict[str, str] = {}
-    rows: set[tuple[str, str]] = set()
+    rows: dict[tuple[str, str], int] = {}
+    senses: dict[str, int] = {}
     for word, gloss in pairs if pairs is not None else cedict_pairs():
+        sense = senses[word] = senses.get(word, -1) + 1  # definitions come in sense order
         gloss = _GLOSS_FILLER.sub(" ", re.sub(r"\([^)]*\)", " ", gloss.lower()))
         for part in re.split(r"[,;/]", gloss):
             words = _WORD.findall(part)
@@ -161,11 +200,13 @@ def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
                 for w in words:
                     if w not in stem:
                         stem[w] = stemmer.stemWord(w)
-                rows.add((" ".join(stem[w] for w in words), word))
+                key = (" ".join(stem[w] for w in words), word)
+                rows[key] = min(rows.get(key, sense), sense)
     db = sqlite3.connect(tmp)
-    db.execute("CREATE TABLE gloss (phrase TEXT, word TEXT)")
-    db.executemany("INSERT INTO gloss VALUES (?, ?)", sorted(rows))
+    db.execute("CREATE TABLE gloss (phrase TEXT, word TEXT, sense INTEGER)")
+    db.executemany("INSERT INTO gloss VALUES (?, ?, ?)", sorted((p, w, n) for (p, w), n in rows.items()))
     db.execute("CREATE INDEX gloss_phrase ON gloss (phrase)")
+    db.execute("CREATE INDEX gloss_word ON gloss (word)")
     db.commit()
     db.close()
     tmp.replace(path)

@@ -110,14 +110,20 @@ def asks_about_hosts(q: str, snap: Snapshot) -> bool:
 def lexical_query(
     q: str, lang: str, tokens: list[str], snap: Snapshot, glossary: Glossary | None
 ) -> dict[str, float]:
-    """Weighted lexical terms: the question's own words found in the index, plus, for an
-    English question, dictionary translations of its words."""
+    """Weighted lexical terms: the question's own words found in the index, plus dictionary
+    translations of its words into the other language (English -> Chinese words, Chinese ->
+    English stems) where the index holds them."""
     weights: dict[str, float] = {}
     for t in tokens:
         if t in snap.vocabulary:
             weights[t] = weights.get(t, 0.0) + 1.0
-    if lang == "en" and glossary is not None:
-        for w, wt in glossary.translate(q, snap.vocabulary).items():
+    if glossary is not None:
+        found = (
+            glossary.translate(q, snap.vocabulary)
+            if lang == "en"
+            else glossary.to_english(tokens, snap.vocabulary)
+        )
+        for w, wt in found.items():
             weights[w] = weights.get(w, 0.0) + wt
     return weights
 

@@ -24,6 +24,7 @@ class Snapshot:
     vectors: np.ndarray  # passage embeddings, row i = passages[i]
     bm25: object  # bm25s.BM25 over the passages' lexical tokens
     vocabulary: frozenset[str]
+    prefixes: frozenset[str]  # the first five letters of each Latin token of five or more
     idf: dict[str, float]  # log(N / df) + 1 of each lexical token
     bigrams: frozenset[str]  # every pair of adjacent characters in the (normalized) passages
     speakers: tuple[str, ...]
@@ -65,6 +66,7 @@ def build(records: Records, generation: int) -> Snapshot:
         vectors=records.vectors,
         bm25=bm25,
         vocabulary=frozenset(df),
+        prefixes=frozenset(t[:5] for t in df if len(t) >= 5 and t.isascii()),
         idf={t: math.log(n / c) + 1.0 for t, c in df.items()},
         bigrams=frozenset(b for p in passages for b in char_bigrams(p.lexical_text())),
         speakers=tuple(sorted(speakers)),

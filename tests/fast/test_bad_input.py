@@ -28,8 +28,6 @@ from rag import (
 from tests.fakes import FAKE_MODEL, HashingEmbedder
 from tests.support import stored_ids
 
-
-
 HUMANOID_Q = "人形机器人的第一个应用领域会是什么?"
 GOOD = "Host: Tell me about the zebra quokka festival?\nGuest: It happens every spring on Rottnest island.\n"
 

@@ -183,3 +183,17 @@ def test_context_and_who_said(bundled):
     }
     said = {(src, sp): cs for src, sp, cs in rows}
     assert said[("karpathy-no-priors-2024_zh-hant_tencent.txt", "Andrej Karpathy")]
+
+
+@pytest.mark.parametrize(
+    "editorial",
+    [
+        "Nature 重磅论文",  # an article title pasted into a turn
+        "創立了 Eureka Labs",  # an editor's paragraph about the guest
+    ],
+)
+def test_no_passage_attributes_editors_text_to_a_speaker(bundled, editorial):
+    from index.clean import repair
+
+    assert any(editorial in repair(p.read_text(encoding="utf-8")) for p in Config().transcripts.iterdir())
+    assert not [p.id for p in bundled.export() if editorial in repair(p.text)]

@@ -168,3 +168,8 @@ def test_initials_take_the_names_the_document_declares():
 
 def test_initials_spelled_out_in_the_text():
     assert canonical_names(["SA", "Q"], "Shaun Apps（SA）：我先做个开场吧。") == {"SA": "Shaun Apps", "Q": "Q"}
+
+
+def test_a_first_name_next_to_another_speaker_is_no_full_name():
+    names = canonical_names(["Kevin", "Tom", "Kevin"], "thanks Kevin Tom and Travis")
+    assert names == {"Kevin": "Kevin", "Tom": "Tom"}
