@@ -18,6 +18,7 @@ from index.errors import (
     RagError,
     StoreUnavailableError,
 )
+from index.formats import SUFFIXES
 from index.ingest import IngestReport
 from index.types import Passage
 from rag.api import ask, open, retrieve
@@ -36,6 +37,7 @@ __all__ = [
     "NoIndexError",
     "Passage",
     "RagError",
+    "SUFFIXES",
     "SourceInfo",
     "StoreUnavailableError",
     "Tuning",

@@ -1,249 +1,249 @@
-"""The Gradio chat over the indexed interviews (`rag ui`).
+r"""The Gradio chat over the indexed interviews (`rag ui`).
 
-A reply is the extractive answer (quoted sentences, each followed by its [n] marker), then a
-collapsed "Sources" message with every cited passage: number, speaker, document, turn, the
-host question that prompted the turn, and the passage with the quoted sentences highlighted.
+Three tabs over one corpus object (`rag.open()`):
 
-Passage text comes from users' files, so everything taken from the index goes through
-`inert`: `&<>"'` are html-escaped as by html.escape, and the characters that start markdown
-syntax (`[]()!*_` and friends) become numeric entities, so no tag, markdown link or image,
-autolink or emphasis can form; newlines become <br>, and each block of HTML is a single line,
-which markdown passes through as raw HTML. The Chatbot sanitizes HTML as well.
+- **Chat.** A reply is the extractive answer (quoted sentences, each followed by its [n]
+  button), its time in small print, then a collapsed "Sources" message with every cited
+  passage. Follow-ups are read with the chat so far ("And what about Waymo?"); "New topic"
+  forgets it. Clicking an [n] opens the passage in context beside the chat (the turns before
+  and after, the host's question, its [mm:ss] time, a link into the media when the document
+  names one, its other versions), with the quote as Markdown to copy and the whole answer to
+  export as Markdown.
+- **Library.** Drop or pick transcripts (.txt .md .markdown .vtt .srt .json .docx, and
+  `NAME.speakers.yaml` speaker maps): each is checked, saved under `RAG_HOME/uploads/` and
+  ingested with a progress bar and a report per file. The indexed documents are listed;
+  a document can be removed, and its speakers renamed or merged (kept on re-ingest).
+- **Who said what.** For a topic, each speaker of each document with their best passage about
+  it, or a dash where they did not speak to it.
 
-API (`gradio_client`): `Client(url).predict("question", api_name="/chat")` returns
-`(reply, details)`: `reply` is plain text like `rag ask` prints, `details` the same as JSON.
+Every question reads the current index, so documents that another process adds, changes or
+removes are seen without a restart; the filter choices and the library refresh on each
+message, on page load and when a tab is opened.
+
+Everything taken from the index is rendered through `ui.render.inert` (see there): no tag,
+link or image can come out of a transcript.
+
+HTTP API: `/chat` answers a question; only the question is needed, the speaker filter,
+document filter, k (passages to cite, 1 to 10) and history (earlier messages, as
+`{"role": "user" | "assistant", "content": "…"}`) are optional. It returns `(reply, details)`:
+`reply` is the plain text `rag ask` prints, `details` the JSON of `rag ask --json`.
+
+    EVENT_ID=$(curl -s -X POST http://127.0.0.1:7860/gradio_api/call/v2/chat \
+      -H 'Content-Type: application/json' \
+      -d '{"question": "Why does Karpathy think Tesla is ahead of Waymo?"}' \
+      | sed -E 's/.*"event_id": *"([^"]+)".*/\1/')
+    curl -sN http://127.0.0.1:7860/gradio_api/call/v2/chat/$EVENT_ID
+
+The first request returns `{"event_id": …}`; the second streams `event: complete` and
+`data: [reply, details]` (or `event: error` with a one-line message). Inputs go by name:
+add `"speaker"`, `"source"`, `"k"` or `"history"` to the JSON as needed. (The positional
+form, `/gradio_api/call/chat` with `{"data": [...]}`, needs all five values.) From Python:
+`gradio_client.Client(url).predict("question", api_name="/chat")`.
 """
 
 import logging
-import re
-from dataclasses import asdict
-from typing import Any
+import threading
 
 import gradio as gr
 
-from rag import Answer, BadInputError, Citation, Config, RagError, ask
+import rag
+from ui.assets import CITE_JS, CSS, HEADER, PAGE_JS
+from ui.handlers import ANY, K_DEFAULT, K_MAX, Handlers
+from ui.library import SUPPORTED, size
+from ui.render import HINT
 
 log = logging.getLogger(__name__)
 
-ANY = "any"
-K_DEFAULT, K_MAX = 5, 10
-CONCURRENCY = 4  # chats answered at once; the model is shared (one engine per process)
-EXAMPLES = [
-    "Karpathy 认为人形机器人最早会用在什么场景?",
-    "Karpathy 怎麼看合成數據?",
-    "Why does Karpathy think Tesla is ahead of Waymo?",
-]
-INTRO = (
-    "## Interview Q&A\n"
-    "Ask in Chinese (简体 or 繁體) or English. Every sentence of an answer is quoted from the "
-    "transcripts and marked [n]; open **Sources** under a reply to read the cited passages."
+CONCURRENCY = 4  # questions answered at once; the corpus's model is shared
+INDEX_WRITES = "index-writes"  # uploads, removals and renames run one at a time
+UPLOAD_HELP = (
+    "Drop transcripts below or click to choose them: " + ", ".join(SUPPORTED) + ", up to "
+    "{limit} each. Add `NAME.speakers.yaml` (`label: Name` lines) to name the speakers of "
+    "NAME. A file with the name of an indexed document replaces it."
 )
 
-# html.escape's characters, and every one that starts markdown inline syntax (links, images,
-# autolinks, emphasis, code, strike-through, math, escapes, tables, headings).
-_UNSAFE = re.compile(r"[&<>\"'\\`*_\[\](){}!#~|$:@]")
-_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}  # as html.escape
-_MARKER = re.compile(r"\[(\d+)\]")
 
+def build_app(corpus: rag.Corpus | None = None) -> gr.Blocks:
+    """The chat's Blocks. Reads nothing from the index until a page asks, so it is quick."""
+    h = Handlers(corpus or rag.open())
+    private = {"api_visibility": "private"}
+    with gr.Blocks(title="Interview Q&A", analytics_enabled=False) as demo:
+        answers = gr.State([])  # this session's answers; an [n] button names one by position
+        pending = gr.State("")  # the question being answered
+        gr.HTML(HEADER)
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat") as chat_tab:
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=320):
+                        chatbot = gr.Chatbot(
+                            label="Chat",
+                            show_label=False,
+                            elem_id="rag-chat",
+                            height="60vh",
+                            min_height=300,
+                            sanitize_html=True,
+                            allow_tags=False,
+                            latex_delimiters=[],
+                            buttons=[],  # a copy of a message would be its raw HTML
+                            placeholder="Ask about the interviews. Every sentence of an answer "
+                            "is quoted from a transcript; click its [n] to read it in context.",
+                        )
+                        with gr.Row(equal_height=True):
+                            box = gr.Textbox(
+                                show_label=False,
+                                label="Question",
+                                placeholder="Ask a question, or a follow-up…",
+                                submit_btn="Ask",
+                                max_lines=4,
+                                scale=5,
+                                elem_id="rag-question",
+                            )
+                            new = gr.Button("New topic", scale=1, min_width=90, size="sm")
+                        with gr.Accordion("Filters", open=False):
+                            with gr.Row():
+                                speaker = gr.Dropdown(
+                                    [ANY],
+                                    value=ANY,
+                                    label="Speaker",
+                                    allow_custom_value=True,
+                                    elem_id="rag-speaker",
+                                )
+                                source = gr.Dropdown(
+                                    [ANY],
+                                    value=ANY,
+                                    label="Document",
+                                    allow_custom_value=True,
+                                    elem_id="rag-source",
+                                )
+                                k = gr.Slider(
+                                    1, K_MAX, value=K_DEFAULT, step=1, label="Passages to cite (k)"
+                                )
+                            # The Quote/Compose switch for generated answers belongs here
+                            # (shown when corpus.config.llm is set), read by answer_question.
+                    with gr.Column(scale=2, min_width=300):
+                        evidence = gr.HTML(
+                            HINT, js_on_load=CITE_JS, elem_id="rag-evidence", padding=True
+                        )
+                        quote = gr.Textbox(
+                            label="Quote with attribution (Markdown)",
+                            lines=3,
+                            max_lines=8,
+                            interactive=False,
+                            buttons=["copy"],
+                            elem_id="rag-quote",
+                        )
+                        export = gr.DownloadButton(
+                            "Export answer as Markdown",
+                            interactive=False,
+                            size="sm",
+                            elem_id="rag-export",
+                        )
+            with gr.Tab("Library", id="library") as library_tab:
+                gr.Markdown(UPLOAD_HELP.format(limit=size(h.corpus.config.max_file_bytes)))
+                files = gr.File(
+                    label="Add transcripts",
+                    file_count="multiple",
+                    type="filepath",
+                    height=140,
+                    elem_id="rag-upload",
+                )
+                report = gr.HTML(elem_id="rag-report")
+                with gr.Row():
+                    gr.Markdown("### Indexed documents")
+                    refresh = gr.Button("Refresh", size="sm", scale=0, min_width=90)
+                documents = gr.HTML(elem_id="rag-library")
+                with gr.Accordion("Edit a document", open=True):
+                    document = gr.Dropdown([], label="Document", elem_id="rag-doc")
+                    with gr.Row():
+                        old = gr.Dropdown([], label="Speaker in this document", elem_id="rag-old")
+                        new_name = gr.Dropdown(
+                            [],
+                            label="New name (another speaker's name merges them)",
+                            allow_custom_value=True,
+                            elem_id="rag-new",
+                        )
+                    with gr.Row():
+                        rename_btn = gr.Button("Rename / merge", size="sm")
+                        remove_btn = gr.Button("Remove this document", variant="stop", size="sm")
+                    edit_status = gr.HTML(elem_id="rag-edit-status")
+            with gr.Tab("Who said what", id="who"):
+                topic = gr.Textbox(
+                    label="Topic: who spoke to it, and who did not",
+                    placeholder="e.g. Waymo, housing costs, 合成数据",
+                    submit_btn="Find",
+                    elem_id="rag-topic",
+                )
+                who = gr.HTML(elem_id="rag-who-said")
 
-def inert(text: str) -> str:
-    """Untrusted text as HTML that is plain text to both markdown and the browser.
+        panel = [evidence, quote, export]
+        filters = [speaker, source]
+        lib = [documents, document, speaker, source]
 
-    >>> inert('<b>![x](y)</b>\\nok')
-    '&lt;b&gt;&#33;&#91;x&#93;&#40;y&#41;&lt;/b&gt;<br>ok'
-    """
-    out = _UNSAFE.sub(lambda m: _NAMED.get(m.group(), f"&#{ord(m.group())};"), text)
-    return re.sub(r"\r\n|\r|\n", "<br>", out)
-
-
-def highlight(text: str, quotes: tuple[str, ...]) -> str:
-    """The passage, inert, with the quoted sentences wrapped in <mark>."""
-    flat = text.replace("\n", " ")  # answer sentences were cut with newlines read as spaces
-    spans = []
-    for q in quotes:
-        q = q.strip()
-        start = flat.find(q) if q else -1
-        if start >= 0:
-            spans.append((start, start + len(q)))
-    out, pos = [], 0
-    for a, b in sorted(spans):
-        a = max(a, pos)
-        if a < b:
-            out += [inert(text[pos:a]), "<mark>", inert(text[a:b]), "</mark>"]
-            pos = b
-    out.append(inert(text[pos:]))
-    return "".join(out)
-
-
-def render_answer(answer: Answer) -> str:
-    """The answer for the chat: inert sentences, the [n] markers of its citations kept."""
-    numbers = {c.n for c in answer.citations}
-    out, pos = [], 0
-    for m in _MARKER.finditer(answer.text):
-        if int(m.group(1)) in numbers:
-            out += [inert(answer.text[pos : m.start()]), f"<b>[{m.group(1)}]</b>"]
-            pos = m.end()
-    out.append(inert(answer.text[pos:]))
-    return f"<p>{''.join(out)}</p>"  # one line in a block tag: no markdown block syntax can start
-
-
-def _source(c: Citation) -> str:
-    where = f"turn {c.turn}" + (f", part {c.piece}" if c.piece > 1 else "")
-    parts = [f"<div><b>[{c.n}] {inert(c.speaker)}</b> · {inert(c.source)} · {where}</div>"]
-    if c.question:
-        parts.append(f"<div><i>Q: {inert(c.question)}</i></div>")
-    parts.append(f"<blockquote>{highlight(c.text, c.quote)}</blockquote>")
-    for o in c.also:
-        parts.append(f"<div><small>Also in {inert(o.source)}, turn {o.turn}.</small></div>")
-    return f'<div class="rag-source" style="margin-bottom: 0.9em">{"".join(parts)}</div>'
-
-
-def render_sources(answer: Answer) -> str:
-    """The cited passages as one line of HTML ("" when the answer abstained).
-
-    One line on purpose: markdown takes it as a single raw-HTML block and parses nothing in it.
-    """
-    if answer.abstained or not answer.citations:
-        return ""
-    return f'<div class="rag-sources">{"".join(_source(c) for c in answer.citations)}</div>'
-
-
-def reply(answer: Answer) -> list[gr.ChatMessage]:
-    """The chat messages for an answer: the answer, then the collapsed sources."""
-    messages = [gr.ChatMessage(role="assistant", content=render_answer(answer))]
-    sources = render_sources(answer)
-    if sources:
-        n = len(answer.citations)
-        title = f"Sources · {n} passage{'s' if n != 1 else ''}"
-        messages.append(
-            gr.ChatMessage(
-                role="assistant", content=sources, metadata={"title": title, "status": "done"}
-            )
+        ask_inputs = [pending, chatbot, answers, speaker, source, k]
+        ask_outputs = [chatbot, answers, *filters, *panel]
+        box.submit(h.take, [box, chatbot], [box, chatbot, pending], queue=False, **private).then(
+            h.respond, ask_inputs, ask_outputs, concurrency_limit=CONCURRENCY, **private
         )
-    return messages
+        chatbot.example_select(
+            h.take_example, [chatbot], [box, chatbot, pending], queue=False, **private
+        ).then(h.respond, ask_inputs, ask_outputs, concurrency_limit=CONCURRENCY, **private)
+        evidence.click(h.open_citation, [answers], panel, **private)
+        new.click(h.new_topic, None, [chatbot, answers, *panel], queue=False, **private)
+        chatbot.clear(h.new_topic, None, [chatbot, answers, *panel], queue=False, **private)
+        chat_tab.select(h.filters, None, filters, **private)
 
-
-def error_text(e: Exception) -> str:
-    """A readable one-line message for the chat; never a stack trace."""
-    if isinstance(e, (RagError, ImportError)):  # ImportError: names the package to install
-        text = re.sub(r"&#96;(.+?)&#96;", r"<code>\1</code>", inert(str(e)))  # `rag ingest`
-        return f"⚠️ {text}"
-    return "⚠️ Something went wrong while answering; the details are in the server log."
-
-
-def plain_reply(answer: Answer) -> str:
-    """The answer as plain text (what `rag ask` prints): the API's first output."""
-    lines = [answer.text]
-    for c in answer.citations:
-        lines += ["", f"[{c.n}] {c.speaker} — {c.source}, turn {c.turn}"]
-        if c.question:
-            lines.append(f"    Q: {c.question}")
-        lines.append("    " + c.text.replace("\n", "\n    "))
-        lines += [f"    (also in {o.source}, turn {o.turn})" for o in c.also]
-    return "\n".join(lines)
-
-
-def answer_dict(answer: Answer) -> dict[str, Any]:
-    """The answer as JSON (what `rag ask --json` prints): the API's second output."""
-    return {
-        "question": answer.question,
-        "text": answer.text,
-        "abstained": answer.abstained,
-        "citations": [asdict(c) for c in answer.citations],
-    }
-
-
-def _ask(config: Config, message: Any, speaker: Any, source: Any, k: Any) -> Answer:
-    try:
-        k = int(k)
-    except (TypeError, ValueError):
-        raise BadInputError(f"k must be a whole number from 1 to {K_MAX}") from None
-    if not 1 <= k <= K_MAX:
-        raise BadInputError(f"k must be from 1 to {K_MAX}, not {k}")
-    speaker = None if speaker in (None, "", ANY) else speaker
-    source = None if source in (None, "", ANY) else source
-    return ask(message, k=k, speaker=speaker, source=source, config=config)
-
-
-def make_respond(config: Config):
-    """The function behind the chat: (message, history, speaker, document, k) -> messages."""
-
-    def respond(message, history=None, speaker=ANY, source=ANY, k=K_DEFAULT):
-        try:
-            return reply(_ask(config, message, speaker, source, k))
-        except Exception as e:  # shown in the chat; unexpected ones are logged with their trace
-            if not isinstance(e, (RagError, ImportError)):
-                log.exception("answering %r failed", message)
-            return gr.ChatMessage(role="assistant", content=error_text(e))
-
-    return respond
-
-
-def known_filters(config: Config) -> tuple[list[str], list[str]]:
-    """Choices for the speaker and document dropdowns ("any" first)."""
-    from rag.engine import get_engine
-
-    try:
-        snap = get_engine(config).snapshot()
-    except Exception as e:  # no index yet: the chat says what to do
-        log.warning("no filters: %s", e)
-        return [ANY], [ANY]
-    return [ANY, *snap.speakers], [ANY, *snap.sources]
-
-
-def build_app(config: Config | None = None) -> gr.Blocks:
-    config = config or Config.from_env()
-    speakers, sources = known_filters(config)
-
-    def chat(
-        message: str, speaker: str = ANY, source: str = ANY, k: int = K_DEFAULT
-    ) -> tuple[str, dict]:
-        """Answer a question from the interviews.
-
-        Returns (reply, details): reply is plain text, the answer with its [n] markers, then
-        each cited passage as `[n] speaker — document, turn t`, its host question and text;
-        details holds the same as JSON (question, text, abstained, citations).
-        """
-        try:
-            answer = _ask(config, message, speaker, source, k)
-        except (RagError, ImportError) as e:
-            raise gr.Error(str(e), print_exception=False) from None
-        return plain_reply(answer), answer_dict(answer)
-
-    def refresh_filters():
-        s, d = known_filters(config)
-        return gr.Dropdown(choices=s), gr.Dropdown(choices=d)
-
-    with gr.Blocks(title="Interview Q&A", analytics_enabled=False, fill_height=True) as demo:
-        gr.Markdown(INTRO)
-        with gr.Row(equal_height=True):
-            speaker = gr.Dropdown(speakers, value=ANY, label="Speaker", scale=2)
-            source = gr.Dropdown(sources, value=ANY, label="Document", scale=3)
-            k = gr.Slider(1, K_MAX, value=K_DEFAULT, step=1, label="Passages to cite (k)", scale=2)
-        chatbot = gr.Chatbot(
-            label="Chat",
-            height="70vh",
-            min_height=420,
-            sanitize_html=True,
-            allow_tags=False,
-            latex_delimiters=[],
-            placeholder="Ask about the interview, or pick an example below.",
+        writes = {"concurrency_limit": 1, "concurrency_id": INDEX_WRITES, **private}
+        files.upload(
+            h.add_files, [files], [report, files, *lib], show_progress_on=[report], **writes
         )
-        gr.ChatInterface(
-            make_respond(config),
-            chatbot=chatbot,
-            additional_inputs=[speaker, source, k],
-            examples=[[q] for q in EXAMPLES],  # filters keep their current values
-            api_name="chat_ui",
-            api_visibility="private",  # clients use /chat below
-            fill_height=True,
+        refresh.click(h.library_view, None, lib, **private)
+        library_tab.select(h.library_view, None, lib, **private)
+        document.change(h.speakers_of, [document], [old, new_name], **private)
+        rename_btn.click(
+            h.rename, [document, old, new_name], [edit_status, *lib, old, new_name], **writes
         )
-        gr.api(chat, api_name="chat")  # POST /gradio_api/call/chat; Client: api_name="/chat"
-        demo.load(refresh_filters, None, [speaker, source], api_visibility="private", queue=False)
+        remove_btn.click(h.remove, [document], [edit_status, *lib], **writes)
+        topic.submit(h.who_said, [topic], [who], **private)
+
+        demo.load(h.on_load, None, [*lib, chatbot], **private)
+        gr.api(h.chat, api_name="chat", concurrency_limit=CONCURRENCY)
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
 
-def launch(config: Config | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
+def warm_up(corpus: rag.Corpus) -> None:
+    """Load the index, the model and the dictionary, so the first question does not wait."""
+    try:
+        corpus.retrieve("interview", k=1)
+    except Exception as e:  # no index yet, or a store that is down: the chat will say so
+        log.info("warm-up skipped: %s", e)
+
+
+def start(
+    corpus: rag.Corpus | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = 7860,
+    *,
+    quiet: bool = False,
+) -> tuple[gr.Blocks, str]:
+    """Serve the chat in the background; returns the app and its local URL."""
+    corpus = corpus or rag.open()
+    demo = build_app(corpus)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        prevent_thread_lock=True,
+        show_error=False,
+        quiet=quiet,
+        css=CSS,
+        js=PAGE_JS,
+        max_file_size=corpus.config.max_file_bytes,
+    )
+    threading.Thread(target=warm_up, args=(corpus,), name="warm-up", daemon=True).start()
+    return demo, demo.local_url
+
+
+def launch(corpus: rag.Corpus | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the chat until interrupted (`rag ui`)."""
-    build_app(config).launch(server_name=host, server_port=port, show_error=False)
+    demo, _ = start(corpus, host, port)
+    demo.block_thread()

@@ -1,13 +1,33 @@
-"""The chat's rendering helpers: untrusted passage text stays inert, quotes are highlighted."""
+"""The chat's rendering and its library side, without a browser (and without importing Gradio):
+untrusted text stays inert, [n] markers become citation buttons, the evidence panel shows the
+turns around a passage with its time, uploads are checked, named safely and reported per file."""
 
 import re
+import threading
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from rag import Answer, Citation, NoIndexError
-from rag.types import Passage
-from ui.app import error_text, highlight, inert, plain_reply, render_answer, render_sources, reply
+import rag
+from rag import Answer, Citation, NoIndexError, Passage
+from tests.fakes import HashingEmbedder
+from ui.library import FileRow, Library, is_speaker_map, safe_name
+from ui.render import (
+    error_text,
+    highlight,
+    inert,
+    media_link,
+    parse_cite,
+    render_answer,
+    render_evidence,
+    render_ingest,
+    render_library,
+    render_sources,
+    render_who_said,
+    reply,
+)
 
 PAYLOAD = (
     "Before <script>alert(1)</script> then <img src=x onerror=alert(1)> "
@@ -15,24 +35,26 @@ PAYLOAD = (
 )
 # The markdown a chat client might use: CommonMark with raw HTML allowed, plus GFM extras.
 MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+SAFE_TAGS = {
+    "p", "br", "b", "i", "div", "blockquote", "mark", "small", "code", "span", "button",
+    "details", "summary", "table", "caption", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
 
 
-def citation(n=1, text="第一句话。第二句话。", quote=(), **kw) -> Citation:
-    fields = dict(speaker="Andrej Karpathy", source="talk_zh-hans.txt", turn=3, score=0.9)
+def passage(turn=3, piece=1, text="第一句话。第二句话。", **kw) -> Passage:
+    fields = dict(source="talk_zh-hans.txt", speaker="Andrej Karpathy", role="guest")
     fields.update(kw)
-    return Citation(n=n, text=text, quote=quote, **fields)
+    pid = f"{fields['source']}#t{turn}p{piece}"
+    return Passage(id=pid, turn=turn, piece=piece, text=text, **fields)
 
 
-def answer(text="第二句话。[1]", citations=None, abstained=False) -> Answer:
-    return Answer(
-        "问题?",
-        text,
-        [citation(quote=("第二句话。",))] if citations is None else citations,
-        abstained,
-    )
+def citation(n=1, quote=(), score=0.9, **kw) -> Citation:
+    return Citation(n, passage(**kw), score, tuple(quote))
 
 
-SAFE_TAGS = {"p", "br", "b", "i", "div", "blockquote", "mark", "small", "code"}
+def answer(text="第二句话。[1]", citations=None, **kw) -> Answer:
+    cites = [citation(quote=("第二句话。",))] if citations is None else citations
+    return Answer("问题?", text, cites, **kw)
 
 
 def assert_inert(html: str) -> None:
@@ -52,22 +74,25 @@ def test_inert_escapes_html_and_markdown():
     assert "&#33;&#91;x&#93;&#40;http&#58;" in out
 
 
-def test_sources_render_passage_speaker_question_as_text():
+def test_sources_render_passage_speaker_question_and_time_as_text():
     c = citation(
         text=PAYLOAD + "\n\n# heading\n- item",
         speaker="Eve <b>x</b>",
         source="evil](http://127.0.0.1:9/).txt",
         question="Why ![q](http://127.0.0.1:9/q.png)?",
-        also=(Passage("id2", "other_<i>.txt", 7, "Eve", "..."),),
+        start=754.6,
     )
-    html = render_sources(answer(citations=[c]))
+    c = replace(c, passage=replace(c.passage, versions=(passage(7, source="other_<i>.txt"),)))
+    html = render_sources([c], 0)
     assert_inert(html)
     assert "\n" not in html  # one raw-HTML block: markdown parses nothing inside it
     assert MD.render(html).strip() == html  # a raw-HTML block: passed through untouched
     assert "&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;" in html
-    assert "[1] Eve &lt;b&gt;x&lt;/b&gt;" in html
-    assert "turn 3" in html and "Q: Why &#33;&#91;q&#93;" in html
+    assert "<b>Eve &lt;b&gt;x&lt;/b&gt;</b> · evil&#93;&#40;http" in html
+    assert 'turn 3 · <span class="rag-time">[12:34]</span>' in html
+    assert "Q: Why &#33;&#91;q&#93;" in html
     assert "Also in other&#95;&lt;i&gt;.txt, turn 7" in html
+    assert 'class="rag-cite rag-a0 rag-n1" value="0:1"' in html
 
 
 def test_quoted_sentences_are_highlighted():
@@ -78,46 +103,46 @@ def test_quoted_sentences_are_highlighted():
         "不相干。<mark>数据<br>才是瓶颈。</mark><mark>&lt;b&gt;又一句&lt;/b&gt;。</mark>"
     )
     assert highlight("甲。乙。", ("丙。",)) == "甲。乙。"  # a quote not found marks nothing
-    html = render_sources(answer())
+    html = render_sources(answer().citations, 0)
     assert "第一句话。<mark>第二句话。</mark>" in html
     assert html.count("<mark>") == 1
 
 
-def test_answer_keeps_markers_and_escapes_sentences():
+def test_answer_markers_are_citation_buttons_and_time_is_small_print():
     a = answer(
         text="见 ![x](http://127.0.0.1:9/x.png) 与 <img src=x>。[1] 另一句 [7]",
         citations=[citation()],
+        seconds=0.0561,
+        standalone="问题? Waymo?",
     )
-    html = render_answer(a)
+    html = render_answer(a, 4)
     assert_inert(html)
-    assert "<b>[1]</b>" in html
-    assert "[7]" not in html  # not a citation of this answer: escaped like any other text
-    assert "&#91;7&#93;" in html
+    assert "\n" not in html
+    assert '<button type="button" class="rag-cite rag-a4 rag-n1" value="4:1"' in html
+    assert ">[1]</button>" in html
+    assert "[7]" not in html and "&#91;7&#93;" in html  # not a citation of this answer
+    assert '<small class="rag-meta">answered in 56 ms · read as “问题? Waymo?”</small>' in html
+    assert parse_cite("4:1") == (4, 1)
+    assert parse_cite("4:1 or 5") is None and parse_cite({"x": 1}) is None
 
 
-def test_abstained_answer_has_no_sources():
-    a = Answer("天气?", "访谈中没有谈到这个问题,无法根据访谈内容回答。", [], True)
-    assert render_sources(a) == ""
-    messages = reply(a)
-    assert len(messages) == 1
-    assert "没有谈到" in messages[0].content
-    assert not messages[0].metadata
+def test_abstained_answer_shows_closest_passages_as_not_an_answer():
+    a = Answer("天气?", "访谈中没有谈到这个问题。", [], True)
+    messages = reply(a, 0)
+    assert len(messages) == 1 and "没有谈到" in messages[0]["content"]
+    assert "metadata" not in messages[0]
+    related = Answer("哪一年?", "访谈中没有谈到这个问题。", [], True, [citation(2)])
+    messages = reply(related, 1)
+    assert messages[1]["metadata"]["title"] == "Closest passages, not an answer · 1"
+    assert 'value="1:2"' in messages[1]["content"]
 
 
 def test_reply_is_answer_then_collapsed_sources():
-    messages = reply(answer(citations=[citation(1), citation(2, text="另一段。")]))
-    assert [m.role for m in messages] == ["assistant", "assistant"]
-    assert "[1]" in messages[0].content
-    assert messages[1].metadata["title"] == "Sources · 2 passages"
-    assert messages[1].metadata["status"] == "done"  # collapsed until clicked
-    assert len(re.findall(r'class="rag-source"', messages[1].content)) == 2
-
-
-def test_plain_reply_names_speaker_and_document():
-    text = plain_reply(answer(citations=[citation(question="什么问题?")]))
-    assert text.startswith("第二句话。[1]")
-    assert "[1] Andrej Karpathy — talk_zh-hans.txt, turn 3" in text
-    assert "Q: 什么问题?" in text
+    messages = reply(answer(citations=[citation(1), citation(2, text="另一段。")]), 0)
+    assert [m["role"] for m in messages] == ["assistant", "assistant"]
+    assert "[1]" in messages[0]["content"]
+    assert messages[1]["metadata"] == {"title": "Sources · 2 passages", "status": "done"}
+    assert len(re.findall(r'class="rag-source"', messages[1]["content"])) == 2
 
 
 @pytest.mark.parametrize(
@@ -133,22 +158,240 @@ def test_error_text_is_one_readable_line(error, expected):
     assert "Traceback" not in text and "boom" not in text and "\n" not in text
 
 
-def test_app_wiring_without_an_index(fake_model):
-    """The app builds before any ingest; chat output is sanitized; /chat is the public API."""
-    import gradio as gr
-
-    from rag import Config
-    from ui.app import CONCURRENCY, build_app
-
-    demo = build_app(Config.from_env())
-    chatbot = next(b for b in demo.blocks.values() if isinstance(b, gr.Chatbot))
-    assert chatbot.sanitize_html is True and chatbot.allow_tags is False
-    assert chatbot.latex_delimiters == []
-    dropdowns = [b for b in demo.blocks.values() if isinstance(b, gr.Dropdown)]
-    assert [(d.label, d.value, d.choices) for d in dropdowns] == [
-        ("Speaker", "any", [("any", "any")]),
-        ("Document", "any", [("any", "any")]),
+def test_evidence_shows_turns_around_the_passage_with_its_time_and_versions():
+    host = passage(
+        2, text="你觉得 <b>第一个</b> 应用是什么?", speaker="Sarah Guo", role="host", start=60.0
+    )
+    cited = passage(3, 2, "工厂。仓库。", question=host.text, start=754.0)
+    context = [
+        host,
+        passage(3, 1, "先说背景。", start=70.0),
+        cited,
+        passage(4, text="明白了。", speaker="Sarah Guo", role="host", start=800.0),
     ]
-    public = [f.api_name for f in demo.fns.values() if f.api_visibility == "public"]
-    assert public == ["chat"]
-    assert demo._queue.default_concurrency_limit == CONCURRENCY > 1
+    c = Citation(
+        1, replace(cited, versions=(passage(14, 3, "工廠。", source="tw.txt"),)), 0.9, ("仓库。",)
+    )
+    html = render_evidence(c, context, "https://example.org/ep1.mp3", "第一个应用?")
+    assert_inert(html.replace('<a class="rag-time" href="https://example.org/ep1.mp3#t=754"', "<b"))
+    assert '<a class="rag-time" href="https://example.org/ep1.mp3#t=754"' in html
+    assert ">[12:34]</a>" in html
+    turns = re.findall(r'<div class="rag-turn (rag-\w+)"><div class="rag-who">([^<]*)', html)
+    assert turns == [
+        ("rag-around", "Sarah Guo (host) · turn 2 · [01:00]"),
+        ("rag-cited", "Andrej Karpathy (guest) · turn 3 · [01:10]"),
+        ("rag-around", "Sarah Guo (host) · turn 4 · [13:20]"),
+    ]
+    assert '<div class="rag-piece rag-this">工厂。<mark>仓库。</mark></div>' in html
+    assert "你觉得 &lt;b&gt;第一个&lt;/b&gt;" in html
+    assert "Q: " not in html  # the host's question is the turn shown before it
+    assert "<summary>Also in tw.txt, turn 14</summary><div>工廠。</div>" in html
+    # no media named, or one that is not an http(s) address: the time is plain text
+    assert "<a " not in render_evidence(c, context, None)
+    assert media_link('javascript:alert(1)//"', 3) is None
+    assert media_link('https://x.org/a"onmouseover=alert(1).mp3', 3) is None
+    assert media_link("https://x.org/a.mp3#t=5", 9.9) == "https://x.org/a.mp3#t=9"
+
+
+def test_library_who_said_and_upload_report_are_inert():
+    sources = [
+        rag.SourceInfo(
+            "<img src=x onerror=alert(1)>.txt", 12, ("A <b>", "No Priors"), ("No Priors",), 754.0
+        )
+    ]
+    html = render_library(sources)
+    assert_inert(html)
+    assert "1 document, 12 passages" in html and "No Priors <small>(host)</small>" in html
+    assert ">12:34<" in html
+    assert "Nothing is indexed" in render_library([])
+    rows = [
+        ("doc.vtt", "Devon", [citation(text="![x](y) said", start=61.0)]),
+        ("doc.vtt", "Mark", []),
+    ]
+    html = render_who_said("<zoning>", rows)
+    assert_inert(html)
+    assert "“&lt;zoning&gt;”: 1 of 2 speakers spoke to it" in html
+    assert "turn 3 [01:01]</small> &#33;&#91;x&#93;&#40;y&#41; said" in html
+    assert 'Mark</td><td><span class="rag-silent">— did not speak to it' in html
+    html = render_ingest([FileRow("<b>.txt", "error", notes=["line 5: ![x](y)"])])
+    assert_inert(html)
+    assert "line 5&#58; &#33;&#91;x" in html
+
+
+@pytest.mark.parametrize(
+    "name, safe",
+    [
+        ("../../x.txt", "x.txt"),
+        ("..\\..\\win.srt", "win.srt"),
+        ("/etc/passwd", "passwd"),
+        ("a\x00b\u202e.txt", "a b .txt"),
+        ("访谈：第一集.md", "访谈：第一集.md"),
+        ("🎙️ talk?.vtt", "🎙️ talk_.vtt"),
+        ("x" * 300 + ".docx", "x" * 145 + ".docx"),
+        ("..", None),
+        ("", None),
+        (" . ", None),
+    ],
+)
+def test_upload_names_stay_inside_the_folder(name, safe):
+    assert safe_name(name) == safe
+
+
+def test_speaker_maps_are_recognised():
+    assert is_speaker_map("talk.vtt.speakers.yaml") and is_speaker_map("talk.speakers.json")
+    assert not is_speaker_map("talk.json") and not is_speaker_map("speakers.txt")
+
+
+GOOD_MD = """---
+title: Episode 1
+media: https://example.org/ep1.mp3
+---
+**Ann (00:01:05):** Welcome. What do zebras eat?
+
+**Bob (00:12:34):** Zebras eat grass, mostly, and some leaves in the dry season.
+"""
+NO_LABELS = "Just a note without any speaker.\n\nA second paragraph of it.\n"
+BAD_SRT = "1\n00:00:01,000 --> 00:00:02,000\nAnn: hi\n\n2\n00:00:0x,000 --> zz\nBob: yo\n"
+DIARIZED = "SPEAKER_00: Where were you born?\nSPEAKER_01: In a small fishing town on the coast.\n"
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    small = rag.open(
+        replace(corpus.config, max_file_bytes=400),
+        embedder=corpus.embedder,
+        glossary=corpus.glossary,
+    )
+    library = Library(small)
+    files = [
+        ("ep1.md", write(incoming, "a", GOOD_MD)),
+        ("note.txt", write(incoming, "b", NO_LABELS)),
+        ("slides.pdf", write(incoming, "c", b"%PDF-1.4")),
+        ("big.txt", write(incoming, "d", "A: " + "word " * 100)),
+        ("bad.srt", write(incoming, "e", BAD_SRT)),
+        ("../../escape.txt", write(incoming, "f", "Host: Why?\nGuest: Because it is raining.\n")),
+    ]
+    steps = []
+    rows = library.add(files, progress=lambda done, total, name: steps.append((done, total, name)))
+    got = {r.name: r for r in rows}
+    assert [r.name for r in rows] == [
+        "ep1.md",
+        "note.txt",
+        "slides.pdf",
+        "big.txt",
+        "bad.srt",
+        "escape.txt",
+    ]
+    assert (got["ep1.md"].status, got["ep1.md"].passages, got["ep1.md"].speakers) == (
+        "ok",
+        2,
+        ["Ann", "Bob"],
+    )
+    assert got["note.txt"].status == "warn" and got["note.txt"].notes == ["no speaker labels found"]
+    assert (
+        got["slides.pdf"].status == "error"
+        and "unsupported file type '.pdf'" in got["slides.pdf"].notes[0]
+    )
+    assert got["big.txt"].notes == [
+        "the file is 503 bytes; the limit is 400 bytes (RAG_MAX_FILE_MB)"
+    ]
+    assert got["bad.srt"].notes == ["line 5: not an SRT caption: '2'"]  # no server path in it
+    assert got["escape.txt"].status == "ok"
+    assert steps[0] == (0, 4, "ep1.md") and steps[-1] == (4, 4, "done")
+    # indexed, and kept in RAG_HOME/uploads/ only when indexed; nothing written outside it
+    assert sorted(s.name for s in library.sources()) == ["ep1.md", "escape.txt", "note.txt"]
+    kept = sorted(p.name for p in library.folder.iterdir() if not p.name.startswith("."))
+    assert kept == ["ep1.md", "escape.txt", "media.json", "note.txt"]
+    assert (
+        not (tmp_path / "escape.txt").exists() and not (corpus.config.home / "escape.txt").exists()
+    )
+    assert library.media("ep1.md") == "https://example.org/ep1.mp3"
+    # the same file again is unchanged; a new version replaces the old one
+    assert library.add([("ep1.md", files[0][1])])[0].notes == ["unchanged: already indexed"]
+    newer = write(incoming, "g", GOOD_MD.replace("grass", "tall grass"))
+    assert library.add([("ep1.md", newer)])[0].notes == ["replaced the indexed version"]
+    # a broken re-upload leaves the indexed version and its copy alone
+    assert library.add([("ep1.md", write(incoming, "h", " \n"))])[0].status == "error"
+    assert "tall grass" in (library.folder / "ep1.md").read_text()
+
+
+def test_speaker_map_rename_and_merge_persist_and_remove_drops_the_copy(corpus, tmp_path):
+    library = Library(corpus)
+    talk = write(tmp_path, "talk.txt", DIARIZED)
+    assert library.add([("talk.txt", talk)])[0].speakers == ["SPEAKER_00", "SPEAKER_01"]
+    speaker_map = write(tmp_path, "m.yaml", "SPEAKER_00: Ann\nSPEAKER_01: Bob\n")
+    rows = library.add([("talk.txt.speakers.yaml", speaker_map)])
+    assert [(r.name, r.notes) for r in rows] == [
+        ("talk.txt.speakers.yaml", ["speaker map for talk.txt"]),
+        ("talk.txt", ["replaced the indexed version"]),
+    ]
+    assert rows[1].speakers == ["Ann", "Bob"]
+    assert (
+        library.rename("talk.txt", "Ann", "Ann Lee")
+        == "Renamed Ann to Ann Lee in talk.txt (1 passages)."
+    )
+    assert (
+        library.rename("talk.txt", "Bob", "Ann Lee")
+        == "Merged Bob into Ann Lee in talk.txt (1 passages)."
+    )
+    assert library.sources()[0].speakers == ("Ann Lee",)
+    with pytest.raises(rag.BadInputError, match="no speaker 'Nobody'"):
+        library.rename("talk.txt", "Nobody", "X")
+    # kept when the document comes in again
+    library.add([("talk.txt", write(tmp_path, "v2", DIARIZED + "SPEAKER_01: And a lighthouse.\n"))])
+    assert library.sources()[0].speakers == ("Ann Lee",)
+    assert library.remove("talk.txt") == "Removed talk.txt: 0 documents, 0 passages left."
+    assert not (library.folder / "talk.txt").exists() and library.sources() == []
+    with pytest.raises(rag.BadInputError, match="not in the index"):
+        library.remove("talk.txt")
+
+
+def test_concurrent_uploads_are_all_indexed(corpus, tmp_path):
+    """Uploads from several sessions at once: each is indexed, none lost to a race on the index."""
+    libraries = [Library(corpus), Library(corpus), Library(corpus)]  # as separate app processes
+    paths = [
+        write(tmp_path, f"t{i}.txt", f"Host: Question {i}?\nGuest: Answer number {i} is here.\n")
+        for i in range(6)
+    ]
+    results, errors = {}, []
+
+    def upload(i):
+        try:
+            results[i] = libraries[i % 3].add([(f"talk-{i}.txt", paths[i]), ("same.txt", paths[i])])
+        except Exception as e:  # pragma: no cover - shown by the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    assert all(r.status == "ok" for rows in results.values() for r in rows)
+    names = sorted(s.name for s in libraries[0].sources())
+    assert names == ["same.txt", *(f"talk-{i}.txt" for i in range(6))]
+    assert not [p for p in libraries[0].folder.iterdir() if p.name.startswith(".incoming")]
+
+
+def test_upload_then_ask_then_open_in_context(corpus, tmp_path):
+    library = Library(corpus)
+    library.add([("ep1.md", write(tmp_path, "ep1.md", GOOD_MD))])
+    a = corpus.ask("What do zebras eat?")
+    (c,) = [c for c in a.citations if c.speaker == "Bob"]
+    html = render_evidence(c, corpus.context(c.id), library.media(c.source), a.question)
+    assert '<a class="rag-time" href="https://example.org/ep1.mp3#t=754"' in html
+    assert "Ann (host) · turn 1 · [01:05]" in html and "What do zebras eat?" in html
+
+
+def test_a_corpus_without_uploads_lists_nothing(tmp_path, glossary):
+    library = Library(
+        rag.open(rag.Config(home=tmp_path / "h"), embedder=HashingEmbedder(), glossary=glossary)
+    )
+    assert library.sources() == [] and library.media("x") is None

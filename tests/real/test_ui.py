@@ -105,7 +105,7 @@ Mallory: Basic Japanese, twenty minutes every morning before work.
 """
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=2;alert(2)">'
-MD_IMAGE = "![x](http://127.0.0.1:9/x.png)"
+MD_LINK = "[x](http://127.0.0.1:9/x.png)"  # ingest keeps the "!" before it apart
 
 
 def free_port() -> int:
@@ -158,10 +158,10 @@ def excerpt(tmp_path: Path, until: float = 300.0) -> Path:
     return out
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = True) -> None:
     settle(page)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
 
 
 def settle(page) -> None:
@@ -197,7 +197,7 @@ def evil(bundled, tmp_path, trap) -> rag.Corpus:
     assert bundled.ingest([path]).added == ["evil-interview.txt"]
     # The payload really is in the stored passage, so the browser test means something.
     (text,) = [c.text for c in bundled.retrieve("zebra story", k=10) if "striped zebra" in c.text]
-    assert SCRIPT in text and IMG in text and MD_IMAGE in text
+    assert SCRIPT in text and IMG in text and MD_LINK in text
     assert not bundled.ask(ZEBRA_Q, speaker="Mallory").abstained  # what the browser asks
     return bundled
 
@@ -253,23 +253,23 @@ def ask(page, question: str, speaker: str | None = None):
     if speaker:
         page.get_by_text("Filters").click()
         pick(page, "Speaker", speaker)
-    before = page.locator(".rag-answer, .rag-error").count()
+    before = page.locator(".rag-answer, .rag-chat-error").count()
     box = page.locator("#rag-question textarea")
     box.fill(question)
     box.press("Enter")
-    replies = page.locator(".rag-answer, .rag-error")
+    replies = page.locator(".rag-answer, .rag-chat-error")
     expect(replies).to_have_count(before + 1)
     return replies.nth(before)
 
 
-def sources_of(page, reply_index: int):
-    """Open the collapsed sources under a reply; returns their cards."""
+def sources_of(page):
+    """Open the collapsed sources under the latest reply; returns their cards."""
     from playwright.sync_api import expect
 
-    title = page.get_by_text(re.compile(r"^(Sources · \d+ passages?|Closest passages.*)$"))
-    expect(title.nth(reply_index)).to_be_visible()
-    title.nth(reply_index).click()
-    cards = page.locator(".rag-sources").nth(reply_index).locator(".rag-source")
+    title = page.get_by_text(re.compile(r"^(Sources · \d+ passages?|Closest passages.*)$")).last
+    expect(title).to_be_visible()
+    title.click()
+    cards = page.locator(".rag-sources").last.locator(".rag-source")
     expect(cards.first).to_be_visible()
     return cards
 
@@ -300,7 +300,9 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         expect(vtt).to_contain_text("Adam Wiggins, Devon Zuegel, Mark McGranaghan")
         assert int(vtt.locator("td").nth(3).inner_text()) > 10
         expect(report.filter(has_text="slides.pdf")).to_contain_text("unsupported file type '.pdf'")
-        expect(report.filter(has_text=".speakers.yaml")).to_contain_text("speaker map for")
+        expect(report.filter(has_text="excerpt.vtt.speakers.yaml")).to_contain_text(
+            "speaker map for metamuse-33-cities-excerpt.vtt"
+        )
         row = page.locator("#rag-library tr", has_text="metamuse-33-cities-excerpt.vtt")
         expect(row).to_contain_text("Devon Zuegel")
         expect(row).to_contain_text(re.compile(r"0[45]:\d\d"))  # its length
@@ -310,7 +312,7 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         first = ask(page, "What did Devon do at GitHub?")
         expect(first).to_contain_text("product manager at GitHub")
         expect(first.locator(".rag-meta")).to_contain_text(re.compile(r"answered in \d+ (ms|s)"))
-        cards = sources_of(page, 0)
+        cards = sources_of(page)
         card = cards.filter(has_text="product manager at GitHub").first
         expect(card).to_contain_text("Devon Zuegel · metamuse-33-cities-excerpt.vtt · turn 11")
         expect(card).to_contain_text("[01:39]")
@@ -328,7 +330,9 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         expect(evidence.locator(".rag-this")).to_contain_text("product manager at GitHub")
         expect(evidence.locator(".rag-ev-head")).to_contain_text("[01:39]")
         before = evidence.locator(".rag-around").first
-        expect(before).to_contain_text("Adam Wiggins (host) · turn 10")
+        expect(before).to_contain_text(
+            re.compile(r"Adam Wiggins \((host|guest)\) · turn 10 · \[01:30\]")
+        )
         expect(before).to_contain_text("can you tell us what your background is")
         quote = page.locator("#rag-quote textarea")
         expect(quote).to_have_value(re.compile(r"^> .*product manager at GitHub", re.S))
@@ -367,12 +371,12 @@ def test_phone_layout_keeps_the_chat_above_the_fold(bundled, browser):
             answer = ask(page, HUMANOID_Q)
             expect(answer.locator(".rag-cite").first).to_be_visible()
             assert box.bounding_box()["y"] + 40 <= PHONE["height"]  # still in view
-            shot(page, "ui-phone.png")
+            shot(page, "ui-phone.png", full_page=False)  # what the phone shows
             answer.locator(".rag-cite").first.tap()
             evidence = page.locator("#rag-evidence")
             expect(evidence.locator(".rag-this")).to_be_visible()
             expect(evidence).to_be_in_viewport()
-            shot(page, "ui-phone-evidence.png")
+            shot(page, "ui-phone-evidence.png", full_page=False)
     finally:
         page.context.close()
 
@@ -392,7 +396,7 @@ def test_live_ingest_from_another_process(bundled, page, tmp_path):
         rag_child("ingest", str(festival))
         after = ask(page, FESTIVAL_Q)
         expect(after).to_contain_text("zebra parades")
-        expect(sources_of(page, 1).first).to_contain_text("Zed · zebra-festival.txt · turn 2")
+        expect(sources_of(page).first).to_contain_text("Zed · zebra-festival.txt · turn 2")
         page.get_by_text("Filters").click()
         pick(page, "Speaker", "Zed")  # the filter lists the new speaker
         pick(page, "Speaker", "any")
@@ -404,10 +408,15 @@ def test_live_ingest_from_another_process(bundled, page, tmp_path):
         open_tab(page, "Chat")
         gone = ask(page, FESTIVAL_Q)
         expect(gone).to_contain_text("do not cover")
-        expect(page.locator(".rag-error")).to_have_count(0)
+        expect(page.locator(".rag-chat-error")).to_have_count(0)
         open_tab(page, "Library")
         expect(page.locator("#rag-library")).not_to_contain_text("zebra-festival.txt")
         shot(page, "ui-live.png")
+
+        open_tab(page, "Chat")
+        page.get_by_role("button", name="New topic").click()
+        expect(page.locator(".rag-answer")).to_have_count(0)
+        expect(page.locator("#rag-evidence")).to_contain_text("Click a [n] in an answer")
 
 
 def test_who_said_what_and_speaker_rename(bundled, page):
@@ -417,7 +426,7 @@ def test_who_said_what_and_speaker_rename(bundled, page):
         page.goto(url)
         open_tab(page, "Library")
         pick(page, "Document", BUNDLED[0])
-        pick(page, "Speaker", "No Priors")
+        pick(page, "Speaker in this document", "No Priors")
         new = page.get_by_label("New name (another speaker's name merges them)")
         new.fill("Sarah Guo & Elad Gil")
         new.press("Enter")
@@ -441,12 +450,14 @@ def test_who_said_what_and_speaker_rename(bundled, page):
             "Waymo"
         )
         shot(page, "ui-who-said.png")
-    assert bundled.speakers() == [
-        "Andrej Karpathy",
-        "Elad Gil",
-        "Sarah Guo",
-        "Sarah Guo & Elad Gil",
-    ]
+
+        open_tab(page, "Library")
+        pick(page, "Document", BUNDLED[1])
+        page.get_by_role("button", name="Remove this document").click()
+        expect(page.locator("#rag-edit-status")).to_contain_text(f"Removed {BUNDLED[1]}")
+        expect(page.locator("#rag-library")).to_contain_text("1 document,")
+        expect(page.locator("#rag-library")).not_to_contain_text(BUNDLED[1])
+    assert bundled.speakers() == ["Andrej Karpathy", "Sarah Guo & Elad Gil"]
 
 
 def test_browser_renders_hostile_passage_as_text(evil, trap, page):
@@ -456,20 +467,22 @@ def test_browser_renders_hostile_passage_as_text(evil, trap, page):
     with serve(evil) as url:
         page.goto(url)
         answer = ask(page, ZEBRA_Q, speaker="Mallory")
-        expect(answer).to_contain_text(
-            f'striped zebra <img src="{base}/z.png"> <img src=x onerror="window.__pwned=3;alert(3)">'
-        )
-        card = sources_of(page, 0).filter(has_text="striped zebra").first
+        shown = f'striped zebra <img src="{base}/z.png"> <img src=x onerror="window.__pwned=3;'
+        expect(answer).to_contain_text(shown)
+        card = sources_of(page).filter(has_text="striped zebra").first
         expect(card).to_contain_text(SCRIPT)
         expect(card).to_contain_text(IMG)
-        expect(card).to_contain_text(MD_IMAGE)
-        expect(card).to_contain_text(f"![y]({base}/y.png)")
-        expect(card).to_contain_text(f"Q: Tell me about your zebra story. ![q]({base}/q.png)")
+        expect(card).to_contain_text(MD_LINK)
+        expect(card).to_contain_text(f"[y]({base}/y.png)")
+        (cited,) = [c for c in evil.retrieve(ZEBRA_Q, k=10) if "striped zebra" in c.text]
+        expect(card).to_contain_text(f"Q: {cited.question}")
         expect(card.locator("mark").first).to_contain_text('zebra <img src="http')
         card.locator(".rag-cite").click()
         evidence = page.locator("#rag-evidence")
         expect(evidence.locator(".rag-this")).to_contain_text(SCRIPT)
-        expect(evidence).to_contain_text(f"Tell me about your zebra story. ![q]({base}/q.png)")
+        expect(evidence.locator(".rag-around").first).to_contain_text(
+            "Host (host) · turn 1Tell me about your zebra story."
+        )
         page.wait_for_timeout(500)  # give an injected onerror or image load the time to fire
         shot(page, "ui-hostile.png")
         assert page.evaluate("typeof window.__pwned") == "undefined"
