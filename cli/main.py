@@ -159,7 +159,9 @@ def _history(value: str | None) -> list[dict] | None:
 @click.option("--history", default=None, help="The chat so far: JSON list of {role, content}, or a file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
 @click.option("--markdown", is_flag=True, help="Print the answer and quotes as Markdown.")
-def ask(question, k, speaker, source, history, as_json, markdown):
+@click.option("--compose", is_flag=True,
+              help="Have the language model (RAG_LLM) write the answer from the quotes, streamed.")
+def ask(question, k, speaker, source, history, as_json, markdown, compose):
     """Answer a question with cited passages.
 
     \b
@@ -171,7 +173,18 @@ def ask(question, k, speaker, source, history, as_json, markdown):
 
     corpus = _corpus()
     _ensure_index(corpus)
-    a = corpus.ask(question, k=k, speaker=speaker, source=source, history=_history(history))
+    streamed = []
+
+    def show(text: str) -> None:
+        streamed.append(text)
+        click.echo(text, nl=False, err=True)
+
+    a = corpus.ask(
+        question, k=k, speaker=speaker, source=source, history=_history(history),
+        mode="compose" if compose else "quote", on_token=None if as_json else show,
+    )
+    if streamed:
+        click.echo("", err=True)  # the draft streamed on stderr; the verified answer follows
     if as_json:
         click.echo(json.dumps(render.to_json(a), ensure_ascii=False, indent=2))
     elif markdown:

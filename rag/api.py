@@ -19,12 +19,13 @@ def open(  # noqa: A001
     *,
     embedder: Embedder | None = None,
     glossary: Glossary | None = None,
+    llm=None,
 ) -> Corpus:
     """A corpus over the index that `config` names (default: from RAG_* variables).
 
     `embedder` replaces the configured embedding model, `glossary` the English-Chinese
-    dictionary (tests pass small or shared ones)."""
-    return Corpus(config, embedder=embedder, glossary=glossary)
+    dictionary, `llm` the language model of composed answers (any llama-index LLM)."""
+    return Corpus(config, embedder=embedder, glossary=glossary, llm=llm)
 
 
 def default_corpus(config: Config | None = None) -> Corpus:
@@ -44,6 +45,7 @@ def ask(
     speaker: Filter = None,
     source: Filter = None,
     history: History = None,
+    mode: str = "quote",
     config: Config | None = None,
 ) -> Answer:
     """Answer from the transcripts: quoted sentences, each marked [n] for its passage.
@@ -52,7 +54,9 @@ def ask(
     `"Andrej Karpathy"`. When the transcripts do not cover the question, `abstained` is True,
     `citations` is empty and `text` says so.
     """
-    return default_corpus(config).ask(question, k=k, speaker=speaker, source=source, history=history)
+    return default_corpus(config).ask(
+        question, k=k, speaker=speaker, source=source, history=history, mode=mode
+    )
 
 
 def retrieve(

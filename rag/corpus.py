@@ -16,13 +16,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.chunk import CHUNKER_VERSION
 from index.config import Config
 from index.embed import Embedder, make_embedder
-from index.errors import NoIndexError
+from index.errors import BadInputError, NoIndexError
 from index.ingest import IngestReport
 from index.ingest import ingest as run_ingest
 from index.ingest import remove as run_remove
@@ -69,11 +69,13 @@ class Corpus:
         *,
         embedder: Embedder | None = None,
         glossary: Glossary | None = None,
+        llm=None,
     ):
         self.config = config or Config.from_env()
         self.store = Store(self.config)
         self._embedder = embedder
         self._glossary = glossary
+        self._llm = llm
         self._snapshot: Snapshot | None = None
         self._lock = threading.RLock()
 
@@ -93,6 +95,17 @@ class Corpus:
                 if self._glossary is None:
                     self._glossary = Glossary.open(self.config.cache_dir)
         return self._glossary
+
+    @property
+    def llm(self):
+        """The language model for composed answers (RAG_LLM), built on first use."""
+        if self._llm is None:
+            with self._lock:
+                if self._llm is None:
+                    from rag.llm import make_llm
+
+                    self._llm = make_llm(self.config)
+        return self._llm
 
     def snapshot(self) -> Snapshot:
         """The index as it is now; rebuilt only when an ingest (here or elsewhere) changed it."""
@@ -149,23 +162,37 @@ class Corpus:
         speaker: Filter = None,
         source: Filter = None,
         history: History = None,
+        mode: str = "quote",
+        on_token=None,
     ) -> Answer:
         """Answer from the transcripts: a few quoted sentences, each marked [n] for its passage.
 
         `history` holds the chat so far (`{"role": "user"|"assistant", "content": …}`), so
         that a follow-up ("And what about Waymo?") is read with the question before it.
+        `mode="compose"` has the configured language model (RAG_LLM) write the answer in the
+        question's language from the quoted sentences; every sentence it writes is checked
+        against the passage it cites, and `on_token(text)` receives the reply as it streams.
         """
+        if mode not in ("quote", "compose"):
+            raise BadInputError(f"mode must be 'quote' or 'compose', not {mode!r}")
         started = time.perf_counter()
         q, r = self._retrieve(question, k, speaker, source, history)
         answer = compose(r, self.glossary, self.config)
-        return Answer(
-            q,
-            answer.text,
-            answer.citations,
-            answer.abstained,
-            answer.related,
+        extra: dict = {}
+        if mode == "compose" and not answer.abstained:
+            from rag.generate import generate, passages_for
+
+            g = generate(q, r.lang, passages_for(answer.citations), self.llm, on_token=on_token)
+            extra = {"sentences": tuple(g.sentences), "translations": g.translations}
+            if not g.fell_back:
+                extra.update(mode="compose")
+                answer = replace(answer, text=g.text)
+        return replace(
+            answer,
+            question=q,
             standalone=r.question,
             seconds=round(time.perf_counter() - started, 4),
+            **extra,
         )
 
     # --- the index -------------------------------------------------------------------------
@@ -229,8 +256,6 @@ class Corpus:
         """The passage with the `around` turns before and after it in its document."""
         snap = self.snapshot()
         if passage_id not in snap.position:
-            from index.errors import BadInputError
-
             raise BadInputError(f"no passage {passage_id!r} in the index")
         p = snap.passage(passage_id)
         return [
@@ -267,8 +292,6 @@ class Corpus:
         """Every indexed passage (of one document), in document order."""
         snap = self.snapshot()
         if source is not None and source not in snap.sources:
-            from index.errors import BadInputError
-
             raise BadInputError(f"{source!r} is not in the index; see `rag sources`")
         return (p for p in snap.passages if source is None or p.source == source)
 

@@ -54,15 +54,25 @@ def citation_dict(c: Citation) -> dict:
 
 
 def to_json(a: Answer) -> dict:
-    return {
+    out = {
         "question": a.question,
         "standalone": a.standalone or a.question,
         "text": a.text,
         "abstained": a.abstained,
+        "mode": a.mode,
         "seconds": a.seconds,
         "citations": [citation_dict(c) for c in a.citations],
         "related": [citation_dict(c) for c in a.related],
     }
+    if a.sentences:
+        out["sentences"] = [
+            {"text": s.text, "markers": list(s.markers), "supported": s.supported, "reason": s.reason}
+            for s in a.sentences
+        ]
+    for c in out["citations"]:
+        if c["n"] in a.translations:
+            c["translation"] = a.translations[c["n"]]
+    return out
 
 
 def to_text(a: Answer) -> str:
@@ -78,6 +88,8 @@ def to_text(a: Answer) -> str:
             if c.question:
                 lines.append(f"    Q: {c.question}")
             lines.append("    " + c.text.replace("\n", "\n    "))
+            if c.n in a.translations and cs is a.citations:
+                lines.append("    (" + a.translations[c.n].replace("\n", " ") + ")")
             for o in c.also:
                 lines.append(f"    (also in {o.source}, turn {o.turn})")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.types import Passage
+from rag.generate import GenSentence
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Answer:
     When the transcripts do not cover the question, `abstained` is True, `citations` is empty,
     `text` says so, and `related` may offer the closest passages (not quoted as an answer).
     `standalone` is the question as retrieval read it (a follow-up filled in from history).
+    In mode "compose" the text is the model's verified sentences (each with [n]); when none
+    survives verification the answer stays the quoted one and `mode` says "quote".
     """
 
     question: str
@@ -81,6 +84,11 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
     standalone: str = ""
     seconds: float = 0.0
+    # Generated answers (mode "compose"): every sentence the model wrote, kept or dropped, and
+    # its translations of the cited quotes when they are in another language than the question.
+    mode: str = "quote"
+    sentences: tuple[GenSentence, ...] = ()
+    translations: dict[int, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.text
