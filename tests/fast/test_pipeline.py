@@ -3,13 +3,11 @@ answers, follows other processes' writes, and exports what it indexed."""
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
 import rag
-from index.config import PROJECT_ROOT, Config
+from index.config import Config
 from rag import BadInputError, NoIndexError
 from tests.fakes import HashingEmbedder
 
@@ -107,33 +105,6 @@ def test_sources_and_speakers(bundled):
     assert hant.speakers == ("Andrej Karpathy", "Elad Gil", "Sarah Guo")
     assert hant.hosts == ("Elad Gil", "Sarah Guo")
     assert "No Priors" in bundled.speakers()
-
-
-def test_another_process_ingests_and_a_long_lived_corpus_follows(bundled, tmp_path):
-    """Embedded Chroma caches segments per process: after another process's ingest the
-    running corpus must answer, and see the new document, without a restart."""
-    assert bundled.retrieve("特斯拉", k=1)  # this process has read the index
-    doc = tmp_path / "zebra.txt"
-    doc.write_text(
-        "Host: Tell me about the zebra quokka festival?\n"
-        "Guest: It happens every spring on Rottnest island.\n",
-        encoding="utf-8",
-    )
-    p = subprocess.run(
-        [sys.executable, "-m", "tests.fakes", "ingest", str(doc)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert p.returncode == 0, p.stderr
-    hit = bundled.retrieve("zebra quokka festival Rottnest", k=1)[0]
-    assert hit.source == "zebra.txt" and "Rottnest" in hit.text
-    assert "zebra.txt" in {s.name for s in bundled.sources()}
-    p = subprocess.run(
-        [sys.executable, "-m", "tests.fakes", "remove", "zebra.txt"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert p.returncode == 0, p.stderr
-    assert all(c.source != "zebra.txt" for c in bundled.retrieve("zebra quokka festival", k=5))
-    assert bundled.ask("特斯拉其实是一家大规模的机器人公司吗?").citations
 
 
 def test_export_command_writes_json_lines(bundled):
