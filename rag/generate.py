@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from index.clean import normalize, to_simplified
+from rag.retrieve import language
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -598,10 +599,6 @@ def translate(
     return _MARKERS.sub("", reply).strip()
 
 
-def language_of(text: str) -> str:
-    return "zh" if _CJK.search(text) else "en"
-
-
 # --- the whole answer --------------------------------------------------------------------------
 
 
@@ -677,7 +674,7 @@ def generate(
     if translate_quotes:
         cited_shown = sorted({i for i, n in number.items() for s in kept if n in s.markers})
         for i in cited_shown:
-            if language_of(by_shown[i][1]) != lang:
+            if language(by_shown[i][1]) != lang:
                 text = translate(llm, system, block, i, lang)
                 translations[number[i]] = _s2t().convert(text) if traditional else text
     timings["translate"] = round(time.perf_counter() - verified, 3)
