@@ -97,6 +97,11 @@ class Corpus:
         return self._glossary
 
     @property
+    def can_compose(self) -> bool:
+        """Whether `ask(mode="compose")` has a language model: one given, or RAG_LLM set."""
+        return self._llm is not None or bool(self.config.llm)
+
+    @property
     def llm(self):
         """The language model for composed answers (RAG_LLM), built on first use."""
         if self._llm is None:

@@ -4,8 +4,9 @@ Three tabs over one corpus object (`rag.open()`):
 
 - **Chat.** A reply is the extractive answer (quoted sentences, each followed by its [n]
   button), its time in small print, then a collapsed "Sources" message with every cited
-  passage. Follow-ups are read with the chat so far ("And what about Waymo?"); "New topic"
-  forgets it. Clicking an [n] opens the passage in context beside the chat (the turns before
+  passage. When a language model is configured (RAG_LLM), a Quote / Compose switch shows:
+  Compose streams the model's draft, then shows the sentences that its passages support.
+  Follow-ups are read with the chat so far ("And what about Waymo?"); "New topic" forgets it. Clicking an [n] opens the passage in context beside the chat (the turns before
   and after, the host's question, its [mm:ss] time, a link into the media when the document
   names one, its other versions), with the quote as Markdown to copy and the whole answer to
   export as Markdown.
@@ -24,8 +25,9 @@ Everything taken from the index is rendered through `ui.render.inert` (see there
 link or image can come out of a transcript.
 
 HTTP API: `/chat` answers a question; only the question is needed, the speaker filter,
-document filter, k (passages to cite, 1 to 10) and history (earlier messages, as
-`{"role": "user" | "assistant", "content": "…"}`) are optional. It returns `(reply, details)`:
+document filter, k (passages to cite, 1 to 10), history (earlier messages, as
+`{"role": "user" | "assistant", "content": "…"}`) and mode (`"quote"`, or `"compose"` when a
+language model is configured) are optional. It returns `(reply, details)`:
 `reply` is the plain text `rag ask` prints, `details` the JSON of `rag ask --json`.
 
     EVENT_ID=$(curl -s -X POST http://127.0.0.1:7860/gradio_api/call/v2/chat \
@@ -36,9 +38,9 @@ document filter, k (passages to cite, 1 to 10) and history (earlier messages, as
 
 The first request returns `{"event_id": …}`; the second streams `event: complete` and
 `data: [reply, details]` (or `event: error` with a one-line message). Inputs go by name:
-add `"speaker"`, `"source"`, `"k"` or `"history"` to the JSON as needed. (The positional
-form, `/gradio_api/call/chat` with `{"data": [...]}`, needs all five values.) From Python:
-`gradio_client.Client(url).predict("question", api_name="/chat")`.
+add `"speaker"`, `"source"`, `"k"`, `"history"` or `"mode"` to the JSON as needed. (The
+positional form, `/gradio_api/call/chat` with `{"data": [...]}`, needs all six values.)
+From Python: `gradio_client.Client(url).predict("question", api_name="/chat")`.
 """
 
 import logging
@@ -48,7 +50,7 @@ import gradio as gr
 
 import rag
 from ui.assets import CITE_JS, CSS, HEADER, PAGE_JS
-from ui.handlers import ANY, K_DEFAULT, K_MAX, Handlers
+from ui.handlers import ANY, COMPOSE, K_DEFAULT, K_MAX, QUOTE, Handlers
 from ui.library import SUPPORTED, size
 from ui.render import HINT
 
@@ -99,6 +101,16 @@ def build_app(corpus: rag.Corpus | None = None) -> gr.Blocks:
                                 elem_id="rag-question",
                             )
                             new = gr.Button("New topic", scale=1, min_width=90, size="sm")
+                        mode = gr.Radio(
+                            [QUOTE, COMPOSE],
+                            value=QUOTE,
+                            label="Answer",
+                            info="Quote: sentences from the transcripts, at once. Compose: the "
+                            "language model writes the answer from them, streamed; each "
+                            "sentence is checked against its passage.",
+                            visible=h.corpus.can_compose,
+                            elem_id="rag-mode",
+                        )
                         with gr.Accordion("Filters", open=False):
                             with gr.Row():
                                 speaker = gr.Dropdown(
@@ -118,8 +130,6 @@ def build_app(corpus: rag.Corpus | None = None) -> gr.Blocks:
                                 k = gr.Slider(
                                     1, K_MAX, value=K_DEFAULT, step=1, label="Passages to cite (k)"
                                 )
-                            # The Quote/Compose switch for generated answers belongs here
-                            # (shown when corpus.config.llm is set), read by answer_question.
                     with gr.Column(scale=2, min_width=300):
                         evidence = gr.HTML(
                             HINT, js_on_load=CITE_JS, elem_id="rag-evidence", padding=True
@@ -179,7 +189,7 @@ def build_app(corpus: rag.Corpus | None = None) -> gr.Blocks:
         filters = [speaker, source]
         lib = [documents, document, speaker, source]
 
-        ask_inputs = [pending, chatbot, answers, speaker, source, k]
+        ask_inputs = [pending, chatbot, answers, speaker, source, k, mode]
         ask_outputs = [chatbot, answers, *filters, *panel]
         box.submit(h.take, [box, chatbot], [box, chatbot, pending], queue=False, **private).then(
             h.respond, ask_inputs, ask_outputs, concurrency_limit=CONCURRENCY, **private

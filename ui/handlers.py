@@ -9,7 +9,7 @@ changed or removed show up in the next answer, list or filter refresh.
 import logging
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from ui.render import (
     find_citation,
     inert,
     parse_cite,
+    render_draft,
     render_evidence,
     render_ingest,
     render_library,
@@ -32,10 +33,13 @@ from ui.render import (
     render_who_said,
     reply,
 )
+from ui.stream import Streamed
 
 log = logging.getLogger(__name__)
 
 ANY = "any"
+QUOTE, COMPOSE = "Quote", "Compose"  # the chat's answer switch (shown when a model is set)
+DRAFT_EVERY = 0.15  # seconds between updates of a streaming draft
 K_DEFAULT, K_MAX = 5, 10
 EXAMPLES = {  # shown in the empty chat when the bundled interview is indexed
     "karpathy-no-priors": [
@@ -74,9 +78,19 @@ def answer_question(
     source: Any = ANY,
     k: Any = K_DEFAULT,
     history: Any = None,
+    mode: Any = QUOTE,
+    on_token: Callable[[str], None] | None = None,
 ) -> Answer:
-    """The one place the chat and the API ask the corpus. (A Quote/Compose switch for
-    generated answers, offered when `corpus.config.llm` is set, would pass its choice here.)"""
+    """The one place the chat and the API ask the corpus. `mode` is the Quote/Compose
+    switch ("quote" or "compose", any case); composing streams the draft to `on_token`."""
+    mode = str(mode or QUOTE).strip().lower()
+    if mode not in (QUOTE.lower(), COMPOSE.lower()):
+        raise BadInputError(f"mode must be quote or compose, not {mode!r}")
+    if mode == "compose" and not corpus.can_compose:
+        raise BadInputError(
+            "composed answers need a language model: set RAG_LLM=local (after `make llm`) "
+            "or RAG_LLM=http://host:port/v1"
+        )
     try:
         k = int(k)
     except (TypeError, ValueError):
@@ -85,7 +99,15 @@ def answer_question(
         raise BadInputError(f"k must be from 1 to {K_MAX}, not {k}")
     speaker = None if speaker in (None, "", ANY) else speaker
     source = None if source in (None, "", ANY) else source
-    return corpus.ask(question, k=k, speaker=speaker, source=source, history=clean_history(history))
+    return corpus.ask(
+        question,
+        k=k,
+        speaker=speaker,
+        source=source,
+        history=clean_history(history),
+        mode=mode,
+        on_token=on_token,
+    )
 
 
 def conversation(answers: Sequence[Answer]) -> list[dict[str, str]]:
@@ -173,22 +195,35 @@ class Handlers:
         text = evt.value.get("text", "") if isinstance(evt.value, dict) else str(evt.value)
         return self.take(text, chat)
 
-    def respond(self, message: str, chat: list, answers: list, speaker: str, source: str, k):
-        """Answer with the chat so far; the evidence panel opens the answer's first citation."""
+    def respond(
+        self, message: str, chat: list, answers: list, speaker: str, source: str, k, mode=QUOTE
+    ) -> Iterator[tuple]:
+        """Answer with the chat so far; the evidence panel opens the answer's first citation.
+        A composed answer streams in as a draft first, then the checked answer replaces it."""
         chat, answers = list(chat or []), list(answers or [])
+        keep = (gr.update(),) * 3  # the evidence panel, unchanged while the answer streams
+        history = conversation(answers)
+        run = Streamed(
+            lambda on_token: answer_question(
+                self.corpus, message, speaker, source, k, history, mode, on_token
+            ),
+            every=DRAFT_EVERY,
+        )
         try:
-            answer = answer_question(
-                self.corpus, message, speaker, source, k, conversation(answers)
-            )
+            for draft in run:
+                draft_message = {"role": "assistant", "content": render_draft(draft)}
+                yield [*chat, draft_message], answers, gr.update(), gr.update(), *keep
         except Exception as e:
             error = f'<p class="rag-chat-error">{_error(e, "answering")}</p>'
             chat.append({"role": "assistant", "content": error})
-            return chat, answers, *self.filters(), gr.update(), gr.update(), gr.update()
+            yield chat, answers, *self.filters(), *keep
+            return
+        answer = run.result
         answers.append(answer)
         chat += reply(answer, len(answers) - 1)
         first = (answer.citations or answer.related or [None])[0]
         panel = self.evidence(answers, len(answers) - 1, first.n if first else 0)
-        return chat, answers, *self.filters(), *panel
+        yield chat, answers, *self.filters(), *panel
 
     def evidence(self, answers: Sequence[Answer], a: int, n: int):
         """Evidence panel, quote as Markdown, and the answer as a Markdown file, for
@@ -277,18 +312,21 @@ class Handlers:
         source: str = ANY,
         k: int = K_DEFAULT,
         history: list[dict] | None = None,
+        mode: str = "quote",
     ) -> tuple[str, dict]:
         """Answer a question from the interviews; only the question is required.
 
         speaker, source: filter passages by speaker or document (a name or part of one; "any").
         k: passages to cite, 1 to 10. history: the chat so far, as {"role", "content"}
-        messages, so that a follow-up ("And what about Waymo?") is read with it.
+        messages, so that a follow-up ("And what about Waymo?") is read with it. mode: "quote"
+        (sentences from the transcripts) or "compose" (the language model writes the answer
+        from them, each sentence checked; needs RAG_LLM).
         Returns (reply, details): reply is plain text, the answer with its [n] markers, then
         each cited passage as `[n] speaker — document, turn t [mm:ss]`, its host question and
         text; details holds the same as JSON (question, text, abstained, seconds, citations).
         """
         try:
-            answer = answer_question(self.corpus, question, speaker, source, k, history)
+            answer = answer_question(self.corpus, question, speaker, source, k, history, mode)
         except (RagError, ImportError) as e:
             raise gr.Error(str(e), print_exception=False) from None
         return to_text(answer), to_json(answer)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -123,11 +123,21 @@ def render_answer(answer: Answer, index: int) -> str:
             pos = m.end()
     out.append(inert(answer.text[pos:]))
     meta = [f"answered in {seconds(answer.seconds)}"]
+    if answer.mode == "compose":
+        meta.append("written by the language model from the quotes; each sentence checked")
+    elif answer.sentences:  # composing was asked for; no sentence the model wrote held up
+        meta.append("quoted: the model's sentences were not supported by the passages")
     if answer.standalone and answer.standalone != answer.question:
         meta.append(f"read as “{inert(answer.standalone)}”")
     small = f'<small class="rag-meta">{" · ".join(meta)}</small>'
     # One line, block tags: markdown takes it as raw HTML and no block syntax can start.
     return f'<div class="rag-answer"><p>{"".join(out)}</p> <p>{small}</p></div>'
+
+
+def render_draft(text: str) -> str:
+    """A composed answer as it streams in: plain inert text; the checked answer replaces it."""
+    small = '<small class="rag-meta">writing… each sentence is checked against its passage</small>'
+    return f'<div class="rag-answer rag-draft"><p>{inert(text)}</p> <p>{small}</p></div>'
 
 
 def where(p: Passage, link: str | None = None) -> str:
@@ -145,11 +155,16 @@ def where(p: Passage, link: str | None = None) -> str:
     return " · ".join(parts)
 
 
-def _source(c: Citation, index: int) -> str:
+def _source(c: Citation, index: int, translation: str | None = None) -> str:
     parts = [f'<div class="rag-source-head">{cite_button(index, c.n)} {where(c.passage)}</div>']
     if c.question:
         parts.append(f"<div><i>Q: {inert(c.question)}</i></div>")
     parts.append(f"<blockquote>{highlight(c.text, c.quote)}</blockquote>")
+    if translation:
+        parts.append(
+            f'<div class="rag-translation"><small>Translated by the language model:</small> '
+            f"{inert(translation)}</div>"
+        )
     for o in c.also:
         stamp = timestamp(o.start)
         parts.append(
@@ -160,14 +175,19 @@ def _source(c: Citation, index: int) -> str:
     return f'<div class="rag-source">{"".join(parts)}</div>'
 
 
-def render_sources(citations: Sequence[Citation], index: int) -> str:
-    """Cited passages as one line of HTML ("" for none).
+def render_sources(
+    citations: Sequence[Citation], index: int, translations: Mapping[int, str] | None = None
+) -> str:
+    """Cited passages as one line of HTML ("" for none), each with the model's translation of
+    its quote when a composed answer made one.
 
     One line on purpose: markdown takes it as a single raw-HTML block and parses nothing in it.
     """
     if not citations:
         return ""
-    return f'<div class="rag-sources">{"".join(_source(c, index) for c in citations)}</div>'
+    tr = translations or {}
+    body = "".join(_source(c, index, tr.get(c.n)) for c in citations)
+    return f'<div class="rag-sources">{body}</div>'
 
 
 def reply(answer: Answer, index: int) -> list[dict]:
@@ -185,7 +205,9 @@ def reply(answer: Answer, index: int) -> list[dict]:
         messages.append(
             {
                 "role": "assistant",
-                "content": render_sources(cited, index),
+                "content": render_sources(
+                    cited, index, answer.translations if answer.citations else None
+                ),
                 "metadata": {"title": title, "status": "done"},
             }
         )

@@ -3,17 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from llama_index.core.llms import (
-    CompletionResponse,
-    CompletionResponseGen,
-    CustomLLM,
-    LLMMetadata,
-)
-from llama_index.core.llms.callbacks import llm_completion_callback
 
 from index.config import Config
 from index.errors import BadInputError
@@ -27,6 +17,7 @@ from rag.generate import (
     split_answer,
 )
 from rag.llm import make_llm
+from tests.scripted_llm import scripted
 
 TESLA = (
     1,
@@ -34,51 +25,6 @@ TESLA = (
     "我认为 Tesla 面临的是软件问题,而 Waymo 面临的是硬件问题。Tesla 在规模化上更有优势。",
 )
 DATA = (2, "Andrej Karpathy", "合成数据的风险在于模型会悄悄坍缩,数据多样性会下降。")
-
-
-class ScriptedLLM(CustomLLM):
-    """Answers from a script: `answer` for the question, `judge(statement)` for a support
-    check, `translation` for a translation request. Records every prompt it reads."""
-
-    answer: str = ""
-    verdict: Callable[[str], str] = lambda statement: "yes"
-    translation: str = "My translation."
-    prompts: list[str] = []
-    chunk: int = 3
-
-    @property
-    def metadata(self) -> LLMMetadata:
-        return LLMMetadata(context_window=4096, num_output=256, model_name="scripted")
-
-    def _reply(self, prompt: str) -> str:
-        self.prompts.append(prompt)
-        if "Statement:" in prompt:
-            statement = prompt.split('Statement: "', 1)[1].split('"\n', 1)[0]
-            return self.verdict(statement)
-        if "Translate passage" in prompt:
-            return self.translation
-        return self.answer
-
-    @llm_completion_callback()
-    def complete(self, prompt: str, formatted: bool = False, **kw: Any) -> CompletionResponse:
-        return CompletionResponse(text=self._reply(prompt))
-
-    @llm_completion_callback()
-    def stream_complete(
-        self, prompt: str, formatted: bool = False, **kw: Any
-    ) -> CompletionResponseGen:
-        text = self._reply(prompt)
-
-        def gen() -> CompletionResponseGen:
-            for i in range(0, len(text), self.chunk):
-                piece = text[i : i + self.chunk]
-                yield CompletionResponse(text=text[: i + self.chunk], delta=piece)
-
-        return gen()
-
-
-def scripted(answer: str, **kw: Any) -> ScriptedLLM:
-    return ScriptedLLM(answer=answer, prompts=[], **kw)
 
 
 def test_supported_sentence_kept_and_unsupported_number_dropped():
@@ -336,8 +282,12 @@ def test_compose_mode_through_the_corpus(bundled):
     assert to_json(a)["sentences"][0]["supported"] is True
 
     # A sentence the passages do not support is dropped; nothing left: the quoted answer stays.
-    liar = rag.open(bundled.config, embedder=bundled.embedder, glossary=bundled.glossary,
-                    llm=scripted("Karpathy 在自动驾驶领域工作了十二年。[1]"))
+    liar = rag.open(
+        bundled.config,
+        embedder=bundled.embedder,
+        glossary=bundled.glossary,
+        llm=scripted("Karpathy 在自动驾驶领域工作了十二年。[1]"),
+    )
     b = liar.ask("Karpathy 在自动驾驶领域花了多少年?", mode="compose")
     assert b.mode == "quote" and b.text == quoted.text
     assert b.sentences and not b.sentences[0].supported

@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 
 import rag
 from rag import Answer, Citation, NoIndexError, Passage
+from rag.generate import GenSentence
 from tests.fakes import HashingEmbedder
 from ui.library import FileRow, Library, is_speaker_map, safe_name
 from ui.render import (
@@ -21,6 +22,7 @@ from ui.render import (
     media_link,
     parse_cite,
     render_answer,
+    render_draft,
     render_evidence,
     render_ingest,
     render_library,
@@ -28,6 +30,7 @@ from ui.render import (
     render_who_said,
     reply,
 )
+from ui.stream import Streamed
 
 PAYLOAD = (
     "Before <script>alert(1)</script> then <img src=x onerror=alert(1)> "
@@ -143,6 +146,56 @@ def test_reply_is_answer_then_collapsed_sources():
     assert "[1]" in messages[0]["content"]
     assert messages[1]["metadata"] == {"title": "Sources · 2 passages", "status": "done"}
     assert len(re.findall(r'class="rag-source"', messages[1]["content"])) == 2
+
+
+def test_composed_answer_says_so_and_sources_carry_the_models_translation():
+    kept = (GenSentence("The second sentence. [1]", (1,), True),)
+    composed = answer(text="The second sentence. [1]", mode="compose", sentences=kept,
+                      translations={1: f"Second sentence {PAYLOAD}"})  # fmt: skip
+    messages = reply(composed, 0)
+    assert "written by the language model from the quotes" in messages[0]["content"]
+    assert ">[1]</button>" in messages[0]["content"]
+    sources = messages[1]["content"]
+    assert "Translated by the language model:</small> Second sentence" in sources
+    assert_inert(sources)
+
+    dropped = (GenSentence("Karpathy worked there for twelve years. [1]", (1,), False, "12"),)
+    fell_back = answer(sentences=dropped)  # composing was asked for; the quote stayed
+    html = render_answer(fell_back, 0)
+    assert "quoted: the model's sentences were not supported by the passages" in html
+    assert "written by the language model" not in render_answer(answer(), 0)
+    assert "quoted:" not in render_answer(answer(), 0)
+
+
+def test_a_draft_is_inert_text_marked_as_being_written():
+    html = render_draft(PAYLOAD + " [1]")
+    assert_inert(html)
+    assert "rag-draft" in html and "writing…" in html and "rag-cite" not in html
+
+
+def test_streamed_yields_drafts_then_holds_the_result():
+    def work(say):
+        for piece in ("Tesla ", "has a ", "software problem."):
+            say(piece)
+        return "answer"
+
+    run = Streamed(work, every=0)
+    assert list(run) == ["Tesla ", "Tesla has a ", "Tesla has a software problem."]
+    assert run.result == "answer"
+
+    slow = Streamed(work, every=3600)  # the first piece shows at once, the rest wait
+    assert list(slow) == ["Tesla "] and slow.result == "answer"
+
+    def broken(say):
+        say("Half a sentence")
+        raise rag.BadInputError("the question is empty")
+
+    failing = Streamed(broken, every=0)
+    drafts = []
+    with pytest.raises(rag.BadInputError, match="empty"):
+        for d in failing:
+            drafts.append(d)
+    assert drafts == ["Half a sentence"] and failing.result is None
 
 
 @pytest.mark.parametrize(

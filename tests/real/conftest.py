@@ -48,3 +48,17 @@ def real_bundled(_real_bundled, rag_home, e5, glossary) -> rag.Corpus:
     """The bundled transcripts indexed with the real model, in this test's own RAG_HOME."""
     shutil.copytree(_real_bundled, rag_home)
     return rag.open(Config.from_env(), embedder=e5, glossary=glossary)
+
+
+@pytest.fixture(scope="session")
+def local_llm():
+    """The local model `make llm` installs; a missing install fails (never skips) with the
+    command to run."""
+    from rag.llm import DEFAULT_GGUF, make_llm
+
+    if not DEFAULT_GGUF.is_file():
+        pytest.fail(f"no local model at {DEFAULT_GGUF}: run `make llm`")
+    try:
+        return make_llm(Config(llm="local"), max_tokens=160)
+    except ImportError as e:
+        pytest.fail(f"{e} (run `make llm`)")

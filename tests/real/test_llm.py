@@ -16,20 +16,14 @@ import pytest
 from index.clean import to_simplified
 from index.config import Config
 from rag.generate import Generated, generate, in_language, passages_for
-from rag.llm import DEFAULT_GGUF, make_llm
+from rag.llm import make_llm
 
 pytestmark = pytest.mark.real
 
 
-@pytest.fixture(scope="module")
-def llm():
-    """The local model; a missing install fails (never skips) with the command to run."""
-    if not DEFAULT_GGUF.is_file():
-        pytest.fail(f"no local model at {DEFAULT_GGUF}: run `make llm`")
-    try:
-        return make_llm(Config(llm="local"), max_tokens=160)
-    except ImportError as e:
-        pytest.fail(f"{e} (run `make llm`)")
+@pytest.fixture
+def llm(local_llm):
+    return local_llm
 
 
 def answered(g: Generated, lang: str, numbers: set[int]) -> None:

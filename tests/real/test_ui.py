@@ -253,11 +253,11 @@ def ask(page, question: str, speaker: str | None = None):
     if speaker:
         page.get_by_text("Filters").click()
         pick(page, "Speaker", speaker)
-    before = page.locator(".rag-answer, .rag-chat-error").count()
+    before = page.locator(".rag-answer:not(.rag-draft), .rag-chat-error").count()
     box = page.locator("#rag-question textarea")
     box.fill(question)
     box.press("Enter")
-    replies = page.locator(".rag-answer, .rag-chat-error")
+    replies = page.locator(".rag-answer:not(.rag-draft), .rag-chat-error")
     expect(replies).to_have_count(before + 1)
     return replies.nth(before)
 
@@ -309,6 +309,7 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         shot(page, "ui-upload.png")
 
         open_tab(page, "Chat")
+        expect(page.locator("#rag-mode")).to_be_hidden()  # no language model configured
         first = ask(page, "What did Devon do at GitHub?")
         expect(first).to_contain_text("product manager at GitHub")
         expect(first.locator(".rag-meta")).to_contain_text(re.compile(r"answered in \d+ (ms|s)"))
@@ -353,6 +354,45 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         assert any("product manager at GitHub" in a for a in labels)
         shot(page, "ui-answer.png")
     assert not page.dialogs
+
+
+def test_compose_streams_a_draft_then_the_checked_answer(real_bundled, local_llm, page):
+    """With the local model: the Quote / Compose switch shows, a composed answer streams in
+    as a draft, and the checked answer replaces it, in English for an English question."""
+    from playwright.sync_api import expect
+
+    corpus = rag.open(
+        real_bundled.config,
+        embedder=real_bundled.embedder,
+        glossary=real_bundled.glossary,
+        llm=local_llm,
+    )
+    with serve(corpus) as url:
+        page.goto(url)
+        expect(page.locator("#rag-mode")).to_be_visible()
+        page.get_by_label("Compose").check()
+        box = page.locator("#rag-question textarea")
+        box.fill("Why does Karpathy think Tesla is ahead of Waymo?")
+        box.press("Enter")
+        draft = page.locator(".rag-draft")
+        expect(draft).to_have_count(1, timeout=120_000)  # the model's words as they come
+        expect(draft).to_contain_text("writing…")
+        ARTIFACTS.mkdir(exist_ok=True)  # at once: the draft lasts only while the model writes
+        page.screenshot(path=str(ARTIFACTS / "ui-compose-draft.png"))
+        final = page.locator(".rag-answer:not(.rag-draft)")
+        expect(final).to_have_count(1, timeout=240_000)
+        expect(draft).to_have_count(0)  # replaced by the checked answer
+        meta = final.locator(".rag-meta")
+        expect(meta).to_contain_text(
+            re.compile(r"written by the language model|quoted: the model's sentences")
+        )
+        if "written by the language model" in meta.inner_text():
+            text = final.locator("p").first.inner_text()
+            latin = len(re.findall(r"[A-Za-z]", text))
+            assert latin > 2 * len(re.findall(r"[\u4e00-\u9fff]", text)), text  # English
+            expect(final.locator(".rag-cite").first).to_be_visible()
+        sources_of(page)
+        shot(page, "ui-compose.png")
 
 
 def test_phone_layout_keeps_the_chat_above_the_fold(bundled, browser):
