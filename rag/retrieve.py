@@ -163,6 +163,27 @@ def mutual_twins(
     return out
 
 
+BALANCE_MIN = 20  # passages a language needs before its dense scores are re-centred
+
+
+def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int) -> list[str]:
+    """The n passages nearest the question, over the snapshot's vectors, with each language's
+    scores re-centred (`t.dense_balance`)."""
+    if not len(snap.passages):
+        return []
+    sims = snap.vectors @ np.asarray(vector, dtype=np.float32)
+    if t.dense_balance:
+        # Each language's passages are shifted to the same mean score; a language with too few
+        # passages to estimate its mean is left as it is.
+        centre = sims.mean()
+        for group in (snap.chinese, ~snap.chinese):
+            if group.sum() >= BALANCE_MIN:
+                sims[group] += centre - sims[group].mean()
+    sims = np.where(allowed, sims, -np.inf)
+    top = np.argsort(-sims, kind="stable")[:n]
+    return [snap.passages[i].id for i in top if np.isfinite(sims[i])]
+
+
 def search(
     snap: Snapshot,
     store: Store,
@@ -191,7 +212,9 @@ def search(
     w_dense, w_lex = config.weights()
 
     dense_ids: list[str] = []
-    if w_dense > 0:
+    if w_dense > 0 and t.dense_balance:
+        dense_ids = dense_ranking(snap, query_vector(q), allowed, t, n)
+    elif w_dense > 0:
         found = store.query(query_vector(q), n, where_filter(speakers, sources))
         dense_ids = [pid for pid in found if pid in snap.position]
 

@@ -5,6 +5,7 @@ the manifest's generation moves, so every process follows the same Chroma collec
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ class Snapshot:
     hosts: frozenset[str]  # speakers in the host role
     name_tokens: frozenset[str]  # lexical tokens of the speakers' names
     sources: tuple[str, ...]
+    chinese: np.ndarray  # bool per passage: written mostly in Chinese characters
 
     @property
     def max_idf(self) -> float:
@@ -48,6 +50,20 @@ def char_bigrams(text: str) -> set[str]:
     """
     t = normalize(text).replace(" ", "")
     return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_WORDISH = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+")
+
+
+def chinese_share(text: str) -> float:
+    """Share of Chinese characters among the text's characters and Latin words.
+
+    >>> round(chinese_share("Tesla 面临的是软件问题"), 2), chinese_share("Tesla has a software problem")
+    (0.89, 0.0)
+    """
+    units = _WORDISH.findall(text)
+    return sum(1 for u in units if _HAN.match(u)) / len(units) if units else 0.0
 
 
 def build(records: Records, generation: int) -> Snapshot:
@@ -73,4 +89,5 @@ def build(records: Records, generation: int) -> Snapshot:
         hosts=frozenset(p.speaker for p in passages if p.role == "host" and p.speaker),
         name_tokens=frozenset(t for s in speakers for t in tokenize(s)),
         sources=tuple(sorted({p.source for p in passages})),
+        chinese=np.array([chinese_share(p.text) >= 0.3 for p in passages], dtype=bool),
     )

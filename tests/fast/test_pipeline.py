@@ -168,3 +168,36 @@ def test_no_passage_attributes_editors_text_to_a_speaker(bundled, editorial):
 
     assert any(editorial in repair(p.read_text(encoding="utf-8")) for p in Config().transcripts.iterdir())
     assert not [p.id for p in bundled.export() if editorial in repair(p.text)]
+
+
+def test_dense_scores_are_recentred_per_language():
+    """A multilingual model scores every passage in the question's language higher; centred
+    per language, the English passage that stands out among English ones ranks first. A
+    language with too few passages to estimate its mean keeps its raw scores."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from index.config import Tuning
+    from rag.retrieve import BALANCE_MIN, dense_ranking
+
+    n = BALANCE_MIN
+    sims = np.r_[np.full(n, 0.90), np.full(n, 0.70)]
+    sims[n + 3] = 0.85  # the English passage about the question
+    sims[0] = 0.91  # a Chinese passage, a little closer than its language's usual
+    snap = SimpleNamespace(
+        vectors=sims[:, None].astype(np.float32),
+        chinese=np.r_[np.ones(n, bool), np.zeros(n, bool)],
+        passages=[SimpleNamespace(id=f"p{i}") for i in range(2 * n)],
+    )
+    allowed = np.ones(2 * n, bool)
+    balanced = dense_ranking(snap, np.ones(1), allowed, Tuning(dense_balance=True), 3)
+    assert balanced[0] == f"p{n + 3}" and balanced[1] == "p0"
+    raw = dense_ranking(snap, np.ones(1), allowed, Tuning(dense_balance=False), 3)
+    assert raw[0] == "p0" and f"p{n + 3}" not in raw
+
+    few = SimpleNamespace(
+        vectors=snap.vectors[: n + 2], chinese=snap.chinese[: n + 2], passages=snap.passages[: n + 2]
+    )
+    assert dense_ranking(few, np.ones(1), allowed[: n + 2], Tuning(), 1) == ["p0"]
+    assert dense_ranking(snap, np.ones(1), ~allowed, Tuning(), 3) == []
