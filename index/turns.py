@@ -19,6 +19,12 @@ from index.types import Turn
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}$")
 _QUESTION_END = re.compile(r"[?？]\s*[\"'”」』)]*\s*$")
 # Labels that name the role rather than the person.
+# Labels that say nobody knows who spoke: the passage carries no speaker.
+_UNIDENTIFIED = re.compile(
+    r"^(?:unknown(?: speaker)?(?: \d+)?|unidentified(?: speaker)?(?: \d+)?|inaudible|"
+    r"speaker ?\?|\?+|未知(?:说话人|說話人|发言人|發言人)?|不明)$",
+    re.I,
+)
 _HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|q|question|主持人|主持|记者|記者|问|問)$", re.I)
 
 
@@ -131,6 +137,15 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     return out
 
 
+def unidentified(label: str) -> bool:
+    """A label that names nobody (`Unknown:`, `Speaker ?:`, `未知:`).
+
+    >>> [unidentified(x) for x in ("Unknown", "unknown speaker 2", "?", "Unknown Mortal", "Q")]
+    [True, True, True, False, False]
+    """
+    return bool(_UNIDENTIFIED.match(label.strip()))
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
@@ -157,16 +172,16 @@ def build_turns(
     warnings: list[str] = []
     mapping = dict(speaker_map or {})
     labels = [s.speaker for s in speech if s.speaker]
+    known = [label for label in labels if not unidentified(mapping.get(label, label))]
     text = "\n".join(s.text for s in parsed.segments)
     people = sorted(_people(parsed.meta, "people", "speakers", "hosts", "guests", "host", "guest"))
-    names = canonical_names([mapping.get(label, label) for label in labels], text, people)
+    names = canonical_names([mapping.get(label, label) for label in known], text, people)
     # A person's own renames (`rag` UI, `Corpus.rename_speaker`) come last and win.
     names = {k: (renames or {}).get(v, v) for k, v in names.items()}
 
     def name(seg: Segment) -> str | None:
-        if seg.speaker is None:
-            return None
-        return names[mapping.get(seg.speaker, seg.speaker)]
+        label = mapping.get(seg.speaker, seg.speaker) if seg.speaker else None
+        return None if label is None or unidentified(label) else names[label]
 
     groups: list[tuple[str | None, list[Segment]]] = []
     for seg in speech:

@@ -173,3 +173,19 @@ def test_initials_spelled_out_in_the_text():
 def test_a_first_name_next_to_another_speaker_is_no_full_name():
     names = canonical_names(["Kevin", "Tom", "Kevin"], "thanks Kevin Tom and Travis")
     assert names == {"Kevin": "Kevin", "Tom": "Tom"}
+
+
+def test_a_label_that_names_nobody_leaves_the_passage_without_a_speaker():
+    text = (
+        "Adam Curry: The storm took the power out.\n"
+        "Unknown: Yes.\n"
+        "Dave Jones: We ran on the generator all night.\n"
+        "Unknown Speaker: It was loud.\n"
+    )
+    turns, _ = split_turns(text)
+    assert [(t.speaker, t.role) for t in turns] == [
+        ("Adam Curry", "guest"), (None, ""), ("Dave Jones", "guest"), (None, ""),
+    ]  # fmt: skip
+    # A speaker map that names the voice wins.
+    mapped, _ = build_turns(read("doc.txt", text.encode()), speaker_map={"Unknown": "Tina"})
+    assert [t.speaker for t in mapped] == ["Adam Curry", "Tina", "Dave Jones", None]
