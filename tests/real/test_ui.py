@@ -356,6 +356,13 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
     assert not page.dialogs
 
 
+def test_gradio_loads_without_rewriting_its_type_stubs():
+    """ui/__init__.py keeps Gradio from rewriting its .pyi files on import (~3 s a start)."""
+    import gradio.component_meta
+
+    assert gradio.component_meta.create_or_modify_pyi.__name__ == "<lambda>"
+
+
 def test_compose_streams_a_draft_then_the_checked_answer(real_bundled, local_llm, page):
     """With the local model: the Quote / Compose switch shows, a composed answer streams in
     as a draft, and the checked answer replaces it, in English for an English question."""
