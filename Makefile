@@ -2,6 +2,9 @@
 # and `make test` (the whole test suite: fast tier, then the real tier, the local LLM's
 # tests included). `make llm` installs the optional local model and its runtime.
 VENV := .venv
+# The fast tier: everything not marked real (tests/real, all real, is not even imported), on
+# two workers that take work from each other as they finish.
+FAST := -q -n 2 --dist worksteal -m "not real" --ignore=tests/real
 
 .PHONY: setup run test test-fast test-real llm lint bench eval
 setup: $(VENV)/.installed
@@ -16,11 +19,11 @@ llm: setup
 	scripts/install-llm.sh
 
 test: setup llm
-	$(VENV)/bin/python -m pytest -q -n 2 -m "not real"
+	$(VENV)/bin/python -m pytest $(FAST)
 	$(VENV)/bin/python -m pytest -q -m real
 
 test-fast: setup
-	$(VENV)/bin/python -m pytest -q -n 2 -m "not real"
+	$(VENV)/bin/python -m pytest $(FAST)
 
 test-real: setup llm
 	$(VENV)/bin/python -m pytest -q -m real

@@ -9,6 +9,8 @@ the collection's metadata, with a copy in RAG_HOME/manifest.json for people to r
 
 from __future__ import annotations
 
+import itertools
+
 import json
 import threading
 from dataclasses import asdict, dataclass, field
@@ -276,11 +278,8 @@ class Store:
         tokens: list[list[str]] = []
         vectors: list[Any] = []
         where = {"source": source} if source else None
-        total = self.count()
-        if not total:
-            return Records([], [], np.zeros((0, 1), dtype=np.float32))
         step = 5000
-        for offset in range(0, total, step):
+        for offset in itertools.count(0, step):
             got = col.get(
                 where=where,
                 include=["documents", "metadatas", "embeddings"],
