@@ -10,7 +10,6 @@ the collection's metadata, with a copy in RAG_HOME/manifest.json for people to r
 from __future__ import annotations
 
 import itertools
-
 import json
 import threading
 from dataclasses import asdict, dataclass, field

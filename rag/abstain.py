@@ -5,7 +5,7 @@ answerable ones, and on the dev questions neither a z-score of the best passage 
 coverage separated answerable from unanswerable. What does separate them is relative to the
 corpus:
 - the question's subject is absent from the index (IDF-weighted share of unknown words; for
-  English, words the dictionary cannot map onto indexed words, and names never mentioned),
+  English, words the dictionary cannot map onto indexed words; names never mentioned),
 - the question asks for a year, an amount of money or a count, and no top passage has one.
 The threshold was set on the dev questions in eval/questions.yaml; `rag eval` reports the
 resulting abstention accuracy.
@@ -18,6 +18,20 @@ from dataclasses import dataclass
 
 # Capitalised words inside an English sentence: names, products, places.
 _NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
+# In a Chinese sentence every capitalised Latin word is one ("FinalSpark 的神经元…").
+_NAME_IN_CHINESE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def names_in(question: str) -> list[str]:
+    """The names a question mentions: capitalised words inside an English sentence, or any
+    capitalised Latin word in a Chinese one.
+
+    >>> names_in("Why does Karpathy like Waymo?"), names_in("FinalSpark 的神经元从哪来?")
+    (['Karpathy', 'Waymo'], ['FinalSpark'])
+    """
+    pattern = _NAME_IN_CHINESE if _CJK.search(question) else _NAME
+    return pattern.findall(question)
 
 
 # Expected answer types: a question that asks for a year, a time, an amount of money or a
@@ -92,7 +106,7 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
 @dataclass(frozen=True)
 class Signals:
     unknown: float  # IDF-weighted share of the question's words absent from the index
-    unknown_names: tuple[str, ...]  # names in an English question absent from the index
+    unknown_names: tuple[str, ...]  # names in the question absent from the index
     missing_type: str | None = None  # the question asks for a year/amount/count no passage has
 
 
@@ -102,7 +116,7 @@ def signals(r, snap, glossary) -> Signals:
     unknown = unknown_share(r, snap, glossary)
     names = tuple(
         m
-        for m in _NAME.findall(r.question)
+        for m in names_in(r.question)
         if not any(_known_name(t, snap) for t in tokenize(m))
         and not any(m.lower() in s.lower() for s in snap.speakers)
     )

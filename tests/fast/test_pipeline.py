@@ -64,6 +64,13 @@ def test_unknown_subject_abstains(bundled):
     assert a.abstained and a.citations == [] and "没有" in a.text
 
 
+def test_a_name_the_transcripts_never_mention_is_declined_in_either_language(bundled):
+    for q in ("FinalSpark 的神经元是怎么得到的?", "How does FinalSpark grow its neurons?"):
+        a = bundled.ask(q)
+        assert a.abstained and a.citations == [] and a.related == [], q
+    assert not bundled.ask("Karpathy 怎么看 Tesla 和 Waymo?").abstained  # names it knows
+
+
 def test_a_near_miss_offers_related_passages_without_quoting_them(bundled):
     a = bundled.ask("Eureka Labs 的课程收费多少钱?")
     assert a.abstained and a.citations == []
