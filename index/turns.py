@@ -18,13 +18,13 @@ from index.types import Turn
 
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}$")
 _QUESTION_END = re.compile(r"[?？]\s*[\"'”」』)]*\s*$")
-# Labels that name the role rather than the person.
 # Labels that say nobody knows who spoke: the passage carries no speaker.
 _UNIDENTIFIED = re.compile(
     r"^(?:unknown(?: speaker)?(?: \d+)?|unidentified(?: speaker)?(?: \d+)?|inaudible|"
     r"speaker ?\?|\?+|未知(?:说话人|說話人|发言人|發言人)?|不明)$",
     re.I,
 )
+# Labels that name the role rather than the person.
 _HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|q|question|主持人|主持|记者|記者|问|問)$", re.I)
 
 

@@ -20,18 +20,17 @@ from dataclasses import dataclass
 _NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
 # In a Chinese sentence every capitalised Latin word is one ("FinalSpark 的神经元…").
 _NAME_IN_CHINESE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def names_in(question: str) -> list[str]:
-    """The names a question mentions: capitalised words inside an English sentence, or any
-    capitalised Latin word in a Chinese one.
+def names_in(question: str, lang: str) -> list[str]:
+    """The names a question in `lang` ("zh" or "en", as `rag.retrieve.language` tells)
+    mentions: capitalised words inside an English sentence, any capitalised Latin word in a
+    Chinese one.
 
-    >>> names_in("Why does Karpathy like Waymo?"), names_in("FinalSpark 的神经元从哪来?")
+    >>> names_in("Why does Karpathy like Waymo?", "en"), names_in("FinalSpark 的神经元从哪来?", "zh")
     (['Karpathy', 'Waymo'], ['FinalSpark'])
     """
-    pattern = _NAME_IN_CHINESE if _CJK.search(question) else _NAME
-    return pattern.findall(question)
+    return (_NAME_IN_CHINESE if lang == "zh" else _NAME).findall(question)
 
 
 # Expected answer types: a question that asks for a year, a time, an amount of money or a
@@ -116,7 +115,7 @@ def signals(r, snap, glossary) -> Signals:
     unknown = unknown_share(r, snap, glossary)
     names = tuple(
         m
-        for m in names_in(r.question)
+        for m in names_in(r.question, r.lang)
         if not any(_known_name(t, snap) for t in tokenize(m))
         and not any(m.lower() in s.lower() for s in snap.speakers)
     )

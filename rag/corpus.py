@@ -180,6 +180,8 @@ class Corpus:
         """
         if mode not in ("quote", "compose"):
             raise BadInputError(f"mode must be 'quote' or 'compose', not {mode!r}")
+        if mode == "compose":
+            self.llm  # noqa: B018 - no model configured: say so now, not only when not abstaining
         started = time.perf_counter()
         q, r = self._retrieve(question, k, speaker, source, history)
         answer = compose(r, self.glossary, self.config)

@@ -291,3 +291,12 @@ def test_compose_mode_through_the_corpus(bundled):
     b = liar.ask("Karpathy 在自动驾驶领域花了多少年?", mode="compose")
     assert b.mode == "quote" and b.text == quoted.text
     assert b.sentences and not b.sentences[0].supported
+
+
+def test_compose_without_a_model_says_so_whatever_the_question(bundled):
+    """No model configured: asking to compose fails at once with what to set, also for a
+    question the transcripts do not cover (which never reaches the model)."""
+    assert not bundled.can_compose
+    for q in ("Karpathy 在自动驾驶领域花了多少年?", "Karpathy 怎么评价 Anthropic 的 Claude 模型?"):
+        with pytest.raises(BadInputError, match="RAG_LLM=local"):
+            bundled.ask(q, mode="compose")
