@@ -13,6 +13,7 @@ embedded mode Chroma's per-process cache is dropped first). Nothing is loaded un
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -237,8 +238,10 @@ class Corpus:
         """The indexed documents, with passage counts and speakers."""
         snap = self.snapshot()
         out = []
-        for name in snap.sources:
-            ps = [p for p in snap.passages if p.source == name]
+        # The snapshot's passages come in document order (Store.records): one pass, not one
+        # scan of the whole index per document (the chat lists sources on every message).
+        for name, group in itertools.groupby(snap.passages, key=lambda p: p.source):
+            ps = list(group)
             ends = [p.end for p in ps if p.end is not None]
             out.append(
                 SourceInfo(
