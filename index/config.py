@@ -62,11 +62,15 @@ MODES = ("hybrid", "dense", "lexical")
 class Config:
     """Where state lives and how the pipeline behaves.
 
-    `home` holds everything the product writes (model cache, embedded Chroma, manifest,
-    caches), so `RAG_HOME=/tmp/x` moves all state at once.
+    `home` holds the index and everything made from the user's transcripts (embedded Chroma,
+    manifest, uploads), so `RAG_HOME=/tmp/x` moves all of it at once. `cache` holds what is
+    derived from installed packages alone and is the same for every home (the embedding
+    model as a sentence-transformers folder, the dictionary table): built once per machine,
+    safe to delete.
     """
 
     home: Path = PROJECT_ROOT / ".rag"
+    cache: Path | None = None  # None: $XDG_CACHE_HOME/interview-qa (~/.cache/interview-qa)
     transcripts: Path = PROJECT_ROOT / "data" / "transcripts"
     embed_model: str = DEFAULT_EMBED_MODEL
     chroma_url: str | None = None
@@ -92,7 +96,7 @@ class Config:
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
         """Build a Config from RAG_* variables (defaults for the rest).
 
-        RAG_HOME, RAG_TRANSCRIPTS, RAG_EMBED_MODEL, RAG_CHROMA_URL, RAG_COLLECTION,
+        RAG_HOME, RAG_CACHE, RAG_TRANSCRIPTS, RAG_EMBED_MODEL, RAG_CHROMA_URL, RAG_COLLECTION,
         RAG_MAX_FILE_MB, RAG_RETRIEVAL, RAG_LLM, RAG_LLM_MODEL, RAG_LLM_PATH.
 
         >>> Config.from_env({"RAG_RETRIEVAL": "dense"}).retrieval
@@ -104,6 +108,12 @@ class Config:
         updates: dict[str, object] = {}
         if env.get("RAG_HOME"):
             updates["home"] = Path(env["RAG_HOME"]).expanduser().resolve()
+        if env.get("RAG_CACHE") or env.get("XDG_CACHE_HOME"):
+            updates["cache"] = (
+                Path(env["RAG_CACHE"]).expanduser().resolve()
+                if env.get("RAG_CACHE")
+                else Path(env["XDG_CACHE_HOME"]).expanduser().resolve() / "interview-qa"
+            )
         if env.get("RAG_TRANSCRIPTS"):
             updates["transcripts"] = Path(env["RAG_TRANSCRIPTS"]).expanduser().resolve()
         if env.get("RAG_EMBED_MODEL"):
@@ -152,12 +162,12 @@ class Config:
         return self.home / "chroma"
 
     @property
-    def models_dir(self) -> Path:
-        return self.home / "models"
+    def cache_dir(self) -> Path:
+        return self.cache or Path.home() / ".cache" / "interview-qa"
 
     @property
-    def cache_dir(self) -> Path:
-        return self.home / "cache"
+    def models_dir(self) -> Path:
+        return self.cache_dir / "models"
 
     @property
     def manifest_path(self) -> Path:

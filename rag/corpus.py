@@ -94,7 +94,10 @@ class Corpus:
         if self._glossary is None:
             with self._lock:
                 if self._glossary is None:
-                    self._glossary = Glossary.open(self.config.cache_dir)
+                    try:
+                        self._glossary = Glossary.open(self.config.cache_dir)
+                    except OSError:  # a read-only user cache: keep the table with the index
+                        self._glossary = Glossary.open(self.config.home / "cache")
         return self._glossary
 
     @property

@@ -6,9 +6,9 @@ lexical ranker can take part. Only Chinese words that occur in the index are kep
 removes most of a dictionary's noise; each English phrase spreads a weight of 1 over its
 translations. (Dictionary-based query translation, the classic CLIR baseline.)
 
-The dictionary is parsed once into a small SQLite table under RAG_HOME/cache (English
-phrase stems -> Simplified words), so a process looks up a question's phrases instead of
-parsing 120,000 entries on start.
+The dictionary is parsed once per machine into a small SQLite table in the user cache
+(`Config.cache_dir`; English phrase stems -> Simplified words), so a process looks up a
+question's phrases instead of parsing 120,000 entries on start.
 """
 
 from __future__ import annotations

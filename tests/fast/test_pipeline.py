@@ -3,6 +3,7 @@ answers, follows other processes' writes, and exports what it indexed."""
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -129,6 +130,17 @@ def test_a_bad_size_limit_is_a_one_line_error(monkeypatch):
     monkeypatch.setenv("RAG_MAX_FILE_MB", "abc")
     with pytest.raises(BadInputError, match="RAG_MAX_FILE_MB must be a number"):
         Config.from_env()
+
+
+def test_derived_data_lives_in_one_user_cache_shared_by_homes(tmp_path):
+    """The model folder and dictionary table depend on installed packages alone: built once
+    per machine, not once per RAG_HOME."""
+    a = Config.from_env({"RAG_HOME": str(tmp_path / "a"), "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    b = Config.from_env({"RAG_HOME": str(tmp_path / "b"), "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert a.cache_dir == b.cache_dir == tmp_path / "xdg" / "interview-qa"
+    assert a.models_dir == tmp_path / "xdg" / "interview-qa" / "models"
+    assert Config.from_env({"RAG_CACHE": str(tmp_path / "c")}).cache_dir == tmp_path / "c"
+    assert Config().cache_dir == Path.home() / ".cache" / "interview-qa"
 
 
 def test_rename_and_merge_a_speaker_survives_a_re_ingest(corpus, tmp_path):
