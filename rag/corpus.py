@@ -347,6 +347,12 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         cands,
         t.follow_max_chars,
     )
+    if kinds and not abstain.answers_type(kinds, [c.text for c in chosen]):
+        # The passages are on topic but the quoted sentences hold no year, amount or count
+        # the question asks for ("How much does X cost?" answered by "X is expensive"): a
+        # near miss, shown as related passages rather than as the answer.
+        related = [Citation(i, h.passage, h.score) for i, h in enumerate(r.hits[:3], start=1)]
+        return Answer(r.question, NOT_COVERED[lang], [], True, related)
     quotes: dict[int, list[str]] = {}
     for c in chosen:
         quotes.setdefault(c.hit, []).append(c.text)

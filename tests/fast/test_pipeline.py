@@ -78,6 +78,22 @@ def test_a_near_miss_offers_related_passages_without_quoting_them(bundled):
     assert a.related and "[1]" not in a.text
 
 
+def test_a_price_question_needs_an_amount_in_the_quoted_sentences(corpus, tmp_path):
+    talk = tmp_path / "pricing.txt"
+    talk.write_text(
+        "Host: Tell me about the workshop.\n"
+        "Guest: The workshop teaches pottery to beginners over six weekends. Its price worries "
+        "some people, and the cost of clay keeps rising.\n"
+        "Host: And the evening class?\n"
+        "Guest: The evening class teaches glazing to beginners. It is priced at $120 a month.\n",
+        encoding="utf-8",
+    )
+    corpus.ingest([talk])
+    near = corpus.ask("How much does the pottery workshop cost?")
+    assert near.abstained and near.citations == [] and near.related
+    assert "$120" in corpus.ask("How much does the glazing class cost?").text
+
+
 def test_a_running_corpus_survives_a_rebuild(bundled, glossary):
     before = bundled.retrieve("特斯拉其实是一家大规模的机器人公司", k=3)
     other = rag.open(Config.from_env(), embedder=HashingEmbedder(), glossary=glossary)
