@@ -11,7 +11,7 @@ import re
 
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v4"
+CHUNKER_VERSION = "turns-v5"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage

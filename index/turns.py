@@ -24,6 +24,11 @@ _UNIDENTIFIED = re.compile(
     r"speaker ?\?|\?+|未知(?:说话人|說話人|发言人|發言人)?|不明)$",
     re.I,
 )
+# Labels of an anonymous questioner (an audience member, a `Q:`/`A:` write-up's interviewer):
+# the turn asks, as a host's does, but names nobody, so the passage carries no speaker.
+_ASKER = re.compile(
+    r"^(?:q|question|questioner|audience(?: member| question)?|提问|提問|观众|觀眾|问|問)$", re.I
+)
 # Labels that name the role rather than the person.
 _HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|q|question|主持人|主持|记者|記者|问|問)$", re.I)
 
@@ -146,6 +151,15 @@ def unidentified(label: str) -> bool:
     return bool(_UNIDENTIFIED.match(label.strip()))
 
 
+def anonymous_asker(label: str) -> bool:
+    """A label for whoever asks, naming nobody (`Q`, `Audience`, `提问`).
+
+    >>> [anonymous_asker(x) for x in ("Q", "Audience member", "问", "Host", "Quinn")]
+    [True, True, True, False, False]
+    """
+    return bool(_ASKER.match(label.strip()))
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
@@ -166,27 +180,42 @@ def build_turns(
     >>> p = Parsed([Segment("Why?", "Q", 0.0, 2.0), Segment("Data.", "A", 2.0, 3.5),
     ...             Segment("Lots of it.", "A", 3.5, 5.0), Segment("Intro", kind="context")])
     >>> [(t.n, t.speaker, t.role, t.paragraphs, t.times) for t in build_turns(p)[0]]
-    [(1, 'Q', 'host', ('Why?',), ((0.0, 2.0),)), (2, 'A', 'guest', ('Data.', 'Lots of it.'), ((2.0, 3.5), (3.5, 5.0)))]
+    [(1, None, 'host', ('Why?',), ((0.0, 2.0),)), (2, 'A', 'guest', ('Data.', 'Lots of it.'), ((2.0, 3.5), (3.5, 5.0)))]
     """
     speech = [s for s in parsed.segments if s.kind == "speech" and s.text.strip()]
     warnings: list[str] = []
     mapping = dict(speaker_map or {})
     labels = [s.speaker for s in speech if s.speaker]
-    known = [label for label in labels if not unidentified(mapping.get(label, label))]
+    known = [
+        label
+        for label in labels
+        if not unidentified(mapping.get(label, label)) and not anonymous_asker(mapping.get(label, label))
+    ]
     text = "\n".join(s.text for s in parsed.segments)
     people = sorted(_people(parsed.meta, "people", "speakers", "hosts", "guests", "host", "guest"))
     names = canonical_names([mapping.get(label, label) for label in known], text, people)
     # A person's own renames (`rag` UI, `Corpus.rename_speaker`) come last and win.
     names = {k: (renames or {}).get(v, v) for k, v in names.items()}
 
+    def label_of(seg: Segment) -> str | None:
+        return mapping.get(seg.speaker, seg.speaker) if seg.speaker else None
+
     def name(seg: Segment) -> str | None:
-        label = mapping.get(seg.speaker, seg.speaker) if seg.speaker else None
-        return None if label is None or unidentified(label) else names[label]
+        label = label_of(seg)
+        return names.get(label) if label is not None else None
+
+    def asks(seg: Segment) -> bool:
+        label = label_of(seg)
+        return label is not None and anonymous_asker(label)
 
     groups: list[tuple[str | None, list[Segment]]] = []
     for seg in speech:
         who = name(seg)
-        if groups and groups[-1][0] == who and (who is not None or not groups[-1][1][-1].alt):
+        if (
+            groups
+            and groups[-1][0] == who
+            and (who is not None or (not groups[-1][1][-1].alt and asks(groups[-1][1][-1]) == asks(seg)))
+        ):
             groups[-1][1].append(seg)
         else:
             groups.append((who, [seg]))
@@ -195,7 +224,7 @@ def build_turns(
         Turn(
             n=i,
             speaker=who,
-            role=role.get(who, "") if who else "",
+            role=role.get(who, "") if who else ("host" if asks(segs[0]) else ""),
             paragraphs=tuple(para for s in segs for para in _paragraphs(s.text)),
             times=tuple((s.start, s.end) for s in segs for _ in _paragraphs(s.text)),
             alt="\n".join(s.alt for s in segs if s.alt) or None,

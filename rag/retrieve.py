@@ -104,7 +104,30 @@ def asks_about_hosts(q: str, snap: Snapshot) -> bool:
     """Does the question ask about what a host said (by role or by name)?"""
     if _HOST_WORDS.search(q):
         return True
-    return any(h.lower() in q.lower() for h in snap.hosts)
+    return names_someone(q, snap.hosts, set(snap.speakers) - set(snap.hosts))
+
+
+def names_someone(q: str, people, others=()) -> bool:
+    """Does `q` name one of `people`, in full or by a part of the name (a first name, a
+    surname) that none of `others` shares? Parts are matched as whole words.
+
+    >>> names_someone("In Mark's view, why?", {"Mark McGranaghan"}, {"Devon Zuegel"})
+    True
+    >>> names_someone("Why quietly?", {"Q", "Ann Lee"}), names_someone("Adam?", {"Adam Wiggins"}, {"Adam Smith"})
+    (False, False)
+    >>> names_someone("Is there no data?", {"No Priors"}), names_someone("No Priors 问了什么?", {"No Priors"})
+    (False, True)
+    """
+    from rag.crosslingual import ENGLISH_STOPWORDS
+
+    shared = {part.lower() for o in others for part in o.split()}
+    for person in people:
+        for part in {person, *person.split()}:
+            if len(part) < 2 or part.lower() in shared or part.lower() in ENGLISH_STOPWORDS:
+                continue  # `No` of `No Priors` is no name in "Is there no …?"
+            if re.search(rf"(?<![A-Za-z0-9]){re.escape(part)}(?![A-Za-z0-9])", q):
+                return True
+    return False
 
 
 def lexical_query(

@@ -189,3 +189,20 @@ def test_a_label_that_names_nobody_leaves_the_passage_without_a_speaker():
     # A speaker map that names the voice wins.
     mapped, _ = build_turns(read("doc.txt", text.encode()), speaker_map={"Unknown": "Tina"})
     assert [t.speaker for t in mapped] == ["Adam Curry", "Tina", "Dave Jones", None]
+
+
+def test_an_anonymous_questioner_asks_but_is_nobody():
+    """An audience `Q：` is no person: no speaker, yet its question still heads the answer."""
+    p = Parsed(
+        [Segment("我先做个开场。", "Shaun Apps（SA）"), Segment("为什么要禁用 CAT？", "Q"),
+         Segment("因为当时有漏洞。", "AP"), Segment("那现在呢？", "Q")],
+        meta={"speakers": ["Andrew Poelstra"]},
+    )
+    turns, _ = build_turns(p)
+    assert [(t.speaker, t.role) for t in turns][1:] == [
+        (None, "host"), ("Andrew Poelstra", "guest"), (None, "host")
+    ]
+    answer = [c for c in chunk_turns("panel.md", turns, 320) if c.speaker == "Andrew Poelstra"]
+    assert answer[0].question == "为什么要禁用 CAT？"
+    named = build_turns(p, speaker_map={"Q": "Ada Lovelace"})[0]
+    assert named[1].speaker == "Ada Lovelace"  # a speaker map that names the voice wins
