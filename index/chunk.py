@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
+from index.formats.lines import join  # noqa: F401 - re-exported: one way to join text
 from index.types import Passage, Turn
 
 CHUNKER_VERSION = "turns-v5"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
 MAX_QUESTION_CHARS = 200
@@ -34,19 +34,6 @@ def is_backchannel(text: str) -> bool:
     [True, True, True, False]
     """
     return bool(_BACKCHANNEL.match(text.strip()))
-
-
-def join(a: str, b: str) -> str:
-    """Join two pieces of text: a space between Latin words, nothing between CJK characters.
-
-    >>> join("faith.", "If so"), join("数据。", "我认为"), join("", "x")
-    ('faith. If so', '数据。我认为', 'x')
-    """
-    if not a or not b:
-        return a or b
-    if _CJK.match(a[-1]) and _CJK.match(b[0]):
-        return a + b
-    return a + " " + b
 
 
 def split_sentences(text: str) -> list[str]:

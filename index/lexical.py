@@ -17,7 +17,8 @@ from functools import lru_cache
 from index.clean import normalize
 
 _TOKEN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+(?:[.'\-][a-z0-9]+)*")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+# A Han character (CJK Unified Ideographs and Extension A): what makes text Chinese here.
+HAN = re.compile(r"[\u3400-\u9fff]")
 # Function words and question words: they say how something is asked, not what about.
 STOPWORDS = frozenset(
     """的 了 是 在 我 你 他 她 它 我们 你们 他们 这 那 这个 那个 这些 那些 吗 呢 吧 啊 呀 和 与 及 也 都 就
@@ -53,7 +54,7 @@ def tokenize(text: str) -> list[str]:
     """
     out: list[str] = []
     for run in _TOKEN.findall(normalize(text)):
-        if _CJK.match(run):
+        if HAN.match(run):
             with _lock:  # the dictionary loads on first use; once, not once per thread
                 words = _jieba().cut(run)
             out.extend(w for w in words if w not in STOPWORDS)

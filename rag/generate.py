@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from index.clean import normalize, to_simplified
+from index.lexical import HAN
 from rag.retrieve import language
 
 if TYPE_CHECKING:
@@ -260,7 +261,6 @@ def with_markers(sentence: str, markers: Sequence[int]) -> str:
 
 # --- checks that need no model -----------------------------------------------------------------
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -273,7 +273,7 @@ def in_language(sentence: str, lang: str) -> bool:
     >>> in_language("Tesla has more data.", "en"), in_language("特斯拉有更多数据。", "en")
     (True, False)
     """
-    cjk = len(_CJK.findall(sentence))
+    cjk = len(HAN.findall(sentence))
     if lang == "zh":
         return cjk > 0
     latin = len(_LATIN.findall(sentence))

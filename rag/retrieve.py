@@ -13,15 +13,13 @@ import numpy as np
 from index.clean import to_simplified
 from index.config import Config, Tuning
 from index.errors import BadInputError
-from index.lexical import tokenize
+from index.lexical import HAN, tokenize
 from index.store import Store, where_filter
 from index.types import Passage
 from rag.answer import term_coverage
 from rag.crosslingual import Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
 from rag.snapshot import Snapshot
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ def language(text: str) -> str:
     >>> language("Tesla 和 Waymo"), language("Tesla and Waymo")
     ('zh', 'en')
     """
-    return "zh" if _CJK.search(text) else "en"
+    return "zh" if HAN.search(text) else "en"
 
 
 def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -> list[str] | None:
@@ -92,7 +90,7 @@ def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -
 
 def script(text: str) -> str:
     """ "hant" when OpenCC changes the text toward Simplified, else "hans" (or "latin")."""
-    if not _CJK.search(text):
+    if not HAN.search(text):
         return "latin"
     return "hant" if to_simplified(text) != text else "hans"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.clean import normalize
-from index.lexical import tokenize
+from index.lexical import HAN, tokenize
 from index.store import Records
 from index.types import Passage
 
@@ -52,7 +52,6 @@ def char_bigrams(text: str) -> set[str]:
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _WORDISH = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+")
 
 
@@ -63,7 +62,7 @@ def chinese_share(text: str) -> float:
     (0.89, 0.0)
     """
     units = _WORDISH.findall(text)
-    return sum(1 for u in units if _HAN.match(u)) / len(units) if units else 0.0
+    return sum(1 for u in units if HAN.match(u)) / len(units) if units else 0.0
 
 
 def build(records: Records, generation: int) -> Snapshot:

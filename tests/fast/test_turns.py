@@ -121,7 +121,7 @@ def test_sentences_and_pieces():
 
 @pytest.mark.parametrize(
     ("a", "b", "joined"),
-    [("faith.", "If", "faith. If"), ("数据。", "我", "数据。我"), ("数据", "Tesla", "数据 Tesla"), ("", "x", "x")],
+    [("faith.", "If", "faith. If"), ("数据。", "我", "数据。我"), ("数据。", "Tesla", "数据。Tesla"), ("", "x", "x")],
 )
 def test_join_never_glues_words(a, b, joined):
     assert join(a, b) == joined
