@@ -8,13 +8,14 @@ import json
 
 import pytest
 
-# Floors for the default system, set a little below the values measured on 2026-12-01
-# (bundled: hit@5 0.953, hit@600c 0.918, abstain_acc 0.562; real: hit@5 0.710, hit@600c 0.580,
-# speaker_acc 1.000). They must only go up: raise them when the product improves, never lower
-# them to make a change pass.
+# Floors for the default system, set a little below the values measured on 2026-12-02
+# (bundled: hit@5 0.953, hit@600c 0.918, key facts 0.684, abstain_acc 0.812; real: hit@5 0.783,
+# hit@600c 0.652, key facts 0.514, abstain_acc 0.467, speaker_acc 1.000). They must only go
+# up: raise them when the product improves, never lower them to make a change pass.
 FLOORS = {
-    "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "abstain_acc": 0.50},
-    "real": {"hit@5": 0.65, "hit@600c": 0.52, "speaker_acc": 0.95},
+    "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.65, "abstain_acc": 0.75},
+    "real": {"hit@5": 0.75, "hit@600c": 0.62, "key_facts": 0.48, "abstain_acc": 0.40,
+             "speaker_acc": 0.95},
 }
 
 pytestmark = pytest.mark.real
