@@ -295,11 +295,14 @@ class Corpus:
                 if len(got) < per_speaker:
                     n += 1
                     got.append(Citation(n, p, h.score))
-        out = []
-        for src in snap.sources:
-            for sp in sorted({p.speaker or "" for p in snap.passages if p.source == src}):
-                out.append((src, sp, best.get((src, sp), [])))
-        return out
+        speakers: dict[str, set[str]] = {}
+        for p in snap.passages:  # one pass, not one per document
+            speakers.setdefault(p.source, set()).add(p.speaker or "")
+        return [
+            (src, sp, best.get((src, sp), []))
+            for src in snap.sources
+            for sp in sorted(speakers.get(src, ()))
+        ]
 
     def export(self, source: str | None = None) -> Iterator[Passage]:
         """Every indexed passage (of one document), in document order."""
