@@ -125,14 +125,13 @@ def run(config: Config, scale: int = 0, queries: int = 40, progress: bool = True
 def _measure(
     config: Config, paths: list[Path], questions: list[str], queries: int, log: _Log
 ) -> dict:
-    rag = RAG
     log(f"ingest into an empty RAG_HOME ({config.home}), the user cache built …")
-    out, wall, rss = _spawn(config, [*rag, "ingest", "--json", *map(str, paths)], log)
+    out, wall, rss = _spawn(config, [*RAG, "ingest", "--json", *map(str, paths)], log)
     report = json.loads(out.strip().splitlines()[-1])
     if report["problems"]:
         raise RuntimeError(f"benchmark ingest reported problems: {report['problems'][:3]}")
     log(f"  {report['passages']} passages in {wall:.1f} s; cold questions …")
-    cold = [_spawn(config, [*rag, "ask", COLD_QUESTION], log) for _ in range(REPEAT)]
+    cold = [_spawn(config, [*RAG, "ask", COLD_QUESTION], log) for _ in range(REPEAT)]
     floor = [
         _spawn(
             config,
@@ -300,7 +299,7 @@ def _chat_start(config: Config) -> float:
     url = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
     p = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "ui", "--port", str(port)],
+        [*RAG, "ui", "--port", str(port)],
         cwd=PROJECT_ROOT,
         env=_env(config),
         stdout=subprocess.DEVNULL,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.formats.lines import join  # noqa: F401 - re-exported: one way to join text
+from index.formats.lines import join
 from index.types import Passage, Turn
 
 CHUNKER_VERSION = "turns-v5"

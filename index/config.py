@@ -108,12 +108,10 @@ class Config:
         updates: dict[str, object] = {}
         if env.get("RAG_HOME"):
             updates["home"] = Path(env["RAG_HOME"]).expanduser().resolve()
-        if env.get("RAG_CACHE") or env.get("XDG_CACHE_HOME"):
-            updates["cache"] = (
-                Path(env["RAG_CACHE"]).expanduser().resolve()
-                if env.get("RAG_CACHE")
-                else Path(env["XDG_CACHE_HOME"]).expanduser().resolve() / "interview-qa"
-            )
+        if env.get("RAG_CACHE"):
+            updates["cache"] = Path(env["RAG_CACHE"]).expanduser().resolve()
+        elif env.get("XDG_CACHE_HOME"):
+            updates["cache"] = Path(env["XDG_CACHE_HOME"]).expanduser().resolve() / "interview-qa"
         if env.get("RAG_TRANSCRIPTS"):
             updates["transcripts"] = Path(env["RAG_TRANSCRIPTS"]).expanduser().resolve()
         if env.get("RAG_EMBED_MODEL"):

@@ -29,8 +29,8 @@ _UNIDENTIFIED = re.compile(
 _ASKER = re.compile(
     r"^(?:q|question|questioner|audience(?: member| question)?|提问|提問|观众|觀眾|问|問)$", re.I
 )
-# Labels that name the role rather than the person.
-_HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|q|question|主持人|主持|记者|記者|问|問)$", re.I)
+# Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
+_HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|主持人|主持|记者|記者)$", re.I)
 
 
 def _split_camel(name: str) -> str:
@@ -186,50 +186,39 @@ def build_turns(
     warnings: list[str] = []
     mapping = dict(speaker_map or {})
     labels = [s.speaker for s in speech if s.speaker]
-    known = [
-        label
-        for label in labels
-        if not unidentified(mapping.get(label, label)) and not anonymous_asker(mapping.get(label, label))
-    ]
+    shown = [mapping.get(label, label) for label in labels]
     text = "\n".join(s.text for s in parsed.segments)
     people = sorted(_people(parsed.meta, "people", "speakers", "hosts", "guests", "host", "guest"))
-    names = canonical_names([mapping.get(label, label) for label in known], text, people)
+    names = canonical_names(
+        [label for label in shown if not (unidentified(label) or anonymous_asker(label))], text, people
+    )
     # A person's own renames (`rag` UI, `Corpus.rename_speaker`) come last and win.
     names = {k: (renames or {}).get(v, v) for k, v in names.items()}
 
-    def label_of(seg: Segment) -> str | None:
-        return mapping.get(seg.speaker, seg.speaker) if seg.speaker else None
-
-    def name(seg: Segment) -> str | None:
-        label = label_of(seg)
-        return names.get(label) if label is not None else None
-
-    def asks(seg: Segment) -> bool:
-        label = label_of(seg)
-        return label is not None and anonymous_asker(label)
-
-    groups: list[tuple[str | None, list[Segment]]] = []
+    # Each segment's speaker (None for a label that names nobody) and whether it is an
+    # anonymous questioner's; consecutive segments alike form one turn (unnamed ones only
+    # while they are not bilingual pairs, each of which is a turn of its own).
+    groups: list[tuple[str | None, bool, list[Segment]]] = []
     for seg in speech:
-        who = name(seg)
-        if (
-            groups
-            and groups[-1][0] == who
-            and (who is not None or (not groups[-1][1][-1].alt and asks(groups[-1][1][-1]) == asks(seg)))
-        ):
-            groups[-1][1].append(seg)
+        label = mapping.get(seg.speaker, seg.speaker) if seg.speaker else None
+        who = names.get(label) if label is not None else None
+        asking = label is not None and anonymous_asker(label)
+        last = groups[-1] if groups else None
+        if last and (last[0], last[1]) == (who, asking) and (who is not None or not last[2][-1].alt):
+            last[2].append(seg)
         else:
-            groups.append((who, [seg]))
-    role = roles([(w, " ".join(s.text for s in segs)) for w, segs in groups if w], parsed.meta)
+            groups.append((who, asking, [seg]))
+    role = roles([(w, " ".join(s.text for s in segs)) for w, _, segs in groups if w], parsed.meta)
     turns = [
         Turn(
             n=i,
             speaker=who,
-            role=role.get(who, "") if who else ("host" if asks(segs[0]) else ""),
+            role=role.get(who, "") if who else ("host" if asking else ""),
             paragraphs=tuple(para for s in segs for para in _paragraphs(s.text)),
             times=tuple((s.start, s.end) for s in segs for _ in _paragraphs(s.text)),
             alt="\n".join(s.alt for s in segs if s.alt) or None,
         )
-        for i, (who, segs) in enumerate(groups, start=1)
+        for i, (who, asking, segs) in enumerate(groups, start=1)
     ]
     if speech and not labels and not any("speaker label" in w for w in parsed.warnings):
         warnings.append("no speaker labels found: passages carry no speaker")

@@ -97,7 +97,7 @@ def answers_type(kinds: list[str], sentences: list[str]) -> bool:
     >>> answers_type(["money"], ["The cost is what worries people."])
     False
     """
-    return any(_HAS[k].search(s) for k in kinds for s in sentences)
+    return any(has_type(k, s) for k in kinds for s in sentences)
 
 
 def missing_answer_type(question: str, passages: list[str]) -> str | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.chunk import join, split_sentences
+from index.chunk import split_sentences
 from index.config import Tuning
+from index.formats.lines import join
 from index.lexical import tokenize
 
 NOT_COVERED = {

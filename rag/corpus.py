@@ -312,12 +312,18 @@ class Corpus:
         return (p for p in snap.passages if source is None or p.source == source)
 
 
+def declined(r: Retrieval, *, related: bool) -> Answer:
+    """The transcripts do not answer `r`'s question: say so in its language, offering the
+    three closest passages as related (not quoted as an answer) when `related`."""
+    near = [Citation(i, h.passage, h.score) for i, h in enumerate(r.hits[:3], start=1)]
+    return Answer(r.question, NOT_COVERED[r.lang], [], True, near if related else [])
+
+
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     """Pick answer sentences from the retrieved passages, or abstain."""
     t = config.tuning
-    lang = r.lang
     if not r.hits:
-        return Answer(r.question, NOT_COVERED[lang], [], True)
+        return declined(r, related=False)
     snap = r.snapshot
     cands = candidates(
         [h.passage.text for h in r.hits], t.answer_passages, t.min_sentence_chars
@@ -331,19 +337,14 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     kinds = abstain.asked_types(r.question)
     if kinds:
         scores = [
-            s + (t.type_bonus if any(abstain.has_type(k, c.text) for k in kinds) else 0.0)
+            s + (t.type_bonus if abstain.answers_type(kinds, [c.text]) else 0.0)
             for s, c in zip(scores, cands, strict=True)
         ]
     sig = abstain.signals(r, snap, glossary)
     if abstain.abstain(sig, t.max_unknown) or not cands:
         # A question about a covered topic that asks for what no passage gives: offer the
         # closest passages, without quoting them as the answer.
-        related = (
-            [Citation(i, h.passage, h.score) for i, h in enumerate(r.hits[:3], start=1)]
-            if sig.missing_type and not sig.unknown_names
-            else []
-        )
-        return Answer(r.question, NOT_COVERED[lang], [], True, related)
+        return declined(r, related=bool(sig.missing_type and not sig.unknown_names))
     chosen = with_following(
         select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
                keep_within=t.keep_within),
@@ -354,8 +355,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.
-        related = [Citation(i, h.passage, h.score) for i, h in enumerate(r.hits[:3], start=1)]
-        return Answer(r.question, NOT_COVERED[lang], [], True, related)
+        return declined(r, related=True)
     quotes: dict[int, list[str]] = {}
     for c in chosen:
         quotes.setdefault(c.hit, []).append(c.text)

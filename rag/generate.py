@@ -721,7 +721,8 @@ def passages_for(
     cut at `max_chars`. Citations the extractive answer did not quote are left out: they cost
     prompt time and rarely hold the answer.
     """
-    from index.chunk import join, split_sentences
+    from index.chunk import split_sentences
+    from index.formats.lines import join
 
     out = []
     for c in citations:

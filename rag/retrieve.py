@@ -17,7 +17,7 @@ from index.lexical import HAN, tokenize
 from index.store import Store, where_filter
 from index.types import Passage
 from rag.answer import term_coverage
-from rag.crosslingual import Glossary
+from rag.crosslingual import ENGLISH_STOPWORDS, Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
 from rag.snapshot import Snapshot
 
@@ -116,8 +116,6 @@ def names_someone(q: str, people, others=()) -> bool:
     >>> names_someone("Is there no data?", {"No Priors"}), names_someone("No Priors 问了什么?", {"No Priors"})
     (False, True)
     """
-    from rag.crosslingual import ENGLISH_STOPWORDS
-
     shared = {part.lower() for o in others for part in o.split()}
     for person in people:
         for part in {person, *person.split()}:

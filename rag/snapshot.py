@@ -52,7 +52,7 @@ def char_bigrams(text: str) -> set[str]:
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
-_WORDISH = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+")
+_WORDISH = re.compile(rf"{HAN.pattern}|[A-Za-z]+")
 
 
 def chinese_share(text: str) -> float:

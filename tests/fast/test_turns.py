@@ -2,9 +2,10 @@
 
 import pytest
 
-from index.chunk import chunk_turns, is_backchannel, join, split_sentences, split_turn
+from index.chunk import chunk_turns, is_backchannel, split_sentences, split_turn
 from index.formats import read
 from index.formats.base import Parsed, Segment
+from index.formats.lines import join
 from index.turns import build_turns, canonical_names, roles
 from index.types import Turn
 
