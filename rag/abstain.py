@@ -130,6 +130,7 @@ def signals(r, snap, glossary) -> Signals:
         m
         for m in names_in(r.question, r.lang)
         if not any(_known_name(t, snap) for t in tokenize(m))
+        and not any(snap.spaced(w) for w in m.split())
         and not any(m.lower() in s.lower() for s in snap.speakers)
     )
     missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:3]])

@@ -136,6 +136,8 @@ def lexical_query(
     for t in tokens:
         if t in snap.vocabulary:
             weights[t] = weights.get(t, 0.0) + 1.0
+    for t in respaced(q, snap):
+        weights.setdefault(t, 1.0)
     if glossary is not None:
         found = (
             glossary.translate(q, snap.vocabulary)
@@ -145,6 +147,22 @@ def lexical_query(
         for w, wt in found.items():
             weights[w] = weights.get(w, 0.0) + wt
     return weights
+
+
+def respaced(q: str, snap: Snapshot) -> list[str]:
+    """Index tokens for words a transcriber wrote apart or together: a question word the
+    index lacks but holds as two words ("Podping" where the passages say "pod ping"), and
+    two question words it holds as one ("Open AI" where they say "OpenAI")."""
+    words = re.findall(r"[a-z0-9]+", q.lower())
+    out: list[str] = []
+    for w in words:
+        if not any(t in snap.vocabulary for t in tokenize(w)) and (parts := snap.spaced(w)):
+            out.extend(t for part in parts for t in tokenize(part))
+    for a, b in zip(words, words[1:], strict=False):
+        if min(len(a), len(b)) < 2 or a in ENGLISH_STOPWORDS or b in ENGLISH_STOPWORDS:
+            continue
+        out.extend(t for t in tokenize(a + b) if t not in tokenize(a) + tokenize(b))
+    return [t for t in dict.fromkeys(out) if t in snap.vocabulary and t not in snap.name_tokens]
 
 
 def bm25_scores(snap: Snapshot, weights: dict[str, float]) -> np.ndarray:

@@ -33,6 +33,20 @@ class Snapshot:
     name_tokens: frozenset[str]  # lexical tokens of the speakers' names
     sources: tuple[str, ...]
     chinese: np.ndarray  # bool per passage: written mostly in Chinese characters
+    lowered: str  # every passage's lexical text, lower-cased, one per line
+
+    def spaced(self, word: str) -> tuple[str, str] | None:
+        """The two words the passages write `word` as when a transcriber split it
+        (`podping` as "pod ping", `openai` as "open-ai"), or None."""
+        w = word.lower()
+        if len(w) < 5 or not w.isalpha() or not w.isascii():
+            return None
+        splits = "|".join(f"({w[:i]})[ -]+({w[i:]})" for i in range(2, len(w) - 1))
+        m = re.search(rf"(?<![a-z0-9])(?:{splits})(?![a-z0-9])", self.lowered)
+        if m is None:
+            return None
+        first, second = (g for g in m.groups() if g is not None)
+        return first, second
 
     @property
     def max_idf(self) -> float:
@@ -89,4 +103,5 @@ def build(records: Records, generation: int) -> Snapshot:
         name_tokens=frozenset(t for s in speakers for t in tokenize(s)),
         sources=tuple(sorted({p.source for p in passages})),
         chinese=np.array([chinese_share(p.text) >= 0.3 for p in passages], dtype=bool),
+        lowered="\n".join(p.lexical_text().lower() for p in passages),
     )

@@ -236,3 +236,19 @@ def test_dense_scores_are_recentred_per_language():
     )
     assert dense_ranking(few, np.ones(1), allowed[: n + 2], Tuning(), 1) == ["p0"]
     assert dense_ranking(snap, np.ones(1), ~allowed, Tuning(), 3) == []
+
+
+def test_a_name_the_transcriber_split_is_still_found(corpus, tmp_path):
+    talk = tmp_path / "pings.txt"
+    talk.write_text(
+        "Host: What did you build this year?\n"
+        "Guest: Pod ping solves two problems: polling of feeds, and a hub that is unreliable.\n"
+        "Host: And the app?\n"
+        "Guest: The app plays episodes offline and syncs the queue between phones.\n",
+        encoding="utf-8",
+    )
+    corpus.ingest([talk])
+    a = corpus.ask("Which problems does Podping solve?")
+    assert not a.abstained, a.text
+    assert "polling" in a.citations[0].text
+    assert corpus.ask("Which problems does Pingpod solve?").abstained
