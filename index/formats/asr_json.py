@@ -3,7 +3,8 @@
 Whisper: `{"text", "segments": [{"start", "end", "text"}]}`; WhisperX adds `speaker` and
 `words`; diarization exports carry a speaker map (`{"speakers": {"spk_0": "Luciano"},
 "segments": [{"speakerLabel": "spk_0", …}]}`, also `speaker_label`, `speaker`); a bare list
-of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`.
+of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`. Any of
+these may sit inside an object of a pipeline's own (`{"result": {"segments": …}}`).
 """
 
 from __future__ import annotations
@@ -120,6 +121,34 @@ def _aws(results: dict) -> list[dict]:
     return [{**seg, "text": join_all(seg.pop("words"))} for seg in out]
 
 
+_KINDS = ("segments", "utterances", "results", "text")
+
+
+def _holds_transcript(d: dict) -> bool:
+    return (
+        isinstance(d.get("segments"), list)
+        or isinstance(d.get("utterances"), list)
+        or isinstance(d.get("results"), dict)
+        or isinstance(d.get("text"), str)
+    )
+
+
+def _transcript(data: dict, depth: int = 3) -> dict | None:
+    """The object that holds the transcript: `data` itself, or one nested in it, as a
+    pipeline stores Whisper's output under a key of its own (`{"result": {"segments": …}}`).
+
+    >>> _transcript({"job": "x", "result": {"language": "en", "segments": []}})
+    {'language': 'en', 'segments': []}
+    """
+    level = [data]
+    for _ in range(depth):
+        for d in level:
+            if _holds_transcript(d):
+                return d
+        level = [v for d in level for v in d.values() if isinstance(v, dict)]
+    return None
+
+
 def sniff(text: str) -> float:
     """Confidence that `text` is a JSON transcript.
 
@@ -133,9 +162,7 @@ def sniff(text: str) -> float:
         data = json.loads(s)
     except ValueError:
         return 0.3
-    if isinstance(data, dict) and any(
-        k in data for k in ("segments", "utterances", "results", "text")
-    ):
+    if isinstance(data, dict) and _transcript(data) is not None:
         return 1.0
     if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
         return 0.9
@@ -167,6 +194,9 @@ def parse(text: str) -> Parsed:
     names: dict[str, str] = {}
     scale = 1.0
     if isinstance(data, dict):
+        for key in _MAP_KEYS:
+            names.update(_speaker_map(data.get(key)))
+        data = _transcript(data) or data
         for key in _MAP_KEYS:
             names.update(_speaker_map(data.get(key)))
         if isinstance(data.get("segments"), list):

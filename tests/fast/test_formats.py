@@ -666,6 +666,18 @@ def test_json_whisper():
     assert parsed.dropped == {"stage directions": len("[Music]")}
 
 
+def test_json_whisper_output_kept_inside_a_pipelines_own_object():
+    # as a transcription job stores it: {"bucket_name", "object_key", "result": {whisper}}
+    text = json.dumps(
+        {
+            "object_key": "audio/45.m4a",
+            "result": {"text": " Hi.", "segments": [{"start": 0, "end": 1.5, "text": " Hi."}]},
+        }
+    )
+    assert asr_json.sniff(text) == 1.0
+    assert rows(asr_json.parse(text)) == [("speech", None, 0.0, 1.5, "Hi.", None)]
+
+
 def test_json_whisperx_with_words():
     parsed = asr_json.parse(
         json.dumps(
