@@ -87,6 +87,43 @@ def score(
     return out
 
 
+def complement(
+    chosen: Sequence[Candidate],
+    cands: Sequence[Candidate],
+    terms: dict[str, float],
+    idf: dict[str, float],
+    min_gain: float,
+) -> list[Candidate]:
+    """Add the one sentence that covers most of what the chosen ones leave out of the
+    question, when that is at least `min_gain` of the question's weight: the second half of
+    "What does it cost, and what budget does he suggest?".
+
+    >>> cs = [Candidate(0, 0, "A search costs $950."), Candidate(0, 1, "Budget about $1,500 in all."),
+    ...       Candidate(1, 0, "Searches are slow.")]
+    >>> [c.text for c in complement(cs[:1], cs, {"search": 1.0, "cost": 1.0, "budget": 1.0}, {}, 0.3)]
+    ['A search costs $950.', 'Budget about $1,500 in all.']
+    """
+    def weight(ts: dict[str, float]) -> float:
+        return sum(w * idf.get(t, 1.0) for t, w in ts.items())
+
+    total = weight(terms)
+    if not chosen or not total:
+        return list(chosen)
+    have = {t for c in chosen for t in tokenize(c.text)}
+    left = {t: w for t, w in terms.items() if t not in have}
+    taken = {(c.hit, c.position) for c in chosen}
+
+    def gain(c: Candidate) -> float:
+        words = set(tokenize(c.text))
+        return weight({t: w for t, w in left.items() if t in words}) / total
+
+    rest = [c for c in cands if (c.hit, c.position) not in taken]
+    best = max(rest, key=gain, default=None)
+    if best is None or gain(best) < min_gain:
+        return list(chosen)
+    return sorted([*chosen, best], key=lambda c: (c.hit, c.position))
+
+
 def with_following(
     chosen: Sequence[Candidate], cands: Sequence[Candidate], max_chars: int = 120
 ) -> list[Candidate]:

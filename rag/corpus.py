@@ -34,6 +34,7 @@ from rag import abstain
 from rag.answer import (
     NOT_COVERED,
     candidates,
+    complement,
     render,
     score,
     select,
@@ -345,12 +346,11 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # A question about a covered topic that asks for what no passage gives: offer the
         # closest passages, without quoting them as the answer.
         return declined(r, related=bool(sig.missing_type and not sig.unknown_names))
-    chosen = with_following(
-        select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
-               keep_within=t.keep_within),
-        cands,
-        t.follow_max_chars,
-    )
+    chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
+                    keep_within=t.keep_within)
+    if t.complement_gain < 1:
+        chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain)
+    chosen = with_following(chosen, cands, t.follow_max_chars)
     if kinds and not abstain.answers_type(kinds, [c.text for c in chosen]):
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
