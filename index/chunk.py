@@ -12,7 +12,7 @@ import re
 from index.formats.lines import join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v5"
+CHUNKER_VERSION = "turns-v6"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.

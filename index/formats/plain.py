@@ -24,8 +24,10 @@ _LABEL = re.compile(
     r"^\s*(?P<label>[^\s:：,，。!?！？、;；()（）\[\]【】*#>•·\-][^:：,，。!?！？、;；\[\]]{0,24}?)"
     r"\s*[:：]\s*(?P<body>.*)$"
 )
+# A name of up to four words; a meeting tool's display name may add a team after a dash or a
+# bar ("Chris - Base", "Ann Lee | Acme").
 _LATIN_NAME = re.compile(
-    r"^[A-Z][\w.'\-]*(?: (?:[A-Z][\w.'\-]*|\d{1,3}|van|von|de|da|del|der|di|du|la|le|bin|al)){0,3}$"
+    r"^[A-Z][\w.'\-]*(?: (?:[-–|] )?(?:[A-Z][\w.'\-]*|\d{1,3}|van|von|de|da|del|der|di|du|la|le|bin|al)){0,3}$"
 )
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 # Labels that mark editorial or page furniture, never a person speaking.
@@ -79,6 +81,8 @@ def looks_like_name(label: str) -> bool:
 
     >>> [looks_like_name(s) for s in ["Andrej Karpathy", "Speaker 1", "主持人", "所以问题就是"]]
     [True, True, True, False]
+    >>> looks_like_name("Chris - Base"), looks_like_name("Ann Lee | Acme"), looks_like_name("Well - so")
+    (True, True, False)
     """
     return bool(_LATIN_NAME.match(label) or _CJK_NAME.match(label))
 

@@ -552,6 +552,15 @@ def test_vtt_voices_labels_and_ignored_blocks():
     ]
 
 
+def test_vtt_meeting_display_names_with_a_team():
+    # Zoom's transcript: each cue opens with the display name, which may carry a team
+    parsed = vtt.parse(
+        "WEBVTT\r\n\r\n1\r\n00:03:38.080 --> 00:03:39.080\r\nSam: Hello, hello.\r\n\r\n"
+        "2\r\n00:03:40.000 --> 00:03:42.000\r\nChris - Base: Thanks, Sam.\r\n"
+    )
+    assert said(parsed) == [("Sam", "Hello, hello."), ("Chris - Base", "Thanks, Sam.")]
+
+
 def test_vtt_two_voices_in_one_cue():
     parsed = vtt.parse("WEBVTT\n\n00:01.000 --> 00:03.000\n<v Ann>Hi.</v>\n<v Bob>Hello.</v>\n")
     assert said(parsed) == [("Ann", "Hi."), ("Bob", "Hello.")]
