@@ -396,7 +396,12 @@ def spoken_text(f: Path) -> str:
             data = _json.loads(text)
         except ValueError:
             return ""
-        segs = data.get("segments") if isinstance(data, dict) else None
+        # The segments, wherever the file keeps them (`{"result": {"text", "segments"}}`):
+        # a Whisper file also holds the whole text once more, outside them.
+        level, segs = ([data] if isinstance(data, dict) else []), None
+        while level and segs is None:
+            segs = next((d["segments"] for d in level if isinstance(d.get("segments"), list)), None)
+            level = [v for d in level for v in d.values() if isinstance(v, dict)]
         walk(segs if segs is not None else data)
         return " ".join(found).lower()
     text = front_matter(text)[1]
