@@ -126,6 +126,17 @@ def names_someone(q: str, people, others=()) -> bool:
     return False
 
 
+def named_speakers(q: str, snap: Snapshot) -> set[str]:
+    """The speakers a question names, in full or by a part of the name no other speaker has.
+
+    >>> class S: speakers = ("Adam Curry", "Adam Wiggins", "Dave Jones")
+    >>> sorted(named_speakers("Why did Dave's generator fail, Adam?", S))
+    ['Dave Jones']
+    """
+    people = set(snap.speakers)
+    return {s for s in people if names_someone(q, {s}, people - {s})}
+
+
 def lexical_query(
     q: str, lang: str, tokens: list[str], snap: Snapshot, glossary: Glossary | None
 ) -> dict[str, float]:
@@ -270,12 +281,19 @@ def search(
         for pid, s in reciprocal_rank_fusion([dense_ids, lex_ids], (w_dense, w_lex), t.rrf_k)
         if s > 0
     ]
-    if not asks_about_hosts(q, snap):
-        # Hosts' questions resemble users' questions; the answers are in the guests' turns.
-        fused = sorted(
-            ((pid, s * (t.host_factor if snap.passage(pid).role == "host" else 1.0)) for pid, s in fused),
-            key=lambda kv: -kv[1],
+    # Hosts' questions resemble users' questions; the answers are in the guests' turns,
+    # unless the question asks about the hosts. The person a question names ("According to
+    # Tom, …") comes first.
+    host_factor = 1.0 if asks_about_hosts(q, snap) else t.host_factor
+    named = named_speakers(q, snap)
+
+    def factor(pid: str) -> float:
+        p = snap.passage(pid)
+        return (host_factor if p.role == "host" else 1.0) * (
+            t.named_speaker_boost if p.speaker in named else 1.0
         )
+
+    fused = sorted(((pid, s * factor(pid)) for pid, s in fused), key=lambda kv: -kv[1])
     fused_score = dict(fused)
     pos = snap.position
     ranked = [pid for pid, _ in fused]

@@ -258,3 +258,18 @@ def test_a_name_the_transcriber_split_is_still_found(corpus, tmp_path):
     assert not a.abstained, a.text
     assert "polling" in a.citations[0].text
     assert corpus.ask("Which problems does Pingpod solve?").abstained
+
+
+def test_the_speaker_a_question_names_comes_first(corpus, tmp_path):
+    panel = tmp_path / "panel.txt"
+    panel.write_text(
+        "Moderator: How do you test the bridge design?\n"
+        "Ann Lee: We test the bridge design with a wind tunnel model at one fiftieth scale.\n"
+        "Moderator: And you?\n"
+        "Bo Chen: We test the bridge design with sensors on the real deck for a year.\n",
+        encoding="utf-8",
+    )
+    corpus.ingest([panel])
+    for who in ("Bo", "Ann"):
+        top = corpus.retrieve(f"According to {who}, how is the bridge design tested?", k=2)[0]
+        assert who in top.speaker
