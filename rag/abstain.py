@@ -76,6 +76,32 @@ _HAS = {
 }
 
 
+# A question that asks which person, place, company or thing: its answer names one.
+_ASKS_NAME = re.compile(
+    r"\bwhich\b|\bwho\b|\bwhat (?:company|companies|city|cities|country|countries|book|building|"
+    r"show|podcast|tool|app|product|brand|team|name)\b|哪个|哪個|哪家|哪位|哪座|哪本|哪款|哪些|谁|誰|"
+    r"什么名字|什麼名字",
+    re.I,
+)
+
+
+def names_something_new(question: str, sentence: str) -> bool:
+    """Does a question that asks for a name get one from the sentence: a name (a capitalised
+    word inside an English sentence, a capitalised Latin word in a Chinese one) that the
+    question does not already say?
+
+    >>> names_something_new("Which city publishes dashboards?", "I have seen cities like Singapore do it.")
+    True
+    >>> names_something_new("Which city did Devon mention?", "Well, as Devon said, some cities do.")
+    False
+    """
+    if not _ASKS_NAME.search(question):
+        return False
+    said = question.lower()
+    found = names_in(sentence, "zh" if re.search(r"[\u3400-\u9fff]", sentence) else "en")
+    return any(n.lower() not in said for n in found)
+
+
 def asked_types(question: str) -> list[str]:
     """The kinds of answer a question asks for.
 

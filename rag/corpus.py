@@ -336,11 +336,13 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     ]
     scores = score(cands, r.terms, snap.idf, asked, t)
     kinds = abstain.asked_types(r.question)
-    if kinds:
-        scores = [
-            s + (t.type_bonus if abstain.answers_type(kinds, [c.text]) else 0.0)
-            for s, c in zip(scores, cands, strict=True)
-        ]
+
+    def holds_what_is_asked(c) -> float:  # a year, count, amount or time; a new name
+        return (t.type_bonus if kinds and abstain.answers_type(kinds, [c.text]) else 0.0) + (
+            t.name_bonus if abstain.names_something_new(r.question, c.text) else 0.0
+        )
+
+    scores = [s + holds_what_is_asked(c) for s, c in zip(scores, cands, strict=True)]
     sig = abstain.signals(r, snap, glossary)
     if abstain.abstain(sig, t.max_unknown) or not cands:
         # A question about a covered topic that asks for what no passage gives: offer the
