@@ -34,6 +34,7 @@ class Snapshot:
     sources: tuple[str, ...]
     chinese: np.ndarray  # bool per passage: written mostly in Chinese characters
     lowered: str  # every passage's lexical text, lower-cased, one per line
+    latin_words: frozenset[str]  # the Latin-script words of `lowered`
 
     def spaced(self, word: str) -> tuple[str, str] | None:
         """The two words the passages write `word` as when a transcriber split it
@@ -41,12 +42,18 @@ class Snapshot:
         w = word.lower()
         if len(w) < 5 or not w.isalpha() or not w.isascii():
             return None
-        splits = "|".join(f"({w[:i]})[ -]+({w[i:]})" for i in range(2, len(w) - 1))
-        m = re.search(rf"(?<![a-z0-9])(?:{splits})(?![a-z0-9])", self.lowered)
-        if m is None:
-            return None
-        first, second = (g for g in m.groups() if g is not None)
-        return first, second
+        for i in range(2, len(w) - 1):
+            first, second = w[:i], w[i:]
+            if first not in self.latin_words or second not in self.latin_words:
+                continue
+            for sep in (" ", "-"):
+                at = self.lowered.find(f"{first}{sep}{second}")
+                while at >= 0:
+                    end = at + len(w) + 1
+                    if not self.lowered[at - 1 : at].isalnum() and not self.lowered[end : end + 1].isalnum():
+                        return first, second
+                    at = self.lowered.find(f"{first}{sep}{second}", at + 1)
+        return None
 
     @property
     def max_idf(self) -> float:
@@ -88,6 +95,7 @@ def build(records: Records, generation: int) -> Snapshot:
     df = Counter(t for toks in tokens for t in set(toks))
     n = max(len(passages), 1)
     speakers = {p.speaker for p in passages if p.speaker}
+    lowered = "\n".join(p.lexical_text().lower() for p in passages)
     return Snapshot(
         generation=generation,
         passages=passages,
@@ -103,5 +111,6 @@ def build(records: Records, generation: int) -> Snapshot:
         name_tokens=frozenset(t for s in speakers for t in tokenize(s)),
         sources=tuple(sorted({p.source for p in passages})),
         chinese=np.array([chinese_share(p.text) >= 0.3 for p in passages], dtype=bool),
-        lowered="\n".join(p.lexical_text().lower() for p in passages),
+        lowered=lowered,
+        latin_words=frozenset(re.findall(r"[a-z]+", lowered)),
     )
