@@ -191,8 +191,7 @@ def _known(word: str, snap, glossary=None) -> bool:
 def unknown_share(r, snap, glossary) -> float:
     """IDF-weighted share of the question's content words that the passages never contain.
     Unknown words weigh like the rarest known word: they are usually the question's subject.
-    An English word counts as known when the dictionary translates it into an indexed word of
-    two or more characters."""
+    An English word counts as known when the dictionary translates it into an indexed word."""
     from index.lexical import tokenize
     from rag.crosslingual import ENGLISH_STOPWORDS
 
@@ -203,10 +202,9 @@ def unknown_share(r, snap, glossary) -> float:
         ]
         names = {t for s in snap.speakers for t in s.lower().split()}
         words = [w for w in words if w not in names and len(w) > 2]
-        # A one-character translation says little: "club" -> 棒 ("stick", "great").
         known = [
             any(t in snap.vocabulary for t in tokenize(w))
-            or any(len(t) > 1 for t in (glossary.translate(w, snap.vocabulary) if glossary else ()))
+            or bool(glossary and glossary.translate(w, snap.vocabulary))
             for w in words
         ]
         if not words:

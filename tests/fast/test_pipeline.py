@@ -65,12 +65,6 @@ def test_unknown_subject_abstains(bundled):
     assert a.abstained and a.citations == [] and "没有" in a.text
 
 
-def test_a_one_character_translation_does_not_make_an_english_word_known(bundled):
-    # "club" translates to 棒 ("stick", "great"), which the Chinese interview uses often
-    a = bundled.ask("Which golf club brand does Karpathy play with?")
-    assert a.abstained, a.text
-
-
 def test_a_name_the_transcripts_never_mention_is_declined_in_either_language(bundled):
     for q in ("FinalSpark 的神经元是怎么得到的?", "How does FinalSpark grow its neurons?"):
         a = bundled.ask(q)
