@@ -31,7 +31,8 @@ ENGLISH_STOPWORDS = frozenset(
     those it its he him his she her they them their you your we our i me my about think thinks
     thought say says said according tell told mention mentioned talk talks discuss discussed ask
     asked one would could should can will may might must there here than then so such very just
-    also only any some more most much many other into over after before""".split()
+    also only any some more most much many other into over after before myself yourself himself
+    herself itself ourselves themselves""".split()
 )
 GLOSSARY_VERSION = 2
 # Chinese -> English uses a word's first senses only: CC-CEDICT lists the common sense first,

@@ -65,6 +65,14 @@ def test_unknown_subject_abstains(bundled):
     assert a.abstained and a.citations == [] and "没有" in a.text
 
 
+def test_an_english_question_is_not_declined_for_common_words_with_one_character_translations(
+    bundled,
+):
+    # "buy" is 买 and "himself" is no subject: the interview does answer this
+    a = bundled.ask("Which robot would Karpathy buy for himself?")
+    assert not a.abstained, a.text
+
+
 def test_a_name_the_transcripts_never_mention_is_declined_in_either_language(bundled):
     for q in ("FinalSpark 的神经元是怎么得到的?", "How does FinalSpark grow its neurons?"):
         a = bundled.ask(q)
