@@ -374,6 +374,7 @@ def spoken_text(f: Path) -> str:
     import json as _json
 
     from index.formats import decode, front_matter
+    from index.formats.asr_json import find_transcript
 
     try:
         text = decode(f.read_bytes())
@@ -398,11 +399,9 @@ def spoken_text(f: Path) -> str:
             return ""
         # The segments, wherever the file keeps them (`{"result": {"text", "segments"}}`):
         # a Whisper file also holds the whole text once more, outside them.
-        level, segs = ([data] if isinstance(data, dict) else []), None
-        while level and segs is None:
-            segs = next((d["segments"] for d in level if isinstance(d.get("segments"), list)), None)
-            level = [v for d in level for v in d.values() if isinstance(v, dict)]
-        walk(segs if segs is not None else data)
+        inner = find_transcript(data) if isinstance(data, dict) else None
+        segs = inner.get("segments") if inner is not None else None
+        walk(segs if isinstance(segs, list) else data)
         return " ".join(found).lower()
     text = front_matter(text)[1]
     text = re.sub(r"^\s*(?:#.*|WEBVTT.*|NOTE.*|\d+\s*)$", " ", text, flags=re.M)

@@ -121,9 +121,6 @@ def _aws(results: dict) -> list[dict]:
     return [{**seg, "text": join_all(seg.pop("words"))} for seg in out]
 
 
-_KINDS = ("segments", "utterances", "results", "text")
-
-
 def _holds_transcript(d: dict) -> bool:
     return (
         isinstance(d.get("segments"), list)
@@ -133,11 +130,11 @@ def _holds_transcript(d: dict) -> bool:
     )
 
 
-def _transcript(data: dict, depth: int = 3) -> dict | None:
+def find_transcript(data: dict, depth: int = 3) -> dict | None:
     """The object that holds the transcript: `data` itself, or one nested in it, as a
     pipeline stores Whisper's output under a key of its own (`{"result": {"segments": …}}`).
 
-    >>> _transcript({"job": "x", "result": {"language": "en", "segments": []}})
+    >>> find_transcript({"job": "x", "result": {"language": "en", "segments": []}})
     {'language': 'en', 'segments': []}
     """
     level = [data]
@@ -162,7 +159,7 @@ def sniff(text: str) -> float:
         data = json.loads(s)
     except ValueError:
         return 0.3
-    if isinstance(data, dict) and _transcript(data) is not None:
+    if isinstance(data, dict) and find_transcript(data) is not None:
         return 1.0
     if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
         return 0.9
@@ -194,11 +191,11 @@ def parse(text: str) -> Parsed:
     names: dict[str, str] = {}
     scale = 1.0
     if isinstance(data, dict):
-        for key in _MAP_KEYS:
+        inner = find_transcript(data) or data
+        for key in _MAP_KEYS:  # a speaker map beside the transcript or inside its object
             names.update(_speaker_map(data.get(key)))
-        data = _transcript(data) or data
-        for key in _MAP_KEYS:
-            names.update(_speaker_map(data.get(key)))
+            names.update(_speaker_map(inner.get(key)))
+        data = inner
         if isinstance(data.get("segments"), list):
             items = data["segments"]
         elif isinstance(data.get("utterances"), list):
