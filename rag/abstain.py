@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.lexical import HAN
+
 # Capitalised words inside an English sentence: names, products, places.
 _NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
 # In a Chinese sentence every capitalised Latin word is one ("FinalSpark 的神经元…").
@@ -98,7 +100,7 @@ def names_something_new(question: str, sentence: str) -> bool:
     if not _ASKS_NAME.search(question):
         return False
     said = question.lower()
-    found = names_in(sentence, "zh" if re.search(r"[\u3400-\u9fff]", sentence) else "en")
+    found = names_in(sentence, "zh" if HAN.search(sentence) else "en")
     return any(n.lower() not in said for n in found)
 
 
