@@ -13,6 +13,12 @@ from rag import BadInputError, NoIndexError
 from tests.fakes import HashingEmbedder
 
 
+def ingest_talk(corpus, path: Path, *lines: str) -> None:
+    """Write a small `Name: text` transcript, one turn per line, and ingest it."""
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    corpus.ingest([path])
+
+
 def test_ingest_reports_documents_and_passages(corpus):
     report = corpus.ingest()
     assert report.documents == 2
@@ -87,16 +93,14 @@ def test_a_near_miss_offers_related_passages_without_quoting_them(bundled):
 
 
 def test_a_price_question_needs_an_amount_in_the_quoted_sentences(corpus, tmp_path):
-    talk = tmp_path / "pricing.txt"
-    talk.write_text(
-        "Host: Tell me about the workshop.\n"
+    ingest_talk(
+        corpus, tmp_path / "pricing.txt",
+        "Host: Tell me about the workshop.",
         "Guest: The workshop teaches pottery to beginners over six weekends. Its price worries "
-        "some people, and the cost of clay keeps rising.\n"
-        "Host: And the evening class?\n"
-        "Guest: The evening class teaches glazing to beginners. It is priced at $120 a month.\n",
-        encoding="utf-8",
+        "some people, and the cost of clay keeps rising.",
+        "Host: And the evening class?",
+        "Guest: The evening class teaches glazing to beginners. It is priced at $120 a month.",
     )
-    corpus.ingest([talk])
     near = corpus.ask("How much does the pottery workshop cost?")
     assert near.abstained and near.citations == [] and near.related
     assert "$120" in corpus.ask("How much does the glazing class cost?").text
@@ -247,15 +251,13 @@ def test_dense_scores_are_recentred_per_language():
 
 
 def test_a_name_the_transcriber_split_is_still_found(corpus, tmp_path):
-    talk = tmp_path / "pings.txt"
-    talk.write_text(
-        "Host: What did you build this year?\n"
-        "Guest: Pod ping solves two problems: polling of feeds, and a hub that is unreliable.\n"
-        "Host: And the app?\n"
-        "Guest: The app plays episodes offline and syncs the queue between phones.\n",
-        encoding="utf-8",
+    ingest_talk(
+        corpus, tmp_path / "pings.txt",
+        "Host: What did you build this year?",
+        "Guest: Pod ping solves two problems: polling of feeds, and a hub that is unreliable.",
+        "Host: And the app?",
+        "Guest: The app plays episodes offline and syncs the queue between phones.",
     )
-    corpus.ingest([talk])
     a = corpus.ask("Which problems does Podping solve?")
     assert not a.abstained, a.text
     assert "polling" in a.citations[0].text
@@ -263,15 +265,13 @@ def test_a_name_the_transcriber_split_is_still_found(corpus, tmp_path):
 
 
 def test_the_speaker_a_question_names_comes_first(corpus, tmp_path):
-    panel = tmp_path / "panel.txt"
-    panel.write_text(
-        "Moderator: How do you test the bridge design?\n"
-        "Ann Lee: We test the bridge design with a wind tunnel model at one fiftieth scale.\n"
-        "Moderator: And you?\n"
-        "Bo Chen: We test the bridge design with sensors on the real deck for a year.\n",
-        encoding="utf-8",
+    ingest_talk(
+        corpus, tmp_path / "panel.txt",
+        "Moderator: How do you test the bridge design?",
+        "Ann Lee: We test the bridge design with a wind tunnel model at one fiftieth scale.",
+        "Moderator: And you?",
+        "Bo Chen: We test the bridge design with sensors on the real deck for a year.",
     )
-    corpus.ingest([panel])
     for who in ("Bo", "Ann"):
         top = corpus.retrieve(f"According to {who}, how is the bridge design tested?", k=2)[0]
         assert who in top.speaker
