@@ -264,6 +264,8 @@ def test_the_benchmark_runs_end_to_end_and_cleans_up(capsys):
     assert 0 < b["ask_ms_p50"] <= b["ask_ms_p95"]
     assert 0 < b["ingest_seconds_in_process"] < b["ingest_seconds"]
     assert 0 < b["floor_seconds"] and 0 < b["cold_ask_seconds"] < 120
-    assert b["cold_ratio_to_floor"] == pytest.approx(b["cold_ask_seconds"] / b["floor_seconds"], abs=0.01)
+    # The ratio is taken before the two times are rounded to 0.01 s, so allow for that rounding.
+    slack = 0.01 + 0.005 * (1 + b["cold_ratio_to_floor"]) / b["floor_seconds"]
+    assert b["cold_ratio_to_floor"] == pytest.approx(b["cold_ask_seconds"] / b["floor_seconds"], abs=slack)
     assert b["cold_ask_peak_rss_mib"] > 50 and b["index_mib"] > 0.5
     assert "cold `rag ask`" in err
