@@ -61,7 +61,9 @@ _HAS = {
         re.I,
     ),
     "count": re.compile(
-        r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]|\b(?:one|two|three|four|five|six|seven|"
+        # "one" as a pronoun ("one of the things", "no one", "this one") counts nothing.
+        r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]|(?<!\bthe )(?<!\bno )(?<!\bthis )(?<!\bthat )"
+        r"(?<!\beach )(?<!\bevery )(?<!\bwhich )\bone\b(?! of\b)(?! another\b)|\b(?:two|three|four|five|six|seven|"
         r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
         r"billions?|dozens?|a few|several|single|both|couple)\b",
         re.I,
@@ -124,6 +126,8 @@ def answers_type(kinds: list[str], sentences: list[str]) -> bool:
     True
     >>> answers_type(["money"], ["The cost is what worries people."])
     False
+    >>> answers_type(["count"], ["One of the things he said was this one."]), answers_type(["count"], ["Just one."])
+    (False, True)
     """
     return any(has_type(k, s) for k in kinds for s in sentences)
 
