@@ -12,7 +12,7 @@ import re
 from index.formats.lines import join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v6"
+CHUNKER_VERSION = "turns-v7"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -48,6 +48,19 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+OVERRUN = 1.5
+_ENDS = re.compile(r"[.?!。!?！？…][”」』\"')\]]*\s*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Does the text end a sentence?
+
+    >>> ends_sentence("It works."), ends_sentence("数据是瓶颈。”"), ends_sentence("the first comment was why")
+    (True, True, False)
+    """
+    return bool(_ENDS.search(text))
+
+
 def _units(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
     """Paragraphs (an over-long one cut at sentence ends), each with its times."""
     times = turn.times or tuple((None, None) for _ in turn.paragraphs)
@@ -77,7 +90,14 @@ def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, floa
     """
     pieces: list[list] = []
     for text, start, end in _units(turn, max_chars):
-        if pieces and len(pieces[-1][0]) + 1 + len(text) <= max_chars:
+        size = len(pieces[-1][0]) + 1 + len(text) if pieces else 0
+        # Captions and ASR segments end mid-sentence; a piece finishes its sentence when
+        # that keeps it within half again its size, rather than leave the end of an answer
+        # ("… was why does") to the next passage.
+        if pieces and (
+            size <= max_chars
+            or (size <= max_chars * OVERRUN and not ends_sentence(pieces[-1][0]))
+        ):
             pieces[-1][0] += "\n" + text
             pieces[-1][2] = end if end is not None else pieces[-1][2]
         else:

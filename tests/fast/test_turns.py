@@ -120,6 +120,18 @@ def test_sentences_and_pieces():
     assert [x[0] for x in split_turn(t, max_chars=30)] == ["I kept the faith. If so, fine.", "Then we go."]
 
 
+def test_a_caption_that_ends_mid_sentence_keeps_its_sentence_end():
+    """Captions break anywhere: a piece takes the next caption when that finishes its sentence
+    (up to half again its size), so an answer is not cut off at "… was why does"."""
+    caps = ("the first comment we ever got", "was why does he look so mad.", "Then we moved on.")
+    t = Turn(1, "G", "guest", caps, ((0, 2), (2, 4), (4, 6)))
+    pieces = split_turn(t, max_chars=40)
+    assert pieces[0] == ("the first comment we ever got\nwas why does he look so mad.", 0, 4)
+    # a piece that ends its sentence is not stretched
+    t = Turn(1, "G", "guest", ("It was free.", "Then we moved on to other things."))
+    assert [p[0] for p in split_turn(t, max_chars=30)] == list(t.paragraphs)
+
+
 @pytest.mark.parametrize(
     ("a", "b", "joined"),
     [("faith.", "If", "faith. If"), ("数据。", "我", "数据。我"), ("数据。", "Tesla", "数据。Tesla"), ("", "x", "x")],

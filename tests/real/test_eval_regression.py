@@ -9,13 +9,13 @@ import json
 import pytest
 
 # Floors for the default system, set a little below the values measured on 2026-12-02 after
-# two more real transcripts (24 questions) joined the real set (bundled: hit@5 0.953, hit@600c
-# 0.918, key facts 0.716, abstain_acc 0.812; real: hit@5 0.770, hit@600c 0.655, key facts 0.557,
-# abstain_acc 0.524, speaker_acc 1.000). They must only go up: raise them when the product
+# pieces of caption turns began to finish their sentences (bundled: hit@5 0.953, hit@600c
+# 0.918, key facts 0.716, abstain_acc 0.812; real: hit@5 0.828, hit@600c 0.667, key facts 0.598,
+# abstain_acc 0.476, speaker_acc 1.000). They must only go up: raise them when the product
 # improves, never lower them to make a change pass.
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.67, "abstain_acc": 0.78},
-    "real": {"hit@5": 0.75, "hit@600c": 0.62, "key_facts": 0.52, "abstain_acc": 0.45,
+    "real": {"hit@5": 0.80, "hit@600c": 0.63, "key_facts": 0.56, "abstain_acc": 0.45,
              "speaker_acc": 0.95},
 }
 
