@@ -45,7 +45,9 @@ class Tuning:
     answer_passages: int = 3  # sentences are taken from the first this many passages
     max_sentences: int = 3
     per_passage: int = 2
-    keep_within: float = 0.08  # a sentence is quoted if it scores this close to the best one
+    # a sentence is quoted if it scores this close to the best one; 0.08 -> 0.11 on the tuning
+    # split: real key facts 0.681 -> 0.702 (bundled unchanged), answers about 10 % longer
+    keep_within: float = 0.11
     rank_bonus: float = 0.15  # bonus / (1 + passage rank)
     opening_bonus: float = 0.03  # first sentence of a passage
     lead_sentences: int = 3  # opening sentences of a reply to the question the user asks ...
