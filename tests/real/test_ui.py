@@ -324,8 +324,10 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         )
         expect(second).to_contain_text("moved to Miami")
 
-        # the [n] of the first answer opens its passage in context
-        first.locator(".rag-cite").first.click()
+        # the [n] that marks the first answer's product-manager sentence opens its passage in
+        # context (its number is the one on that passage's source card)
+        marker = card.locator(".rag-cite").first.inner_text()
+        first.locator(".rag-cite", has_text=marker).first.click()
         evidence = page.locator("#rag-evidence")
         expect(evidence).to_contain_text("Answer to “What did Devon do at GitHub?”")
         expect(evidence.locator(".rag-this")).to_contain_text("product manager at GitHub")
