@@ -10,7 +10,7 @@ import pytest
 
 # Floors for the default system, set a little below the values measured on 2026-12-02 after
 # pieces of caption turns began to finish their sentences (bundled: hit@5 0.953, hit@600c
-# 0.918, key facts 0.716, abstain_acc 0.812; real: hit@5 0.828, hit@600c 0.667, key facts 0.598,
+# 0.918, key facts 0.725, abstain_acc 0.812; real: hit@5 0.828, hit@600c 0.667, key facts 0.609,
 # abstain_acc 0.476, speaker_acc 1.000). They must only go up: raise them when the product
 # improves, never lower them to make a change pass.
 FLOORS = {
