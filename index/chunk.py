@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from index.clean import ends_sentence
 from index.formats.lines import join
 from index.types import Passage, Turn
 
@@ -48,17 +49,7 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-OVERRUN = 1.5
-_ENDS = re.compile(r"[.?!。!?！？…][”」』\"')\]]*\s*$")
-
-
-def ends_sentence(text: str) -> bool:
-    """Does the text end a sentence?
-
-    >>> ends_sentence("It works."), ends_sentence("数据是瓶颈。”"), ends_sentence("the first comment was why")
-    (True, True, False)
-    """
-    return bool(_ENDS.search(text))
+OVERRUN = 1.5  # a piece may grow to this many times max_chars to finish its sentence
 
 
 def _units(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
