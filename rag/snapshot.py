@@ -27,6 +27,7 @@ class Snapshot:
     vocabulary: frozenset[str]
     prefixes: frozenset[str]  # the first five letters of each Latin token of five or more
     idf: dict[str, float]  # log(N / df) + 1 of each lexical token
+    char_idf: dict[str, float]  # the same for each Chinese character of the passages
     bigrams: frozenset[str]  # every pair of adjacent characters in the (normalized) passages
     speakers: tuple[str, ...]
     hosts: frozenset[str]  # speakers in the host role
@@ -96,6 +97,7 @@ def build(records: Records, generation: int) -> Snapshot:
     n = max(len(passages), 1)
     speakers = {p.speaker for p in passages if p.speaker}
     lowered = "\n".join(p.lexical_text().lower() for p in passages)
+    char_df = Counter(ch for p in passages for ch in set(HAN.findall(normalize(p.lexical_text()))))
     return Snapshot(
         generation=generation,
         passages=passages,
@@ -105,6 +107,7 @@ def build(records: Records, generation: int) -> Snapshot:
         vocabulary=frozenset(df),
         prefixes=frozenset(t[:5] for t in df if len(t) >= 5 and t.isascii()),
         idf={t: math.log(n / c) + 1.0 for t, c in df.items()},
+        char_idf={ch: math.log(n / c) + 1.0 for ch, c in char_df.items()},
         bigrams=frozenset(b for p in passages for b in char_bigrams(p.lexical_text())),
         speakers=tuple(sorted(speakers)),
         hosts=frozenset(p.speaker for p in passages if p.role == "host" and p.speaker),
