@@ -172,14 +172,33 @@ def select(
     return sorted((cands[i] for i in chosen), key=lambda c: (c.hit, c.position))
 
 
-def render(chosen: Sequence[Candidate], numbers: Sequence[int]) -> str:
-    """Join sentences, each followed by the [n] of its passage (`numbers[hit]`).
+def render(
+    chosen: Sequence[Candidate],
+    numbers: Sequence[int],
+    speakers: Sequence[str | None] = (),
+) -> str:
+    """Join sentences, each followed by the [n] of its passage (`numbers[hit]`). With the
+    passages' `speakers`, each run of one person's words opens with their name, so the
+    answer says who said what; words whose speaker is unknown say so when others are named.
 
     >>> render([Candidate(0, 0, "甲。"), Candidate(1, 2, "Yes.")], [1, 2])
     '甲。[1] Yes. [2]'
+    >>> render([Candidate(0, 0, "Data."), Candidate(0, 1, "Yes."), Candidate(1, 0, "我同意。")],
+    ...        [1, 2], ["Ann Lee", "Bo Li"])
+    'Ann Lee: Data. [1] Yes. [1] Bo Li：我同意。[2]'
+    >>> render([Candidate(0, 0, "Data."), Candidate(1, 0, "Yes.")], [1, 2], ["Ann Lee", None])
+    'Ann Lee: Data. [1] Unknown speaker: Yes. [2]'
     """
+    named = any(speakers[c.hit] for c in chosen if c.hit < len(speakers))
     parts = []
+    previous: object = object()
     for c in chosen:
         sep = " " if c.text[-1:].isascii() else ""
-        parts.append(f"{c.text}{sep}[{numbers[c.hit]}]")
-    return " ".join(parts).replace("] ", "]", 0)
+        text = f"{c.text}{sep}[{numbers[c.hit]}]"
+        who = speakers[c.hit] if c.hit < len(speakers) else None
+        if named and who != previous:
+            colon = ": " if c.text[:1].isascii() else "："
+            text = f"{who or 'Unknown speaker'}{colon}{text}"
+        previous = who
+        parts.append(text)
+    return " ".join(parts)

@@ -364,4 +364,5 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     citations = [
         Citation(i + 1, h.passage, h.score, tuple(quotes.get(i, ()))) for i, h in enumerate(r.hits)
     ]
-    return Answer(r.question, render(chosen, [c.n for c in citations]), citations, False)
+    text = render(chosen, [c.n for c in citations], [h.passage.speaker for h in r.hits])
+    return Answer(r.question, text, citations, False)

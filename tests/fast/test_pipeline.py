@@ -189,6 +189,30 @@ def test_rename_and_merge_a_speaker_survives_a_re_ingest(corpus, tmp_path):
         corpus.rename_speaker("talk.txt", "Nobody", "X")
 
 
+def test_a_day_or_a_duration_question_needs_one_in_the_passages(corpus, tmp_path):
+    ingest_talk(
+        corpus, tmp_path / "launch.txt",
+        "Host: When does the network upgrade ship?",
+        "Guest: The network upgrade is scheduled for September, after the audit.",
+        "Host: And the keys?",
+        "Guest: The signing keys are rotated by the operators, and they stay valid for two hours.",
+    )
+    near = corpus.ask("On what exact day does the network upgrade ship?")
+    assert near.abstained and near.citations == [] and near.related
+    assert not corpus.ask("How long do the signing keys stay valid?").abstained
+    assert corpus.ask("How long does the network upgrade audit take?").abstained
+
+
+def test_an_answer_says_who_said_each_quote(corpus, tmp_path):
+    ingest_talk(
+        corpus, tmp_path / "panel.txt",
+        "Moderator: Who leads the harbour survey?",
+        "Ann Lee: I am leading the harbour survey together with the port authority.",
+    )
+    a = corpus.ask("Who is leading the harbour survey?")
+    assert a.text.startswith("Ann Lee: I am leading the harbour survey"), a.text
+
+
 def test_context_and_who_said(bundled):
     hit = bundled.retrieve("特斯拉其实是一家大规模的机器人公司", k=1)[0]
     around = bundled.context(hit.id)
