@@ -57,6 +57,12 @@ _ASKS = {
     "time": re.compile(r"什么时候|什麼時候|何时|何時|\bwhen\b|how soon", re.I),
     # how long something lasts or takes: a number of seconds ... years
     "duration": re.compile(r"多久|多长时间|多長時間|how long", re.I),
+    # what something is called: the answer names it
+    "name": re.compile(
+        r"\bwhat(?:'s| is| was) the name of\b|\bwhat is it called\b|叫什么名字|叫什麼名字|"
+        r"名字是什么|名字是什麼|名字叫什么|名字叫什麼|叫什么名|叫什麼名",
+        re.I,
+    ),
     # a calendar day, not a year or a month
     "date": re.compile(
         r"哪天|哪一天|几号|幾號|几月几|幾月幾|日期|\b(?:what|which)(?: exact)? (?:day|date)\b", re.I
@@ -76,7 +82,9 @@ _HAS = {
         r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]|(?<!\bthe )(?<!\bno )(?<!\bthis )(?<!\bthat )"
         r"(?<!\beach )(?<!\bevery )(?<!\bwhich )\bone\b(?! of\b)(?! another\b)|\b(?:two|three|four|five|six|seven|"
         r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
-        r"billions?|dozens?|a few|several|single|both|couple)\b",
+        r"billions?|dozens?|a few|several|single|both|couple|half|majority)\b|"
+        # a share in words answers "有多少技术能搬过去?" (how much of it)
+        r"所有|全部|大部分|大多数|大多數|多数|多數|大半|几乎都|幾乎都",
         re.I,
     ),
     "duration": re.compile(
@@ -87,6 +95,11 @@ _HAS = {
         r"immediately)\b|[\d一二两兩三四五六七八九十百几幾半数數]+\s*(?:个|個)?\s*(?:秒|分钟|分鐘|"
         r"小时|小時|天|日|周|週|星期|礼拜|禮拜|个月|個月|年|世纪|世紀|区块|區塊)|永远|永遠|马上|馬上|立刻",
         re.I,
+    ),
+    # a name: a capitalised word inside a sentence, a Latin name in Chinese text, a title
+    "name": re.compile(
+        r"(?<=[a-z,;:] )[A-Z][A-Za-z0-9]+|(?<![A-Za-z])[A-Z][A-Za-z0-9]+(?=\s?[\u3400-\u9fff])|"
+        r"(?<=[\u3400-\u9fff])\s?[A-Z][A-Za-z0-9]+|《[^》]+》|“[^”]{1,24}”|「[^」]{1,24}」"
     ),
     "date": re.compile(
         r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?\b|"
@@ -157,6 +170,8 @@ def has_type(kind: str, text: str) -> bool:
     """Does the text hold an answer of this kind?
 
     >>> has_type("count", "一系列操作让我觉得不错"), has_type("count", "我们有三个团队")
+    (False, True)
+    >>> has_type("name", "like a particular church on a hill"), has_type("name", "the view of Sacré-Cœur")
     (False, True)
     >>> has_type("duration", "use long-lived credentials"), has_type("duration", "for a couple of weeks")
     (False, True)
