@@ -57,6 +57,8 @@ def canonical_names(
     {'NoPriors': 'No Priors', 'Karpathy': 'Andrej Karpathy', 'Priors': 'No Priors'}
     >>> canonical_names(["Shaun Apps（SA）", "SA", "AP"], people=["Andrew Poelstra"])
     {'Shaun Apps（SA）': 'Shaun Apps', 'SA': 'Shaun Apps', 'AP': 'Andrew Poelstra'}
+    >>> canonical_names(["Ali", "Monica", "Monica Powell", "Monica", "Adam", "Adam Li", "Adam Wu"])
+    {'Ali': 'Ali', 'Monica': 'Monica Powell', 'Monica Powell': 'Monica Powell', 'Adam': 'Adam', 'Adam Li': 'Adam Li', 'Adam Wu': 'Adam Wu'}
     """
     counts = Counter(labels)
     declared: dict[str, str] = {}
@@ -95,6 +97,14 @@ def canonical_names(
             ):
                 canonical = f"{full.group(1)} {canonical}"
         names[label] = canonical
+    # A first name alone is the one person whose full name starts with it: `Monica` and
+    # `Monica Powell` in one export are one guest (`Adam` stays as it is beside two Adams).
+    for label, name in names.items():
+        if " " in name or not _LATIN_NAME.match(name):
+            continue
+        fuller = {n for n in names.values() if n.split()[0] == name and len(n.split()) > 1}
+        if len(fuller) == 1:
+            names[label] = fuller.pop()
     return names
 
 
