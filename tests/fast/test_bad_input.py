@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import rag as rag_api
 from cli.main import main
+from index.chunk import CHUNKER_VERSION
 from index.config import PROJECT_ROOT, Config
 from index.store import Store
 from rag import (
@@ -266,6 +267,41 @@ def test_rag_ask_builds_the_index_when_there_is_none(rag_home, rag):
     out = rag("ask", HUMANOID_Q)
     assert out.exit_code == 0 and lines(out.stderr) == []
     assert len(stored_ids()) == n
+
+
+def _as_if_built_by(version: str) -> None:
+    store = Store(Config.from_env())
+    manifest = store.manifest()
+    manifest.chunker = version
+    store.save_manifest(manifest)
+
+
+def test_an_index_of_the_bundled_transcripts_from_an_earlier_version_is_rebuilt(indexed, rag):
+    _as_if_built_by("turns-v0")
+    out = rag("ask", HUMANOID_Q, "--json")
+    assert out.exit_code == 0, out.stderr
+    assert lines(out.stderr) == [
+        "The index was built by an earlier version: building it again from the bundled "
+        f"transcripts in {Config().transcripts} …"
+    ]
+    assert json.loads(out.stdout)["citations"]
+    assert Store(Config.from_env()).manifest().chunker == CHUNKER_VERSION
+    assert sorted(stored_ids()) == sorted(indexed)
+
+
+def test_an_earlier_index_holding_the_users_files_is_refused_not_rebuilt(indexed, corpus, rag, tmp_path):
+    mine = tmp_path / "mine.txt"
+    mine.write_text("Host: What is in the box?\nGuest: A brass compass from Lisbon.\n", encoding="utf-8")
+    corpus.ingest([mine])
+    before = stored_ids()
+    _as_if_built_by("turns-v0")
+    out = rag("ask", HUMANOID_Q)
+    assert out.exit_code == 1
+    assert lines(out.stderr) == [
+        f"Error: index was built with chunker 'turns-v0', this version uses {CHUNKER_VERSION!r}: "
+        "run `rag ingest --rebuild`"
+    ]
+    assert stored_ids() == before
 
 
 OTHER_MODEL = "test/hashing-other"
