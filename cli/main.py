@@ -52,15 +52,17 @@ def _ensure_index(corpus) -> None:
     holds only them and an earlier version of the product built it (nothing of the user's
     would be lost; an index with their own files keeps asking for `rag ingest --rebuild`)."""
     from index.chunk import CHUNKER_VERSION
-    from index.store import FORMAT
 
     store = corpus.store
     manifest = store.manifest() if store.exists() else None
     if manifest is not None and store.count() > 0:
         bundled = {p.name for p in corpus.config.transcripts.iterdir()}
-        older = manifest.chunker != CHUNKER_VERSION or manifest.format != FORMAT
         ours = set(manifest.files) <= bundled and not manifest.renames
-        if older and ours and manifest.embed_model == corpus.embedder.model_id:
+        if (
+            manifest.earlier_version(CHUNKER_VERSION)
+            and ours
+            and manifest.embed_model == corpus.embedder.model_id
+        ):
             click.echo(
                 "The index was built by an earlier version: building it again from the bundled "
                 f"transcripts in {corpus.config.transcripts} …",

@@ -52,6 +52,11 @@ class Manifest:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
+    def earlier_version(self, chunker: str) -> bool:
+        """Was this index built by an earlier version of the product (another index format
+        or chunker)? Re-ingesting its sources brings it up to date."""
+        return self.format != FORMAT or self.chunker != chunker
+
     def check(self, embed_model: str, chunker: str) -> None:
         """Refuse an index built with another model or chunker, saying how to fix it."""
         if self.format != FORMAT:

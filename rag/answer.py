@@ -189,16 +189,13 @@ def render(
     >>> render([Candidate(0, 0, "Data."), Candidate(1, 0, "Yes.")], [1, 2], ["Ann Lee", None])
     'Ann Lee: Data. [1] Unknown speaker: Yes. [2]'
     """
-    named = any(speakers[c.hit] for c in chosen if c.hit < len(speakers))
+    whos = [speakers[c.hit] if c.hit < len(speakers) else None for c in chosen]
     parts = []
-    previous: object = object()
-    for c in chosen:
+    for i, (c, who) in enumerate(zip(chosen, whos, strict=True)):
         sep = " " if c.text[-1:].isascii() else ""
         text = f"{c.text}{sep}[{numbers[c.hit]}]"
-        who = speakers[c.hit] if c.hit < len(speakers) else None
-        if named and who != previous:
+        if any(whos) and (i == 0 or who != whos[i - 1]):
             colon = ": " if c.text[:1].isascii() else "："
             text = f"{who or 'Unknown speaker'}{colon}{text}"
-        previous = who
         parts.append(text)
     return " ".join(parts)
