@@ -125,7 +125,8 @@ _HAS = {
 # A question that asks which person, place, company or thing: its answer names one.
 _ASKS_NAME = re.compile(
     r"\bwhich\b|\bwho\b|\bwhat (?:company|companies|city|cities|country|countries|book|building|"
-    r"show|podcast|tool|app|product|brand|team|name)\b|哪个|哪個|哪家|哪位|哪座|哪本|哪款|哪些|谁|誰|"
+    r"show|podcast|tool|app|product|brand|team|name)\b|"
+    r"哪一?(?:个|個|家|位|座|本|款|部|间|間|所|门|門|首|篇|期|集)|哪些|谁|誰|"
     r"什么名字|什麼名字",
     re.I,
 )
@@ -140,6 +141,8 @@ def names_something_new(question: str, sentence: str) -> bool:
     True
     >>> names_something_new("Which city did Devon mention?", "Well, as Devon said, some cities do.")
     False
+    >>> names_something_new("他想买哪一款机器人?", "我很想要 G1 机器人。")
+    True
     """
     if not _ASKS_NAME.search(question):
         return False

@@ -28,14 +28,18 @@ class Candidate:
 
 
 def candidates(
-    passages: Sequence[str], max_passages: int = 3, min_chars: int = 8
+    passages: Sequence[str], max_passages: int = 3, min_chars: int = 8, preamble_chars: int = 0
 ) -> list[Candidate]:
     """Sentences of the first passages that could stand alone in an answer.
 
-    Questions are left out: a question does not answer anything.
+    Questions are left out: a question does not answer anything, unless (`preamble_chars` > 0)
+    it opens with a statement at least that long, as a host's often does ("Since the 1980s
+    studies show tutoring lifts a student two sigma, so how would you …?").
 
     >>> [(c.hit, c.position, c.text) for c in candidates(["是的。我认为数据是瓶颈。你怎么看?", "对。"])]
     [(0, 1, '我认为数据是瓶颈。')]
+    >>> [c.text for c in candidates(["研究说一对一辅导能提高两个标准差,你怎么看?"], preamble_chars=10)]
+    ['研究说一对一辅导能提高两个标准差,你怎么看?']
     """
     out: list[Candidate] = []
     for h, text in enumerate(passages[:max_passages]):
@@ -43,9 +47,22 @@ def candidates(
         for line in text.split("\n"):
             flat = join(flat, line)
         for i, s in enumerate(split_sentences(flat)):
-            if len(s) >= min_chars and not s.rstrip("”」』\"' ").endswith(("?", "?")):
+            if len(s) >= min_chars and (
+                not s.rstrip("”」』\"' ").endswith(("?", "?"))
+                or 0 < preamble_chars <= _preamble(s)
+            ):
                 out.append(Candidate(h, i, s))
     return out
+
+
+def _preamble(question: str) -> int:
+    """Length of what a question says before its last clause.
+
+    >>> _preamble("Studies show two sigma, so how?"), _preamble("Why?")
+    (22, 0)
+    """
+    cut = max(question.rfind(sep) for sep in ",,;;::")
+    return max(cut, 0)
 
 
 def term_coverage(terms: dict[str, float], idf: dict[str, float], text: str) -> float:
@@ -59,6 +76,23 @@ def term_coverage(terms: dict[str, float], idf: dict[str, float], text: str) -> 
         return 0.0
     have = set(tokenize(text))
     return sum(w * idf.get(t, 1.0) for t, w in terms.items() if t in have) / total
+
+
+def asks_the_same(
+    host_question: str, terms: dict[str, float], idf: dict[str, float], min_share: float,
+    min_terms: int,
+) -> bool:
+    """Does a host's question ask what the user asks: it holds `min_share` of the user's
+    (IDF-weighted) terms and at least `min_terms` of them? One shared word ("robots") is a
+    topic, not the same question.
+
+    >>> asks_the_same("Where will robots be used first?", {"robot": 1.0}, {}, 0.6, 2)
+    False
+    >>> asks_the_same("Which robot would you buy?", {"robot": 1.0, "buy": 1.0}, {}, 0.6, 2)
+    True
+    """
+    shared = set(tokenize(host_question)) & terms.keys()
+    return len(shared) >= min_terms and term_coverage(terms, idf, host_question) >= min_share
 
 
 def score(

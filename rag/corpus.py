@@ -33,17 +33,24 @@ from index.types import Passage
 from rag import abstain
 from rag.answer import (
     NOT_COVERED,
+    asks_the_same,
     candidates,
     complement,
     render,
     score,
     select,
-    term_coverage,
     with_following,
 )
 from rag.crosslingual import Glossary
 from rag.history import standalone
-from rag.retrieve import Retrieval, clean_question, search
+from rag.retrieve import (
+    HOST_WORDS,
+    Retrieval,
+    asks_about_hosts,
+    clean_question,
+    named_speakers,
+    search,
+)
 from rag.snapshot import Snapshot, build
 from rag.types import Answer, Citation
 
@@ -320,18 +327,32 @@ def declined(r: Retrieval, *, related: bool) -> Answer:
     return Answer(r.question, NOT_COVERED[r.lang], [], True, near if related else [])
 
 
+def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
+    """Does an answer to a question that names speakers quote at least one of them? (A
+    question about a role, "what did the host ask Karpathy?", may quote anyone.)"""
+    named = named_speakers(r.question, r.snapshot)
+    if not named or HOST_WORDS.search(r.question):
+        return True
+    return any(r.hits[c.hit].passage.speaker in named for c in chosen)
+
+
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     """Pick answer sentences from the retrieved passages, or abstain."""
     t = config.tuning
     if not r.hits:
         return declined(r, related=False)
     snap = r.snapshot
+    # A question about what a host said may be answered by the statement a host's question
+    # opens with ("Since the 1980s studies show tutoring lifts a student two sigma, so …?").
+    preamble = t.question_preamble if asks_about_hosts(r.question, snap) else 0
     cands = candidates(
-        [h.passage.text for h in r.hits], t.answer_passages, t.min_sentence_chars
+        [h.passage.text for h in r.hits], t.answer_passages, t.min_sentence_chars, preamble
     )
     asked = [
         h.passage.piece == 1
-        and term_coverage(r.terms, snap.idf, h.passage.question or "") >= t.same_question
+        and asks_the_same(
+            h.passage.question or "", r.terms, snap.idf, t.same_question, t.lead_min_terms
+        )
         for h in r.hits
     ]
     scores = score(cands, r.terms, snap.idf, asked, t)
@@ -353,6 +374,10 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     if t.complement_gain < 1:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain)
     chosen = with_following(chosen, cands, t.follow_max_chars)
+    if not quotes_whom_it_names(r, chosen):
+        # "Which framework does Jerod say …?" answered only by other people's words: those
+        # are not Jerod's, so they are related passages, not his answer.
+        return declined(r, related=True)
     if kinds and not abstain.answers_type(kinds, [c.text for c in chosen]):
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a

@@ -95,12 +95,12 @@ def script(text: str) -> str:
     return "hant" if to_simplified(text) != text else "hans"
 
 
-_HOST_WORDS = re.compile(r"主持人|主持|提问|问了|問了|host|asked|interviewer", re.I)
+HOST_WORDS = re.compile(r"主持人|主持|提问|问了|問了|host|asked|interviewer", re.I)
 
 
 def asks_about_hosts(q: str, snap: Snapshot) -> bool:
     """Does the question ask about what a host said (by role or by name)?"""
-    if _HOST_WORDS.search(q):
+    if HOST_WORDS.search(q):
         return True
     return names_someone(q, snap.hosts, set(snap.speakers) - set(snap.hosts))
 

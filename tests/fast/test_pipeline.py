@@ -213,6 +213,30 @@ def test_an_answer_says_who_said_each_quote(corpus, tmp_path):
     assert a.text.startswith("Ann Lee: I am leading the harbour survey"), a.text
 
 
+def test_a_question_that_names_a_speaker_is_not_answered_with_someone_elses_words(corpus, tmp_path):
+    ingest_talk(
+        corpus, tmp_path / "panel.txt",
+        "Moderator: What is the harbour survey built on?",
+        "Ann Lee: The harbour survey is built on sonar maps from the port authority.",
+        "Bo Chen: I joined the panel late.",
+    )
+    a = corpus.ask("What does Bo Chen say the harbour survey is built on?")
+    assert a.abstained and "Ann Lee" in {c.speaker for c in a.related}, a.text
+    a = corpus.ask("What does Ann Lee say the harbour survey is built on?")
+    assert not a.abstained and "sonar maps" in a.text, a.text
+
+
+def test_a_question_about_what_the_host_said_can_quote_the_hosts_question(corpus, tmp_path):
+    ingest_talk(
+        corpus, tmp_path / "tutoring.txt",
+        "Host: Studies since the 1980s show that one-on-one tutoring lifts a student by two "
+        "standard deviations, so how would you build that with software?",
+        "Guest: I would start with a course and let the software explain it.",
+    )
+    a = corpus.ask("What figure did the host cite for how much one-on-one tutoring lifts a student?")
+    assert "two standard deviations" in a.text, a.text
+
+
 def test_context_and_who_said(bundled):
     hit = bundled.retrieve("特斯拉其实是一家大规模的机器人公司", k=1)[0]
     around = bundled.context(hit.id)
