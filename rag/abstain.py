@@ -186,6 +186,31 @@ def has_type(kind: str, text: str) -> bool:
     return bool(_HAS[kind].search(text))
 
 
+# A question that asks for a reason ("Why …?", "What is wrong with …?"), and a sentence that
+# gives one. Not an abstention signal: a reason is often given without such words.
+_ASKS_REASON = re.compile(
+    r"\bwhy\b|what(?:'s| is| was) (?:wrong|the problem|the issue|the reason)|how come|"
+    r"为什么|為什麼|为何|為何|什么原因|什麼原因|怎么会|怎麼會|问题在哪|問題在哪",
+    re.I,
+)
+_GIVES_REASON = re.compile(
+    r"\b(?:because|since|the reason|that's why|this is why|the problem is|the issue is|due to|"
+    r"so that)\b|因为|因為|由于|由於|原因|所以|导致|導致|问题在于|問題在於",
+    re.I,
+)
+
+
+def gives_reason(question: str, sentence: str) -> bool:
+    """Does a question that asks why get a reason from the sentence?
+
+    >>> gives_reason("Why is Paris denser than London?", "A big part of that is because Paris was conquered.")
+    True
+    >>> gives_reason("为什么要保留中间的预测?", "端到端是我们一开始想做的。")
+    False
+    """
+    return bool(_ASKS_REASON.search(question) and _GIVES_REASON.search(sentence))
+
+
 def answers_type(kinds: list[str], sentences: list[str]) -> bool:
     """Does some sentence hold what the question asks for (every kind is not needed)?
 
