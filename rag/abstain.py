@@ -143,12 +143,16 @@ def names_something_new(question: str, sentence: str) -> bool:
     False
     >>> names_something_new("他想买哪一款机器人?", "我很想要 G1 机器人。")
     True
+    >>> names_something_new("孩子该学哪些科目?", "AI 会改变教育。")
+    False
     """
     if not _ASKS_NAME.search(question):
         return False
     said = question.lower()
     found = names_in(sentence, "zh" if HAN.search(sentence) else "en")
-    return any(n.lower() not in said for n in found)
+    # a two-letter acronym (AI, ML, CI) is a common noun more often than a name
+    return any(n.lower() not in said and not (len(n) <= 2 and n.isalpha() and n.isupper())
+               for n in found)
 
 
 def asked_types(question: str) -> list[str]:

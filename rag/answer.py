@@ -48,11 +48,14 @@ def candidates(
             flat = join(flat, line)
         for i, s in enumerate(split_sentences(flat)):
             if len(s) >= min_chars and (
-                not s.rstrip("”」』\"' ").endswith(("?", "?"))
-                or 0 < preamble_chars <= _preamble(s)
+                not _is_question(s) or 0 < preamble_chars <= _preamble(s)
             ):
                 out.append(Candidate(h, i, s))
     return out
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip("”」』\"' ").endswith(("?", "?"))
 
 
 def _preamble(question: str) -> int:
@@ -159,20 +162,27 @@ def complement(
 
 
 def with_following(
-    chosen: Sequence[Candidate], cands: Sequence[Candidate], max_chars: int = 120
+    chosen: Sequence[Candidate], sentences: Sequence[Candidate], max_chars: int = 120,
+    min_chars: int = 8,
 ) -> list[Candidate]:
     """Add the sentence after each chosen one (same passage) when the chosen one is short:
-    the words that match a question often set up the fact, which comes next.
+    the words that match a question often set up the fact, which comes next. A follower
+    shorter than `min_chars` ("Yes.") is added only after a question, which it answers.
 
     >>> cs = [Candidate(0, 0, "我不认为架构是瓶颈。"), Candidate(0, 1, "数据才是。"), Candidate(0, 3, "另一点。")]
-    >>> [c.text for c in with_following([cs[0]], cs)]
+    >>> [c.text for c in with_following([cs[0]], cs, min_chars=4)]
     ['我不认为架构是瓶颈。', '数据才是。']
+    >>> qs = [Candidate(0, 0, "你愿意租一个更好的大脑吗?"), Candidate(0, 1, "我愿意。")]
+    >>> [c.text for c in with_following([qs[0]], qs)], len(with_following([cs[0]], cs))
+    (['你愿意租一个更好的大脑吗?', '我愿意。'], 1)
     """
-    by_place = {(c.hit, c.position): c for c in cands}
+    by_place = {(c.hit, c.position): c for c in sentences}
     out = {(c.hit, c.position): c for c in chosen}
     for c in chosen:
         nxt = by_place.get((c.hit, c.position + 1))
-        if nxt is not None and len(c.text) <= max_chars:
+        if nxt is None or len(c.text) > max_chars:
+            continue
+        if len(nxt.text) >= min_chars or _is_question(c.text):
             out.setdefault((nxt.hit, nxt.position), nxt)
     return [out[key] for key in sorted(out)]
 

@@ -345,9 +345,9 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     # A question about what a host said may be answered by the statement a host's question
     # opens with ("Since the 1980s studies show tutoring lifts a student two sigma, so …?").
     preamble = t.question_preamble if asks_about_hosts(r.question, snap) else 0
-    cands = candidates(
-        [h.passage.text for h in r.hits], t.answer_passages, t.min_sentence_chars, preamble
-    )
+    # every statement of the first passages; the ones long enough to stand alone compete
+    sentences = candidates([h.passage.text for h in r.hits], t.answer_passages, 1, preamble)
+    cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars]
     asked = [
         h.passage.piece == 1
         and asks_the_same(
@@ -373,7 +373,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
                     keep_within=t.keep_within)
     if t.complement_gain < 1:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain)
-    chosen = with_following(chosen, cands, t.follow_max_chars)
+    chosen = with_following(chosen, sentences, t.follow_max_chars, t.min_sentence_chars)
     if not quotes_whom_it_names(r, chosen):
         # "Which framework does Jerod say …?" answered only by other people's words: those
         # are not Jerod's, so they are related passages, not his answer.
