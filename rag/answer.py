@@ -6,7 +6,7 @@ each claim carries the number of the passage it came from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from index.chunk import split_sentences
@@ -163,11 +163,12 @@ def complement(
 
 def with_following(
     chosen: Sequence[Candidate], sentences: Sequence[Candidate], max_chars: int = 120,
-    min_chars: int = 8,
+    min_chars: int = 8, continues: Mapping[int, int] | None = None,
 ) -> list[Candidate]:
-    """Add the sentence after each chosen one (same passage) when the chosen one is short:
-    the words that match a question often set up the fact, which comes next. A follower
-    shorter than `min_chars` ("Yes.") is added only after a question, which it answers.
+    """Add the sentence after each chosen one when the chosen one is short: the words that
+    match a question often set up the fact, which comes next. After a passage's last sentence
+    comes the first of the passage that `continues` it (the next piece of the same turn). A
+    follower shorter than `min_chars` ("Yes.") is added only after a question, which it answers.
 
     >>> cs = [Candidate(0, 0, "我不认为架构是瓶颈。"), Candidate(0, 1, "数据才是。"), Candidate(0, 3, "另一点。")]
     >>> [c.text for c in with_following([cs[0]], cs, min_chars=4)]
@@ -175,11 +176,19 @@ def with_following(
     >>> qs = [Candidate(0, 0, "你愿意租一个更好的大脑吗?"), Candidate(0, 1, "我愿意。")]
     >>> [c.text for c in with_following([qs[0]], qs)], len(with_following([cs[0]], cs))
     (['你愿意租一个更好的大脑吗?', '我愿意。'], 1)
+    >>> ps = [Candidate(0, 0, "Paris is denser than London."), Candidate(1, 0, "Because it had walls.")]
+    >>> [c.text for c in with_following([ps[0]], ps, continues={0: 1})]
+    ['Paris is denser than London.', 'Because it had walls.']
     """
     by_place = {(c.hit, c.position): c for c in sentences}
+    last: dict[int, int] = {}
+    for c in sentences:
+        last[c.hit] = max(last.get(c.hit, 0), c.position)
     out = {(c.hit, c.position): c for c in chosen}
     for c in chosen:
         nxt = by_place.get((c.hit, c.position + 1))
+        if nxt is None and continues and c.hit in continues and c.position == last.get(c.hit):
+            nxt = by_place.get((continues[c.hit], 0))
         if nxt is None or len(c.text) > max_chars:
             continue
         if len(nxt.text) >= min_chars or _is_question(c.text):

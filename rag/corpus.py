@@ -327,6 +327,16 @@ def declined(r: Retrieval, *, related: bool) -> Answer:
     return Answer(r.question, NOT_COVERED[r.lang], [], True, near if related else [])
 
 
+def continuations(hits) -> dict[int, int]:
+    """Which hit continues which: the next piece of the same turn."""
+    at = {(h.passage.source, h.passage.turn, h.passage.piece): i for i, h in enumerate(hits)}
+    return {
+        i: at[key]
+        for i, h in enumerate(hits)
+        if (key := (h.passage.source, h.passage.turn, h.passage.piece + 1)) in at
+    }
+
+
 def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
     """Does an answer to a question that names speakers quote at least one of them? (A
     question about a role, "what did the host ask Karpathy?", may quote anyone.)"""
@@ -373,7 +383,9 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
                     keep_within=t.keep_within)
     if t.complement_gain < 1:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain)
-    chosen = with_following(chosen, sentences, t.follow_max_chars, t.min_sentence_chars)
+    chosen = with_following(
+        chosen, sentences, t.follow_max_chars, t.min_sentence_chars, continuations(r.hits)
+    )
     if not quotes_whom_it_names(r, chosen):
         # "Which framework does Jerod say …?" answered only by other people's words: those
         # are not Jerod's, so they are related passages, not his answer.
