@@ -381,16 +381,19 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         return declined(r, related=bool(sig.missing_type and not sig.unknown_names))
     chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
                     keep_within=t.keep_within)
+    follow = {"sentences": sentences, "max_chars": t.follow_max_chars,
+              "min_chars": t.min_sentence_chars, "continues": continuations(r.hits)}
+    # what the best-scoring sentences say; the answer-type check reads only these, as the
+    # sentence `complement` adds for another part of the question may hold any number
+    best = with_following(chosen, **follow)
     if t.complement_gain < 1:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain)
-    chosen = with_following(
-        chosen, sentences, t.follow_max_chars, t.min_sentence_chars, continuations(r.hits)
-    )
+    chosen = with_following(chosen, **follow)
     if not quotes_whom_it_names(r, chosen):
         # "Which framework does Jerod say …?" answered only by other people's words: those
         # are not Jerod's, so they are related passages, not his answer.
         return declined(r, related=True)
-    if kinds and not abstain.answers_type(kinds, [c.text for c in chosen]):
+    if kinds and not abstain.answers_type(kinds, [c.text for c in best]):
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.

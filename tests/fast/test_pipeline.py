@@ -237,6 +237,22 @@ def test_a_question_about_what_the_host_said_can_quote_the_hosts_question(corpus
     assert "two standard deviations" in a.text, a.text
 
 
+def test_a_number_in_an_answer_to_another_part_does_not_answer_how_many(corpus, tmp_path):
+    """The answer-type check reads the sentences chosen for the question as a whole, not the
+    one added for its second part ("… and who hired the divers?")."""
+    ingest_talk(
+        corpus, tmp_path / "harbour.txt",
+        "Host: Tell us about the harbour survey subscription.",
+        "Ann Lee: The harbour survey subscription is popular with port authorities everywhere.",
+        "Host: And the team?",
+        "Bo Chen: Ann hired 12 divers last spring.",
+    )
+    a = corpus.ask(
+        "How many port authorities use the harbour survey subscription, and who hired the divers?"
+    )
+    assert a.abstained, a.text
+
+
 def test_context_and_who_said(bundled):
     hit = bundled.retrieve("特斯拉其实是一家大规模的机器人公司", k=1)[0]
     around = bundled.context(hit.id)
