@@ -10,17 +10,16 @@ import pytest
 
 # Floors for the default system, set a little below the values measured on 2026-12-02 after
 # the answer changes of that day (lead replies need two shared terms, host preambles, reasons
-# for "why", named speakers' own words, replies to quoted questions, the next piece of a turn):
-# bundled hit@5 0.953, hit@600c 0.918, key facts 0.813, abstain_acc 0.875; real, 120 questions
-# over nine files: hit@5 0.802, hit@600c 0.646, key facts 0.661, abstain_acc 0.708,
-# speaker_acc 1.000. They must only go up: raise them when
-# the product improves, never lower them to make a change pass. The one exception so far: the
-# real hit@5 floor went 0.80 -> 0.78 when a ninth transcript with 12 questions written blind
-# joined the set (hit@5 0.667 on them; 0.816 on the 108 questions before, whose index it also
-# joined).
+# for "why", named speakers' own words, replies to quoted questions, the next piece of a turn,
+# the type check on the core answer): bundled hit@5 0.953, hit@600c 0.918, key facts 0.819,
+# abstain_acc 0.875; real, 120 questions over nine files: hit@5 0.802, hit@600c 0.646, key
+# facts 0.677, abstain_acc 0.708, speaker_acc 1.000. They must only go up: raise them when the
+# product improves, never lower them to make a change pass. The one exception so far: the real
+# hit@5 floor went 0.80 -> 0.78 when a ninth transcript with 12 questions written blind joined
+# the set (hit@5 0.667 on them; 0.816 on the 108 questions before, whose index it also joined).
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.78, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.78, "hit@600c": 0.63, "key_facts": 0.63, "abstain_acc": 0.66,
+    "real": {"hit@5": 0.78, "hit@600c": 0.63, "key_facts": 0.64, "abstain_acc": 0.66,
              "speaker_acc": 0.95},
 }
 
