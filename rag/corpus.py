@@ -43,14 +43,7 @@ from rag.answer import (
 )
 from rag.crosslingual import Glossary
 from rag.history import standalone
-from rag.retrieve import (
-    HOST_WORDS,
-    Retrieval,
-    asks_about_hosts,
-    clean_question,
-    named_speakers,
-    search,
-)
+from rag.retrieve import HOST_WORDS, Retrieval, clean_question, search
 from rag.snapshot import Snapshot, build
 from rag.types import Answer, Citation
 
@@ -340,10 +333,9 @@ def continuations(hits) -> dict[int, int]:
 def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
     """Does an answer to a question that names speakers quote at least one of them? (A
     question about a role, "what did the host ask Karpathy?", may quote anyone.)"""
-    named = named_speakers(r.question, r.snapshot)
-    if not named or HOST_WORDS.search(r.question):
+    if not r.named or HOST_WORDS.search(r.question):
         return True
-    return any(r.hits[c.hit].passage.speaker in named for c in chosen)
+    return any(r.hits[c.hit].passage.speaker in r.named for c in chosen)
 
 
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
@@ -354,7 +346,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     snap = r.snapshot
     # A question about what a host said may be answered by the statement a host's question
     # opens with ("Since the 1980s studies show tutoring lifts a student two sigma, so …?").
-    preamble = t.question_preamble if asks_about_hosts(r.question, snap) else 0
+    preamble = t.question_preamble if r.about_hosts else 0
     # every statement of the first passages; the ones long enough to stand alone compete
     sentences = candidates([h.passage.text for h in r.hits], t.answer_passages, 1, preamble)
     cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars]

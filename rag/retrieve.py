@@ -36,6 +36,8 @@ class Retrieval:
     lang: str  # "zh" or "en"
     query_tokens: tuple[str, ...]  # lexical tokens of the question (speaker names removed)
     terms: dict[str, float]  # weighted lexical terms (with translations for English)
+    about_hosts: bool = False  # the question asks what a host said (by role or by name)
+    named: frozenset[str] = frozenset()  # the speakers the question names
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -284,8 +286,9 @@ def search(
     # Hosts' questions resemble users' questions; the answers are in the guests' turns,
     # unless the question asks about the hosts. The person a question names ("According to
     # Tom, …") comes first.
-    host_factor = 1.0 if asks_about_hosts(q, snap) else t.host_factor
-    named = named_speakers(q, snap)
+    about_hosts = asks_about_hosts(q, snap)
+    host_factor = 1.0 if about_hosts else t.host_factor
+    named = frozenset(named_speakers(q, snap))
 
     def factor(pid: str) -> float:
         p = snap.passage(pid)
@@ -323,5 +326,6 @@ def search(
             Hit(replace(snap.passage(best), versions=versions), round(fused_score[head], 6))
         )
     return Retrieval(
-        snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights
+        snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights,
+        about_hosts=about_hosts, named=named,
     )
