@@ -255,18 +255,24 @@ def bench(scale, queries, as_json):
 
 @main.command(name="eval")
 @click.option("--out", type=click.Path(), default="eval-out", show_default=True)
-@click.option("--systems", default=None, help="Comma-separated systems (default: all).")
+@click.option("--systems", default=None,
+              help="Comma-separated systems (default: all but compose, which needs RAG_LLM).")
 @click.option("--corpus", "corpora", multiple=True, help="bundled and/or real (default: both).")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Change a tuning number for this run (see index/config.py Tuning); repeatable.")
+@click.option("--split", type=click.Choice(["tuning", "heldout"]), default=None,
+              help="Only the questions of one split.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only this many questions per corpus, evenly spread (for slow systems).")
 @click.option("--json", "as_json", is_flag=True)
-def eval_cmd(out, systems, corpora, settings, as_json):
+def eval_cmd(out, systems, corpora, settings, split, limit, as_json):
     """Run the eval harness (tuning and held-out splits, real transcripts) and write
     results.json, report.md and a plot per corpus.
 
     \b
       rag eval                                   # every system, both corpora
       rag eval --systems default --corpus bundled --set type_bonus=0.2
+      RAG_LLM=local rag eval --systems default,compose --split heldout --limit 20
     Set tuning numbers by looking at the tuning split only; the held-out split is the report.
     """
     from dataclasses import fields, replace
@@ -284,7 +290,7 @@ def eval_cmd(out, systems, corpora, settings, as_json):
         changes[name] = int(value) if types[name] in (int, "int") else float(value)
     config = replace(config, tuning=replace(config.tuning, **changes))
     run_eval(Path(out), systems.split(",") if systems else None, as_json=as_json, config=config,
-             corpora=list(corpora) or None)
+             corpora=list(corpora) or None, split=split, limit=limit)
 
 
 @main.command()

@@ -23,6 +23,12 @@ What is measured, and from what:
   None for a system whose citations carry no speaker.
 - Abstention: share of unanswerable questions abstained on (abstain_acc), and share of
   answerable questions abstained on (wrongly_abstained).
+- Language: of the answers given, the share in the question's language (in_question_language:
+  English answers to English questions, Chinese to Chinese), read from the answer's words.
+- Generated answers (the `compose` system): of the answers given, the share the model wrote
+  that survived verification (composed; the rest fell back to the quotes), the share of the
+  model's sentences that passed the checks (sentences_supported), and seconds to the first
+  streamed token and to the whole answer (`latency`: median and 95th percentile).
 A metric a system cannot produce (answer metrics of a retrieval-only system) is None.
 """
 
@@ -44,7 +50,15 @@ import yaml
 
 from eval import metrics as M
 from eval.dataset import LANGS, QUESTIONS, REAL, REAL_QUESTIONS, Question, load
-from eval.systems import FACTORIES, NAMES, MemoEmbedder, Output, System, Unavailable
+from eval.systems import (
+    DEFAULT_SYSTEMS,
+    FACTORIES,
+    NAMES,
+    MemoEmbedder,
+    Output,
+    System,
+    Unavailable,
+)
 from index.config import PROJECT_ROOT, Config
 from index.errors import BadInputError, IndexMismatchError
 
@@ -69,6 +83,9 @@ METRICS = (
     "speaker_acc",
     "abstain_acc",
     "wrongly_abstained",
+    "in_question_language",
+    "composed",
+    "sentences_supported",
 )
 # Paired tests against the default (per-question values on answerable questions).
 TESTED = ("hit@5", "mrr@10", "hit@600c", "key_facts")
@@ -142,8 +159,33 @@ def score(q: Question, out: Output) -> dict:
         rec["markers_valid"] = float(
             M.markers_valid(out.answer, [c.n for c in out.answer_citations])
         )
+        rec["in_question_language"] = M.in_language(out.answer, q.lang)
+    extra = out.extra or {}
+    if answered and "mode" in extra:
+        rec["composed"] = float(extra["mode"] == "compose")
+        verdicts = extra.get("supported") or []
+        rec["sentences_supported"] = float(np.mean(verdicts)) if verdicts else None
+    rec["seconds"] = extra.get("seconds")
+    rec["first_token"] = extra.get("first_token")
+    rec["model_declined"] = extra.get("model_declined")
     rec["answer"] = out.answer
     return rec
+
+
+def latency(records: Sequence[Mapping]) -> dict | None:
+    """Median and 95th percentile of the seconds to the whole answer and to its first
+    streamed token, for a system that reports them."""
+    out: dict = {}
+    for key in ("seconds", "first_token"):
+        vals = [r[key] for r in records if r.get(key) is not None]
+        if vals:
+            out[key] = {
+                "n": len(vals),
+                "p50": round(float(np.percentile(vals, 50)), 2),
+                "p95": round(float(np.percentile(vals, 95)), 2),
+                "max": round(float(max(vals)), 2),
+            }
+    return out or None
 
 
 def aggregate(records: Sequence[Mapping]) -> dict:
@@ -289,11 +331,28 @@ def run(
         "by_lang": {name: by_language(recs) for name, recs in per_question.items()},
         "by_split": {name: by_key(recs, "split") for name, recs in per_question.items()},
         "by_format": {name: by_key(recs, "format") for name, recs in per_question.items()},
+        "latency": {name: latency(recs) for name, recs in per_question.items() if latency(recs)},
         "significance": significance(per_question, default),
         "failures": [f for name, recs in per_question.items() for f in failures(name, recs)],
         "seconds": seconds,
         "per_question": per_question,
     }
+
+
+def subset(qs: Sequence[Question], split: str | None, limit: int | None) -> list[Question]:
+    """The questions of one split (all if None), then `limit` of them evenly spread.
+
+    >>> [q.id for q in subset([Question(f"q{i}", "en", "?", True) for i in range(10)], None, 3)]
+    ['q0', 'q4', 'q9']
+    """
+    if split not in (None, "tuning", "heldout"):
+        raise BadInputError(f"split must be tuning or heldout, not {split!r}")
+    qs = [q for q in qs if split is None or q.split == split]
+    if limit is not None and 0 < limit < len(qs):
+        step = (len(qs) - 1) / (limit - 1) if limit > 1 else 0
+        picks = sorted({round(i * step) for i in range(limit)})
+        qs = [qs[i] for i in picks]
+    return list(qs)
 
 
 def check_names(names: Sequence[str]) -> None:
@@ -471,9 +530,14 @@ def main(
     corpora: Sequence[str | EvalCorpus] | None = None,
     embedder=None,
     glossary=None,
+    split: str | None = None,
+    limit: int | None = None,
 ) -> dict:
     """Run the eval on each corpus and write DIR/results.json, DIR/report.md and a plot per
     corpus. The indexes live in DIR/index-<corpus> (the user's own index is never touched).
+
+    `split` ("tuning" / "heldout") and `limit` (that many questions per corpus, evenly spread
+    over its question file) run a part of the questions, for the slow systems.
 
     `embedder` (default: the configured model) is wrapped in a MemoEmbedder shared by every
     system of this run."""
@@ -482,7 +546,7 @@ def main(
 
     started = time.perf_counter()
     config = config or Config.from_env()
-    names = list(dict.fromkeys(s.strip() for s in (systems or NAMES) if s.strip()))
+    names = list(dict.fromkeys(s.strip() for s in (systems or DEFAULT_SYSTEMS) if s.strip()))
     check_names(names)
     wanted = [c for c in corpora or CORPORA if isinstance(c, EvalCorpus)] + [
         c for c in CORPORA if corpora is not None and c.name in corpora
@@ -499,6 +563,7 @@ def main(
         corpus, qs, files, ingest_report = open_corpus(
             c, out / f"index-{c.name}", config, memo, base.glossary, progress
         )
+        qs = subset(qs, split, limit)
         built, setup, skipped = build_systems(names, corpus, files, progress=progress)
         res = run(qs, built, progress=progress, setup_seconds=setup)
         res["skipped"] = skipped
@@ -518,6 +583,8 @@ def main(
         "tuning": dataclasses.asdict(config.tuning),
         "rank_k": 10,
         "answer_k": 5,
+        "split": split,
+        "limit": limit,
         "char_budget": CHAR_BUDGET,
         "resamples": RESAMPLES,
         "seed": SEED,

@@ -170,3 +170,30 @@ def speaker_correct(cited: Sequence[Cited], gold: Sequence[Gold], expected: str 
                 return float(c.role == "host")
             return float(c.speaker == expected)
     return 0.0
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+# "Andrej Karpathy: " at the start of a line, and [n] markers: not the answer's own words.
+_SPEAKER_PREFIX = re.compile(r"^[^\n:：]{1,40}[:：]\s*", re.M)
+
+
+def answer_language(text: str) -> str:
+    """"zh" or "en": the language most of an answer's words are in (a Chinese character
+    counts as a word; markers and speaker prefixes do not count).
+
+    >>> answer_language("Karpathy: 特斯拉的问题是软件问题 [1]"), answer_language("He says Tesla 领先 [1]")
+    ('zh', 'en')
+    """
+    body = _SPEAKER_PREFIX.sub("", _MARKER.sub(" ", text))
+    return "zh" if len(_HAN.findall(body)) > len(_LATIN_WORD.findall(body)) else "en"
+
+
+def in_language(answer: str, question_lang: str) -> float:
+    """1.0 when the answer is in the question's language (both scripts of Chinese are zh).
+
+    >>> in_language("Tesla is ahead [1]", "en"), in_language("特斯拉领先 [1]", "en")
+    (1.0, 0.0)
+    """
+    return float(answer_language(answer) == ("zh" if question_lang.startswith("zh") else "en"))
+

@@ -20,8 +20,20 @@ LABELS = {
     "speaker_acc": "speaker",
     "abstain_acc": "abstain ok",
     "wrongly_abstained": "wrong abst.↓",
+    "in_question_language": "in q's lang",
+    "composed": "composed",
+    "sentences_supported": "supported",
 }
-SUMMARY = ("hit@1", "hit@5", "mrr@10", "hit@600c", "key_facts", "abstain_acc", "wrongly_abstained")
+SUMMARY = (
+    "hit@1",
+    "hit@5",
+    "mrr@10",
+    "hit@600c",
+    "key_facts",
+    "abstain_acc",
+    "wrongly_abstained",
+    "in_question_language",
+)
 LANG_COLUMNS = (
     "hit@5",
     "mrr@10",
@@ -134,6 +146,13 @@ def _corpus_lines(results: Mapping, meta: Mapping) -> list[str]:
     ):
         if secs:
             out.append(f"- {label}: " + ", ".join(f"{n} {s:.1f}" for n, s in secs.items()) + ".")
+    for n, lat in (results.get("latency") or {}).items():
+        parts = [
+            f"{what} median {v['p50']:.1f} s, 95th percentile {v['p95']:.1f} s (n={v['n']})"
+            for what, v in (("whole answer", lat.get("seconds")), ("first token", lat.get("first_token")))
+            if v
+        ]
+        out.append(f"- Latency of `{n}`: " + "; ".join(parts) + ".")
     out += [
         "",
         "Ranking metrics (hit@k, MRR@10, nDCG@10, recall@10, hit@600c) are over answerable questions, "

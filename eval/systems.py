@@ -3,11 +3,14 @@
     default           the product: `rag.retrieve(k=10)` for ranking, `rag.ask(k=5)` for the answer
     lexical, dense    the same pipeline with one retriever alone (`Config.retrieval`)
     naive-llamaindex  the llama-index quickstart over the raw files, with the same embedding model
+    compose           the product's generated answers (`ask(mode="compose")`) with the configured
+                      language model (RAG_LLM); run only when named, as it takes ~10-30 s a question
 
 `Output` unpacks as `(citations, answer, abstained, answer_citations)`: `citations` is the
 ranked retrieval list (what ranking metrics score, measured even when the answer abstains),
 `answer` the answer text or None for a retrieval-only system, and `answer_citations` the
-passages the answer's [n] markers refer to (empty when it abstains).
+passages the answer's [n] markers refer to (empty when it abstains). `extra` holds what only
+some systems report: the answer's mode, its generated sentences' verdicts, and timings.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Output(NamedTuple):
     answer: str | None
     abstained: bool
     answer_citations: list[Citation] = []
+    extra: dict = {}
 
 
 System = Callable[[str], Output]
@@ -96,6 +100,42 @@ def product(corpus, retrieval: str | None = None) -> System:
         ranked = corpus.retrieve(question, k=RANK_K)
         a = corpus.ask(question, k=ANSWER_K)
         return Output(ranked, a.text, a.abstained, list(a.citations))
+
+    return run
+
+
+def composed(corpus, files=None) -> System:
+    """The product's generated answers with the configured language model: each sentence
+    checked against its [n], falling back to the quotes when none survives."""
+    import time
+
+    from index.errors import BadInputError
+
+    try:
+        corpus.llm  # noqa: B018 - load it now, so a missing model skips the system
+    except (BadInputError, ImportError) as e:
+        raise Unavailable(str(e)) from e
+
+    def run(question: str) -> Output:
+        ranked = corpus.retrieve(question, k=RANK_K)
+        started = time.perf_counter()
+        first: list[float] = []
+
+        def on_token(_text: str) -> None:
+            if not first:
+                first.append(time.perf_counter() - started)
+
+        a = corpus.ask(question, k=ANSWER_K, mode="compose", on_token=on_token)
+        extra: dict = {"mode": a.mode}
+        if not a.abstained:  # the model was asked: what it wrote, and how long it took
+            extra.update(
+                supported=[s.supported for s in a.sentences],
+                # it said the passages do not answer (the quotes stand instead)
+                model_declined=a.mode == "quote" and not a.sentences,
+                seconds=round(time.perf_counter() - started, 2),
+                first_token=round(first[0], 2) if first else None,
+            )
+        return Output(ranked, a.text, a.abstained, list(a.citations), extra)
 
     return run
 
@@ -178,5 +218,9 @@ FACTORIES: dict[str, Callable[..., System]] = {
     "lexical": lambda c, files=None: product(c, "lexical"),
     "dense": lambda c, files=None: product(c, "dense"),
     "naive-llamaindex": naive_llamaindex,
+    "compose": composed,
 }
 NAMES = tuple(FACTORIES)
+# What `rag eval` runs when no system is named: the generated answers take minutes per
+# dozen questions on a CPU, so they run only when asked for.
+DEFAULT_SYSTEMS = ("default", "lexical", "dense", "naive-llamaindex")

@@ -293,3 +293,12 @@ def test_a_snippet_not_in_its_transcript_is_refused(tmp_path):
     )
     with pytest.raises(InvalidQuestions, match="x1"):
         load(bad, transcripts)
+
+
+def test_the_eval_can_run_a_spread_of_one_split():
+    qs = [Question(f"q{i}", "en", "?", True, split="heldout" if i % 2 else "tuning") for i in range(9)]
+    assert [q.id for q in harness.subset(qs, "heldout", None)] == ["q1", "q3", "q5", "q7"]
+    assert [q.id for q in harness.subset(qs, None, 3)] == ["q0", "q4", "q8"]
+    assert harness.subset(qs, "tuning", 1)[0].id == "q0"
+    with pytest.raises(Exception, match="split"):
+        harness.subset(qs, "dev", None)

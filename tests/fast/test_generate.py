@@ -300,3 +300,36 @@ def test_compose_without_a_model_says_so_whatever_the_question(bundled):
     for q in ("Karpathy 在自动驾驶领域花了多少年?", "Karpathy 怎么评价 Anthropic 的 Claude 模型?"):
         with pytest.raises(BadInputError, match="RAG_LLM=local"):
             bundled.ask(q, mode="compose")
+
+
+def test_the_eval_runs_generated_answers_and_scores_what_the_reader_gets(bundled):
+    """The eval's `compose` system: the model's verified answer is scored for its language,
+    whether it survived verification, its sentences' verdicts, and its timings; with no
+    model configured the system is unavailable (the harness skips it)."""
+    import rag
+    from eval import harness
+    from eval.dataset import Question
+    from eval.systems import Unavailable, composed
+
+    with pytest.raises(Unavailable, match="RAG_LLM"):
+        composed(bundled)
+    question = "Karpathy 在自动驾驶领域花了多少年?"
+    q = Question("c1", "zh-hans", question, True, key_facts=(("五年",),))
+    writer = rag.open(
+        bundled.config, embedder=bundled.embedder, glossary=bundled.glossary,
+        llm=scripted("Karpathy 在自动驾驶领域工作了大约五年。[1]"),
+    )
+    rec = harness.score(q, composed(writer)(question))
+    assert (rec["composed"], rec["sentences_supported"], rec["in_question_language"]) == (1.0, 1.0, 1.0)
+    assert rec["key_facts"] == 1.0 and rec["model_declined"] is False
+    assert rec["seconds"] > 0 and rec["first_token"] is not None
+    # the model declines an English question: the Chinese quotes stand, unreadable to its reader
+    shy = rag.open(
+        bundled.config, embedder=bundled.embedder, glossary=bundled.glossary,
+        llm=scripted("NOT_COVERED"),
+    )
+    english = "How many years did Karpathy spend on self-driving?"
+    rec = harness.score(Question("c2", "en", english, True), composed(shy)(english))
+    assert rec["model_declined"] is True and rec["composed"] == 0.0
+    assert rec["in_question_language"] == 0.0
+    assert harness.latency([rec])["seconds"]["n"] == 1

@@ -178,3 +178,31 @@ def test_openai_compatible_endpoint(endpoint):
     assert make_llm(config, env=env).api_key == "sk-openai"
     assert make_llm(config, env={**env, "RAG_LLM_API_KEY": "sk-rag"}).api_key == "sk-rag"
     assert make_llm(config, env={}).api_key == "unused"
+
+
+def test_the_eval_scores_the_local_models_answers(tmp_path, capsys, e5, glossary, local_llm):
+    """`rag eval --systems compose` with the real local model, on a spread of held-out bundled
+    questions: every [n] names a citation, and every answer the model wrote (and that survived
+    verification) is in the question's language, with its timings recorded."""
+    import dataclasses
+
+    from eval.harness import main
+
+    config = dataclasses.replace(Config.from_env(), llm="local")
+    everything = main(tmp_path / "eval", ["default", "compose"], as_json=True, config=config,
+                      corpora=["bundled"], embedder=e5, glossary=glossary, split="heldout", limit=6)
+    capsys.readouterr()
+    results = everything["corpora"]["bundled"]
+    assert results["questions"] == 6 and not results["skipped"]
+    records = results["per_question"]["compose"]
+    for r in records:
+        if r["abstained"] is False:
+            assert r["markers_valid"] == 1.0, r
+        if r["composed"] == 1.0:
+            assert r["in_question_language"] == 1.0 and r["sentences_supported"] > 0, r
+    quoted = {r["id"]: r["abstained"] for r in results["per_question"]["default"]}
+    assert all(r["abstained"] == quoted[r["id"]] for r in records)  # the model never decides that
+    assert results["latency"]["compose"]["seconds"]["n"] == sum(not r["abstained"] for r in records)
+    with capsys.disabled():
+        print(f"\ncompose on 6 held-out questions: {results['systems']['compose']}, "
+              f"latency {results['latency']['compose']}")
