@@ -24,7 +24,9 @@ What is measured, and from what:
 - Abstention: share of unanswerable questions abstained on (abstain_acc), and share of
   answerable questions abstained on (wrongly_abstained).
 - Language: of the answers given, the share in the question's language (in_question_language:
-  English answers to English questions, Chinese to Chinese), read from the answer's words.
+  English answers to English questions, Chinese to Chinese), read from the answer's words,
+  and the share its reader can read (readable: in the question's language, or every quoted
+  passage in another language has the model's translation beside it).
 - Generated answers (the `compose` system): of the answers given, the share the model wrote
   that survived verification (composed; the rest fell back to the quotes), the share of the
   model's sentences that passed the checks (sentences_supported), and seconds to the first
@@ -84,6 +86,7 @@ METRICS = (
     "abstain_acc",
     "wrongly_abstained",
     "in_question_language",
+    "readable",
     "composed",
     "sentences_supported",
 )
@@ -161,6 +164,13 @@ def score(q: Question, out: Output) -> dict:
         )
         rec["in_question_language"] = M.in_language(out.answer, q.lang)
     extra = out.extra or {}
+    if answered:
+        marks = _markers(out.answer)
+        foreign = {
+            c.n for c in out.answer_citations if c.n in marks and not M.in_language(c.text, q.lang)
+        }
+        translated = set(extra.get("translated") or ())
+        rec["readable"] = float(bool(rec["in_question_language"]) or bool(foreign) and foreign <= translated)
     if answered and "mode" in extra:
         rec["composed"] = float(extra["mode"] == "compose")
         verdicts = extra.get("supported") or []

@@ -21,6 +21,7 @@ LABELS = {
     "abstain_acc": "abstain ok",
     "wrongly_abstained": "wrong abst.↓",
     "in_question_language": "in q's lang",
+    "readable": "readable",
     "composed": "composed",
     "sentences_supported": "supported",
 }

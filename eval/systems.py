@@ -134,6 +134,7 @@ def composed(corpus, files=None) -> System:
                 model_declined=a.mode == "quote" and not a.sentences,
                 seconds=round(time.perf_counter() - started, 2),
                 first_token=round(first[0], 2) if first else None,
+                translated=sorted(a.translations),
             )
         return Output(ranked, a.text, a.abstained, list(a.citations), extra)
 

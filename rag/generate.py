@@ -44,7 +44,8 @@ MAX_SENTENCES = 3
 # ~20-30 s at ~11 tokens/s (a Chinese character costs about half a token, an English word one
 # or two).
 ANSWER_CHARS = {"en": 700, "zh": 400}
-TRANSLATION_CHARS = {"en": 300, "zh": 150}
+# A translation covers a shown passage (up to 400 characters of Chinese, ~2x as much English).
+TRANSLATION_CHARS = {"en": 500, "zh": 250}
 Passages = Sequence[tuple[int, str, str]]
 
 
@@ -650,8 +651,9 @@ def generate(
         "answer": round(answered - started, 3),
     }
     if not reply.strip() or reply.strip().upper().startswith(NOT_COVERED):
+        translations = _translations(llm, system, block, shown, number, [], lang, traditional)
         timings["total"] = round(time.perf_counter() - started, 3)
-        return Generated("", [], {}, True, timings)
+        return Generated("", [], translations if translate_quotes else {}, True, timings)
 
     by_shown = {i: (speaker, text) for i, speaker, text in shown}
     known = known_names(question, reply)
@@ -672,15 +674,41 @@ def generate(
     kept = [s for s in sentences if s.supported]
     translations: dict[int, str] = {}
     if translate_quotes:
-        cited_shown = sorted({i for i, n in number.items() for s in kept if n in s.markers})
-        for i in cited_shown:
-            if language(by_shown[i][1]) != lang:
-                text = translate(llm, system, block, i, lang)
-                translations[number[i]] = _s2t().convert(text) if traditional else text
+        translations = _translations(llm, system, block, shown, number, kept, lang, traditional)
     timings["translate"] = round(time.perf_counter() - verified, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
     text = " ".join(with_markers(s.text, s.markers) for s in kept)
     return Generated(text, sentences, translations, not kept, timings)
+
+
+# When nothing the model wrote survives, the quotes stand: the first ones in another language
+# than the question's get a translation, so their reader can still read the answer.
+FALLBACK_TRANSLATIONS = 3  # an extractive answer quotes at most three passages
+
+
+def _translations(
+    llm: LLM,
+    system: str,
+    block: str,
+    shown: Sequence[tuple[int, str, str]],
+    number: dict[int, int],
+    kept: Sequence[GenSentence],
+    lang: str,
+    traditional: bool,
+) -> dict[int, str]:
+    """The model's translations of the quotes the answer cites (of the first quotes, when
+    none of its sentences survived) that are not in the question's language, by citation n."""
+    other = [i for i, _, text in shown if language(text) != lang]
+    if kept:
+        cited = {n for s in kept for n in s.markers}
+        todo = [i for i in other if number[i] in cited]
+    else:
+        todo = other[:FALLBACK_TRANSLATIONS]
+    out: dict[int, str] = {}
+    for i in todo:
+        text = translate(llm, system, block, i, lang)
+        out[number[i]] = _s2t().convert(text) if traditional else text
+    return out
 
 
 def _static_reason(

@@ -56,7 +56,8 @@ def test_supported_sentence_kept_and_unsupported_number_dropped():
 def test_each_failed_check_drops_the_sentence_with_its_reason(answer, reason):
     llm = scripted(answer, verdict=lambda s: "No.")
     g = generate("Why is Tesla ahead?", "en", [TESLA], llm)
-    assert g.fell_back and g.text == "" and g.translations == {}
+    # nothing survived: the quotes stand, with a translation for a reader of English
+    assert g.fell_back and g.text == "" and g.translations == {1: "My translation."}
     (s,) = g.sentences
     assert not s.supported and reason in s.reason
 
@@ -94,8 +95,11 @@ def test_not_covered_falls_back_without_streaming_the_keyword():
     g = generate(
         "What is Karpathy's favourite sourdough recipe?", "en", [TESLA], llm, on_token=tokens.append
     )
-    assert g == Generated("", [], {}, True, g.timings)
-    assert tokens == [] and len(llm.prompts) == 1
+    assert g == Generated("", [], {1: "My translation."}, True, g.timings)
+    assert tokens == [] and len(llm.prompts) == 2  # the answer, then the quote's translation
+    assert "Translate passage [1]" in llm.prompts[1]
+    chinese = generate("Karpathy 最喜欢哪种酸面包?", "zh", [TESLA], scripted("NOT_COVERED"))
+    assert chinese.fell_back and chinese.translations == {}  # the quote is in its language
 
 
 def test_streams_the_answer_as_it_arrives():
@@ -309,7 +313,7 @@ def test_the_eval_runs_generated_answers_and_scores_what_the_reader_gets(bundled
     import rag
     from eval import harness
     from eval.dataset import Question
-    from eval.systems import Unavailable, composed
+    from eval.systems import Unavailable, composed, product
 
     with pytest.raises(Unavailable, match="RAG_LLM"):
         composed(bundled)
@@ -332,4 +336,7 @@ def test_the_eval_runs_generated_answers_and_scores_what_the_reader_gets(bundled
     rec = harness.score(Question("c2", "en", english, True), composed(shy)(english))
     assert rec["model_declined"] is True and rec["composed"] == 0.0
     assert rec["in_question_language"] == 0.0
+    assert rec["readable"] == 1.0  # … but every quote has the model's translation beside it
+    plain = harness.score(Question("c3", "en", english, True), product(bundled)(english))
+    assert plain["in_question_language"] == 0.0 and plain["readable"] == 0.0
     assert harness.latency([rec])["seconds"]["n"] == 1
