@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 # Lower-case pinyin syllables, with tone marks or a trailing tone digit.
@@ -23,6 +24,15 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # A closing tag whose `<` was lost to mojibake: `普及?/strong>`.
 _TAG_REMNANT = re.compile(r"(?<=\?)/(?:strong|em|b|i|u|span|p|div|font|a)>")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
+# GBK text that lost a byte reads as other characters until a trail byte in the ASCII range
+# brings it back in step: `我們?nèi)ダ斫獯竽X是` for `我們去理解大腦是`. The run starts where the
+# lost character left a `?` or `;` (and maybe a converter's pinyin remnant) and ends in that
+# stray Latin letter, inside Chinese text.
+_SHIFTED_GBK = re.compile(
+    rf"[?;](?:{_PINYIN}\))?((?:[\u3040-\u30ff\u3400-\u9fff]{{1,12}}?[A-Za-z])+)"
+    r"(?=[\u3400-\u9fff(])"
+)
+LOST = "\ufffd"  # the Unicode replacement character: what could not be read back
 
 
 def _looks_like_pinyin(syllable: str) -> bool:
@@ -53,6 +63,38 @@ def strip_pinyin(text: str) -> str:
     return _PINYIN_AFTER_CHAR.sub(drop, text)
 
 
+def fix_shifted_gbk(text: str) -> str:
+    """Read back Chinese that a lost GBK byte turned into other characters, or mark it lost.
+
+    The run's GBK bytes, read one byte on, are the original characters after the lost one.
+    They are kept when each of them also occurs elsewhere in the document (the garbled ones
+    are rare there); the lost character, or a run that does not read back and whose
+    characters occur nowhere else, becomes U+FFFD.
+
+    >>> fix_shifted_gbk("我們理解大腦。有利于我們?nèi)ダ斫獯竽X是如何")
+    '我們理解大腦。有利于我們\ufffd理解大腦是如何'
+    >>> fix_shifted_gbk("但從規(guī);慕嵌瓤矗艺J為逐步推進"), fix_shifted_gbk("是吗?我愿意。A股的")
+    ('但從規(guī)\ufffd為逐步推進', '是吗?我愿意。A股的')
+    """
+    counts = Counter(text)
+
+    def read_back(m: re.Match[str]) -> str:
+        run = m.group(1)
+        try:
+            found = run.encode("gbk")[1:].decode("gbk")
+        except UnicodeError:
+            found = ""
+        if found and all("\u3400" <= ch <= "\u9fff" and counts[ch] >= 1 for ch in found):
+            return LOST + found
+        # No read-back: garbled only if its characters occur nowhere else in the document
+        # (a question mark before "没问题A股" is not a lost byte).
+        han = [ch for ch in run if "\u3400" <= ch <= "\u9fff"]
+        if han and sum(counts[ch] == 1 for ch in han) >= 2 * len(han) / 3:
+            return LOST
+        return m.group(0)
+    return _SHIFTED_GBK.sub(read_back, text)
+
+
 def strip_html(text: str) -> str:
     """Drop HTML tags and decode entities: `能<strong>做</strong>&amp;` -> `能做&`."""
     return html.unescape(_TAG_REMNANT.sub("", _TAG.sub("", text)))
@@ -65,12 +107,12 @@ def tidy(text: str) -> str:
 
 
 def repair(text: str) -> str:
-    """All text repairs, in order: HTML, pinyin, whitespace.
+    """All text repairs, in order: shifted GBK, HTML, pinyin, whitespace.
 
     >>> repair("技術(shù)</strong>  很好?/strong>")
     '技術 很好?'
     """
-    return tidy(strip_pinyin(strip_html(text)))
+    return tidy(strip_pinyin(strip_html(fix_shifted_gbk(text))))
 
 
 @lru_cache(maxsize=1)

@@ -41,6 +41,10 @@ def test_strip_pinyin(raw, clean):
         ("<b>粗體</b>  文字", "粗體 文字"),
         ("A &amp; B", "A & B"),
         ("控制\x07字符", "控制字符"),
+        # a lost GBK byte: what reads back (and occurs elsewhere) is kept, the rest marked lost
+        ("實現了。我們能夠?qū)崿F(xiàn)", "實現了。我們能夠\ufffd現"),
+        ("Tesla 會在規(guī);褪杖肽J缴细I(lǐng)先。", "Tesla 會在規\ufffd先。"),
+        ("没问题。普通的句子?没问题A股", "没问题。普通的句子?没问题A股"),
         ("全角\u3000空格", "全角 空格"),
         ("x", "x"),
     ],
