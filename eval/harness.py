@@ -341,7 +341,7 @@ def run(
         "by_lang": {name: by_language(recs) for name, recs in per_question.items()},
         "by_split": {name: by_key(recs, "split") for name, recs in per_question.items()},
         "by_format": {name: by_key(recs, "format") for name, recs in per_question.items()},
-        "latency": {name: latency(recs) for name, recs in per_question.items() if latency(recs)},
+        "latency": {n: lat for n, recs in per_question.items() if (lat := latency(recs))},
         "significance": significance(per_question, default),
         "failures": [f for name, recs in per_question.items() for f in failures(name, recs)],
         "seconds": seconds,
