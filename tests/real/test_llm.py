@@ -183,7 +183,8 @@ def test_openai_compatible_endpoint(endpoint):
 def test_the_eval_scores_the_local_models_answers(tmp_path, capsys, e5, glossary, local_llm):
     """`rag eval --systems compose` with the real local model, on a spread of held-out bundled
     questions: every [n] names a citation, and every answer the model wrote (and that survived
-    verification) is in the question's language, with its timings recorded."""
+    verification) is in the question's language; an answer left as quotes in another language
+    has them translated; timings are recorded."""
     import dataclasses
 
     from eval.harness import main
@@ -200,6 +201,8 @@ def test_the_eval_scores_the_local_models_answers(tmp_path, capsys, e5, glossary
             assert r["markers_valid"] == 1.0, r
         if r["composed"] == 1.0:
             assert r["in_question_language"] == 1.0 and r["sentences_supported"] > 0, r
+        if r["abstained"] is False:  # written in its language, or every foreign quote translated
+            assert r["readable"] == 1.0, r
     quoted = {r["id"]: r["abstained"] for r in results["per_question"]["default"]}
     assert all(r["abstained"] == quoted[r["id"]] for r in records)  # the model never decides that
     assert results["latency"]["compose"]["seconds"]["n"] == sum(not r["abstained"] for r in records)
