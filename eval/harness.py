@@ -575,6 +575,10 @@ def main(
         )
         qs = subset(qs, split, limit)
         built, setup, skipped = build_systems(names, corpus, files, progress=progress)
+        if not built:
+            raise BadInputError(
+                "no system to run: " + "; ".join(f"{n}: {why}" for n, why in skipped.items())
+            )
         res = run(qs, built, progress=progress, setup_seconds=setup)
         res["skipped"] = skipped
         res["ingest"] = [dataclasses.asdict(f) for f in ingest_report.files]

@@ -252,6 +252,22 @@ def test_unknown_system_is_refused(tmp_path):
         harness.main(tmp_path, ["nope"], as_json=True)
 
 
+def test_generated_answers_without_a_model_say_what_to_set(glossary, tmp_path, monkeypatch):
+    from index.config import Config
+    from index.errors import BadInputError
+    from tests.fakes import HashingEmbedder
+
+    monkeypatch.delenv("RAG_LLM", raising=False)
+    qfile = tmp_path / "q.yaml"
+    qfile.write_text('- {id: t1, lang: en, question: "Why?", answerable: false}\n', encoding="utf-8")
+    with pytest.raises(BadInputError, match="no system to run: compose: .*RAG_LLM"):
+        harness.main(
+            tmp_path / "out", ["compose"], as_json=True, config=Config.from_env(),
+            corpora=[harness.EvalCorpus("mini", qfile, Config().transcripts)],
+            embedder=HashingEmbedder(), glossary=glossary,
+        )
+
+
 # ------------------------------------------------------------------ the question file
 
 
