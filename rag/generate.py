@@ -651,9 +651,13 @@ def generate(
         "answer": round(answered - started, 3),
     }
     if not reply.strip() or reply.strip().upper().startswith(NOT_COVERED):
-        translations = _translations(llm, system, block, shown, number, [], lang, traditional)
+        translations = (
+            _translations(llm, system, block, shown, number, [], lang, traditional)
+            if translate_quotes
+            else {}
+        )
         timings["total"] = round(time.perf_counter() - started, 3)
-        return Generated("", [], translations if translate_quotes else {}, True, timings)
+        return Generated("", [], translations, True, timings)
 
     by_shown = {i: (speaker, text) for i, speaker, text in shown}
     known = known_names(question, reply)
