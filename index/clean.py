@@ -76,6 +76,8 @@ def fix_shifted_gbk(text: str) -> str:
     >>> fix_shifted_gbk("但從規(guī);慕嵌瓤矗艺J為逐步推進"), fix_shifted_gbk("是吗?我愿意。A股的")
     ('但從規(guī)\ufffd為逐步推進', '是吗?我愿意。A股的')
     """
+    if not _SHIFTED_GBK.search(text):  # nearly every document: no pass to count characters
+        return text
     counts = Counter(text)
 
     def read_back(m: re.Match[str]) -> str:
