@@ -204,6 +204,14 @@ def ask(question, k, speaker, source, history, as_json, markdown, compose):
     )
     if streamed:
         click.echo("", err=True)  # the draft streamed on stderr; the verified answer follows
+        if a.mode != "compose":
+            why = next((s.reason for s in a.sentences if not s.supported), "")
+            click.echo(
+                "(draft withdrawn: not supported by the passages"
+                + (f": {why}" if why else "") + "; "
+                + ("their translations follow)" if a.mode == "translate" else "the quotes follow)"),
+                err=True,
+            )
     if as_json:
         click.echo(json.dumps(render.to_json(a), ensure_ascii=False, indent=2))
     elif markdown:

@@ -178,6 +178,8 @@ def score(q: Question, out: Output) -> dict:
     rec["seconds"] = extra.get("seconds")
     rec["first_token"] = extra.get("first_token")
     rec["model_declined"] = extra.get("model_declined")
+    # citations whose translation was withheld (it stated a number the quote does not)
+    rec["translations_withheld"] = extra.get("withheld")
     rec["answer"] = out.answer
     return rec
 

@@ -131,10 +131,11 @@ def composed(corpus, files=None) -> System:
             extra.update(
                 supported=[s.supported for s in a.sentences],
                 # it said the passages do not answer (the quotes stand instead)
-                model_declined=a.mode == "quote" and not a.sentences,
+                model_declined=a.mode != "compose" and not a.sentences,
                 seconds=round(time.perf_counter() - started, 2),
                 first_token=round(first[0], 2) if first else None,
                 translated=sorted(a.translations),
+                withheld=sorted(a.withheld),
             )
         return Output(ranked, a.text, a.abstained, list(a.citations), extra)
 

@@ -195,10 +195,14 @@ class Corpus:
             from rag.generate import generate, passages_for
 
             g = generate(q, r.lang, passages_for(answer.citations), self.llm, on_token=on_token)
-            extra = {"sentences": tuple(g.sentences), "translations": g.translations}
+            extra = {"sentences": tuple(g.sentences), "translations": g.translations,
+                     "withheld": g.withheld}
             if not g.fell_back:
                 extra.update(mode="compose")
                 answer = replace(answer, text=g.text)
+            elif g.translated:  # the quotes are all in the other language: their translations
+                extra.update(mode="translate")
+                answer = replace(answer, text=g.translated)
         return replace(
             answer,
             question=q,

@@ -68,6 +68,10 @@ class Generated:
     translation of that passage's quote when it is not in the question's language;
     `fell_back` is True when nothing survived (or the model said the passages do not answer);
     `timings` holds seconds: first_token, answer, verify, translate, total.
+    A translation that states a number its passage does not is withheld (`withheld`: n ->
+    why). `translated` is the answer a reader of the question's language gets when nothing
+    survived and every quoted passage is in the other language: each quote's verified
+    translation, with its speaker and [n] ("" otherwise).
     """
 
     text: str
@@ -75,6 +79,8 @@ class Generated:
     translations: dict[int, str]
     fell_back: bool
     timings: dict[str, float] = field(default_factory=dict)
+    withheld: dict[int, str] = field(default_factory=dict)
+    translated: str = ""
 
 
 # --- prompt ------------------------------------------------------------------------------------
@@ -471,16 +477,27 @@ def facts_missing(
     """
     cited = list(cited)
     plain = normalize(" ".join(cited))
-    have = set().union(*(numbers(t) for t in cited)) if cited else set()
-    missing = [
-        _format_number(v)
-        for v in sorted(numbers(sentence))
-        if v not in have and _format_number(v) not in plain
-    ]
+    missing = numbers_missing(sentence, " ".join(cited))
     for name in names(sentence, lang, known=set(known)):
         if not any(normalize(n) in plain for n in (name, re.sub(r"e?s$", "", name)) if n):
             missing.append(name)
     return missing
+
+
+def numbers_missing(text: str, source: str) -> list[str]:
+    """The numbers `text` states that `source` does not (in any notation).
+
+    >>> numbers_missing("It costs around 30,000 dollars.", "售价在 30 万美元左右")
+    ['30000']
+    >>> numbers_missing("It costs around $300,000, ten times more.", "售价在 30 万美元左右,贵十倍")
+    []
+    """
+    have = numbers(source)
+    plain = normalize(source)
+    return [
+        _format_number(v) for v in sorted(numbers(text))
+        if v not in have and _format_number(v) not in plain
+    ]
 
 
 def _format_number(v: float) -> str:
@@ -651,13 +668,9 @@ def generate(
         "answer": round(answered - started, 3),
     }
     if not reply.strip() or reply.strip().upper().startswith(NOT_COVERED):
-        translations = (
-            _translations(llm, system, block, shown, number, [], lang, traditional)
-            if translate_quotes
-            else {}
-        )
-        timings["total"] = round(time.perf_counter() - started, 3)
-        return Generated("", [], translations, True, timings)
+        return _fallback([], shown, number, lang, timings, started, traditional,
+                         _translations(llm, system, block, shown, number, [], lang, traditional)
+                         if translate_quotes else ({}, {}))
 
     by_shown = {i: (speaker, text) for i, speaker, text in shown}
     known = known_names(question, reply)
@@ -676,13 +689,62 @@ def generate(
     timings["verify"] = round(verified - answered, 3)
 
     kept = [s for s in sentences if s.supported]
-    translations: dict[int, str] = {}
+    translations: tuple[dict[int, str], dict[int, str]] = ({}, {})
     if translate_quotes:
         translations = _translations(llm, system, block, shown, number, kept, lang, traditional)
     timings["translate"] = round(time.perf_counter() - verified, 3)
+    if not kept:
+        return _fallback(sentences, shown, number, lang, timings, started, traditional,
+                         translations)
     timings["total"] = round(time.perf_counter() - started, 3)
     text = " ".join(with_markers(s.text, s.markers) for s in kept)
-    return Generated(text, sentences, translations, not kept, timings)
+    return Generated(text, sentences, translations[0], False, timings, translations[1])
+
+
+def _fallback(
+    sentences: list[GenSentence],
+    shown: Sequence[tuple[int, str, str]],
+    number: dict[int, int],
+    lang: str,
+    timings: dict[str, float],
+    started: float,
+    traditional: bool,
+    translations: tuple[dict[int, str], dict[int, str]],
+) -> Generated:
+    """Nothing the model wrote stands: the quotes do, with their translations; when every
+    quote is in the other language and each has a verified translation, those translations
+    (attributed, each with its [n]) are the answer its reader can read."""
+    done, withheld = translations
+    timings["total"] = round(time.perf_counter() - started, 3)
+    text = ""
+    if shown and all(number[i] in done for i, _, _ in shown):
+        text = translated_answer(
+            [(number[i], speaker, done[number[i]]) for i, speaker, _ in shown], lang, traditional
+        )
+    return Generated("", sentences, done, True, timings, withheld, text)
+
+
+_TRANSLATED = {"en": " (translated): ", "zh": "（译文）：", "zh-hant": "（譯文）："}
+
+
+def translated_answer(quotes: Sequence[tuple[int, str, str]], lang: str, traditional: bool = False) -> str:
+    """The quotes' translations as an answer: each run of one speaker's words opens with the
+    name and says it is translated; each ends with its [n].
+
+    >>> translated_answer([(1, "Ann Lee", "Data is the bottleneck."), (3, "Ann Lee", "Yes.")], "en")
+    'Ann Lee (translated): Data is the bottleneck. [1] Yes. [3]'
+    >>> translated_answer([(2, "Ali", "分支就像一棵树。")], "zh")
+    'Ali（译文）：分支就像一棵树。[2]'
+    """
+    label = _TRANSLATED["zh-hant" if traditional else lang]
+    parts, previous = [], None
+    for n, speaker, text in quotes:
+        body = with_markers(text.strip(), (n,))
+        if speaker != previous:
+            body = f"{speaker or ('Unknown speaker' if lang == 'en' else '未知发言人')}{label}{body}"
+        parts.append(body)
+        previous = speaker
+    return " ".join(parts)
 
 
 # When nothing the model wrote survives, the quotes stand: the first ones in another language
@@ -699,20 +761,30 @@ def _translations(
     kept: Sequence[GenSentence],
     lang: str,
     traditional: bool,
-) -> dict[int, str]:
+) -> tuple[dict[int, str], dict[int, str]]:
     """The model's translations of the quotes the answer cites (of the first quotes, when
-    none of its sentences survived) that are not in the question's language, by citation n."""
+    none of its sentences survived) that are not in the question's language, by citation n;
+    and the translations withheld because they state a number the quote does not (a small
+    model reads 30 万 as 30,000), with why."""
     other = [i for i, _, text in shown if language(text) != lang]
     if kept:
         cited = {n for s in kept for n in s.markers}
         todo = [i for i in other if number[i] in cited]
     else:
         todo = other[:FALLBACK_TRANSLATIONS]
+    source = {i: text for i, _, text in shown}
     out: dict[int, str] = {}
+    withheld: dict[int, str] = {}
     for i in todo:
         text = translate(llm, system, block, i, lang)
+        if not text:
+            continue
+        wrong = numbers_missing(text, source[i])
+        if wrong:
+            withheld[number[i]] = f"the translation says {', '.join(wrong)}, which the passage does not"
+            continue
         out[number[i]] = _s2t().convert(text) if traditional else text
-    return out
+    return out, withheld
 
 
 def _static_reason(

@@ -72,6 +72,8 @@ def to_json(a: Answer) -> dict:
     for c in out["citations"]:
         if c["n"] in a.translations:
             c["translation"] = a.translations[c["n"]]
+        if c["n"] in a.withheld:
+            c["translation_withheld"] = a.withheld[c["n"]]
     return out
 
 
@@ -90,6 +92,8 @@ def to_text(a: Answer) -> str:
             lines.append("    " + c.text.replace("\n", "\n    "))
             if c.n in a.translations and cs is a.citations:
                 lines.append("    (" + a.translations[c.n].replace("\n", " ") + ")")
+            if c.n in a.withheld and cs is a.citations:
+                lines.append(f"    (translation withheld: {a.withheld[c.n]})")
             for o in c.also:
                 lines.append(f"    (also in {o.source}, turn {o.turn})")
     return "\n".join(lines)

@@ -74,7 +74,9 @@ class Answer:
     `text` says so, and `related` may offer the closest passages (not quoted as an answer).
     `standalone` is the question as retrieval read it (a follow-up filled in from history).
     In mode "compose" the text is the model's verified sentences (each with [n]); when none
-    survives verification the answer stays the quoted one and `mode` says "quote".
+    survives verification the answer stays the quoted one and `mode` says "quote", or, when
+    every quote is in the other language than the question, `mode` says "translate" and the
+    text is the quotes' translations (each attributed, marked as translated, with its [n]).
     """
 
     question: str
@@ -89,6 +91,7 @@ class Answer:
     mode: str = "quote"
     sentences: tuple[GenSentence, ...] = ()
     translations: dict[int, str] = field(default_factory=dict)
+    withheld: dict[int, str] = field(default_factory=dict)  # n -> why its translation is not shown
 
     def __str__(self) -> str:
         return self.text

@@ -125,6 +125,9 @@ def render_answer(answer: Answer, index: int) -> str:
     meta = [f"answered in {seconds(answer.seconds)}"]
     if answer.mode == "compose":
         meta.append("written by the language model from the quotes; each sentence checked")
+    elif answer.mode == "translate":
+        meta.append("the quotes, translated by the language model (its own sentences were not "
+                    "supported by the passages)")
     elif answer.sentences:  # composing was asked for; no sentence the model wrote held up
         meta.append("quoted: the model's sentences were not supported by the passages")
     if answer.standalone and answer.standalone != answer.question:
@@ -155,7 +158,9 @@ def where(p: Passage, link: str | None = None) -> str:
     return " · ".join(parts)
 
 
-def _source(c: Citation, index: int, translation: str | None = None) -> str:
+def _source(
+    c: Citation, index: int, translation: str | None = None, withheld: str | None = None
+) -> str:
     parts = [f'<div class="rag-source-head">{cite_button(index, c.n)} {where(c.passage)}</div>']
     if c.question:
         parts.append(f"<div><i>Q: {inert(c.question)}</i></div>")
@@ -165,6 +170,9 @@ def _source(c: Citation, index: int, translation: str | None = None) -> str:
             f'<div class="rag-translation"><small>Translated by the language model:</small> '
             f"{inert(translation)}</div>"
         )
+    elif withheld:
+        parts.append(f'<div class="rag-translation"><small>Translation withheld: {inert(withheld)}'
+                     "</small></div>")
     for o in c.also:
         stamp = timestamp(o.start)
         parts.append(
@@ -176,17 +184,20 @@ def _source(c: Citation, index: int, translation: str | None = None) -> str:
 
 
 def render_sources(
-    citations: Sequence[Citation], index: int, translations: Mapping[int, str] | None = None
+    citations: Sequence[Citation],
+    index: int,
+    translations: Mapping[int, str] | None = None,
+    withheld: Mapping[int, str] | None = None,
 ) -> str:
     """Cited passages as one line of HTML ("" for none), each with the model's translation of
-    its quote when a composed answer made one.
+    its quote when a composed answer made one (or why it is withheld).
 
     One line on purpose: markdown takes it as a single raw-HTML block and parses nothing in it.
     """
     if not citations:
         return ""
-    tr = translations or {}
-    body = "".join(_source(c, index, tr.get(c.n)) for c in citations)
+    tr, held = translations or {}, withheld or {}
+    body = "".join(_source(c, index, tr.get(c.n), held.get(c.n)) for c in citations)
     return f'<div class="rag-sources">{body}</div>'
 
 
@@ -206,7 +217,10 @@ def reply(answer: Answer, index: int) -> list[dict]:
             {
                 "role": "assistant",
                 "content": render_sources(
-                    cited, index, answer.translations if answer.citations else None
+                    cited,
+                    index,
+                    answer.translations if answer.citations else None,
+                    answer.withheld if answer.citations else None,
                 ),
                 "metadata": {"title": title, "status": "done"},
             }

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from index.config import Config
@@ -95,11 +97,40 @@ def test_not_covered_falls_back_without_streaming_the_keyword():
     g = generate(
         "What is Karpathy's favourite sourdough recipe?", "en", [TESLA], llm, on_token=tokens.append
     )
-    assert g == Generated("", [], {1: "My translation."}, True, g.timings)
+    # every quote is in Chinese: their verified translations are the answer its reader gets
+    translated = "Andrej Karpathy (translated): My translation. [1]"
+    assert g == Generated("", [], {1: "My translation."}, True, g.timings, {}, translated)
     assert tokens == [] and len(llm.prompts) == 2  # the answer, then the quote's translation
     assert "Translate passage [1]" in llm.prompts[1]
     chinese = generate("Karpathy 最喜欢哪种酸面包?", "zh", [TESLA], scripted("NOT_COVERED"))
     assert chinese.fell_back and chinese.translations == {}  # the quote is in its language
+
+
+UNITREE = (1, "Sarah Guo", "像 Unitree G1 这样的机器人目前售价在 30 万美元左右。")
+
+
+def test_a_translation_that_changes_a_number_is_withheld():
+    """A small model reads 30 万 (300,000) as 30,000: that translation is not shown, and
+    the answer falls back to the quote, saying why."""
+    llm = scripted("NOT_COVERED", translation="A robot like the Unitree G1 costs about 30,000 dollars.")
+    g = generate("What does a Unitree G1 cost?", "en", [UNITREE], llm)
+    assert g.fell_back and g.translations == {} and g.translated == ""
+    assert "30000" in g.withheld[1]
+    right = scripted("NOT_COVERED", translation="A robot like the Unitree G1 costs about $300,000.")
+    g = generate("What does a Unitree G1 cost?", "en", [UNITREE], right)
+    assert g.withheld == {} and g.translated == (
+        "Sarah Guo (translated): A robot like the Unitree G1 costs about $300,000. [1]"
+    )
+
+
+def test_the_translated_answer_needs_every_quote_in_the_other_language():
+    english = (2, "Elad Gil", "Tesla has more data than anyone.")
+    llm = scripted("NOT_COVERED")
+    mixed = generate("Why is Tesla ahead?", "en", [TESLA, english], llm)
+    # the English quote is readable as it is; the Chinese one gets its translation beside it
+    assert mixed.translations == {1: "My translation."} and mixed.translated == ""
+    both = generate("Why is Tesla ahead?", "en", [TESLA, (4, *DATA[1:])], scripted("NOT_COVERED"))
+    assert both.translated == "Andrej Karpathy (translated): My translation. [1] My translation. [4]"
 
 
 def test_streams_the_answer_as_it_arrives():
@@ -297,6 +328,40 @@ def test_compose_mode_through_the_corpus(bundled):
     assert b.sentences and not b.sentences[0].supported
 
 
+def test_an_english_question_whose_draft_fails_gets_the_quotes_translations(bundled):
+    """Nothing the model wrote holds up and every quote is Chinese: the answer is the quotes'
+    translations, each marked as translated, with the [n] of its quote; a translation that
+    changes a number is withheld (and then the quotes stand). The CLI says the draft it
+    streamed was withdrawn."""
+    from click.testing import CliRunner
+
+    import rag
+    from cli.main import main
+    from rag.render import to_json
+
+    question = "How many years did Karpathy spend on self-driving?"
+    quoted = bundled.ask(question)
+    assert not quoted.abstained
+
+    def opened(llm):
+        return rag.open(bundled.config, embedder=bundled.embedder, glossary=bundled.glossary, llm=llm)
+
+    corpus = opened(scripted("He spent twelve years on it. [1]", translation="It takes a long time."))
+    a = corpus.ask(question, mode="compose")
+    assert a.mode == "translate" and "(translated): It takes a long time. [" in a.text
+    assert not a.sentences[0].supported and a.citations == quoted.citations
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", a.text)} == set(a.translations)
+    out = CliRunner().invoke(main, ["ask", "--compose", question], obj=corpus)
+    assert "draft withdrawn: not supported by the passages" in out.stderr
+    assert "their translations follow" in out.stderr and "It takes a long time. [" in out.stdout
+
+    wrong = opened(scripted("NOT_COVERED", translation="It takes fifty-one years."))
+    b = wrong.ask(question, mode="compose")
+    assert b.mode == "quote" and b.text == quoted.text and b.translations == {}
+    withheld = [c["translation_withheld"] for c in to_json(b)["citations"] if c.get("quote")]
+    assert withheld and all("51" in why for why in withheld)
+
+
 def test_compose_without_a_model_says_so_whatever_the_question(bundled):
     """No model configured: asking to compose fails at once with what to set, also for a
     question the transcripts do not cover (which never reaches the model)."""
@@ -327,7 +392,7 @@ def test_the_eval_runs_generated_answers_and_scores_what_the_reader_gets(bundled
     assert (rec["composed"], rec["sentences_supported"], rec["in_question_language"]) == (1.0, 1.0, 1.0)
     assert rec["key_facts"] == 1.0 and rec["model_declined"] is False
     assert rec["seconds"] > 0 and rec["first_token"] is not None
-    # the model declines an English question: the Chinese quotes stand, unreadable to its reader
+    # the model declines an English question: the Chinese quotes' translations are the answer
     shy = rag.open(
         bundled.config, embedder=bundled.embedder, glossary=bundled.glossary,
         llm=scripted("NOT_COVERED"),
@@ -335,8 +400,7 @@ def test_the_eval_runs_generated_answers_and_scores_what_the_reader_gets(bundled
     english = "How many years did Karpathy spend on self-driving?"
     rec = harness.score(Question("c2", "en", english, True), composed(shy)(english))
     assert rec["model_declined"] is True and rec["composed"] == 0.0
-    assert rec["in_question_language"] == 0.0
-    assert rec["readable"] == 1.0  # … but every quote has the model's translation beside it
+    assert rec["in_question_language"] == 1.0 and rec["readable"] == 1.0
     plain = harness.score(Question("c3", "en", english, True), product(bundled)(english))
     assert plain["in_question_language"] == 0.0 and plain["readable"] == 0.0
     assert harness.latency([rec])["seconds"]["n"] == 1

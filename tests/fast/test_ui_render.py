@@ -167,6 +167,20 @@ def test_composed_answer_says_so_and_sources_carry_the_models_translation():
     assert "quoted:" not in render_answer(answer(), 0)
 
 
+def test_translated_answer_says_so_and_a_withheld_translation_says_why():
+    dropped = (GenSentence("It costs 30,000 dollars. [1]", (1,), False, "30000"),)
+    translated = answer(text=f"Ann Lee (translated): It is dear {PAYLOAD} [1]", mode="translate",
+                        sentences=dropped, translations={1: f"It is dear {PAYLOAD}"},
+                        withheld={2: "the translation says 30000, which the passage does not"},
+                        citations=[citation(1), citation(2, text="另一段。")])  # fmt: skip
+    messages = reply(translated, 0)
+    assert "the quotes, translated by the language model" in messages[0]["content"]
+    assert ">[1]</button>" in messages[0]["content"]
+    assert "Translation withheld: the translation says 30000" in messages[1]["content"]
+    for m in messages:
+        assert_inert(m["content"])
+
+
 def test_a_draft_is_inert_text_marked_as_being_written():
     html = render_draft(PAYLOAD + " [1]")
     assert_inert(html)
