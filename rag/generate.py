@@ -614,7 +614,27 @@ def translate(
     )
     if len(reply) >= limit:
         reply = whole_sentences(reply)
-    return _MARKERS.sub("", reply).strip()
+    return translation_only(_MARKERS.sub("", reply))
+
+
+# What a small model puts before a translation: "Sure, here is the translation:", "当然，以下是
+# 将给定的英文翻译成中文的版本：", "Translation:", and the speaker's name in brackets.
+_PREAMBLE = re.compile(
+    r"^\s*(?:[^\n:：]{0,80}(?:translat|翻译|翻譯|以下是)[^\n:：]{0,80}[:：]\s*)?"
+    r"(?:[(（][^()（）\n]{1,40}[)）]\s*)?",
+    re.I,
+)
+
+
+def translation_only(reply: str) -> str:
+    """A translation without the model's preamble and the speaker label it may repeat.
+
+    >>> translation_only("当然，以下是将给定的英文翻译成中文的版本： (Adam Curry) 现在你有很多自由度。")
+    '现在你有很多自由度。'
+    >>> translation_only("Here's the translation: It takes ten years."), translation_only("Ten years: that is it.")
+    ('It takes ten years.', 'Ten years: that is it.')
+    """
+    return _PREAMBLE.sub("", reply, count=1).strip()
 
 
 # --- the whole answer --------------------------------------------------------------------------
@@ -725,6 +745,7 @@ def _fallback(
 
 
 _TRANSLATED = {"en": " (translated): ", "zh": "（译文）：", "zh-hant": "（譯文）："}
+_UNKNOWN_SPEAKER = {"en": "Unknown speaker", "zh": "未知发言人", "zh-hant": "未知發言人"}
 
 
 def translated_answer(quotes: Sequence[tuple[int, str, str]], lang: str, traditional: bool = False) -> str:
@@ -736,12 +757,13 @@ def translated_answer(quotes: Sequence[tuple[int, str, str]], lang: str, traditi
     >>> translated_answer([(2, "Ali", "分支就像一棵树。")], "zh")
     'Ali（译文）：分支就像一棵树。[2]'
     """
-    label = _TRANSLATED["zh-hant" if traditional else lang]
+    style = "zh-hant" if traditional else lang
+    label = _TRANSLATED[style]
     parts, previous = [], None
     for n, speaker, text in quotes:
         body = with_markers(text.strip(), (n,))
         if speaker != previous:
-            body = f"{speaker or ('Unknown speaker' if lang == 'en' else '未知发言人')}{label}{body}"
+            body = f"{speaker or _UNKNOWN_SPEAKER[style]}{label}{body}"
         parts.append(body)
         previous = speaker
     return " ".join(parts)
