@@ -88,9 +88,9 @@ def _unescape_brackets(text: str) -> str:
 def read_lines(text: str) -> list[Line]:
     """The lines of a Markdown transcript, markup resolved.
 
-    >>> lines = read_lines("# Ep 1\\n**Ann (00:01:02):** Hi.")
-    >>> [(ln.label, ln.start, ln.body, ln.heading) for ln in lines]
-    [(None, None, '', True), ('Ann', 62.0, 'Hi.', False)]
+    >>> lines = read_lines("# Ep 1\\n**Ann (00:01:02):** Hi.\\n## [00:07:07] Part two")
+    >>> [(ln.label, ln.start, ln.text, ln.heading) for ln in lines]
+    [(None, None, 'Ep 1', True), ('Ann', 62.0, 'Hi.', False), (None, 427.0, 'Part two', True)]
     """
     # A comment keeps its line breaks, so that errors name the right line.
     raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text).split("\n")
@@ -109,8 +109,14 @@ def read_lines(text: str) -> list[Line]:
             if headings[who] >= 2 and looks_like_name(who):
                 start = read_line(_unescape_brackets(h), no).start
                 lines.append(Line("", who, "", start, strong=True, header=True))
-            else:
-                lines.append(Line(_unescape_brackets(h), heading=True))
+            else:  # a chapter heading; with a time ("## [00:07:07] Aleks' journey") it marks
+                # a recording's chapter, and the words under it are speech from that time
+                title = _unescape_brackets(h)
+                timed = read_line(title, no)
+                if timed.start is not None and timed.label is None and timed.text:
+                    lines.append(Line(timed.text, start=timed.start, heading=True))
+                else:
+                    lines.append(Line(title, heading=True))
             continue
         s = _BLOCK.sub("", s.strip())
         if (m := _BOLD.match(s)) and (found := _label(m["inner"], m["after"], no)):

@@ -212,6 +212,9 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
         b.warnings.append("no speaker labels found")
     current: str | None = None  # whose turn it is
     seen = False  # a speaker has spoken: before that, a write-up's text is its page's
+    # ... unless a heading with a time ("## [00:00:00] Intro") says a recording has begun:
+    # the words under it are speech, by nobody named yet
+    timed = False
     closed = False  # page chrome ended the turn: context until the next label
     chrome = 0  # page chrome lines since the last kept line
     gloss: str | None = None  # the term of the editor's gloss just passed
@@ -240,6 +243,9 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
             continue
         if ln.heading:
             b.context(text)
+            if ln.start is not None and not seen:
+                timed = True
+                b.speech("", None, ln.start, new=True)
             continue
         if is_editor_note(text, ln.label, ln.body) if ln.label else is_editor_note(text):
             b.context(text)
@@ -249,7 +255,7 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
             b.context(text)  # the gloss goes on for another paragraph
             continue
         gloss = None
-        if edited and who and (not seen or closed):
+        if edited and who and (not (seen or timed) or closed):
             b.context(text)
             continue
         if not b.mid_sentence:

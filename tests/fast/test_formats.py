@@ -495,6 +495,27 @@ def test_markdown_heading_speakers_and_inline_times():
     assert parsed.dropped == {"stage directions": len("[inaudible](laughs)")}
 
 
+def test_markdown_chapters_with_times_open_a_recording():
+    """A Descript export: a table of contents, then `## [hh:mm:ss] Chapter` headings; the
+    narration under the first chapter, before any label, is speech (by nobody named), not
+    page text; a chapter heading inside a turn stays out of it."""
+    parsed = markdown.parse(
+        "- [\\[00:00:00\\] Intro](#000000-intro)\n- [\\[00:01:27\\] Founders](#000127-founders)\n\n"
+        "## [00:00:00] Intro\n\nHousing is expensive.\n\nIn this episode, I talk with Ann.\n\n"
+        "## [00:01:27] Founders\n\n[00:01:27] **Ann Lee:** I build houses.\n\n"
+        "## [00:02:00] Factories\n\n[00:02:00] **Ann Lee:** In containers.\n"
+    )
+    speech = [(s.speaker, s.start, s.text) for s in parsed.segments if s.kind == "speech"]
+    assert speech == [
+        (None, 0.0, "Housing is expensive.\nIn this episode, I talk with Ann."),
+        ("Ann Lee", 87.0, "I build houses."),
+        ("Ann Lee", 120.0, "In containers."),
+    ]
+    context = [s.text for s in parsed.segments if s.kind == "context"]
+    assert "Intro" in context and "Factories" in context
+    assert not any("00:0" in s.text for s in parsed.segments)
+
+
 def test_markdown_q_and_a():
     parsed = markdown.parse(
         "## Interview\n\nQ: Why data?\n\nA: Because [crosstalk] it is scarce.\n"
