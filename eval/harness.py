@@ -37,6 +37,7 @@ A metric a system cannot produce (answer metrics of a retrieval-only system) is 
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import platform
 import re
@@ -474,9 +475,12 @@ def spoken_text(f: Path) -> str:
         segs = inner.get("segments") if inner is not None else None
         walk(segs if isinstance(segs, list) else data)
         return " ".join(found).lower()
-    text = front_matter(text)[1]
-    text = re.sub(r"^\s*(?:#.*|WEBVTT.*|NOTE.*|\d+\s*)$", " ", text, flags=re.M)
+    text = html.unescape(front_matter(text)[1])
+    # headings, a table of contents (list items that only link within the page), cue numbers
+    text = re.sub(r"^\s*(?:#.*|WEBVTT.*|NOTE.*|\d+\s*|[-*+]\s*\[.*\]\(#[^)]*\)\s*)$", " ", text,
+                  flags=re.M)
     text = _CLOCK.sub(" ", text)
+    text = re.sub(r"^\s*\\?[\[(]\s*\\?[\])]", " ", text, flags=re.M)  # where a time opened the line
     text = _LABEL.sub(" ", text)
     text = re.sub(r"<[^>]+>|\\?\[[^\]]*\\?\]|\((?:[^)]{0,30})\)|（[^）]{0,30}）|https?://\S+", " ", text)
     return text.lower()

@@ -42,7 +42,8 @@ class Tuning:
     # and the baseline should not punish that. (0.1 and 0.5 tie on the tuning split.)
     balance_quantile: float = 0.1
     # answers
-    answer_passages: int = 3  # sentences are taken from the first this many passages
+    answer_passages: int = 4  # sentences are taken from the first this many passages
+    type_passages: int = 5  # a year/amount/count the question asks for must be in these
     max_sentences: int = 3
     per_passage: int = 2
     # a sentence is quoted if it scores this close to the best one; 0.08 -> 0.11 on the tuning

@@ -228,6 +228,30 @@ def answers_type(kinds: list[str], sentences: list[str]) -> bool:
     return any(has_type(k, s) for k in kinds for s in sentences)
 
 
+_HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
+
+
+def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
+    """For "How many <things> …?": does an English sentence that holds a number also name
+    the things counted? "How many subscribers …?" is not answered by "We grew a ton the first
+    year." Sentences in another language than the question are not judged.
+
+    >>> counts_what_is_asked("How many homes a year?", ["It makes 200 single family homes a year."])
+    True
+    >>> counts_what_is_asked("How many subscribers does it have?", ["We grew a lot in the first two years."])
+    False
+    >>> counts_what_is_asked("How many years?", ["我在这个领域花了五年。"])
+    True
+    """
+    m = _HOW_MANY.search(question)
+    english = [s for s in sentences if not HAN.search(s)]
+    if not m or not english:
+        return True
+    noun = m.group(1).lower()
+    stem = noun[: max(4, len(noun) - 2)]
+    return any(stem in s.lower() and has_type("count", s) for s in english)
+
+
 def missing_answer_type(question: str, passages: list[str]) -> str | None:
     """The kind of answer the question asks for, if none of the passages contains one.
 
@@ -250,7 +274,7 @@ class Signals:
     missing_type: str | None = None  # the question asks for a year/amount/count no passage has
 
 
-def signals(r, snap, glossary) -> Signals:
+def signals(r, snap, glossary, type_passages: int = 3) -> Signals:
     from index.lexical import tokenize
 
     unknown = unknown_share(r, snap, glossary)
@@ -263,7 +287,7 @@ def signals(r, snap, glossary) -> Signals:
         and not any(snap.spaced(w) for w in m.split())
         and not any(m.lower() in s.lower() for s in snap.speakers)
     )
-    missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:3]])
+    missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:type_passages]])
     return Signals(round(unknown, 3), names, missing)
 
 

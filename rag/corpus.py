@@ -370,7 +370,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         ) + (t.reason_bonus if abstain.gives_reason(r.question, c.text) else 0.0)
 
     scores = [s + holds_what_is_asked(c) for s, c in zip(scores, cands, strict=True)]
-    sig = abstain.signals(r, snap, glossary)
+    sig = abstain.signals(r, snap, glossary, t.type_passages)
     if abstain.abstain(sig, t.max_unknown) or not cands:
         # A question about a covered topic that asks for what no passage gives: offer the
         # closest passages, without quoting them as the answer.
@@ -389,7 +389,11 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # "Which framework does Jerod say …?" answered only by other people's words: those
         # are not Jerod's, so they are related passages, not his answer.
         return declined(r, related=True)
-    if kinds and not abstain.answers_type(kinds, [c.text for c in best]):
+    said = [c.text for c in best]
+    if kinds and not (
+        abstain.answers_type(kinds, said)
+        and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said))
+    ):
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.

@@ -16,10 +16,15 @@ import pytest
 # facts 0.677, abstain_acc 0.708, speaker_acc 1.000. They must only go up: raise them when the
 # product improves, never lower them to make a change pass. The one exception so far: the real
 # hit@5 floor went 0.80 -> 0.78 when a ninth transcript with 12 questions written blind joined
-# the set (hit@5 0.667 on them; 0.816 on the 108 questions before, whose index it also joined).
+# the set (hit@5 0.667 on them; 0.816 on the 108 questions before, whose index it also joined),
+# and, on 2026-12-03, real hit@5 0.78 -> 0.76 and hit@600c 0.63 -> 0.57 when a tenth (Audrow
+# Nash #8, 19 questions written blind) joined: hit@5 0.667 and hit@600c 0.400 on its 15
+# answerable questions, and its 408 passages took places from the others (hit@5 0.802 -> 0.792
+# on the 96 before). The same day answers from four passages raised key facts (bundled 0.825 ->
+# 0.848, real 0.613 -> 0.667 on the new set), so the bundled key-facts floor went up.
 FLOORS = {
-    "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.78, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.78, "hit@600c": 0.63, "key_facts": 0.64, "abstain_acc": 0.66,
+    "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
+    "real": {"hit@5": 0.76, "hit@600c": 0.57, "key_facts": 0.64, "abstain_acc": 0.66,
              "speaker_acc": 0.95},
 }
 
