@@ -295,7 +295,16 @@ def eval_cmd(out, systems, corpora, settings, split, limit, as_json):
         name, _, value = item.partition("=")
         if name not in types:
             raise click.BadParameter(f"{name!r} is not a tuning number; known: {', '.join(types)}")
-        changes[name] = int(value) if types[name] in (int, "int") else float(value)
+        kind = types[name]
+        try:
+            changes[name] = (
+                int(value) if kind in (int, "int")
+                else value.lower() in ("1", "true", "yes") if kind in (bool, "bool")
+                else value if kind in (str, "str")
+                else float(value)
+            )
+        except ValueError:
+            raise click.BadParameter(f"{name}={value!r}: not a {kind}") from None
     config = replace(config, tuning=replace(config.tuning, **changes))
     run_eval(Path(out), systems.split(",") if systems else None, as_json=as_json, config=config,
              corpora=list(corpora) or None, split=split, limit=limit)
