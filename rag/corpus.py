@@ -194,7 +194,9 @@ class Corpus:
         if mode == "compose" and not answer.abstained:
             from rag.generate import generate, passages_for
 
-            g = generate(q, r.lang, passages_for(answer.citations), self.llm, on_token=on_token)
+            aliases = self.glossary.aliases if self.glossary is not None else None
+            g = generate(q, r.lang, passages_for(answer.citations), self.llm, on_token=on_token,
+                         aliases=aliases)
             extra = {"sentences": tuple(g.sentences), "translations": g.translations,
                      "withheld": g.withheld}
             if not g.fell_back:

@@ -154,6 +154,20 @@ class Glossary:
                 out[st] = out.get(st, 0.0) + 1.0 / len(hits)
         return out
 
+    def aliases(self, name: str) -> tuple[str, ...]:
+        """The Chinese spellings of an English name ("Tesla" -> 特斯拉, "San Francisco" -> 旧金山,
+        三藩市), when the dictionary gives it at most three words of two or more characters: a
+        name, not a common word with many senses.
+
+        >>> Glossary.from_pairs([("特斯拉", "Tesla (name)"), ("变换", "to transform")]).aliases("Tesla")
+        ('特斯拉',)
+        """
+        phrase = " ".join(stems(_WORD.findall(name.lower())))
+        found = sorted(self.lookup([phrase]).get(phrase, ()))
+        if not found or len(found) > 3 or any(len(w) < 2 for w in found):
+            return ()
+        return tuple(found)
+
     def translate(self, question: str, vocabulary) -> dict[str, float]:
         """Chinese words in `vocabulary` for an English question, weighted; longest phrases
         first, each phrase spreading a weight of 1 over its words."""

@@ -466,12 +466,20 @@ def known_names(*texts: str) -> set[str]:
 
 
 def facts_missing(
-    sentence: str, lang: str, cited: Iterable[str], known: Iterable[str] = ()
+    sentence: str,
+    lang: str,
+    cited: Iterable[str],
+    known: Iterable[str] = (),
+    aliases: Callable[[str], Iterable[str]] | None = None,
 ) -> list[str]:
-    """The numbers and names of a sentence that none of the cited texts contains.
+    """The numbers and names of a sentence that none of the cited texts contains, in any of
+    its `aliases` (a name's Chinese spellings, for an English sentence about Chinese text).
 
     >>> facts_missing("So Tesla has 10 times more data than Waymo.", "en", ["特斯拉的数据是十倍。"])
     ['Tesla', 'Waymo']
+    >>> facts_missing("So Tesla has 10 times more data.", "en", ["特斯拉的数据是十倍。"],
+    ...               aliases={"Tesla": ["特斯拉"]}.get)
+    []
     >>> facts_missing("Tesla 的数据多十倍。", "zh", ["Tesla 有 10 倍的数据。"])
     []
     """
@@ -479,8 +487,11 @@ def facts_missing(
     plain = normalize(" ".join(cited))
     missing = numbers_missing(sentence, " ".join(cited))
     for name in names(sentence, lang, known=set(known)):
-        if not any(normalize(n) in plain for n in (name, re.sub(r"e?s$", "", name)) if n):
-            missing.append(name)
+        if any(normalize(n) in plain for n in (name, re.sub(r"e?s$", "", name)) if n):
+            continue
+        if aliases is not None and any(normalize(a) in plain for a in aliases(name) or ()):
+            continue
+        missing.append(name)
     return missing
 
 
@@ -650,6 +661,7 @@ def generate(
     verify: bool = True,
     translate_quotes: bool = True,
     max_answer_chars: int | None = None,
+    aliases: Callable[[str], Iterable[str]] | None = None,
 ) -> Generated:
     """Ask the model, verify each sentence it writes against the passages it cites.
 
@@ -658,7 +670,8 @@ def generate(
     answer. `on_token` receives the reply as it streams. With `verify=False` only the markers
     and the language are checked (no numbers/names, no model judgment). The reply is cut at
     `max_answer_chars` (a hard stop) back to its last whole sentence; normally the model is
-    stopped once it has written and cited `MAX_SENTENCES` sentences.
+    stopped once it has written and cited `MAX_SENTENCES` sentences. `aliases(name)` gives
+    other spellings of a name the passages may use (`Tesla` -> 特斯拉).
     """
     limit = max_answer_chars or ANSWER_CHARS[lang]
     started = time.perf_counter()
@@ -696,7 +709,7 @@ def generate(
     known = known_names(question, reply)
     sentences = []
     for body, markers in split_answer(reply):
-        reason = _static_reason(body, markers, lang, by_shown, verify, known)
+        reason = _static_reason(body, markers, lang, by_shown, verify, known, aliases)
         if not reason and verify:
             verdict = judge(llm, system, block, body, markers)
             if verdict is None:
@@ -816,6 +829,7 @@ def _static_reason(
     by_n: dict[int, tuple[str, str]],
     verify: bool,
     known: set[str] = frozenset(),  # type: ignore[assignment]
+    aliases: Callable[[str], Iterable[str]] | None = None,
 ) -> str:
     """Why a sentence fails the checks that need no model ("" if it passes them); `by_n` and
     `markers` use the numbers the model saw."""
@@ -830,7 +844,7 @@ def _static_reason(
         return f"not in {LANGUAGE_NAMES[lang]}"
     if verify:
         cited = [f"{by_n[n][0]} {by_n[n][1]}" for n in markers]
-        missing = facts_missing(body, lang, cited, known)
+        missing = facts_missing(body, lang, cited, known, aliases)
         if missing:
             return "not in the cited passages: " + ", ".join(missing)
     return ""

@@ -64,6 +64,19 @@ def test_each_failed_check_drops_the_sentence_with_its_reason(answer, reason):
     assert not s.supported and reason in s.reason
 
 
+def test_a_name_the_passage_writes_in_chinese_counts_as_found():
+    """"Tesla" in an English sentence is found in a passage that says 特斯拉 (the dictionary's
+    spelling of the name); a name with no such spelling still is not."""
+    passage = (1, "Andrej Karpathy", "特斯拉在规模化上更有优势。")
+    aliases = {"Tesla": ("特斯拉",), "Waymo": ()}.get
+    g = generate("Why is Tesla ahead?", "en", [passage], scripted("Tesla scales better [1]."),
+                 translate_quotes=False, aliases=aliases)
+    assert g.sentences[0].supported and not g.fell_back
+    g = generate("Why is Tesla ahead?", "en", [passage], scripted("It is Waymo that scales better [1]."),
+                 translate_quotes=False, aliases=aliases)
+    assert "Waymo" in g.sentences[0].reason
+
+
 def test_support_judgment_per_sentence():
     llm = scripted(
         "Tesla has a software problem [1]. Synthetic data makes models collapse [2].",
