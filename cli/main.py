@@ -300,7 +300,6 @@ def eval_cmd(out, systems, corpora, settings, split, limit, as_json):
             changes[name] = (
                 int(value) if kind in (int, "int")
                 else value.lower() in ("1", "true", "yes") if kind in (bool, "bool")
-                else value if kind in (str, "str")
                 else float(value)
             )
         except ValueError:
