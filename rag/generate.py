@@ -710,6 +710,14 @@ def generate(
     sentences = []
     for body, markers in split_answer(reply):
         reason = _static_reason(body, markers, lang, by_shown, verify, known, aliases)
+        if reason.startswith(_NOT_IN_CITED) and len(markers) == 1:
+            # A small model often cites the wrong one of the passages it was shown: the one
+            # other passage that holds every number and name of the sentence gets it instead,
+            # if the support check then agrees.
+            other = [i for i in by_shown if i not in markers and not _static_reason(
+                body, (i,), lang, by_shown, verify, known, aliases)]
+            if len(other) == 1:
+                markers, reason = (other[0],), ""
         if not reason and verify:
             verdict = judge(llm, system, block, body, markers)
             if verdict is None:
@@ -822,6 +830,9 @@ def _translations(
     return out, withheld
 
 
+_NOT_IN_CITED = "not in the cited passages: "
+
+
 def _static_reason(
     body: str,
     markers: Sequence[int],
@@ -846,7 +857,7 @@ def _static_reason(
         cited = [f"{by_n[n][0]} {by_n[n][1]}" for n in markers]
         missing = facts_missing(body, lang, cited, known, aliases)
         if missing:
-            return "not in the cited passages: " + ", ".join(missing)
+            return _NOT_IN_CITED + ", ".join(missing)
     return ""
 
 

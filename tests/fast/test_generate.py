@@ -77,6 +77,22 @@ def test_a_name_the_passage_writes_in_chinese_counts_as_found():
     assert "Waymo" in g.sentences[0].reason
 
 
+def test_a_sentence_citing_the_wrong_passage_moves_to_the_one_that_holds_its_facts():
+    """The model cites [2] for a sentence whose names only passage [1] holds: the sentence is
+    kept, marked [1], once the support check on [1] agrees; with two candidates it is dropped."""
+    llm = scripted("Tesla scales better than Waymo [2].")
+    g = generate("Why is Tesla ahead?", "en", [TESLA, DATA], llm, translate_quotes=False)
+    assert g.text == "Tesla scales better than Waymo. [1]" and g.sentences[0].markers == (1,)
+    assert 'Statement: "Tesla scales better than Waymo' in llm.prompts[1]
+    refused = generate("Why is Tesla ahead?", "en", [TESLA, DATA],
+                       scripted("Tesla scales better than Waymo [2].", verdict=lambda s: "no"),
+                       translate_quotes=False)
+    assert refused.fell_back and "do not say this" in refused.sentences[0].reason
+    twice = generate("Why is Tesla ahead?", "en", [TESLA, DATA, (3, *TESLA[1:])],
+                     scripted("Tesla scales better than Waymo [2]."), translate_quotes=False)
+    assert twice.fell_back and "not in the cited passages" in twice.sentences[0].reason
+
+
 def test_support_judgment_per_sentence():
     llm = scripted(
         "Tesla has a software problem [1]. Synthetic data makes models collapse [2].",

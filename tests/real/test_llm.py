@@ -54,7 +54,10 @@ def test_english_question_english_answer_with_translated_quotes(real_bundled, ll
         real_bundled, "Why does Karpathy think Tesla is ahead of Waymo?", "en", llm
     )
     answered(g, "en", numbers)
-    assert "software" in g.text.lower() or "hardware" in g.text.lower(), g.text
+    # one of the reasons he gives: software vs hardware problems, or Tesla's global fleet
+    # ("Tesla 已经在全球铺设了大量的汽车,规模相当大,而 Waymo 做不到")
+    reasons = ("software", "hardware", "scale", "global", "fleet")
+    assert any(r in g.text.lower() for r in reasons), g.text
     # streamed, and the first words came before the answer was complete; the goal on 2 cores
     # is first words within 15 s and an answer within 60 s (bounds doubled for a busy machine)
     assert "".join(tokens).strip() and g.timings["first_token"] < g.timings["answer"]
