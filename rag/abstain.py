@@ -274,7 +274,7 @@ class Signals:
     missing_type: str | None = None  # the question asks for a year/amount/count no passage has
 
 
-def signals(r, snap, glossary, type_passages: int = 5) -> Signals:
+def signals(r, snap, glossary, type_passages: int) -> Signals:
     from index.lexical import tokenize
 
     unknown = unknown_share(r, snap, glossary)
