@@ -348,6 +348,34 @@ def chinese_number(run: str) -> int | None:
     return total + section + digit
 
 
+_CN_SCALED = re.compile(
+    rf"(\d+(?:\.\d+)?|[{''.join(_CN_DIGITS)}{''.join(_CN_UNITS)}]+)\s*(万亿|萬億|亿|億|万|萬)(?!别|別|不|要)"
+)
+_SCALE = {"万亿": 10**12, "萬億": 10**12, "亿": 10**8, "億": 10**8, "万": 10**4, "萬": 10**4}
+
+
+def western_numbers(text: str) -> str:
+    """The text with amounts in 万 (10^4) and 亿 (10^8) written the Western way, for a model
+    that renders them in English: "30 万美元" -> "300,000 美元", "80 億人" -> "8 billion 人".
+
+    >>> western_numbers("售价 30 万美元,地球上有八十亿人,预算 1.5 亿,万一不行,千万别")
+    '售价 300,000 美元,地球上有8 billion 人,预算 150 million,万一不行,千万别'
+    """
+
+    def spelled(m: re.Match) -> str:
+        head = m.group(1)
+        value = float(head) if head[0].isdigit() else chinese_number(head)
+        if not value:
+            return m.group(0)
+        total = value * _SCALE[m.group(2)]
+        for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+            if total >= size:
+                return f"{total / size:g} {word} "
+        return f"{total:,.0f} "
+
+    return re.sub(r" +(?=[,，。;；、)）])", "", _CN_SCALED.sub(spelled, text))
+
+
 def numbers(text: str) -> set[float]:
     """Every number a text states: digits (with 万/million/…), Chinese numerals, English
     number words. "One"/"一" alone are left out: they are articles far more often than counts.
@@ -680,8 +708,10 @@ def generate(
     # than [4]); its markers are mapped back to the citation numbers.
     shown = [(i, speaker, text) for i, (_, speaker, text) in enumerate(passages, start=1)]
     number = {i: n for i, (n, _, _) in enumerate(passages, start=1)}
-    system, user = answer_prompt(question, lang, shown)
-    block = _PASSAGES.format(passages=passage_block(shown))
+    # An English reader's model sees 30 万 as 300,000: a small model misreads 万 and 亿.
+    seen = [(i, speaker, western_numbers(text) if lang == "en" else text) for i, speaker, text in shown]
+    system, user = answer_prompt(question, lang, seen)
+    block = _PASSAGES.format(passages=passage_block(seen))
     relay = _Relay(on_token, traditional)
     reply = stream(
         llm,

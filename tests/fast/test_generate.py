@@ -152,6 +152,17 @@ def test_a_translation_that_changes_a_number_is_withheld():
     )
 
 
+def test_an_english_readers_model_sees_wan_and_yi_as_western_numbers():
+    """The model that writes or translates for an English reader is shown 30 万 as 300,000,
+    the reading a small model gets wrong; a Chinese reader's model sees the passage as it is."""
+    llm = scripted("NOT_COVERED")
+    generate("What does a Unitree G1 cost?", "en", [UNITREE], llm)
+    assert all("300,000 美元" in p and "30 万" not in p for p in llm.prompts)
+    chinese = scripted("NOT_COVERED")
+    generate("Unitree G1 多少钱?", "zh", [UNITREE], chinese)
+    assert "30 万美元" in chinese.prompts[0]
+
+
 def test_the_translated_answer_needs_every_quote_in_the_other_language():
     english = (2, "Elad Gil", "Tesla has more data than anyone.")
     llm = scripted("NOT_COVERED")
