@@ -30,6 +30,18 @@ _ASKER = re.compile(
     r"^(?:q|question|questioner|audience(?: member| question)?|提问|提問|观众|觀眾|问|問)$", re.I
 )
 # Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
+# A speaker who introduces themself as the host, or welcomes the listeners to the show.
+_HOSTING = re.compile(
+    r"\bI(?:'|’| a)m your (?:co-?)?host\b|\b(?:hello|hi|hey)\b[^.!?]{0,20}\bwelcome to\b|"
+    r"\bwelcome (?:back )?to (?:the|this|our) (?:show|podcast|program|programme|episode)\b|"
+    r"我是(?:你们的|大家的|本期的?)?主持人|欢迎收听|歡迎收聽",
+    re.I,
+)
+# "Dave, welcome to the show": the person welcomed is the guest.
+_WELCOMED = re.compile(
+    r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (?:and )?welcome (?:back )?to (?:the|this|our) "
+    r"(?:show|podcast|program|programme|episode)\b"
+)
 _HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|主持人|主持|记者|記者)$", re.I)
 
 
@@ -43,6 +55,23 @@ _INITIALS = re.compile(r"^[A-Z]{2,4}$")
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", name)).upper()
+
+
+def uncapped(name: str, text: str = "") -> str:
+    """A label written in capitals (`KEVIN SCOTT:`) as a name: as the document spells it
+    elsewhere ("I'm Kevin Scott"), else in title case. Initials (`SA`, `JR`) stay.
+
+    >>> uncapped("KEVIN SCOTT", "I'm your host, Kevin Scott."), uncapped("MARK MCGRANAGHAN"), uncapped("JR")
+    ('Kevin Scott', 'Mark Mcgranaghan', 'JR')
+    >>> uncapped("SPEAKER_00"), uncapped("Ann LEE")
+    ('SPEAKER_00', 'Ann LEE')
+    """
+    if not re.fullmatch(r"[A-Z][A-Z.'’\- ]*", name) or not re.search(r"[A-Z]{3}", name):
+        return name  # mixed case, initials, or an identifier (`SPEAKER_00`)
+    for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I):
+        if m.group(0) != name and m.group(0)[0].isupper():
+            return m.group(0)
+    return name.title()
 
 
 def canonical_names(
@@ -96,7 +125,7 @@ def canonical_names(
                 "The", "And", "But", "So", "Mr", "Ms", "Dr", "Hey", "Hi", "Thanks", "Yes", "No"
             ):
                 canonical = f"{full.group(1)} {canonical}"
-        names[label] = canonical
+        names[label] = uncapped(canonical, text)
     # A first name alone is the one person whose full name starts with it: `Monica` and
     # `Monica Powell` in one export are one guest (`Adam` stays as it is beside two Adams).
     for label, name in names.items():
@@ -122,27 +151,43 @@ def _people(meta: Mapping[str, object], *keys: str) -> set[str]:
 def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> dict[str, str]:
     """Speaker -> "host" or "guest", from (speaker, text) turns and the front matter.
 
-    Without front matter, a speaker whose turns are mostly questions is a host; of the others,
-    the one with most words is the guest, and so is anyone else with a quarter of the words.
+    Without front matter, the speakers a host welcomes to the show ("Dave, welcome to the
+    show") are the guests and the others hosts. Otherwise a speaker whose turns are mostly
+    questions, or who introduces themself as the host ("I'm your host", "Hello, and welcome
+    to …"), is a host; of the others, the one with most words is the guest, and so is anyone else with a quarter of the
+    words.
 
     >>> roles([("Q", "为什么?"), ("A", "因为数据不够。"), ("Q", "然后呢?"), ("A", "然后就好了。")])
     {'Q': 'host', 'A': 'guest'}
+    >>> roles([("K", "Welcome. I'm your host, Kevin. Today, Ann."), ("A", "Thanks."), ("K", "Long story. " * 9)])
+    {'K': 'host', 'A': 'guest'}
+    >>> roles([("Tom", "Dave, welcome to the show."), ("Dave", "Thanks."), ("Kim", "So, Dave. " * 9)])
+    {'Tom': 'host', 'Dave': 'guest', 'Kim': 'host'}
     """
     hosts, guests = _people(meta, "hosts", "host", "interviewer"), _people(meta, "guests", "guest")
     size: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     count: Counter[str] = Counter()
+    introduced: set[str] = set()
+    welcomed: set[str] = set()
     for s, text in turns:
+        if _HOSTING.search(text):
+            introduced.add(s)
+        welcomed.update(m.group(1) for m in _WELCOMED.finditer(text))
         size[s] += len(text)
         count[s] += 1
         asked[s] += bool(_QUESTION_END.search(text))
     out: dict[str, str] = {}
+    if not (hosts or guests):
+        # whom a host welcomes to the show, when that is one of the speakers
+        guests = {s for s in size if s in welcomed or s.split()[0] in welcomed}
     if hosts or guests:
         for s in size:
             out[s] = "host" if s in hosts or (guests and s not in guests) else "guest"
         return out
     askers = {
-        s for s in size if asked[s] / count[s] >= 0.4 or _HOST_LABEL.match(s.strip())
+        s for s in size
+        if asked[s] / count[s] >= 0.4 or _HOST_LABEL.match(s.strip()) or s in introduced
     }
     answering = Counter({s: n for s, n in size.items() if s not in askers}) or size
     top = answering.most_common(1)[0][0] if answering else None

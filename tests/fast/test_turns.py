@@ -219,3 +219,30 @@ def test_an_anonymous_questioner_asks_but_is_nobody():
     assert answer[0].question == "为什么要禁用 CAT？"
     named = build_turns(p, speaker_map={"Q": "Ada Lovelace"})[0]
     assert named[1].speaker == "Ada Lovelace"  # a speaker map that names the voice wins
+
+
+SHOW = """Behind the Show Podcast
+ANN LEE: I wrote a book a year for fifteen years before one sold.
+
+KEVIN SCOTT: Hi, everyone. Welcome to Behind the Show. I'm your host, Kevin Scott. Today we talk with an author whose stories I have read for years, about how she works, why she keeps writing, and what she reads.
+
+ANN LEE: Thanks for having me. I started with games, then short stories, then novels.
+
+KEVIN SCOTT: Tell me about the games. I played a lot of them as a kid and they shaped how I think about stories, worlds and characters, so I am curious.
+
+ANN LEE: They taught me to build worlds.
+"""
+
+
+def test_capitals_labels_become_names_and_the_self_declared_host_is_the_host():
+    """`KEVIN SCOTT:` is Kevin Scott, as the text spells him; he says he is the host, so the
+    other speaker is the guest, though he asks few questions and speaks most."""
+    turns, _ = split_turns(SHOW)
+    assert {(t.speaker, t.role) for t in turns} == {("Ann Lee", "guest"), ("Kevin Scott", "host")}
+
+
+def test_the_person_welcomed_to_the_show_is_the_guest():
+    talk = ("Tom: Dave, welcome to the show. Thanks for all your work.\n\nDave: Glad to be here.\n\n"
+            "Kim: We have been busy. " * 1 + "So much to say. " * 20 + "\n\nDave: Indeed.\n")
+    turns, _ = split_turns(talk)
+    assert {t.speaker: t.role for t in turns} == {"Tom": "host", "Dave": "guest", "Kim": "host"}
