@@ -54,7 +54,15 @@ _ASKS = {
         r"fraction|rate|number)\b|\brate\b",
         re.I,
     ),
-    "time": re.compile(r"什么时候|什麼時候|何时|何時|\bwhen\b|how soon", re.I),
+    # "when" as the question word ("When did …?", "Since when …?"), not as a conjunction
+    # ("What does a survey cost when a case is litigated?")
+    "time": re.compile(
+        r"什么时候|什麼時候|何时|何時|^\W*(?:(?:and|so|but|then|ok(?:ay)?)\W+)?when\b"
+        # "When the host floated 3 billion, how did he answer?" asks how, not when
+        r"(?![^,?]*,\s*(?:what|how|who|whom|which|why|where|did|does|do|is|was|were|can|could)\b)|"
+        r"\b(?:since|until|till|by|from) when\b|how soon",
+        re.I,
+    ),
     # how long something lasts or takes: a number of seconds ... years
     "duration": re.compile(r"多久|多长时间|多長時間|how long", re.I),
     # what something is called: the answer names it
@@ -162,6 +170,10 @@ def asked_types(question: str) -> list[str]:
     ['count', 'time']
     >>> asked_types("How long do the credentials stay valid?"), asked_types("这期节目是哪天录的?")
     (['duration'], ['date'])
+    >>> asked_types("What does a survey cost when a case is litigated?"), asked_types("So, when did it ship?")
+    (['money'], ['time'])
+    >>> asked_types("When the robot ran the car's network, what was it like?")
+    []
     """
     return [kind for kind, ask in _ASKS.items() if ask.search(question)]
 
