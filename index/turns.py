@@ -29,7 +29,6 @@ _UNIDENTIFIED = re.compile(
 _ASKER = re.compile(
     r"^(?:q|question|questioner|audience(?: member| question)?|提问|提問|观众|觀眾|问|問)$", re.I
 )
-# Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
 # A speaker who introduces themself as the host, or welcomes the listeners to the show.
 _HOSTING = re.compile(
     r"\bI(?:'|’| a)m your (?:co-?)?host\b|\b(?:hello|hi|hey)\b[^.!?]{0,20}\bwelcome to\b|"
@@ -42,6 +41,7 @@ _WELCOMED = re.compile(
     r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (?:and )?welcome (?:back )?to (?:the|this|our) "
     r"(?:show|podcast|program|programme|episode)\b"
 )
+# Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
 _HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|主持人|主持|记者|記者)$", re.I)
 
 
@@ -154,8 +154,8 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     Without front matter, the speakers a host welcomes to the show ("Dave, welcome to the
     show") are the guests and the others hosts. Otherwise a speaker whose turns are mostly
     questions, or who introduces themself as the host ("I'm your host", "Hello, and welcome
-    to …"), is a host; of the others, the one with most words is the guest, and so is anyone else with a quarter of the
-    words.
+    to …"), is a host; of the others, the one with most words is the guest, and so is anyone
+    else with a quarter of the words.
 
     >>> roles([("Q", "为什么?"), ("A", "因为数据不够。"), ("Q", "然后呢?"), ("A", "然后就好了。")])
     {'Q': 'host', 'A': 'guest'}

@@ -368,12 +368,14 @@ def western_numbers(text: str) -> str:
         if not value:
             return m.group(0)
         total = value * _SCALE[m.group(2)]
+        after = m.string[m.end() : m.end() + 1]
+        gap = " " if after and not (after.isspace() or unicodedata.category(after)[0] == "P") else ""
         for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
             if total >= size:
-                return f"{total / size:g} {word} "
-        return f"{total:,.0f} "
+                return f"{total / size:g} {word}{gap}"
+        return f"{total:,.0f}{gap}"
 
-    return re.sub(r" +(?=[,，。;；、)）])", "", _CN_SCALED.sub(spelled, text))
+    return _CN_SCALED.sub(spelled, text)
 
 
 def numbers(text: str) -> set[float]:
