@@ -22,8 +22,8 @@ import pytest
 # answerable questions, and its 408 passages took places from the others (hit@5 0.802 -> 0.792
 # on the 96 before). The same day answers from four passages raised key facts (bundled 0.825 ->
 # 0.848, real 0.613 -> 0.667 on the new set), so the bundled key-facts floor went up.
-# Later that day, the real floors went down again (hit@5 0.76 -> 0.74, hit@600c 0.57 -> 0.53,
-# key facts 0.64 -> 0.53) for two reasons, both measured: an eleventh transcript (Behind the
+# Later that day, the real floors went down again (hit@5 0.76 -> 0.75, hit@600c 0.57 -> 0.54,
+# key facts 0.64 -> 0.55; measured after: 0.770, 0.563, 0.571) for two reasons, both measured: an eleventh transcript (Behind the
 # Tech #53, 19 questions written blind) joined, at hit@5 0.600, hit@600c 0.333 and key facts
 # 0.200 on its 15 answerable questions; and three files whose host was labelled guest got their
 # roles right (the issue asks for hosts decided from the whole document), which on the first ten
@@ -31,7 +31,7 @@ import pytest
 # had been set with those hosts' turns counted as answers (README, "Quality and speed").
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.74, "hit@600c": 0.53, "key_facts": 0.53, "abstain_acc": 0.66,
+    "real": {"hit@5": 0.75, "hit@600c": 0.54, "key_facts": 0.55, "abstain_acc": 0.66,
              "speaker_acc": 0.95},
 }
 
