@@ -264,6 +264,43 @@ def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
     return any(stem in s.lower() and has_type("count", s) for s in english)
 
 
+_NUMBER = (
+    r"(?:\d[\d.,]*|a few|several|a couple of|dozens of|hundreds of|thousands of|millions of|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion)(?:[\s-](?:one|two|three|four|five|six|"
+    r"seven|eight|nine|hundred|thousand|million|billion))*)"
+)
+_ZH_HOW_MANY = re.compile(r"(?:多少|几|幾)(?:个|個|位|名|家|次)?([\u4e00-\u9fff]{1,2})")
+_ZH_NUMBER = r"[\d一二两兩三四五六七八九十百千万萬亿億几幾]+"
+
+
+def counts_the_noun(question: str, sentence: str) -> bool:
+    """For "How many <things> …?" / "多少<物>?": does the sentence put a number on those
+    things ("for about 15 years", "两百多个城市"), not merely hold some number?
+
+    >>> counts_the_noun("For how many years did he keep writing?", "a book a year for about 15 years.")
+    True
+    >>> counts_the_noun("How many years did he write?", "I wrote 3 books before anyone read one.")
+    False
+    >>> counts_the_noun("How many homes a year?", "It makes two hundred single family homes a year.")
+    True
+    >>> counts_the_noun("他们在多少个城市开了店?", "我们已经在两百多个城市开了店。")
+    True
+    """
+    m = _HOW_MANY.search(question)
+    if m and not HAN.search(sentence):
+        noun = m.group(1).lower()
+        stem = re.escape(noun[: max(4, len(noun) - 2)]) if len(noun) > 4 else re.escape(noun)
+        counted = rf"\b{_NUMBER}[\s-]+(?:[a-z'-]+\s+){{0,2}}?{stem}"
+        return bool(re.search(counted, sentence, re.I))
+    z = _ZH_HOW_MANY.search(question)
+    if z and HAN.search(sentence):
+        noun = z.group(1)
+        return bool(re.search(rf"{_ZH_NUMBER}\s*多?\s*(?:个|個|位|名|家|次)?\s*{noun[0]}", sentence))
+    return False
+
+
 def missing_answer_type(question: str, passages: list[str]) -> str | None:
     """The kind of answer the question asks for, if none of the passages contains one.
 

@@ -369,7 +369,10 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     def holds_what_is_asked(c) -> float:  # a year, count, amount or time; a new name
         return (t.type_bonus if kinds and abstain.answers_type(kinds, [c.text]) else 0.0) + (
             t.name_bonus if abstain.names_something_new(r.question, c.text) else 0.0
-        ) + (t.reason_bonus if abstain.gives_reason(r.question, c.text) else 0.0)
+        ) + (t.reason_bonus if abstain.gives_reason(r.question, c.text) else 0.0) + (
+            t.counted_bonus if "count" in kinds and abstain.counts_the_noun(r.question, c.text)
+            else 0.0
+        )
 
     scores = [s + holds_what_is_asked(c) for s, c in zip(scores, cands, strict=True)]
     sig = abstain.signals(r, snap, glossary, t.type_passages)

@@ -253,6 +253,20 @@ def test_a_number_in_an_answer_to_another_part_does_not_answer_how_many(corpus, 
     assert a.abstained, a.text
 
 
+def test_how_many_is_answered_by_the_sentence_that_counts_those_things(corpus, tmp_path):
+    """A sentence that echoes the question's words must not crowd out the one, in another
+    passage, that puts a number on what "how many <things>" counts."""
+    ingest_talk(
+        corpus, tmp_path / "novelist.txt",
+        "Host: Did anyone publish your early books?",
+        "Ada Moss: Nobody would publish my books.",
+        "Host: How did you keep going?",
+        "Ada Moss: I kept writing, a manuscript every spring for about 15 years.",
+    )
+    a = corpus.ask("For how many years did Ada keep writing books that nobody would publish?")
+    assert not a.abstained and "15 years" in a.text, a.text
+
+
 def test_context_and_who_said(bundled):
     hit = bundled.retrieve("特斯拉其实是一家大规模的机器人公司", k=1)[0]
     around = bundled.context(hit.id)
