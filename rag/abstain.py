@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from index.lexical import HAN
 
 # Capitalised words inside an English sentence: names, products, places.
-_NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
+# a capitalised word after a lower-case word or a number ("the 2018 NBA championship")
+_NAME = re.compile(r"(?<=[a-z0-9,;:] )([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
 # In a Chinese sentence every capitalised Latin word is one ("FinalSpark 的神经元…").
 _NAME_IN_CHINESE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
 
@@ -34,6 +35,8 @@ def names_in(question: str, lang: str) -> list[str]:
 
     >>> names_in("Why does Karpathy like Waymo?", "en"), names_in("FinalSpark 的神经元从哪来?", "zh")
     (['Karpathy', 'Waymo'], ['FinalSpark'])
+    >>> names_in("Which team won the 2018 NBA championship?", "en")
+    ['NBA']
     """
     return (_NAME_IN_CHINESE if lang == "zh" else _NAME).findall(question)
 
