@@ -356,15 +356,18 @@ def _known(word: str, snap, glossary=None) -> bool:
         return True
     if word.isascii():
         return False
-    if glossary is not None and glossary.to_english([word], snap.vocabulary):
+    if glossary is not None and glossary.knows(word, snap.vocabulary):
         return True  # a Chinese word whose translation the (English) passages hold
     if len(word) == 1:
         return any(word in b for b in snap.bigrams)
     from index.lexical import subwords
 
     parts = subwords(word)
+    # the sub-words must cover the word: 世界杯 (World Cup) is not known from 世界 alone
     if parts:
-        return all(p in snap.vocabulary or p in snap.bigrams for p in parts)
+        return set(word) <= set("".join(parts)) and all(
+            p in snap.vocabulary or p in snap.bigrams for p in parts
+        )
     return any(word[i : i + 2] in snap.bigrams for i in range(len(word) - 1))
 
 

@@ -154,6 +154,20 @@ class Glossary:
                 out[st] = out.get(st, 0.0) + 1.0 / len(hits)
         return out
 
+    def knows(self, word: str, vocabulary) -> bool:
+        """Do the passages hold a translation of the Chinese word: every content word of one
+        of its main senses? Part of a phrase is not a translation: 世界杯 ("World Cup") is not
+        known from "world" alone.
+
+        >>> g = Glossary.from_pairs([("世界杯", "World Cup"), ("法学院", "law school")])
+        >>> g.knows("世界杯", {"world"}), g.knows("法学院", {"law", "school"})
+        (False, True)
+        """
+        return any(
+            (content := set(phrase.split()) - ENGLISH_STOPWORDS) and content <= vocabulary
+            for phrase in self.reverse([word]).get(word, ())
+        )
+
     def aliases(self, name: str) -> tuple[str, ...]:
         """The Chinese spellings of an English name ("Tesla" -> 特斯拉, "San Francisco" -> 旧金山,
         三藩市), when the dictionary gives it at most three words of two or more characters: a

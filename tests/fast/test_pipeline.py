@@ -86,6 +86,24 @@ def test_a_name_the_transcripts_never_mention_is_declined_in_either_language(bun
     assert not bundled.ask("Karpathy 怎么看 Tesla 和 Waymo?").abstained  # names it knows
 
 
+def test_a_word_is_not_known_from_part_of_it_or_part_of_its_translation(corpus, tmp_path):
+    """世界杯 (World Cup) is not covered by passages that say "world" or 世界 alone."""
+    ingest_talk(
+        corpus, tmp_path / "world.txt",
+        "Host: What will change the world?",
+        "Guest: Robots will change the world, and the country that builds them first will lead.",
+    )
+    assert corpus.ask("世界杯是什么?").abstained
+    ingest_talk(
+        corpus, tmp_path / "shijie.txt",
+        "Host: 世界会怎么变?",
+        "Guest: 机器人会改变世界, 先造出机器人的国家会领先。",
+    )
+    for q in ("世界杯是什么?", "世界盃是什麼?"):
+        assert corpus.ask(q).abstained, q
+    assert not corpus.ask("哪个国家会领先?").abstained
+
+
 def test_a_near_miss_offers_related_passages_without_quoting_them(bundled):
     a = bundled.ask("Eureka Labs 的课程收费多少钱?")
     assert a.abstained and a.citations == []
