@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from index.chunk import split_sentences
 from index.clean import to_simplified
 from index.config import Config, Tuning
 from index.errors import BadInputError
@@ -119,6 +120,22 @@ def asks_about_hosts(q: str, snap: Snapshot) -> bool:
     if HOST_WORDS.search(q) or THE_SHOW.search(q):
         return True
     return names_someone(q, snap.hosts, set(snap.speakers) - set(snap.hosts))
+
+
+def introduces(text: str, people) -> bool:
+    """Does the text tell about one of `people`: a statement (not a question) with their full
+    name, as a host's introduction of a guest has?
+
+    >>> introduces("All right. So, Adrian Tchaikovsky is an author based in the UK.", {"Adrian Tchaikovsky"})
+    True
+    >>> introduces("Adrian, why do spiders matter? Adrian Tchaikovsky, really?", {"Adrian Tchaikovsky"})
+    False
+    """
+    return any(
+        name in sentence and not sentence.rstrip().endswith(("?", "？"))
+        for sentence in split_sentences(text)
+        for name in people
+    )
 
 
 def names_someone(q: str, people, others=()) -> bool:
@@ -306,6 +323,10 @@ def search(
 
     def factor(pid: str) -> float:
         p = snap.passage(pid)
+        if p.role == "host" and introduces(p.text, named):
+            # a host telling about the person the question names (the guest's introduction:
+            # "Adrian Tchaikovsky is … His first novel … was published in 2008.")
+            return t.named_speaker_boost
         return (host_factor if p.role == "host" else 1.0) * (
             t.named_speaker_boost if p.speaker in named else 1.0
         )

@@ -255,6 +255,25 @@ def test_a_question_about_what_the_host_said_can_quote_the_hosts_question(corpus
     assert "two standard deviations" in a.text, a.text
 
 
+def test_the_hosts_introduction_of_the_guest_answers_questions_about_the_guest(corpus, tmp_path):
+    """A host's turns rank below the guests' (their questions resemble the user's), but not
+    the host's account of the person the question names: the guest's introduction."""
+    novel = "Ada Moss: My first novel was a slow thing; the first novel always is, I think. "
+    ingest_talk(
+        corpus, tmp_path / "novelist.txt",
+        "Kevin Scott: Hello and welcome, I'm your host, Kevin Scott. Ada Moss is a novelist "
+        "based in Leeds. Her first novel, Glass Harbour, came out in 2011.",
+        "Ada Moss: Thank you, Kevin.",
+        "Kevin Scott: How did your first novel come about, Ada? Ada Moss, in your own words?",
+        *(line for i in range(1, 7) for line in (
+            novel + f"Part {i} of it came out of a notebook I kept.",
+            f"Kevin Scott: And part {i + 1}?",
+        )),
+    )
+    a = corpus.ask("When did Ada Moss's first novel come out?")
+    assert not a.abstained and "2011" in a.text, a.text
+
+
 def test_a_number_in_an_answer_to_another_part_does_not_answer_how_many(corpus, tmp_path):
     """The answer-type check reads the sentences chosen for the question as a whole, not the
     one added for its second part ("… and who hired the divers?")."""
