@@ -741,13 +741,13 @@ def generate(
     known = known_names(question, reply)
     sentences = []
     for body, markers in split_answer(reply):
-        reason = _static_reason(body, markers, lang, by_shown, verify, known, aliases)
+        reason = _static_reason(body, markers, lang, by_shown, verify, known, aliases, question)
         if reason.startswith(_NOT_IN_CITED) and len(markers) == 1:
             # A small model often cites the wrong one of the passages it was shown: the one
             # other passage that holds every number and name of the sentence gets it instead,
             # if the support check then agrees.
             other = [i for i in by_shown if i not in markers and not _static_reason(
-                body, (i,), lang, by_shown, verify, known, aliases)]
+                body, (i,), lang, by_shown, verify, known, aliases, question)]
             if len(other) == 1:
                 markers, reason = (other[0],), ""
         if not reason and verify:
@@ -873,6 +873,7 @@ def _static_reason(
     verify: bool,
     known: set[str] = frozenset(),  # type: ignore[assignment]
     aliases: Callable[[str], Iterable[str]] | None = None,
+    question: str = "",
 ) -> str:
     """Why a sentence fails the checks that need no model ("" if it passes them); `by_n` and
     `markers` use the numbers the model saw."""
@@ -880,6 +881,8 @@ def _static_reason(
         return "the model also said the passages do not answer"
     if not markers:
         return "no [n] marker"
+    if question and restates(body, question):
+        return "it only restates the question"
     unknown = [n for n in markers if n not in by_n]
     if unknown:
         return "cites " + ", ".join(f"[{n}]" for n in unknown) + ", which no passage has"
@@ -891,6 +894,21 @@ def _static_reason(
         if missing:
             return _NOT_IN_CITED + ", ".join(missing)
     return ""
+
+
+def restates(sentence: str, question: str) -> bool:
+    """Does the sentence say nothing the question does not (its content words are all the
+    question's)? A small model sometimes answers by turning the question into a statement.
+
+    >>> restates("Spiders can make, early in their history, what humans made with fire.",
+    ...          "What can the spiders make early in their history that humans made with fire?")
+    True
+    >>> restates("Spiders can make watertight containers early on.", "What can spiders make early on?")
+    False
+    """
+    from index.lexical import tokenize
+
+    return not set(tokenize(sentence)) - set(tokenize(question))
 
 
 # --- what to send ------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ def test_supported_sentence_kept_and_unsupported_number_dropped():
         ("Tesla 在规模化上更有优势。[1]", "not in English"),
         ("Tesla scales better than Cruise [1].", "Cruise"),
         ("Tesla scales better [1].", "do not say this"),
+        ("Tesla is ahead [1].", "only restates the question"),
     ],
 )
 def test_each_failed_check_drops_the_sentence_with_its_reason(answer, reason):
