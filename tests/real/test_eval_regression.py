@@ -29,9 +29,11 @@ import pytest
 # roles right (the issue asks for hosts decided from the whole document), which on the first ten
 # files' tuning questions moved key facts 0.717 -> 0.659 and hit@5 0.797 -> 0.812: the ranking
 # had been set with those hosts' turns counted as answers (README, "Quality and speed").
+# Then raised again (hit@5 0.77, hit@600c 0.56, key facts 0.57, abstain_acc 0.70; measured
+# 0.778, 0.571, 0.583, 0.719).
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.75, "hit@600c": 0.54, "key_facts": 0.55, "abstain_acc": 0.66,
+    "real": {"hit@5": 0.77, "hit@600c": 0.56, "key_facts": 0.57, "abstain_acc": 0.70,
              "speaker_acc": 0.95},
 }
 
