@@ -258,13 +258,20 @@ def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
     >>> counts_what_is_asked("How many years?", ["我在这个领域花了五年。"])
     True
     """
-    m = _HOW_MANY.search(question)
+    stem = _counted_stem(question)
     english = [s for s in sentences if not HAN.search(s)]
-    if not m or not english:
+    if not stem or not english:
         return True
-    noun = m.group(1).lower()
-    stem = noun[: max(4, len(noun) - 2)]
     return any(stem in s.lower() and has_type("count", s) for s in english)
+
+
+def _counted_stem(question: str) -> str | None:
+    """The stem of what "How many <things> …?" counts ("subscribers" -> "subscrib")."""
+    m = _HOW_MANY.search(question)
+    if not m:
+        return None
+    noun = m.group(1).lower()
+    return noun[: max(4, len(noun) - 2)]
 
 
 _NUMBER = (
@@ -291,11 +298,9 @@ def counts_the_noun(question: str, sentence: str) -> bool:
     >>> counts_the_noun("他们在多少个城市开了店?", "我们已经在两百多个城市开了店。")
     True
     """
-    m = _HOW_MANY.search(question)
-    if m and not HAN.search(sentence):
-        noun = m.group(1).lower()
-        stem = re.escape(noun[: max(4, len(noun) - 2)]) if len(noun) > 4 else re.escape(noun)
-        counted = rf"\b{_NUMBER}[\s-]+(?:[a-z'-]+\s+){{0,2}}?{stem}"
+    stem = _counted_stem(question)
+    if stem and not HAN.search(sentence):
+        counted = rf"\b{_NUMBER}[\s-]+(?:[a-z'-]+\s+){{0,2}}?{re.escape(stem)}"
         return bool(re.search(counted, sentence, re.I))
     z = _ZH_HOW_MANY.search(question)
     if z and HAN.search(sentence):
