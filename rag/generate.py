@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from index.clean import normalize, to_simplified
-from index.lexical import HAN
+from index.lexical import HAN, tokenize
 from rag.retrieve import language
 
 if TYPE_CHECKING:
@@ -906,8 +906,6 @@ def restates(sentence: str, question: str) -> bool:
     >>> restates("Spiders can make watertight containers early on.", "What can spiders make early on?")
     False
     """
-    from index.lexical import tokenize
-
     return not set(tokenize(sentence)) - set(tokenize(question))
 
 

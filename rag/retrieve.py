@@ -323,7 +323,7 @@ def search(
 
     def factor(pid: str) -> float:
         p = snap.passage(pid)
-        if p.role == "host" and introduces(p.text, named):
+        if p.role == "host" and named and introduces(p.text, named):
             # a host telling about the person the question names (the guest's introduction:
             # "Adrian Tchaikovsky is … His first novel … was published in 2008.")
             return t.named_speaker_boost
