@@ -127,7 +127,9 @@ class Handlers:
     def __init__(self, corpus: rag.Corpus):
         self.corpus = corpus
         self.library = Library(corpus)
-        self._exports = Path(tempfile.mkdtemp(prefix="interview-qa-exports-"))
+        # removed when the app is collected or the process exits (TemporaryDirectory's finalizer)
+        self._export_dir = tempfile.TemporaryDirectory(prefix="interview-qa-exports-")
+        self._exports = Path(self._export_dir.name)
 
     # --- shared refreshes ----------------------------------------------------------------------
     def _sources(self) -> list[rag.SourceInfo] | None:

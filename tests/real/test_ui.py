@@ -365,6 +365,24 @@ def test_gradio_loads_without_rewriting_its_type_stubs():
     assert gradio.component_meta.create_or_modify_pyi.__name__ == "<lambda>"
 
 
+def test_answer_exports_are_removed_with_the_app(bundled):
+    """The Markdown files the evidence panel offers live in one temporary folder per app,
+    removed when the app goes (no folder left in /tmp per server start or test)."""
+    import gc
+
+    from ui.handlers import Handlers
+
+    h = Handlers(bundled)
+    answers = [bundled.ask("Is Tesla ahead of Waymo?")]
+    *_, export = h.evidence(answers, 0, 1)
+    path = Path(export["value"])
+    assert path.read_text(encoding="utf-8").startswith("**Q:** Is Tesla") and path.is_relative_to(h._exports)
+    folder = h._exports
+    del h
+    gc.collect()
+    assert not folder.exists()
+
+
 def test_compose_streams_a_draft_then_the_checked_answer(real_bundled, local_llm, page):
     """With the local model: the Quote / Compose switch shows, a composed answer streams in
     as a draft, and the checked answer replaces it, in English for an English question."""
