@@ -48,33 +48,20 @@ def _corpus():
 
 
 def _ensure_index(corpus) -> None:
-    """Build the index from the bundled transcripts if there is none yet, and again when it
-    holds only them and an earlier version of the product built it (nothing of the user's
-    would be lost; an index with their own files keeps asking for `rag ingest --rebuild`)."""
-    from index.chunk import CHUNKER_VERSION
-
-    store = corpus.store
-    manifest = store.manifest() if store.exists() else None
-    if manifest is not None and store.count() > 0:
-        bundled = {p.name for p in corpus.config.transcripts.iterdir()}
-        ours = set(manifest.files) <= bundled and not manifest.renames
-        if (
-            manifest.earlier_version(CHUNKER_VERSION)
-            and ours
-            and manifest.embed_model == corpus.embedder.model_id
-        ):
-            click.echo(
-                "The index was built by an earlier version: building it again from the bundled "
-                f"transcripts in {corpus.config.transcripts} …",
-                err=True,
-            )
-            _run_ingest(corpus, [], as_json=False, quiet=True, rebuild=True)
+    """Build the index from the bundled transcripts when `Corpus.bundled_index_due()` says so,
+    saying why on stderr."""
+    due = corpus.bundled_index_due()
+    if due is None:
         return
+    where = corpus.config.transcripts
     click.echo(
-        f"No index yet: ingesting the bundled transcripts from {corpus.config.transcripts} …",
+        f"No index yet: ingesting the bundled transcripts from {where} …"
+        if due == "missing"
+        else "The index was built by an earlier version: building it again from the bundled "
+        f"transcripts in {where} …",
         err=True,
     )
-    _run_ingest(corpus, [], as_json=False, quiet=True)
+    _run_ingest(corpus, [], as_json=False, quiet=True, rebuild=due == "outdated")
 
 
 def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:

@@ -1,7 +1,13 @@
-"""`rag.open()` and the module-level conveniences `ask` and `retrieve` over a default corpus."""
+"""`rag.open()` and the module-level conveniences `ask` and `retrieve` over a default corpus.
+
+`rag.open()` only opens: a corpus it returns raises `NoIndexError` until something is
+ingested. The conveniences are for a first question with nothing set up, as `rag ask` is: the
+first of them indexes the bundled transcripts when there is no index yet (or an earlier
+version built one that holds only them)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from index.config import Config
@@ -10,6 +16,7 @@ from rag.corpus import Corpus, Filter, History
 from rag.crosslingual import Glossary
 from rag.types import Answer, Citation
 
+log = logging.getLogger(__name__)
 _default_lock = threading.Lock()
 _default: Corpus | None = None
 
@@ -29,12 +36,21 @@ def open(  # noqa: A001
 
 
 def default_corpus(config: Config | None = None) -> Corpus:
-    """The corpus that `ask`/`retrieve` use: one per configuration, kept while it is current."""
+    """The corpus that `ask`/`retrieve` use: one per configuration, kept while it is current,
+    with the bundled transcripts indexed first when `Corpus.bundled_index_due()` says so."""
     global _default
     config = config or Config.from_env()
     with _default_lock:
         if _default is None or _default.config != config:
-            _default = Corpus(config)
+            corpus = Corpus(config)
+            if due := corpus.bundled_index_due():
+                log.warning(
+                    "%s index: ingesting the bundled transcripts from %s …",
+                    "no" if due == "missing" else "an earlier version's",
+                    config.transcripts,
+                )
+                corpus.prepare()
+            _default = corpus
         return _default
 
 

@@ -240,6 +240,34 @@ class Corpus:
             self.glossary  # noqa: B018 - built now, so the first English question does not wait
         return report
 
+    def bundled_index_due(self) -> str | None:
+        """Whether the bundled transcripts should be indexed before a question: "missing" when
+        there is no index yet, "outdated" when an earlier version of the product built an index
+        that holds only them (rebuilding it loses nothing of the user's), else None. An earlier
+        index with the user's own files is left to `rag ingest --rebuild`."""
+        store = self.store
+        manifest = store.manifest() if store.exists() else None
+        if manifest is None or store.count() == 0:
+            return "missing"
+        bundled = {p.name for p in self.config.transcripts.iterdir()}
+        ours = set(manifest.files) <= bundled and not manifest.renames
+        if (
+            manifest.earlier_version(CHUNKER_VERSION)
+            and ours
+            and manifest.embed_model == self.embedder.model_id
+        ):
+            return "outdated"
+        return None
+
+    def prepare(self, *, progress: bool = False) -> IngestReport | None:
+        """Index the bundled transcripts when `bundled_index_due()` says so (what `rag ask`,
+        `rag ui` and the module-level `rag.ask` do first); the ingest's report, or None when
+        the index was ready."""
+        due = self.bundled_index_due()
+        if due is None:
+            return None
+        return self.ingest(rebuild=due == "outdated", progress=progress)
+
     def remove(self, sources: Sequence[str]) -> IngestReport:
         """Drop documents (by file name) from the index."""
         return run_remove(self.store, list(sources))

@@ -269,6 +269,48 @@ def test_rag_ask_builds_the_index_when_there_is_none(rag_home, rag):
     assert len(stored_ids()) == n
 
 
+def test_the_module_level_ask_indexes_the_bundled_transcripts_first(rag_home, glossary, monkeypatch, caplog):
+    """`rag.ask()` with nothing set up answers, as `rag ask` does; `rag.open()` only opens."""
+    import rag.api
+
+    with pytest.raises(NoIndexError):
+        rag_api.open(embedder=HashingEmbedder(), glossary=glossary).ask(HUMANOID_Q)
+    real = rag.api.Corpus
+    monkeypatch.setattr(rag.api, "_default", None)
+    monkeypatch.setattr(
+        rag.api, "Corpus", lambda config: real(config, embedder=HashingEmbedder(), glossary=glossary)
+    )
+    with caplog.at_level("WARNING", logger="rag.api"):
+        a = rag_api.ask(HUMANOID_Q)
+    assert a.citations and a.citations[0].speaker == "Andrej Karpathy"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"no index: ingesting the bundled transcripts from {Config().transcripts} …"
+    ]
+    n = len(stored_ids())
+    caplog.clear()
+    monkeypatch.setattr(rag.api, "_default", None)  # as a new process on the same index
+    with caplog.at_level("WARNING", logger="rag.api"):
+        assert rag_api.retrieve(HUMANOID_Q, k=3)
+    assert caplog.records == [] and len(stored_ids()) == n
+
+
+def test_prepare_rebuilds_only_an_earlier_index_of_the_bundled_transcripts(corpus, tmp_path):
+    assert corpus.bundled_index_due() == "missing"
+    report = corpus.prepare()
+    assert sorted(report.added) == sorted(p.name for p in Config().transcripts.glob("*.txt"))
+    assert corpus.bundled_index_due() is None and corpus.prepare() is None
+    _as_if_built_by("turns-v0")
+    assert corpus.bundled_index_due() == "outdated"
+    assert corpus.prepare().passages > 100 and corpus.bundled_index_due() is None
+    mine = tmp_path / "mine.txt"
+    mine.write_text("Host: What is in the box?\nGuest: A brass compass from Lisbon.\n", encoding="utf-8")
+    corpus.ingest([mine])
+    _as_if_built_by("turns-v0")
+    assert corpus.bundled_index_due() is None  # the user's file: `rag ingest --rebuild`, not us
+    with pytest.raises(IndexMismatchError):
+        corpus.ask(HUMANOID_Q)
+
+
 def _as_if_built_by(version: str) -> None:
     store = Store(Config.from_env())
     manifest = store.manifest()
