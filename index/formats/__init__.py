@@ -79,12 +79,25 @@ def detect(filename: str, text: str | None = None) -> str:
     return best
 
 
-def decode(data: bytes) -> str:
-    """Text from bytes: UTF-8 (a BOM allowed) or UTF-16 with a BOM; newlines made "\\n".
+# Encodings a transcript that is not UTF-8 is most likely in: the Chinese national standard
+# (a superset of GBK and GB2312, Notepad's "ANSI" on Simplified Chinese Windows), Big5
+# (Traditional), and Windows-1252 (Western subtitle files). charset-normalizer picks the one
+# whose text reads coherently, or none for bytes that read as a mess in all of them.
+LEGACY_ENCODINGS = {"gb18030": "GB18030", "big5": "Big5", "cp1252": "Windows-1252"}
 
-    >>> decode(b"\\xef\\xbb\\xbfA:\\r\\nhi\\rB: yo")
-    'A:\\nhi\\nB: yo'
+
+def decoded(data: bytes) -> tuple[str, str | None]:
+    """Text from bytes, with newlines made "\\n", and the legacy encoding it was read in: None
+    for UTF-8 (a BOM allowed) and UTF-16 with a BOM, else a name of `LEGACY_ENCODINGS`.
+
+    >>> decoded(b"\\xef\\xbb\\xbfA:\\r\\nhi\\rB: yo")
+    ('A:\\nhi\\nB: yo', None)
+    >>> decoded("主持人：你认为人形机器人最早会用在什么场景？\\n嘉宾：工厂里的物料搬运。".encode("gbk"))[1]
+    'GB18030'
+    >>> decoded("Host: A café in Zürich?\\nGuest: Oui, très bien.".encode("cp1252"))
+    ('Host: A café in Zürich?\\nGuest: Oui, très bien.', 'Windows-1252')
     """
+    legacy = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -96,12 +109,27 @@ def decode(data: bytes) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise ValueError(
-                f"not UTF-8 text (bad byte at offset {e.start}): convert it to UTF-8 first"
-            ) from None
+            from charset_normalizer import from_bytes
+
+            best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+            if best is None:
+                raise ValueError(
+                    f"not UTF-8 text (bad byte at offset {e.start}), nor GB18030, Big5 or "
+                    "Windows-1252: convert it to UTF-8 first"
+                ) from None
+            text, legacy = str(best), LEGACY_ENCODINGS[best.encoding]
     if not text.strip():
         raise ValueError("the file is empty")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), legacy
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes (see `decoded`).
+
+    >>> decode(b"\\xef\\xbb\\xbfA:\\r\\nhi\\rB: yo")
+    'A:\\nhi\\nB: yo'
+    """
+    return decoded(data)[0]
 
 
 _PEOPLE_KEYS = (
@@ -184,7 +212,8 @@ def front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
 def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
     """Decode, detect (unless `fmt` is given) and parse one transcript file.
 
-    Raises ValueError with a one-line reason for bytes that are no text, an unknown `fmt` or
+    A file in a legacy encoding (GB18030, Big5, Windows-1252) is read, with a warning that
+    says so. Raises ValueError with a one-line reason for bytes that are no text, an unknown `fmt` or
     suffix, and FormatError (a ValueError) naming the line for a malformed VTT, SRT or JSON.
 
     >>> read("x.txt", b"A: hi", fmt="pdf")
@@ -196,8 +225,13 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
     name = fmt or detect(filename)
     if hasattr(FORMATS[name], "parse_bytes"):
         return FORMATS[name].parse_bytes(data)
-    text = decode(data)
+    text, legacy = decoded(data)
     meta, text, warnings = front_matter(text)
+    if legacy:
+        warnings = [
+            f"not UTF-8: read as {legacy}; if the text looks garbled, save the file as UTF-8",
+            *warnings,
+        ]
     parsed = FORMATS[fmt or detect(filename, text)].parse(text)
     if not meta and not warnings:
         return parsed

@@ -57,10 +57,16 @@ def indexed(bundled) -> list[str]:
 
 # --- files -------------------------------------------------------------------------------------
 
+# bytes that read as a mess in every encoding `decode` knows
+MESS = bytes(range(0x80, 0x100))
+NOT_TEXT = (
+    "not UTF-8 text (bad byte at offset 9), nor GB18030, Big5 or Windows-1252: "
+    "convert it to UTF-8 first"
+)
 BAD_FILES = {
-    "latin-1": (
-        lambda d: _write(d / "latin1.txt", b"Host: caf\xe9 au lait?\nGuest: Oui.\n"),
-        "not UTF-8 text (bad byte at offset 9): convert it to UTF-8 first",
+    "no encoding": (
+        lambda d: _write(d / "garbled.txt", b"Host: caf" + MESS + b"?\nGuest: Oui.\n"),
+        NOT_TEXT,
     ),
     "binary": (
         lambda d: _write(
@@ -149,7 +155,7 @@ def test_a_file_without_speaker_labels_has_passages_without_a_speaker(indexed, t
 def test_good_and_bad_files_in_one_call(indexed, tmp_path, corpus, rag):
     good = tmp_path / "zebra.txt"
     good.write_text(GOOD, encoding="utf-8")
-    bad = _write(tmp_path / "latin1.txt", b"Host: caf\xe9?\n")
+    bad = _write(tmp_path / "garbled.txt", b"Host: caf" + MESS + b"?\n")
     missing = tmp_path / "missing.txt"
 
     out = rag("ingest", str(good), str(bad), str(missing), "--json")
@@ -158,7 +164,7 @@ def test_good_and_bad_files_in_one_call(indexed, tmp_path, corpus, rag):
     assert report["added"] == ["zebra.txt"]
     assert report["problems"] == [
         f"{missing}: no such file or directory",
-        f"{bad}: not UTF-8 text (bad byte at offset 9): convert it to UTF-8 first",
+        f"{bad}: {NOT_TEXT}",
     ]
     assert report["passages"] == len(indexed) + 2
     assert set(indexed) < set(stored_ids())
@@ -168,7 +174,7 @@ def test_good_and_bad_files_in_one_call(indexed, tmp_path, corpus, rag):
     out = rag("ingest", str(good), str(bad))
     assert out.exit_code == 1
     assert lines(out.stderr) == [
-        f"error: {bad}: not UTF-8 text (bad byte at offset 9): convert it to UTF-8 first"
+        f"error: {bad}: {NOT_TEXT}"
     ]
     assert "unchanged 1" in out.stdout
 

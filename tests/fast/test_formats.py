@@ -129,10 +129,45 @@ def test_read_decodes_bom_and_newlines():
 
 
 @pytest.mark.parametrize(
+    "name, data, encoding, expected",
+    [
+        (
+            "talk.txt",
+            "主持人：你认为人形机器人最早会用在什么场景？\n嘉宾：我觉得首先是工厂里的物料搬运。\n",
+            ("gbk", "GB18030"),
+            [("主持人", "你认为人形机器人最早会用在什么场景？"), ("嘉宾", "我觉得首先是工厂里的物料搬运。")],
+        ),
+        (
+            "talk.txt",
+            "主持人：你認為人形機器人最早會用在什麼場景？\n嘉賓：我覺得首先是工廠裡的物料搬運。\n",
+            ("big5", "Big5"),
+            [("主持人", "你認為人形機器人最早會用在什麼場景？"), ("嘉賓", "我覺得首先是工廠裡的物料搬運。")],
+        ),
+        (
+            "talk.srt",
+            "1\n00:00:01,000 --> 00:00:03,000\nIt’s a café in Zürich — really.\n",
+            ("cp1252", "Windows-1252"),
+            [(None, "It’s a café in Zürich — really.")],
+        ),
+    ],
+)
+def test_read_takes_a_legacy_encoding_and_says_so(name, data, encoding, expected):
+    """A GBK, Big5 or Windows-1252 file (Notepad's "ANSI", subtitle sites) is read, not
+    refused, and the ingest report says how it was read."""
+    codec, shown = encoding
+    parsed = read(name, data.encode(codec))
+    assert said(parsed) == expected
+    assert parsed.warnings[0] == (
+        f"not UTF-8: read as {shown}; if the text looks garbled, save the file as UTF-8"
+    )
+    assert read(name, data.encode()).warnings == []
+
+
+@pytest.mark.parametrize(
     "data, message",
     [
         (b"\xff\xfe\x00", "not valid UTF-16"),
-        (b"Ann: caf\xe9", r"not UTF-8 text \(bad byte at offset 8\)"),
+        (b"Ann: caf" + bytes(range(0x80, 0x100)), r"not UTF-8 text \(bad byte at offset 8\), nor GB18030"),
         (b"PK\x03\x04\x00\x00", "binary file"),
         (b"  \n ", "the file is empty"),
     ],
