@@ -232,7 +232,7 @@ def is_heading(line: str) -> bool:
 
 # An editor's gloss: `倒立擺(Inverted Pendulum):…`, `堆疊LSTM(Stacked LSTM)是指…`, `注:…`.
 _GLOSS = re.compile(
-    r"^[^,,。:：]{1,30}?[（(][A-Za-z][^)）]{0,80}[)）]\s*(?:[:：]|是指|指的是|通常指)"
+    r"^[^,，。:：]{1,30}?[（(][A-Za-z][^)）]{0,80}[)）]\s*(?:[:：]|是指|指的是|通常指)"
 )
 _NOTE = re.compile(
     r"^(?:注|編者注|编者注|編者按|编者按|譯者注|译者注|按|Note|Editor'?s note)\s*[:：]", re.I
@@ -247,6 +247,8 @@ def is_editor_note(line: str, label: str | None = None, body: str = "") -> bool:
 
     >>> is_editor_note("倒立擺(Inverted Pendulum):涉及到…"), is_editor_note("所以问题就是:如何…")
     (True, False)
+    >>> is_editor_note("所以，强化学习(Reinforcement Learning)是指让模型自己试错。")  # speech
+    False
     """
     s = line.strip()
     if _NOTE.match(s) or _GLOSS.match(s):

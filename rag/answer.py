@@ -38,6 +38,8 @@ def candidates(
 
     >>> [(c.hit, c.position, c.text) for c in candidates(["是的。我认为数据是瓶颈。你怎么看?", "对。"])]
     [(0, 1, '我认为数据是瓶颈。')]
+    >>> [c.text for c in candidates(["你认为人形机器人最早会用在什么场景？", "工厂里的物料搬运。"], 2)]
+    ['工厂里的物料搬运。']
     >>> [c.text for c in candidates(["研究说一对一辅导能提高两个标准差,你怎么看?"], preamble_chars=10)]
     ['研究说一对一辅导能提高两个标准差,你怎么看?']
     """
@@ -55,16 +57,16 @@ def candidates(
 
 
 def _is_question(sentence: str) -> bool:
-    return sentence.rstrip("”」』\"' ").endswith(("?", "?"))
+    return sentence.rstrip("”」』\"' ").endswith(("?", "？"))
 
 
 def _preamble(question: str) -> int:
     """Length of what a question says before its last clause.
 
-    >>> _preamble("Studies show two sigma, so how?"), _preamble("Why?")
-    (22, 0)
+    >>> _preamble("Studies show two sigma, so how?"), _preamble("Why?"), _preamble("研究说能提高两个标准差，你怎么看？")
+    (22, 0, 11)
     """
-    cut = max(question.rfind(sep) for sep in ",,;;::")
+    cut = max(question.rfind(sep) for sep in ",，;；:：")
     return max(cut, 0)
 
 

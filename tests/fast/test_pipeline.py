@@ -304,6 +304,17 @@ def test_how_many_is_answered_by_the_sentence_that_counts_those_things(corpus, t
     assert not a.abstained and "15 years" in a.text, a.text
 
 
+def test_a_question_ending_in_a_full_width_question_mark_is_not_quoted_as_the_answer(corpus, tmp_path):
+    """Chinese transcripts end questions with "？" (U+FF1F), as the bundled write-ups do not."""
+    ingest_talk(
+        corpus, tmp_path / "robots.txt",
+        "主持人：你认为人形机器人最早会用在什么场景？",
+        "嘉宾：我觉得首先是工厂里的物料搬运，然后才是家庭。",
+    )
+    a = corpus.ask("人形机器人最早会用在什么场景?")
+    assert not a.abstained and "物料搬运" in a.text and "？" not in a.text, a.text
+
+
 def test_context_and_who_said(bundled):
     hit = bundled.retrieve("特斯拉其实是一家大规模的机器人公司", k=1)[0]
     around = bundled.context(hit.id)
