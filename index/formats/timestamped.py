@@ -2,13 +2,16 @@
 
 Descript/Riverside: `Name (00:01:02):` alone on a line with the words below, and bare
 `(00:03:04):` lines for the same speaker at a new time; also `Name (00:01:02): text` on one
-line. Otter, Rev, Zoom, Teams: `Name  0:03` (or `Speaker 1 00:00`) above the words. Caption
+line. Otter, Rev, Zoom, Teams: `Name  0:03` (or `Speaker 1 00:00`) above the words. Chinese
+meeting tools (Feishu Minutes, Tingwu, iFlytek): `说话人 1 00:03`, `发言人1   00:00:01` or
+`客户负责人 00:56` above the words, or `说话人1 00:00:01 words` on one line. Caption
 style: `[00:01:02] Name: text` and `[00:01:02] text`. A segment ends where the next begins.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from index.clean import repair
 from index.formats.base import Parsed
@@ -30,6 +33,12 @@ _LEADING = re.compile(rf"^[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*[:：]?\s*(?P<body>.
 _BARE = re.compile(rf"^(?P<ts>{CLOCK})(?:\s+(?P<body>.*))?$")
 # `Name  0:03`, `Speaker 1 00:00`: a header line above the words.
 _HEADER = re.compile(rf"^(?P<who>{_WHO})\s+(?P<ts>{CLOCK})$")
+# `说话人1 00:00:01 words`: label, time and words on one line (iFlytek); only for a numbered
+# tag or a Chinese label, as "At 10:30 we met" is no speaker.
+_INLINE = re.compile(rf"^(?P<who>{_WHO})\s+(?P<ts>{CLOCK})\s+(?P<body>\S.*)$")
+# A diarization tag: `说话人 1`, `发言人1`, `Speaker 1`, `SPEAKER_00`; a Chinese label such as
+# `客户负责人` (a role, up to eight characters).
+_TAG = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}|[A-Za-z]+)[ _]?\d{1,3}$|^[\u4e00-\u9fff·]{2,8}$")
 # `Name: [00:01:02] text`: the time after the label.
 _AFTER_LABEL = re.compile(rf"^[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*(?P<body>.*)$")
 
@@ -50,6 +59,11 @@ def read_line(text: str, line_no: int) -> Line:
     'Josh Gerben'
     >>> read_line("(01:00:00):", 2).start, read_line("Speaker 1  0:03", 3).label
     (3600.0, 'Speaker 1')
+    >>> [(ln.label, ln.start, ln.body) for ln in (read_line(s, 1) for s in
+    ...     ("说话人 1 00:03 ", "发言人1   00:00:15", "客户负责人 00:56", "说话人2 00:01:02 我们最早做物流。"))]
+    [('说话人 1', 3.0, ''), ('发言人1', 15.0, ''), ('客户负责人', 56.0, ''), ('说话人2', 62.0, '我们最早做物流。')]
+    >>> read_line("At 10:30 we met the team.", 1).start is None  # no speaker, no time
+    True
     """
     s = text.strip()
     m = _NAMED.match(s)
@@ -65,8 +79,12 @@ def read_line(text: str, line_no: int) -> Line:
             return Line("", start=start, header=True)
         return split_label(body, start)
     m = _HEADER.match(s)
-    if m and looks_like_name(m["who"].strip()):
-        return Line("", m["who"].strip(), "", clock_at(m["ts"], line_no), strong=True, header=True)
+    if m and (looks_like_name(who := m["who"].strip()) or _TAG.match(who)):
+        return Line("", who, "", clock_at(m["ts"], line_no), strong=True, header=True)
+    m = _INLINE.match(s)
+    if m and _TAG.match(who := m["who"].strip()):
+        body = m["body"].strip()
+        return Line(body, who, body, clock_at(m["ts"], line_no), strong=True)
     line = split_label(s)
     if line.label is not None and (m := _AFTER_LABEL.match(line.body)):
         body = m["body"].strip()
@@ -87,7 +105,8 @@ def sniff(text: str) -> float:
         if "-->" in s:  # caption timings: SRT or WebVTT, not a text export
             continue
         m = _NAMED.match(s) or _LEADING.match(s) or _BARE.match(s) or _HEADER.match(s)
-        timed += bool(m)
+        inline = _INLINE.match(s)
+        timed += bool(m) or bool(inline and _TAG.match(inline["who"].strip()))
     if not timed:
         return 0.0
     return round(0.6 + 0.3 * min(1.0, timed / len(lines) / 0.3), 2)
@@ -96,11 +115,21 @@ def sniff(text: str) -> float:
 def parse(text: str) -> Parsed:
     """Parse a timestamped text export; start = the line's time, end = the next segment's start.
 
+    What comes before the first time (a title, the date, keywords) is document context.
+
     >>> p = parse("Ann (00:00:01):\\nHello there,\\nfriend.\\n"
     ...           "(00:00:09):\\nAgain.\\nBob (00:00:15): Hi!")
     >>> [(s.speaker, s.start, s.end, s.text) for s in p.segments]  # doctest: +NORMALIZE_WHITESPACE
     [('Ann', 1.0, 9.0, 'Hello there, friend.'), ('Ann', 9.0, 15.0, 'Again.'),
      ('Bob', 15.0, None, 'Hi!')]
+    >>> p = parse("访谈 2026年6月2日|14分钟\\n关键词:\\n机器人、物流\\n文字记录:\\n说话人 1 00:03 \\n你好。")
+    >>> [(s.kind, s.speaker, s.text) for s in p.segments]  # doctest: +NORMALIZE_WHITESPACE
+    [('context', None, '访谈 2026年6月2日|14分钟'), ('context', None, '关键词:'),
+     ('context', None, '机器人、物流'), ('context', None, '文字记录:'), ('speech', '说话人 1', '你好。')]
     """
     lines = [read_line(s, n) for n, s in enumerate(repair(text).split("\n"), start=1)]
+    # What comes before the first time is the export's header (title, date, keywords,
+    # "文字记录:"), not speech: document context.
+    first = next((i for i, ln in enumerate(lines) if ln.start is not None), 0)
+    lines = [replace(ln, heading=True) for ln in lines[:first]] + lines[first:]
     return walk(lines, headings=False, edited=False, ends=True)

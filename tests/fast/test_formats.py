@@ -452,6 +452,45 @@ def test_timestamped_otter_and_teams_headers():
     assert parsed.dropped == {"page chrome": len("Transcribed by https://otter.ai")}
 
 
+@pytest.mark.parametrize(
+    "tool, text",
+    [
+        (  # Feishu Minutes (飞书妙记): a header block, then `说话人 1 00:03 ` above the words
+            "feishu",
+            "产品访谈 2026年6月2日 下午 5:51|14分钟 43秒\n\n关键词:\n机器人、物流\n\n文字记录:\n"
+            "说话人 1 00:03 \n你们公司最早是做什么的？\n\n"
+            "说话人 2 00:15 \n我们最早是做仓储物流机器人的，\n主要在工厂里搬运物料。\n\n"
+            "说话人 1 01:02:03 \n那家庭机器人呢？\n",
+        ),
+        (  # Tingwu (通义听悟): `发言人1   00:00:03`
+            "tingwu",
+            "发言人1   00:00:03\n你们公司最早是做什么的？\n\n"
+            "发言人2   00:00:15\n我们最早是做仓储物流机器人的，主要在工厂里搬运物料。\n\n"
+            "发言人1   01:02:03\n那家庭机器人呢？\n",
+        ),
+        (  # iFlytek (讯飞听见): label, time and words on one line
+            "iflytek",
+            "说话人1 00:00:03 你们公司最早是做什么的？\n"
+            "说话人2 00:00:15 我们最早是做仓储物流机器人的，主要在工厂里搬运物料。\n"
+            "说话人1 01:02:03 那家庭机器人呢？\n",
+        ),
+    ],
+)
+def test_chinese_meeting_tool_exports(tool, text):
+    """The exports of the Chinese transcription tools: numbered speaker tags with the time,
+    no time or header left in the speech."""
+    parsed = read(f"{tool}.txt", text.encode())
+    first, second = ("说话人 1", "说话人 2") if tool == "feishu" else {
+        "tingwu": ("发言人1", "发言人2"), "iflytek": ("说话人1", "说话人2")}[tool]
+    assert [(s.speaker, s.start, s.end, s.text) for s in parsed.segments if s.kind == "speech"] == [
+        (first, 3.0, 15.0, "你们公司最早是做什么的？"),
+        (second, 15.0, 3723.0, "我们最早是做仓储物流机器人的，主要在工厂里搬运物料。"),
+        (first, 3723.0, None, "那家庭机器人呢？"),
+    ]
+    assert parsed.warnings == []
+    assert not any("关键词" in s.text for s in parsed.segments if s.kind == "speech")
+
+
 def test_timestamped_bracketed_times():
     parsed = timestamped.parse(
         "[00:00:01] Ann: Hello.\n[00:00:04] And more [laughs].\n"
