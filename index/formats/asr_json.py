@@ -3,7 +3,8 @@
 Whisper: `{"text", "segments": [{"start", "end", "text"}]}`; WhisperX adds `speaker` and
 `words`; diarization exports carry a speaker map (`{"speakers": {"spk_0": "Luciano"},
 "segments": [{"speakerLabel": "spk_0", …}]}`, also `speaker_label`, `speaker`); a bare list
-of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`. Any of
+of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`; Bilibili
+subtitles (`{"body": [{"from", "to", "content"}]}`, seconds). Any of
 these may sit inside an object of a pipeline's own (`{"result": {"segments": …}}`).
 """
 
@@ -126,6 +127,7 @@ def _holds_transcript(d: dict) -> bool:
         isinstance(d.get("segments"), list)
         or isinstance(d.get("utterances"), list)
         or isinstance(d.get("results"), dict)
+        or isinstance(d.get("body"), list)
         or isinstance(d.get("text"), str)
     )
 
@@ -176,6 +178,9 @@ def parse(text: str) -> Parsed:
     [('Luciano', 3.76, 5.1, 'Hello there.'), ('SPEAKER_01', 5.1, 6.0, 'Hi.')]
     >>> p.dropped
     {'stage directions': 7}
+    >>> p = parse('{"font_size": 0.4, "body": [{"from": 0.5, "to": 2.5, "location": 2, "content": "大家好。"}]}')
+    >>> [(s.speaker, s.start, s.end, s.text) for s in p.segments]
+    [(None, 0.5, 2.5, '大家好。')]
     """
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -202,11 +207,14 @@ def parse(text: str) -> Parsed:
             items, scale = data["utterances"], 1000.0  # AssemblyAI counts milliseconds
         elif isinstance(data.get("results"), dict):
             items = _aws(data["results"])
+        elif isinstance(data.get("body"), list):
+            items = data["body"]
         elif isinstance(data.get("text"), str):
             items = [{"text": data["text"]}]
         else:
             raise FormatError(
-                'line 1: no transcript here: expected "segments", "utterances", "results" or "text"'
+                'line 1: no transcript here: expected "segments", "utterances", "results", "body" '
+                'or "text"'
             )
     elif isinstance(data, list):
         items = data

@@ -491,6 +491,20 @@ def test_chinese_meeting_tool_exports(tool, text):
     assert not any("关键词" in s.text for s in parsed.segments if s.kind == "speech")
 
 
+def test_bilibili_subtitles_json():
+    """Bilibili's subtitle files (BCC): `body` cues with `from`/`to` seconds, no speakers."""
+    data = (
+        '{"font_size": 0.4, "font_color": "#FFFFFF", "background_alpha": 0.5, "Stroke": "none",'
+        ' "body": [{"from": 0.0, "to": 2.5, "location": 2, "content": "大家好，欢迎来到节目。"},'
+        ' {"from": 2.5, "to": 5.2, "location": 2, "content": "今天我们聊聊机器人。"}]}'
+    )
+    parsed = read("cc.json", data.encode())
+    assert [(s.speaker, s.start, s.end, s.text) for s in parsed.segments] == [
+        (None, 0.0, 2.5, "大家好，欢迎来到节目。"),
+        (None, 2.5, 5.2, "今天我们聊聊机器人。"),
+    ]
+
+
 def test_timestamped_bracketed_times():
     parsed = timestamped.parse(
         "[00:00:01] Ann: Hello.\n[00:00:04] And more [laughs].\n"
