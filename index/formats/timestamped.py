@@ -21,26 +21,27 @@ from index.formats.plain import Line, looks_like_name, split_label, walk
 NAME = "timestamped"
 SUFFIXES = (".txt",)
 
-_WHO = r"[^\s\d\[\](){}:：<>#*][^\[\](){}:：<>]{0,48}?"
+_WHO = r"[^\s\d\[\](){}:：<>#*（）【】][^\[\](){}:：<>（）【】]{0,48}?"
+_OPEN, _CLOSE = r"[(\[（【]", r"[)\]）】]"  # ASCII or full-width brackets around a time
 # `Name (00:01:02): text`, `Name [00:01:02]`, `Name (00:01:02):`, `Name (00:01:02) - text`
 # (Reduct and similar exports put a dash after the time).
 _NAMED = re.compile(
-    rf"^(?P<who>{_WHO})\s*[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*(?:(?:[:：]|\s[-–—])\s*(?P<body>.*)|$)"
+    rf"^(?P<who>{_WHO})\s*{_OPEN}\s*(?P<ts>{CLOCK})\s*{_CLOSE}\s*(?:(?:[:：]|\s[-–—])\s*(?P<body>.*)|$)"
 )
 # `[00:01:02] Name: text`, `[00:01:02] text`, `(00:01:02):`
-_LEADING = re.compile(rf"^[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*[:：]?\s*(?P<body>.*)$")
+_LEADING = re.compile(rf"^{_OPEN}\s*(?P<ts>{CLOCK})\s*{_CLOSE}\s*[:：]?\s*(?P<body>.*)$")
 # `00:01:02 Name: text`, `0:03`
 _BARE = re.compile(rf"^(?P<ts>{CLOCK})(?:\s+(?P<body>.*))?$")
 # `Name  0:03`, `Speaker 1 00:00`: a header line above the words.
 _HEADER = re.compile(rf"^(?P<who>{_WHO})\s+(?P<ts>{CLOCK})$")
 # `说话人1 00:00:01 words`: label, time and words on one line (iFlytek); only for a numbered
 # tag or a Chinese label, as "At 10:30 we met" is no speaker.
-_INLINE = re.compile(rf"^(?P<who>{_WHO})\s+(?P<ts>{CLOCK})\s+(?P<body>\S.*)$")
+_INLINE = re.compile(rf"^(?P<who>{_WHO})\s+(?P<ts>{CLOCK})(?:\s*[:：]\s*|\s+)(?P<body>\S.*)$")
 # A diarization tag: `说话人 1`, `发言人1`, `Speaker 1`, `SPEAKER_00`; a Chinese label such as
 # `客户负责人` (a role, up to eight characters).
 _TAG = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}|[A-Za-z]+)[ _]?\d{1,3}$|^[\u4e00-\u9fff·]{2,8}$")
 # `Name: [00:01:02] text`: the time after the label.
-_AFTER_LABEL = re.compile(rf"^[(\[]\s*(?P<ts>{CLOCK})\s*[)\]]\s*(?P<body>.*)$")
+_AFTER_LABEL = re.compile(rf"^{_OPEN}\s*(?P<ts>{CLOCK})\s*{_CLOSE}\s*(?P<body>.*)$")
 
 
 def _named(who: str) -> bool:
@@ -62,6 +63,9 @@ def read_line(text: str, line_no: int) -> Line:
     >>> [(ln.label, ln.start, ln.body) for ln in (read_line(s, 1) for s in
     ...     ("说话人 1 00:03 ", "发言人1   00:00:15", "客户负责人 00:56", "说话人2 00:01:02 我们最早做物流。"))]
     [('说话人 1', 3.0, ''), ('发言人1', 15.0, ''), ('客户负责人', 56.0, ''), ('说话人2', 62.0, '我们最早做物流。')]
+    >>> [(ln.label, ln.start, ln.body) for ln in (read_line(s, 1) for s in
+    ...     ("张三（00:00:05）：大家好。", "【00:01:00】李四：好的。", "王五 00:00:09：谢谢。"))]
+    [('张三', 5.0, '大家好。'), ('李四', 60.0, '好的。'), ('王五', 9.0, '谢谢。')]
     >>> read_line("At 10:30 we met the team.", 1).start is None  # no speaker, no time
     True
     """
