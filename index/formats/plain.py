@@ -112,6 +112,8 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     >>> sorted(speakers([split_label(s) for s in ["NoPriors:问?", "Karpathy:答。", "Priors:问?",
     ...     "所以问题就是:如何…", "注:编者的话", "Andrej Karpathy 说"]]))
     ['Karpathy', 'NoPriors', 'Priors']
+    >>> sorted(speakers([split_label(s) for s in ["问：为什么？", "答：因为数据不够。", "问：然后呢？"]]))
+    ['答', '问']
     """
     counts: Counter[str] = Counter()
     strong: set[str] = set()
@@ -131,8 +133,12 @@ def speakers(lines: list[Line]) -> frozenset[str]:
         or _LATIN_NAME.match(label)
         # Two to four characters is any Chinese word: once, with a title after it
         # (`访谈实录:自动驾驶与机器人`), it is a heading, not a person.
-        or (_CJK_NAME.match(label) and (n >= 2 or label in sentence))
+        or ((_CJK_NAME.match(label) or label in _QA_MARKS) and (n >= 2 or label in sentence))
     )
+
+
+# A question-and-answer write-up's labels (`问：… 答：…`), one character each.
+_QA_MARKS = frozenset("问問答")
 
 
 # --- what an edited write-up puts between the turns -------------------------------------------

@@ -221,6 +221,22 @@ def test_an_anonymous_questioner_asks_but_is_nobody():
     assert named[1].speaker == "Ada Lovelace"  # a speaker map that names the voice wins
 
 
+def test_a_chinese_question_and_answer_write_up():
+    """`问：… 答：…`, as Chinese interview write-ups have it: the questioner is nobody named, and
+    the answer follows its question."""
+    text = (
+        "问：你们公司最早是做什么的？\n答：我们最早是做仓储物流机器人的，主要在工厂里搬运物料。\n"
+        "问：那家庭机器人呢？\n答：至少还要五到十年。\n"
+    )
+    turns, warnings = build_turns(read("qa.txt", text.encode()))
+    assert [(t.speaker, t.role) for t in turns] == [
+        (None, "host"), ("答", "guest"), (None, "host"), ("答", "guest")
+    ]
+    assert warnings == []
+    answer = chunk_turns("qa.txt", turns, 320)[1]
+    assert answer.question == "你们公司最早是做什么的？" and answer.text.startswith("我们最早")
+
+
 SHOW = """Behind the Show Podcast
 ANN LEE: I wrote a book a year for fifteen years before one sold.
 
