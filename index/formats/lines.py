@@ -74,6 +74,8 @@ def mostly_cjk(text: str) -> bool:
 # --- clock times -------------------------------------------------------------------------------
 
 CLOCK = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
+# brackets around a time, ASCII or full-width: `(00:01:02)`, `[04:07]`, `（00:01:02）`, `【00:01:02】`
+OPEN, CLOSE = r"[(\[（【]", r"[)\]）】]"
 _CLOCK = re.compile(CLOCK)
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 
 from index.clean import repair
 from index.formats.base import Parsed
-from index.formats.lines import CLOCK, clock_at
+from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at
 from index.formats.plain import Line, looks_like_name, may_speak, walk
 from index.formats.timestamped import read_line
 
@@ -42,9 +42,9 @@ _EMPHASIS = [
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 # A label in bold: the colon may be inside or after the bold, the time inside or after it.
 _BOLD = re.compile(r"^(?P<m>\*\*|__)(?P<inner>[^*\n]{1,80}?)(?P=m)\s*(?P<after>.*)$")
-_TIME_FIRST = re.compile(rf"^\\?[(\[]\s*(?P<ts>{CLOCK})\s*\\?[)\]]\s*")
+_TIME_FIRST = re.compile(rf"^\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}\s*")
 _TIME_IN_LABEL = re.compile(
-    rf"^(?P<who>.+?)\s*(?:\\?[(\[]\s*(?P<ts>{CLOCK})\s*\\?[)\]]|\s(?P<bare>{CLOCK}))$"
+    rf"^(?P<who>.+?)\s*(?:\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}|\s(?P<bare>{CLOCK}))$"
 )
 
 

@@ -15,21 +15,20 @@ from dataclasses import replace
 
 from index.clean import repair
 from index.formats.base import Parsed
-from index.formats.lines import CLOCK, clock_at
+from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at
 from index.formats.plain import Line, looks_like_name, split_label, walk
 
 NAME = "timestamped"
 SUFFIXES = (".txt",)
 
 _WHO = r"[^\s\d\[\](){}:：<>#*（）【】][^\[\](){}:：<>（）【】]{0,48}?"
-_OPEN, _CLOSE = r"[(\[（【]", r"[)\]）】]"  # ASCII or full-width brackets around a time
 # `Name (00:01:02): text`, `Name [00:01:02]`, `Name (00:01:02):`, `Name (00:01:02) - text`
 # (Reduct and similar exports put a dash after the time).
 _NAMED = re.compile(
-    rf"^(?P<who>{_WHO})\s*{_OPEN}\s*(?P<ts>{CLOCK})\s*{_CLOSE}\s*(?:(?:[:：]|\s[-–—])\s*(?P<body>.*)|$)"
+    rf"^(?P<who>{_WHO})\s*{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*(?:(?:[:：]|\s[-–—])\s*(?P<body>.*)|$)"
 )
 # `[00:01:02] Name: text`, `[00:01:02] text`, `(00:01:02):`
-_LEADING = re.compile(rf"^{_OPEN}\s*(?P<ts>{CLOCK})\s*{_CLOSE}\s*[:：]?\s*(?P<body>.*)$")
+_LEADING = re.compile(rf"^{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*[:：]?\s*(?P<body>.*)$")
 # `00:01:02 Name: text`, `0:03`
 _BARE = re.compile(rf"^(?P<ts>{CLOCK})(?:\s+(?P<body>.*))?$")
 # `Name  0:03`, `Speaker 1 00:00`: a header line above the words.
@@ -41,7 +40,7 @@ _INLINE = re.compile(rf"^(?P<who>{_WHO})\s+(?P<ts>{CLOCK})(?:\s*[:：]\s*|\s+)(?
 # `客户负责人` (a role, up to eight characters).
 _TAG = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}|[A-Za-z]+)[ _]?\d{1,3}$|^[\u4e00-\u9fff·]{2,8}$")
 # `Name: [00:01:02] text`: the time after the label.
-_AFTER_LABEL = re.compile(rf"^{_OPEN}\s*(?P<ts>{CLOCK})\s*{_CLOSE}\s*(?P<body>.*)$")
+_AFTER_LABEL = re.compile(rf"^{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*(?P<body>.*)$")
 
 
 def _named(who: str) -> bool:

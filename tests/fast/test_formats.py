@@ -564,6 +564,16 @@ def test_markdown_bold_labels_in_every_spelling():
     assert parsed.dropped == {"stage directions": len("[laughs]")}
 
 
+def test_markdown_times_in_full_width_brackets():
+    parsed = markdown.parse(
+        "**张三（00:01:02）**：你们公司最早是做什么的？\n\n**李四**【00:01:10】：做物流机器人。\n"
+    )
+    assert rows(parsed) == [
+        ("speech", "张三", 62.0, 70.0, "你们公司最早是做什么的？", None),
+        ("speech", "李四", 70.0, None, "做物流机器人。", None),
+    ]
+
+
 def test_markdown_heading_speakers_and_inline_times():
     parsed = markdown.parse(
         "# Show notes\n\nWe talk about cars.\n\n"
