@@ -107,8 +107,8 @@ def clock_at(clock: str, line_no: int) -> float:
         raise FormatError(f"line {line_no}: {e}") from None
 
 
-# `[04:07]`, `\[04:07\]`, `(04:07)`: a timestamp written inside the text.
-_INLINE_CLOCK = re.compile(rf"\\?\[\s*({CLOCK})\s*\\?\]|\(\s*({CLOCK})\s*\)")
+# `[04:07]`, `\[04:07\]`, `(04:07)`, `（04:07）`, `【04:07】`: a timestamp written inside the text.
+_INLINE_CLOCK = re.compile(rf"\\?\[\s*({CLOCK})\s*\\?\]|[(（【]\s*({CLOCK})\s*[)）】]")
 
 
 def strip_clocks(text: str) -> str:
@@ -116,6 +116,8 @@ def strip_clocks(text: str) -> str:
 
     >>> strip_clocks("So \\\\[04:07\\\\] the point [1:02:03] is (00:10) this.")
     'So the point is this.'
+    >>> strip_clocks("我们做物流【00:01:05】机器人（00:01:09）。")
+    '我们做物流机器人。'
     """
     return _cut(_INLINE_CLOCK, text)
 
