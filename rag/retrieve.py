@@ -76,15 +76,20 @@ def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -
 
     >>> resolve("karpathy", ("Andrej Karpathy", "Elad Gil"), "speaker")
     ['Andrej Karpathy']
+    >>> resolve("说话人2", ("说话人 1", "说话人 2"), "speaker")
+    ['说话人 2']
     """
     if values is None or values == [] or values == "":
         return None
     wanted = [values] if isinstance(values, str) else list(values)
     out: list[str] = []
+    def squeeze(name: str) -> str:  # `说话人2` is `说话人 2`, as users type one or the other
+        return re.sub(r"\s+", "", name).lower()
+
     for v in wanted:
-        want = v.strip().lower()
-        exact = [k for k in known if k.lower() == want]
-        hits = exact or [k for k in known if want in k.lower()]
+        want = squeeze(v)
+        exact = [k for k in known if squeeze(k) == want]
+        hits = exact or [k for k in known if want in squeeze(k)]
         if not hits:
             raise BadInputError(f"no {what} matches {v!r}; known: {', '.join(known) or 'none'}")
         out.extend(h for h in hits if h not in out)
@@ -148,13 +153,19 @@ def names_someone(q: str, people, others=()) -> bool:
     (False, False)
     >>> names_someone("Is there no data?", {"No Priors"}), names_someone("No Priors 问了什么?", {"No Priors"})
     (False, True)
+    >>> names_someone("说话人2怎么看?", {"说话人 2"}, {"说话人 1"}), names_someone("发言人 2 呢?", {"发言人2"})
+    (True, True)
     """
     shared = {part.lower() for o in others for part in o.split()}
     for person in people:
         for part in {person, *person.split()}:
             if len(part) < 2 or part.lower() in shared or part.lower() in ENGLISH_STOPWORDS:
                 continue  # `No` of `No Priors` is no name in "Is there no …?"
-            if re.search(rf"(?<![A-Za-z0-9]){re.escape(part)}(?![A-Za-z0-9])", q):
+            # spaces in a name are optional in the question (`说话人2` names `说话人 2`), and so
+            # is one between a Chinese word and a number (`发言人 2` names `发言人2`)
+            loose = re.sub(r"(?<=[\u4e00-\u9fff])(?=\d)", " ", part)
+            pattern = r"\s*".join(re.escape(w) for w in loose.split())
+            if re.search(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", q):
                 return True
     return False
 
