@@ -101,6 +101,8 @@ def sniff(text: str) -> float:
 
     >>> sniff("Ann (00:00:01):\\nHi.\\nBob (00:00:04):\\nHello."), sniff("Ann: Hi.")
     (0.9, 0.0)
+    >>> sniff("会议时间 10:30 开始。\\n" + "张三：你好。\\n李四：你好。\\n" * 20)
+    0.0
     """
     lines = [s.strip() for s in text[:20000].split("\n") if s.strip()]
     timed = 0
@@ -110,9 +112,12 @@ def sniff(text: str) -> float:
         m = _NAMED.match(s) or _LEADING.match(s) or _BARE.match(s) or _HEADER.match(s)
         inline = _INLINE.match(s)
         timed += bool(m) or bool(inline and _TAG.match(inline["who"].strip()))
-    if not timed:
-        return 0.0
+    if not timed or timed < 3 and timed / len(lines) < 0.05:
+        return 0.0  # a time or two in a long write-up ("会议时间 10:30 开始。") makes no export
     return round(0.6 + 0.3 * min(1.0, timed / len(lines) / 0.3), 2)
+
+
+_HEADER_LINES = 15  # an export's header is short; more text before the first time is kept
 
 
 def parse(text: str) -> Parsed:
@@ -134,5 +139,6 @@ def parse(text: str) -> Parsed:
     # What comes before the first time is the export's header (title, date, keywords,
     # "文字记录:"), not speech: document context.
     first = next((i for i, ln in enumerate(lines) if ln.start is not None), 0)
-    lines = [replace(ln, heading=True) for ln in lines[:first]] + lines[first:]
+    if sum(1 for ln in lines[:first] if ln.text.strip()) <= _HEADER_LINES:
+        lines = [replace(ln, heading=True) for ln in lines[:first]] + lines[first:]
     return walk(lines, headings=False, edited=False, ends=True)

@@ -491,6 +491,18 @@ def test_chinese_meeting_tool_exports(tool, text):
     assert not any("关键词" in s.text for s in parsed.segments if s.kind == "speech")
 
 
+def test_a_time_or_two_in_a_write_up_makes_no_export_and_loses_nothing():
+    turns = [f"张三：第{i}个问题是什么？\n李四：第{i}个回答，我们做物流机器人。" for i in range(15)]
+    text = "\n".join(turns[:5] + ["会议时间 10:30 开始。"] + turns[5:])
+    parsed = read("notes.txt", text.encode())
+    assert {s.speaker for s in parsed.segments} == {"张三", "李四"}
+    assert sum(s.kind == "speech" for s in parsed.segments) == 30
+    # Only a short header before the first time is context; a longer text stays speech.
+    story = "\n".join(f"Line {i} of a story told before the recording started." for i in range(20))
+    parsed = timestamped.parse(story + "\nAnn (00:00:01): Hello.\nBob (00:00:03): Hi.")
+    assert sum(s.kind == "speech" for s in parsed.segments) == 3 and context(parsed) == []
+
+
 def test_bilibili_subtitles_json():
     """Bilibili's subtitle files (BCC): `body` cues with `from`/`to` seconds, no speakers."""
     data = (
