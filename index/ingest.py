@@ -79,7 +79,7 @@ def prepare(
         passages,
         FileReport(
             source=source,
-            format=fmt or _format(source, data),
+            format=parsed.format,
             passages=len(passages),
             speakers=speakers,
             words=words,
@@ -88,18 +88,6 @@ def prepare(
             meta={k: v for k, v in parsed.meta.items() if isinstance(v, str | int | float | list)},
         ),
     )
-
-
-def _format(source: str, data: bytes) -> str:
-    """The format `read` chose (detected on the text after its front matter)."""
-    from index.formats import decode, detect, front_matter
-
-    if source.lower().endswith(".docx"):
-        return "docx"
-    try:
-        return detect(source, front_matter(decode(data))[1])
-    except ValueError:
-        return "?"
 
 
 def embed_text(p: Passage) -> str:

@@ -216,6 +216,8 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
     says so. Raises ValueError with a one-line reason for bytes that are no text, an unknown `fmt` or
     suffix, and FormatError (a ValueError) naming the line for a malformed VTT, SRT or JSON.
 
+    >>> read("talk.txt", b"Ann (00:00:01): Hi.").format
+    'timestamped'
     >>> read("x.txt", b"A: hi", fmt="pdf")
     Traceback (most recent call last):
     ValueError: unknown format 'pdf': use one of docx, json, markdown, plain, srt, timestamped, vtt
@@ -224,7 +226,7 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
     name = fmt or detect(filename)
     if hasattr(FORMATS[name], "parse_bytes"):
-        return FORMATS[name].parse_bytes(data)
+        return replace(FORMATS[name].parse_bytes(data), format=name)
     text, legacy = decoded(data)
     meta, text, warnings = front_matter(text)
     if legacy:
@@ -232,7 +234,8 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
             f"not UTF-8: read as {legacy}; if the text looks garbled, save the file as UTF-8",
             *warnings,
         ]
-    parsed = FORMATS[fmt or detect(filename, text)].parse(text)
-    if not meta and not warnings:
-        return parsed
-    return replace(parsed, meta={**meta, **parsed.meta}, warnings=warnings + parsed.warnings)
+    name = fmt or detect(filename, text)
+    parsed = FORMATS[name].parse(text)
+    return replace(
+        parsed, meta={**meta, **parsed.meta}, warnings=warnings + parsed.warnings, format=name
+    )

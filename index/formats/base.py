@@ -35,13 +35,14 @@ class Segment:
 @dataclass(frozen=True)
 class Parsed:
     """A parsed file: its segments, document metadata (front matter: title, date, people,
-    media), warnings a person should read, and how many characters were dropped as what
-    (`{"page chrome": 120, "stage directions": 14}`)."""
+    media), warnings a person should read, how many characters were dropped as what
+    (`{"page chrome": 120, "stage directions": 14}`), and the format `read` parsed it as."""
 
     segments: list[Segment]
     meta: dict[str, object] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
+    format: str = ""
 
 
 class FormatError(ValueError):

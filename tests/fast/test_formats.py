@@ -487,7 +487,7 @@ def test_chinese_meeting_tool_exports(tool, text):
         (second, 15.0, 3723.0, "我们最早是做仓储物流机器人的，主要在工厂里搬运物料。"),
         (first, 3723.0, None, "那家庭机器人呢？"),
     ]
-    assert parsed.warnings == []
+    assert parsed.warnings == [] and parsed.format == "timestamped"
     assert not any("关键词" in s.text for s in parsed.segments if s.kind == "speech")
 
 
