@@ -7,7 +7,6 @@ version built one that holds only them)."""
 
 from __future__ import annotations
 
-import logging
 import threading
 
 from index.config import Config
@@ -16,7 +15,6 @@ from rag.corpus import Corpus, Filter, History
 from rag.crosslingual import Glossary
 from rag.types import Answer, Citation
 
-log = logging.getLogger(__name__)
 _default_lock = threading.Lock()
 _default: Corpus | None = None
 
@@ -37,19 +35,13 @@ def open(  # noqa: A001
 
 def default_corpus(config: Config | None = None) -> Corpus:
     """The corpus that `ask`/`retrieve` use: one per configuration, kept while it is current,
-    with the bundled transcripts indexed first when `Corpus.bundled_index_due()` says so."""
+    with the bundled transcripts indexed first when needed (`Corpus.prepare`)."""
     global _default
     config = config or Config.from_env()
     with _default_lock:
         if _default is None or _default.config != config:
             corpus = Corpus(config)
-            if due := corpus.bundled_index_due():
-                log.warning(
-                    "%s index: ingesting the bundled transcripts from %s …",
-                    "no" if due == "missing" else "an earlier version's",
-                    config.transcripts,
-                )
-                corpus.prepare()
+            corpus.prepare()
             _default = corpus
         return _default
 

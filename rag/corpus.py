@@ -14,6 +14,7 @@ embedded mode Chroma's per-process cache is dropped first). Nothing is loaded un
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -47,6 +48,7 @@ from rag.retrieve import HOST_WORDS, Retrieval, clean_question, search
 from rag.snapshot import Snapshot, build
 from rag.types import Answer, Citation
 
+log = logging.getLogger(__name__)
 Filter = str | list[str] | None
 History = Sequence[Mapping[str, object]] | None
 
@@ -260,12 +262,17 @@ class Corpus:
         return None
 
     def prepare(self, *, progress: bool = False) -> IngestReport | None:
-        """Index the bundled transcripts when `bundled_index_due()` says so (what `rag ask`,
-        `rag ui` and the module-level `rag.ask` do first); the ingest's report, or None when
-        the index was ready."""
+        """Index the bundled transcripts when `bundled_index_due()` says so, logging why (what
+        `rag ask`, `rag ui` and the module-level `rag.ask` do first); the ingest's report, or
+        None when the index was ready."""
         due = self.bundled_index_due()
         if due is None:
             return None
+        log.warning(
+            "%s index: ingesting the bundled transcripts from %s …",
+            "no" if due == "missing" else "an earlier version's",
+            self.config.transcripts,
+        )
         return self.ingest(rebuild=due == "outdated", progress=progress)
 
     def remove(self, sources: Sequence[str]) -> IngestReport:

@@ -286,7 +286,7 @@ def test_the_module_level_ask_indexes_the_bundled_transcripts_first(rag_home, gl
     monkeypatch.setattr(
         rag.api, "Corpus", lambda config: real(config, embedder=HashingEmbedder(), glossary=glossary)
     )
-    with caplog.at_level("WARNING", logger="rag.api"):
+    with caplog.at_level("WARNING", logger="rag.corpus"):
         a = rag_api.ask(HUMANOID_Q)
     assert a.citations and a.citations[0].speaker == "Andrej Karpathy"
     assert [r.getMessage() for r in caplog.records] == [
@@ -295,7 +295,7 @@ def test_the_module_level_ask_indexes_the_bundled_transcripts_first(rag_home, gl
     n = len(stored_ids())
     caplog.clear()
     monkeypatch.setattr(rag.api, "_default", None)  # as a new process on the same index
-    with caplog.at_level("WARNING", logger="rag.api"):
+    with caplog.at_level("WARNING", logger="rag.corpus"):
         assert rag_api.retrieve(HUMANOID_Q, k=3)
     assert caplog.records == [] and len(stored_ids()) == n
 
