@@ -30,6 +30,8 @@ _LATIN_NAME = re.compile(
     r"^[A-Z][\w.'\-]*(?: (?:[-–|] )?(?:[A-Z][\w.'\-]*|\d{1,3}|van|von|de|da|del|der|di|du|la|le|bin|al)){0,3}$"
 )
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+# A question-and-answer write-up's labels (`问：… 答：…`), one character each.
+_QA_MARKS = frozenset("问問答")
 # Labels that mark editorial or page furniture, never a person speaking.
 _NOT_SPEAKERS = frozenset(
     "注 编者注 編者注 编者按 編者按 译者注 譯者注 排版 编辑 編輯 责编 責編 "
@@ -136,9 +138,6 @@ def speakers(lines: list[Line]) -> frozenset[str]:
         or ((_CJK_NAME.match(label) or label in _QA_MARKS) and (n >= 2 or label in sentence))
     )
 
-
-# A question-and-answer write-up's labels (`问：… 答：…`), one character each.
-_QA_MARKS = frozenset("问問答")
 
 
 # --- what an edited write-up puts between the turns -------------------------------------------

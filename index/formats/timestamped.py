@@ -39,6 +39,14 @@ _INLINE = re.compile(rf"^(?P<who>{_WHO})\s+(?P<ts>{CLOCK})(?:\s*[:：]\s*|\s+)(?
 # A diarization tag: `说话人 1`, `发言人1`, `Speaker 1`, `SPEAKER_00`; a Chinese label such as
 # `客户负责人` (a role, up to eight characters).
 _TAG = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}|[A-Za-z]+)[ _]?\d{1,3}$|^[\u4e00-\u9fff·]{2,8}$")
+
+
+def _inline(s: str) -> re.Match[str] | None:
+    """`说话人1 00:00:01 words`, when its label is a tag (`_TAG`)."""
+    m = _INLINE.match(s)
+    return m if m and _TAG.match(m["who"].strip()) else None
+
+
 # `Name: [00:01:02] text`: the time after the label.
 _AFTER_LABEL = re.compile(rf"^{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*(?P<body>.*)$")
 
@@ -84,10 +92,9 @@ def read_line(text: str, line_no: int) -> Line:
     m = _HEADER.match(s)
     if m and (looks_like_name(who := m["who"].strip()) or _TAG.match(who)):
         return Line("", who, "", clock_at(m["ts"], line_no), strong=True, header=True)
-    m = _INLINE.match(s)
-    if m and _TAG.match(who := m["who"].strip()):
+    if m := _inline(s):
         body = m["body"].strip()
-        return Line(body, who, body, clock_at(m["ts"], line_no), strong=True)
+        return Line(body, m["who"].strip(), body, clock_at(m["ts"], line_no), strong=True)
     line = split_label(s)
     if line.label is not None and (m := _AFTER_LABEL.match(line.body)):
         body = m["body"].strip()
@@ -110,8 +117,7 @@ def sniff(text: str) -> float:
         if "-->" in s:  # caption timings: SRT or WebVTT, not a text export
             continue
         m = _NAMED.match(s) or _LEADING.match(s) or _BARE.match(s) or _HEADER.match(s)
-        inline = _INLINE.match(s)
-        timed += bool(m) or bool(inline and _TAG.match(inline["who"].strip()))
+        timed += bool(m or _inline(s))
     if not timed or timed < 3 and timed / len(lines) < 0.05:
         return 0.0  # a time or two in a long write-up ("会议时间 10:30 开始。") makes no export
     return round(0.6 + 0.3 * min(1.0, timed / len(lines) / 0.3), 2)
