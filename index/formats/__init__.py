@@ -6,7 +6,7 @@ format is one new file here plus its tests. `read` is the way in: bytes and a fi
 `Parsed` out.
 
 >>> sorted(FORMATS)
-['docx', 'json', 'markdown', 'plain', 'srt', 'timestamped', 'vtt']
+['ass', 'docx', 'json', 'markdown', 'plain', 'srt', 'timestamped', 'vtt']
 >>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
 'srt'
 >>> [(s.speaker, s.text) for s in read("talk.md", b"**Ann:** Hi.\\r\\n**Bob:** Hello.").segments]
@@ -220,7 +220,7 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
     'timestamped'
     >>> read("x.txt", b"A: hi", fmt="pdf")
     Traceback (most recent call last):
-    ValueError: unknown format 'pdf': use one of docx, json, markdown, plain, srt, timestamped, vtt
+    ValueError: unknown format 'pdf': use one of ass, docx, json, markdown, plain, srt, timestamped, vtt
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")

@@ -3,9 +3,14 @@
 Whisper: `{"text", "segments": [{"start", "end", "text"}]}`; WhisperX adds `speaker` and
 `words`; diarization exports carry a speaker map (`{"speakers": {"spk_0": "Luciano"},
 "segments": [{"speakerLabel": "spk_0", …}]}`, also `speaker_label`, `speaker`); a bare list
-of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`; Bilibili
-subtitles (`{"body": [{"from", "to", "content"}]}`, seconds). Any of
-these may sit inside an object of a pipeline's own (`{"result": {"segments": …}}`).
+of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`; Deepgram
+`results` (`utterances`, or a channel's `paragraphs` or `words`, seconds); Bilibili subtitles
+(`{"body": [{"from", "to", "content"}]}`, seconds). Any of these may sit inside an object of a
+pipeline's own (`{"result": {"segments": …}}`).
+
+A diarizer's bare label (Deepgram's `0`, AssemblyAI's `A`) is shown as `Speaker 0` /
+`Speaker A`, as those tools show it: a lone letter would otherwise read as the `Q:`/`A:` of a
+written interview.
 """
 
 from __future__ import annotations
@@ -61,10 +66,26 @@ def _speaker_map(data: object) -> dict[str, str]:
     return {}
 
 
+def _label(who: object) -> str:
+    """How a speaker label is shown.
+
+    >>> _label(0), _label("B"), _label("SPEAKER_01"), _label("Luciano")
+    ('Speaker 0', 'Speaker B', 'SPEAKER_01', 'Luciano')
+    """
+    text = str(who).strip()
+    if isinstance(who, int) or text.isdigit() or (len(text) == 1 and text.isalpha()):
+        return f"Speaker {text}"
+    return text
+
+
 def _words_text(words: object) -> str:
     if not isinstance(words, list):
         return ""
-    tokens = [str(w.get("word", w.get("text", ""))) for w in words if isinstance(w, dict)]
+    tokens = [
+        str(w.get("punctuated_word", w.get("word", w.get("text", ""))))
+        for w in words
+        if isinstance(w, dict)
+    ]
     if any(t.startswith(" ") for t in tokens):  # Whisper keeps each word's leading space
         return "".join(tokens).strip()
     return join_all(tokens)
@@ -87,7 +108,7 @@ def _segments(items: list, names: dict[str, str], scale: float) -> tuple[list[Se
         start = _time(next((item[k] for k in _START_KEYS if k in item), None), where, scale)
         end = _time(next((item[k] for k in _END_KEYS if k in item), None), where, scale)
         who = next((item[k] for k in _SPEAKER_KEYS if item.get(k) not in (None, "")), None)
-        speaker = None if who is None else names.get(str(who), str(who))
+        speaker = None if who is None else names.get(str(who), _label(who))
         if text:
             segs.append(Segment(text, speaker, start, end))
     return segs, dropped
@@ -102,9 +123,22 @@ def _aws(results: dict) -> list[dict]:
         texts = results.get("transcripts") or [{}]
         return [{"text": texts[0].get("transcript", "")}] if isinstance(texts[0], dict) else []
     who_at: dict[str, str] = {}
+    spans: list[tuple[float, float, str]] = []
     for seg in (results.get("speaker_labels") or {}).get("segments", []):
         for it in seg.get("items", []):
             who_at[str(it.get("start_time"))] = seg.get("speaker_label")
+        try:
+            spans.append((float(seg["start_time"]), float(seg["end_time"]), seg["speaker_label"]))
+        except (KeyError, TypeError, ValueError):
+            pass
+
+    def speaker_at(start: object) -> str | None:  # a word the segment's item list leaves out
+        try:
+            t = float(start)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        return next((who for a, b, who in spans if a <= t < b), None)
+
     out: list[dict] = []
     for it in items:
         if not isinstance(it, dict) or not it.get("alternatives"):
@@ -114,12 +148,48 @@ def _aws(results: dict) -> list[dict]:
             if out:
                 out[-1]["words"].append(word)
             continue
-        who = it.get("speaker_label") or who_at.get(str(it.get("start_time")))
+        who = (
+            it.get("speaker_label")
+            or who_at.get(str(it.get("start_time")))
+            or speaker_at(it.get("start_time"))
+        )
         if not out or out[-1]["speaker"] != who:
             out.append({"speaker": who, "start": it.get("start_time"), "words": []})
         out[-1]["words"].append(word)
         out[-1]["end"] = it.get("end_time")
     return [{**seg, "text": join_all(seg.pop("words"))} for seg in out]
+
+
+def _deepgram(results: dict) -> list | None:
+    """Deepgram `results` as segment objects: its `utterances`, else the first channel's
+    `paragraphs` (one segment per paragraph), else its words, one segment per speaker's run.
+    None when `results` is not Deepgram's."""
+    if isinstance(results.get("utterances"), list):
+        return results["utterances"]
+    channels = results.get("channels")
+    if not isinstance(channels, list) or not channels or not isinstance(channels[0], dict):
+        return None
+    alts = channels[0].get("alternatives") or [{}]
+    alt = alts[0] if isinstance(alts[0], dict) else {}
+    paragraphs = (alt.get("paragraphs") or {}).get("paragraphs")
+    if isinstance(paragraphs, list) and paragraphs:
+        return [
+            {**{k: p.get(k) for k in ("speaker", "start", "end")},
+             "text": join_all([str(s.get("text", "")) for s in p.get("sentences", [])
+                               if isinstance(s, dict)])}
+            for p in paragraphs
+            if isinstance(p, dict)
+        ]
+    words = [w for w in alt.get("words") or [] if isinstance(w, dict)]
+    if any("speaker" in w for w in words):
+        runs: list[dict] = []
+        for w in words:
+            if not runs or runs[-1]["speaker"] != w.get("speaker"):
+                runs.append({"speaker": w.get("speaker"), "start": w.get("start"), "words": []})
+            runs[-1]["words"].append(w)
+            runs[-1]["end"] = w.get("end")
+        return runs
+    return [{"text": str(alt.get("transcript", ""))}]
 
 
 def _holds_transcript(d: dict) -> bool:
@@ -206,7 +276,9 @@ def parse(text: str) -> Parsed:
         elif isinstance(data.get("utterances"), list):
             items, scale = data["utterances"], 1000.0  # AssemblyAI counts milliseconds
         elif isinstance(data.get("results"), dict):
-            items = _aws(data["results"])
+            items = _deepgram(data["results"])
+            if items is None:
+                items = _aws(data["results"])
         elif isinstance(data.get("body"), list):
             items = data["body"]
         elif isinstance(data.get("text"), str):

@@ -44,9 +44,11 @@ def _new_lines(prev: list[str], lines: list[str]) -> list[str]:
     return lines
 
 
-def to_parsed(cues: list[Cue]) -> Parsed:
+def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Parsed:
     """Segments from cues: one per cue and speaker, the speaker carried over to later cues
-    until a mark changes it (`>>` or `- ` without a name: unknown, None).
+    until a mark changes it (`>>` or `- ` without a name: unknown, None). A format that names
+    each cue's speaker in a field of its own (ASS's `Name`) gives them as `speakers`: each cue
+    then starts with its own (None: unknown), and a mark in its text still changes it.
 
     >>> cues = [
     ...     Cue(0, 2, ("<v Ann>Hello <i>there</i>",)),
@@ -62,7 +64,9 @@ def to_parsed(cues: list[Cue]) -> Parsed:
     dropped: Counter[str] = Counter()
     speaker: str | None = None
     prev: list[str] = []
-    for cue in cues:
+    for i, cue in enumerate(cues):
+        if speakers is not None:
+            speaker = speakers[i]
         raw = [s for s in cue.lines if _visible(s)]
         shown = [_visible(s) for s in raw]
         keep = _new_lines(prev, shown)

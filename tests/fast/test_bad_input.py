@@ -78,7 +78,7 @@ BAD_FILES = {
     "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
     "no transcripts in folder": (
         lambda d: _folder(d / "notes", {"a.pdf": "y"}),
-        "no transcripts (.docx, .json, .markdown, .md, .srt, .txt, .vtt) in this directory",
+        "no transcripts (.ass, .docx, .json, .markdown, .md, .srt, .ssa, .txt, .vtt) in this directory",
     ),
     "missing": (lambda d: d / "missing.txt", "no such file or directory"),
 }
@@ -102,7 +102,7 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
     path = make(tmp_path)
     out = rag("ingest", str(path))
     assert out.exit_code == 1
-    supported = "(supported: .docx, .json, .markdown, .md, .srt, .txt, .vtt)"
+    supported = "(supported: .ass, .docx, .json, .markdown, .md, .srt, .ssa, .txt, .vtt)"
     unsupported = [f"error: {f}: unsupported file type {supported}" for f in sorted(path.glob("*"))]
     assert lines(out.stderr) == [*unsupported, f"error: {path}: {message}"]
     assert stored_ids() == indexed

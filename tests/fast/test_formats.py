@@ -18,6 +18,7 @@ from index.formats import (
     FORMATS,
     SUFFIXES,
     asr_json,
+    ass,
     decode,
     detect,
     markdown,
@@ -30,6 +31,7 @@ from index.formats import (
 )
 from index.formats.base import FormatError, Parsed, Segment
 from index.formats.lines import join
+from index.turns import build_turns
 
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "data" / "transcripts"
 HANS = TRANSCRIPTS / "karpathy-no-priors-2024_zh-hans_huxiu.txt"
@@ -69,8 +71,10 @@ def docx_bytes(*paragraphs: tuple[str, ...], heading: str | None = None) -> byte
 
 
 def test_every_format_is_found_and_keeps_the_contract():
-    assert sorted(FORMATS) == ["docx", "json", "markdown", "plain", "srt", "timestamped", "vtt"]
-    assert {".txt", ".md", ".markdown", ".vtt", ".srt", ".json", ".docx"} <= SUFFIXES
+    assert sorted(FORMATS) == [
+        "ass", "docx", "json", "markdown", "plain", "srt", "timestamped", "vtt"
+    ]
+    assert {".txt", ".md", ".markdown", ".vtt", ".srt", ".json", ".docx", ".ass", ".ssa"} <= SUFFIXES
     for name, module in FORMATS.items():
         assert module.NAME == name
         assert module.SUFFIXES and all(s.startswith(".") for s in module.SUFFIXES)
@@ -183,7 +187,7 @@ def test_read_with_a_named_format():
     with pytest.raises(ValueError) as e:
         read("a.txt", b"Ann: Hi.", fmt="rtf")
     assert str(e.value) == (
-        "unknown format 'rtf': use one of docx, json, markdown, plain, srt, timestamped, vtt"
+        "unknown format 'rtf': use one of ass, docx, json, markdown, plain, srt, timestamped, vtt"
     )
 
 
@@ -664,6 +668,59 @@ def test_markdown_bad_time_names_the_line():
 # --- vtt ---------------------------------------------------------------------------------------
 
 
+ASS_FORMAT = "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"
+
+
+def ass_file(*events: str) -> str:
+    return "\n".join(["[Script Info]", "ScriptType: v4.00+", "", "[Events]", ASS_FORMAT, *events])
+
+
+def test_ass_fansub_bilingual_lines_in_time_order():
+    # Fansub files often list every Chinese line, then every English one (another style).
+    text = ass_file(
+        "Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,我们先在工厂里用。",
+        "Dialogue: 0,0:00:03.00,0:00:05.00,Default,,0,0,0,,{\\i1}然后再卖给别人。{\\i0}",
+        "Dialogue: 0,0:00:01.00,0:00:03.00,English,,0,0,0,,First we use it in our factories.",
+        "Dialogue: 0,0:00:03.00,0:00:05.00,English,,0,0,0,,Then we sell it.",
+    )
+    assert detect("talk.ass", text) == "ass" and detect("talk.txt", text) == "ass"
+    assert rows(ass.parse(text)) == [
+        ("speech", None, 1.0, 3.0, "我们先在工厂里用。First we use it in our factories.", None),
+        ("speech", None, 3.0, 5.0, "然后再卖给别人。Then we sell it.", None),
+    ]
+
+
+def test_ass_actor_names_speakers_and_songs_are_not_speech():
+    text = ass_file(
+        "Comment: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,翻译注意:术语统一",
+        "Dialogue: 0,0:00:00.00,0:00:04.00,OP_JP,,0,0,0,,{\\k30}きみの{\\k30}こえ",
+        "Dialogue: 0,0:00:00.00,0:00:04.00,Staff,,0,0,0,,翻译:小明 校对:小红",
+        "Dialogue: 0,0:00:01.00,0:00:03.00,Default,Host,0,0,0,,Why robots?\\NWhy now?",
+        "Dialogue: 0,0:00:03.00,0:00:04.00,Default,,0,0,0,,Good question.",
+        "Dialogue: 0,0:00:04.00,0:00:06.00,Default,Guest,0,0,0,,Cheap motors.",
+        "Dialogue: 0,0:00:06.00,0:00:07.00,Default,,0,0,0,,{\\p1}m 0 0 l 100 0 100 100{\\p0}",
+    )
+    parsed = ass.parse(text)
+    assert said(parsed) == [
+        ("Host", "Why robots? Why now?"), (None, "Good question."), ("Guest", "Cheap motors."),
+    ]
+    assert parsed.dropped == {"songs, signs and credits": len("きみのこえ翻译:小明 校对:小红")}
+
+
+@pytest.mark.parametrize(
+    "event, message",
+    [
+        ("Dialogue: 0,0:00:xx.00,0:00:02.00,Default,,0,0,0,,Hi", "line 6: Failed to parse"),
+        ("Dialogue: 0,0:00:01.00,Hi", "line 6: an event needs 10 comma-separated fields"),
+        ("Dialogue: 0,0:00:09.00,0:00:02.00,Default,,0,0,0,,Hi", "line 6: the caption ends"),
+    ],
+)
+def test_ass_errors_name_the_line(event, message):
+    with pytest.raises(FormatError) as e:
+        ass.parse(ass_file(event))
+    assert str(e.value).startswith(message)
+
+
 def test_vtt_voices_labels_and_ignored_blocks():
     parsed = vtt.parse(
         "\ufeffWEBVTT - interview\r\nKind: captions\r\n\r\n"
@@ -870,8 +927,8 @@ def test_json_bare_list_and_string_times():
         ' {"speaker": 1, "start": 2, "end": null, "text": "Two."}]'
     )
     assert rows(parsed) == [
-        ("speech", "0", 1.5, 2.0, "One.", None),
-        ("speech", "1", 2.0, None, "Two.", None),
+        ("speech", "Speaker 0", 1.5, 2.0, "One.", None),
+        ("speech", "Speaker 1", 2.0, None, "Two.", None),
     ]
 
 
@@ -881,8 +938,62 @@ def test_json_assemblyai_utterances_in_milliseconds():
         '"text": "Hi."}, {"speaker": "B", "start": 1000, "end": 2500, "text": "Hello."}]}'
     )
     assert rows(parsed) == [
-        ("speech", "A", 0.25, 1.0, "Hi.", None),
-        ("speech", "B", 1.0, 2.5, "Hello.", None),
+        ("speech", "Speaker A", 0.25, 1.0, "Hi.", None),
+        ("speech", "Speaker B", 1.0, 2.5, "Hello.", None),
+    ]
+
+
+def test_json_a_lone_letter_label_is_a_speaker_not_an_answer():
+    # AssemblyAI's "A" is whoever spoke first, usually the host; "Q" is its 17th speaker.
+    parsed = asr_json.parse(
+        '{"utterances": [{"speaker": "A", "start": 0, "end": 900, "text": "Why batteries?"},'
+        ' {"speaker": "Q", "start": 900, "end": 2000, "text": "They store sun."}]}'
+    )
+    turns, _ = build_turns(parsed)
+    assert [(t.speaker, t.role) for t in turns] == [("Speaker A", "host"), ("Speaker Q", "guest")]
+
+
+def test_json_deepgram_utterances():
+    data = {
+        "metadata": {"request_id": "x"},
+        "results": {
+            "channels": [{"alternatives": [{"transcript": "welcome maria thanks"}]}],
+            "utterances": [
+                {"start": 0.25, "end": 2.6, "transcript": "Welcome, Maria.", "speaker": 0},
+                {"start": 2.7, "end": 6.1, "transcript": "Thanks.", "speaker": 1},
+            ],
+        },
+    }
+    assert rows(asr_json.parse(json.dumps(data))) == [
+        ("speech", "Speaker 0", 0.25, 2.6, "Welcome, Maria.", None),
+        ("speech", "Speaker 1", 2.7, 6.1, "Thanks.", None),
+    ]
+
+
+def test_json_deepgram_paragraphs_then_words():
+    paragraphs = {"paragraphs": [
+        {"speaker": 0, "start": 0.0, "end": 3.0,
+         "sentences": [{"text": "Welcome.", "start": 0, "end": 1}, {"text": "Who are you?"}]},
+        {"speaker": 1, "start": 3.0, "end": 4.0, "sentences": [{"text": "Maria."}]},
+    ]}
+    words = [
+        {"word": "welcome", "punctuated_word": "Welcome.", "start": 0.0, "end": 0.5, "speaker": 0},
+        {"word": "hi", "punctuated_word": "Hi", "start": 0.6, "end": 0.8, "speaker": 1},
+        {"word": "there", "punctuated_word": "there.", "start": 0.8, "end": 1.2, "speaker": 1},
+    ]
+    alt = {"transcript": "welcome who are you maria", "paragraphs": paragraphs, "words": words}
+    parse = lambda a: rows(asr_json.parse(json.dumps(  # noqa: E731
+        {"results": {"channels": [{"alternatives": [a]}]}})))
+    assert parse(alt) == [
+        ("speech", "Speaker 0", 0.0, 3.0, "Welcome. Who are you?", None),
+        ("speech", "Speaker 1", 3.0, 4.0, "Maria.", None),
+    ]
+    assert parse({"transcript": "x", "words": words}) == [
+        ("speech", "Speaker 0", 0.0, 0.5, "Welcome.", None),
+        ("speech", "Speaker 1", 0.6, 1.2, "Hi there.", None),
+    ]
+    assert parse({"transcript": "no diarization here."}) == [
+        ("speech", None, None, None, "no diarization here.", None),
     ]
 
 
@@ -918,6 +1029,10 @@ def test_json_aws_transcribe_items():
         ("speech", "spk_0", 0.1, 0.9, "Hello there.", None),
         ("speech", "spk_1", 1.2, 1.4, "Hi.", None),
     ]
+    # a word the speaker segment's item list leaves out takes the speaker whose span holds it
+    data["results"]["speaker_labels"]["segments"][0].update(start_time="0.1", end_time="1.0")
+    data["results"]["speaker_labels"]["segments"][0]["items"].pop()
+    assert rows(asr_json.parse(json.dumps(data)))[0][1:5] == ("spk_0", 0.1, 0.9, "Hello there.")
 
 
 @pytest.mark.parametrize(
@@ -1062,8 +1177,10 @@ NASTY = [
     "---\n---",
     "x" * 5000,
     "你" * 3000,
+    "[Script Info]\n[Events]\nDialogue: 0,0:00:01.00",
+    "[Events]\nFormat: Start, Text\nDialogue: soon,hi",
 ]
-TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, asr_json]
+TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, asr_json, ass]
 
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
@@ -1228,6 +1345,16 @@ def render(fmt: str) -> tuple[str, bytes]:
                 t += 2.5
         data = {"speakers": {v: k for k, v in names.items()}, "segments": segments}
         return "talk.json", json.dumps(data, ensure_ascii=False).encode()
+    if fmt == "ass":
+        lines += ["[Script Info]", "Title: 访谈", "ScriptType: v4.00+", "", "[Events]", ASS_FORMAT]
+        lines.append("Dialogue: 0,0:00:00.00,0:00:05.00,OP,,0,0,0,,{\\k20}啦啦啦")
+        t = 0
+        for who, text in TALK:
+            for piece in _chunks(text, 6):
+                lines.append(f"Dialogue: 0,{_clock(t)[1:-1]},{_clock(t + 2)[1:-1]},Default,{who},0,0,0,,"
+                             f"{{\\an8}}{piece}")
+                t += 2
+        return "talk.ass", "\n".join(lines).encode()
     if fmt == "docx":
         return "talk.docx", docx_bytes(
             *[(f"**{who}:**", f" {text}") for who, text in TALK], heading="No Priors"
