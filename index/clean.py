@@ -108,13 +108,40 @@ def tidy(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
+# Look-alike code points that a PDF's text layer (and text copied out of a PDF) gives for
+# common characters: Kangxi radicals and compatibility ideographs for ideographs (⼈ for 人,
+# ⼯⼚ for 工厂), ligatures for letters (ﬁ for fi). NFKC maps each to the usual one.
+_LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\ufb00-\ufb06]")
+
+
+# The CJK Radicals Supplement forms that stand for a whole simplified character (⻋ for 车),
+# which NFKC leaves alone (Unicode's EquivalentUnifiedIdeograph.txt lists them).
+_RADICALS = dict(zip(
+    "⺠⺦⺷⺻⻄⻅⻆⻈⻉⻋⻓⻔⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰",
+    "民丬羊聿西见角讠贝车长门雨青韦页风飞食食饣马骨鬼鱼鸟卤麦黄黾齐齿龙",
+    strict=True,
+))
+
+
+def unify_lookalikes(text: str) -> str:
+    """The usual characters for PDF look-alikes, leaving everything else as written (no full
+    NFKC, which would also rewrite full-width punctuation).
+
+    >>> unify_lookalikes("⼈形机器⼈的第⼀个应⽤：ﬁle，⻋⻄")
+    '人形机器人的第一个应用：file，车西'
+    """
+    return _LOOKALIKE.sub(
+        lambda m: _RADICALS.get(m[0]) or unicodedata.normalize("NFKC", m[0]), text
+    )
+
+
 def repair(text: str) -> str:
-    """All text repairs, in order: shifted GBK, HTML, pinyin, whitespace.
+    """All text repairs, in order: shifted GBK, PDF look-alikes, HTML, pinyin, whitespace.
 
     >>> repair("技術(shù)</strong>  很好?/strong>")
     '技術 很好?'
     """
-    return tidy(strip_pinyin(strip_html(fix_shifted_gbk(text))))
+    return tidy(strip_pinyin(strip_html(unify_lookalikes(fix_shifted_gbk(text)))))
 
 
 @lru_cache(maxsize=1)

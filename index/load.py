@@ -29,6 +29,12 @@ def _suffixes() -> frozenset[str]:
     return SUFFIXES
 
 
+def _unsupported(suffix: str, suffixes: frozenset[str]) -> str:
+    from index.formats import media_hint
+
+    return media_hint(suffix) or f"unsupported file type (supported: {', '.join(sorted(suffixes))})"
+
+
 def is_sidecar(p: Path) -> bool:
     """`talk.json.speakers.yaml` / `talk.speakers.json` hold a speaker map, not a transcript.
 
@@ -55,9 +61,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
                 if f.suffix.lower() in suffixes:
                     found.append(f)
                 else:
-                    problems.append(
-                        Problem(str(f), f"unsupported file type (supported: {', '.join(sorted(suffixes))})")
-                    )
+                    problems.append(Problem(str(f), _unsupported(f.suffix, suffixes)))
             if not found:
                 problems.append(
                     Problem(str(p), f"no transcripts ({', '.join(sorted(suffixes))}) in this directory")

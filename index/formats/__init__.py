@@ -6,7 +6,7 @@ format is one new file here plus its tests. `read` is the way in: bytes and a fi
 `Parsed` out.
 
 >>> sorted(FORMATS)
-['ass', 'docx', 'json', 'markdown', 'plain', 'srt', 'timestamped', 'vtt']
+['ass', 'docx', 'json', 'markdown', 'pdf', 'plain', 'srt', 'timestamped', 'vtt']
 >>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
 'srt'
 >>> [(s.speaker, s.text) for s in read("talk.md", b"**Ann:** Hi.\\r\\n**Bob:** Hello.").segments]
@@ -25,7 +25,10 @@ from types import ModuleType
 from index.formats.base import FormatError, Parsed, Segment
 from index.formats.lines import require
 
-__all__ = ["FORMATS", "SUFFIXES", "FormatError", "Parsed", "Segment", "decode", "detect", "read"]
+__all__ = [
+    "FORMATS", "SUFFIXES", "FormatError", "Parsed", "Segment", "decode", "detect", "media_hint",
+    "read",
+]
 
 
 def _discover() -> dict[str, ModuleType]:
@@ -39,6 +42,27 @@ def _discover() -> dict[str, ModuleType]:
 
 FORMATS: dict[str, ModuleType] = _discover()
 SUFFIXES: frozenset[str] = frozenset(s for m in FORMATS.values() for s in m.SUFFIXES)
+
+# Recordings people drop in by mistake, or hoping they get transcribed.
+_MEDIA = frozenset(
+    ".mp3 .m4a .wav .flac .ogg .oga .opus .aac .wma .aiff .mp4 .m4v .mov .mkv .webm .avi".split()
+)
+
+
+def media_hint(suffix: str) -> str | None:
+    """What to say about an audio or video file, which is no transcript (None for others).
+
+    >>> media_hint(".MP3")[:39], media_hint(".pages")
+    ('.mp3 is audio or video, not a transcrip', None)
+    """
+    suffix = suffix.lower()
+    if suffix not in _MEDIA:
+        return None
+    return (
+        f"{suffix} is audio or video, not a transcript: transcribe it first (Whisper, for one, "
+        "writes .vtt, .srt and .json) and add the transcript"
+    )
+
 
 # A format whose file suffix matches gets this much on top of its content score: content
 # decides when it is clear (a .txt holding SRT), the suffix when it is not.
@@ -61,6 +85,8 @@ def detect(filename: str, text: str | None = None) -> str:
     suffix = PurePath(filename).suffix.lower()
     claimed = [name for name, m in FORMATS.items() if suffix in m.SUFFIXES]
     if suffix and not claimed:
+        if hint := media_hint(suffix):
+            raise ValueError(hint)
         raise ValueError(
             f"unsupported file type {suffix!r}: use one of {', '.join(sorted(SUFFIXES))}"
         )
@@ -218,9 +244,9 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
 
     >>> read("talk.txt", b"Ann (00:00:01): Hi.").format
     'timestamped'
-    >>> read("x.txt", b"A: hi", fmt="pdf")
+    >>> read("x.txt", b"A: hi", fmt="rtf")
     Traceback (most recent call last):
-    ValueError: unknown format 'pdf': use one of ass, docx, json, markdown, plain, srt, timestamped, vtt
+    ValueError: unknown format 'rtf': use one of ass, docx, json, markdown, pdf, plain, srt, timestamped, vtt
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")

@@ -17,6 +17,8 @@ from index.clean import repair
 from index.formats.base import Parsed
 from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at
 from index.formats.plain import Line, looks_like_name, split_label, walk
+from index.formats.plain import parse as plain_parse
+from index.formats.plain import sniff as plain_sniff
 
 NAME = "timestamped"
 SUFFIXES = (".txt",)
@@ -148,3 +150,15 @@ def parse(text: str) -> Parsed:
     if sum(1 for ln in lines[:first] if ln.text.strip()) <= _HEADER_LINES:
         lines = [replace(ln, heading=True) for ln in lines[:first]] + lines[first:]
     return walk(lines, headings=False, edited=False, ends=True)
+
+
+def parse_prose(text: str) -> Parsed:
+    """The text of a document (.docx, .pdf) parsed as a timestamped export when it reads
+    as one better than as a plain write-up, else as a plain write-up.
+
+    >>> [s.speaker for s in parse_prose("Ann (00:00:01): Hi.\\nBob (00:00:04): Hello.").segments]
+    ['Ann', 'Bob']
+    """
+    if sniff(text) > plain_sniff(text):
+        return parse(text)
+    return plain_parse(text)

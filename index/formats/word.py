@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import re
 
-from index.formats import markdown, plain, timestamped
+from index.formats import markdown
 from index.formats.base import Parsed
 from index.formats.lines import CLOCK, require
+from index.formats.timestamped import parse_prose
 
 NAME = "docx"
 SUFFIXES = (".docx",)
@@ -89,8 +90,4 @@ def parse_bytes(data: bytes) -> Parsed:
     [('context', None, 'Episode 3'), ('speech', 'Ann', 'Hello.')]
     """
     text, marked = to_text(data)
-    if marked:
-        return markdown.parse(text)
-    if timestamped.sniff(text) > plain.sniff(text):
-        return timestamped.parse(text)
-    return plain.parse(text)
+    return markdown.parse(text) if marked else parse_prose(text)

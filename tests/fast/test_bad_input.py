@@ -77,8 +77,9 @@ BAD_FILES = {
     "empty": (lambda d: _write(d / "empty.txt", b""), "the file is empty"),
     "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
     "no transcripts in folder": (
-        lambda d: _folder(d / "notes", {"a.pdf": "y"}),
-        "no transcripts (.ass, .docx, .json, .markdown, .md, .srt, .ssa, .txt, .vtt) in this directory",
+        lambda d: _folder(d / "notes", {"a.pages": "y", "talk.mp3": "ID3"}),
+        "no transcripts (.ass, .docx, .json, .markdown, .md, .pdf, .srt, .ssa, .txt, .vtt) in this "
+        "directory",
     ),
     "missing": (lambda d: d / "missing.txt", "no such file or directory"),
 }
@@ -102,8 +103,13 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
     path = make(tmp_path)
     out = rag("ingest", str(path))
     assert out.exit_code == 1
-    supported = "(supported: .ass, .docx, .json, .markdown, .md, .srt, .ssa, .txt, .vtt)"
-    unsupported = [f"error: {f}: unsupported file type {supported}" for f in sorted(path.glob("*"))]
+    supported = "(supported: .ass, .docx, .json, .markdown, .md, .pdf, .srt, .ssa, .txt, .vtt)"
+    unsupported = {
+        ".pages": f"unsupported file type {supported}",
+        ".mp3": ".mp3 is audio or video, not a transcript: transcribe it first (Whisper, for one, "
+        "writes .vtt, .srt and .json) and add the transcript",
+    }
+    unsupported = [f"error: {f}: {unsupported[f.suffix]}" for f in sorted(path.glob("*"))]
     assert lines(out.stderr) == [*unsupported, f"error: {path}: {message}"]
     assert stored_ids() == indexed
     assert "2 documents" in out.stdout

@@ -340,7 +340,7 @@ def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
     files = [
         ("ep1.md", write(incoming, "a", GOOD_MD)),
         ("note.txt", write(incoming, "b", NO_LABELS)),
-        ("slides.pdf", write(incoming, "c", b"%PDF-1.4")),
+        ("slides.key", write(incoming, "c", b"PK\x03\x04")),
         ("big.txt", write(incoming, "d", "A: " + "word " * 100)),
         ("bad.srt", write(incoming, "e", BAD_SRT)),
         ("../../escape.txt", write(incoming, "f", "Host: Why?\nGuest: Because it is raining.\n")),
@@ -351,7 +351,7 @@ def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
     assert [r.name for r in rows] == [
         "ep1.md",
         "note.txt",
-        "slides.pdf",
+        "slides.key",
         "big.txt",
         "bad.srt",
         "escape.txt",
@@ -363,8 +363,8 @@ def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
     )
     assert got["note.txt"].status == "warn" and got["note.txt"].notes == ["no speaker labels found"]
     assert (
-        got["slides.pdf"].status == "error"
-        and "unsupported file type '.pdf'" in got["slides.pdf"].notes[0]
+        got["slides.key"].status == "error"
+        and "unsupported file type '.key'" in got["slides.key"].notes[0]
     )
     assert got["big.txt"].notes == [
         "the file is 503 bytes; the limit is 400 bytes (RAG_MAX_FILE_MB)"

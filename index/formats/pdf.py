@@ -1,0 +1,119 @@
+"""PDF transcripts (oral histories, hearings, earnings calls, exported meeting notes, web
+pages printed to PDF): the text layer read with pdfminer.six, whose layout analysis gives
+paragraphs rather than wrapped lines, then parsed as text.
+
+A PDF repeats its page chrome on every page: a running header ("Oral History Project –
+Interview with …"), a footer, a page number. Such lines are dropped where they occur (the
+ingest report counts them), so a turn that runs over a page break stays one turn. A PDF
+without a text layer (a scan) gets a one-line error saying to run OCR first.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+
+from index.clean import unify_lookalikes
+from index.formats.base import Parsed
+from index.formats.lines import join, require
+from index.formats.timestamped import parse_prose
+
+NAME = "pdf"
+SUFFIXES = (".pdf",)
+
+# How many lines at the top and at the bottom of a page may be its header or footer.
+_EDGE = 3
+_PAGE_NUMBER = re.compile(
+    r"(?i)^(?:page\s*#(?:\s*(?:of|/)\s*#)?|#\s*(?:of|/)\s*#|[-–—]?\s*#\s*[-–—]?|"
+    r"第\s*#\s*[页頁](?:\s*[,，/]?\s*共\s*#\s*[页頁])?|#\s*/\s*#)$"
+    # what a browser prints around a web page: the time and title, the address and page
+    r"|^#[/.-]#[/.-]#,?\s+#:#(?:\s*[AP]M)?(?:\s|$)|"
+    r"^(?:file|https?)://\S+(?:\s+#\s*(?:/|of)\s*#)?$"
+)
+
+
+def _shape(line: str) -> str:
+    """A line with its digits blurred, so "Page 3" and "Page 4" are one running line."""
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def strip_chrome(pages: list[list[str]]) -> tuple[list[str], int]:
+    """The lines of every page without its running header, footer and page number, and how
+    many characters were dropped. A line is chrome when it sits among the first or last
+    lines of at least half of the pages (and of two), digits aside, or is a page number.
+
+    >>> pages = [["Acme call", "Ann: We grew.", "Page 1 of 2"],
+    ...          ["Acme call", "Bob: Why?", "2"]]
+    >>> strip_chrome(pages)
+    (['Ann: We grew.', 'Bob: Why?'], 30)
+    >>> strip_chrome([["12/3/26, 12:42 PM 访谈实录", "甲：好。", "file:///tmp/talk.html 1/1"]])[0]
+    ['甲：好。']
+    """
+    def edges(lines: list[str]) -> set[int]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return set(filled[:_EDGE] + filled[-_EDGE:])
+
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        seen.update({_shape(lines[i]) for i in edges(lines)})
+    running = {s for s, n in seen.items() if n >= max(2, len(pages) / 2)}
+    kept: list[str] = []
+    dropped = 0
+    for lines in pages:
+        at_edge = edges(lines)
+        for i, line in enumerate(lines):
+            shape = _shape(line)
+            if i in at_edge and (shape in running or _PAGE_NUMBER.match(shape)):
+                dropped += len(line.strip())
+            else:
+                kept.append(line)
+    return kept, dropped
+
+
+def sniff(text: str) -> float:
+    """A PDF is known by its name and bytes, never by text content."""
+    return 0.0
+
+
+def _pages(data: bytes) -> list[list[str]]:
+    """Each page's text boxes (pdfminer's paragraphs), each as one line, in reading order."""
+    pdfminer = require("pdfminer", "pdfminer.six")
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextBox
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings on every glyph
+    pages = []
+    for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
+        boxes = []
+        for box in page:
+            if isinstance(box, LTTextBox):
+                text = ""
+                for line in unify_lookalikes(box.get_text()).split("\n"):
+                    text = join(text, " ".join(line.split()))
+                boxes.append(text)
+        pages.append(boxes)
+    del pdfminer
+    return pages
+
+
+def parse_bytes(data: bytes) -> Parsed:
+    """Parse a PDF transcript from its text layer."""
+    require("pdfminer", "pdfminer.six")
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pages = _pages(data)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ValueError("the PDF is password-protected: save a copy without the password") from None
+    except Exception as e:  # pdfminer raises many types for a damaged file
+        reason = str(e).split("\n")[0] or type(e).__name__
+        raise ValueError(f"not a readable PDF file ({reason})") from None
+    if not any(line.strip() for lines in pages for line in lines):
+        raise ValueError("this PDF has no text layer (a scan?): run OCR on it first")
+    lines, dropped = strip_chrome(pages)
+    parsed = parse_prose("\n".join(lines))
+    if dropped:
+        parsed.dropped["page headers, footers and numbers"] = dropped
+    return parsed
