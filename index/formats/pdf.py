@@ -17,12 +17,13 @@ from collections import Counter
 
 from index.clean import unify_lookalikes
 from index.formats.base import Parsed
-from index.formats.lines import join, require
+from index.formats.lines import CLOCK, join, require
 from index.formats.timestamped import parse_prose
 
 NAME = "pdf"
 SUFFIXES = (".pdf",)
 
+CLOCK_IN = re.compile(rf"(?<![\d:]){CLOCK}(?![\d:])")
 # How many lines at the top and at the bottom of a page may be its header or footer.
 _EDGE = 3
 _PAGE_NUMBER = re.compile(
@@ -34,15 +35,26 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-def _shape(line: str) -> str:
-    """A line with its digits blurred, so "Page 3" and "Page 4" are one running line."""
+def _blur(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _shape(line: str) -> str:
+    """A line with its digits blurred, so "Page 3" and "Page 4" are one running line; but a
+    line with a clock time stays as written: `Emily Freeman 1:14` at the top of one page and
+    `Emily Freeman 6:24` at the top of the next are two turns, not a running header.
+
+    >>> _shape("Page 3  of 9"), _shape("Emily Freeman 6:24")
+    ('Page # of #', 'Emily Freeman 6:24')
+    """
+    return " ".join(line.split()) if CLOCK_IN.search(line) else _blur(line)
 
 
 def strip_chrome(pages: list[list[str]]) -> tuple[list[str], int]:
     """The lines of every page without its running header, footer and page number, and how
-    many characters were dropped. A line is chrome when it sits among the first or last
-    lines of at least half of the pages (and of two), digits aside, or is a page number.
+    many characters were dropped. A line is chrome when it sits among the first lines (or
+    among the last) of at least half of the pages, and of two, digits aside; or when it is a
+    page number there.
 
     >>> pages = [["Acme call", "Ann: We grew.", "Page 1 of 2"],
     ...          ["Acme call", "Bob: Why?", "2"]]
@@ -51,21 +63,28 @@ def strip_chrome(pages: list[list[str]]) -> tuple[list[str], int]:
     >>> strip_chrome([["12/3/26, 12:42 PM 访谈实录", "甲：好。", "file:///tmp/talk.html 1/1"]])[0]
     ['甲：好。']
     """
-    def edges(lines: list[str]) -> set[int]:
+    def edges(lines: list[str]) -> dict[int, set[str]]:
         filled = [i for i, line in enumerate(lines) if line.strip()]
-        return set(filled[:_EDGE] + filled[-_EDGE:])
+        out: dict[int, set[str]] = {}
+        for side, part in (("top", filled[:_EDGE]), ("bottom", filled[-_EDGE:])):
+            for i in part:
+                out.setdefault(i, set()).add(side)
+        return out
 
-    seen: Counter[str] = Counter()
+    seen: Counter[tuple[str, str]] = Counter()
     for lines in pages:
-        seen.update({_shape(lines[i]) for i in edges(lines)})
-    running = {s for s, n in seen.items() if n >= max(2, len(pages) / 2)}
+        seen.update({(side, _shape(lines[i])) for i, sides in edges(lines).items() for side in sides})
+    running = {key for key, n in seen.items() if n >= max(2, len(pages) / 2)}
     kept: list[str] = []
     dropped = 0
     for lines in pages:
         at_edge = edges(lines)
         for i, line in enumerate(lines):
             shape = _shape(line)
-            if i in at_edge and (shape in running or _PAGE_NUMBER.match(shape)):
+            sides = at_edge.get(i, set())
+            if any((side, shape) in running for side in sides) or (
+                sides and _PAGE_NUMBER.match(_blur(line))
+            ):
                 dropped += len(line.strip())
             else:
                 kept.append(line)

@@ -1113,6 +1113,19 @@ def test_pdf_oral_history_over_page_breaks():
     assert not any("Page " in s.text or "Oral History" in s.text for s in parsed.segments)
 
 
+def test_pdf_speaker_lines_at_the_top_of_every_page_are_not_a_running_header():
+    # An Otter-style export: `Name  m:ss` above each turn; the same speaker often opens a page.
+    paragraphs = []
+    for i in range(16):
+        who = "Monica Powell" if i % 2 else "Emily Freeman"
+        words = " ".join(f"point{i}x{k}" for k in range(60 if i % 2 else 8))
+        paragraphs += [f"{who}  {i}:{i * 3 % 60:02d}", f"{words}."]
+    parsed = read("otter.pdf", pdf_bytes(paragraphs, header="Transcribed by https://otter.ai"))
+    assert [(s.speaker, s.start) for s in parsed.segments] == [
+        ("Monica Powell" if i % 2 else "Emily Freeman", i * 60 + i * 3 % 60) for i in range(16)
+    ]
+
+
 def test_pdf_timestamped_export():
     parsed = read("call.pdf", pdf_bytes(
         ["Ann Lee (00:00:01):", "Why batteries?", "Bo Chen (00:00:04):", "They store the sun."]
