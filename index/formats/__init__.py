@@ -6,7 +6,7 @@ format is one new file here plus its tests. `read` is the way in: bytes and a fi
 `Parsed` out.
 
 >>> sorted(FORMATS)
-['ass', 'docx', 'json', 'markdown', 'pdf', 'plain', 'srt', 'timestamped', 'vtt']
+['ass', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'srt', 'timestamped', 'vtt']
 >>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
 'srt'
 >>> [(s.speaker, s.text) for s in read("talk.md", b"**Ann:** Hi.\\r\\n**Bob:** Hello.").segments]
@@ -244,9 +244,9 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
 
     >>> read("talk.txt", b"Ann (00:00:01): Hi.").format
     'timestamped'
-    >>> read("x.txt", b"A: hi", fmt="rtf")
+    >>> read("x.txt", b"A: hi", fmt="rtf")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: unknown format 'rtf': use one of ass, docx, json, markdown, pdf, plain, srt, timestamped, vtt
+    ValueError: unknown format 'rtf': use one of ass, docx, html, json, markdown, pdf, plain, ...
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")

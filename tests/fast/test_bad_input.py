@@ -78,8 +78,8 @@ BAD_FILES = {
     "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
     "no transcripts in folder": (
         lambda d: _folder(d / "notes", {"a.pages": "y", "talk.mp3": "ID3"}),
-        "no transcripts (.ass, .docx, .json, .markdown, .md, .pdf, .srt, .ssa, .txt, .vtt) in this "
-        "directory",
+        "no transcripts (.ass, .docx, .htm, .html, .json, .markdown, .md, .pdf, .srt, .ssa, .txt, "
+        ".vtt) in this directory",
     ),
     "missing": (lambda d: d / "missing.txt", "no such file or directory"),
 }
@@ -103,7 +103,9 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
     path = make(tmp_path)
     out = rag("ingest", str(path))
     assert out.exit_code == 1
-    supported = "(supported: .ass, .docx, .json, .markdown, .md, .pdf, .srt, .ssa, .txt, .vtt)"
+    supported = (
+        "(supported: .ass, .docx, .htm, .html, .json, .markdown, .md, .pdf, .srt, .ssa, .txt, .vtt)"
+    )
     unsupported = {
         ".pages": f"unsupported file type {supported}",
         ".mp3": ".mp3 is audio or video, not a transcript: transcribe it first (Whisper, for one, "

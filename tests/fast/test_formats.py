@@ -27,6 +27,7 @@ from index.formats import (
     subrip,
     timestamped,
     vtt,
+    webpage,
     word,
 )
 from index.formats.base import FormatError, Parsed, Segment
@@ -72,10 +73,11 @@ def docx_bytes(*paragraphs: tuple[str, ...], heading: str | None = None) -> byte
 
 def test_every_format_is_found_and_keeps_the_contract():
     assert sorted(FORMATS) == [
-        "ass", "docx", "json", "markdown", "pdf", "plain", "srt", "timestamped", "vtt"
+        "ass", "docx", "html", "json", "markdown", "pdf", "plain", "srt", "timestamped", "vtt"
     ]
     assert {
-        ".txt", ".md", ".markdown", ".vtt", ".srt", ".json", ".docx", ".ass", ".ssa", ".pdf"
+        ".txt", ".md", ".markdown", ".vtt", ".srt", ".json", ".docx", ".ass", ".ssa", ".pdf",
+        ".html", ".htm",
     } <= SUFFIXES
     for name, module in FORMATS.items():
         assert module.NAME == name
@@ -191,7 +193,7 @@ def test_read_with_a_named_format():
     with pytest.raises(ValueError) as e:
         read("a.txt", b"Ann: Hi.", fmt="rtf")
     assert str(e.value) == (
-        "unknown format 'rtf': use one of ass, docx, json, markdown, pdf, plain, srt, timestamped, vtt"
+        "unknown format 'rtf': use one of ass, docx, html, json, markdown, pdf, plain, srt, timestamped, vtt"
     )
 
 
@@ -1154,6 +1156,47 @@ def test_pdf_errors_are_one_line(data, message):
     assert str(e.value).startswith(message) and "\n" not in str(e.value)
 
 
+def test_html_article_page_without_the_site_around_it():
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Ep. 42 | The Grid</title>"
+        "<script>var a = 1;</script><style>p {color: red}</style></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/ep'>Episodes</a></nav>"
+        "<div class='ad-banner'>Sponsored: try our VPN!</div>"
+        "<article><h2>Batteries with Maria Lopez</h2>"
+        "<p><strong>Kevin Scott:</strong> Where did you <a href='/az'>grow up</a>?</p>"
+        "<p><strong>Maria Lopez:</strong> In Tucson.</p><p>My father worked at the mine.</p>"
+        "<div class='share-buttons'>Share on X</div></article>"
+        "<aside>Related: Ep. 41</aside><footer>© 2024 The Grid</footer></body></html>"
+    )
+    parsed = read("ep42.html", page.encode())
+    assert parsed.format == "html" and parsed.meta == {"title": "Ep. 42 | The Grid"}
+    assert context(parsed) == ["Batteries with Maria Lopez"]
+    assert said(parsed) == [
+        ("Kevin Scott", "Where did you grow up?"),
+        ("Maria Lopez", "In Tucson.\nMy father worked at the mine."),
+    ]
+
+
+def test_html_podcasting20_transcript_and_a_page_without_an_article():
+    p20 = (
+        "<html><body><cite>Kevin:</cite><time>0:00</time><p>Welcome, Maria.</p>"
+        "<cite>Maria:</cite><time>1:05</time><p>Thanks.</p></body></html>"
+    )
+    assert [(s.speaker, s.start, s.text) for s in read("ep.htm", p20.encode()).segments] == [
+        ("Kevin", 0.0, "Welcome, Maria."), ("Maria", 65.0, "Thanks."),
+    ]
+    # a news site's article page: no <article>, the sidebar is a div named for what it is
+    page = (
+        "<html><body><div class='main'><h1>访谈实录</h1><div class='content'>"
+        + "".join(f"<p>{who}：{text}</p>" for who, text in [("主持人", "人形机器人最早用在哪里?"),
+                                                        ("嘉宾", "工厂里的物料搬运。")] * 3)
+        + "</div></div><div class='side-hot'>热门文章 某某某</div></body></html>"
+    )
+    parsed = read("talk.html", page.encode())
+    assert [who for who, _ in said(parsed)] == ["主持人", "嘉宾"] * 3
+    assert not any("热门" in s.text for s in parsed.segments)
+
+
 def test_docx_bold_labels_and_headings():
     data = docx_bytes(
         ("**Sarah Guo:**", " How far along are we?"),
@@ -1276,7 +1319,7 @@ NASTY = [
     "[Script Info]\n[Events]\nDialogue: 0,0:00:01.00",
     "[Events]\nFormat: Start, Text\nDialogue: soon,hi",
 ]
-TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, asr_json, ass]
+TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, asr_json, ass, webpage]
 
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
@@ -1451,6 +1494,12 @@ def render(fmt: str) -> tuple[str, bytes]:
                              f"{{\\an8}}{piece}")
                 t += 2
         return "talk.ass", "\n".join(lines).encode()
+    if fmt == "html":
+        lines += ["<!DOCTYPE html><html><head><title>No Priors</title></head><body>",
+                  "<nav>Home | Episodes</nav><article><h1>Karpathy on No Priors</h1>"]
+        lines += [f"<p><b>{who}:</b> {text} <i>[laughs]</i></p>" for who, text in TALK]
+        lines += ["</article><footer>© No Priors</footer></body></html>"]
+        return "talk.html", "\n".join(lines).encode()
     if fmt == "docx":
         return "talk.docx", docx_bytes(
             *[(f"**{who}:**", f" {text}") for who, text in TALK], heading="No Priors"
