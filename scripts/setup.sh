@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -q
-  # chromium: the real browser the UI tests drive; fonts-noto-cjk: Chinese glyphs in it.
+  # chromium: the real browser the UI tests drive (and that prints the PDF test's PDF);
+  # fonts-noto-cjk: Chinese glyphs in it.
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-noto-cjk
 fi
 
