@@ -5,7 +5,8 @@ Descript/Riverside: `Name (00:01:02):` alone on a line with the words below, and
 line. Otter, Rev, Zoom, Teams: `Name  0:03` (or `Speaker 1 00:00`) above the words. Chinese
 meeting tools (Feishu Minutes, Tingwu, iFlytek): `说话人 1 00:03`, `发言人1   00:00:01` or
 `客户负责人 00:56` above the words, or `说话人1 00:00:01 words` on one line. Caption
-style: `[00:01:02] Name: text` and `[00:01:02] text`. A segment ends where the next begins.
+style: `[00:01:02] Name: text` and `[00:01:02] text`, and Whisper's console output
+`[00:01.000 --> 00:04.000]  text`. A segment ends where the next begins.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ _WHO = r"[^\s\d\[\](){}:：<>#*（）【】][^\[\](){}:：<>（）【】]{0,48}?
 _NAMED = re.compile(
     rf"^(?P<who>{_WHO})\s*{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*(?:(?:[:：]|\s[-–—])\s*(?P<body>.*)|$)"
 )
-# `[00:01:02] Name: text`, `[00:01:02] text`, `(00:01:02):`
-_LEADING = re.compile(rf"^{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*[:：]?\s*(?P<body>.*)$")
+# `[00:01:02] Name: text`, `[00:01:02] text`, `(00:01:02):`; Whisper's and whisper.cpp's
+# console lines `[00:01.000 --> 00:04.000]  text` (what people copy from the terminal).
+_LEADING = re.compile(
+    rf"^{OPEN}\s*(?P<ts>{CLOCK})(?:\s*-->\s*{CLOCK})?\s*{CLOSE}\s*[:：]?\s*(?P<body>.*)$"
+)
 # `00:01:02 Name: text`, `0:03`
 _BARE = re.compile(rf"^(?P<ts>{CLOCK})(?:\s+(?P<body>.*))?$")
 # `Name  0:03`, `Speaker 1 00:00`: a header line above the words.
@@ -77,6 +81,9 @@ def read_line(text: str, line_no: int) -> Line:
     [('张三', 5.0, '大家好。'), ('李四', 60.0, '好的。'), ('王五', 9.0, '谢谢。')]
     >>> read_line("At 10:30 we met the team.", 1).start is None  # no speaker, no time
     True
+    >>> line = read_line("[01:02.500 --> 01:04.000]  Why is that?", 1)
+    >>> line.label, line.start, line.text
+    (None, 62.5, 'Why is that?')
     """
     s = text.strip()
     m = _NAMED.match(s)
@@ -116,7 +123,7 @@ def sniff(text: str) -> float:
     lines = [s.strip() for s in text[:20000].split("\n") if s.strip()]
     timed = 0
     for s in lines:
-        if "-->" in s:  # caption timings: SRT or WebVTT, not a text export
+        if "-->" in s and not _LEADING.match(s):  # SRT or WebVTT timings, not a text export
             continue
         m = _NAMED.match(s) or _LEADING.match(s) or _BARE.match(s) or _HEADER.match(s)
         timed += bool(m or _inline(s))

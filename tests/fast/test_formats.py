@@ -527,6 +527,23 @@ def test_bilibili_subtitles_json():
     ]
 
 
+def test_timestamped_whisper_console_output():
+    # what Whisper and whisper.cpp print, copied from the terminal into a .txt
+    text = (
+        "[00:00.000 --> 00:04.000]  So today we talk about batteries.\n"
+        "[00:04.000 --> 00:09.500]  Iron phosphate cells last longer.\n"
+        "[01:00:09.500 --> 01:00:12.000]   Why is that?\n"
+    )
+    assert detect("whisper.txt", text) == "timestamped"
+    parsed = read("whisper.txt", text.encode())
+    assert rows(parsed) == [
+        ("speech", None, 0.0, 4.0, "So today we talk about batteries.", None),
+        ("speech", None, 4.0, 3609.5, "Iron phosphate cells last longer.", None),
+        ("speech", None, 3609.5, None, "Why is that?", None),
+    ]
+    assert parsed.warnings == ["no speaker labels found"]
+
+
 def test_timestamped_bracketed_times():
     parsed = timestamped.parse(
         "[00:00:01] Ann: Hello.\n[00:00:04] And more [laughs].\n"
