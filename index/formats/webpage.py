@@ -55,7 +55,7 @@ def to_markdown(text: str) -> tuple[str, dict[str, object]]:
     """The page's interview as Markdown, and its metadata (title)."""
     bs4 = require("bs4", "beautifulsoup4")
     markdownify = require("markdownify", "markdownify")
-    soup = bs4.BeautifulSoup(text, "html.parser")
+    soup = bs4.BeautifulSoup(text, "lxml")  # python-docx already needs lxml; html.parser is slow
     meta: dict[str, object] = {}
     if soup.title and soup.title.get_text(strip=True):
         meta["title"] = " ".join(soup.title.get_text().split())
