@@ -75,12 +75,14 @@ def detect(filename: str, text: str | None = None) -> str:
     Without text, the suffix decides: the first format, in module order, that claims it (a
     .txt is "plain", not "timestamped"). With text, every text format rates it and the suffix
     adds a little; a Markdown file stays Markdown unless it holds captions or JSON, since the
-    Markdown parser also reads plain and timestamped lines.
+    Markdown parser also reads plain and timestamped lines; an HTML file stays HTML so.
 
     >>> detect("a.txt"), detect("a.txt", "Ann (00:00:01): Hi.\\nBob (00:00:03): Hello.")
     ('plain', 'timestamped')
     >>> detect("a.md", "Ann: Hi."), detect("a.json", "{oops")
     ('markdown', 'json')
+    >>> detect("a.html", "<p>[00:00:25] <b>Ann:</b> Hi.</p>\\n<p>[00:00:31] <b>Bo:</b> Yo.</p>")
+    'html'
     """
     suffix = PurePath(filename).suffix.lower()
     claimed = [name for name, m in FORMATS.items() if suffix in m.SUFFIXES]
@@ -102,6 +104,8 @@ def detect(filename: str, text: str | None = None) -> str:
     best = max(scores, key=lambda name: (scores[name], name == "plain"))
     if "markdown" in claimed and best in ("plain", "timestamped"):
         return "markdown"
+    if "html" in claimed and best in ("plain", "timestamped", "markdown"):
+        return "html"  # a page's markup is read as markup, whatever its lines look like
     return best
 
 

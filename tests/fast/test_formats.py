@@ -1194,6 +1194,18 @@ def test_html_article_page_without_the_site_around_it():
     ]
 
 
+def test_html_fragment_with_timed_lines_stays_html():
+    # a site's transcript include: <p> on lines of their own, each turn `[time] <strong>Name: </strong>`
+    text = "".join(
+        f"<p>\n[00:00:{t:02d}] <strong>{who}: </strong>[00:00:{t:02d}] {words}\n</p>\n"
+        for t, who, words in [(0, "Jared Morgan", "Hello there."), (25, "Tom Johnson", "Hey, Jared.")] * 2
+    )
+    assert detect("ep30.html", text) == "html"
+    assert [(s.speaker, s.start, s.text) for s in read("ep30.html", text.encode()).segments][:2] == [
+        ("Jared Morgan", 0.0, "Hello there."), ("Tom Johnson", 25.0, "Hey, Jared."),
+    ]
+
+
 def test_html_podcasting20_transcript_and_a_page_without_an_article():
     p20 = (
         "<html><body><cite>Kevin:</cite><time>0:00</time><p>Welcome, Maria.</p>"
