@@ -30,9 +30,9 @@ def _suffixes() -> frozenset[str]:
 
 
 def _unsupported(suffix: str, suffixes: frozenset[str]) -> str:
-    from index.formats import media_hint
+    from index.formats import hint
 
-    return media_hint(suffix) or f"unsupported file type (supported: {', '.join(sorted(suffixes))})"
+    return hint(suffix) or f"unsupported file type (supported: {', '.join(sorted(suffixes))})"
 
 
 def is_sidecar(p: Path) -> bool:

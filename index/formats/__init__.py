@@ -26,7 +26,7 @@ from index.formats.base import FormatError, Parsed, Segment
 from index.formats.lines import require
 
 __all__ = [
-    "FORMATS", "SUFFIXES", "FormatError", "Parsed", "Segment", "decode", "detect", "media_hint",
+    "FORMATS", "SUFFIXES", "FormatError", "Parsed", "Segment", "decode", "detect", "hint",
     "read",
 ]
 
@@ -47,21 +47,30 @@ SUFFIXES: frozenset[str] = frozenset(s for m in FORMATS.values() for s in m.SUFF
 _MEDIA = frozenset(
     ".mp3 .m4a .wav .flac .ogg .oga .opus .aac .wma .aiff .mp4 .m4v .mov .mkv .webm .avi".split()
 )
+# Documents of other editors, which save as one of the formats read here.
+_SAVE_AS = {
+    ".doc": "an old Word file: save it as .docx (File > Save As) and add that",
+    ".rtf": "save it as .docx or .txt and add that",
+    ".odt": "save it as .docx (File > Save As > Word) and add that",
+    ".pages": "export it as Word (.docx) or PDF and add that",
+    ".sbv": "YouTube's old caption format: download the captions as .srt or .vtt instead",
+}
 
 
-def media_hint(suffix: str) -> str | None:
-    """What to say about an audio or video file, which is no transcript (None for others).
+def hint(suffix: str) -> str | None:
+    """What to say about a file of a kind that is no transcript here but holds or makes one
+    (None for others): a recording, or a document another editor can save as .docx.
 
-    >>> media_hint(".MP3")[:39], media_hint(".pages")
-    ('.mp3 is audio or video, not a transcrip', None)
+    >>> hint(".MP3")[:39], hint(".doc")[:18], hint(".xyz")
+    ('.mp3 is audio or video, not a transcrip', 'an old Word file: ', None)
     """
     suffix = suffix.lower()
-    if suffix not in _MEDIA:
-        return None
-    return (
-        f"{suffix} is audio or video, not a transcript: transcribe it first (Whisper, for one, "
-        "writes .vtt, .srt and .json) and add the transcript"
-    )
+    if suffix in _MEDIA:
+        return (
+            f"{suffix} is audio or video, not a transcript: transcribe it first (Whisper, for "
+            "one, writes .vtt, .srt and .json) and add the transcript"
+        )
+    return _SAVE_AS.get(suffix)
 
 
 # A format whose file suffix matches gets this much on top of its content score: content
@@ -87,8 +96,8 @@ def detect(filename: str, text: str | None = None) -> str:
     suffix = PurePath(filename).suffix.lower()
     claimed = [name for name, m in FORMATS.items() if suffix in m.SUFFIXES]
     if suffix and not claimed:
-        if hint := media_hint(suffix):
-            raise ValueError(hint)
+        if advice := hint(suffix):
+            raise ValueError(advice)
         raise ValueError(
             f"unsupported file type {suffix!r}: use one of {', '.join(sorted(SUFFIXES))}"
         )

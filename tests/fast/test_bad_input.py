@@ -77,7 +77,7 @@ BAD_FILES = {
     "empty": (lambda d: _write(d / "empty.txt", b""), "the file is empty"),
     "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
     "no transcripts in folder": (
-        lambda d: _folder(d / "notes", {"a.pages": "y", "talk.mp3": "ID3"}),
+        lambda d: _folder(d / "notes", {"a.key": "y", "talk.mp3": "ID3", "old.doc": "x"}),
         "no transcripts (.ass, .docx, .htm, .html, .json, .markdown, .md, .pdf, .srt, .ssa, .txt, "
         ".vtt) in this directory",
     ),
@@ -107,7 +107,8 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
         "(supported: .ass, .docx, .htm, .html, .json, .markdown, .md, .pdf, .srt, .ssa, .txt, .vtt)"
     )
     unsupported = {
-        ".pages": f"unsupported file type {supported}",
+        ".key": f"unsupported file type {supported}",
+        ".doc": "an old Word file: save it as .docx (File > Save As) and add that",
         ".mp3": ".mp3 is audio or video, not a transcript: transcribe it first (Whisper, for one, "
         "writes .vtt, .srt and .json) and add the transcript",
     }

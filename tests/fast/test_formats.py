@@ -123,8 +123,10 @@ def test_detect(filename, text, fmt):
 
 
 def test_detect_refuses_an_unknown_suffix():
-    with pytest.raises(ValueError, match=r"unsupported file type '\.pages': use one of .*\.docx"):
-        detect("a.pages", "Ann: Hi.")
+    with pytest.raises(ValueError, match=r"unsupported file type '\.key': use one of .*\.docx"):
+        detect("a.key", "Ann: Hi.")
+    with pytest.raises(ValueError, match=r"^an old Word file: save it as \.docx"):
+        detect("interview.DOC")
     with pytest.raises(ValueError, match=r"^\.m4a is audio or video, not a transcript: transcribe"):
         detect("ep1.M4A")
 
