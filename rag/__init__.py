@@ -19,6 +19,7 @@ from index.errors import (
     StoreUnavailableError,
 )
 from index.formats import SUFFIXES
+from index.formats import hint as file_hint
 from index.ingest import IngestReport
 from index.types import Passage
 from rag.api import ask, open, retrieve
@@ -42,6 +43,7 @@ __all__ = [
     "StoreUnavailableError",
     "Tuning",
     "ask",
+    "file_hint",
     "open",
     "retrieve",
 ]

@@ -152,7 +152,8 @@ class Library:
                 safe,
                 "error",
                 notes=[
-                    f"unsupported file type {suffix or '(none)'!r}: use one of "
+                    rag.file_hint(suffix)
+                    or f"unsupported file type {suffix or '(none)'!r}: use one of "
                     f"{', '.join(SUPPORTED)} (or NAME.speakers.yaml for a speaker map)"
                 ],
             )

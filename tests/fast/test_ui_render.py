@@ -341,6 +341,7 @@ def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
         ("ep1.md", write(incoming, "a", GOOD_MD)),
         ("note.txt", write(incoming, "b", NO_LABELS)),
         ("slides.key", write(incoming, "c", b"PK\x03\x04")),
+        ("episode.m4a", write(incoming, "g", b"\x00\x00\x00\x20ftypM4A ")),
         ("big.txt", write(incoming, "d", "A: " + "word " * 100)),
         ("bad.srt", write(incoming, "e", BAD_SRT)),
         ("../../escape.txt", write(incoming, "f", "Host: Why?\nGuest: Because it is raining.\n")),
@@ -352,6 +353,7 @@ def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
         "ep1.md",
         "note.txt",
         "slides.key",
+        "episode.m4a",
         "big.txt",
         "bad.srt",
         "escape.txt",
@@ -366,6 +368,10 @@ def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
         got["slides.key"].status == "error"
         and "unsupported file type '.key'" in got["slides.key"].notes[0]
     )
+    assert got["episode.m4a"].notes == [
+        ".m4a is audio or video, not a transcript: transcribe it first (Whisper, for one, writes "
+        ".vtt, .srt and .json) and add the transcript"
+    ]
     assert got["big.txt"].notes == [
         "the file is 503 bytes; the limit is 400 bytes (RAG_MAX_FILE_MB)"
     ]
