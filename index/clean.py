@@ -152,12 +152,13 @@ def _t2s():
 
 
 def normalize(text: str) -> str:
-    """The form used for matching, never for display: NFKC, Simplified script, lower case.
+    """The form used for matching, never for display: NFKC (and PDF look-alikes read as the
+    characters they stand for), Simplified script, lower case.
 
-    >>> normalize("數據：Tesla")
-    '数据:tesla'
+    >>> normalize("數據：Tesla"), normalize("⾃动驾驶的⻋")
+    ('数据:tesla', '自动驾驶的车')
     """
-    return _t2s().convert(unicodedata.normalize("NFKC", text)).lower()
+    return _t2s().convert(unicodedata.normalize("NFKC", unify_lookalikes(text))).lower()
 
 
 # --- page chrome -------------------------------------------------------------------------------
