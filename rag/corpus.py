@@ -44,7 +44,7 @@ from rag.answer import (
 )
 from rag.crosslingual import Glossary
 from rag.history import standalone
-from rag.retrieve import HOST_WORDS, Retrieval, clean_question, search
+from rag.retrieve import HOST_WORDS, Retrieval, clean_question, introduces, search
 from rag.snapshot import Snapshot, build
 from rag.types import Answer, Citation
 
@@ -372,11 +372,16 @@ def continuations(hits) -> dict[int, int]:
 
 
 def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
-    """Does an answer to a question that names speakers quote at least one of them? (A
-    question about a role, "what did the host ask Karpathy?", may quote anyone.)"""
+    """Does an answer to a question that names speakers quote at least one of them, or a
+    host's introduction of one ("Adrian Tchaikovsky is … His first novel … was published in
+    2008.", which the ranking counts as theirs too)? (A question about a role, "what did the
+    host ask Karpathy?", may quote anyone.)"""
     if not r.named or HOST_WORDS.search(r.question):
         return True
-    return any(r.hits[c.hit].passage.speaker in r.named for c in chosen)
+    passages = [r.hits[c.hit].passage for c in chosen]
+    return any(
+        p.speaker in r.named or (p.role == "host" and introduces(p.text, r.named)) for p in passages
+    )
 
 
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:

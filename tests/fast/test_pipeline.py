@@ -274,6 +274,22 @@ def test_the_hosts_introduction_of_the_guest_answers_questions_about_the_guest(c
     assert not a.abstained and "2011" in a.text, a.text
 
 
+def test_a_question_naming_the_guest_may_be_answered_from_the_hosts_introduction(corpus, tmp_path):
+    """Only the host's introduction holds the year: the answer quotes it (the host's words,
+    said as such) rather than declining for want of the guest's own."""
+    ingest_talk(
+        corpus, tmp_path / "novelist.txt",
+        "Kevin Scott: Hello and welcome. Ada Moss is a novelist based in Leeds. "
+        "Her first novel, Glass Harbour, came out in 2011.",
+        "Ada Moss: Thank you, Kevin. It is lovely to be here.",
+        "Kevin Scott: What do you write about?",
+        "Ada Moss: Harbours, mostly, and the people who work on them.",
+    )
+    a = corpus.ask("When did Ada Moss's first novel come out?")
+    assert not a.abstained and a.text.startswith("Kevin Scott: Her first novel"), a.text
+    assert "2011" in a.text, a.text
+
+
 def test_a_number_in_an_answer_to_another_part_does_not_answer_how_many(corpus, tmp_path):
     """The answer-type check reads the sentences chosen for the question as a whole, not the
     one added for its second part ("… and who hired the divers?")."""
