@@ -432,7 +432,8 @@ def transcript_files(c: EvalCorpus, qs: Sequence[Question]) -> list[Path]:
     return [c.transcripts / n for n in sorted(named | found)]
 
 
-_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b|-->")
+# A transcript's timestamp left in a passage; a time of day someone says ("at 2:00 AM") is none.
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b(?!\s*[AaPp]\.?[Mm]\b)|-->")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff]")
 
 

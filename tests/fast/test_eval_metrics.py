@@ -318,3 +318,12 @@ def test_the_eval_can_run_a_spread_of_one_split():
     assert harness.subset(qs, "tuning", 1)[0].id == "q0"
     with pytest.raises(Exception, match="split"):
         harness.subset(qs, "dev", None)
+
+
+def test_a_time_of_day_someone_says_is_no_timestamp_left_in_a_passage():
+    from eval.harness import _CLOCK
+
+    assert [bool(_CLOCK.search(t)) for t in (
+        "[00:04:07] we started", "00:01.000 --> 00:02.000", "meet at 10:30 then",
+        "support something at 2:00 AM in the morning", "1:00 a.m. in Berlin", "till 5:30pm",
+    )] == [True, True, True, False, False, False]
