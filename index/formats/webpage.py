@@ -32,7 +32,8 @@ _FURNITURE_ROLES = ("navigation", "banner", "contentinfo", "complementary", "sea
 _FURNITURE_WORDS = frozenset(
     "sidebar side related recommend recommended hot popular comments comment share sharing "
     "social ad ads advert advertisement sponsor sponsored banner breadcrumb breadcrumbs menu "
-    "navbar nav subscribe newsletter popup modal cookie cookies footer header toolbar".split()
+    "navbar nav subscribe newsletter popup modal cookie cookies footer header toolbar qr qrcode "
+    "reward copyright".split()
 )
 _FURNITURE_SHARE = 0.2
 # An <article> or <main> that holds at least this share of the page's text is the page.
@@ -63,6 +64,9 @@ def to_markdown(text: str) -> tuple[str, dict[str, object]]:
         tag.decompose()
     for tag in soup.find_all(attrs={"role": list(_FURNITURE_ROLES)}):
         tag.decompose()
+    for tag in soup.find_all(_is_hidden):  # what the page never shows its reader
+        if not tag.decomposed:
+            tag.decompose()
     body = soup.body or soup
     total = len(body.get_text(" ", strip=True))
     for tag in body.find_all(_is_furniture):
@@ -86,6 +90,16 @@ def to_markdown(text: str) -> tuple[str, dict[str, object]]:
         str(root), heading_style="ATX", strip=["a", "img"], bullets="-", escape_misc=False
     )
     return md, meta
+
+
+def _is_hidden(tag) -> bool:
+    style = str(tag.get("style", "")).replace(" ", "").lower()
+    return (
+        tag.has_attr("hidden")
+        or tag.get("aria-hidden") == "true"
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
 
 
 def _is_furniture(tag) -> bool:

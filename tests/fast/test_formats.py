@@ -1196,6 +1196,26 @@ def test_html_article_page_without_the_site_around_it():
     ]
 
 
+def test_html_wechat_article_without_hidden_parts_and_widgets():
+    # an interview as a WeChat official-account article, saved from the browser
+    turns = (
+        "<section><strong>主持人：</strong><span>人形机器人最早用在哪里？</span></section>"
+        "<section style='display: none'>隐藏的转载说明</section>"
+        "<section><strong>嘉宾：</strong><span>先在自己的工厂里做物料搬运。</span></section>"
+    )
+    page = (
+        "<html><head><title>对话某某：机器人先进工厂</title></head><body>"
+        f"<div class='rich_media_content' id='js_content'>{turns * 3}<p hidden>预览版本</p></div>"
+        "<div class='qr_code_pc'>微信扫一扫 关注该公众号</div>"
+        "<div class='reward_area'>喜欢作者</div></body></html>"
+    )
+    parsed = read("wechat.html", page.encode())
+    assert said(parsed) == [
+        ("主持人", "人形机器人最早用在哪里？"), ("嘉宾", "先在自己的工厂里做物料搬运。")
+    ] * 3
+    assert context(parsed) == []
+
+
 def test_html_fragment_with_timed_lines_stays_html():
     # a site's transcript include: <p> on lines of their own, each turn `[time] <strong>Name: </strong>`
     text = "".join(
