@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from index.errors import RagError
+from index.formats import FORMATS
 
 
 class _Group(click.Group):
@@ -105,7 +106,8 @@ def _speaker_map(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.option("--prune", is_flag=True, help="Drop indexed documents that are not among PATHS.")
 @click.option("--rebuild", is_flag=True, help="Delete the index and build it again.")
-@click.option("--format", "fmt", default=None, help="Parse every file as this format (default: detect).")
+@click.option("--format", "fmt", default=None,
+              help=f"Parse every file as this format: {', '.join(sorted(FORMATS))} (default: detect).")
 @click.option("--speaker", "speakers", multiple=True, metavar="LABEL=NAME",
               help="Rename a speaker label (diarized SPEAKER_00, spk_0…); repeatable.")
 def ingest(paths, as_json, prune, rebuild, fmt, speakers):
@@ -115,8 +117,9 @@ def ingest(paths, as_json, prune, rebuild, fmt, speakers):
       rag ingest                         # bundled transcripts
       rag ingest my_interviews/ extra.vtt --json
       rag ingest call.json --speaker spk_0=Luciano --speaker spk_1=Ana
-    Formats: Name: text, Name (hh:mm:ss): exports, Markdown, WebVTT, SRT, Whisper/WhisperX
-    JSON, .docx. A `FILE.speakers.yaml` beside a file maps its labels to names.
+    Formats: Name: text, Name (hh:mm:ss): exports, Markdown, web pages (.html), WebVTT, SRT,
+    ASS, Whisper/WhisperX/AssemblyAI/Deepgram/AWS JSON, .docx, .pdf. A `FILE.speakers.yaml`
+    beside a file maps its labels to names.
     Exits 1 if any file could not be ingested; the others are still indexed.
     """
     sys.exit(
