@@ -41,6 +41,10 @@ class Tuning:
     # holds a single interview on the question's topic, its mean is high for being relevant,
     # and the baseline should not punish that. (0.1 and 0.5 tie on the tuning split.)
     balance_quantile: float = 0.1
+    # A passage that says less than this many words on its own ("Yeah.", "10%,", "template.",
+    # a machine transcript's stray label fragments) is no search result: it stays in the
+    # index and in the context shown around a hit (0 turns this off)
+    min_passage_words: float = 3
     # answers
     answer_passages: int = 4  # sentences are taken from the first this many passages
     type_passages: int = 5  # a year/amount/count the question asks for must be in these

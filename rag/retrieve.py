@@ -298,8 +298,9 @@ def search(
         [
             (speakers is None or p.speaker in speakers) and (sources is None or p.source in sources)
             for p in snap.passages
-        ]
-    )
+        ],
+        dtype=bool,
+    ) & (snap.substance >= t.min_passage_words)
     lang = language(q)
     n = min(t.candidates, len(snap.passages))
     w_dense, w_lex = config.weights()

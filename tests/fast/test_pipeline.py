@@ -290,6 +290,22 @@ def test_a_question_naming_the_guest_may_be_answered_from_the_hosts_introduction
     assert "2011" in a.text, a.text
 
 
+def test_a_passage_that_says_next_to_nothing_is_no_search_result(corpus, tmp_path):
+    # a machine transcript's stray fragments under a wrong label ("Tom: template.")
+    ingest_talk(
+        corpus, tmp_path / "docs.txt",
+        "Jared: How do templates help new writers?",
+        "Tom: template.",
+        "Juan: A template gives a new writer the outline of a good page, so they start from it.",
+        "Tom: Yeah.",
+    )
+    hits = corpus.retrieve("template", k=10)
+    assert [h.text for h in hits if h.speaker == "Tom"] == []
+    assert any("outline of a good page" in h.text for h in hits)
+    juan = next(h for h in hits if h.speaker == "Juan")
+    assert "template." in [p.text for p in corpus.context(juan.id)]  # still shown around a hit
+
+
 def test_a_number_in_an_answer_to_another_part_does_not_answer_how_many(corpus, tmp_path):
     """The answer-type check reads the sentences chosen for the question as a whole, not the
     one added for its second part ("… and who hired the divers?")."""
