@@ -35,11 +35,12 @@ import pytest
 # questions written blind): hit@5 0.733, key facts 0.333 and 1 of 4 unanswerable questions
 # declined on it, and a word it brings ("champion") made "2022 年世界杯的冠军是哪个国家?" count as
 # on a known subject, so one more unanswerable question of the others is answered (their 158
-# questions: hit@5 0.778 -> 0.794, key facts 0.583 -> 0.583, abstain_acc 0.719 -> 0.688). Key
-# facts 0.57 -> 0.55 and abstain_acc 0.70 -> 0.63 (measured 0.787, 0.567, 0.557, 0.639).
+# questions: hit@5 0.778 -> 0.794, abstain_acc 0.719 -> 0.688). Key facts 0.57 -> 0.55 and
+# abstain_acc 0.70 -> 0.61, one question below the 23 of 36 unanswerable now declined (measured
+# with the day's other changes: hit@5 0.787, hit@600c 0.582, key facts 0.571, abstain_acc 0.639).
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.77, "hit@600c": 0.56, "key_facts": 0.55, "abstain_acc": 0.63,
+    "real": {"hit@5": 0.77, "hit@600c": 0.56, "key_facts": 0.55, "abstain_acc": 0.61,
              "speaker_acc": 0.95},
 }
 
