@@ -154,7 +154,7 @@ def excerpt(tmp_path: Path, until: float = 300.0) -> Path:
     (out / source.name).write_text("\n\n".join(keep) + "\n", encoding="utf-8")
     speakers = source.with_name(source.name + ".speakers.yaml")
     (out / speakers.name).write_bytes(speakers.read_bytes())
-    (out / "slides.pdf").write_bytes(b"%PDF-1.4 not a transcript")
+    (out / "episode.m4a").write_bytes(b"\x00\x00\x00\x20ftypM4A ")  # a recording, no transcript
     return out
 
 
@@ -299,7 +299,9 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         expect(vtt).to_contain_text("vtt")
         expect(vtt).to_contain_text("Adam Wiggins, Devon Zuegel, Mark McGranaghan")
         assert int(vtt.locator("td").nth(3).inner_text()) > 10
-        expect(report.filter(has_text="slides.pdf")).to_contain_text("unsupported file type '.pdf'")
+        expect(report.filter(has_text="episode.m4a")).to_contain_text(
+            ".m4a is audio or video, not a transcript: transcribe it first"
+        )
         expect(report.filter(has_text="excerpt.vtt.speakers.yaml")).to_contain_text(
             "speaker map for metamuse-33-cities-excerpt.vtt"
         )
