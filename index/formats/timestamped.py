@@ -5,8 +5,9 @@ Descript/Riverside: `Name (00:01:02):` alone on a line with the words below, and
 line. Otter, Rev, Zoom, Teams: `Name  0:03` (or `Speaker 1 00:00`) above the words. Chinese
 meeting tools (Feishu Minutes, Tingwu, iFlytek): `说话人 1 00:03`, `发言人1   00:00:01` or
 `客户负责人 00:56` above the words, or `说话人1 00:00:01 words` on one line. Caption
-style: `[00:01:02] Name: text` and `[00:01:02] text`, and Whisper's console output
-`[00:01.000 --> 00:04.000]  text`. A segment ends where the next begins.
+style: `[00:01:02] Name: text` and `[00:01:02] text`; Zoom's saved captions `[Name] 14:03:21`
+(the words after the time or below it); Whisper's console output `[00:01.000 --> 00:04.000]
+text`. A segment ends where the next begins.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def _inline(s: str) -> re.Match[str] | None:
     return m if m and _TAG.match(m["who"].strip()) else None
 
 
+# `[Kevin Scott] 14:03:21 text` or the time alone on the line (Zoom's saved captions): the
+# name in brackets, then the time.
+_BRACKETED = re.compile(
+    rf"^{OPEN}\s*(?P<who>{_WHO})\s*{CLOSE}\s+(?P<ts>{CLOCK})(?:\s*[:：]?\s+(?P<body>\S.*))?$"
+)
 # `Name: [00:01:02] text`: the time after the label.
 _AFTER_LABEL = re.compile(rf"^{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*(?P<body>.*)$")
 
@@ -81,12 +87,20 @@ def read_line(text: str, line_no: int) -> Line:
     [('张三', 5.0, '大家好。'), ('李四', 60.0, '好的。'), ('王五', 9.0, '谢谢。')]
     >>> read_line("At 10:30 we met the team.", 1).start is None  # no speaker, no time
     True
+    >>> [(ln.label, ln.start, ln.body) for ln in (read_line(s, 1) for s in
+    ...     ("[Kevin Scott] 14:03:21 Welcome.", "[Maria Lopez] 14:03:25"))]
+    [('Kevin Scott', 50601.0, 'Welcome.'), ('Maria Lopez', 50605.0, '')]
     >>> line = read_line("[01:02.500 --> 01:04.000]  Why is that?", 1)
     >>> line.label, line.start, line.text
     (None, 62.5, 'Why is that?')
     """
     s = text.strip()
     m = _NAMED.match(s)
+    if m and _named(m["who"]):
+        body = (m["body"] or "").strip()
+        start = clock_at(m["ts"], line_no)
+        return Line(body, m["who"].strip(), body, start, strong=True, header=not body)
+    m = _BRACKETED.match(s)
     if m and _named(m["who"]):
         body = (m["body"] or "").strip()
         start = clock_at(m["ts"], line_no)
@@ -125,7 +139,10 @@ def sniff(text: str) -> float:
     for s in lines:
         if "-->" in s and not _LEADING.match(s):  # SRT or WebVTT timings, not a text export
             continue
-        m = _NAMED.match(s) or _LEADING.match(s) or _BARE.match(s) or _HEADER.match(s)
+        m = (
+            _NAMED.match(s) or _BRACKETED.match(s) or _LEADING.match(s) or _BARE.match(s)
+            or _HEADER.match(s)
+        )
         timed += bool(m or _inline(s))
     if not timed or timed < 3 and timed / len(lines) < 0.05:
         return 0.0  # a time or two in a long write-up ("会议时间 10:30 开始。") makes no export

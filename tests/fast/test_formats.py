@@ -529,6 +529,22 @@ def test_bilibili_subtitles_json():
     ]
 
 
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_timestamped_zoom_saved_captions(sep):
+    text = (
+        f"[Kevin Scott] 14:03:21{sep}Welcome everyone to the call.\n"
+        f"[Maria Lopez] 14:03:25{sep}Thanks, glad to be here.\n"
+        f"[Kevin Scott] 14:03:30{sep}Let us start.\n"
+    )
+    parsed = read("meeting_saved_closed_caption.txt", text.encode())
+    assert parsed.format == "timestamped"
+    assert [(s.speaker, s.start, s.text) for s in parsed.segments] == [
+        ("Kevin Scott", 50601.0, "Welcome everyone to the call."),
+        ("Maria Lopez", 50605.0, "Thanks, glad to be here."),
+        ("Kevin Scott", 50610.0, "Let us start."),
+    ]
+
+
 def test_timestamped_whisper_console_output():
     # what Whisper and whisper.cpp print, copied from the terminal into a .txt
     text = (
