@@ -96,11 +96,10 @@ def substance(text: str) -> float:
     characters at two to a word. "Yeah.", "10%," and "template." say next to nothing.
 
     >>> substance("10%,"), substance("Hey Adam."), substance("to this template?"), substance("但你依然缺少很多行动数据。")
-    (1, 2, 3, 6.0)
+    (1.0, 2.0, 3.0, 6.0)
     """
     units = _COUNTED.findall(text)
-    han = sum(1 for u in units if HAN.match(u))
-    return (len(units) - han) + han / 2 if han else len(units)
+    return len(units) - sum(1 for u in units if HAN.match(u)) / 2
 
 
 def build(records: Records, generation: int) -> Snapshot:

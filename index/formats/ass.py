@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 
 from index.formats.base import FormatError, Parsed
 from index.formats.captions import Cue, to_parsed
@@ -90,9 +91,9 @@ def parse(text: str) -> Parsed:
         cues.append(Cue(event.start / 1000, event.end / 1000, lines))
         speakers.append(event.name.strip() or None)
     parsed = to_parsed(cues, speakers)
-    if dropped:
-        parsed.dropped["songs, signs and credits"] = dropped
-    return parsed
+    if not dropped:
+        return parsed
+    return replace(parsed, dropped={**parsed.dropped, "songs, signs and credits": dropped})
 
 
 def _check_events(text: str) -> list[tuple[int, str]]:

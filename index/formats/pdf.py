@@ -14,6 +14,7 @@ import io
 import logging
 import re
 from collections import Counter
+from dataclasses import replace
 
 from index.clean import unify_lookalikes
 from index.formats.base import Parsed
@@ -23,7 +24,7 @@ from index.formats.timestamped import parse_prose
 NAME = "pdf"
 SUFFIXES = (".pdf",)
 
-CLOCK_IN = re.compile(rf"(?<![\d:]){CLOCK}(?![\d:])")
+_CLOCK_IN = re.compile(rf"(?<![\d:]){CLOCK}(?![\d:])")
 # How many lines at the top and at the bottom of a page may be its header or footer.
 _EDGE = 3
 _PAGE_NUMBER = re.compile(
@@ -47,7 +48,7 @@ def _shape(line: str) -> str:
     >>> _shape("Page 3  of 9"), _shape("Emily Freeman 6:24")
     ('Page # of #', 'Emily Freeman 6:24')
     """
-    return " ".join(line.split()) if CLOCK_IN.search(line) else _blur(line)
+    return " ".join(line.split()) if _CLOCK_IN.search(line) else _blur(line)
 
 
 def strip_chrome(pages: list[list[str]]) -> tuple[list[str], int]:
@@ -71,19 +72,19 @@ def strip_chrome(pages: list[list[str]]) -> tuple[list[str], int]:
                 out.setdefault(i, set()).add(side)
         return out
 
+    page_edges = [edges(lines) for lines in pages]
     seen: Counter[tuple[str, str]] = Counter()
-    for lines in pages:
-        seen.update({(side, _shape(lines[i])) for i, sides in edges(lines).items() for side in sides})
+    for lines, at_edge in zip(pages, page_edges, strict=True):
+        seen.update({(side, _shape(lines[i])) for i, sides in at_edge.items() for side in sides})
     running = {key for key, n in seen.items() if n >= max(2, len(pages) / 2)}
     kept: list[str] = []
     dropped = 0
-    for lines in pages:
-        at_edge = edges(lines)
+    for lines, at_edge in zip(pages, page_edges, strict=True):
         for i, line in enumerate(lines):
-            shape = _shape(line)
-            sides = at_edge.get(i, set())
-            if any((side, shape) in running for side in sides) or (
-                sides and _PAGE_NUMBER.match(_blur(line))
+            sides = at_edge.get(i, ())
+            if sides and (
+                any((side, _shape(line)) in running for side in sides)
+                or _PAGE_NUMBER.match(_blur(line))
             ):
                 dropped += len(line.strip())
             else:
@@ -97,8 +98,8 @@ def sniff(text: str) -> float:
 
 
 def _pages(data: bytes) -> list[list[str]]:
-    """Each page's text boxes (pdfminer's paragraphs), each as one line, in reading order."""
-    pdfminer = require("pdfminer", "pdfminer.six")
+    """Each page's text boxes (pdfminer's paragraphs), each as one line, in reading order
+    (`parse_bytes` has checked that pdfminer.six is installed)."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextBox
 
@@ -113,7 +114,6 @@ def _pages(data: bytes) -> list[list[str]]:
                     text = join(text, " ".join(line.split()))
                 boxes.append(text)
         pages.append(boxes)
-    del pdfminer
     return pages
 
 
@@ -133,6 +133,6 @@ def parse_bytes(data: bytes) -> Parsed:
         raise ValueError("this PDF has no text layer (a scan?): run OCR on it first")
     lines, dropped = strip_chrome(pages)
     parsed = parse_prose("\n".join(lines))
-    if dropped:
-        parsed.dropped["page headers, footers and numbers"] = dropped
-    return parsed
+    if not dropped:
+        return parsed
+    return replace(parsed, dropped={**parsed.dropped, "page headers, footers and numbers": dropped})

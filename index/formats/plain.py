@@ -139,7 +139,6 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     )
 
 
-
 # --- what an edited write-up puts between the turns -------------------------------------------
 
 # `（注:Karpathy 的教育创业项目。）`: an editor's aside inside a speaker's paragraph.

@@ -59,6 +59,8 @@ def _inline(s: str) -> re.Match[str] | None:
 _BRACKETED = re.compile(
     rf"^{OPEN}\s*(?P<who>{_WHO})\s*{CLOSE}\s+(?P<ts>{CLOCK})(?:\s*[:：]?\s+(?P<body>\S.*))?$"
 )
+# Every form of a line that starts a timed segment (`sniff` counts them).
+_TIMED = (_NAMED, _BRACKETED, _LEADING, _BARE, _HEADER)
 # `Name: [00:01:02] text`: the time after the label.
 _AFTER_LABEL = re.compile(rf"^{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*(?P<body>.*)$")
 
@@ -95,16 +97,12 @@ def read_line(text: str, line_no: int) -> Line:
     (None, 62.5, 'Why is that?')
     """
     s = text.strip()
-    m = _NAMED.match(s)
-    if m and _named(m["who"]):
-        body = (m["body"] or "").strip()
-        start = clock_at(m["ts"], line_no)
-        return Line(body, m["who"].strip(), body, start, strong=True, header=not body)
-    m = _BRACKETED.match(s)
-    if m and _named(m["who"]):
-        body = (m["body"] or "").strip()
-        start = clock_at(m["ts"], line_no)
-        return Line(body, m["who"].strip(), body, start, strong=True, header=not body)
+    for labelled in (_NAMED, _BRACKETED):  # `Name (00:01:02): …`, `[Name] 14:03:21 …`
+        m = labelled.match(s)
+        if m and _named(m["who"]):
+            body = (m["body"] or "").strip()
+            start = clock_at(m["ts"], line_no)
+            return Line(body, m["who"].strip(), body, start, strong=True, header=not body)
     m = _LEADING.match(s) or _BARE.match(s)
     if m:
         start = clock_at(m["ts"], line_no)
@@ -139,11 +137,7 @@ def sniff(text: str) -> float:
     for s in lines:
         if "-->" in s and not _LEADING.match(s):  # SRT or WebVTT timings, not a text export
             continue
-        m = (
-            _NAMED.match(s) or _BRACKETED.match(s) or _LEADING.match(s) or _BARE.match(s)
-            or _HEADER.match(s)
-        )
-        timed += bool(m or _inline(s))
+        timed += any(p.match(s) for p in _TIMED) or bool(_inline(s))
     if not timed or timed < 3 and timed / len(lines) < 0.05:
         return 0.0  # a time or two in a long write-up ("会议时间 10:30 开始。") makes no export
     return round(0.6 + 0.3 * min(1.0, timed / len(lines) / 0.3), 2)

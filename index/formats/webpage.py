@@ -13,6 +13,7 @@ document's title.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from index.formats import markdown
 from index.formats.base import Parsed
@@ -68,12 +69,12 @@ def to_markdown(text: str) -> tuple[str, dict[str, object]]:
         if not tag.decomposed:
             tag.decompose()
     body = soup.body or soup
-    total = len(body.get_text(" ", strip=True))
+    total = _size(body)
     for tag in body.find_all(_is_furniture):
-        if not tag.decomposed and len(tag.get_text(" ", strip=True)) < _FURNITURE_SHARE * total:
+        if not tag.decomposed and _size(tag) < _FURNITURE_SHARE * total:
             tag.decompose()
-    mains = sorted(soup.find_all(["article", "main"]), key=lambda t: -len(t.get_text(" ", strip=True)))
-    root = mains[0] if mains and len(mains[0].get_text(" ", strip=True)) >= _MAIN_SHARE * total else body
+    main = max(soup.find_all(["article", "main"]), key=_size, default=None)
+    root = main if main is not None and _size(main) >= _MAIN_SHARE * total else body
     for cite in root.find_all("cite"):  # Podcasting 2.0: <cite>Ann:</cite> <time>0:05</time>
         name = cite.get_text(" ", strip=True).rstrip(":：")
         time = cite.find_next_sibling()
@@ -90,6 +91,11 @@ def to_markdown(text: str) -> tuple[str, dict[str, object]]:
         str(root), heading_style="ATX", strip=["a", "img"], bullets="-", escape_misc=False
     )
     return md, meta
+
+
+def _size(tag) -> int:
+    """How much text a tag shows (characters, runs of white space as one)."""
+    return len(tag.get_text(" ", strip=True))
 
 
 def _is_hidden(tag) -> bool:
@@ -119,6 +125,4 @@ def parse(text: str) -> Parsed:
     """
     md, meta = to_markdown(text)
     parsed = markdown.parse(md)
-    return Parsed(
-        parsed.segments, {**meta, **parsed.meta}, parsed.warnings, parsed.dropped, parsed.format
-    )
+    return replace(parsed, meta={**meta, **parsed.meta})
