@@ -185,11 +185,17 @@ _CONTACT = re.compile(r"联系|聯繫|聯系|投稿|contact|e-?mail", re.I)
 _TERMINAL = '。！？!?…」”"』.;；~'
 
 
+# A notice or widget is a line of its own; a longer line is somebody's paragraph that mentions
+# one ("比如打開 APP、綁定我的錢包", "you can e-mail us at …"), unless it opens with the notice.
+_NOTICE_CHARS = 100
+
+
 def is_cruft(line: str) -> bool:
     """A line from the web page around the article, not from the interview.
 
     A link or an e-mail address counts only when it is (nearly) the whole line or a contact
-    line: an address inside a spoken sentence is part of what was said.
+    line: an address inside a spoken sentence is part of what was said. A line of more than
+    100 characters is a paragraph, page text only when it opens with a notice.
 
     >>> is_cruft("打开虎嗅APP,查看全文"), is_cruft("我认为最好的第一批客户就是公司自己。")
     (True, False)
@@ -199,6 +205,9 @@ def is_cruft(line: str) -> bool:
     s = line.strip()
     if not s:
         return False
+    if len(s) > _NOTICE_CHARS:
+        found = _CRUFT.search(s)
+        return bool(found) and found.start() == 0
     if _CRUFT.search(s) or s.rstrip(":：") in _WIDGETS:
         return True
     if _ADDRESS.search(s):

@@ -74,6 +74,14 @@ def test_normalize_maps_scripts_width_and_case():
         ("Go to https://karpathy.ai and read the post on it, it is good.", False),
         ("You can write to me at andrej@example.com any time you like.", False),
         ("删除这一段之后,模型反而更好了。", False),
+        # a paragraph that mentions an app prompt or the show's address is somebody's words
+        ("因為我偷偷在研究你們的數位錢包,我就敲一下,真的好像有感應到,你們真的有在流程上做了一些優化,"
+         "就是比別的商業化網站還多做了一些 inform,比如打開 APP、綁定我的錢包,我雖然有一點緊張,"
+         "但是我還是綁了,我覺得不錯啊!", False),
+        ("All right, that is all the time we have for today. If you have anything you would "
+         "like to share with us, you can e-mail us anytime at show@example.com. Thanks!", False),
+        ("本文来自微信公众号:Founder Park,作者:No Priors,编译:Founder Park,题图来自:AI生成。本内容为"
+         "作者独立观点,不代表虎嗅立场。未经允许不得转载,授权事宜请联系 hezuo@huxiu.com", True),
         ("", False),
     ],
 )
