@@ -335,6 +335,7 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
     from index.lexical import tokenize
 
     unknown = unknown_share(r, snap, glossary)
+    spoken = pinyin_names(snap, glossary)
     names = tuple(
         m
         for m in names_in(r.question, r.lang)
@@ -343,9 +344,25 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
         and not any(_known_name(t, snap) for t in tokenize(m))
         and not any(snap.spaced(w) for w in m.split())
         and not any(m.lower() in s.lower() for s in snap.speakers)
+        # a name the passages write in Chinese: a speaker's in pinyin ("Audrey Tang" for
+        # 唐鳳's "Tang"), a place or person the dictionary spells ("Taiwan" 台湾, "Matsu" 马祖)
+        and not any(w.lower() in spoken for w in m.replace("-", " ").split())
+        and not (glossary is not None and glossary.spells(m, snap.vocabulary))
     )
     missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:type_passages]])
     return Signals(round(unknown, 3), names, missing)
+
+
+def pinyin_names(snap, glossary) -> frozenset[str]:
+    """The lower-case pinyin words of the speakers' Chinese names ("tang", "feng" for 唐鳳)."""
+    from rag.retrieve import spellings
+
+    return frozenset(
+        w.lower()
+        for s, forms in spellings(tuple(snap.speakers), glossary).items()
+        for f in forms - {s}
+        for w in f.split()
+    )
 
 
 def _known_name(token: str, snap) -> bool:
@@ -406,7 +423,7 @@ def unknown_share(r, snap, glossary) -> float:
         words = [
             w for w in re.findall(r"[a-z0-9]+", r.question.lower()) if w not in ENGLISH_STOPWORDS
         ]
-        names = {t for s in snap.speakers for t in s.lower().split()}
+        names = {t for s in snap.speakers for t in s.lower().split()} | pinyin_names(snap, glossary)
         words = [w for w in words if w not in names and len(w) > 2]
         known = [
             any(t in snap.vocabulary for t in tokenize(w))

