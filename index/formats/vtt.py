@@ -18,6 +18,37 @@ SUFFIXES = (".vtt",)
 
 _TIME = r"(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}"
 _TIMING = re.compile(rf"^\s*({_TIME})\s*-->\s*({_TIME})(?=\s|$)")
+# Times some tools write though WebVTT does not allow them: seconds alone (`59.240`), or
+# minutes and seconds with one digit (`1:03.100`), as in a podcast host's exports.
+_LOOSE_TIME = r"(?:\d+:){0,2}\d+\.\d{1,3}"
+_LOOSE_TIMING = re.compile(rf"^(\s*)({_LOOSE_TIME})(\s*-->\s*)({_LOOSE_TIME})(?=\s|$)")
+
+
+def _full_clock(time: str) -> str:
+    """`hh:mm:ss.mmm` for a time written short: "59.240" -> "00:00:59.240".
+
+    >>> _full_clock("59.240"), _full_clock("1:03.1"), _full_clock("75.5"), _full_clock("00:01:02.000")
+    ('00:00:59.240', '00:01:03.100', '00:01:15.500', '00:01:02.000')
+    """
+    total = float(time) if ":" not in time else seconds(time)
+    minutes, secs = divmod(round(total * 1000), 60_000)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs // 1000:02d}.{secs % 1000:03d}"
+
+
+def _full_timings(text: str) -> str:
+    """Every cue timing written in full, so that the reader takes short ones too."""
+    def full(m: re.Match[str]) -> str:
+        try:
+            return f"{m[1]}{_full_clock(m[2])}{m[3]}{_full_clock(m[4])}"
+        except ValueError:  # a field over 59: left for `_timing_lines` to report
+            return m[0]
+
+    lines = text.split("\n")
+    return "\n".join(
+        _LOOSE_TIMING.sub(full, ln) if "-->" in ln and not ln.startswith("NOTE") else ln
+        for ln in lines
+    )
 
 
 def _timing_lines(text: str) -> list[tuple[int, float]]:
@@ -67,6 +98,7 @@ def parse(text: str) -> Parsed:
         return Parsed([], warnings=["no captions found"])
     if not text.startswith("WEBVTT"):
         raise FormatError('line 1: a WebVTT file starts with "WEBVTT"')
+    text = _full_timings(text)
     timings = _timing_lines(text)
     webvtt = require("webvtt", "webvtt-py")
     try:

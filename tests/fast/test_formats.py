@@ -790,6 +790,16 @@ def test_vtt_meeting_display_names_with_a_team():
     assert said(parsed) == [("Sam", "Hello, hello."), ("Chris - Base", "Thanks, Sam.")]
 
 
+def test_vtt_times_written_short_are_read():
+    # seconds alone and one-digit minutes, as a podcast host's export writes them
+    parsed = vtt.parse(
+        "WEBVTT\n\n0.000 --> 3.480\n<v SPEAKER_1>It's Friday.\n\n"
+        "59.240 --> 1:03.100\n<v SPEAKER_2>The last word.\n"
+    )
+    assert said(parsed) == [("SPEAKER_1", "It's Friday."), ("SPEAKER_2", "The last word.")]
+    assert [(s.start, s.end) for s in parsed.segments] == [(0.0, 3.48), (59.24, 63.1)]
+
+
 def test_vtt_two_voices_in_one_cue():
     parsed = vtt.parse("WEBVTT\n\n00:01.000 --> 00:03.000\n<v Ann>Hi.</v>\n<v Bob>Hello.</v>\n")
     assert said(parsed) == [("Ann", "Hi."), ("Bob", "Hello.")]
