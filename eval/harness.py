@@ -480,6 +480,8 @@ def spoken_text(f: Path) -> str:
     # headings, a table of contents (list items that only link within the page), cue numbers
     text = re.sub(r"^\s*(?:#.*|WEBVTT.*|NOTE.*|\d+\s*|[-*+]\s*\[.*\]\(#[^)]*\)\s*)$", " ", text,
                   flags=re.M)
+    # caption timing lines whole, however the times are written ("59.240 --> 1:03.100")
+    text = re.sub(r"^\s*[\d:.,]+\s*-->.*$", " ", text, flags=re.M)
     text = _CLOCK.sub(" ", text)
     text = re.sub(r"^\s*\\?[\[(]\s*\\?[\])]", " ", text, flags=re.M)  # where a time opened the line
     text = _LABEL.sub(" ", text)

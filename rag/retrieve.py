@@ -173,6 +173,8 @@ def names_someone(q: str, people, others=()) -> bool:
     (False, True)
     >>> names_someone("说话人2怎么看?", {"说话人 2"}, {"说话人 1"}), names_someone("发言人 2 呢?", {"发言人2"})
     (True, True)
+    >>> names_someone("What does Sam Sethi say?", {"Sam"}), names_someone("Why, Sam? Sam Lee?", {"Sam Lee"})
+    (False, True)
     """
     shared = {part.lower() for o in others for part in o.split()}
     for person in people:
@@ -183,8 +185,12 @@ def names_someone(q: str, people, others=()) -> bool:
             # is one between a Chinese word and a number (`发言人 2` names `发言人2`)
             loose = re.sub(r"(?<=[\u4e00-\u9fff])(?=\d)", " ", part)
             pattern = r"\s*".join(re.escape(w) for w in loose.split())
-            if re.search(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", q):
-                return True
+            own = set(person.split())
+            for m in re.finditer(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", q):
+                # "Sam Sethi" is somebody else than a speaker labelled "Sam" (or "Sam Lee")
+                after = re.match(r"\s+([A-Z][a-z]+)", q[m.end():])
+                if not (after and after[1] not in own and part == person.split()[0]):
+                    return True
     return False
 
 
