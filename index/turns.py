@@ -215,6 +215,37 @@ def anonymous_asker(label: str) -> bool:
     return bool(_ASKER.match(label.strip()))
 
 
+# A diarizer's label for a voice it could not name (WhisperX/pyannote `SPEAKER_00`, AWS
+# `spk_0`, `Speaker 1`, AssemblyAI's `Speaker A`, Feishu's `说话人 1`, Tingwu's `发言人1`).
+_DIARIZED = re.compile(r"\d+|(?i:speaker[ _]?\d+|spk_\d+|speaker [a-z])|(?:说话人|發言人|发言人|說話人) ?\d+")
+# "I'm James Cridland", "my name is Ann Lee": a first name and a surname, said of oneself.
+_SELF_INTRO = re.compile(
+    r"\b(?:I'm|I am|[Mm]y name is|[Mm]y name's)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b"
+)
+
+
+def self_introductions(turns: Sequence[tuple[str, str]], first: int = 3) -> dict[str, tuple[str, str]]:
+    """The name each diarizer label gives itself in one of its first turns, with the words
+    that say so: `{"SPEAKER_1": ("James Cridland", "I'm James Cridland")}`. Only a label whose
+    introductions agree, with a name no other label claims.
+
+    >>> self_introductions([("SPEAKER_1", "Hi. I'm James Cridland, the editor."),
+    ...     ("SPEAKER_2", "And I'm Sam Sethi."), ("Ann", "I'm Bo Chen."), ("SPEAKER_3", "I'm sure.")])
+    {'SPEAKER_1': ('James Cridland', "I'm James Cridland"), 'SPEAKER_2': ('Sam Sethi', "I'm Sam Sethi")}
+    """
+    seen: Counter[str] = Counter()
+    claims: dict[str, set[tuple[str, str]]] = {}
+    for label, text in turns:
+        if not _DIARIZED.fullmatch(label) or seen[label] >= first:
+            continue
+        seen[label] += 1
+        for m in _SELF_INTRO.finditer(text):
+            claims.setdefault(label, set()).add((m[1], m[0]))
+    named = {label: sorted(c)[0] for label, c in claims.items() if len({n for n, _ in c}) == 1}
+    taken = Counter(name for name, _ in named.values())
+    return {label: v for label, v in named.items() if taken[v[0]] == 1}
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
@@ -277,4 +308,11 @@ def build_turns(
     ]
     if speech and not labels and not any("speaker label" in w for w in parsed.warnings):
         warnings.append("no speaker labels found: passages carry no speaker")
+    # A diarized voice that says who it is: the name is suggested, never put in its mouth.
+    spoken = [(t.speaker, " ".join(t.paragraphs)) for t in turns if t.speaker]
+    for label, (name, said) in self_introductions(spoken).items():
+        if name not in names.values():
+            warnings.append(
+                f'{label} says "{said}": to show that name, map it (--speaker "{label}={name}")'
+            )
     return turns, warnings

@@ -262,3 +262,22 @@ def test_the_person_welcomed_to_the_show_is_the_guest():
             "Kim: We have been busy. " * 1 + "So much to say. " * 20 + "\n\nDave: Indeed.\n")
     turns, _ = split_turns(talk)
     assert {t.speaker: t.role for t in turns} == {"Tom": "host", "Dave": "guest", "Kim": "host"}
+
+
+def test_a_diarized_voice_that_says_its_name_gets_a_suggestion_not_a_new_name():
+    p = Parsed([
+        Segment("It's Friday. I'm James Cridland, the editor of Podnews.", "SPEAKER_1", 0.0, 3.0),
+        Segment("And I'm Sam Sethi.", "SPEAKER_2", 3.0, 5.0),
+        Segment("I'm sure it is.", "SPEAKER_1", 5.0, 6.0),
+    ])
+    turns, warnings = build_turns(p)
+    assert [t.speaker for t in turns] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_1"]
+    assert warnings == [
+        'SPEAKER_1 says "I\'m James Cridland": to show that name, map it '
+        '(--speaker "SPEAKER_1=James Cridland")',
+        'SPEAKER_2 says "I\'m Sam Sethi": to show that name, map it (--speaker "SPEAKER_2=Sam Sethi")',
+    ]
+    # mapped, or a label that is a name already: nothing to suggest
+    assert build_turns(p, {"SPEAKER_1": "James Cridland", "SPEAKER_2": "Sam Sethi"})[1] == []
+    named = Parsed([Segment("I'm Bo Chen, filling in.", "Ann Lee", 0.0, 1.0)])
+    assert build_turns(named)[1] == []
