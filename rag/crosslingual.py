@@ -71,13 +71,6 @@ def cedict_entries() -> Iterable[tuple[str, str, list[str]]]:
         yield e["simplified"], e["pinyin"], e["definitions"]
 
 
-def cedict_pairs() -> Iterable[tuple[str, str]]:
-    """(Simplified word, English definition) pairs of CC-CEDICT."""
-    for word, _, definitions in cedict_entries():
-        for d in definitions:
-            yield word, d
-
-
 # A definition that is a name: capitalised words alone ("Taiwan", "Taipei, capital of
 # Taiwan", "surname Tang"), or with a word saying what they name ("Matsu Islands off Fujian").
 _NAME_GLOSS = re.compile(
