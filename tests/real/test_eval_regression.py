@@ -42,11 +42,12 @@ import pytest
 # written blind) declines 1 of its 4 unanswerable questions: abstain_acc 0.61 -> 0.58 (measured
 # with it: 24 of 40 declined, 0.600; hit@5 0.782, hit@600c 0.622, key facts 0.580). A fourteenth
 # (Podnews Weekly Review, WebVTT with diarizer labels, 19 questions written blind: hit@5 0.733 on
-# its own) brings all real questions to hit@5 0.772, abstain_acc 0.591: hit@5 0.77 -> 0.76, so
-# that one question more or less is not a failure.
+# its own) brings all real questions to hit@5 0.772, hit@600c 0.632, key facts 0.560,
+# abstain_acc 0.591 (26 of 44): hit@5 0.77 -> 0.76, key facts 0.55 -> 0.54, abstain_acc 0.58 ->
+# 0.56, so that one question more or less is not a failure.
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.76, "hit@600c": 0.56, "key_facts": 0.55, "abstain_acc": 0.58,
+    "real": {"hit@5": 0.76, "hit@600c": 0.56, "key_facts": 0.54, "abstain_acc": 0.56,
              "speaker_acc": 0.95},
 }
 
