@@ -313,6 +313,7 @@ def build_turns(
     for label, (name, said) in self_introductions(spoken).items():
         if name not in names.values():
             warnings.append(
-                f'{label} says "{said}": to show that name, map it (--speaker "{label}={name}")'
+                f'{label} says "{said}": if that is who it is, rename {label} to {name} '
+                f'(--speaker "{label}={name}")'
             )
     return turns, warnings

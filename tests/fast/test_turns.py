@@ -273,9 +273,10 @@ def test_a_diarized_voice_that_says_its_name_gets_a_suggestion_not_a_new_name():
     turns, warnings = build_turns(p)
     assert [t.speaker for t in turns] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_1"]
     assert warnings == [
-        'SPEAKER_1 says "I\'m James Cridland": to show that name, map it '
-        '(--speaker "SPEAKER_1=James Cridland")',
-        'SPEAKER_2 says "I\'m Sam Sethi": to show that name, map it (--speaker "SPEAKER_2=Sam Sethi")',
+        'SPEAKER_1 says "I\'m James Cridland": if that is who it is, rename SPEAKER_1 to James '
+        'Cridland (--speaker "SPEAKER_1=James Cridland")',
+        'SPEAKER_2 says "I\'m Sam Sethi": if that is who it is, rename SPEAKER_2 to Sam Sethi '
+        '(--speaker "SPEAKER_2=Sam Sethi")',
     ]
     # mapped, or a label that is a name already: nothing to suggest
     assert build_turns(p, {"SPEAKER_1": "James Cridland", "SPEAKER_2": "Sam Sethi"})[1] == []
