@@ -45,7 +45,7 @@ from rag.answer import (
 from rag.crosslingual import Glossary
 from rag.history import standalone
 from rag.retrieve import HOST_WORDS, Retrieval, clean_question, introduces, search
-from rag.snapshot import Snapshot, build
+from rag.snapshot import Snapshot, build, load_saved, save
 from rag.types import Answer, Citation
 
 log = logging.getLogger(__name__)
@@ -134,11 +134,20 @@ class Corpus:
             manifest.check(self.embedder.model_id, CHUNKER_VERSION)
             if snap is not None:
                 self.store.refresh()  # another process wrote: read the directory anew
+            saved = load_saved(self._saved_dir, manifest.generation, self.store.count())
+            if saved is not None:
+                self._snapshot = saved
+                return saved
             records = self.store.records()
             if not records.passages:
                 raise NoIndexError(self.config.where)
             self._snapshot = build(records, manifest.generation)
+            save(self._saved_dir, self._snapshot)
             return self._snapshot
+
+    @property
+    def _saved_dir(self) -> Path:
+        return self.config.home / "cache"
 
     # --- questions -------------------------------------------------------------------------
     def _retrieve(

@@ -453,3 +453,36 @@ def test_an_english_question_names_chinese_speakers_and_places_as_the_dictionary
     assert top.speaker == "唐鳳"
     # a name the dictionary spells in Chinese that the passages never write is still unknown
     assert corpus.ask("What backups does Tang say Okinawa has for its cables?").abstained
+
+
+def test_a_new_process_loads_the_saved_snapshot_instead_of_rebuilding_it(
+    corpus, config, glossary, tmp_path, monkeypatch
+):
+    ingest_talk(corpus, tmp_path / "a.txt", "Host: What do you grow?", "Guest: We grow rice in Hunan.")
+    first = corpus.ask("What do they grow?")
+    saved = sorted((config.home / "cache").glob("snapshot-*.pickle"))
+    assert len(saved) == 1
+
+    def unread(*_):
+        raise AssertionError("the records were read again")
+
+    later = rag.open(config, embedder=HashingEmbedder(), glossary=glossary)
+    monkeypatch.setattr(later.store, "records", unread)
+    assert later.ask("What do they grow?").text == first.text
+    monkeypatch.undo()
+
+    # an ingest moves the generation: the next process builds and saves a new one
+    ingest_talk(corpus, tmp_path / "b.txt", "Host: And you?", "Guest: We grow tea in Fujian.")
+    again = rag.open(config, embedder=HashingEmbedder(), glossary=glossary)
+    assert "Fujian" in again.ask("Where do they grow tea?").text
+    now = sorted((config.home / "cache").glob("snapshot-*.pickle"))
+    assert len(now) == 1 and now != saved
+
+    # a damaged file, or one saved by another version of the code, is rebuilt, not used
+    now[0].write_bytes(b"not a snapshot")
+    fresh = rag.open(config, embedder=HashingEmbedder(), glossary=glossary)
+    assert "Fujian" in fresh.ask("Where do they grow tea?").text
+    import rag.snapshot as snapshot
+
+    monkeypatch.setattr(snapshot, "_code_key", lambda: "another-version")
+    assert snapshot.load_saved(config.home / "cache", fresh.snapshot().generation, 4) is None
