@@ -334,8 +334,8 @@ class Signals:
 def signals(r, snap, glossary, type_passages: int) -> Signals:
     from index.lexical import tokenize
 
-    unknown = unknown_share(r, snap, glossary)
     spoken = pinyin_names(snap, glossary)
+    unknown = unknown_share(r, snap, glossary, spoken)
     names = tuple(
         m
         for m in names_in(r.question, r.lang)
@@ -411,11 +411,12 @@ def word_weight(token: str, snap) -> float:
     return max(snap.char_idf.get(ch, unknown) for ch in token)
 
 
-def unknown_share(r, snap, glossary) -> float:
+def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> float:
     """IDF-weighted share of the question's content words that the passages never contain.
     Unknown words weigh more than the rarest known word (they are usually the question's
     subject), except Chinese words of common characters (`word_weight`).
-    An English word counts as known when the dictionary translates it into an indexed word."""
+    An English word counts as known when the dictionary translates it into an indexed word;
+    the speakers' names (and `pinyin`, the words of their Chinese names in pinyin) are none."""
     from index.lexical import tokenize
     from rag.crosslingual import ENGLISH_STOPWORDS
 
@@ -423,7 +424,7 @@ def unknown_share(r, snap, glossary) -> float:
         words = [
             w for w in re.findall(r"[a-z0-9]+", r.question.lower()) if w not in ENGLISH_STOPWORDS
         ]
-        names = {t for s in snap.speakers for t in s.lower().split()} | pinyin_names(snap, glossary)
+        names = {t for s in snap.speakers for t in s.lower().split()} | pinyin
         words = [w for w in words if w not in names and len(w) > 2]
         known = [
             any(t in snap.vocabulary for t in tokenize(w))
