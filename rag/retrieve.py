@@ -178,18 +178,18 @@ def names_someone(q: str, people, others=()) -> bool:
     """
     shared = {part.lower() for o in others for part in o.split()}
     for person in people:
-        for part in {person, *person.split()}:
+        words = person.split()
+        for part in {person, *words}:
             if len(part) < 2 or part.lower() in shared or part.lower() in ENGLISH_STOPWORDS:
                 continue  # `No` of `No Priors` is no name in "Is there no …?"
             # spaces in a name are optional in the question (`说话人2` names `说话人 2`), and so
             # is one between a Chinese word and a number (`发言人 2` names `发言人2`)
             loose = re.sub(r"(?<=[\u4e00-\u9fff])(?=\d)", " ", part)
             pattern = r"\s*".join(re.escape(w) for w in loose.split())
-            own = set(person.split())
             for m in re.finditer(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", q):
                 # "Sam Sethi" is somebody else than a speaker labelled "Sam" (or "Sam Lee")
                 after = re.match(r"\s+([A-Z][a-z]+)", q[m.end():])
-                if not (after and after[1] not in own and part == person.split()[0]):
+                if not (after and after[1] not in words and part == words[0]):
                     return True
     return False
 
