@@ -53,7 +53,7 @@ _ASKS = {
     "count": re.compile(
         # a count, or a measure whose answer is a number: a share, a rate, an age, a code
         r"多少(?!钱|錢)|几个|幾個|几位|幾位|几岁|幾歲|百分之|比例|比率|编号|編號|号码|號碼|"
-        r"how many|how old|how far|how fast|what (?:percent|percentage|share|proportion|"
+        r"how many|how old|how far|how fast|what (?:share|proportion|"
         r"fraction|rate|number)\b|\brate\b",
         re.I,
     ),
@@ -64,6 +64,13 @@ _ASKS = {
         # "When the host floated 3 billion, how did he answer?" asks how, not when
         r"(?![^,?]*,\s*(?:what|how|who|whom|which|why|where|did|does|do|is|was|were|can|could)\b)|"
         r"\b(?:since|until|till|by|from) when\b|how soon",
+        re.I,
+    ),
+    # a percentage ("how many percentage points", "百分之几"): a number that is a share of a
+    # whole, not any number ("around a hundred writers")
+    "percent": re.compile(
+        r"百分点|百分點|百分之几|百分之幾|多少百分比|百分比是多少|percentage points?|"
+        r"what percent(?:age)?\b|how many percent",
         re.I,
     ),
     # how long something lasts or takes: a number of seconds ... years
@@ -96,6 +103,11 @@ _HAS = {
         r"billions?|dozens?|a few|several|single|both|couple|half|majority)\b|"
         # a share in words answers "有多少技术能搬过去?" (how much of it)
         r"所有|全部|大部分|大多数|大多數|多数|多數|大半|几乎都|幾乎都",
+        re.I,
+    ),
+    "percent": re.compile(
+        r"\d\s*(?:%|％)|\bper ?cent\b|百分之|百分点|百分點|[\d一二三四五六七八九]\s*成(?![功为為立本果员員熟长長])|"
+        r"\b(?:half|a third|a quarter|two thirds|three quarters)\b|一半|[二三四五六七八九十]分之",
         re.I,
     ),
     "duration": re.compile(
@@ -177,8 +189,12 @@ def asked_types(question: str) -> list[str]:
     (['money'], ['time'])
     >>> asked_types("When the robot ran the car's network, what was it like?")
     []
+    >>> asked_types("满意度提高了多少个百分点?"), asked_types("What percentage of them do it?")
+    (['percent'], ['percent'])
     """
-    return [kind for kind, ask in _ASKS.items() if ask.search(question)]
+    kinds = [kind for kind, ask in _ASKS.items() if ask.search(question)]
+    # a percentage is the count asked for: any other number does not answer it
+    return [k for k in kinds if k != "count"] if "percent" in kinds else kinds
 
 
 # Words with 一 that count nothing: 一些 (some), 一起 (together), 之一 (one of), 一系列 …
@@ -199,6 +215,10 @@ def has_type(kind: str, text: str) -> bool:
     (False, True)
     >>> has_type("date", "the fork is scheduled for September"), has_type("date", "on March 4, 2023")
     (False, True)
+    >>> has_type("percent", "we have maybe around a hundred writers"), has_type("percent", "up 37%")
+    (False, True)
+    >>> has_type("percent", "成功了三次"), has_type("percent", "提高了三成左右"), has_type("percent", "about half")
+    (False, True, True)
     """
     if kind == "count":
         text = _NOT_A_NUMBER.sub(" ", text)

@@ -221,6 +221,19 @@ def test_a_day_or_a_duration_question_needs_one_in_the_passages(corpus, tmp_path
     assert corpus.ask("How long does the network upgrade audit take?").abstained
 
 
+def test_a_percentage_question_needs_a_percentage_not_any_number(corpus, tmp_path):
+    ingest_talk(
+        corpus, tmp_path / "docs.txt",
+        "Host: Why did your team adopt the templates?",
+        "Guest: The templates came out of the need to improve quality, as we have around a hundred writers.",
+        "Host: And the readers?",
+        "Guest: Reader satisfaction with the docs went up 12% after the templates shipped.",
+    )
+    assert not corpus.ask("By how many percentage points did reader satisfaction go up?").abstained
+    near = corpus.ask("What percentage of the writers use the templates?")
+    assert near.abstained and near.related, near.text
+
+
 def test_an_answer_says_who_said_each_quote(corpus, tmp_path):
     ingest_talk(
         corpus, tmp_path / "panel.txt",
