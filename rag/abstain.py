@@ -178,6 +178,49 @@ def names_something_new(question: str, sentence: str) -> bool:
                for n in found)
 
 
+# "What is the name of the literary agent who …?": the thing whose name is asked for
+_NAME_OF = re.compile(
+    r"\bname of (?:the|his|her|their|its|that|this|a|an) (?:[a-z-]+ ){0,3}?([a-z]{3,})"
+    r"(?= (?:who|whom|whose|that|which|he|she|they|you|i|we|in|at|on|from|for|with|when|where)\b|"
+    r" (?-i:[A-Z])|\s*[?,]|$)",
+    re.I,
+)
+
+
+def names_the_thing(question: str, said: list[tuple[str, str]]) -> bool:
+    """For "What is the name of the <thing> who/that …?": is a name the question does not
+    say given in a sentence whose passage speaks of that thing? `said` pairs each quoted
+    sentence with its passage. A passage that mentions "an agent" without naming one, and a
+    name from a passage about something else, do not answer it. Sentences in Chinese are
+    not judged.
+
+    >>> q = "What is the name of the literary agent who got him a publisher?"
+    >>> names_the_thing(q, [("They attracted an agent.", "They attracted an agent."),
+    ...                     ("His novel, Empire in Black, came out.", "His novel, Empire in Black, came out.")])
+    False
+    >>> names_the_thing(q, [("It was Simon at Jones Agency.", "My agent? It was Simon at Jones Agency.")])
+    True
+    >>> _NAME_OF.search("What was the name of the theatre show Lisa produced when she was 18?")[1]
+    'show'
+    >>> names_the_thing("What is the name of Karpathy's company?", [("No names here.", "")])
+    True
+    >>> names_the_thing("What is the name of the company he founded?", [("我创办了一家公司。", "我创办了一家公司。")])
+    True
+    """
+    m = _NAME_OF.search(question)
+    said = [(s, p) for s, p in said if not HAN.search(s)]
+    if not m or not said:
+        return True
+    noun = m.group(1).lower()
+    stem = noun[: max(4, len(noun) - 2)]
+    said_before = question.lower()
+    return any(
+        stem in passage.lower()
+        and any(n.lower() not in said_before for n in names_in(sentence, "en"))
+        for sentence, passage in said
+    )
+
+
 def asked_types(question: str) -> list[str]:
     """The kinds of answer a question asks for.
 

@@ -234,6 +234,24 @@ def test_a_percentage_question_needs_a_percentage_not_any_number(corpus, tmp_pat
     assert near.abstained and near.related, near.text
 
 
+def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_path):
+    """"What is the name of the agent …?" is not answered by a name from a passage about
+    something else; a thing the transcript does name is."""
+    ingest_talk(
+        corpus, tmp_path / "novels.txt",
+        "Host: How did your first novel find a publisher?",
+        "Guest: My first novel, Glass Harbour, found a publisher in 2008.",
+        "Host: How?",
+        "Guest: The early books attracted the attention of an agent, and he found me a publisher.",
+        "Host: And the editor?",
+        "Guest: My editor at the time was Maria Stone, who taught me to cut.",
+    )
+    near = corpus.ask("What is the name of the agent who found a publisher for her first novel?")
+    assert near.abstained and near.related, near.text
+    a = corpus.ask("What is the name of the editor who taught her to cut?")
+    assert not a.abstained and "Maria Stone" in a.text, a.text
+
+
 def test_an_answer_says_who_said_each_quote(corpus, tmp_path):
     ingest_talk(
         corpus, tmp_path / "panel.txt",
