@@ -33,13 +33,16 @@ _ASKER = re.compile(
 _HOSTING = re.compile(
     r"\bI(?:'|’| a)m your (?:co-?)?host\b|\b(?:hello|hi|hey)\b[^.!?]{0,20}\bwelcome to\b|"
     r"\bwelcome (?:back )?to (?:the|this|our) (?:show|podcast|program|programme|episode)\b|"
+    # a turn that opens the show: "Welcome to Metamuse.", "Hello and welcome to …"
+    r"^\W*(?:(?:hello|hi|hey)\W+)?(?:and\W+)?welcome (?:back )?to\b|"
     r"我是(?:你们的|大家的|本期的?)?主持人|欢迎收听|歡迎收聽",
     re.I,
 )
 # "Dave, welcome to the show": the person welcomed is the guest.
 _WELCOMED = re.compile(
     r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (?:and )?welcome (?:back )?to (?:the|this|our) "
-    r"(?:show|podcast|program|programme|episode)\b"
+    # a machine transcript's false start ("welcome to the sh to the podcast") is kept
+    r"(?:[a-z]+ ){0,3}?(?:show|podcast|program|programme|episode)\b"
 )
 # Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
 _HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|主持人|主持|记者|記者)$", re.I)
@@ -163,6 +166,10 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     {'K': 'host', 'A': 'guest'}
     >>> roles([("Tom", "Dave, welcome to the show."), ("Dave", "Thanks."), ("Kim", "So, Dave. " * 9)])
     {'Tom': 'host', 'Dave': 'guest', 'Kim': 'host'}
+    >>> roles([("Lisa", "Launches. " * 9), ("Adam", "Lisa, welcome to the sh to the podcast."), ("Mark", "Yes.")])
+    {'Lisa': 'guest', 'Adam': 'host', 'Mark': 'host'}
+    >>> roles([("Adam", "Welcome to Metamuse. " * 9), ("Lisa", "Thanks. " * 5), ("Mark", "Yes.")])
+    {'Adam': 'host', 'Lisa': 'guest', 'Mark': 'host'}
     """
     hosts, guests = _people(meta, "hosts", "host", "interviewer"), _people(meta, "guests", "guest")
     size: Counter[str] = Counter()

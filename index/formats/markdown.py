@@ -42,6 +42,8 @@ _EMPHASIS = [
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 # A label in bold: the colon may be inside or after the bold, the time inside or after it.
 _BOLD = re.compile(r"^(?P<m>\*\*|__)(?P<inner>[^*\n]{1,80}?)(?P=m)\s*(?P<after>.*)$")
+# A label opening a line, in bold or not ("**CRAIG BOX：…**", "REY LEJANO：…")
+_OPENER = re.compile(r"^[\s>*_]*([^:：*_\n]{1,40}?)\s*[*_]*\s*[:：]")
 _TIME_FIRST = re.compile(rf"^\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}\s*")
 _TIME_IN_LABEL = re.compile(
     rf"^(?P<who>.+?)\s*(?:\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}|\s(?P<bare>{CLOCK}))$"
@@ -91,6 +93,10 @@ def read_lines(text: str) -> list[Line]:
     >>> lines = read_lines("# Ep 1\\n**Ann (00:01:02):** Hi.\\n## [00:07:07] Part two")
     >>> [(ln.label, ln.start, ln.text, ln.heading) for ln in lines]
     [(None, None, 'Ep 1', True), ('Ann', 62.0, 'Hi.', False), (None, 427.0, 'Part two', True)]
+    >>> lines = read_lines("**HOST：为什么？**\\nGUEST：因为。\\n**HOST：然后，\\n呢？**\\nGUEST：好。\\n**注：已编辑。**")
+    >>> [(ln.label, ln.text, ln.heading) for ln in lines]  # doctest: +NORMALIZE_WHITESPACE
+    [('HOST', 'HOST：为什么？', False), ('GUEST', 'GUEST：因为。', False), ('HOST', 'HOST：然后，', False),
+     (None, '呢？', False), ('GUEST', 'GUEST：好。', False), (None, '注：已编辑。', True)]
     """
     # A comment keeps its line breaks, so that errors name the right line.
     raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text).split("\n")
@@ -98,6 +104,7 @@ def read_lines(text: str) -> list[Line]:
     bold_alone = Counter(
         m["inner"].strip() for s in raw if (m := _BOLD.match(s.strip())) and not m["after"]
     )
+    openers = Counter(m[1].strip() for s in raw if (m := _OPENER.match(s)))
     lines: list[Line] = []
     for no, s in enumerate(raw, start=1):
         if not s.strip() or _RULE.match(s) or _REF_DEF.match(s):
@@ -118,7 +125,7 @@ def read_lines(text: str) -> list[Line]:
                 else:
                     lines.append(Line(title, heading=True))
             continue
-        s = _BLOCK.sub("", s.strip())
+        s = _unpaired_bold(_BLOCK.sub("", s.strip()))
         if (m := _BOLD.match(s)) and (found := _label(m["inner"], m["after"], no)):
             who, start, body = found
             body = _unescape_brackets(inline(body))
@@ -126,6 +133,11 @@ def read_lines(text: str) -> list[Line]:
             continue
         if m and not m["after"]:
             inner = m["inner"].strip()
+            # a turn set wholly in bold, as an interviewer's questions often are
+            turn = read_line(_unescape_brackets(inline(inner)), no)
+            if turn.label and turn.body and openers[turn.label] >= 2 and looks_like_name(turn.label):
+                lines.append(turn)
+                continue
             if bold_alone[inner] >= 2 and looks_like_name(inner):
                 lines.append(Line("", inner, "", None, strong=True, header=True))
             else:
@@ -137,6 +149,21 @@ def read_lines(text: str) -> list[Line]:
             continue
         lines.append(read_line(_unescape_brackets(inline(s)), no))
     return lines
+
+
+def _unpaired_bold(line: str) -> str:
+    """A line's bold that opens or closes on another line (a turn set in bold over two
+    lines) is no markup of this line's own.
+
+    >>> _unpaired_bold("**CRAIG BOX：我认为，"), _unpaired_bold("有什么影响。**"), _unpaired_bold("**Ann:** Hi.")
+    ('CRAIG BOX：我认为，', '有什么影响。', '**Ann:** Hi.')
+    """
+    if line.count("**") % 2:
+        if line.startswith("**"):
+            return line[2:]
+        if line.endswith("**"):
+            return line[:-2]
+    return line
 
 
 def _heading_speaker(text: str) -> str:

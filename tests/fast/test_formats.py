@@ -621,6 +621,30 @@ def test_markdown_bold_labels_in_every_spelling():
     assert parsed.dropped == {"stage directions": len("[laughs]")}
 
 
+def test_markdown_interviewer_turns_set_wholly_in_bold():
+    """A write-up that sets the interviewer's turns in bold, label included, sometimes over
+    two lines; a bold line without a speaker's label is still a heading."""
+    parsed = markdown.parse(
+        "**为清晰起见，本稿经过编辑。**\n\n"
+        "**CRAIG BOX：我们谈谈青蛙！**\n\n"
+        "REY LEJANO：哦，你是说非洲爪蛙？\n\n"
+        "**CRAIG BOX：当然。**\n\n"
+        "REY LEJANO：只是一些朋友。\n"
+        "**CRAIG BOX：我认为疫情会带来兴趣。\n"
+        "看看影响会很有趣。**\n\n"
+        "REY LEJANO：是的。\n"
+    )
+    assert [(s.kind, s.speaker, s.text) for s in parsed.segments] == [
+        ("context", None, "为清晰起见，本稿经过编辑。"),
+        ("speech", "CRAIG BOX", "我们谈谈青蛙！"),
+        ("speech", "REY LEJANO", "哦，你是说非洲爪蛙？"),
+        ("speech", "CRAIG BOX", "当然。"),
+        ("speech", "REY LEJANO", "只是一些朋友。"),
+        ("speech", "CRAIG BOX", "我认为疫情会带来兴趣。\n看看影响会很有趣。"),
+        ("speech", "REY LEJANO", "是的。"),
+    ]
+
+
 def test_markdown_times_in_full_width_brackets():
     parsed = markdown.parse(
         "**张三（00:01:02）**：你们公司最早是做什么的？\n\n**李四**【00:01:10】：做物流机器人。\n"
