@@ -121,8 +121,10 @@ _HAS = {
     ),
     # a name: a capitalised word inside a sentence, a Latin name in Chinese text, a title
     "name": re.compile(
-        r"(?<=[a-z,;:] )[A-Z][A-Za-z0-9]+|(?<![A-Za-z])[A-Z][A-Za-z0-9]+(?=\s?[\u3400-\u9fff])|"
-        r"(?<=[\u3400-\u9fff])\s?[A-Z][A-Za-z0-9]+|《[^》]+》|“[^”]{1,24}”|「[^」]{1,24}」"
+        # (Chinese text around a Latin name includes its punctuation: "我的老板，Randy，")
+        r"(?<=[a-z,;:] )[A-Z][A-Za-z0-9]+|"
+        r"(?<![A-Za-z])[A-Z][A-Za-z0-9]+(?=\s?[\u3400-\u9fff\u3001-\u3011\uff01-\uff1f])|"
+        r"(?<=[\u3400-\u9fff\u3001-\u3011\uff01-\uff1f])\s?[A-Z][A-Za-z0-9]+|《[^》]+》|“[^”]{1,24}”|「[^」]{1,24}」"
     ),
     "date": re.compile(
         r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?\b|"
@@ -258,6 +260,8 @@ def has_type(kind: str, text: str) -> bool:
     (False, True)
     >>> has_type("date", "the fork is scheduled for September"), has_type("date", "on March 4, 2023")
     (False, True)
+    >>> has_type("name", "我在那家公司的老板，Randy，鼓励我们。"), has_type("name", "他说：好的。")
+    (True, False)
     >>> has_type("percent", "we have maybe around a hundred writers"), has_type("percent", "up 37%")
     (False, True)
     >>> has_type("percent", "成功了三次"), has_type("percent", "提高了三成左右"), has_type("percent", "about half")
