@@ -47,7 +47,8 @@ _ASKS = {
     "year": re.compile(r"哪一年|哪年|何年|which year|what year", re.I),
     "money": re.compile(
         r"多少钱|多少錢|收费多少|收費多少|学费|學費|价格|價格|售价|售價|定价|定價|融资|融資|估值|薪水|工资|"
-        r"\bprice|\bcosts?\b|\bcharge|\bfunding|\braised?\b|valuation|salary|how much money",
+        r"\bprice|\bcosts?\b|\bcharge|\bfunding|\braised?\b|valuation|salary|how much money|"
+        r"\bhow much (?:\w+ ){0,4}?(?:invest|pay|paid|spen[dt]|earn|lose|lost)",
         re.I,
     ),
     "count": re.compile(
@@ -234,6 +235,8 @@ def asked_types(question: str) -> list[str]:
     (['money'], ['time'])
     >>> asked_types("When the robot ran the car's network, what was it like?")
     []
+    >>> asked_types("How much did she invest in Muse?"), asked_types("How much did it grow?")
+    (['money'], [])
     >>> asked_types("满意度提高了多少个百分点?"), asked_types("What percentage of them do it?")
     (['percent'], ['percent'])
     """
