@@ -387,10 +387,13 @@ def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
     host ask Karpathy?", may quote anyone.)"""
     if not r.named or HOST_WORDS.search(r.question):
         return True
-    passages = [r.hits[c.hit].passage for c in chosen]
-    return any(
-        p.speaker in r.named or (p.role == "host" and introduces(p.text, r.named)) for p in passages
-    )
+    return any(speaks_for(r, r.hits[c.hit].passage) for c in chosen)
+
+
+def speaks_for(r: Retrieval, p) -> bool:
+    """Is the passage the words of a speaker the question names, or a host's introduction of
+    one (which the ranking counts as theirs too)?"""
+    return p.speaker in r.named or (p.role == "host" and introduces(p.text, r.named))
 
 
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
@@ -424,6 +427,9 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         )
 
     scores = [s + holds_what_is_asked(c) for s, c in zip(scores, cands, strict=True)]
+    if r.named:  # the words of the speaker the question names, or a host's account of them
+        scores = [s + (t.named_bonus if speaks_for(r, r.hits[c.hit].passage) else 0.0)
+                  for s, c in zip(scores, cands, strict=True)]
     sig = abstain.signals(r, snap, glossary, t.type_passages)
     if abstain.abstain(sig, t.max_unknown) or not cands:
         # A question about a covered topic that asks for what no passage gives: offer the
