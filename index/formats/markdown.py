@@ -43,7 +43,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 # A label in bold: the colon may be inside or after the bold, the time inside or after it.
 _BOLD = re.compile(r"^(?P<m>\*\*|__)(?P<inner>[^*\n]{1,80}?)(?P=m)\s*(?P<after>.*)$")
 # A label opening a line, in bold or not ("**CRAIG BOX：…**", "REY LEJANO：…")
-_OPENER = re.compile(r"^[\s>*_]*([^:：*_\n]{1,40}?)\s*[*_]*\s*[:：]")
+_OPENER = re.compile(r"^[\s>*_]*([^:：*_\n\[\]()（），,。]{1,40}?)\s*[*_]*\s*[:：]")
 _TIME_FIRST = re.compile(rf"^\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}\s*")
 _TIME_IN_LABEL = re.compile(
     rf"^(?P<who>.+?)\s*(?:\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}|\s(?P<bare>{CLOCK}))$"
@@ -98,8 +98,7 @@ def read_lines(text: str) -> list[Line]:
     [('HOST', 'HOST：为什么？', False), ('GUEST', 'GUEST：因为。', False), ('HOST', 'HOST：然后，', False),
      (None, '呢？', False), ('GUEST', 'GUEST：好。', False), (None, '注：已编辑。', True)]
     """
-    # A comment keeps its line breaks, so that errors name the right line.
-    raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text).split("\n")
+    raw = _with_originals(text).split("\n")
     headings = Counter(_heading_speaker(m["text"]) for s in raw if (m := _HEADING.match(s)))
     bold_alone = Counter(
         m["inner"].strip() for s in raw if (m := _BOLD.match(s.strip())) and not m["after"]
@@ -149,6 +148,72 @@ def read_lines(text: str) -> list[Line]:
             continue
         lines.append(read_line(_unescape_brackets(inline(s)), no))
     return lines
+
+
+def _turns(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """The labelled turns of some lines: (label, its lines); lines before the first label
+    are left out."""
+    out: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if (m := _OPENER.match(line)) and may_speak(m[1].strip()):
+            out.append((m[1].strip().upper(), [line]))
+        elif out:
+            out[-1][1].append(line)
+    return out
+
+
+def _first_label(lines: list[str]) -> int:
+    return next(
+        (i for i, ln in enumerate(lines) if (m := _OPENER.match(ln)) and may_speak(m[1].strip())),
+        len(lines),
+    )
+
+
+def _with_originals(text: str) -> str:
+    """A translation that keeps the original in HTML comments, each before its translated
+    block (`<!-- REY LEJANO: Not many … -->` then `REY LEJANO：知道的人不多…`), gets each original turn
+    placed after its translation, where it is read as the same turn in a second language.
+    A comment whose turns do not match the block after it, label for label, and any other
+    comment, is dropped, as a Markdown viewer hides it.
+
+    >>> _with_originals("<!--\\nANN: Hi.\\n\\nBO: Yes.\\n-->\\nANN：你好。\\n\\nBO：是。\\n<!-- note -->\\n")
+    '\\nANN：你好。\\n\\nANN: Hi.\\n\\nBO：是。\\n\\n\\nBO: Yes.\\n'
+    """
+    parts = _COMMENT.split(text)
+    comments = [m.group(0)[4:-3] for m in _COMMENT.finditer(text)]
+    out = [parts[0]]
+    # The last original turn of a comment waits until the translation's turn is complete:
+    # its next paragraphs may come after the next comment, as may the original's.
+    pending: list[str] = []
+    for comment, block in zip(comments, parts[1:], strict=True):
+        said = comment.strip("\n").split("\n")
+        lines = block.split("\n")
+        c_first, first = _first_label(said), _first_label(lines)
+        original, translated = _turns(said[c_first:]), _turns(lines[first:])
+        lead = lines[:first]
+        if original and [lbl for lbl, _ in original] == [lbl for lbl, _ in translated]:
+            if pending:
+                pending += [ln for ln in said[:c_first] if ln.strip()]
+            merged = [*lead, "", *pending, ""] if pending else lead
+            for i, ((_, mine), (_, theirs)) in enumerate(zip(translated, original, strict=True)):
+                body = mine[:-1] if mine and not mine[-1].strip() else mine
+                theirs = [ln for ln in theirs if ln.strip()]
+                if i < len(translated) - 1:
+                    merged += [*body, "", *theirs, ""]
+                else:
+                    merged += body
+                    pending = theirs
+            block = "\n".join(merged)
+        else:
+            if pending:
+                block = "\n".join([*lead, "", *pending, "", *lines[first:]])
+                pending = []
+            # a dropped comment keeps its line breaks, so that errors name the right line
+            block = "\n" * comment.count("\n") + block
+        out.append(block)
+    if pending:
+        out.append("\n\n" + "\n".join(pending) + "\n")
+    return "".join(out)
 
 
 def _unpaired_bold(line: str) -> str:

@@ -645,6 +645,27 @@ def test_markdown_interviewer_turns_set_wholly_in_bold():
     ]
 
 
+def test_markdown_translation_with_the_original_in_comments():
+    """A translation that keeps the original before each block in HTML comments (as the
+    Kubernetes blog's do): each turn gets its original as its second language, also when a
+    turn goes on past the next comment; front matter and unmatched comments are dropped."""
+    parsed = markdown.parse(
+        "<!--\ntitle: An interview\n-->\n"
+        "<!--\n**CRAIG BOX: Why frogs?**\n\nREY LEJANO: Frogs lay lots of eggs.\n-->\n"
+        "**CRAIG BOX：为什么是青蛙？**\n\n"
+        "REY LEJANO：青蛙产很多卵。\n\n"
+        "<!--\nThen I moved to a lab.\n\n**CRAIG BOX: And then?**\n-->\n"
+        "然后我去了实验室。\n\n"
+        "**CRAIG BOX：然后呢？**\n"
+    )
+    assert [(s.speaker, s.text, s.alt) for s in parsed.segments] == [
+        ("CRAIG BOX", "为什么是青蛙？", "Why frogs?"),
+        ("REY LEJANO", "青蛙产很多卵。\n然后我去了实验室。",
+         "Frogs lay lots of eggs.\nThen I moved to a lab."),
+        ("CRAIG BOX", "然后呢？", "And then?"),
+    ]
+
+
 def test_markdown_times_in_full_width_brackets():
     parsed = markdown.parse(
         "**张三（00:01:02）**：你们公司最早是做什么的？\n\n**李四**【00:01:10】：做物流机器人。\n"
