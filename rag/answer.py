@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from index.chunk import split_sentences
 from index.config import Tuning
-from index.formats.lines import join
+from index.formats.lines import join, mostly_cjk
 from index.lexical import tokenize
+from index.types import Passage
 
 NOT_COVERED = {
     "zh": "访谈中没有谈到这个问题,无法根据访谈内容回答。",
@@ -25,6 +26,21 @@ class Candidate:
     hit: int  # index of the passage in the ranked list (0-based)
     position: int  # sentence index inside the passage
     text: str
+
+
+def readable_text(p: Passage, lang: str) -> str:
+    """The version of a passage to quote for a question in `lang` ("zh" or "en"): its
+    second-language text (`alt`, the other half of a bilingual turn, such as a translation's
+    original) when that is in the question's language and the text is not.
+
+    >>> p = Passage("d#t1p1", "d", "A", "guest", 1, 1, "我喜欢青蛙。", alt="I like frogs.")
+    >>> readable_text(p, "en"), readable_text(p, "zh")
+    ('I like frogs.', '我喜欢青蛙。')
+    """
+    want_cjk = lang == "zh"
+    if p.alt and mostly_cjk(p.text) != want_cjk and mostly_cjk(p.alt) == want_cjk:
+        return p.alt
+    return p.text
 
 
 def candidates(

@@ -37,6 +37,7 @@ from rag.answer import (
     asks_the_same,
     candidates,
     complement,
+    readable_text,
     render,
     score,
     select,
@@ -406,7 +407,9 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     # opens with ("Since the 1980s studies show tutoring lifts a student two sigma, so …?").
     preamble = t.question_preamble if r.about_hosts else 0
     # every statement of the first passages; the ones long enough to stand alone compete
-    sentences = candidates([h.passage.text for h in r.hits], t.answer_passages, 1, preamble)
+    # (from the version of each passage in the question's language, when it has two)
+    texts = [readable_text(h.passage, r.lang) for h in r.hits]
+    sentences = candidates(texts, t.answer_passages, 1, preamble)
     cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars]
     asked = [
         h.passage.piece == 1

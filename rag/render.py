@@ -89,7 +89,7 @@ def to_text(a: Answer) -> str:
             lines.append(f"[{c.n}] {where(c.passage)}")
             if c.question:
                 lines.append(f"    Q: {c.question}")
-            lines.append("    " + c.text.replace("\n", "\n    "))
+            lines.append("    " + c.quoted_text.replace("\n", "\n    "))
             if c.n in a.translations and cs is a.citations:
                 lines.append("    (" + a.translations[c.n].replace("\n", " ") + ")")
             if c.n in a.withheld and cs is a.citations:

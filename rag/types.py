@@ -8,6 +8,11 @@ from index.types import Passage
 from rag.generate import GenSentence
 
 
+def _holds(text: str, quote: tuple[str, ...]) -> bool:
+    flat = text.replace("\n", " ")  # answer sentences were cut with newlines read as spaces
+    return all(q.strip() in flat for q in quote)
+
+
 @dataclass(frozen=True)
 class Citation:
     """A numbered passage that supports the answer.
@@ -29,6 +34,20 @@ class Citation:
     @property
     def text(self) -> str:
         return self.passage.text
+
+    @property
+    def quoted_text(self) -> str:
+        """The passage as the answer quotes it: its second-language text (`alt`, such as a
+        translated turn's original) when the quotes come from there, else its text.
+
+        >>> p = Passage("d#t1p1", "d", "A", "guest", 1, 1, "我喜欢青蛙。", alt="I like\\nfrogs. Yes.")
+        >>> Citation(1, p, 1.0, ("I like frogs.",)).quoted_text, Citation(1, p, 1.0).quoted_text
+        ('I like\\nfrogs. Yes.', '我喜欢青蛙。')
+        """
+        alt, quote = self.passage.alt, self.quote
+        if alt and quote and not _holds(self.text, quote) and _holds(alt, quote):
+            return alt
+        return self.text
 
     @property
     def speaker(self) -> str | None:

@@ -164,7 +164,10 @@ def _source(
     parts = [f'<div class="rag-source-head">{cite_button(index, c.n)} {where(c.passage)}</div>']
     if c.question:
         parts.append(f"<div><i>Q: {inert(c.question)}</i></div>")
-    parts.append(f"<blockquote>{highlight(c.text, c.quote)}</blockquote>")
+    parts.append(f"<blockquote>{highlight(c.quoted_text, c.quote)}</blockquote>")
+    if c.quoted_text != c.text:  # quoted from the turn's other language (a translation's original)
+        parts.append(f'<div class="rag-translation"><small>As the document writes it:</small> '
+                     f"{inert(c.text)}</div>")
     if translation:
         parts.append(
             f'<div class="rag-translation"><small>Translated by the language model:</small> '
@@ -296,7 +299,9 @@ def render_evidence(
         body = []
         for p in t:
             if p.id == c.id:
-                body.append(f'<div class="rag-piece rag-this">{highlight(p.text, c.quote)}</div>')
+                body.append(
+                    f'<div class="rag-piece rag-this">{highlight(c.quoted_text, c.quote)}</div>'
+                )
             else:
                 body.append(f'<div class="rag-piece">{inert(p.text)}</div>')
         parts.append(

@@ -10,6 +10,7 @@ import pytest
 import rag
 from index.config import Config
 from rag import BadInputError, NoIndexError
+from rag.render import to_text
 from tests.fakes import HashingEmbedder
 
 
@@ -250,6 +251,28 @@ def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_
     assert near.abstained and near.related, near.text
     a = corpus.ask("What is the name of the editor who taught her to cut?")
     assert not a.abstained and "Maria Stone" in a.text, a.text
+
+
+def test_a_translated_interview_is_quoted_in_the_language_of_the_question(corpus, tmp_path):
+    """A translation that keeps the original in comments: an English question quotes the
+    English original of the turn, a Chinese one the translation; the citation shows what it
+    quotes."""
+    doc = tmp_path / "interview.md"
+    doc.write_text(
+        "<!--\n**HOST: Why did you study frogs?**\n\n"
+        "GUEST: Frogs lay lots of eggs, so we could extract the protein from them.\n-->\n"
+        "**HOST：你为什么研究青蛙？**\n\n"
+        "GUEST：青蛙产很多卵，所以我们可以从中提取蛋白质。\n",
+        encoding="utf-8",
+    )
+    corpus.ingest([doc])
+    a = corpus.ask("Why did the guest study frogs?")
+    assert not a.abstained and "lay lots of eggs" in a.text, a.text
+    cited = a.citations[0]
+    assert cited.quoted_text.startswith("Frogs lay lots of eggs") and cited.text.startswith("青蛙")
+    assert "Frogs lay lots of eggs" in to_text(a)
+    zh = corpus.ask("嘉宾为什么研究青蛙？")
+    assert not zh.abstained and "青蛙产很多卵" in zh.text and "Frogs" not in zh.text, zh.text
 
 
 def test_an_answer_says_who_said_each_quote(corpus, tmp_path):
