@@ -111,6 +111,19 @@ def test_quoted_sentences_are_highlighted():
     assert html.count("<mark>") == 1
 
 
+def test_a_quote_from_the_turns_other_language_is_shown_and_marked():
+    """An English answer quoted from a translated turn's original: the source shows that
+    version with the quote marked, then the document's own text; the evidence marks it too."""
+    c = citation(
+        text="青蛙产很多卵。", alt="Frogs lay <lots> of eggs.", quote=("Frogs lay <lots> of eggs.",)
+    )
+    html = render_sources([c], 0)
+    assert "<mark>Frogs lay &lt;lots&gt; of eggs.</mark>" in html and "青蛙产很多卵。" in html
+    assert html.index("<mark>") < html.index("青蛙产很多卵。")
+    assert_inert(html)
+    assert "<mark>Frogs lay &lt;lots&gt; of eggs.</mark>" in render_evidence(c, [c.passage])
+
+
 def test_answer_markers_are_citation_buttons_and_time_is_small_print():
     a = answer(
         text="见 ![x](http://127.0.0.1:9/x.png) 与 <img src=x>。[1] 另一句 [7]",
