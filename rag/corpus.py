@@ -386,7 +386,7 @@ def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
     host's introduction of one ("Adrian Tchaikovsky is … His first novel … was published in
     2008.", which the ranking counts as theirs too)? (A question about a role, "what did the
     host ask Karpathy?", may quote anyone.)"""
-    if not r.named or HOST_WORDS.search(r.question):
+    if not r.people or HOST_WORDS.search(r.question):
         return True
     return any(speaks_for(r, r.hits[c.hit].passage) for c in chosen)
 
@@ -394,7 +394,7 @@ def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
 def speaks_for(r: Retrieval, p) -> bool:
     """Is the passage the words of a speaker the question names, or a host's introduction of
     one (which the ranking counts as theirs too)?"""
-    return p.speaker in r.named or (p.role == "host" and introduces(p.text, r.named))
+    return r.names(p) or (p.role == "host" and introduces(p.text, r.people))
 
 
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
@@ -430,7 +430,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         )
 
     scores = [s + holds_what_is_asked(c) for s, c in zip(scores, cands, strict=True)]
-    if r.named:  # the words of the speaker the question names, or a host's account of them
+    if r.people:  # the words of the speaker the question names, or a host's account of them
         scores = [s + (t.named_bonus if speaks_for(r, r.hits[c.hit].passage) else 0.0)
                   for s, c in zip(scores, cands, strict=True)]
     sig = abstain.signals(r, snap, glossary, t.type_passages)

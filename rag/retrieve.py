@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -40,6 +40,18 @@ class Retrieval:
     terms: dict[str, float]  # weighted lexical terms (with translations for English)
     about_hosts: bool = False  # the question asks what a host said (by role or by name)
     named: frozenset[str] = frozenset()  # the speakers the question names
+    # ... and the diarizer labels it names by the name they introduced themselves with:
+    # (document, label) -> that name
+    named_at: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def names(self, p: Passage) -> bool:
+        """Are these the words of someone the question names?"""
+        return p.speaker in self.named or (p.source, p.speaker) in self.named_at
+
+    @property
+    def people(self) -> frozenset[str]:
+        """The names of the people the question names, as the transcripts write them."""
+        return self.named | frozenset(self.named_at.values())
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -210,6 +222,21 @@ def named_speakers(q: str, snap: Snapshot, glossary: Glossary | None = None) -> 
     }
 
 
+def named_introduced(
+    q: str, snap: Snapshot, glossary: Glossary | None = None
+) -> dict[tuple[str, str], str]:
+    """The diarizer labels a question names by the name they introduced themselves with
+    ("According to Sam Sethi" names `SPEAKER_2` of the document where it said "I'm Sam Sethi").
+    """
+    forms = spellings(tuple(snap.speakers), glossary)
+    speakers = {f for fs in forms.values() for f in fs}
+    return {
+        key: name
+        for key, name in snap.introduced.items()
+        if names_someone(q, {name}, speakers | {n for n in snap.introduced.values() if n != name})
+    }
+
+
 def lexical_query(
     q: str, lang: str, tokens: list[str], snap: Snapshot, glossary: Glossary | None
 ) -> dict[str, float]:
@@ -361,15 +388,18 @@ def search(
     about_hosts = asks_about_hosts(q, snap, glossary)
     host_factor = 1.0 if about_hosts else t.host_factor
     named = frozenset(named_speakers(q, snap, glossary))
+    named_at = named_introduced(q, snap, glossary)
+    people = named | frozenset(named_at.values())
 
     def factor(pid: str) -> float:
         p = snap.passage(pid)
-        if p.role == "host" and named and introduces(p.text, named):
+        if p.role == "host" and people and introduces(p.text, people):
             # a host telling about the person the question names (the guest's introduction:
             # "Adrian Tchaikovsky is … His first novel … was published in 2008.")
             return t.named_speaker_boost
+        said = p.speaker in named or (p.source, p.speaker) in named_at
         return (host_factor if p.role == "host" else 1.0) * (
-            t.named_speaker_boost if p.speaker in named else 1.0
+            t.named_speaker_boost if said else 1.0
         )
 
     fused = sorted(((pid, s * factor(pid)) for pid, s in fused), key=lambda kv: -kv[1])
@@ -403,5 +433,5 @@ def search(
         )
     return Retrieval(
         snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights,
-        about_hosts=about_hosts, named=named,
+        about_hosts=about_hosts, named=named, named_at=named_at,
     )

@@ -9,7 +9,7 @@ import math
 import os
 import pickle
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ import numpy as np
 from index.clean import normalize
 from index.lexical import HAN, tokenize
 from index.store import Records
+from index.turns import self_introductions
 from index.types import Passage
 
 
@@ -37,6 +38,9 @@ class Snapshot:
     speakers: tuple[str, ...]
     hosts: frozenset[str]  # speakers in the host role
     name_tokens: frozenset[str]  # lexical tokens of the speakers' names
+    # the name a diarizer's label gives itself in a document ("I'm James Cridland"):
+    # (document, label) -> name; a question naming that person names that label there
+    introduced: dict[tuple[str, str], str]
     sources: tuple[str, ...]
     chinese: np.ndarray  # bool per passage: written mostly in Chinese characters
     substance: np.ndarray  # words per passage (`substance`), questions left out
@@ -107,6 +111,25 @@ def substance(text: str) -> float:
     return len(units) - sum(1 for u in units if HAN.match(u)) / 2
 
 
+def introductions(passages: list[Passage]) -> dict[tuple[str, str], str]:
+    """The names diarizer labels give themselves in their first turns, per document.
+
+    >>> ps = [Passage("a#t1p1", "a", "SPEAKER_1", "host", 1, 1, "Hi, I'm James Cridland."),
+    ...       Passage("a#t2p1", "a", "SPEAKER_2", "guest", 2, 1, "And I'm Sam Sethi.")]
+    >>> introductions(ps)
+    {('a', 'SPEAKER_1'): 'James Cridland', ('a', 'SPEAKER_2'): 'Sam Sethi'}
+    """
+    turns: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for p in sorted(passages, key=lambda p: (p.source, p.turn, p.piece)):
+        if p.speaker and p.piece == 1:
+            turns[p.source].append((p.speaker, p.text))
+    return {
+        (source, label): name
+        for source, said in turns.items()
+        for label, (name, _) in self_introductions(said).items()
+    }
+
+
 def build(records: Records, generation: int) -> Snapshot:
     import bm25s
 
@@ -116,6 +139,7 @@ def build(records: Records, generation: int) -> Snapshot:
     df = Counter(t for toks in tokens for t in set(toks))
     n = max(len(passages), 1)
     speakers = {p.speaker for p in passages if p.speaker}
+    introduced = introductions(passages)
     lowered = "\n".join(p.lexical_text().lower() for p in passages)
     char_df = Counter(ch for p in passages for ch in set(HAN.findall(normalize(p.lexical_text()))))
     return Snapshot(
@@ -131,7 +155,8 @@ def build(records: Records, generation: int) -> Snapshot:
         bigrams=frozenset(b for p in passages for b in char_bigrams(p.lexical_text())),
         speakers=tuple(sorted(speakers)),
         hosts=frozenset(p.speaker for p in passages if p.role == "host" and p.speaker),
-        name_tokens=frozenset(t for s in speakers for t in tokenize(s)),
+        name_tokens=frozenset(t for s in [*speakers, *introduced.values()] for t in tokenize(s)),
+        introduced=introduced,
         sources=tuple(sorted({p.source for p in passages})),
         chinese=np.array([chinese_share(p.text) >= 0.3 for p in passages], dtype=bool),
         substance=np.array([substance(p.text) for p in passages], dtype=np.float32),

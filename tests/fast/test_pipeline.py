@@ -275,6 +275,27 @@ def test_a_translated_interview_is_quoted_in_the_language_of_the_question(corpus
     assert not zh.abstained and "青蛙产很多卵" in zh.text and "Frogs" not in zh.text, zh.text
 
 
+def test_a_diarized_voice_is_named_by_the_name_it_introduced_itself_with(corpus, tmp_path):
+    """"According to Sam Sethi" names the label that said "I'm Sam Sethi" in that document
+    only: its words are quoted, not another voice's, nor another file's SPEAKER_2."""
+    ingest_talk(
+        corpus, tmp_path / "weekly.txt",
+        "SPEAKER_1: Hello, I'm James Cridland, the editor of the newsletter.",
+        "SPEAKER_2: And I'm Sam Sethi.",
+        "SPEAKER_1: The share price of the network has fallen far, from $900 to $400, I read.",
+        "SPEAKER_2: The share price of the network has fallen far: it was $2,250 in January 2022.",
+    )
+    ingest_talk(
+        corpus, tmp_path / "other.txt",
+        "SPEAKER_1: Welcome to the other show.",
+        "SPEAKER_2: The share price of the network never interested me at all.",
+    )
+    a = corpus.ask("According to Sam Sethi, how far has the share price of the network fallen?")
+    assert not a.abstained and a.text.startswith("SPEAKER_2: The share price"), a.text
+    assert "$900" not in a.text and a.citations[0].passage.source == "weekly.txt", a.text
+    assert "never interested me" not in a.text, a.text
+
+
 def test_an_answer_says_who_said_each_quote(corpus, tmp_path):
     ingest_talk(
         corpus, tmp_path / "panel.txt",
