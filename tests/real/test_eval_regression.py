@@ -44,10 +44,15 @@ import pytest
 # (Podnews Weekly Review, WebVTT with diarizer labels, 19 questions written blind: hit@5 0.733 on
 # its own) brings all real questions to hit@5 0.772, hit@600c 0.632, key facts 0.560,
 # abstain_acc 0.591 (26 of 44): hit@5 0.77 -> 0.76, key facts 0.55 -> 0.54, abstain_acc 0.58 ->
-# 0.56, so that one question more or less is not a failure.
+# 0.56, so that one question more or less is not a failure. Raised again the same day, when a
+# fifteenth (Metamuse #11 in Rev's export) and a sixteenth (the Kubernetes Podcast interview in
+# Simplified Chinese, its English original in comments), 19 questions each written blind, joined
+# with the fixes their blind runs prompted and the tuning split's: measured hit@5 0.781, hit@600c
+# 0.662, key facts 0.594, abstain_acc 0.692 (36 of 52) over 253 questions, so the floors are
+# one question below: hit@5 0.77, hit@600c 0.65, key facts 0.58, abstain_acc 0.67.
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.76, "hit@600c": 0.56, "key_facts": 0.54, "abstain_acc": 0.56,
+    "real": {"hit@5": 0.77, "hit@600c": 0.65, "key_facts": 0.58, "abstain_acc": 0.67,
              "speaker_acc": 0.95},
 }
 
