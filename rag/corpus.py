@@ -456,7 +456,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     if kinds and not (
         abstain.answers_type(kinds, said)
         and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said))
-        and abstain.names_the_thing(r.question, [(c.text, r.hits[c.hit].passage.text) for c in best])
+        and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in best])
     ):
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
