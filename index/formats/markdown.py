@@ -150,23 +150,26 @@ def read_lines(text: str) -> list[Line]:
     return lines
 
 
+def _label_of(line: str) -> str | None:
+    """The speaker's label a line opens with, in capitals, if it opens with one."""
+    m = _OPENER.match(line)
+    return m[1].strip().upper() if m and may_speak(m[1].strip()) else None
+
+
 def _turns(lines: list[str]) -> list[tuple[str, list[str]]]:
     """The labelled turns of some lines: (label, its lines); lines before the first label
     are left out."""
     out: list[tuple[str, list[str]]] = []
     for line in lines:
-        if (m := _OPENER.match(line)) and may_speak(m[1].strip()):
-            out.append((m[1].strip().upper(), [line]))
+        if label := _label_of(line):
+            out.append((label, [line]))
         elif out:
             out[-1][1].append(line)
     return out
 
 
 def _first_label(lines: list[str]) -> int:
-    return next(
-        (i for i, ln in enumerate(lines) if (m := _OPENER.match(ln)) and may_speak(m[1].strip())),
-        len(lines),
-    )
+    return next((i for i, line in enumerate(lines) if _label_of(line)), len(lines))
 
 
 def _with_originals(text: str) -> str:
