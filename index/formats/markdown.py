@@ -14,7 +14,7 @@ from collections import Counter
 
 from index.clean import repair
 from index.formats.base import Parsed
-from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at
+from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at, mostly_cjk
 from index.formats.plain import Line, looks_like_name, may_speak, walk
 from index.formats.timestamped import read_line
 
@@ -176,8 +176,9 @@ def _with_originals(text: str) -> str:
     """A translation that keeps the original in HTML comments, each before its translated
     block (`<!-- REY LEJANO: Not many … -->` then `REY LEJANO：知道的人不多…`), gets each original turn
     placed after its translation, where it is read as the same turn in a second language.
-    A comment whose turns do not match the block after it, label for label, and any other
-    comment, is dropped, as a Markdown viewer hides it.
+    A comment whose turns do not match the block after it, label for label, or are in its
+    language (a draft commented out), and any other comment, is dropped, as a Markdown viewer
+    hides it.
 
     >>> _with_originals("<!--\\nANN: Hi.\\n\\nBO: Yes.\\n-->\\nANN：你好。\\n\\nBO：是。\\n<!-- note -->\\n")
     '\\nANN：你好。\\n\\nANN: Hi.\\n\\nBO：是。\\n\\n\\nBO: Yes.\\n'
@@ -194,7 +195,12 @@ def _with_originals(text: str) -> str:
         c_first, first = _first_label(said), _first_label(lines)
         original, translated = _turns(said[c_first:]), _turns(lines[first:])
         lead = lines[:first]
-        if original and [lbl for lbl, _ in original] == [lbl for lbl, _ in translated]:
+        if (
+            original
+            and [lbl for lbl, _ in original] == [lbl for lbl, _ in translated]
+            # a translation: a commented-out draft in the text's own language stays hidden
+            and mostly_cjk(inline("\n".join(said))) != mostly_cjk(inline("\n".join(lines[first:])))
+        ):
             if pending:
                 pending += [ln for ln in said[:c_first] if ln.strip()]
             merged = [*lead, "", *pending, ""] if pending else lead

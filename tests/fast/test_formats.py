@@ -666,6 +666,15 @@ def test_markdown_translation_with_the_original_in_comments():
     ]
 
 
+def test_markdown_comments_in_the_texts_own_language_stay_hidden():
+    parsed = markdown.parse(
+        "<!--\n**Ann:** An old draft of the answer.\n-->\n**Ann:** The answer as published.\n"
+    )
+    assert [(s.speaker, s.text, s.alt) for s in parsed.segments] == [
+        ("Ann", "The answer as published.", None)
+    ]
+
+
 def test_markdown_times_in_full_width_brackets():
     parsed = markdown.parse(
         "**张三（00:01:02）**：你们公司最早是做什么的？\n\n**李四**【00:01:10】：做物流机器人。\n"
