@@ -177,7 +177,8 @@ def _code_key() -> str:
     version of it is not used."""
     here = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for part in ("rag/snapshot.py", "index/clean.py", "index/lexical.py", "index/types.py"):
+    for part in ("rag/snapshot.py", "index/clean.py", "index/lexical.py", "index/types.py",
+                 "index/turns.py"):  # `introduced` comes from index.turns.self_introductions
         digest.update((here / part).read_bytes())
     return digest.hexdigest()[:16]
 
