@@ -46,12 +46,21 @@ class Retrieval:
 
     def names(self, p: Passage) -> bool:
         """Are these the words of someone the question names?"""
-        return p.speaker in self.named or (p.source, p.speaker) in self.named_at
+        return said_by(p, self.named, self.named_at)
 
     @property
     def people(self) -> frozenset[str]:
         """The names of the people the question names, as the transcripts write them."""
-        return self.named | frozenset(self.named_at.values())
+        return people_named(self.named, self.named_at)
+
+
+def said_by(p: Passage, named: frozenset[str], named_at: dict[tuple[str, str], str]) -> bool:
+    """Is the passage the words of a named speaker, or of a label named in its document?"""
+    return p.speaker in named or (p.source, p.speaker) in named_at
+
+
+def people_named(named: frozenset[str], named_at: dict[tuple[str, str], str]) -> frozenset[str]:
+    return named | frozenset(named_at.values())
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -389,7 +398,7 @@ def search(
     host_factor = 1.0 if about_hosts else t.host_factor
     named = frozenset(named_speakers(q, snap, glossary))
     named_at = named_introduced(q, snap, glossary)
-    people = named | frozenset(named_at.values())
+    people = people_named(named, named_at)
 
     def factor(pid: str) -> float:
         p = snap.passage(pid)
@@ -397,9 +406,8 @@ def search(
             # a host telling about the person the question names (the guest's introduction:
             # "Adrian Tchaikovsky is … His first novel … was published in 2008.")
             return t.named_speaker_boost
-        said = p.speaker in named or (p.source, p.speaker) in named_at
         return (host_factor if p.role == "host" else 1.0) * (
-            t.named_speaker_boost if said else 1.0
+            t.named_speaker_boost if said_by(p, named, named_at) else 1.0
         )
 
     fused = sorted(((pid, s * factor(pid)) for pid, s in fused), key=lambda kv: -kv[1])
