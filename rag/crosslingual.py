@@ -316,9 +316,9 @@ def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
         entries = list(cedict_entries())
         pairs = [(word, d) for word, _, defs in entries for d in defs]
         for word, pinyin, defs in entries:
-            if len(word) == 1 or (len(word) == 2 and any(_SURNAME.match(d) for d in defs)):
+            surname = any(_SURNAME.match(d) for d in defs)
+            if len(word) == 1 or (len(word) == 2 and surname):
                 # a surname's reading keeps its capital only where a sense says it is one
-                surname = any(_SURNAME.match(d) for d in defs)
                 readings.add((word, pinyin if surname else pinyin.lower()))
     for word, gloss in pairs:
         names.update((name, word) for name in gloss_names(gloss))
