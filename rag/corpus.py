@@ -371,6 +371,18 @@ def declined(r: Retrieval, *, related: bool) -> Answer:
     return Answer(r.question, NOT_COVERED[r.lang], [], True, near if related else [])
 
 
+def first_use(quoted_hits: list[int], n: int) -> list[int]:
+    """The order sources are numbered in: the passages the answer quotes (`quoted_hits`, the
+    hit of each quoted sentence in reading order), as it first quotes them, then the others
+    as they were ranked.
+
+    >>> first_use([2, 0, 2], 4)
+    [2, 0, 1, 3]
+    """
+    quoted = list(dict.fromkeys(quoted_hits))
+    return quoted + [i for i in range(n) if i not in quoted]
+
+
 def continuations(hits) -> dict[int, int]:
     """Which hit continues which: the next piece of the same turn."""
     at = {(h.passage.source, h.passage.turn, h.passage.piece): i for i, h in enumerate(hits)}
@@ -465,8 +477,13 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     quotes: dict[int, list[str]] = {}
     for c in chosen:
         quotes.setdefault(c.hit, []).append(c.text)
+    order = first_use([c.hit for c in chosen], len(r.hits))
+    numbers = [0] * len(r.hits)
+    for n, i in enumerate(order, start=1):
+        numbers[i] = n
     citations = [
-        Citation(i + 1, h.passage, h.score, tuple(quotes.get(i, ()))) for i, h in enumerate(r.hits)
+        Citation(numbers[i], r.hits[i].passage, r.hits[i].score, tuple(quotes.get(i, ())))
+        for i in order
     ]
-    text = render(chosen, [c.n for c in citations], [h.passage.speaker for h in r.hits])
+    text = render(chosen, numbers, [h.passage.speaker for h in r.hits])
     return Answer(r.question, text, citations, False)

@@ -48,6 +48,24 @@ def test_ask_cites_numbered_passages_and_markers_resolve(bundled):
     assert a.seconds > 0
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["特斯拉其实是一家大规模的机器人公司吗?", "Karpathy 认为人形机器人最早会用在什么场景?",
+     "What does Karpathy think about synthetic data?", "教育的未来是什么样子?"],
+)
+def test_sources_are_numbered_as_the_answer_first_quotes_them(bundled, question):
+    a = bundled.ask(question)
+    first_use = list(dict.fromkeys(int(m) for m in re.findall(r"\[(\d+)\]", a.text)))
+    assert first_use == list(range(1, len(first_use) + 1))
+    # the quoted passages come first, then the other results as they were ranked
+    assert [bool(c.quote) for c in a.citations] == sorted(
+        (bool(c.quote) for c in a.citations), reverse=True
+    )
+    rest = [c.id for c in a.citations if not c.quote]
+    ranked = [c.id for c in bundled.retrieve(question, k=5)]
+    assert rest == [pid for pid in ranked if pid in rest]
+
+
 def test_filters(bundled):
     hits = bundled.retrieve("自动驾驶", k=5, speaker="karpathy")
     assert hits and {c.speaker for c in hits} == {"Andrej Karpathy"}
