@@ -148,6 +148,7 @@ def complement(
     terms: dict[str, float],
     idf: dict[str, float],
     min_gain: float,
+    documents: Sequence[frozenset[str]] = (),
 ) -> list[Candidate]:
     """Add the one sentence that covers most of what the chosen ones leave out of the
     question, when that is at least `min_gain` of the question's weight: the second half of
@@ -157,6 +158,13 @@ def complement(
     ...       Candidate(1, 0, "Searches are slow.")]
     >>> [c.text for c in complement(cs[:1], cs, {"search": 1.0, "cost": 1.0, "budget": 1.0}, {}, 0.3)]
     ['A search costs $950.', 'Budget about $1,500 in all.']
+
+    Given each passage's documents, only the conversation already quoted completes it:
+
+    >>> cs = [Candidate(0, 0, "A search costs $950."), Candidate(1, 0, "Our budget is $1,500.")]
+    >>> [c.text for c in complement(cs[:1], cs, {"search": 1.0, "cost": 1.0, "budget": 1.0}, {},
+    ...                             0.3, [frozenset({"trademarks.txt"}), frozenset({"cities.vtt"})])]
+    ['A search costs $950.']
     """
     def weight(ts: dict[str, float]) -> float:
         return sum(w * idf.get(t, 1.0) for t, w in ts.items())
@@ -172,7 +180,14 @@ def complement(
         words = set(tokenize(c.text))
         return weight({t: w for t, w in left.items() if t in words}) / total
 
-    rest = [c for c in cands if (c.hit, c.position) not in taken]
+    # the rest of the question is answered in the conversation the chosen sentences come
+    # from (`documents[hit]`: the passage's document and those of its other write-ups), not
+    # by another interview's words
+    same = frozenset().union(*(documents[c.hit] for c in chosen)) if documents else None
+    rest = [
+        c for c in cands
+        if (c.hit, c.position) not in taken and (same is None or documents[c.hit] & same)
+    ]
     best = max(rest, key=gain, default=None)
     if best is None or gain(best) < min_gain:
         return list(chosen)

@@ -383,6 +383,11 @@ def first_use(quoted_hits: list[int], n: int) -> list[int]:
     return quoted + [i for i in range(n) if i not in quoted]
 
 
+def conversation(p) -> frozenset[str]:
+    """The documents that hold a passage: its own and those of its other write-ups."""
+    return frozenset({p.source, *(v.source for v in p.versions)})
+
+
 def continuations(hits) -> dict[int, int]:
     """Which hit continues which: the next piece of the same turn."""
     at = {(h.passage.source, h.passage.turn, h.passage.piece): i for i, h in enumerate(hits)}
@@ -458,7 +463,8 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     # sentence `complement` adds for another part of the question may hold any number
     best = with_following(chosen, **follow)
     if t.complement_gain < 1:
-        chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain)
+        chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
+                            [conversation(h.passage) for h in r.hits])
     chosen = with_following(chosen, **follow)
     if not quotes_whom_it_names(r, chosen):
         # "Which framework does Jerod say …?" answered only by other people's words: those
