@@ -39,6 +39,9 @@ _EMPHASIS = [
     re.compile(r"~~(.+?)~~"),
     re.compile(r"`([^`]+)`"),
 ]
+# A site generator's template call: Hugo's `{{< transcript "words" >}}` / `{{% … %}}` keeps the
+# words of its first quoted argument; Jekyll's `{% include … %}` and the rest are markup
+_SHORTCODE = re.compile(r'\{\{[<%]\s*/?[\w.-]+(?:\s+"((?:[^"\\\n]|\\.)*)")?[^\n]*?[%>]\}\}|\{%[^\n]*?%\}')
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 # A label in bold: the colon may be inside or after the bold, the time inside or after it.
 _BOLD = re.compile(r"^(?P<m>\*\*|__)(?P<inner>[^*\n]{1,80}?)(?P=m)\s*(?P<after>.*)$")
@@ -48,6 +51,11 @@ _TIME_FIRST = re.compile(rf"^\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}\s*")
 _TIME_IN_LABEL = re.compile(
     rf"^(?P<who>.+?)\s*(?:\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}|\s(?P<bare>{CLOCK}))$"
 )
+# the time before the name ("**00:01:38 - Sandra Persing**："), or alone ("**00:16:45**:", the
+# same speaker going on)
+_TIME_BEFORE_LABEL = re.compile(
+    rf"^\\?{OPEN}?\s*(?P<ts>{CLOCK})\s*(?:\\?{CLOSE})?\s*(?:[-–—|·]\s*)?(?P<who>.*)$"
+)
 
 
 def inline(text: str) -> str:
@@ -55,7 +63,10 @@ def inline(text: str) -> str:
 
     >>> inline("See **[the paper](https://x.org/a_(b))** \\\\[04:07\\\\] and *that*.")
     'See the paper \\\\[04:07\\\\] and that.'
+    >>> inline('{{< transcript "ANN: Hi, and welcome." >}}'), inline('{% include ad.html %}')
+    ('ANN: Hi, and welcome.', '')
     """
+    text = _SHORTCODE.sub(lambda m: m[1] or "", text)
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)
@@ -73,11 +84,15 @@ def _label(inner: str, after: str, line_no: int) -> tuple[str, float | None, str
     start = None
     if m := _TIME_IN_LABEL.match(who):
         who, start = m["who"].strip().rstrip(":：").strip(), clock_at(m["ts"] or m["bare"], line_no)
+    elif m := _TIME_BEFORE_LABEL.match(who):
+        who, start = m["who"].strip(), clock_at(m["ts"], line_no)
     if m := _TIME_FIRST.match(after):
         start = clock_at(m["ts"], line_no)
         after = after[m.end() :]
     if after[:1] in (":", "："):
         colon, after = True, after[1:]
+    if not who and start is not None:
+        return "", start, after.strip()  # a time alone: the speaker goes on
     if not (colon or start is not None) or not who or not may_speak(who):
         return None
     return who, start, after.strip()
@@ -93,6 +108,9 @@ def read_lines(text: str) -> list[Line]:
     >>> lines = read_lines("# Ep 1\\n**Ann (00:01:02):** Hi.\\n## [00:07:07] Part two")
     >>> [(ln.label, ln.start, ln.text, ln.heading) for ln in lines]
     [(None, None, 'Ep 1', True), ('Ann', 62.0, 'Hi.', False), (None, 427.0, 'Part two', True)]
+    >>> lines = read_lines("**00:00:06 - Ann Lee**：\\n\\n你好。\\n\\n**00:00:28**：\\n\\n再见。")
+    >>> [(ln.label, ln.start, ln.text, ln.header) for ln in lines if ln.text or ln.header]
+    [('Ann Lee', 6.0, '', True), (None, None, '你好。', False), (None, 28.0, '', True), (None, None, '再见。', False)]
     >>> lines = read_lines("**HOST：为什么？**\\nGUEST：因为。\\n**HOST：然后，\\n呢？**\\nGUEST：好。\\n**注：已编辑。**")
     >>> [(ln.label, ln.text, ln.heading) for ln in lines]  # doctest: +NORMALIZE_WHITESPACE
     [('HOST', 'HOST：为什么？', False), ('GUEST', 'GUEST：因为。', False), ('HOST', 'HOST：然后，', False),
@@ -128,7 +146,10 @@ def read_lines(text: str) -> list[Line]:
         if (m := _BOLD.match(s)) and (found := _label(m["inner"], m["after"], no)):
             who, start, body = found
             body = _unescape_brackets(inline(body))
-            lines.append(Line(body, who, body, start, strong=True, header=not body))
+            if who:
+                lines.append(Line(body, who, body, start, strong=True, header=not body))
+            else:
+                lines.append(Line(body, start=start, header=not body))
             continue
         if m and not m["after"]:
             inner = m["inner"].strip()
