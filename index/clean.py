@@ -97,8 +97,17 @@ def fix_shifted_gbk(text: str) -> str:
     return _SHIFTED_GBK.sub(read_back, text)
 
 
+# <ruby>: a term with its reading or original above it, written inline as "term（reading）"
+_RUBY = re.compile(r"<ruby>([^<>]*)(?:<rp>[^<>]*</rp>)?<rt>([^<>]*)</rt>(?:<rp>[^<>]*</rp>)?</ruby>")
+
+
 def strip_html(text: str) -> str:
-    """Drop HTML tags and decode entities: `能<strong>做</strong>&amp;` -> `能做&`."""
+    """Drop HTML tags and decode entities, keeping a ruby annotation in brackets.
+
+    >>> strip_html("能<strong>做</strong>&amp;"), strip_html("<ruby>代码英雄<rt>Command Line Heroes</rt></ruby>")
+    ('能做&', '代码英雄（Command Line Heroes）')
+    """
+    text = _RUBY.sub(lambda m: f"{m[1]}（{m[2]}）" if m[2].strip() else m[1], text)
     return html.unescape(_TAG_REMNANT.sub("", _TAG.sub("", text)))
 
 
