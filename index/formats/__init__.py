@@ -219,24 +219,40 @@ def front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
     ... )
     >>> meta["date"], meta["people"], meta["media"], text
     ('2024-09-10', ['Sarah Guo', 'Andrej Karpathy'], 'https://x/1.mp3', 'A: hi')
+
+    TOML front matter between `+++` lines (Hugo's) is read too:
+
+    >>> meta, text, _ = front_matter('+++\\ntitle = "Ep 2"\\nhosts = ["Ann Lee"]\\n+++\\nA: hi')
+    >>> meta["title"], meta["people"], text
+    ('Ep 2', ['Ann Lee'], 'A: hi')
     """
-    if not text.startswith("---\n"):
+    fence = text[:4]
+    if fence not in ("---\n", "+++\n"):
         return {}, text, []
-    end = text.find("\n---", 4)
+    end = text.find("\n" + fence[:3], 4)
     if end < 0 or text[end + 4 : end + 5] not in ("", "\n"):
         return {}, text, []
-    frontmatter = require("frontmatter", "python-frontmatter")
-    yaml = require("yaml", "pyyaml")
-    try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        reason = str(getattr(e, "problem", None) or e).split("\n")[0]
-        return {}, text, [f"front matter could not be read ({where}{reason}); kept as text"]
-    if not post.metadata:
+    if fence == "+++\n":
+        import tomllib
+
+        try:
+            metadata, content = tomllib.loads(text[4 : end + 1]), text[end + 5 :]
+        except tomllib.TOMLDecodeError as e:
+            return {}, text, [f"front matter could not be read ({e}); kept as text"]
+    else:
+        frontmatter = require("frontmatter", "python-frontmatter")
+        yaml = require("yaml", "pyyaml")
+        try:
+            post = frontmatter.loads(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"line {mark.line + 1}: " if mark is not None else ""
+            reason = str(getattr(e, "problem", None) or e).split("\n")[0]
+            return {}, text, [f"front matter could not be read ({where}{reason}); kept as text"]
+        metadata, content = post.metadata, post.content
+    if not metadata:
         return {}, text, []
-    meta: dict[str, object] = {str(k).lower(): _plain_value(v) for k, v in post.metadata.items()}
+    meta: dict[str, object] = {str(k).lower(): _plain_value(v) for k, v in metadata.items()}
     people: list[str] = []
     for key in _PEOPLE_KEYS:
         people += [n for n in _names(meta.get(key)) if n not in people]
@@ -245,7 +261,7 @@ def front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
     media = next((meta[k] for k in _MEDIA_KEYS if isinstance(meta.get(k), str)), None)
     if media:
         meta["media"] = media
-    return meta, post.content, []
+    return meta, content, []
 
 
 def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
