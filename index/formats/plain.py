@@ -20,6 +20,7 @@ from index.formats.lines import Builder, is_stage, mostly_cjk
 NAME = "plain"
 SUFFIXES = (".txt",)
 
+_LEAD_BRACKETS = re.compile(r"^\s*(?:[\[(（【][^\[\]()（）【】\n]{1,40}[\])）】]\s*)+")
 _LABEL = re.compile(
     r"^\s*(?P<label>[^\s:：,，。!?！？、;；()（）\[\]【】*#>•·\-][^:：,，。!?！？、;；\[\]]{0,24}?)"
     r"\s*[:：]\s*(?P<body>.*)$"
@@ -71,11 +72,22 @@ def split_label(text: str, start: float | None = None) -> Line:
     ('Sarah Guo', '你好吗?')
     >>> split_label("10:30 we met").label is None
     True
+
+    A stage direction before the label stays with the words (where it is dropped later):
+
+    >>> line = split_label("[MUSIC PLAYING] ANN LEE: Hi.")
+    >>> line.label, line.body
+    ('ANN LEE', '[MUSIC PLAYING] Hi.')
     """
-    m = _LABEL.match(text)
+    lead = _LEAD_BRACKETS.match(text)
+    rest = text[lead.end() :] if lead and is_stage(lead.group(0)) else text
+    m = _LABEL.match(rest)
     if not m or m["label"].strip().replace(" ", "").isdigit():
         return Line(text, start=start)
-    return Line(text, m["label"].strip(), m["body"].strip(), start)
+    body = m["body"].strip()
+    if rest is not text:
+        body = f"{lead.group(0).strip()} {body}"
+    return Line(text, m["label"].strip(), body, start)
 
 
 def looks_like_name(label: str) -> bool:
@@ -89,14 +101,26 @@ def looks_like_name(label: str) -> bool:
     return bool(_LATIN_NAME.match(label) or _CJK_NAME.match(label))
 
 
+# A numbered thing ("GCP Podcast Episode 202: Supersolid …", "Part 2: …", "Question 3: …") is
+# a title or a list item, not a voice
+_NUMBERED_THING = re.compile(
+    r"\b(?:episode|ep|part|chapter|season|series|vol|volume|track|step|figure|fig|table|section|"
+    r"lesson|question|item|slide|page)\.?\s*#?\d+$",
+    re.I,
+)
+
+
 def may_speak(label: str, line: str = "", body: str = "") -> bool:
     """Whether a label could be a speaker at all: not editorial, not a stage direction.
 
     >>> may_speak("Karpathy"), may_speak("注"), may_speak("倒立擺(Inverted Pendulum)", "", "涉及")
     (True, False, False)
+    >>> may_speak("GCP Podcast Episode 202"), may_speak("Part 2"), may_speak("Speaker 2")
+    (False, False, True)
     """
     return (
-        label not in _NOT_SPEAKERS
+        not _NUMBERED_THING.search(label)
+        and label not in _NOT_SPEAKERS
         and label.capitalize() not in _NOT_SPEAKERS
         and not is_stage(label)
         and not is_editor_note(line or f"{label}:{body}", label, body)
