@@ -675,6 +675,50 @@ def test_markdown_comments_in_the_texts_own_language_stay_hidden():
     ]
 
 
+def test_markdown_time_first_headers_and_bare_time_continuations():
+    """A translated show's turn headers: `**hh:mm:ss - Name**：` above the paragraph, and a
+    bold time alone for the same speaker going on; `<ruby>` glosses stay readable."""
+    parsed = markdown.parse(
+        "[#]: via: (https://example.org/ep)\n\n"
+        "**00:00:06 - Saron Yitbarek**：\n\n大家好，这里是<ruby>代码英雄<rt>Command Line Heroes</rt></ruby>。\n\n"
+        "**00:00:28**：\n\n我们还有一个地方要去。\n\n"
+        "**00:01:38 - Sandra Persing**：\n\n嗨， Saron。\n\n"
+        "**00:16:45**:\n\n我们去了西雅图。\n"
+    )
+    assert [(s.speaker, s.start, s.text) for s in parsed.segments if s.kind == "speech"] == [
+        ("Saron Yitbarek", 6.0, "大家好，这里是代码英雄（Command Line Heroes）。"),
+        ("Saron Yitbarek", 28.0, "我们还有一个地方要去。"),
+        ("Sandra Persing", 98.0, "嗨， Saron。"),
+        ("Sandra Persing", 1005.0, "我们去了西雅图。"),
+    ]
+
+
+def test_a_hugo_page_front_matter_show_notes_and_a_shortcode_turn():
+    """A podcast site's page: TOML front matter is metadata, a numbered list item in the show
+    notes is no speaker, and the first turn inside a shortcode keeps its speaker."""
+    parsed = read(
+        "ep246.md",
+        (
+            '+++\ntitle = "Game Servers"\nhosts = ["Mark Mirchandani", "Stephanie Wong"]\n+++\n\n'
+            "Former host Mark Mandel is our guest this week.\n\n"
+            "* GCP Podcast Episode 142: Agones with Mark Mandel [podcast](https://x.org/142)\n\n"
+            '{{< transcript "[MUSIC PLAYING] MARK MIRCHANDANI: Hi, and welcome to episode 246." >}}\n\n'
+            "STEPHANIE WONG: Yay. Hi.\n\nMARK MANDEL: Thanks for having me.\n\n"
+            "MARK MIRCHANDANI: So, game servers.\n"
+        ).encode(),
+    )
+    assert parsed.meta["title"] == "Game Servers"
+    assert parsed.meta["people"] == ["Mark Mirchandani", "Stephanie Wong"]
+    assert [(s.kind, s.speaker, s.text) for s in parsed.segments] == [
+        ("context", None, "Former host Mark Mandel is our guest this week."),
+        ("context", None, "GCP Podcast Episode 142: Agones with Mark Mandel podcast"),
+        ("speech", "MARK MIRCHANDANI", "Hi, and welcome to episode 246."),
+        ("speech", "STEPHANIE WONG", "Yay. Hi."),
+        ("speech", "MARK MANDEL", "Thanks for having me."),
+        ("speech", "MARK MIRCHANDANI", "So, game servers."),
+    ]
+
+
 def test_markdown_times_in_full_width_brackets():
     parsed = markdown.parse(
         "**张三（00:01:02）**：你们公司最早是做什么的？\n\n**李四**【00:01:10】：做物流机器人。\n"
