@@ -287,7 +287,9 @@ def _spawn(
         err.seek(0)
         stdout = out.read()
         if p.returncode != 0:
-            tail = " | ".join((err.read() or stdout).strip().splitlines()[-3:])
+            tail = " | ".join((err.read() or stdout).strip().splitlines()[-3:]) or (
+                "its error is printed above"
+            )
             raise RuntimeError(f"benchmark child failed (exit {p.returncode}): {tail}")
         return stdout, wall, _mib(usage.ru_maxrss * 1024)
 
