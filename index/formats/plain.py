@@ -80,13 +80,11 @@ def split_label(text: str, start: float | None = None) -> Line:
     ('ANN LEE', '[MUSIC PLAYING] Hi.')
     """
     lead = _LEAD_BRACKETS.match(text)
-    rest = text[lead.end() :] if lead and is_stage(lead.group(0)) else text
-    m = _LABEL.match(rest)
+    stage = lead.group(0) if lead and is_stage(lead.group(0)) else ""
+    m = _LABEL.match(text[len(stage) :])
     if not m or m["label"].strip().replace(" ", "").isdigit():
         return Line(text, start=start)
-    body = m["body"].strip()
-    if rest is not text:
-        body = f"{lead.group(0).strip()} {body}"
+    body = " ".join(part for part in (stage.strip(), m["body"].strip()) if part)
     return Line(text, m["label"].strip(), body, start)
 
 
