@@ -470,11 +470,18 @@ def spoken_text(f: Path) -> str:
             data = _json.loads(text)
         except ValueError:
             return ""
-        # The segments, wherever the file keeps them (`{"result": {"text", "segments"}}`):
-        # a Whisper file also holds the whole text once more, outside them.
+        # The segments, wherever the file keeps them (`{"result": {"text", "segments"}}`,
+        # AssemblyAI's `utterances`), each one's own text: a Whisper file also holds the whole
+        # text once more outside them, and a segment may list its words again inside it.
         inner = find_transcript(data) if isinstance(data, dict) else None
-        segs = inner.get("segments") if inner is not None else None
-        walk(segs if isinstance(segs, list) else data)
+        segs = next(
+            (inner[k] for k in ("segments", "utterances") if isinstance(inner.get(k), list)), None
+        ) if inner is not None else None
+        if segs is None:
+            walk(data)
+        for seg in segs or ():
+            if isinstance(seg, dict):
+                found.extend(v for k, v in seg.items() if k in ("text", "body") and isinstance(v, str))
         return " ".join(found).lower()
     text = html.unescape(front_matter(text)[1])
     # headings, a table of contents (list items that only link within the page), cue numbers
