@@ -4,7 +4,8 @@ Speakers are decided from the whole document, whatever the format: one person ge
 display name (a truncated label joins its full form, `Priors` -> `No Priors`; CamelCase is
 split; a bare surname takes the full name the document spells out; a speaker map renames
 diarized labels), and roles come from the front matter when it names hosts or guests, else
-from who asks and who talks: the speaker with most of the answering is the guest.
+from whom a host welcomes or announces as the guests, else from who asks and who talks: the
+speaker with most of the answering is the guest.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ _HOSTING = re.compile(
     r"\bwelcome (?:back )?to (?:the|this|our) (?:show|podcast|program|programme|episode)\b|"
     # a turn that opens the show: "Welcome to Metamuse.", "Hello and welcome to …"
     r"^\W*(?:(?:hello|hi|hey)\W+)?(?:and\W+)?welcome (?:back )?to\b|"
+    # "Welcome to a new episode of Data Stories", after a sponsor's read
+    r"\bwelcome to (?:a|another|the|this|our) (?:new |brand new |special )?(?:episode|edition) of\b|"
     r"我是(?:你们的|大家的|本期的?)?主持人|欢迎收听|歡迎收聽",
     re.I,
 )
@@ -43,6 +46,15 @@ _WELCOMED = re.compile(
     r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (?:and )?welcome (?:back )?to (?:the|this|our) "
     # a machine transcript's false start ("welcome to the sh to the podcast") is kept
     r"(?:[a-z]+ ){0,3}?(?:show|podcast|program|programme|episode)\b"
+)
+# "We have on the show Michael Correll and Jeff Heer", "my guest today is Ann Lee": the
+# people a host announces are the guests.
+_FULL_NAME = r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}"
+_ANNOUNCED = re.compile(
+    r"\b(?:[Ww]e have|[Ww]e've got|[Jj]oining (?:us|me)|[Ww]ith (?:us|me)|(?:[Mm]y|[Oo]ur) guests?)"
+    r"(?: (?:today|here|tonight|again|back|this week))?(?: on the (?:show|podcast|program))?"
+    r"(?: (?:today|again|this week))?(?: (?:is|are))?:? "
+    rf"({_FULL_NAME})(?:,? and ({_FULL_NAME}))?"
 )
 # Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
 _HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|主持人|主持|记者|記者)$", re.I)
@@ -170,6 +182,13 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     {'Lisa': 'guest', 'Adam': 'host', 'Mark': 'host'}
     >>> roles([("Adam", "Welcome to Metamuse. " * 9), ("Lisa", "Thanks. " * 5), ("Mark", "Yes.")])
     {'Adam': 'host', 'Lisa': 'guest', 'Mark': 'host'}
+
+    A diarizer's labels are matched to the guests a host announces by the names they give
+    themselves; a guest who never does is the one of the others who talks most:
+
+    >>> roles([("Speaker B", "We have on the show Ann Lee and Bo Chen."), ("Speaker C", "Hey."),
+    ...        ("Speaker D", "Hi, I'm Bo Chen."), ("Speaker A", "Maps. " * 9)])
+    {'Speaker B': 'host', 'Speaker C': 'host', 'Speaker D': 'guest', 'Speaker A': 'guest'}
     """
     hosts, guests = _people(meta, "hosts", "host", "interviewer"), _people(meta, "guests", "guest")
     size: Counter[str] = Counter()
@@ -186,8 +205,9 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
         asked[s] += bool(_QUESTION_END.search(text))
     out: dict[str, str] = {}
     if not (hosts or guests):
-        # whom a host welcomes to the show, when that is one of the speakers
+        # whom a host welcomes to the show, or announces, when that is one of the speakers
         guests = {s for s in size if s in welcomed or s.split()[0] in welcomed}
+        guests |= _announced_guests(turns, size, introduced)
     if hosts or guests:
         for s in size:
             out[s] = "host" if s in hosts or (guests and s not in guests) else "guest"
@@ -202,6 +222,32 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     for s in size:
         out[s] = "guest" if s == top or (s not in askers and size[s] / total >= 0.25) else "host"
     return out
+
+
+def _announced_guests(
+    turns: Sequence[tuple[str, str]], size: Counter[str], hosting: set[str]
+) -> set[str]:
+    """The speakers who are the guests a host announces: by name, by the name a diarizer
+    label gives itself, and, for each announced name no label claims while some diarizer
+    label stays unnamed, the unnamed label that talks most (not one that hosts or announces)."""
+    announced: list[str] = []
+    announcers = set(hosting)
+    for s, text in turns:
+        for m in _ANNOUNCED.finditer(text):
+            announced += [name for name in m.groups() if name]
+            announcers.add(s)
+    if not announced:
+        return set()
+    claimed = {label: name for label, (name, _) in self_introductions(turns).items()}
+    guests: set[str] = set()
+    missing = 0
+    for name in dict.fromkeys(announced):
+        found = {s for s in size if s == name or claimed.get(s) == name}
+        guests |= found
+        missing += not found
+    unnamed = [s for s in size if _DIARIZED.fullmatch(s) and s not in claimed and s not in announcers]
+    unnamed.sort(key=lambda s: -size[s])
+    return guests | set(unnamed[:missing])
 
 
 def unidentified(label: str) -> bool:

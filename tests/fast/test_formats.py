@@ -699,13 +699,13 @@ def test_a_hugo_page_front_matter_show_notes_and_a_shortcode_turn():
     parsed = read(
         "ep246.md",
         (
-            '+++\ntitle = "Game Servers"\nhosts = ["Mark Mirchandani", "Stephanie Wong"]\n+++\n\n'
-            "Former host Mark Mandel is our guest this week.\n\n"
-            "* GCP Podcast Episode 142: Agones with Mark Mandel [podcast](https://x.org/142)\n\n"
-            '{{< transcript "[MUSIC PLAYING] MARK MIRCHANDANI: Hi, and welcome to episode 246." >}}\n\n'
-            "STEPHANIE WONG: Yay. Hi.\n\nMARK MANDEL: Thanks for having me.\n\n"
-            "MARK MIRCHANDANI: So, game servers.\n"
-        ).encode(),
+            b'+++\ntitle = "Game Servers"\nhosts = ["Mark Mirchandani", "Stephanie Wong"]\n+++\n\n'
+            b"Former host Mark Mandel is our guest this week.\n\n"
+            b"* GCP Podcast Episode 142: Agones with Mark Mandel [podcast](https://x.org/142)\n\n"
+            b'{{< transcript "[MUSIC PLAYING] MARK MIRCHANDANI: Hi, and welcome to episode 246." >}}\n\n'
+            b"STEPHANIE WONG: Yay. Hi.\n\nMARK MANDEL: Thanks for having me.\n\n"
+            b"MARK MIRCHANDANI: So, game servers.\n"
+        ),
     )
     assert parsed.meta["title"] == "Game Servers"
     assert parsed.meta["people"] == ["Mark Mirchandani", "Stephanie Wong"]

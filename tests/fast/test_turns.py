@@ -89,6 +89,33 @@ def test_roles_from_front_matter_win():
     }
 
 
+def test_guests_a_host_announces_are_guests_under_a_diarizers_letters():
+    # AssemblyAI's export: speakers are letters; the host announces both guests after a
+    # sponsor's read, one guest says his name, the other never does; the second host talks
+    # about as much as the quieter guest.
+    import json
+
+    said = [
+        ("A", "Surprise maps by themselves are hard. " * 3),
+        ("B", "Brought to you by Qlik. Hey, everyone. Welcome to a new episode of Data Stories. "
+              "Hey, Moritz."),
+        ("C", "Hey, Enrico. Summer broke out here."),
+        ("B", "Today we have on the show Michael Correll and Jeff Heer. Welcome."),
+        ("D", "Hi, I'm Jeff Heer. I direct the lab and co-founded Trifacta."),
+        ("A", "I'm a postdoc. My focus is statistics for the public. " * 4),
+        ("C", "What do the maps show? Tell us more about the model and the data here."),
+        ("D", "Cartographers and statisticians have spent decades on this."),
+    ]
+    data = {"utterances": [
+        {"speaker": who, "start": 1000 * i, "end": 1000 * i + 900, "text": text}
+        for i, (who, text) in enumerate(said)
+    ]}
+    turns, _ = build_turns(read("ds.json", json.dumps(data).encode()))
+    role = {t.speaker: t.role for t in turns}
+    assert role == {"Speaker A": "guest", "Speaker B": "host", "Speaker C": "host",
+                    "Speaker D": "guest"}
+
+
 @pytest.mark.parametrize("text", ["打开APP", "🤖", "x"])
 def test_nothing_to_say(text):
     turns, warnings = split_turns(text)
