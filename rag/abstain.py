@@ -53,7 +53,10 @@ _ASKS = {
     ),
     "count": re.compile(
         # a count, or a measure whose answer is a number: a share, a rate, an age, a code
-        r"多少(?!钱|錢)|几个|幾個|几位|幾位|几岁|幾歲|百分之|比例|比率|编号|編號|号码|號碼|"
+        r"多少(?!钱|錢)|几个|幾個|几位|幾位|几岁|幾歲|百分之|编号|編號|号码|號碼|"
+        # a share asked for ("多大比例", "比例是多少"), not one a "哪些" question qualifies
+        # ("哪些省份人均比率很高?")
+        r"(?:多大|多少|什么|什麼|几|幾)的?(?:比例|比率)|(?:比例|比率)(?:是|有|为|為)?(?:多少|多大|多高|几|幾)|"
         r"how many|how old|how far|how fast|what (?:share|proportion|"
         r"fraction|rate|number)\b|\brate\b",
         re.I,
