@@ -228,7 +228,7 @@ def _announced_guests(
     turns: Sequence[tuple[str, str]], size: Counter[str], hosting: set[str]
 ) -> set[str]:
     """The speakers who are the guests a host announces: by name, by the name a diarizer
-    label gives itself, and, for each announced name no label claims while some diarizer
+    label gives itself or is handed the word with (`voice_names`), and, for each announced name no label claims while some diarizer
     label stays unnamed, the unnamed label that talks most (not one that hosts or announces)."""
     announced: list[str] = []
     announcers = set(hosting)
@@ -238,11 +238,11 @@ def _announced_guests(
             announcers.add(s)
     if not announced:
         return set()
-    claimed = {label: name for label, (name, _) in self_introductions(turns).items()}
+    claimed = voice_names(turns)
     guests: set[str] = set()
     missing = 0
     for name in dict.fromkeys(announced):
-        found = {s for s in size if s == name or claimed.get(s) == name}
+        found = {s for s in size if s == name or claimed.get(s) in (name, name.split()[0])}
         guests |= found
         missing += not found
     unnamed = [s for s in size if _DIARIZED.fullmatch(s) and s not in claimed and s not in announcers]
@@ -297,6 +297,60 @@ def self_introductions(turns: Sequence[tuple[str, str]], first: int = 3) -> dict
     named = {label: sorted(c)[0] for label, c in claims.items() if len({n for n, _ in c}) == 1}
     taken = Counter(name for name, _ in named.values())
     return {label: v for label, v in named.items() if taken[v[0]] == 1}
+
+
+# The last sentence of a turn that hands over to someone by name: a greeting ("Hey, Moritz."),
+# the name asked alone ("Jeff?"), or a question put to them ("Michael, you want to start?").
+_HANDS_OVER = re.compile(
+    r"^(?i:hey|hi|hello),?\s+(?P<g>[A-Z][a-z]+)\s*[.!]$|"
+    r"^(?:(?i:and|so|okay|ok|well),?\s+)?(?P<a>[A-Z][a-z]+)\s*\?$|"
+    r"^(?P<q>[A-Z][a-z]+), (?:you|what|how|why|can|could|would|will|do|did|are|is|tell|want)\b[^.!?]*\?$"
+)
+_NOT_A_NAME = frozenset(
+    "So Okay Ok Well Yeah Yes No Right Great Sure Cool Thanks Everyone Everybody Guys Folks All "
+    "Hey Hi Hello Really Wow Oh Alright Awesome Good Nice Perfect Exactly Absolutely Totally "
+    "True Interesting Amazing Fantastic Excellent Fine Indeed Correct Anyway Welcome".split()
+)
+
+
+def addressed_names(turns: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The first name each diarizer label is handed the word with ("Hey, Moritz." and the
+    next voice answers): only a label always handed over by one name, a name no other
+    label is handed over by, and a word the document never writes in lower case ("Four?"
+    asks a number).
+
+    >>> addressed_names([("2", "Welcome. Hey, Moritz."), ("3", "Hey, Enrico."), ("2", "Good."),
+    ...                  ("2", "Michael, you want to start?"), ("1", "Sure."), ("2", "Thanks, Jeff.")])
+    {'3': 'Moritz', '2': 'Enrico', '1': 'Michael'}
+    """
+    votes: dict[str, Counter[str]] = {}
+    lower = {w for _, text in turns for w in re.findall(r"\b[a-z]+\b", text)}
+    for (who, text), (nxt, _) in zip(turns, turns[1:], strict=False):
+        if nxt == who or not _DIARIZED.fullmatch(nxt):
+            continue
+        sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+        m = _HANDS_OVER.match(sentences[-1]) if sentences else None
+        name = m and (m["g"] or m["a"] or m["q"])
+        if name and name not in _NOT_A_NAME and name.lower() not in lower:
+            votes.setdefault(nxt, Counter())[name] += 1
+    named = {label: next(iter(c)) for label, c in votes.items() if len(c) == 1}
+    taken = Counter(named.values())
+    return {label: name for label, name in named.items() if taken[name] == 1}
+
+
+def voice_names(turns: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The name of each diarizer label that says who it is (`self_introductions`), else the
+    first name it is handed the word with (`addressed_names`) when that is nobody else's.
+
+    >>> voice_names([("1", "Hi, I'm Ann Lee. Bo?"), ("2", "Hello, Ann."), ("1", "Hey, Bo.")])
+    {'1': 'Ann Lee', '2': 'Bo'}
+    """
+    names = {label: name for label, (name, _) in self_introductions(turns).items()}
+    firsts = {n.split()[0] for n in names.values()}
+    for label, first in addressed_names(turns).items():
+        if label not in names and first not in firsts:
+            names[label] = first
+    return names
 
 
 def _paragraphs(text: str) -> list[str]:

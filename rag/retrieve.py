@@ -406,9 +406,9 @@ def search(
             # a host telling about the person the question names (the guest's introduction:
             # "Adrian Tchaikovsky is … His first novel … was published in 2008.")
             return t.named_speaker_boost
-        return (host_factor if p.role == "host" else 1.0) * (
-            t.named_speaker_boost if said_by(p, named, named_at) else 1.0
-        )
+        if said_by(p, named, named_at):  # a host the question names is no host to pass over
+            return t.named_speaker_boost
+        return host_factor if p.role == "host" else 1.0
 
     fused = sorted(((pid, s * factor(pid)) for pid, s in fused), key=lambda kv: -kv[1])
     fused_score = dict(fused)

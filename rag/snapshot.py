@@ -19,7 +19,7 @@ import numpy as np
 from index.clean import normalize
 from index.lexical import HAN, tokenize
 from index.store import Records
-from index.turns import self_introductions
+from index.turns import voice_names
 from index.types import Passage
 
 
@@ -112,7 +112,8 @@ def substance(text: str) -> float:
 
 
 def introductions(passages: list[Passage]) -> dict[tuple[str, str], str]:
-    """The names diarizer labels give themselves in their first turns, per document.
+    """The names of diarizer labels, per document: the names they give themselves in their
+    first turns, else the first names they are handed the word with (`voice_names`).
 
     >>> ps = [Passage("a#t1p1", "a", "SPEAKER_1", "host", 1, 1, "Hi, I'm James Cridland."),
     ...       Passage("a#t2p1", "a", "SPEAKER_2", "guest", 2, 1, "And I'm Sam Sethi.")]
@@ -126,7 +127,7 @@ def introductions(passages: list[Passage]) -> dict[tuple[str, str], str]:
     return {
         (source, label): name
         for source, said in turns.items()
-        for label, (name, _) in self_introductions(said).items()
+        for label, name in voice_names(said).items()
     }
 
 
@@ -178,7 +179,7 @@ def _code_key() -> str:
     here = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for part in ("rag/snapshot.py", "index/clean.py", "index/lexical.py", "index/types.py",
-                 "index/turns.py"):  # `introduced` comes from index.turns.self_introductions
+                 "index/turns.py"):  # `introduced` comes from index.turns.voice_names
         digest.update((here / part).read_bytes())
     return digest.hexdigest()[:16]
 

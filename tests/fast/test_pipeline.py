@@ -253,6 +253,35 @@ def test_a_percentage_question_needs_a_percentage_not_any_number(corpus, tmp_pat
     assert near.abstained and near.related, near.text
 
 
+def test_a_diarizer_label_is_found_by_the_name_it_is_handed_the_word_with(corpus, tmp_path):
+    """Nobody says "I'm Enrico", but SPEAKER_1 is greeted "Hey, Enrico." by the voice it
+    handed the word to: a question about what Enrico said ranks his turn first, not his
+    co-host's."""
+    ingest_talk(
+        corpus, tmp_path / "maps.txt",
+        "SPEAKER_1: Welcome to a new episode of Data Stories. Hey, Moritz.",
+        "SPEAKER_2: Good to be here. Hey, Enrico.",
+        "SPEAKER_1: Choropleth maps of my own projects mostly show where people live, "
+        "because every count follows population.",
+        "SPEAKER_2: Choropleth maps my students build mostly show where people live, because "
+        "every count they map follows population.",
+    )
+    first = corpus.retrieve("Why do Enrico's choropleth maps mostly show where people live?")[0]
+    assert first.passage.speaker == "SPEAKER_1", first.passage.text
+
+
+def test_a_rate_that_qualifies_which_things_is_no_count_asked_for(corpus, tmp_path):
+    """"哪些省份人均比率很高?" asks which provinces, not for a rate; "多大比例?" asks for one."""
+    ingest_talk(
+        corpus, tmp_path / "maps.txt",
+        "Host: What did the surprise map show about mischief in Canada?",
+        "Guest: You actually have very high per capita rates of mischief in prairie provinces "
+        "like Alberta and Manitoba, with enough people to matter.",
+    )
+    assert not corpus.ask("加拿大哪些省份的 mischief 人均比率很高?").abstained
+    assert corpus.ask("Alberta 的 mischief 占全国多大比例?").abstained
+
+
 def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_path):
     """"What is the name of the agent …?" is not answered by a name from a passage about
     something else; a thing the transcript does name is."""
