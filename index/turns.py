@@ -417,10 +417,17 @@ def build_turns(
         warnings.append("no speaker labels found: passages carry no speaker")
     # A diarized voice that says who it is: the name is suggested, never put in its mouth.
     spoken = [(t.speaker, " ".join(t.paragraphs)) for t in turns if t.speaker]
-    for label, (name, said) in self_introductions(spoken).items():
+    introduced = self_introductions(spoken)
+    for label, (name, said) in introduced.items():
         if name not in names.values():
             warnings.append(
                 f'{label} says "{said}": if that is who it is, rename {label} to {name} '
                 f'(--speaker "{label}={name}")'
+            )
+    for label, first in voice_names(spoken).items():
+        if label not in introduced:
+            warnings.append(
+                f'{label} is handed the word as "{first}": if that is who it is, rename '
+                f'{label} (--speaker "{label}={first} …")'
             )
     return turns, warnings

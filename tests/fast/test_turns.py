@@ -309,3 +309,20 @@ def test_a_diarized_voice_that_says_its_name_gets_a_suggestion_not_a_new_name():
     assert build_turns(p, {"SPEAKER_1": "James Cridland", "SPEAKER_2": "Sam Sethi"})[1] == []
     named = Parsed([Segment("I'm Bo Chen, filling in.", "Ann Lee", 0.0, 1.0)])
     assert build_turns(named)[1] == []
+
+
+def test_a_diarized_voice_handed_the_word_by_name_gets_a_suggestion():
+    p = Parsed([
+        Segment("Welcome to the show. Hey, Moritz.", "SPEAKER_1", 0.0, 3.0),
+        Segment("Hey, Enrico.", "SPEAKER_2", 3.0, 5.0),
+        Segment("Four?", "SPEAKER_1", 5.0, 6.0),
+        Segment("Yes, four of them.", "SPEAKER_2", 6.0, 7.0),
+    ])
+    turns, warnings = build_turns(p)
+    assert [t.speaker for t in turns] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_1", "SPEAKER_2"]
+    assert warnings == [
+        'SPEAKER_2 is handed the word as "Moritz": if that is who it is, rename SPEAKER_2 '
+        '(--speaker "SPEAKER_2=Moritz …")',
+        'SPEAKER_1 is handed the word as "Enrico": if that is who it is, rename SPEAKER_1 '
+        '(--speaker "SPEAKER_1=Enrico …")',
+    ]
