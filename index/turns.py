@@ -278,8 +278,8 @@ _SELF_INTRO = re.compile(
 
 
 def self_introductions(turns: Sequence[tuple[str, str]], first: int = 3) -> dict[str, tuple[str, str]]:
-    """The name each diarizer label gives itself in one of its first turns, with the words
-    that say so: `{"SPEAKER_1": ("James Cridland", "I'm James Cridland")}`. Only a label whose
+    """The name each diarizer label gives itself in one of its first turns (a greeting of a
+    few words, "Hi.", "Good to be back.", does not count as one), with the words that say so: `{"SPEAKER_1": ("James Cridland", "I'm James Cridland")}`. Only a label whose
     introductions agree, with a name no other label claims.
 
     >>> self_introductions([("SPEAKER_1", "Hi. I'm James Cridland, the editor."),
@@ -291,7 +291,7 @@ def self_introductions(turns: Sequence[tuple[str, str]], first: int = 3) -> dict
     for label, text in turns:
         if not _DIARIZED.fullmatch(label) or seen[label] >= first:
             continue
-        seen[label] += 1
+        seen[label] += len(text.split()) > 5  # a greeting ("Hi.", "Good to be back.") is no turn yet
         for m in _SELF_INTRO.finditer(text):
             claims.setdefault(label, set()).add((m[1], m[0]))
     named = {label: sorted(c)[0] for label, c in claims.items() if len({n for n, _ in c}) == 1}

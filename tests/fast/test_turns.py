@@ -311,6 +311,14 @@ def test_a_diarized_voice_that_says_its_name_gets_a_suggestion_not_a_new_name():
     assert build_turns(named)[1] == []
 
 
+def test_a_voice_that_says_its_name_after_a_few_greetings_is_still_introduced():
+    from index.turns import self_introductions
+
+    said = [("Speaker D", "Hi."), ("Speaker D", "Good to be back."), ("Speaker D", "Third time's the charm."),
+            ("Speaker D", "Hi, I'm Jeff Heer. I direct the interactive data lab.")]
+    assert self_introductions(said) == {"Speaker D": ("Jeff Heer", "I'm Jeff Heer")}
+
+
 def test_a_diarized_voice_handed_the_word_by_name_gets_a_suggestion():
     p = Parsed([
         Segment("Welcome to the show. Hey, Moritz.", "SPEAKER_1", 0.0, 3.0),
