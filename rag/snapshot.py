@@ -29,7 +29,7 @@ class Snapshot:
     passages: list[Passage]
     position: dict[str, int]
     vectors: np.ndarray  # passage embeddings, row i = passages[i]
-    bm25: object  # bm25s.BM25 over the passages' lexical tokens, each with its turn's piece before (`with_context`)
+    bm25: object  # bm25s.BM25 over the passages' lexical tokens
     vocabulary: frozenset[str]
     prefixes: frozenset[str]  # the first five letters of each Latin token of five or more
     idf: dict[str, float]  # log(N / df) + 1 of each lexical token
@@ -111,25 +111,6 @@ def substance(text: str) -> float:
     return len(units) - sum(1 for u in units if HAN.match(u)) / 2
 
 
-def with_context(passages: list[Passage], tokens: list[list[str]]) -> list[list[str]]:
-    """What BM25 ranks each passage by: its own lexical tokens, then those of the piece of
-    its turn before it. A long answer cut into pieces names its subject once, in the piece
-    that opens it ("… our neurons …" then "That's why we expect real computers in ten
-    years"); a question about the subject should find the piece that answers it too.
-
-    >>> ps = [Passage("a#t1p1", "a", "Ann", "guest", 1, 1, "x"), Passage("a#t1p2", "a", "Ann", "guest", 1, 2, "y"),
-    ...       Passage("a#t2p1", "a", "Bo", "host", 2, 1, "z")]
-    >>> with_context(ps, [["neuron"], ["ten", "year"], ["why"]])
-    [['neuron'], ['ten', 'year', 'neuron'], ['why']]
-    """
-    at = {(p.source, p.turn, p.piece): i for i, p in enumerate(passages)}
-    out = []
-    for p, own in zip(passages, tokens, strict=True):
-        before = at.get((p.source, p.turn, p.piece - 1))
-        out.append([*own, *(tokens[before] if before is not None else ())])
-    return out
-
-
 def introductions(passages: list[Passage]) -> dict[tuple[str, str], str]:
     """The names of diarizer labels, per document: the names they give themselves in their
     first turns, else the first names they are handed the word with (`voice_names`).
@@ -155,7 +136,7 @@ def build(records: Records, generation: int) -> Snapshot:
 
     passages, tokens = records.passages, records.tokens
     bm25 = bm25s.BM25()
-    bm25.index([t or ["\x00"] for t in with_context(passages, tokens)], show_progress=False)
+    bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
     df = Counter(t for toks in tokens for t in set(toks))
     n = max(len(passages), 1)
     speakers = {p.speaker for p in passages if p.speaker}

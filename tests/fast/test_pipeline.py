@@ -270,38 +270,6 @@ def test_a_diarizer_label_is_found_by_the_name_it_is_handed_the_word_with(corpus
     assert first.passage.speaker == "SPEAKER_1", first.passage.text
 
 
-def test_the_piece_of_a_long_answer_that_holds_the_fact_is_found_by_the_subject_named_before_it(
-    config, glossary, tmp_path
-):
-    """A long turn is cut into pieces; the subject ("biocomputers") is named in the first,
-    the timeline in the next. Lexically the next piece carries the first one's words too."""
-    import dataclasses
-
-    from index.lexical import tokenize
-
-    corpus = rag.open(dataclasses.replace(config, retrieval="lexical"), embedder=HashingEmbedder(),
-                      glossary=glossary)
-    ingest_talk(
-        corpus, tmp_path / "lab.txt",
-        "Host: Tell us about your lab.",
-        "Guest: We grow biocomputers from living neurons in our lab, and the organoids live for "
-        "months on the electrodes, where we train them with dopamine and with electrical pulses "
-        "so that they learn simple tasks that engineers set for them every single day. "
-        "That is why we expect the real thing to be ready in around ten years, once learning works "
-        "and the energy savings show, since the brain uses a million times less energy than chips.",
-        "Host: And your funding?",
-        "Guest: Investors were patient, and years of grants kept the team going.",
-        "Host: What about the timeline of chips?",
-        "Guest: Chips get faster every year on the timeline the industry keeps.",
-    )
-    snap = corpus.snapshot()
-    scores = snap.bm25.get_scores(tokenize("biocomputers"))
-    held = {p.id for p, s in zip(snap.passages, scores, strict=True) if s > 0}
-    assert held == {"lab.txt#t2p1", "lab.txt#t2p2"}, held
-    ids = [c.passage.id for c in corpus.retrieve("When will biocomputers be ready?", k=3)]
-    assert ids[0] == "lab.txt#t2p2", ids
-
-
 def test_a_rate_that_qualifies_which_things_is_no_count_asked_for(corpus, tmp_path):
     """"哪些省份人均比率很高?" asks which provinces, not for a rate; "多大比例?" asks for one."""
     ingest_talk(
