@@ -57,9 +57,14 @@ import pytest
 # The new files' 335 passages also take places from the others' (the first sixteen files'
 # questions: hit@5 0.781 -> 0.766, key facts 0.594 -> 0.577), so the floors are one question
 # below the new figures: hit@5 0.74, hit@600c 0.62, key facts 0.57, abstain_acc 0.61.
+# Raised on 2026-12-04, when a nineteenth (Data Stories #101 as AssemblyAI exports it, 19
+# questions written blind) joined with the fixes its blind run prompted: measured over 310
+# questions hit@5 0.760, hit@600c 0.634, key facts 0.585, abstain_acc 0.625 (40 of 64), so the
+# floors are one question below: hit@5 0.75, hit@600c 0.63, key facts 0.58. (A change that
+# would have passed only with the bundled key-facts floor lowered, 0.848 -> 0.813, was reverted.)
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.74, "hit@600c": 0.62, "key_facts": 0.57, "abstain_acc": 0.61,
+    "real": {"hit@5": 0.75, "hit@600c": 0.63, "key_facts": 0.58, "abstain_acc": 0.61,
              "speaker_acc": 0.95},
 }
 
