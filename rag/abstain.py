@@ -57,6 +57,9 @@ _ASKS = {
         # a share asked for ("多大比例", "比例是多少"), not one a "哪些" question qualifies
         # ("哪些省份人均比率很高?")
         r"(?:多大|多少|什么|什麼|几|幾)的?(?:比例|比率)|(?:比例|比率)(?:是|有|为|為)?(?:多少|多大|多高|几|幾)|"
+        # "几<measure word>" asks a number too ("一共有几集", "第几期", "去过几次")
+        r"[几幾](?:集|次|期|家|本|种|種|场|場|部|名|条|條|项|項|款|台|座|所|间|間|轮|輪|届|屆|"
+        r"代|章|篇|首|门|門|支|只|隻|辆|輛|件|张|張|份|人)|"
         r"how many|how old|how far|how fast|what (?:share|proportion|"
         r"fraction|rate|number)\b|\brate\b",
         re.I,
@@ -78,7 +81,12 @@ _ASKS = {
         re.I,
     ),
     # how long something lasts or takes: a number of seconds ... years
-    "duration": re.compile(r"多久|多长时间|多長時間|how long", re.I),
+    "duration": re.compile(
+        # "干了几年" asks how long; "这几年", "前几天" (these / a few years ago) do not
+        r"多久|多长时间|多長時間|(?<![这這那近前后後过過头頭])[几幾](?:年|个月|個月|天|周|週|星期|"
+        r"小时|小時|分钟|分鐘)|how long",
+        re.I,
+    ),
     # what something is called: the answer names it
     "name": re.compile(
         r"\bwhat(?:'s| is| was) the name of\b|\bwhat is it called\b|叫什么名字|叫什麼名字|"
@@ -242,6 +250,8 @@ def asked_types(question: str) -> list[str]:
     (['money'], [])
     >>> asked_types("满意度提高了多少个百分点?"), asked_types("What percentage of them do it?")
     (['percent'], ['percent'])
+    >>> asked_types("这部动画一共有几集?"), asked_types("他在那里工作了几年?"), asked_types("这几年怎么样?")
+    (['count'], ['duration'], [])
     """
     kinds = [kind for kind, ask in _ASKS.items() if ask.search(question)]
     # a percentage is the count asked for: any other number does not answer it

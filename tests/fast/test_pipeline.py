@@ -282,6 +282,23 @@ def test_a_rate_that_qualifies_which_things_is_no_count_asked_for(corpus, tmp_pa
     assert corpus.ask("Alberta 的 mischief 占全国多大比例?").abstained
 
 
+def test_how_many_asked_with_a_measure_word_needs_a_number(corpus, tmp_path):
+    """"一共有几集?" asks how many episodes and "做了几年?" how long, as "几个" asks how many:
+    a passage on the series that gives no number answers neither; one that does answers."""
+    ingest_talk(
+        corpus, tmp_path / "series.txt",
+        "主持人：你最近在忙什么？",
+        "嘉宾：我在做讲数据中心的动画系列，讲数据中心里的机器怎么运转。",
+        "主持人：你在 Elastic 的时候呢？",
+        "嘉宾：我在 Elastic 做过开发者关系的工作，很喜欢那里的数据中心项目。",
+    )
+    assert not corpus.ask("那部讲数据中心的动画系列讲什么？").abstained
+    assert corpus.ask("那部讲数据中心的动画系列一共有几集？").abstained
+    assert corpus.ask("她在 Elastic 做开发者关系的工作做了几年？").abstained
+    ingest_talk(corpus, tmp_path / "episodes.txt", "嘉宾：讲数据中心的动画系列一共有六集。")
+    assert not corpus.ask("那部讲数据中心的动画系列一共有几集？").abstained
+
+
 def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_path):
     """"What is the name of the agent …?" is not answered by a name from a passage about
     something else; a thing the transcript does name is."""
