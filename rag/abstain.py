@@ -326,6 +326,33 @@ def answers_type(kinds: list[str], sentences: list[str]) -> bool:
     return any(has_type(k, s) for k in kinds for s in sentences)
 
 
+# "Which company …?", "In what city …?": a question after one named thing of a kind
+_ASKS_ENTITY = re.compile(
+    r"\b(?:which|what) (?:[a-z-]+ )?(?:company|companies|firm|startup|organi[sz]ation|"
+    r"university|college|city|cities|country|countries|book|books|podcast|conference|tool|"
+    r"programming language)\b",
+    re.I,
+)
+
+
+def names_what_is_asked(question: str, sentences: list[str]) -> bool:
+    """For "Which company …?" / "In what city …?": does an English sentence name something
+    the question does not? "Which company is he about to join?" is not answered by "I'm
+    about to start a job soon." Sentences in another language are not judged.
+
+    >>> names_what_is_asked("Which company is she joining?", ["I'm about to start a job soon."])
+    False
+    >>> names_what_is_asked("Which company is she joining?", ["Next month I'm joining Stripe."])
+    True
+    >>> names_what_is_asked("Which company is she joining?", ["我下个月去一家新公司。"])
+    True
+    """
+    if not _ASKS_ENTITY.search(question):
+        return True
+    english = [s for s in sentences if not HAN.search(s)]
+    return not english or any(names_something_new(question, s) for s in english)
+
+
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
 
 

@@ -480,6 +480,9 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.
         return declined(r, related=True)
+    if not abstain.names_what_is_asked(r.question, said):
+        # "Which company …?" answered by sentences that name none: a near miss
+        return declined(r, related=True)
     quotes: dict[int, list[str]] = {}
     for c in chosen:
         quotes.setdefault(c.hit, []).append(c.text)

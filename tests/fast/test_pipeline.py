@@ -299,6 +299,21 @@ def test_how_many_asked_with_a_measure_word_needs_a_number(corpus, tmp_path):
     assert not corpus.ask("那部讲数据中心的动画系列一共有几集？").abstained
 
 
+def test_which_company_is_not_answered_by_sentences_that_name_none(corpus, tmp_path):
+    """"Which company is Ann about to join?" is a near miss when the sentences quoted name no
+    company, and answered once a passage names one."""
+    ingest_talk(
+        corpus, tmp_path / "jobs.txt",
+        "Host: Ann, what comes next for you after the documentation project?",
+        "Ann: I am about to start a new job soon, and I am excited about the new job.",
+    )
+    assert not corpus.ask("Is Ann about to start a new job soon?").abstained
+    assert corpus.ask("Which company is Ann about to start her new job at?").abstained
+    ingest_talk(corpus, tmp_path / "jobs2.txt",
+                "Ann: The new job I am about to start is at Stripe, in the docs team.")
+    assert not corpus.ask("Which company is Ann about to start her new job at?").abstained
+
+
 def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_path):
     """"What is the name of the agent …?" is not answered by a name from a passage about
     something else; a thing the transcript does name is."""
