@@ -336,9 +336,10 @@ _ASKS_ENTITY = re.compile(
 
 
 def names_what_is_asked(question: str, sentences: list[str]) -> bool:
-    """For "Which company …?" / "In what city …?": does an English sentence name something
-    the question does not? "Which company is he about to join?" is not answered by "I'm
-    about to start a job soon." Sentences in another language are not judged.
+    """For "Which company …?" / "In what city …?": does a sentence name something the
+    question does not (a capitalised word in English, a Latin name in Chinese)? "Which
+    company is he about to join?" is not answered by "I'm about to start a job soon."
+    Chinese sentences alone are not judged: their names need not be in Latin letters.
 
     >>> names_what_is_asked("Which company is she joining?", ["I'm about to start a job soon."])
     False
@@ -346,11 +347,14 @@ def names_what_is_asked(question: str, sentences: list[str]) -> bool:
     True
     >>> names_what_is_asked("Which company is she joining?", ["我下个月去一家新公司。"])
     True
+    >>> names_what_is_asked("What tool did they build?", ["We have tools.", "我们构建了 TwilioQuest。"])
+    True
     """
     if not _ASKS_ENTITY.search(question):
         return True
-    english = [s for s in sentences if not HAN.search(s)]
-    return not english or any(names_something_new(question, s) for s in english)
+    if any(names_something_new(question, s) for s in sentences):
+        return True
+    return not any(not HAN.search(s) for s in sentences)
 
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
