@@ -63,10 +63,11 @@ import pytest
 # floors are one question below: hit@5 0.75, hit@600c 0.63, key facts 0.58. (A change that
 # would have passed only with the bundled key-facts floor lowered, 0.848 -> 0.813, was reverted.)
 # The same day "几集"/"几年" questions began to be checked for a number: 42 of 64 declined
-# (0.656), so abstain_acc 0.61 -> 0.64.
+# (0.656), so abstain_acc 0.61 -> 0.64; then "Which company …?" questions began to need a
+# name: 43 of 64 (0.672), so abstain_acc 0.65.
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.75, "hit@600c": 0.63, "key_facts": 0.58, "abstain_acc": 0.64,
+    "real": {"hit@5": 0.75, "hit@600c": 0.63, "key_facts": 0.58, "abstain_acc": 0.65,
              "speaker_acc": 0.95},
 }
 
