@@ -183,8 +183,10 @@ def names_something_new(question: str, sentence: str) -> bool:
     >>> names_something_new("孩子该学哪些科目?", "AI 会改变教育。")
     False
     """
-    if not _ASKS_NAME.search(question):
-        return False
+    return bool(_ASKS_NAME.search(question)) and _says_a_new_name(question, sentence)
+
+
+def _says_a_new_name(question: str, sentence: str) -> bool:
     said = question.lower()
     found = names_in(sentence, "zh" if HAN.search(sentence) else "en")
     # a two-letter acronym (AI, ML, CI) is a common noun more often than a name
@@ -349,12 +351,14 @@ def names_what_is_asked(question: str, sentences: list[str]) -> bool:
     True
     >>> names_what_is_asked("What tool did they build?", ["We have tools.", "我们构建了 TwilioQuest。"])
     True
+    >>> names_what_is_asked("What university did she attend?", ["She went to Stanford."])
+    True
     """
     if not _ASKS_ENTITY.search(question):
         return True
-    if any(names_something_new(question, s) for s in sentences):
+    if any(_says_a_new_name(question, s) for s in sentences):
         return True
-    return not any(not HAN.search(s) for s in sentences)
+    return all(HAN.search(s) for s in sentences)
 
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
