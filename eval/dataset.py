@@ -46,6 +46,16 @@ class Question:
     split: str = "tuning"  # "tuning" (thresholds may be set on it) or "heldout" (never)
 
 
+def document_text(p: Path) -> str:
+    """A transcript file's text as its author wrote it: a Word file's paragraphs (as the
+    product's reader gives them), any other file decoded as UTF-8."""
+    if p.suffix.lower() == ".docx":
+        from index.formats.word import to_text
+
+        return to_text(p.read_bytes())[0]
+    return p.read_text(encoding="utf-8")
+
+
 def split_of(qid: str) -> str:
     """The split a question belongs to, from a hash of its id.
 
@@ -100,7 +110,7 @@ def load(path: Path = QUESTIONS, transcripts: Path | None = None) -> list[Questi
                 if not p.exists():
                     errors.append(f"{qid}: unknown document {g.doc}")
                     continue
-                texts[g.doc] = squash(p.read_text(encoding="utf-8"))
+                texts[g.doc] = squash(document_text(p))
             if squash(g.snippet) not in texts[g.doc]:
                 errors.append(f"{qid}: snippet {g.snippet!r} is not in {g.doc}")
         out.append(
