@@ -52,7 +52,7 @@ import numpy as np
 import yaml
 
 from eval import metrics as M
-from eval.dataset import LANGS, QUESTIONS, REAL, REAL_QUESTIONS, Question, load
+from eval.dataset import LANGS, QUESTIONS, REAL, REAL_QUESTIONS, Question, document_text, load
 from eval.systems import (
     DEFAULT_SYSTEMS,
     FACTORIES,
@@ -450,7 +450,7 @@ def spoken_text(f: Path) -> str:
     from index.formats.asr_json import find_transcript
 
     try:
-        text = decode(f.read_bytes())
+        text = document_text(f) if f.suffix.lower() == ".docx" else decode(f.read_bytes())
     except ValueError:
         return ""
     if f.suffix.lower() == ".json":
@@ -487,6 +487,8 @@ def spoken_text(f: Path) -> str:
     # headings, a table of contents (list items that only link within the page), cue numbers
     text = re.sub(r"^\s*(?:#.*|WEBVTT.*|NOTE.*|\d+\s*|[-*+]\s*\[.*\]\(#[^)]*\)\s*)$", " ", text,
                   flags=re.M)
+    # a script's slide titles, set off by dashes ("--Title page--")
+    text = re.sub(r"^\s*(-{2,}|={2,}|~{2,})(?![-=~]).*?\1\s*$", " ", text, flags=re.M)
     # caption timing lines whole, however the times are written ("59.240 --> 1:03.100")
     text = re.sub(r"^\s*[\d:.,]+\s*-->.*$", " ", text, flags=re.M)
     text = _CLOCK.sub(" ", text)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from index.clean import ends_sentence
-from index.formats.lines import join
+from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v18"
+CHUNKER_VERSION = "turns-v19"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -47,6 +47,26 @@ def split_sentences(text: str) -> list[str]:
     for piece in _SENTENCE_END.split(text):
         parts.extend(re.split(r"(?<=[.?!])\s+(?=[\"'“A-Z\u4e00-\u9fff])", piece))
     return [p.strip() for p in parts if p.strip()]
+
+
+def passage_sentences(text: str) -> list[str]:
+    """The sentences of a passage's text. Its lines are rejoined first where a caption or
+    segment broke a sentence ("I have faith" / "in it."); a list item is a unit of its own,
+    read without its bullet, as items rarely end with a full stop.
+
+    >>> passage_sentences("I have faith\\nin it. Yes.\\nWe had:\\n- to build a case\\n- to find the bomb\\nThen")
+    ['I have faith in it.', 'Yes.', 'We had:', 'to build a case', 'to find the bomb', 'Then']
+    """
+    units: list[str] = []
+    flat = ""
+    for line in text.split("\n"):
+        if LIST_ITEM.match(line):
+            units += [flat, LIST_ITEM.sub("", line)]
+            flat = ""
+        else:
+            flat = join(flat, line)
+    units.append(flat)
+    return [s for u in units if u for s in split_sentences(u)]
 
 
 OVERRUN = 1.5  # a piece may grow to this many times max_chars to finish its sentence

@@ -240,6 +240,9 @@ _HEADING_NUMBER = re.compile(
 )
 
 
+# A title set off by the same run of marks on both sides, as scripts and wikis write them
+# ("--Title page--", "== Results ==", "~~ Part 2 ~~"): nobody says that line.
+_DECORATED = re.compile(r"^(-{2,}|={2,}|~{2,}|\*{3,})(?!-|=|~|\*)\s*\S.{0,80}?\s*\1$")
 # A line ending in a comma goes on in the next line: never a heading.
 _CONTINUES = ",，、;；"
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -256,11 +259,15 @@ def is_heading(line: str) -> bool:
     [True, True, False]
     >>> is_heading("Why Data Is the Bottleneck"), is_heading("yeah I think so")
     (True, False)
+    >>> is_heading("--Title page--"), is_heading("-- Car insurance – encore--"), is_heading("== Results ==")
+    (True, True, True)
+    >>> is_heading("-- and then he left --, she said."), is_heading("---")
+    (False, False)
     """
     s = line.strip()
     if not s:
         return False
-    if _HEADING_NUMBER.match(s) and len(s) <= 40:
+    if _HEADING_NUMBER.match(s) and len(s) <= 40 or _DECORATED.match(s):
         return True
     if s[-1] in _CONTINUES:
         return False

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from index.chunk import split_sentences
+from index.chunk import passage_sentences
 from index.config import Tuning
-from index.formats.lines import join, mostly_cjk
+from index.formats.lines import mostly_cjk
 from index.lexical import tokenize
 from index.types import Passage
 
@@ -61,10 +61,7 @@ def candidates(
     """
     out: list[Candidate] = []
     for h, text in enumerate(passages[:max_passages]):
-        flat = ""
-        for line in text.split("\n"):
-            flat = join(flat, line)
-        for i, s in enumerate(split_sentences(flat)):
+        for i, s in enumerate(passage_sentences(text)):
             if len(s) >= min_chars and (
                 not _is_question(s) or 0 < preamble_chars <= _preamble(s)
             ):

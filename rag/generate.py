@@ -920,17 +920,14 @@ def passages_for(
     cut at `max_chars`. Citations the extractive answer did not quote are left out: they cost
     prompt time and rarely hold the answer.
     """
-    from index.chunk import split_sentences
+    from index.chunk import passage_sentences
     from index.formats.lines import join
 
     out = []
     for c in citations:
         if not c.quote:
             continue
-        flat = ""
-        for line in c.text.split("\n"):
-            flat = join(flat, line)
-        sents = split_sentences(flat)
+        sents = passage_sentences(c.text)
         chosen: set[int] = set()
         for q in c.quote:
             hits = [i for i, s in enumerate(sents) if s == q or q in s]

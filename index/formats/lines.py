@@ -23,6 +23,10 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 
+# A list item as the parsers leave it in a passage: a line of its own, after a bullet.
+LIST_ITEM = re.compile(r"^[-*•▪◦]\s+(?=\S)")
+
+
 def join(left: str, right: str) -> str:
     """Join two pieces of one sentence: a space between Latin text, nothing next to CJK.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from index.clean import repair
 from index.formats.base import Parsed
@@ -23,6 +24,7 @@ SUFFIXES = (".md", ".markdown")
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|```.*|~~~.*)$")
+_BULLET = re.compile(r"^\s*[-*+]\s+\S")
 _BLOCK = re.compile(r"^\s*(?:>\s?)+|^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^()\n]*\)")
@@ -142,6 +144,7 @@ def read_lines(text: str) -> list[Line]:
                 else:
                     lines.append(Line(title, heading=True))
             continue
+        bullet = bool(_BULLET.match(s))
         s = _unpaired_bold(_BLOCK.sub("", s.strip()))
         if (m := _BOLD.match(s)) and (found := _label(m["inner"], m["after"], no)):
             who, start, body = found
@@ -167,7 +170,10 @@ def read_lines(text: str) -> list[Line]:
             alt = image.group(1)
             lines.append(Line(alt, heading=True) if alt.strip() else Line(""))
             continue
-        lines.append(read_line(_unescape_brackets(inline(s)), no))
+        line = read_line(_unescape_brackets(inline(s)), no)
+        if bullet and line.label is None and line.text.strip():
+            line = replace(line, text=f"- {line.text.strip()}")  # an item: a paragraph of its own
+        lines.append(line)
     return lines
 
 

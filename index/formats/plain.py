@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from index.clean import ends_sentence, is_cruft, is_editor_note, is_heading, repair
 from index.formats.base import Parsed
-from index.formats.lines import Builder, is_stage, mostly_cjk
+from index.formats.lines import LIST_ITEM, Builder, is_stage, mostly_cjk
 
 NAME = "plain"
 SUFFIXES = (".txt",)
@@ -294,10 +294,15 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
             if edited and ln.label and ln.body and _title(text, ln.body):
                 b.context(text)
                 continue
+        item = bool(LIST_ITEM.match(text))  # a list item is a paragraph of its own
+        if item:
+            b.blank()
         new = ln.start is not None or (not who and not b.mid_sentence)
         if new:
             b.speech("", current, ln.start, new=True)
         _say(b, text, current, edited)
+        if item:
+            b.blank()
     return b.result(ends=ends)
 
 

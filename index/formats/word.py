@@ -37,6 +37,12 @@ def _paragraph(p) -> tuple[str, bool]:
     return f"**{lead}**{text[len(raw) :]}", True
 
 
+def _is_list_item(p, style: str) -> bool:
+    """A bulleted or numbered paragraph: a List style, or Word's own numbering on it."""
+    ppr = p._p.pPr
+    return style.startswith("List") or (ppr is not None and ppr.numPr is not None)
+
+
 def _row(cells: list[str]) -> str:
     cells = [" ".join(c.split()) for c in cells if c.strip()]
     times = [c for c in cells if _CLOCK.match(c)]
@@ -68,6 +74,8 @@ def to_text(data: bytes) -> tuple[str, bool]:
             continue
         text, bold = _paragraph(block)
         marked = marked or bold
+        if not bold and text.strip() and _is_list_item(block, style):
+            text = f"- {text.strip()}"  # an item, read as a paragraph of its own
         lines.append(text)
     return "\n\n".join(lines), marked
 
@@ -88,6 +96,14 @@ def parse_bytes(data: bytes) -> Parsed:
     >>> buf = io.BytesIO(); d.save(buf)
     >>> [(s.kind, s.speaker, s.text) for s in parse_bytes(buf.getvalue()).segments]
     [('context', None, 'Episode 3'), ('speech', 'Ann', 'Hello.')]
+
+    List paragraphs are items, each a paragraph of its own (they rarely end a sentence):
+
+    >>> d = docx.Document(); _ = d.add_paragraph("We had two goals:")
+    >>> _ = d.add_paragraph("to build it", style="List Bullet"); _ = d.add_paragraph("to ship it", style="List Bullet")
+    >>> buf = io.BytesIO(); d.save(buf)
+    >>> [s.text for s in parse_bytes(buf.getvalue()).segments]
+    ['We had two goals:', '- to build it', '- to ship it']
     """
     text, marked = to_text(data)
     return markdown.parse(text) if marked else parse_prose(text)

@@ -98,3 +98,11 @@ def test_the_opening_of_a_reply_to_the_same_question_wins():
     asked = score(cands, terms, idf, [True])
     assert plain[1] > plain[0]  # words alone prefer the sentence that shares a word
     assert asked[0] > asked[1]  # the reply's opening wins when the host asked the same
+
+
+def test_list_items_are_quoted_one_by_one():
+    # Items end without a full stop; glued, three items read as one "sentence".
+    text = "On this slide we have:\n- to find a bomb lost in 1966\n- to break Enigma\nThey share one thing."
+    assert [c.text for c in candidates([text])] == [
+        "On this slide we have:", "to find a bomb lost in 1966", "to break Enigma", "They share one thing.",
+    ]

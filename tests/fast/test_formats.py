@@ -1438,6 +1438,37 @@ def test_docx_table_rows():
     ]
 
 
+def test_docx_lecture_script_slide_titles_and_list_items():
+    # A lecture's script as people write one in Word: slide titles set off by dashes, a list
+    # in the List style whose items end without a full stop, no speaker labels.
+    d = docx.Document()
+    d.add_paragraph("--Title page--")
+    d.add_paragraph("Hi, I'm Ann. We have:")
+    d.add_paragraph("to find a bomb lost in 1966", style="List Paragraph")
+    d.add_paragraph("to break Enigma", style="List Paragraph")
+    d.add_paragraph("-- What they share --")
+    d.add_paragraph("They all use Bayes.")
+    buf = io.BytesIO()
+    d.save(buf)
+    parsed = word.parse_bytes(buf.getvalue())
+    assert [(s.kind, s.speaker, s.text) for s in parsed.segments] == [
+        ("context", None, "--Title page--"),
+        ("speech", None, "Hi, I'm Ann. We have:"),
+        ("speech", None, "- to find a bomb lost in 1966"),
+        ("speech", None, "- to break Enigma"),
+        ("context", None, "-- What they share --"),
+        ("speech", None, "They all use Bayes."),
+    ]
+
+
+def test_markdown_and_text_list_items_are_paragraphs_of_their_own():
+    md = "**Ann:** We had goals:\n\n- to build a case\n- to find the bomb\n\nThat was it.\n\n**Bob:** Ok."
+    text = md.replace("**", "")
+    for fmt, data in (("a.md", md), ("a.txt", text)):
+        first = read(fmt, data.encode()).segments[0]
+        assert first.text == "We had goals:\n- to build a case\n- to find the bomb\nThat was it.", fmt
+
+
 @pytest.mark.parametrize("data", [b"", b"not a zip", b"PK\x03\x04broken", b"Ann: hi"])
 def test_docx_that_is_not_a_docx(data):
     with pytest.raises(ValueError, match=r"^not a readable \.docx file \(") as e:
