@@ -198,6 +198,8 @@ def _says_a_new_name(question: str, sentence: str) -> bool:
 _NAME_OF = re.compile(
     r"\bname of (?:the|his|her|their|its|that|this|a|an) (?:[a-z-]+ ){0,3}?([a-z]{3,})"
     r"(?= (?:who|whom|whose|that|which|he|she|they|you|i|we|in|at|on|from|for|with|when|where)\b|"
+    # ... or an adverb or a participle ("the mother wrongly sentenced", "the firm founded by")
+    r" (?-i:[a-z]+(?:ly|ed))\b|"
     r" (?-i:[A-Z])|\s*[?,]|$)",
     re.I,
 )
@@ -218,6 +220,8 @@ def names_the_thing(question: str, said: list[tuple[str, str]]) -> bool:
     True
     >>> _NAME_OF.search("What was the name of the theatre show Lisa produced when she was 18?")[1]
     'show'
+    >>> _NAME_OF.search("What was the name of the English mother wrongly sentenced to life?")[1]
+    'mother'
     >>> names_the_thing("What is the name of Karpathy's company?", [("No names here.", "")])
     True
     >>> names_the_thing("What is the name of the company he founded?", [("我创办了一家公司。", "我创办了一家公司。")])

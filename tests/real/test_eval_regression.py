@@ -65,9 +65,17 @@ import pytest
 # The same day "几集"/"几年" questions began to be checked for a number: 42 of 64 declined
 # (0.656), so abstain_acc 0.61 -> 0.64; then "Which company …?" questions began to need a
 # name: 43 of 64 (0.672), so abstain_acc 0.65.
+# Lowered on 2026-12-04, when a twentieth joined (a probability lecture's script in Word, one
+# voice, no labels, 19 questions written blind; its blind run: hit@5 0.571, hit@600c 0.286, key
+# facts 0.500, 1 of 5 unanswerable declined). With the fixes it prompted (slide titles as
+# context, list items quoted one by one, "the name of the <thing> <adverb/participle>"),
+# measured over 329 questions: hit@5 0.750, hit@600c 0.619, key facts 0.577, abstain_acc 0.652
+# (45 of 69); on the nineteen files' own 310 questions hit@5 0.760 -> 0.756 (one question whose
+# passage moved from fifth to sixth), the others unchanged or up (key facts 0.585 -> 0.589).
+# The floors are one question below: hit@5 0.74, hit@600c 0.61, key facts 0.57, abstain_acc 0.63.
 FLOORS = {
     "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.75, "hit@600c": 0.63, "key_facts": 0.58, "abstain_acc": 0.65,
+    "real": {"hit@5": 0.74, "hit@600c": 0.61, "key_facts": 0.57, "abstain_acc": 0.63,
              "speaker_acc": 0.95},
 }
 
