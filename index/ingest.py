@@ -97,6 +97,23 @@ def embed_text(p: Passage) -> str:
     return to_simplified(p.text)
 
 
+def context_texts(passages: list[Passage]) -> dict[str, str]:
+    """What the embedding model sees for each passage that continues a turn: the piece
+    before it, then the passage (a piece often goes on about what the one before named).
+
+    >>> a = Passage("d#t1p1", "d", "A", "guest", 1, 1, "Tesla's cars.")
+    >>> b = Passage("d#t1p2", "d", "A", "guest", 1, 2, "They see.")
+    >>> context_texts([a, b])
+    {'d#t1p2': "Tesla's cars.\\nThey see."}
+    """
+    by = {(p.source, p.turn, p.piece): p for p in passages}
+    return {
+        p.id: to_simplified(f"{prev.text}\n{p.text}")
+        for p in passages
+        if (prev := by.get((p.source, p.turn, p.piece - 1))) is not None
+    }
+
+
 def ingest(
     store: Store,
     embedder: Embedder,
@@ -164,13 +181,21 @@ def ingest(
 
     if todo:
         every = [p for *_, prep in todo for p in prep.passages]
-        vectors = embedder.passages([embed_text(p) for p in every], progress=progress)
+        contexts = context_texts(every)
+        texts = [embed_text(p) for p in every] + list(contexts.values())
+        vectors = embedder.passages(texts, progress=progress)
+        context = dict(zip(contexts, vectors[len(every) :], strict=True))
         at = 0
         for source, sha, smap, prep in todo:
             vecs = vectors[at : at + len(prep.passages)]
             at += len(prep.passages)
             old = set(store.ids_of(source))
-            store.upsert(prep.passages, vecs, [tokenize(p.lexical_text()) for p in prep.passages])
+            store.upsert(
+                prep.passages,
+                vecs,
+                [tokenize(p.lexical_text()) for p in prep.passages],
+                {p.id: context[p.id] for p in prep.passages if p.id in context},
+            )
             store.delete(sorted(old - {p.id for p in prep.passages}))
             (report.updated if source in manifest.files else report.added).append(source)
             manifest.files[source] = sha

@@ -4,7 +4,9 @@ Everything Chroma-specific lives here. Chroma is the single source of truth: eac
 stored in llama-index's node format (text, metadata, embedding, so llama-index's
 ChromaVectorStore can read the collection too) plus its lexical tokens, and the manifest
 (embedding model, dimension, chunker version, file hashes, a generation counter) lives in
-the collection's metadata, with a copy in RAG_HOME/manifest.json for people to read.
+the collection's metadata, with a copy in RAG_HOME/manifest.json for people to read. A second
+collection beside it (`<name>__context`) holds, for each passage that continues a turn, the
+vector of that passage read with the piece before it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from index.errors import (
 )
 from index.types import Passage
 
-FORMAT = "interview-qa-index v2"
+FORMAT = "interview-qa-index v3"
+CONTEXT_SUFFIX = "__context"
 _BATCH = 1000
 
 
@@ -82,6 +85,8 @@ class Records:
     passages: list[Passage]
     tokens: list[list[str]]
     vectors: np.ndarray
+    # each passage read with the piece of its turn before it (its own vector when it has none)
+    context: np.ndarray | None = None
 
 
 class Store:
@@ -96,6 +101,7 @@ class Store:
         self.config = config
         self._client = None
         self._col = None
+        self._ctx = None
         self._lock = threading.Lock()
 
     # --- connection -------------------------------------------------------------------------
@@ -150,6 +156,23 @@ class Store:
             self._forget_system()
             self._client = None
             self._col = None
+            self._ctx = None
+
+    def _context(self, create: bool = False):
+        """The collection of context vectors (made with the main one)."""
+        if self._ctx is not None and not create and self._client is not None:
+            return self._ctx
+        client = self.client()
+        name = self.config.collection + CONTEXT_SUFFIX
+        try:
+            self._ctx = client.get_or_create_collection(
+                name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+            return self._ctx
+        except RagError:
+            raise
+        except Exception as e:
+            raise _failure(self.config, e) from None
 
     def _collection(self, create: bool = False, fresh: bool = False):
         """The collection object, fetched anew when `fresh` (its metadata is a snapshot)."""
@@ -187,7 +210,11 @@ class Store:
     def drop(self) -> None:
         if self.exists():
             self.client().delete_collection(self.config.collection)
+        names = {getattr(c, "name", c) for c in self.client().list_collections()}
+        if self.config.collection + CONTEXT_SUFFIX in names:
+            self.client().delete_collection(self.config.collection + CONTEXT_SUFFIX)
         self._col = None
+        self._ctx = None
 
     # --- manifest ---------------------------------------------------------------------------
     def manifest(self) -> Manifest | None:
@@ -204,6 +231,7 @@ class Store:
 
     def create(self) -> None:
         self._collection(create=True)
+        self._context(create=True)
 
     def save_manifest(self, manifest: Manifest) -> None:
         manifest.generation += 1
@@ -218,12 +246,25 @@ class Store:
     def ids_of(self, source: str) -> list[str]:
         return list(self._collection().get(where={"source": source}, include=[])["ids"])
 
-    def upsert(self, passages: list[Passage], vectors: np.ndarray, tokens: list[list[str]]) -> None:
-        """Write passages in llama-index's node format, with their lexical tokens."""
+    def upsert(
+        self,
+        passages: list[Passage],
+        vectors: np.ndarray,
+        tokens: list[list[str]],
+        context: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        """Write passages in llama-index's node format, with their lexical tokens, and the
+        context vectors of those that have one (passage id -> vector)."""
         from llama_index.core.schema import TextNode
         from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
         col = self._collection()
+        ids = sorted(context or {})
+        for s in range(0, len(ids), _BATCH):
+            part = ids[s : s + _BATCH]
+            self._context().upsert(
+                ids=part, embeddings=[np.asarray(context[i], dtype=np.float32).tolist() for i in part]
+            )
         for s in range(0, len(passages), _BATCH):
             part = range(s, min(s + _BATCH, len(passages)))
             metas = []
@@ -271,6 +312,7 @@ class Store:
         col = self._collection()
         for s in range(0, len(ids), _BATCH):
             col.delete(ids=ids[s : s + _BATCH])
+            self._context().delete(ids=ids[s : s + _BATCH])
 
     def count(self) -> int:
         return int(self._collection().count())
@@ -302,7 +344,14 @@ class Store:
         mat = np.asarray([vectors[i] for i in order], dtype=np.float32)
         if not order:
             mat = np.zeros((0, 1), dtype=np.float32)
-        return Records([passages[i] for i in order], [tokens[i] for i in order], mat)
+        ctx = mat.copy()
+        wanted = [passages[i].id for i in order]
+        row = {pid: n for n, pid in enumerate(wanted)}
+        for s in range(0, len(wanted), step):
+            got = self._context().get(ids=wanted[s : s + step], include=["embeddings"])
+            for pid, vec in zip(got["ids"], got["embeddings"], strict=True):
+                ctx[row[pid]] = vec
+        return Records([passages[i] for i in order], [tokens[i] for i in order], mat, ctx)
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[str]:
         """Ids of the n nearest passages (cosine), optionally filtered by metadata."""

@@ -324,11 +324,15 @@ BALANCE_MIN = 20  # passages a language needs before its dense scores are re-cen
 
 
 def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int) -> list[str]:
-    """The n passages nearest the question, over the snapshot's vectors, with each language's
-    scores re-centred (`t.dense_balance`)."""
+    """The n passages nearest the question, over the snapshot's vectors (each passage's own
+    and, weighted by `t.context_weight`, its vector read with the piece before it), with each
+    language's scores re-centred (`t.dense_balance`)."""
     if not len(snap.passages):
         return []
-    sims = snap.vectors @ np.asarray(vector, dtype=np.float32)
+    v = np.asarray(vector, dtype=np.float32)
+    sims = snap.vectors @ v
+    if t.context_weight > 0:
+        sims = (sims + t.context_weight * (snap.context @ v)) / (1 + t.context_weight)
     if t.dense_balance:
         # Each language's passages are shifted to the same baseline (a low quantile of their
         # scores); a language with too few passages to estimate it is left as it is.

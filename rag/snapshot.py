@@ -29,6 +29,7 @@ class Snapshot:
     passages: list[Passage]
     position: dict[str, int]
     vectors: np.ndarray  # passage embeddings, row i = passages[i]
+    context: np.ndarray  # each passage read with the piece of its turn before it (same rows)
     bm25: object  # bm25s.BM25 over the passages' lexical tokens
     vocabulary: frozenset[str]
     prefixes: frozenset[str]  # the first five letters of each Latin token of five or more
@@ -148,6 +149,7 @@ def build(records: Records, generation: int) -> Snapshot:
         passages=passages,
         position={p.id: i for i, p in enumerate(passages)},
         vectors=records.vectors,
+        context=records.context if records.context is not None else records.vectors,
         bm25=bm25,
         vocabulary=frozenset(df),
         prefixes=frozenset(t[:5] for t in df if len(t) >= 5 and t.isascii()),

@@ -546,6 +546,7 @@ def test_dense_scores_are_recentred_per_language():
     sims[0] = 0.91  # a Chinese passage, a little closer than its language's usual
     snap = SimpleNamespace(
         vectors=sims[:, None].astype(np.float32),
+        context=sims[:, None].astype(np.float32),
         chinese=np.r_[np.ones(n, bool), np.zeros(n, bool)],
         passages=[SimpleNamespace(id=f"p{i}") for i in range(2 * n)],
     )
@@ -556,10 +557,31 @@ def test_dense_scores_are_recentred_per_language():
     assert raw[0] == "p0" and f"p{n + 3}" not in raw
 
     few = SimpleNamespace(
-        vectors=snap.vectors[: n + 2], chinese=snap.chinese[: n + 2], passages=snap.passages[: n + 2]
+        vectors=snap.vectors[: n + 2], context=snap.context[: n + 2], chinese=snap.chinese[: n + 2],
+        passages=snap.passages[: n + 2],
     )
     assert dense_ranking(few, np.ones(1), allowed[: n + 2], Tuning(), 1) == ["p0"]
     assert dense_ranking(snap, np.ones(1), ~allowed, Tuning(), 3) == []
+
+
+def test_a_passage_read_with_the_piece_before_it_counts_in_its_dense_score():
+    """The piece that names the subject and the next one, which goes on about it without
+    naming it: the second's vector read with the first (its context) lifts it."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from index.config import Tuning
+    from rag.retrieve import dense_ranking
+
+    own = np.array([[0.80], [0.60], [0.70]], dtype=np.float32)
+    context = np.array([[0.80], [0.95], [0.70]], dtype=np.float32)  # p1 read after p0
+    snap = SimpleNamespace(vectors=own, context=context, chinese=np.zeros(3, bool),
+                           passages=[SimpleNamespace(id=f"p{i}") for i in range(3)])
+    allowed = np.ones(3, bool)
+    assert dense_ranking(snap, np.ones(1), allowed, Tuning(context_weight=0), 3) == ["p0", "p2", "p1"]
+    assert dense_ranking(snap, np.ones(1), allowed, Tuning(context_weight=1.5), 3) == ["p1", "p0", "p2"]
+
 
 
 def test_a_name_the_transcriber_split_is_still_found(corpus, tmp_path):

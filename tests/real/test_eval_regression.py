@@ -73,9 +73,13 @@ import pytest
 # (45 of 69); on the nineteen files' own 310 questions hit@5 0.760 -> 0.756 (one question whose
 # passage moved from fifth to sixth), the others unchanged or up (key facts 0.585 -> 0.589).
 # The floors are one question below: hit@5 0.74, hit@600c 0.61, key facts 0.57, abstain_acc 0.63.
+# The same day each passage's dense score began to count its vector read with the piece before
+# it: bundled hit@5 0.965, hit@600c 0.941, key facts 0.860 (floors raised to one question below:
+# 0.95, 0.92, 0.84); real hit@5 0.765, hit@600c 0.631, key facts 0.578, abstain_acc 0.638 (44 of
+# 69, one fewer: a held-out question), so hit@5 0.76, hit@600c 0.62, abstain_acc 0.62.
 FLOORS = {
-    "bundled": {"hit@5": 0.90, "hit@600c": 0.87, "key_facts": 0.82, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.74, "hit@600c": 0.61, "key_facts": 0.57, "abstain_acc": 0.63,
+    "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.84, "abstain_acc": 0.84},
+    "real": {"hit@5": 0.76, "hit@600c": 0.62, "key_facts": 0.57, "abstain_acc": 0.62,
              "speaker_acc": 0.95},
 }
 
