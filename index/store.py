@@ -158,21 +158,23 @@ class Store:
             self._col = None
             self._ctx = None
 
-    def _context(self, create: bool = False):
-        """The collection of context vectors (made with the main one)."""
-        if self._ctx is not None and not create and self._client is not None:
+    def _context(self):
+        """The collection of context vectors (made on first use)."""
+        if self._ctx is not None and self._client is not None:
             return self._ctx
         client = self.client()
-        name = self.config.collection + CONTEXT_SUFFIX
         try:
             self._ctx = client.get_or_create_collection(
-                name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+                self._context_name(), configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
             return self._ctx
         except RagError:
             raise
         except Exception as e:
             raise _failure(self.config, e) from None
+
+    def _context_name(self) -> str:
+        return self.config.collection + CONTEXT_SUFFIX
 
     def _collection(self, create: bool = False, fresh: bool = False):
         """The collection object, fetched anew when `fresh` (its metadata is a snapshot)."""
@@ -211,8 +213,8 @@ class Store:
         if self.exists():
             self.client().delete_collection(self.config.collection)
         names = {getattr(c, "name", c) for c in self.client().list_collections()}
-        if self.config.collection + CONTEXT_SUFFIX in names:
-            self.client().delete_collection(self.config.collection + CONTEXT_SUFFIX)
+        if self._context_name() in names:
+            self.client().delete_collection(self._context_name())
         self._col = None
         self._ctx = None
 
@@ -231,7 +233,7 @@ class Store:
 
     def create(self) -> None:
         self._collection(create=True)
-        self._context(create=True)
+        self._context()
 
     def save_manifest(self, manifest: Manifest) -> None:
         manifest.generation += 1
