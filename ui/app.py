@@ -44,6 +44,7 @@ From Python: `gradio_client.Client(url).predict("question", api_name="/chat")`.
 """
 
 import logging
+import signal
 import threading
 
 import gradio as gr
@@ -253,7 +254,18 @@ def start(
     return demo, demo.local_url
 
 
+def interrupt_on_sigterm() -> None:
+    """Make SIGTERM (`kill`, a service manager, a container stopping) stop the server as Ctrl-C
+    does: the server closes and the process exits normally, so its temporary files are removed."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def launch(corpus: rag.Corpus | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the chat until interrupted (`rag ui`)."""
+    """Serve the chat until interrupted (`rag ui`): Ctrl-C or SIGTERM."""
     demo, _ = start(corpus, host, port)
+    interrupt_on_sigterm()
     demo.block_thread()
