@@ -23,8 +23,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 
-# A list item as the parsers leave it in a passage: a line of its own, after a bullet.
-LIST_ITEM = re.compile(r"^[-*•▪◦]\s+(?=\S)")
+# A list item as the parsers leave it in a passage: a line of its own, after a bullet or its
+# number ("- ", "• ", "2. ", "3) ", "1、").
+LIST_ITEM = re.compile(r"^(?:(?:[-*•▪◦]|\d{1,3}[.)])\s+|\d{1,2}[、．]\s*)(?=\S)")
 
 
 def join(left: str, right: str) -> str:

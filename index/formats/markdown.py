@@ -24,7 +24,7 @@ SUFFIXES = (".md", ".markdown")
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|```.*|~~~.*)$")
-_BULLET = re.compile(r"^\s*[-*+]\s+\S")
+_BULLET = re.compile(r"^\s*(?:[-*+]|(\d{1,3}[.)]))\s+\S")  # group 1: an item's number
 _BLOCK = re.compile(r"^\s*(?:>\s?)+|^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^()\n]*\)")
@@ -144,7 +144,7 @@ def read_lines(text: str) -> list[Line]:
                 else:
                     lines.append(Line(title, heading=True))
             continue
-        bullet = bool(_BULLET.match(s))
+        bullet = _BULLET.match(s)
         s = _unpaired_bold(_BLOCK.sub("", s.strip()))
         if (m := _BOLD.match(s)) and (found := _label(m["inner"], m["after"], no)):
             who, start, body = found
@@ -171,8 +171,8 @@ def read_lines(text: str) -> list[Line]:
             lines.append(Line(alt, heading=True) if alt.strip() else Line(""))
             continue
         line = read_line(_unescape_brackets(inline(s)), no)
-        if bullet and line.label is None and line.text.strip():
-            line = replace(line, text=f"- {line.text.strip()}")  # an item: a paragraph of its own
+        if bullet and line.label is None and line.text.strip():  # an item: a paragraph of its own
+            line = replace(line, text=f"{bullet[1] or '-'} {line.text.strip()}")
         lines.append(line)
     return lines
 

@@ -244,11 +244,13 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
     closed = False  # page chrome ended the turn: context until the next label
     chrome = 0  # page chrome lines since the last kept line
     gloss: str | None = None  # the term of the editor's gloss just passed
+    in_list = False  # the last line read was a list item
     for ln in lines:
         text = ln.text.strip()
         if not text and not ln.header:
             b.blank()
             continue
+        was_item, in_list = in_list, False
         if is_cruft(text):
             b.drop("page chrome", text)
             chrome += 1
@@ -284,7 +286,11 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
         if edited and who and (not (seen or timed) or closed):
             b.context(text)
             continue
-        if not b.mid_sentence:
+        item = bool(LIST_ITEM.match(text))  # a list item is a paragraph of its own
+        # "2. Open at six" after an item, or "1. …" after "three rules:", is an item, not a
+        # numbered heading
+        listing, in_list = item and (was_item or b.mid_sentence), item
+        if not b.mid_sentence and not listing:
             if headings and is_heading(text):
                 b.context(text)
                 continue
@@ -294,7 +300,6 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
             if edited and ln.label and ln.body and _title(text, ln.body):
                 b.context(text)
                 continue
-        item = bool(LIST_ITEM.match(text))  # a list item is a paragraph of its own
         if item:
             b.blank()
         new = ln.start is not None or (not who and not b.mid_sentence)

@@ -14,6 +14,7 @@ import docx
 import pytest
 from docx.oxml import OxmlElement
 
+from index.chunk import passage_sentences
 from index.formats import (
     FORMATS,
     SUFFIXES,
@@ -1467,6 +1468,26 @@ def test_markdown_and_text_list_items_are_paragraphs_of_their_own():
     for fmt, data in (("a.md", md), ("a.txt", text)):
         first = read(fmt, data.encode()).segments[0]
         assert first.text == "We had goals:\n- to build a case\n- to find the bomb\nThat was it.", fmt
+
+
+def test_numbered_list_items_keep_their_numbers_and_are_not_headings():
+    """"2. Open at six" after an item is the speaker's list, not a numbered section heading;
+    a numbered line between turns is still a heading."""
+    md = "**Ann:** Three rules:\n\n1. never sell old bread\n2. open at six\n3) close on Mondays\n\n**Bob:** Ok."
+    text = md.replace("**", "").replace("\n\n", "\n")
+    for fmt, data in (("a.md", md), ("a.txt", text)):
+        assert said(read(fmt, data.encode())) == [
+            ("Ann", "Three rules:\n1. never sell old bread\n2. open at six\n3) close on Mondays"),
+            ("Bob", "Ok."),
+        ], fmt
+    items = said(read("a.md", md.encode()))[0][1]
+    assert passage_sentences(items)[1:] == ["never sell old bread", "open at six", "close on Mondays"]
+    zh = "安娜：三条规矩：\n1、不卖隔夜面包\n2、六点开门\n博文：好。\n安娜：就这些。\n博文：嗯。"
+    assert said(read("a.txt", zh.encode()))[0] == ("安娜", "三条规矩：\n1、不卖隔夜面包\n2、六点开门")
+    headed = "Ann: Intro here.\n1. Tesla\nAnn: We build cars.\n2. Waymo\nAnn: They drive.\nBob: Ok."
+    parsed = read("a.txt", headed.encode())
+    assert context(parsed) == ["1. Tesla", "2. Waymo"]
+    assert ("Ann", "We build cars.") in said(parsed)
 
 
 @pytest.mark.parametrize("data", [b"", b"not a zip", b"PK\x03\x04broken", b"Ann: hi"])
