@@ -73,6 +73,9 @@ class Tuning:
     # key facts 0.776 -> 0.796 (bundled), 0.702 -> 0.723 (real), answers 3-7 % longer
     # (300 did no better)
     follow_max_chars: int = 200
+    # a question the speaker answers at once in a statement this short ("How many? Four.") is a
+    # candidate, quoted with its answer (0: never)
+    self_answer_chars: int = 60
     # One more sentence when it covers this share of the question the chosen ones leave out
     # ("…, and what budget does he suggest?"); tuning split: key facts +0.03 (bundled) and
     # +0.02 (real) for answers 11% and 2% longer. 1 turns it off. 0.2 -> 0.1, with the

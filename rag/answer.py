@@ -44,13 +44,16 @@ def readable_text(p: Passage, lang: str) -> str:
 
 
 def candidates(
-    passages: Sequence[str], max_passages: int = 3, min_chars: int = 8, preamble_chars: int = 0
+    passages: Sequence[str], max_passages: int = 3, min_chars: int = 8, preamble_chars: int = 0,
+    self_answer_chars: int = 0,
 ) -> list[Candidate]:
     """Sentences of the first passages that could stand alone in an answer.
 
     Questions are left out: a question does not answer anything, unless (`preamble_chars` > 0)
     it opens with a statement at least that long, as a host's often does ("Since the 1980s
-    studies show tutoring lifts a student two sigma, so how would you …?").
+    studies show tutoring lifts a student two sigma, so how would you …?"), or the speaker
+    answers it at once, in a statement of at most `self_answer_chars` ("How many downloads did
+    we get? Four."): the question says what the short answer is about (`with_following` adds it).
 
     >>> [(c.hit, c.position, c.text) for c in candidates(["是的。我认为数据是瓶颈。你怎么看?", "对。"])]
     [(0, 1, '我认为数据是瓶颈。')]
@@ -58,12 +61,18 @@ def candidates(
     ['工厂里的物料搬运。']
     >>> [c.text for c in candidates(["研究说一对一辅导能提高两个标准差,你怎么看?"], preamble_chars=10)]
     ['研究说一对一辅导能提高两个标准差,你怎么看?']
+    >>> [c.text for c in candidates(["How many downloads did we get? Four. Ha.", "Why? Was it late?"],
+    ...                             2, self_answer_chars=40)]
+    ['How many downloads did we get?']
     """
     out: list[Candidate] = []
     for h, text in enumerate(passages[:max_passages]):
-        for i, s in enumerate(passage_sentences(text)):
+        said = passage_sentences(text)
+        for i, s in enumerate(said):
+            nxt = said[i + 1] if i + 1 < len(said) else ""
+            answered = 0 < len(nxt) <= self_answer_chars and not _is_question(nxt)
             if len(s) >= min_chars and (
-                not _is_question(s) or 0 < preamble_chars <= _preamble(s)
+                not _is_question(s) or 0 < preamble_chars <= _preamble(s) or answered
             ):
                 out.append(Candidate(h, i, s))
     return out
@@ -224,6 +233,25 @@ def with_following(
         if len(nxt.text) >= min_chars or _is_question(c.text):
             out.setdefault((nxt.hit, nxt.position), nxt)
     return [out[key] for key in sorted(out)]
+
+
+def statements(chosen: Sequence[Candidate]) -> list[str]:
+    """The chosen sentences as the answer checks read them: a question joined to the answer the
+    speaker gives right after it, which alone does not say what it answers.
+
+    >>> statements([Candidate(0, 3, "How many downloads?"), Candidate(0, 4, "Four."),
+    ...             Candidate(1, 0, "Why?"), Candidate(1, 2, "Rain.")])
+    ['How many downloads? Four.', 'Why?', 'Rain.']
+    """
+    out: list[str] = []
+    prev: Candidate | None = None
+    for c in chosen:
+        if prev and _is_question(prev.text) and (c.hit, c.position) == (prev.hit, prev.position + 1):
+            out[-1] = f"{out[-1]} {c.text}"
+        else:
+            out.append(c.text)
+        prev = c
+    return out
 
 
 def select(

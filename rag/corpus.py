@@ -41,6 +41,7 @@ from rag.answer import (
     render,
     score,
     select,
+    statements,
     with_following,
 )
 from rag.crosslingual import Glossary
@@ -426,7 +427,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     # every statement of the first passages; the ones long enough to stand alone compete
     # (from the version of each passage in the question's language, when it has two)
     texts = [readable_text(h.passage, r.lang) for h in r.hits]
-    sentences = candidates(texts, t.answer_passages, 1, preamble)
+    sentences = candidates(texts, t.answer_passages, 1, preamble, t.self_answer_chars)
     cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars]
     asked = [
         h.passage.piece == 1
@@ -470,7 +471,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # "Which framework does Jerod say …?" answered only by other people's words: those
         # are not Jerod's, so they are related passages, not his answer.
         return declined(r, related=True)
-    said = [c.text for c in best]
+    said = statements(best)
     if kinds and not (
         abstain.answers_type(kinds, said)
         and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said))

@@ -490,6 +490,20 @@ def test_how_many_is_answered_by_the_sentence_that_counts_those_things(corpus, t
     assert not a.abstained and "15 years" in a.text, a.text
 
 
+def test_a_question_the_speaker_answers_at_once_is_quoted_with_its_answer(corpus, tmp_path):
+    """Speech asks and answers itself ("How many downloads did we get? Four."): the answer is
+    too short to stand alone, and the question before it says what it is about."""
+    ingest_talk(
+        corpus, tmp_path / "review.txt",
+        "Host: How is the show doing on the new app?",
+        "Sam Lee: It ranked us first of all time. How many downloads did we get on Goodpods in "
+        "December? Four. In the whole month.",
+        "Host: That is not a lot for the best show of all time.",
+    )
+    a = corpus.ask("How many downloads did the show get on Goodpods in December?")
+    assert not a.abstained and "Four." in a.text, a.text
+
+
 def test_a_question_ending_in_a_full_width_question_mark_is_not_quoted_as_the_answer(corpus, tmp_path):
     """Chinese transcripts end questions with "？" (U+FF1F), as the bundled write-ups do not."""
     ingest_talk(
