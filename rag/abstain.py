@@ -319,8 +319,25 @@ def gives_reason(question: str, sentence: str) -> bool:
     return bool(_ASKS_REASON.search(question) and _GIVES_REASON.search(sentence))
 
 
-def answers_type(kinds: list[str], sentences: list[str]) -> bool:
-    """Does some sentence hold what the question asks for (every kind is not needed)?
+_DIGITS = re.compile(r"\d+(?:[.,:]\d+)*")
+
+
+def unasked(question: str, text: str) -> str:
+    """The text without the numbers the question itself states: "1.23" does not answer "How
+    many enhancements did 1.23 ship with?", nor "2022" "Who won the 2022 World Cup?".
+
+    >>> unasked("How many enhancements did 1.23 ship with?", "I lead 1.23, after 1.2; we had 47.")
+    'I lead  , after 1.2; we had 47.'
+    """
+    stated = set(_DIGITS.findall(question))
+    if not stated:
+        return text
+    return _DIGITS.sub(lambda m: " " if m.group() in stated else m.group(), text)
+
+
+def answers_type(kinds: list[str], sentences: list[str], question: str = "") -> bool:
+    """Does some sentence hold what the question asks for (every kind is not needed)? A number
+    the `question` states is not an answer to it.
 
     >>> answers_type(["money"], ["It is expensive.", "We charge $950 for a search."])
     True
@@ -328,8 +345,10 @@ def answers_type(kinds: list[str], sentences: list[str]) -> bool:
     False
     >>> answers_type(["count"], ["One of the things he said was this one."]), answers_type(["count"], ["Just one."])
     (False, True)
+    >>> answers_type(["count"], ["I am the lead for 1.23."], "How many features did 1.23 ship?")
+    False
     """
-    return any(has_type(k, s) for k in kinds for s in sentences)
+    return any(has_type(k, unasked(question, s)) for k in kinds for s in sentences)
 
 
 # "Which company …?", "In what city …?": a question after one named thing of a kind
@@ -384,7 +403,7 @@ def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
     english = [s for s in sentences if not HAN.search(s)]
     if not stem or not english:
         return True
-    return any(stem in s.lower() and has_type("count", s) for s in english)
+    return any(stem in s.lower() and has_type("count", unasked(question, s)) for s in english)
 
 
 def _counted_stem(question: str) -> str | None:
@@ -439,7 +458,7 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
     >>> missing_answer_type("他在自动驾驶领域干了几年?", ["我在这个领域花了五年。"]) is None
     True
     """
-    text = " ".join(passages)
+    text = unasked(question, " ".join(passages))
     for kind, ask in _ASKS.items():
         if ask.search(question) and not has_type(kind, text):
             return kind

@@ -440,7 +440,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     kinds = abstain.asked_types(r.question)
 
     def holds_what_is_asked(c) -> float:  # a year, count, amount or time; a new name
-        return (t.type_bonus if kinds and abstain.answers_type(kinds, [c.text]) else 0.0) + (
+        return (t.type_bonus if kinds and abstain.answers_type(kinds, [c.text], r.question) else 0.0) + (
             t.name_bonus if abstain.names_something_new(r.question, c.text) else 0.0
         ) + (t.reason_bonus if abstain.gives_reason(r.question, c.text) else 0.0) + (
             t.counted_bonus if "count" in kinds and abstain.counts_the_noun(r.question, c.text)
@@ -473,7 +473,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         return declined(r, related=True)
     said = statements(best)
     if kinds and not (
-        abstain.answers_type(kinds, said)
+        abstain.answers_type(kinds, said, r.question)
         and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said))
         and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in best])
     ):

@@ -504,6 +504,22 @@ def test_a_question_the_speaker_answers_at_once_is_quoted_with_its_answer(corpus
     assert not a.abstained and "Four." in a.text, a.text
 
 
+def test_a_number_the_question_states_does_not_answer_it(corpus, tmp_path):
+    """"How many features did 1.23 ship?" is not answered by "I lead release 1.23": the only
+    number the passages hold is the question's own."""
+    ingest_talk(
+        corpus, tmp_path / "release.txt",
+        "Host: What do you do on the project?",
+        "Rey Lee: I joined the release team, and now I am the release lead for version 1.23.",
+        "Host: What does a release lead do?",
+        "Rey Lee: I make sure that every feature of version 1.23 is documented before it ships.",
+    )
+    a = corpus.ask("How many features did version 1.23 ship with?")
+    assert a.abstained, a.text
+    b = corpus.ask("Which version is Rey the release lead for?")
+    assert not b.abstained and "1.23" in b.text, b.text
+
+
 def test_a_question_ending_in_a_full_width_question_mark_is_not_quoted_as_the_answer(corpus, tmp_path):
     """Chinese transcripts end questions with "？" (U+FF1F), as the bundled write-ups do not."""
     ingest_talk(
