@@ -266,6 +266,11 @@ def interrupt_on_sigterm() -> None:
 
 def launch(corpus: rag.Corpus | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the chat until interrupted (`rag ui`): Ctrl-C or SIGTERM."""
-    demo, _ = start(corpus, host, port)
     interrupt_on_sigterm()
-    demo.block_thread()
+    demo = None
+    try:
+        demo, _ = start(corpus, host, port)
+        demo.block_thread()  # closes the server on an interrupt
+    except KeyboardInterrupt:  # one that came while the server was starting
+        if demo is not None:
+            demo.close()
