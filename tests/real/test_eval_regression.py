@@ -77,9 +77,12 @@ import pytest
 # it: bundled hit@5 0.965, hit@600c 0.941, key facts 0.860 (floors raised to one question below:
 # 0.95, 0.92, 0.84); real hit@5 0.765, hit@600c 0.631, key facts 0.578, abstain_acc 0.638 (44 of
 # 69, one fewer: a held-out question), so hit@5 0.76, hit@600c 0.62, abstain_acc 0.62.
+# On 2026-12-04 (later) a question the speaker answers at once ("How many downloads did we get?
+# Four.") became a candidate quoted with its answer: real key facts 0.578 -> 0.595 (tuning
+# 0.600 -> 0.607, held-out 0.540 -> 0.576), nothing else moved, so key facts 0.59.
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.84, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.76, "hit@600c": 0.62, "key_facts": 0.57, "abstain_acc": 0.62,
+    "real": {"hit@5": 0.76, "hit@600c": 0.62, "key_facts": 0.59, "abstain_acc": 0.62,
              "speaker_acc": 0.95},
 }
 
