@@ -6,19 +6,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 from index.config import PROJECT_ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support import free_port, wait_until_served
 
 
 def test_sigterm_closes_the_chat_and_removes_its_temporary_files(rag_home, glossary, tmp_path):
@@ -40,15 +32,8 @@ def test_sigterm_closes_the_chat_and_removes_its_temporary_files(rag_home, gloss
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert child.poll() is None, child.stdout.read()[-2000:]
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "the chat did not come up within 90 s"
-                time.sleep(0.3)
+        url = f"http://127.0.0.1:{port}/"
+        wait_until_served(url, child, 90, "the chat", lambda: child.stdout.read())
         assert [p.name for p in scratch.glob("interview-qa-exports-*")], "no export folder made"
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=30) == 0, child.stdout.read()[-2000:]

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +23,7 @@ import rag
 from index.config import PROJECT_ROOT, Config
 from rag import StoreUnavailableError
 from tests.fakes import HashingEmbedder
-from tests.support import stored_ids
+from tests.support import free_port, stored_ids, wait_until_served
 
 pytestmark = pytest.mark.real
 
@@ -54,15 +51,9 @@ class Server:
                 self.process.wait()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "chroma.log").open("w")
     p = subprocess.Popen(
         [
@@ -80,19 +71,8 @@ def chroma_server(tmp_path) -> Iterator[Server]:
     )
     server = Server(f"http://127.0.0.1:{port}", p)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert p.poll() is None, (tmp_path / "chroma.log").read_text(errors="replace")[-2000:]
-            try:
-                with urllib.request.urlopen(f"{server.url}/api/v2/heartbeat", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, (
-                "chroma run did not answer its heartbeat within 60 s"
-            )
-            time.sleep(0.2)
+        wait_until_served(f"{server.url}/api/v2/heartbeat", p, 60, "chroma run's heartbeat",
+                          lambda: (tmp_path / "chroma.log").read_text(errors="replace"))
         yield server
     finally:
         server.stop()
@@ -196,7 +176,7 @@ def test_one_process_ingests_another_asks(glossary, chroma_server, monkeypatch, 
 
 
 def test_an_unreachable_server_is_one_line(monkeypatch):
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("RAG_CHROMA_URL", url)
     for args in (("ask", QUESTIONS[0]), ("ingest",), ("sources",)):
         p = rag_process(*args, fake=True)

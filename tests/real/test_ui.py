@@ -9,7 +9,6 @@ Screenshots go to test-artifacts/ (git-ignored).
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +25,7 @@ from gradio_client.exceptions import AppError
 import rag
 from index.config import PROJECT_ROOT
 from tests.fakes import HashingEmbedder
+from tests.support import free_port, wait_until_served
 from ui import app as ui_app
 
 pytestmark = pytest.mark.real
@@ -106,12 +106,6 @@ Mallory: Basic Japanese, twenty minutes every morning before work.
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=2;alert(2)">'
 MD_LINK = "[x](http://127.0.0.1:9/x.png)"  # ingest keeps the "!" before it apart
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -682,15 +676,8 @@ def chroma_server(tmp_path: Path):
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (tmp_path / "chroma.log").read_text()[-2000:]
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "chroma run did not come up within 60 s"
-                time.sleep(0.2)
+        wait_until_served(f"{url}/api/v2/heartbeat", process, 60, "chroma run",
+                          lambda: (tmp_path / "chroma.log").read_text())
         yield url
     finally:
         process.terminate()
