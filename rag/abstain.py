@@ -388,13 +388,17 @@ _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
 
 
 def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
-    """For "How many <things> …?": does an English sentence that holds a number also name
-    the things counted? "How many subscribers …?" is not answered by "We grew a ton the first
-    year." Sentences in another language than the question are not judged.
+    """For "How many <things> …?": does an English sentence put a number on the things
+    counted? "How many subscribers …?" is not answered by "We grew a ton the first year", nor
+    "How many enhancements did 1.23 ship?" by "I led a few cycles, then Enhancements, and now
+    1.23". Sentences in another language than the question are not judged.
 
     >>> counts_what_is_asked("How many homes a year?", ["It makes 200 single family homes a year."])
     True
     >>> counts_what_is_asked("How many subscribers does it have?", ["We grew a lot in the first two years."])
+    False
+    >>> counts_what_is_asked("How many enhancements did 1.23 ship with?",
+    ...                      ["I did a few cycles, then went to Enhancements, and now lead 1.23."])
     False
     >>> counts_what_is_asked("How many years?", ["我在这个领域花了五年。"])
     True
@@ -403,7 +407,7 @@ def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
     english = [s for s in sentences if not HAN.search(s)]
     if not stem or not english:
         return True
-    return any(stem in s.lower() and has_type("count", unasked(question, s)) for s in english)
+    return any(counts_the_noun(question, unasked(question, s)) for s in english)
 
 
 def _counted_stem(question: str) -> str | None:
