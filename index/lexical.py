@@ -63,6 +63,23 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+# jieba's tags for a person, place, organisation or other proper name
+_PROPER = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+
+
+def proper_nouns(text: str) -> list[str]:
+    """The Chinese words of a text that jieba tags as names of people, places or
+    organisations (in Simplified script).
+
+    >>> proper_nouns("他在斯坦福大學讀博士，後來去了特斯拉。"), proper_nouns("我下个月去一家新公司。")
+    (['斯坦福大学', '特斯拉'], [])
+    """
+    simple = normalize(text)
+    with _lock:
+        tagged = _jieba().tag(simple)
+    return [w for w, tag in tagged if tag in _PROPER and len(w) >= 2 and HAN.match(w)]
+
+
 def subwords(word: str) -> list[str]:
     """The dictionary words of two or more characters inside a longer word.
 

@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.lexical import HAN
+from index.clean import normalize
+from index.lexical import HAN, proper_nouns
 
 # Capitalised words inside an English sentence: names, products, places.
 # a capitalised word after a lower-case word or a number ("the 2018 NBA championship")
 _NAME = re.compile(r"(?<=[a-z0-9,;:] )([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
 # In a Chinese sentence every capitalised Latin word is one ("FinalSpark 的神经元…").
+_TITLE = re.compile(r"《([^》]+)》")
 _NAME_IN_CHINESE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*)")
 
 
@@ -186,9 +188,15 @@ def names_something_new(question: str, sentence: str) -> bool:
     return bool(_ASKS_NAME.search(question)) and _says_a_new_name(question, sentence)
 
 
-def _says_a_new_name(question: str, sentence: str) -> bool:
-    said = question.lower()
-    found = names_in(sentence, "zh" if HAN.search(sentence) else "en")
+def _says_a_new_name(question: str, sentence: str, tagged: bool = False) -> bool:
+    said = normalize(question).lower()
+    chinese = bool(HAN.search(sentence))
+    found = names_in(sentence, "zh" if chinese else "en")
+    if chinese and tagged:
+        # and titles, and the words jieba tags as names ("特斯拉", "加拿大"): enough to tell a
+        # sentence that names a place or firm from one that names none, too loose to rank
+        # sentences by (it tags some common words as names)
+        found += proper_nouns(sentence) + _TITLE.findall(sentence)
     # a two-letter acronym (AI, ML, CI) is a common noun more often than a name
     return any(n.lower() not in said and not (len(n) <= 2 and n.isalpha() and n.isupper())
                for n in found)
@@ -355,23 +363,30 @@ def answers_type(kinds: list[str], sentences: list[str], question: str = "") -> 
 _ASKS_ENTITY = re.compile(
     r"\b(?:which|what) (?:[a-z-]+ )?(?:company|companies|firm|startup|organi[sz]ation|"
     r"university|college|city|cities|country|countries|book|books|podcast|conference|tool|"
-    r"programming language)\b",
+    r"programming language)\b|"
+    r"(?:哪|什么|什麼)一?(?:个|個|家|所|座|本|款)?(?:国家|國家|城市|公司|企业|企業|大学|大學|"
+    r"学校|學校|书|書|播客|会议|會議|工具|编程语言|程式語言)",
     re.I,
 )
 
 
 def names_what_is_asked(question: str, sentences: list[str]) -> bool:
-    """For "Which company …?" / "In what city …?": does a sentence name something the
-    question does not (a capitalised word in English, a Latin name in Chinese)? "Which
-    company is he about to join?" is not answered by "I'm about to start a job soon."
-    Chinese sentences alone are not judged: their names need not be in Latin letters.
+    """For "Which company …?" / "In what city …?" / "哪个国家 …?": does a sentence name
+    something the question does not (a capitalised word in English; in Chinese a Latin name,
+    a title in 《》, or a word jieba tags as a name)? "Which company is he about to join?" is
+    not answered by "I'm about to start a job soon.", nor "2022 年世界杯的冠军是哪个国家？" by
+    "我们 2022 年 8 月成立。"
 
     >>> names_what_is_asked("Which company is she joining?", ["I'm about to start a job soon."])
     False
     >>> names_what_is_asked("Which company is she joining?", ["Next month I'm joining Stripe."])
     True
     >>> names_what_is_asked("Which company is she joining?", ["我下个月去一家新公司。"])
+    False
+    >>> names_what_is_asked("她下个月加入哪家公司?", ["我下个月去特斯拉。"])
     True
+    >>> names_what_is_asked("2022 年世界杯的冠军是哪个国家？", ["我們是 2022 年 8 月數位部就成立。"])
+    False
     >>> names_what_is_asked("What tool did they build?", ["We have tools.", "我们构建了 TwilioQuest。"])
     True
     >>> names_what_is_asked("What university did she attend?", ["She went to Stanford."])
@@ -379,9 +394,7 @@ def names_what_is_asked(question: str, sentences: list[str]) -> bool:
     """
     if not _ASKS_ENTITY.search(question):
         return True
-    if any(_says_a_new_name(question, s) for s in sentences):
-        return True
-    return all(HAN.search(s) for s in sentences)
+    return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
 
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
@@ -402,12 +415,24 @@ def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
     False
     >>> counts_what_is_asked("How many years?", ["我在这个领域花了五年。"])
     True
+    >>> counts_what_is_asked("How many downloads did it get?", ["How many downloads did we get? Four."])
+    True
     """
     stem = _counted_stem(question)
     english = [s for s in sentences if not HAN.search(s)]
     if not stem or not english:
         return True
-    return any(counts_the_noun(question, unasked(question, s)) for s in english)
+    return any(
+        counts_the_noun(question, unasked(question, s)) or _answers_own_count(stem, question, s)
+        for s in english
+    )
+
+
+def _answers_own_count(stem: str, question: str, statement: str) -> bool:
+    """A speaker's own "How many downloads did we get? Four.": the reply after the question
+    mark counts what the speaker's question names."""
+    asked, mark, reply = statement.rpartition("?")
+    return bool(mark) and stem in asked.lower() and has_type("count", unasked(question, reply))
 
 
 def _counted_stem(question: str) -> str | None:

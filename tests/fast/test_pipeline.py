@@ -120,7 +120,8 @@ def test_a_word_is_not_known_from_part_of_it_or_part_of_its_translation(corpus, 
     )
     for q in ("世界杯是什么?", "世界盃是什麼?"):
         assert corpus.ask(q).abstained, q
-    assert not corpus.ask("哪个国家会领先?").abstained
+    # (a "哪个国家" question wants a country named, which this passage does not do)
+    assert not corpus.ask("谁会领先?").abstained
 
 
 def test_a_near_miss_offers_related_passages_without_quoting_them(bundled):
