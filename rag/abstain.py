@@ -362,10 +362,10 @@ def answers_type(kinds: list[str], sentences: list[str], question: str = "") -> 
 # "Which company …?", "In what city …?": a question after one named thing of a kind
 _ASKS_ENTITY = re.compile(
     r"\b(?:which|what) (?:[a-z-]+ )?(?:company|companies|firm|startup|organi[sz]ation|"
-    r"university|college|city|cities|country|countries|book|books|podcast|conference|tool|"
-    r"programming language)\b|"
-    r"(?:哪|什么|什麼)一?(?:个|個|家|所|座|本|款)?(?:国家|國家|城市|公司|企业|企業|大学|大學|"
-    r"学校|學校|书|書|播客|会议|會議|工具|编程语言|程式語言)",
+    r"university|college|school|city|cities|country|countries|book|books|podcast|conference|"
+    r"tool|programming language|club|team|league|brand|band)\b|"
+    r"(?:哪|什么|什麼)一?(?:个|個|家|所|座|本|款|支)?(?:国家|國家|城市|公司|企业|企業|大学|大學|"
+    r"学校|學校|书|書|播客|会议|會議|工具|编程语言|程式語言|球队|球隊|俱乐部|俱樂部|品牌)",
     re.I,
 )
 
@@ -386,6 +386,8 @@ def names_what_is_asked(question: str, sentences: list[str]) -> bool:
     >>> names_what_is_asked("她下个月加入哪家公司?", ["我下个月去特斯拉。"])
     True
     >>> names_what_is_asked("2022 年世界杯的冠军是哪个国家？", ["我們是 2022 年 8 月數位部就成立。"])
+    False
+    >>> names_what_is_asked("Which football club does he support?", ["我覺得這是一個非常棒的項目。"])
     False
     >>> names_what_is_asked("What tool did they build?", ["We have tools.", "我们构建了 TwilioQuest。"])
     True
