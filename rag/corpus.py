@@ -456,13 +456,34 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # A question about a covered topic that asks for what no passage gives: offer the
         # closest passages, without quoting them as the answer.
         return declined(r, related=bool(sig.missing_type and not sig.unknown_names))
-    chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
-                    keep_within=t.keep_within)
     follow = {"sentences": sentences, "max_chars": t.follow_max_chars,
               "min_chars": t.min_sentence_chars, "continues": continuations(r.hits)}
+
+    def holds_the_type(chosen) -> bool:  # a year, amount or count the question asks for
+        said = statements(chosen)
+        return not kinds or (
+            abstain.answers_type(kinds, said, r.question)
+            and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said))
+            and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in chosen])
+        )
+
+    chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
+                    keep_within=t.keep_within)
     # what the best-scoring sentences say; the answer-type check reads only these, as the
     # sentence `complement` adds for another part of the question may hold any number
     best = with_following(chosen, **follow)
+    if not holds_the_type(best) and t.typed_within > 0:
+        # The best sentences lack the amount asked for, and a sentence nearly as good has it
+        # ("Your first cluster is free. But from there, it's $0.50 per hour."): quote that.
+        top = max(scores)
+        typed = [i for i, c in enumerate(cands)
+                 if scores[i] >= top - t.typed_within
+                 and holds_the_type(with_following([c], **follow))]
+        if typed:
+            chosen = select([cands[i] for i in typed], [scores[i] for i in typed],
+                            max_sentences=t.max_sentences, per_passage=t.per_passage,
+                            keep_within=t.keep_within)
+            best = with_following(chosen, **follow)
     if t.complement_gain < 1:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
                             [conversation(h.passage) for h in r.hits])
@@ -472,11 +493,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # are not Jerod's, so they are related passages, not his answer.
         return declined(r, related=True)
     said = statements(best)
-    if kinds and not (
-        abstain.answers_type(kinds, said, r.question)
-        and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said))
-        and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in best])
-    ):
+    if not holds_the_type(best):
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.

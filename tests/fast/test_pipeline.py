@@ -1,6 +1,7 @@
 """End to end with the fake embedder: the corpus object ingests the bundled transcripts,
 answers, follows other processes' writes, and exports what it indexed."""
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -693,3 +694,30 @@ def test_a_new_process_loads_the_saved_snapshot_instead_of_rebuilding_it(
 
     monkeypatch.setattr(snapshot, "_code_key", lambda: "another-version")
     assert snapshot.load_saved(config.home / "cache", fresh.snapshot().generation, 4) is None
+
+
+def test_a_sentence_close_behind_the_best_is_quoted_when_only_it_holds_the_amount(corpus, tmp_path):
+    """"What does the layer cost per hour?": the sentence that matches the question best holds
+    no amount; one scoring close behind it does, and is quoted instead of declining. (Answers
+    are kept to the best sentence and the one after it here, so the amount is not quoted
+    anyway.)"""
+    ingest_talk(
+        corpus, tmp_path / "servers.txt",
+        "Host: Tell me about the new product.",
+        "Mark Lee: The game server layer runs on top of your own cluster. It is easy to start. "
+        "From there, it is $0.50 per hour per cluster.",
+        "Host: Who uses it today?",
+        "Mark Lee: Mostly small studios that want to run a multiplayer game without a big team.",
+    )
+
+    def asked(typed_within: float):
+        tuning = dataclasses.replace(
+            corpus.config.tuning, keep_within=0.05, typed_within=typed_within
+        )
+        c = rag.open(dataclasses.replace(corpus.config, tuning=tuning),
+                     embedder=corpus.embedder, glossary=corpus.glossary)
+        return c.ask("What does the game server layer cost per hour?")
+
+    a = asked(0.15)
+    assert not a.abstained and "$0.50 per hour" in a.text, a.text
+    assert asked(0.0).abstained  # without it: a near miss, declined
