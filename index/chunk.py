@@ -13,7 +13,7 @@ from index.clean import ends_sentence
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v20"
+CHUNKER_VERSION = "turns-v21"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -92,14 +92,40 @@ def _units(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | 
     return out
 
 
+# the last sentence end in a text, where a run of captions may be cut
+_LAST_END = re.compile(r"(?:[.?!…]|[。!?！？][”」』\"']?)(?=\s+\S|[^\s.?!…”」』\"'])(?!.*[.?!。？！…])", re.S)
+
+
+def cut_after_sentence(text: str) -> tuple[str, str]:
+    """A text cut after its last finished sentence: (the finished part, the unfinished rest).
+
+    >>> cut_after_sentence("it's hard to detect.\\nAt this point, you could put those")
+    ("it's hard to detect.", 'At this point, you could put those')
+    >>> cut_after_sentence("no end here"), cut_after_sentence("Done.")
+    (('no end here', ''), ('Done.', ''))
+    """
+    m = _LAST_END.search(text)
+    if not m:
+        return text, ""
+    return text[: m.end()].rstrip(), text[m.end():].strip()
+
+
 def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
     """Pieces of one turn, each at most max_chars unless one sentence is longer, with times.
 
     >>> t = Turn(1, "G", "guest", ("一二三。", "四五。", "六七八九十。"), ((0, 1), (1, 2), (2, 3)))
     >>> split_turn(t, max_chars=8)
     [('一二三。\\n四五。', 0, 2), ('六七八九十。', 2, 3)]
+
+    Captions end mid-sentence; a piece that cannot finish its sentence within its size ends
+    after its last full sentence, and the rest opens the next piece (from that caption's
+    start):
+
+    >>> t = Turn(1, "G", "guest", ("It leaks. So you", "could put", "keys there."), ((0, 1), (1, 2), (2, 3)))
+    >>> split_turn(t, max_chars=20)
+    [('It leaks.', 0, 1), ('So you\\ncould put\\nkeys there.', 0, 3)]
     """
-    pieces: list[list] = []
+    pieces: list[list] = []  # [text, start, end, [(offset, start, end) of each unit]]
     for text, start, end in _units(turn, max_chars):
         size = len(pieces[-1][0]) + 1 + len(text) if pieces else 0
         # Captions and ASR segments end mid-sentence; a piece finishes its sentence when
@@ -109,16 +135,34 @@ def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, floa
             size <= max_chars
             or (size <= max_chars * OVERRUN and not ends_sentence(pieces[-1][0]))
         ):
+            pieces[-1][3].append((len(pieces[-1][0]) + 1, start, end))
             pieces[-1][0] += "\n" + text
             pieces[-1][2] = end if end is not None else pieces[-1][2]
-        else:
-            pieces.append([text, start, end])
+            continue
+        if pieces and not ends_sentence(pieces[-1][0]):
+            # ... else it ends after its last full sentence, and the unfinished one moves on
+            done, rest = cut_after_sentence(pieces[-1][0])
+            if rest and len(done) >= max_chars // 4:
+                at = len(pieces[-1][0]) - len(rest)
+                units = pieces[-1][3]
+                # the caption where the cut falls: the finished part ends with it, and the
+                # rest starts with it
+                cut = max(i for i, u in enumerate(units) if u[0] <= at)
+                _, cut_start, cut_end = units[cut]
+                pieces[-1][0] = done
+                if cut_end is not None:
+                    pieces[-1][2] = cut_end
+                moved = [(max(0, o - at), s, e) for o, s, e in units[cut:]]
+                pieces.append([rest + "\n" + text, start if cut_start is None else cut_start, end,
+                               [*moved, (len(rest) + 1, start, end)]])
+                continue
+        pieces.append([text, start, end, [(0, start, end)]])
     # A short tail reads better with what precedes it.
     if len(pieces) > 1 and len(pieces[-1][0]) < max_chars // 4:
         tail = pieces.pop()
         pieces[-1][0] += "\n" + tail[0]
         pieces[-1][2] = tail[2] if tail[2] is not None else pieces[-1][2]
-    return [(t, s, e) for t, s, e in pieces]
+    return [(t, s, e) for t, s, e, _ in pieces]
 
 
 def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]:
