@@ -236,8 +236,10 @@ def start(
     port: int | None = 7860,
     *,
     quiet: bool = False,
+    warm: bool = True,
 ) -> tuple[gr.Blocks, str]:
-    """Serve the chat in the background; returns the app and its local URL."""
+    """Serve the chat in the background; returns the app and its local URL. With `warm`, the
+    index and model load in a background thread meanwhile."""
     corpus = corpus or rag.open()
     demo = build_app(corpus)
     demo.launch(
@@ -250,27 +252,39 @@ def start(
         js=PAGE_JS,
         max_file_size=corpus.config.max_file_bytes,
     )
-    threading.Thread(target=warm_up, args=(corpus,), name="warm-up", daemon=True).start()
+    if warm:
+        threading.Thread(target=warm_up, args=(corpus,), name="warm-up", daemon=True).start()
     return demo, demo.local_url
 
 
-def interrupt_on_sigterm() -> None:
-    """Make SIGTERM (`kill`, a service manager, a container stopping) stop the server as Ctrl-C
-    does: the server closes and the process exits normally, so its temporary files are removed."""
+def stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C (SIGINT) or SIGTERM (`kill`, a service manager, a container
+    stopping), so the chat closes its server and the process exits normally, its temporary
+    files removed. The signal only sets the event: nothing is interrupted halfway (an import,
+    a model loading). A second signal stops at once."""
+    stop = threading.Event()
 
     def handler(signum, frame):
-        raise KeyboardInterrupt
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
 
-    signal.signal(signal.SIGTERM, handler)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    return stop
 
 
 def launch(corpus: rag.Corpus | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the chat until interrupted (`rag ui`): Ctrl-C or SIGTERM."""
-    interrupt_on_sigterm()
-    demo = None
+    """Serve the chat until Ctrl-C or SIGTERM (`rag ui`)."""
+    stop = stop_on_signals()
+    corpus = corpus or rag.open()
+    demo, _ = start(corpus, host, port, warm=False)
+    warming = threading.Thread(target=warm_up, args=(corpus,), name="warm-up", daemon=True)
+    warming.start()
     try:
-        demo, _ = start(corpus, host, port)
-        demo.block_thread()  # closes the server on an interrupt
-    except KeyboardInterrupt:  # one that came while the server was starting
-        if demo is not None:
-            demo.close()
+        while not stop.wait(0.2):
+            pass
+    finally:
+        demo.close()
+        # not left loading at interpreter exit, in the middle of native code
+        warming.join(timeout=30)
