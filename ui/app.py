@@ -253,8 +253,15 @@ def start(
         max_file_size=corpus.config.max_file_bytes,
     )
     if warm:
-        threading.Thread(target=warm_up, args=(corpus,), name="warm-up", daemon=True).start()
+        warm_in_background(corpus)
     return demo, demo.local_url
+
+
+def warm_in_background(corpus: rag.Corpus) -> threading.Thread:
+    """Run `warm_up` in a thread of its own (returned, to be joined)."""
+    thread = threading.Thread(target=warm_up, args=(corpus,), name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def stop_on_signals() -> threading.Event:
@@ -279,10 +286,9 @@ def launch(corpus: rag.Corpus | None = None, host: str = "127.0.0.1", port: int 
     stop = stop_on_signals()
     corpus = corpus or rag.open()
     demo, _ = start(corpus, host, port, warm=False)
-    warming = threading.Thread(target=warm_up, args=(corpus,), name="warm-up", daemon=True)
-    warming.start()
+    warming = warm_in_background(corpus)
     try:
-        while not stop.wait(0.2):
+        while demo.is_running and not stop.wait(0.2):  # as Gradio's block_thread, a stop aside
             pass
     finally:
         demo.close()
