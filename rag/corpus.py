@@ -406,7 +406,9 @@ def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
     host ask Karpathy?", may quote anyone.)"""
     if not r.people or HOST_WORDS.search(r.question):
         return True
-    return any(speaks_for(r, r.hits[c.hit].passage) for c in chosen)
+    # "Mark" names the guest Mark McGranaghan of one show; the Mark Mandel of another, who
+    # speaks with a second Mark, may be the one it means as well
+    return any(speaks_for(r, p := r.hits[c.hit].passage) or p.speaker in r.called for c in chosen)
 
 
 def speaks_for(r: Retrieval, p) -> bool:

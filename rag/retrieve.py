@@ -40,6 +40,7 @@ class Retrieval:
     terms: dict[str, float]  # weighted lexical terms (with translations for English)
     about_hosts: bool = False  # the question asks what a host said (by role or by name)
     named: frozenset[str] = frozenset()  # the speakers the question names
+    called: frozenset[str] = frozenset()  # ... and those a name in it fits, shared or not
     # ... and the diarizer labels it names by the name they introduced themselves with:
     # (document, label) -> that name
     named_at: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -216,19 +217,36 @@ def names_someone(q: str, people, others=()) -> bool:
 
 
 def named_speakers(q: str, snap: Snapshot, glossary: Glossary | None = None) -> set[str]:
-    """The speakers a question names, in full or by a part of the name no other speaker has
-    (a Chinese name also in pinyin, with a glossary).
+    """The speakers a question names, in full or by a part of the name that nobody they speak
+    with has (a Chinese name also in pinyin, with a glossary). A question asks about one
+    conversation and calls people as it does: "Mark" names the one Mark of each document.
 
-    >>> class S: speakers = ("Adam Curry", "Adam Wiggins", "Dave Jones")
+    >>> class S: speakers = ("Adam Curry", "Adam Wiggins", "Dave Jones", "Mark Lee", "Mark Mandel")
+    >>> one = {"Adam Curry", "Adam Wiggins", "Dave Jones"}  # one document; Mark Lee and Mark Mandel in two others
+    >>> S.co_speakers = {s: one - {s} for s in one}
     >>> sorted(named_speakers("Why did Dave's generator fail, Adam?", S))
     ['Dave Jones']
+    >>> sorted(named_speakers("In Mark's view, why?", S))
+    ['Mark Lee', 'Mark Mandel']
     """
     forms = spellings(tuple(snap.speakers), glossary)
     return {
         s
         for s in forms
-        if names_someone(q, forms[s], {f for o in forms if o != s for f in forms[o]})
+        if names_someone(q, forms[s], {f for o in snap.co_speakers.get(s, ()) for f in forms[o]})
     }
+
+
+def called_speakers(q: str, snap: Snapshot, glossary: Glossary | None = None) -> set[str]:
+    """Every speaker a name in the question fits, though another shares it ("Adam" fits
+    Adam Curry and Adam Wiggins): whom an answer may quote as the one named.
+
+    >>> class S: speakers = ("Adam Curry", "Adam Wiggins", "Dave Jones")
+    >>> sorted(called_speakers("Why, Adam?", S))
+    ['Adam Curry', 'Adam Wiggins']
+    """
+    forms = spellings(tuple(snap.speakers), glossary)
+    return {s for s in forms if names_someone(q, forms[s])}
 
 
 def named_introduced(
@@ -450,4 +468,5 @@ def search(
     return Retrieval(
         snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights,
         about_hosts=about_hosts, named=named, named_at=named_at,
+        called=frozenset(called_speakers(q, snap, glossary)) if named or named_at else frozenset(),
     )

@@ -38,6 +38,7 @@ class Snapshot:
     bigrams: frozenset[str]  # every pair of adjacent characters in the (normalized) passages
     speakers: tuple[str, ...]
     hosts: frozenset[str]  # speakers in the host role
+    co_speakers: dict[str, frozenset[str]]  # each speaker -> the others of their documents
     name_tokens: frozenset[str]  # lexical tokens of the speakers' names
     # the name a diarizer's label gives itself in a document ("I'm James Cridland"):
     # (document, label) -> name; a question naming that person names that label there
@@ -132,6 +133,25 @@ def introductions(passages: list[Passage]) -> dict[tuple[str, str], str]:
     }
 
 
+def co_speakers(passages: list[Passage]) -> dict[str, frozenset[str]]:
+    """Each speaker's company: the other speakers of the documents they speak in.
+
+    >>> ps = [Passage("a#t1p1", "a", "Ann", "host", 1, 1, "Hi."), Passage("a#t2p1", "a", "Bo", "guest", 2, 1, "Hey."),
+    ...       Passage("b#t1p1", "b", "Ann", "host", 1, 1, "Hi."), Passage("b#t2p1", "b", "Cy", "guest", 2, 1, "Yo.")]
+    >>> {s: sorted(o) for s, o in sorted(co_speakers(ps).items())}
+    {'Ann': ['Bo', 'Cy'], 'Bo': ['Ann'], 'Cy': ['Ann']}
+    """
+    by_source: dict[str, set[str]] = defaultdict(set)
+    for p in passages:
+        if p.speaker:
+            by_source[p.source].add(p.speaker)
+    company: dict[str, set[str]] = defaultdict(set)
+    for present in by_source.values():
+        for s in present:
+            company[s] |= present - {s}
+    return {s: frozenset(o) for s, o in company.items()}
+
+
 def build(records: Records, generation: int) -> Snapshot:
     import bm25s
 
@@ -158,6 +178,7 @@ def build(records: Records, generation: int) -> Snapshot:
         bigrams=frozenset(b for p in passages for b in char_bigrams(p.lexical_text())),
         speakers=tuple(sorted(speakers)),
         hosts=frozenset(p.speaker for p in passages if p.role == "host" and p.speaker),
+        co_speakers=co_speakers(passages),
         name_tokens=frozenset(t for s in [*speakers, *introduced.values()] for t in tokenize(s)),
         introduced=introduced,
         sources=tuple(sorted({p.source for p in passages})),

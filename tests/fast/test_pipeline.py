@@ -643,6 +643,26 @@ def test_the_speaker_a_question_names_comes_first(corpus, tmp_path):
         assert who in top.speaker
 
 
+def test_a_first_name_two_shows_share_names_the_one_of_each_show(corpus, tmp_path):
+    """Two documents each have a Mark: "Mark" names each of them, as a question about one
+    show calls its people; a show with two Marks has no one Mark, and its quotes still count
+    as words of a Mark."""
+    ingest_talk(
+        corpus, tmp_path / "cities.txt",
+        "Devon Zuegel: Cities rolled back market dynamics with zoning in the fifties.",
+        "Mark McGranaghan: We rolled back market dynamics in cities over the past 60 years.",
+    )
+    ingest_talk(
+        corpus, tmp_path / "games.txt",
+        "Mark Mirchandani: What is a realm in game servers?",
+        "Mark Mandel: A realm groups game server clusters with the same latency to players.",
+    )
+    top = corpus.retrieve("In Mark's view, over what period did cities roll back market dynamics?", k=1)[0]
+    assert top.speaker == "Mark McGranaghan", top.text
+    a = corpus.ask("What does Mark say a realm is in game servers?")
+    assert not a.abstained and "groups game server clusters" in a.text, a.text
+
+
 def test_an_english_question_names_chinese_speakers_and_places_as_the_dictionary_spells_them(
     corpus, tmp_path
 ):
