@@ -55,7 +55,7 @@ _ASKS = {
     ),
     "count": re.compile(
         # a count, or a measure whose answer is a number: a share, a rate, an age, a code
-        r"多少(?!钱|錢)|几个|幾個|几位|幾位|几岁|幾歲|百分之|编号|編號|号码|號碼|"
+        r"多少(?!钱|錢)|几个|幾個|几位|幾位|几岁|幾歲|百分之|"
         # a share asked for ("多大比例", "比例是多少"), not one a "哪些" question qualifies
         # ("哪些省份人均比率很高?")
         r"(?:多大|多少|什么|什麼|几|幾)的?(?:比例|比率)|(?:比例|比率)(?:是|有|为|為)?(?:多少|多大|多高|几|幾)|"
@@ -93,6 +93,12 @@ _ASKS = {
     "name": re.compile(
         r"\bwhat(?:'s| is| was) the name of\b|\bwhat is it called\b|叫什么名字|叫什麼名字|"
         r"名字是什么|名字是什麼|名字叫什么|名字叫什麼|叫什么名|叫什麼名",
+        re.I,
+    ),
+    # a code or version: a course number, a model's version ("CS231n", "large-v3", "1.18")
+    "code": re.compile(
+        r"编号|編號|号码|號碼|版本号|版本號|(?:哪|什么|什麼)一?(?:个|個)?版本|"
+        r"\b(?:which|what) version\b|\b(?:course|model|version|serial|part|phone) number\b",
         re.I,
     ),
     # a calendar day, not a year or a month
@@ -147,6 +153,13 @@ _HAS = {
         r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|tomorrow)\b|"
         r"[\d一二三四五六七八九十]+\s*月\s*[\d一二三四五六七八九十]+\s*[日号號]|"
         r"星期[一二三四五六日天]|礼拜[一二三四五六日天]|禮拜[一二三四五六日天]|昨天|明天",
+        re.I,
+    ),
+    # letters with digits ("CS231n", "GPT-4", "v3"), a dotted number ("1.18"), "version 3",
+    # a phone number
+    "code": re.compile(
+        r"(?<![A-Za-z0-9])(?:[A-Za-z]+[-_]?\d|\d+\.\d)|"
+        r"\b(?:version|no\.|number|#)\s?\d|版本?\s?\d|\d+\s?版|\d{3,}[-\s]\d{3,}",
         re.I,
     ),
     "time": re.compile(
@@ -266,6 +279,8 @@ def asked_types(question: str) -> list[str]:
     (['percent'], ['percent'])
     >>> asked_types("这部动画一共有几集?"), asked_types("他在那里工作了几年?"), asked_types("这几年怎么样?")
     (['count'], ['duration'], [])
+    >>> asked_types("那门课的课程编号是什么?"), asked_types("Which version of the model does she use?")
+    (['code'], ['code'])
     """
     kinds = [kind for kind, ask in _ASKS.items() if ask.search(question)]
     # a percentage is the count asked for: any other number does not answer it
@@ -296,6 +311,10 @@ def has_type(kind: str, text: str) -> bool:
     (False, True)
     >>> has_type("percent", "成功了三次"), has_type("percent", "提高了三成左右"), has_type("percent", "about half")
     (False, True, True)
+    >>> has_type("code", "我曾在斯坦福教过一门深度学习课程"), has_type("code", "那门课是 CS231n"), has_type("code", "large-v3")
+    (False, True, True)
+    >>> has_type("code", "让全世界 80 亿人受益"), has_type("code", "back in 2019"), has_type("code", "I joined for 1.18")
+    (False, False, True)
     """
     if kind == "count":
         text = _NOT_A_NUMBER.sub(" ", text)

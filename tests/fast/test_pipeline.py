@@ -255,6 +255,21 @@ def test_a_percentage_question_needs_a_percentage_not_any_number(corpus, tmp_pat
     assert near.abstained and near.related, near.text
 
 
+def test_a_course_number_or_version_question_needs_a_code_not_any_number(corpus, tmp_path):
+    """"课程编号" asks for a code: "一门课" (one course) holds a number but no code."""
+    ingest_talk(
+        corpus, tmp_path / "teaching.txt",
+        "主持人：你在斯坦福教过课吗？",
+        "嘉宾：我在斯坦福教过一门深度学习课程，效果相当好。",
+        "主持人：你现在用哪个语音模型？",
+        "嘉宾：我现在用 Whisper 的 large-v3 版本来转写。",
+    )
+    near = corpus.ask("他在斯坦福教的那门深度学习课程的课程编号是什么？")
+    assert near.abstained and near.related, near.text
+    a = corpus.ask("他现在用 Whisper 的哪个版本？")
+    assert not a.abstained and "large-v3" in a.text, a.text
+
+
 def test_a_diarizer_label_is_found_by_the_name_it_is_handed_the_word_with(corpus, tmp_path):
     """Nobody says "I'm Enrico", but SPEAKER_1 is greeted "Hey, Enrico." by the voice it
     handed the word to: a question about what Enrico said ranks his turn first, not his
