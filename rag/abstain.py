@@ -381,10 +381,12 @@ def answers_type(kinds: list[str], sentences: list[str], question: str = "") -> 
 # "Which company …?", "In what city …?": a question after one named thing of a kind
 _ASKS_ENTITY = re.compile(
     r"\b(?:which|what) (?:[a-z-]+ )?(?:company|companies|firm|startup|organi[sz]ation|"
-    r"university|college|school|city|cities|country|countries|book|books|podcast|conference|"
+    r"university|college|school|city|cities|country|countries|book|books|journal|magazine|"
+    r"newspaper|podcast|conference|"
     r"tool|programming language|club|team|league|brand|band)\b|"
-    r"(?:哪|什么|什麼)一?(?:个|個|家|所|座|本|款|支)?(?:国家|國家|城市|公司|企业|企業|大学|大學|"
-    r"学校|學校|书|書|播客|会议|會議|工具|编程语言|程式語言|球队|球隊|俱乐部|俱樂部|品牌)",
+    r"(?:哪|什么|什麼)一?(?:个|個|家|所|座|本|份|款|支)?(?:国家|國家|城市|公司|企业|企業|大学|大學|"
+    r"学校|學校|书|書|期刊|杂志|雜誌|报纸|報紙|播客|会议|會議|工具|编程语言|程式語言|球队|球隊|"
+    r"俱乐部|俱樂部|品牌)",
     re.I,
 )
 
@@ -500,14 +502,57 @@ def counts_the_noun(question: str, sentence: str) -> bool:
     return False
 
 
+# Where a question that asks two things turns to the second: "…？…？", ", and what …?",
+# ": how long …?" (not ", which …" or ", who …": those are more often relative clauses)
+_NEXT_PART = re.compile(
+    r"(?<=[?？])\s*(?=\S)|[:：]\s*(?=(?:what|which|who|why|how|when|where)\b)|"
+    r"[,，]\s*and\s+(?=(?:what|which|who|why|how|when|where|does|did|is|was|are|were)\b)",
+    re.I,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a question asks.
+
+    >>> question_parts("Why did he leave: how long did it take, and what did it cost?")
+    ['Why did he leave', 'how long did it take', 'what did it cost?']
+    >>> question_parts("他担任什么角色？是哪个版本？"), question_parts("How many, and since when?")
+    (['他担任什么角色？', '是哪个版本？'], ['How many, and since when?'])
+    """
+    return [p.strip() for p in _NEXT_PART.split(question) if p.strip(" ?？,，:：")]
+
+
+def asks_only_types(question: str) -> bool:
+    """Does every part of the question ask for a year, amount, count, code, date, duration or
+    a name (who, which …)? A part that asks what or why is answered by sentences of any
+    kind, so a missing number then leaves that part's answer standing: "What role did he
+    first take? Which version was it?" is answered with the role, not declined for the
+    version.
+
+    >>> asks_only_types("How much does it cost, and who hired the divers?")
+    True
+    >>> asks_only_types("Why pre-install the machines: how long does a normal factory take?")
+    False
+    """
+    return all(
+        asked_types(p) or _ASKS_ENTITY.search(p) or _ASKS_NAME.search(p)
+        for p in question_parts(question)
+    )
+
+
 def missing_answer_type(question: str, passages: list[str]) -> str | None:
-    """The kind of answer the question asks for, if none of the passages contains one.
+    """The kind of answer the question asks for, if none of the passages contains one (and
+    every part of the question asks for a kind).
 
     >>> missing_answer_type("Eureka 的课收费多少?", ["第一门课面向本科生。"])
     'money'
     >>> missing_answer_type("他在自动驾驶领域干了几年?", ["我在这个领域花了五年。"]) is None
     True
+    >>> missing_answer_type("Eureka 是做什么的？收费多少?", ["第一门课面向本科生。"]) is None
+    True
     """
+    if not asks_only_types(question):
+        return None
     text = unasked(question, " ".join(passages))
     for kind, ask in _ASKS.items():
         if ask.search(question) and not has_type(kind, text):

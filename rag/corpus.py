@@ -495,12 +495,14 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # are not Jerod's, so they are related passages, not his answer.
         return declined(r, related=True)
     said = statements(best)
-    if not holds_the_type(best):
+    # (a question that also asks what or why is answered though the number is missing)
+    typed = abstain.asks_only_types(r.question)
+    if typed and not holds_the_type(best):
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.
         return declined(r, related=True)
-    if not abstain.names_what_is_asked(r.question, said):
+    if typed and not abstain.names_what_is_asked(r.question, said):
         # "Which company …?" answered by sentences that name none: a near miss
         return declined(r, related=True)
     quotes: dict[int, list[str]] = {}

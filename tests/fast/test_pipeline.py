@@ -270,6 +270,19 @@ def test_a_course_number_or_version_question_needs_a_code_not_any_number(corpus,
     assert not a.abstained and "large-v3" in a.text, a.text
 
 
+def test_a_two_part_question_is_answered_when_only_its_number_is_missing(corpus, tmp_path):
+    """"Why …: how long …?" has a part any sentence may answer: the missing duration declines
+    it no more. A question that only asks for the number still is declined."""
+    ingest_talk(
+        corpus, tmp_path / "factory.txt",
+        "Host: Why do you pre-install the machines in shipping containers?",
+        "Guest: We pre-install the machines in shipping containers so the factory ships ready to run.",
+    )
+    a = corpus.ask("Why are the machines pre-installed in shipping containers: how long does a normal factory take?")
+    assert not a.abstained and "ships ready to run" in a.text, a.text
+    assert corpus.ask("How long does a normal factory with shipping containers take to run?").abstained
+
+
 def test_a_diarizer_label_is_found_by_the_name_it_is_handed_the_word_with(corpus, tmp_path):
     """Nobody says "I'm Enrico", but SPEAKER_1 is greeted "Hey, Enrico." by the voice it
     handed the word to: a question about what Enrico said ranks his turn first, not his
