@@ -80,9 +80,14 @@ import pytest
 # On 2026-12-04 (later) a question the speaker answers at once ("How many downloads did we get?
 # Four.") became a candidate quoted with its answer: real key facts 0.578 -> 0.595 (tuning
 # 0.600 -> 0.607, held-out 0.540 -> 0.576), nothing else moved, so key facts 0.59.
+# Raised on 2026-12-04 (later still), when a name in a question began to be judged within each
+# speaker's own conversation, a code or version became an answer type and two-part questions
+# stopped being declined for one part's missing number: measured real hit@5 0.804, hit@600c
+# 0.662, key facts 0.597, abstain_acc 0.681 (47 of 69); bundled abstain_acc 0.938 (15 of 16).
+# One question below: real hit@5 0.79, hit@600c 0.65, abstain_acc 0.66; bundled abstain_acc 0.87.
 FLOORS = {
-    "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.84, "abstain_acc": 0.84},
-    "real": {"hit@5": 0.76, "hit@600c": 0.62, "key_facts": 0.59, "abstain_acc": 0.62,
+    "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.84, "abstain_acc": 0.87},
+    "real": {"hit@5": 0.79, "hit@600c": 0.65, "key_facts": 0.59, "abstain_acc": 0.66,
              "speaker_acc": 0.95},
 }
 
