@@ -18,6 +18,7 @@ from index.errors import BadInputError
 from index.lexical import HAN, tokenize
 from index.store import Store, where_filter
 from index.types import Passage
+from rag.abstain import names_in
 from rag.answer import term_coverage
 from rag.crosslingual import ENGLISH_STOPWORDS, Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
@@ -264,6 +265,31 @@ def named_introduced(
     }
 
 
+def mentioned_documents(q: str, lang: str, snap: Snapshot, most: int) -> frozenset[str]:
+    """The documents a question points to with a name that only they mention ("Who is
+    Luciano's co-host?"), at most `most` of them per name; a speaker's name does not count
+    (the speaker's turns come first already).
+
+    >>> from index.types import Passage
+    >>> from rag.snapshot import build
+    >>> from index.store import Records
+    >>> ps = [Passage("a#t1p1", "a", "Ann", "host", 1, 1, "Luciano joins us today."),
+    ...       Passage("b#t1p1", "b", "Bo", "host", 1, 1, "Ann is back. A co-host too.")]
+    >>> snap = build(Records(ps, [["luciano"], ["ann"]], np.zeros((2, 2), dtype=np.float32)), 1)
+    >>> sorted(mentioned_documents("Who is Luciano's co-host, Ann?", "en", snap, 2))
+    ['a']
+    """
+    speakers = " ".join([*snap.speakers, *snap.introduced.values()]).lower()
+    out: set[str] = set()
+    for name in names_in(q, lang):
+        if name.lower() in speakers:
+            continue
+        found = snap.sources_mentioning(name, most)
+        if len(found) <= most:
+            out |= found
+    return frozenset(out)
+
+
 def lexical_query(
     q: str, lang: str, tokens: list[str], snap: Snapshot, glossary: Glossary | None
 ) -> dict[str, float]:
@@ -436,7 +462,14 @@ def search(
             return t.named_speaker_boost
         return host_factor if p.role == "host" else 1.0
 
-    fused = sorted(((pid, s * factor(pid)) for pid, s in fused), key=lambda kv: -kv[1])
+    # a name only one or two documents mention points the question to them
+    pointed = mentioned_documents(q, lang, snap, t.mention_documents) if t.mention_boost != 1 else ()
+
+    def document(pid: str) -> float:
+        return t.mention_boost if snap.passage(pid).source in pointed else 1.0
+
+    fused = sorted(((pid, s * factor(pid) * document(pid)) for pid, s in fused),
+                   key=lambda kv: -kv[1])
     fused_score = dict(fused)
     pos = snap.position
     ranked = [pid for pid, _ in fused]

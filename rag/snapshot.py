@@ -47,7 +47,20 @@ class Snapshot:
     chinese: np.ndarray  # bool per passage: written mostly in Chinese characters
     substance: np.ndarray  # words per passage (`substance`), questions left out
     lowered: str  # every passage's lexical text, lower-cased, one per line
+    line_starts: np.ndarray  # where each passage's line of `lowered` starts
     latin_words: frozenset[str]  # the Latin-script words of `lowered`
+
+    def sources_mentioning(self, name: str, most: int) -> set[str]:
+        """The documents whose passages mention `name` (as whole words, in any case), up to
+        `most` + 1 of them: enough to tell whether more than `most` do."""
+        found: set[str] = set()
+        pattern = rf"(?<![a-z0-9]){re.escape(name.lower())}(?![a-z0-9])"
+        for m in re.finditer(pattern, self.lowered):
+            line = int(np.searchsorted(self.line_starts, m.start(), side="right")) - 1
+            found.add(self.passages[line].source)
+            if len(found) > most:
+                break
+        return found
 
     def spaced(self, word: str) -> tuple[str, str] | None:
         """The two words the passages write `word` as when a transcriber split it
@@ -162,7 +175,8 @@ def build(records: Records, generation: int) -> Snapshot:
     n = max(len(passages), 1)
     speakers = {p.speaker for p in passages if p.speaker}
     introduced = introductions(passages)
-    lowered = "\n".join(p.lexical_text().lower() for p in passages)
+    lines = [p.lexical_text().lower() for p in passages]
+    lowered = "\n".join(lines)
     char_df = Counter(ch for p in passages for ch in set(HAN.findall(normalize(p.lexical_text()))))
     return Snapshot(
         generation=generation,
@@ -185,6 +199,7 @@ def build(records: Records, generation: int) -> Snapshot:
         chinese=np.array([chinese_share(p.text) >= 0.3 for p in passages], dtype=bool),
         substance=np.array([substance(p.text) for p in passages], dtype=np.float32),
         lowered=lowered,
+        line_starts=np.cumsum([0] + [len(line) + 1 for line in lines[:-1]], dtype=np.int64),
         latin_words=frozenset(re.findall(r"[a-z]+", lowered)),
     )
 

@@ -691,6 +691,23 @@ def test_a_first_name_two_shows_share_names_the_one_of_each_show(corpus, tmp_pat
     assert not a.abstained and "groups game server clusters" in a.text, a.text
 
 
+def test_a_name_only_one_document_mentions_points_the_question_to_it(corpus, tmp_path):
+    """"Luciano" is nobody's label, but only one show mentions him: its passages come first,
+    though another show's opening says more of the question's other words."""
+    ingest_talk(
+        corpus, tmp_path / "aws.txt",
+        "Host: My name is Luciano, and today I'm joined by Owen.",
+        "Guest: Thanks. Today we talk about identity providers and short-lived credentials.",
+    )
+    ingest_talk(
+        corpus, tmp_path / "docs.txt",
+        "Host: Welcome to this episode. I am your host, and my co-host on this episode is Tom.",
+        "Guest: Thanks. Templates help writers start a new page.",
+    )
+    top = corpus.retrieve("Who is Luciano's co-host on this episode?", k=1)[0]
+    assert top.source == "aws.txt", top.text
+
+
 def test_an_english_question_names_chinese_speakers_and_places_as_the_dictionary_spells_them(
     corpus, tmp_path
 ):
