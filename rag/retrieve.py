@@ -41,10 +41,10 @@ class Retrieval:
     terms: dict[str, float]  # weighted lexical terms (with translations for English)
     about_hosts: bool = False  # the question asks what a host said (by role or by name)
     named: frozenset[str] = frozenset()  # the speakers the question names
-    called: frozenset[str] = frozenset()  # ... and those a name in it fits, shared or not
     # ... and the diarizer labels it names by the name they introduced themselves with:
     # (document, label) -> that name
     named_at: dict[tuple[str, str], str] = field(default_factory=dict)
+    called: frozenset[str] = frozenset()  # every speaker a name in it fits, shared or not
 
     def names(self, p: Passage) -> bool:
         """Are these the words of someone the question names?"""
