@@ -67,6 +67,16 @@ def tokenize(text: str) -> list[str]:
 _PROPER = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
 
 
+def parts_of_speech(text: str) -> list[tuple[str, str]]:
+    """jieba's words of a (Simplified) text with their part-of-speech tags.
+
+    >>> parts_of_speech("多少付费会员")
+    [('多少', 'm'), ('付费', 'v'), ('会员', 'n')]
+    """
+    with _lock:
+        return list(_jieba().tag(text))
+
+
 def proper_nouns(text: str) -> list[str]:
     """The Chinese words of a text that jieba tags as names of people, places or
     organisations (in Simplified script).
@@ -74,10 +84,7 @@ def proper_nouns(text: str) -> list[str]:
     >>> proper_nouns("他在斯坦福大學讀博士，後來去了特斯拉。"), proper_nouns("我下个月去一家新公司。")
     (['斯坦福大学', '特斯拉'], [])
     """
-    simple = normalize(text)
-    with _lock:
-        tagged = _jieba().tag(simple)
-    return [w for w, tag in tagged if tag in _PROPER and len(w) >= 2 and HAN.match(w)]
+    return [w for w, tag in parts_of_speech(normalize(text)) if tag in _PROPER and len(w) >= 2 and HAN.match(w)]
 
 
 def subwords(word: str) -> list[str]:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from index.clean import normalize
-from index.lexical import HAN, proper_nouns
+from index.lexical import HAN, parts_of_speech, proper_nouns
 
 # Capitalised words inside an English sentence: names, products, places.
 # a capitalised word after a lower-case word or a number ("the 2018 NBA championship")
@@ -423,11 +423,15 @@ def names_what_is_asked(question: str, sentences: list[str]) -> bool:
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
 
 
-def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
-    """For "How many <things> …?": does an English sentence put a number on the things
+def counts_what_is_asked(
+    question: str, sentences: list[str], translated: frozenset[str] = frozenset()
+) -> bool:
+    """For "How many <things> …?" / "多少<物>?": does a sentence put a number on the things
     counted? "How many subscribers …?" is not answered by "We grew a ton the first year", nor
-    "How many enhancements did 1.23 ship?" by "I led a few cycles, then Enhancements, and now
-    1.23". Sentences in another language than the question are not judged.
+    "How many enhancements did 1.23 ship with?" by "I led a few cycles, then Enhancements, and now
+    1.23". A sentence in the other language is judged by `translated`, the counted noun's words
+    in that language (`counted_translations`), and left unjudged without them; a Chinese
+    sentence of a Chinese question is not judged.
 
     >>> counts_what_is_asked("How many homes a year?", ["It makes 200 single family homes a year."])
     True
@@ -440,15 +444,88 @@ def counts_what_is_asked(question: str, sentences: list[str]) -> bool:
     True
     >>> counts_what_is_asked("How many downloads did it get?", ["How many downloads did we get? Four."])
     True
+
+    Across languages:
+
+    >>> counts_what_is_asked("目前有多少付费会员?", ["It indexes 4.1 million podcasts."], frozenset({"member"}))
+    False
+    >>> counts_what_is_asked("目前有多少付费会员?", ["We have 3,000 paying members."], frozenset({"member"}))
+    True
+    >>> counts_what_is_asked("How many people are on his team?", ["我们有一个布道师团队、一个教育团队。"],
+    ...                      frozenset({"人"}))
+    False
+    >>> counts_what_is_asked("How many people are on his team?", ["我们团队有十二个人。"], frozenset({"人"}))
+    True
     """
     stem = _counted_stem(question)
-    english = [s for s in sentences if not HAN.search(s)]
-    if not stem or not english:
-        return True
+    chinese_question = bool(HAN.search(question))
+    judged: list[bool] = []
+    for s in sentences:
+        chinese = bool(HAN.search(s))
+        if stem and not chinese:
+            judged.append(
+                counts_the_noun(question, unasked(question, s))
+                or _answers_own_count(stem, question, s)
+            )
+        elif translated and chinese != chinese_question:
+            judged.append(_counts_any(translated, unasked(question, s)))
+    return not judged or any(judged)
+
+
+def _counts_any(words: frozenset[str], sentence: str) -> bool:
+    """Does the sentence put a number on one of `words` (English stems or Chinese words)?"""
+    if HAN.search(sentence):
+        text = normalize(sentence)
+        alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return bool(re.search(rf"{_ZH_NUMBER}\s*多?\s*[\u4e00-\u9fff]{{0,4}}?(?:{alts})", text))
     return any(
-        counts_the_noun(question, unasked(question, s)) or _answers_own_count(stem, question, s)
-        for s in english
+        re.search(rf"\b{_NUMBER}[\s-]+(?:[a-z'-]+\s+){{0,2}}?{re.escape(w)}", sentence, re.I)
+        for w in words
     )
+
+
+def counted_noun(question: str) -> str | None:
+    """What a count question counts, as the question words it: the noun of "how many
+    <things>", or the noun after 多少/几 and its measure word in a Chinese question (jieba's
+    tags; None when none follows at once).
+
+    >>> counted_noun("How many people are on the team?"), counted_noun("Podcast Index 目前有多少付费会员?")
+    ('people', '会员')
+    >>> counted_noun("每周安排几次答疑时间?"), counted_noun("一共有几集?"), counted_noun("现场有多少名观众?")
+    ('时间', None, '观众')
+    >>> counted_noun("发生过事故的 50 人里有几人属于易出事故组?")
+    """
+    if m := _HOW_MANY.search(question):
+        return m.group(1).lower()
+    text = normalize(question)
+    z = re.search(r"多少|几|幾", text)
+    if not z:
+        return None
+    tagged = parts_of_speech(text[z.start():])
+    # 多少/几个 (m), then a measure word (q: 名) and a modifier (v: 付费) at most, then the noun
+    # ("几人属于…组" is one word: nothing follows to count)
+    if not tagged or tagged[0][1] != "m":
+        return None
+    rest = tagged[1:5]
+    i = 1 if rest and rest[0][1] == "q" else 0
+    i += 1 if i < len(rest) and rest[i][1] in ("v", "a") else 0
+    nouns: list[str] = []
+    for word, tag in rest[i:]:
+        if tag not in ("n", "nz", "vn") or not HAN.match(word):
+            break
+        nouns.append(word)
+    return nouns[-1] if nouns else None
+
+
+def counted_translations(question: str, glossary, vocabulary) -> frozenset[str]:
+    """The counted noun's words in the other language that the passages use: Chinese words
+    for an English question, English stems for a Chinese one (CC-CEDICT)."""
+    noun = counted_noun(question)
+    if not noun or glossary is None:
+        return frozenset()
+    if HAN.search(noun):
+        return glossary.meanings(noun, vocabulary)
+    return frozenset(glossary.translate(noun, vocabulary))
 
 
 def _answers_own_count(stem: str, question: str, statement: str) -> bool:

@@ -461,11 +461,17 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     follow = {"sentences": sentences, "max_chars": t.follow_max_chars,
               "min_chars": t.min_sentence_chars, "continues": continuations(r.hits)}
 
+    # what a count question counts, in the other language's words (会员 -> "member")
+    counted = (
+        abstain.counted_translations(r.question, glossary, snap.vocabulary)
+        if kinds == ["count"] else frozenset()
+    )
+
     def holds_the_type(chosen) -> bool:  # a year, amount or count the question asks for
         said = statements(chosen)
         return not kinds or (
             abstain.answers_type(kinds, said, r.question)
-            and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said))
+            and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said, counted))
             and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in chosen])
         )
 

@@ -125,9 +125,11 @@ class Glossary:
         reverse: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
         names: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
         readings: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
+        senses: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
     ):
         self.lookup = lookup
-        self.reverse = reverse or (lambda words: {})
+        self.reverse = reverse or (lambda words: {})  # Chinese word -> its main senses
+        self.senses = senses or self.reverse  # Chinese word -> all its senses
         self.names = names or (lambda names: {})  # lower-case English name -> Chinese words
         # Chinese word -> its readings, "Tang2" for a surname's, "tang2" for others
         self.readings = readings or (lambda words: {})
@@ -153,7 +155,7 @@ class Glossary:
         def get(d: dict[str, set[str]]) -> Callable[[list[str]], dict[str, frozenset[str]]]:
             return lambda keys: {k: frozenset(d[k]) for k in keys if k in d}
 
-        return cls(get(table), get(back), get(names))
+        return cls(get(table), get(back), get(names), senses=get(back))
 
     @classmethod
     def open(cls, cache_dir: Path) -> Glossary:
@@ -182,6 +184,7 @@ class Glossary:
             ),
             lambda names: query("SELECT name, word FROM names WHERE name IN ({})", names),
             lambda words: query("SELECT word, pinyin FROM readings WHERE word IN ({})", words),
+            lambda words: query("SELECT word, phrase FROM gloss WHERE word IN ({})", words),
         )
 
     def to_english(self, words: list[str], vocabulary) -> dict[str, float]:
@@ -202,6 +205,19 @@ class Glossary:
             for st in hits:
                 out[st] = out.get(st, 0.0) + 1.0 / len(hits)
         return out
+
+    def meanings(self, word: str, vocabulary) -> frozenset[str]:
+        """The English words in `vocabulary` of every sense of a Chinese word (one-word
+        senses: 员工 "staff; personnel; employee" -> staff, personnel, employe).
+
+        >>> Glossary.from_pairs([("员工", "staff; personnel; employee")]).meanings("员工", {"employe"})
+        frozenset({'employe'})
+        """
+        return frozenset(
+            phrase
+            for phrase in self.senses([word]).get(word, ())
+            if " " not in phrase and phrase in vocabulary and phrase not in ENGLISH_STOPWORDS
+        )
 
     def knows(self, word: str, vocabulary) -> bool:
         """Do the passages hold a translation of the Chinese word: every content word of one

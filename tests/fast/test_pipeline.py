@@ -270,6 +270,34 @@ def test_a_course_number_or_version_question_needs_a_code_not_any_number(corpus,
     assert not a.abstained and "large-v3" in a.text, a.text
 
 
+def test_a_count_asked_in_one_language_is_checked_in_the_other(corpus, tmp_path):
+    """"多少付费会员" over an English transcript: "4.1 million podcasts" counts podcasts, not
+    members, so it is no answer; "3,000 paying members" is. The same the other way round."""
+    ingest_talk(
+        corpus, tmp_path / "index.txt",
+        "Host: How big is the podcast index now?",
+        "Dave: The podcast index is the largest directory, with 4.1 million podcast feeds.",
+        "Host: And the supporters?",
+        "Dave: Our paying members keep the podcast index running without ads.",
+    )
+    near = corpus.ask("Podcast Index 目前有多少付费会员？")
+    assert near.abstained and near.related, near.text
+    ingest_talk(
+        corpus, tmp_path / "members.txt",
+        "Host: How is the podcast index paid for?",
+        "Dave: About 3,000 paying members keep the podcast index running.",
+    )
+    a = corpus.ask("Podcast Index 目前有多少付费会员？")
+    assert not a.abstained and "3,000" in a.text, a.text
+    ingest_talk(
+        corpus, tmp_path / "team.txt",
+        "主持人：你们的开发者网络是怎么组织的？",
+        "嘉宾：我们有一个布道师团队、一个教育团队和一个社区团队，都是很有经验的人。",
+    )
+    near = corpus.ask("How many people are on the developer network team?")
+    assert near.abstained, near.text
+
+
 def test_a_two_part_question_is_answered_when_only_its_number_is_missing(corpus, tmp_path):
     """"Why …: how long …?" has a part any sentence may answer: the missing duration declines
     it no more. A question that only asks for the number still is declined."""
