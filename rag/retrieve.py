@@ -18,7 +18,7 @@ from index.errors import BadInputError
 from index.lexical import HAN, tokenize
 from index.store import Store, where_filter
 from index.types import Passage
-from rag.abstain import names_in
+from rag.abstain import asked_types, has_type, names_in, unasked
 from rag.answer import term_coverage
 from rag.crosslingual import ENGLISH_STOPWORDS, Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
@@ -468,7 +468,15 @@ def search(
     def document(pid: str) -> float:
         return t.mention_boost if snap.passage(pid).source in pointed else 1.0
 
-    fused = sorted(((pid, s * factor(pid) * document(pid)) for pid, s in fused),
+    # a passage that holds what the question asks for: a count for "how many", an amount for
+    # "how much" (numbers the question states itself do not count)
+    kinds = [kind for kind in asked_types(q) if kind != "date"] if t.type_boost != 1 else []
+
+    def holds(pid: str) -> float:
+        text = unasked(q, snap.passage(pid).text)
+        return t.type_boost if any(has_type(kind, text) for kind in kinds) else 1.0
+
+    fused = sorted(((pid, s * factor(pid) * document(pid) * holds(pid)) for pid, s in fused),
                    key=lambda kv: -kv[1])
     fused_score = dict(fused)
     pos = snap.position

@@ -298,6 +298,25 @@ def test_a_count_asked_in_one_language_is_checked_in_the_other(corpus, tmp_path)
     assert near.abstained, near.text
 
 
+@pytest.mark.parametrize("boost", [1.0, 1.2])
+def test_a_passage_that_holds_the_count_asked_for_ranks_first(config, glossary, tmp_path, boost):
+    """Of two passages about module types, the one that counts them answers "How many …?";
+    with the boost off (1.0) the one with more of the question's words comes first."""
+    tuning = dataclasses.replace(config.tuning, type_boost=boost)
+    corpus = rag.open(dataclasses.replace(config, tuning=tuning), embedder=HashingEmbedder(),
+                      glossary=glossary)
+    ingest_talk(
+        corpus, tmp_path / "standard.txt",
+        "Host: What was hard about the standard?",
+        "Guest: The standard had to define module types, and defining the module types of the "
+        "standard was a long debate.",
+        "Host: And where did you land?",
+        "Guest: In the end there were four kinds of module types.",
+    )
+    first = corpus.retrieve("How many module types did the standard define?")[0]
+    assert ("four kinds" in first.passage.text) == (boost > 1), first.passage.text
+
+
 def test_a_two_part_question_is_answered_when_only_its_number_is_missing(corpus, tmp_path):
     """"Why …: how long …?" has a part any sentence may answer: the missing duration declines
     it no more. A question that only asks for the number still is declined."""
