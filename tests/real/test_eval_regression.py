@@ -85,9 +85,14 @@ import pytest
 # stopped being declined for one part's missing number: measured real hit@5 0.804, hit@600c
 # 0.662, key facts 0.597, abstain_acc 0.681 (47 of 69); bundled abstain_acc 0.938 (15 of 16).
 # One question below: real hit@5 0.79, hit@600c 0.65, abstain_acc 0.66; bundled abstain_acc 0.87.
+# Raised on 2026-12-04 (last), with the type boost, reciprocal rank fusion at k = 30, the
+# cross-language count check and a smaller pull toward the first passage: measured real hit@5
+# 0.815, hit@600c 0.673, key facts 0.618, abstain_acc 0.725 (50 of 69); bundled key facts
+# 0.866. One question below: real hit@5 0.81, hit@600c 0.66, key facts 0.61, abstain_acc 0.71;
+# bundled key facts 0.85.
 FLOORS = {
-    "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.84, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.79, "hit@600c": 0.65, "key_facts": 0.59, "abstain_acc": 0.66,
+    "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.85, "abstain_acc": 0.87},
+    "real": {"hit@5": 0.81, "hit@600c": 0.66, "key_facts": 0.61, "abstain_acc": 0.71,
              "speaker_acc": 0.95},
 }
 
