@@ -570,8 +570,7 @@ def counts_the_noun(question: str, sentence: str) -> bool:
     """
     stem = _counted_stem(question)
     if stem and not HAN.search(sentence):
-        counted = rf"\b{_NUMBER}[\s-]+(?:[a-z'-]+\s+){{0,2}}?{re.escape(stem)}"
-        return bool(re.search(counted, sentence, re.I))
+        return _counts_any(frozenset({stem}), sentence)
     z = _ZH_HOW_MANY.search(question)
     if z and HAN.search(sentence):
         noun = z.group(1)

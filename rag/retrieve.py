@@ -473,6 +473,8 @@ def search(
     kinds = [kind for kind in asked_types(q) if kind != "date"] if t.type_boost != 1 else []
 
     def holds(pid: str) -> float:
+        if not kinds:  # most questions ask for no such thing: no text to read
+            return 1.0
         text = unasked(q, snap.passage(pid).text)
         return t.type_boost if any(has_type(kind, text) for kind in kinds) else 1.0
 
