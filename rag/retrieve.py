@@ -177,6 +177,8 @@ def introduces(text: str, people) -> bool:
     >>> introduces("Adrian, why do spiders matter? Adrian Tchaikovsky, really?", {"Adrian Tchaikovsky"})
     False
     """
+    if not any(name in text for name in people):
+        return False
     return any(
         name in sentence and not sentence.rstrip().endswith(("?", "？"))
         for sentence in split_sentences(text)
@@ -371,6 +373,12 @@ def mutual_twins(
 BALANCE_MIN = 20  # passages a language needs before its dense scores are re-centred
 
 
+def top_ids(snap: Snapshot, scores: np.ndarray, n: int) -> list[str]:
+    """The ids of the n passages with the highest positive scores."""
+    top = np.argsort(-scores, kind="stable")[:n]
+    return [snap.passages[i].id for i in top if scores[i] > 0]
+
+
 def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int) -> list[str]:
     """The n passages nearest the question, over the snapshot's vectors (each passage's own
     and, weighted by `t.context_weight`, its vector read with the piece before it), with each
@@ -422,25 +430,53 @@ def search(
     n = min(t.candidates, len(snap.passages))
     w_dense, w_lex = config.weights()
 
+    # Whom the question names ("According to Tom, …"): their words are ranked among
+    # themselves too, so that a reply that words the question differently still gets a place.
+    named = frozenset(named_speakers(q, snap, glossary))
+    named_at = named_introduced(q, snap, glossary)
+    people = people_named(named, named_at)
+
+    def about_them(p: Passage) -> bool:
+        # their words, or a host telling about them (the guest's introduction: "Adrian
+        # Tchaikovsky is … His first novel … was published in 2008.")
+        return said_by(p, named, named_at) or (p.role == "host" and introduces(p.text, people))
+
+    theirs = (
+        allowed & np.array([about_them(p) for p in snap.passages], dtype=bool)
+        if people and t.named_lists > 0
+        else None
+    )
+    vector = query_vector(q) if w_dense > 0 else None
+
     dense_ids: list[str] = []
+    dense_named: list[str] = []
     if w_dense > 0 and t.dense_balance:
-        dense_ids = dense_ranking(snap, query_vector(q), allowed, t, n)
+        dense_ids = dense_ranking(snap, vector, allowed, t, n)
+        if theirs is not None:
+            dense_named = dense_ranking(snap, vector, theirs, t, n)
     elif w_dense > 0:
-        found = store.query(query_vector(q), n, where_filter(speakers, sources))
+        found = store.query(vector, n, where_filter(speakers, sources))
         dense_ids = [pid for pid in found if pid in snap.position]
 
     # Questions name the speakers ("What does Karpathy think…"); passages rarely do.
     tokens = [tok for tok in tokenize(q) if tok not in snap.name_tokens]
     weights = lexical_query(q, lang, tokens, snap, glossary)
     lex_ids: list[str] = []
+    lex_named: list[str] = []
     if weights and w_lex > 0:
-        scores = bm25_scores(snap, weights) * allowed
-        top = np.argsort(-scores, kind="stable")[:n]
-        lex_ids = [snap.passages[i].id for i in top if scores[i] > 0]
+        bm25 = bm25_scores(snap, weights)
+        lex_ids = top_ids(snap, bm25 * allowed, n)
+        if theirs is not None:
+            lex_named = top_ids(snap, bm25 * theirs, n)
 
+    w_named = t.named_lists
     fused = [
         (pid, s)
-        for pid, s in reciprocal_rank_fusion([dense_ids, lex_ids], (w_dense, w_lex), t.rrf_k)
+        for pid, s in reciprocal_rank_fusion(
+            [dense_ids, lex_ids, dense_named, lex_named],
+            (w_dense, w_lex, w_dense * w_named, w_lex * w_named),
+            t.rrf_k,
+        )
         if s > 0
     ]
     # Hosts' questions resemble users' questions; the answers are in the guests' turns,
@@ -448,17 +484,10 @@ def search(
     # Tom, …") comes first.
     about_hosts = asks_about_hosts(q, snap, glossary)
     host_factor = 1.0 if about_hosts else t.host_factor
-    named = frozenset(named_speakers(q, snap, glossary))
-    named_at = named_introduced(q, snap, glossary)
-    people = people_named(named, named_at)
 
     def factor(pid: str) -> float:
         p = snap.passage(pid)
-        if p.role == "host" and people and introduces(p.text, people):
-            # a host telling about the person the question names (the guest's introduction:
-            # "Adrian Tchaikovsky is … His first novel … was published in 2008.")
-            return t.named_speaker_boost
-        if said_by(p, named, named_at):  # a host the question names is no host to pass over
+        if about_them(p):  # a host the question names is no host to pass over
             return t.named_speaker_boost
         return host_factor if p.role == "host" else 1.0
 

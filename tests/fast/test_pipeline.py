@@ -317,6 +317,28 @@ def test_a_passage_that_holds_the_count_asked_for_ranks_first(config, glossary, 
     assert ("four kinds" in first.passage.text) == (boost > 1), first.passage.text
 
 
+@pytest.mark.parametrize("weight", [0.0, 0.5])
+def test_the_named_speakers_reply_is_found_when_others_match_the_words_better(
+    config, glossary, tmp_path, weight
+):
+    """Three others say "first job" more often than Robyn, who answers in other words; with
+    room for two candidates per ranker, only her passages ranked among themselves
+    (`named_lists`) bring her reply to the question that names her."""
+    tuning = dataclasses.replace(config.tuning, named_lists=weight, candidates=2)
+    corpus = rag.open(dataclasses.replace(config, tuning=tuning), embedder=HashingEmbedder(),
+                      glossary=glossary)
+    ingest_talk(
+        corpus, tmp_path / "jobs.txt",
+        "Ann: My first job was my first real job, the first job I loved.",
+        "Bo: A first job is a first step, and my first job was in a shop.",
+        "Cy: First jobs teach you things; my first job taught me to show up.",
+        "Robyn Bergeron: Years ago I was a sysadmin at Motorola, that was the job.",
+        "Robyn Bergeron: Communities grow when people feel welcome to contribute.",
+    )
+    first = corpus.retrieve("What was Robyn Bergeron's first job?")[0]
+    assert ("Motorola" in first.passage.text) == (weight > 0), first.passage.text
+
+
 def test_a_two_part_question_is_answered_when_only_its_number_is_missing(corpus, tmp_path):
     """"Why …: how long …?" has a part any sentence may answer: the missing duration declines
     it no more. A question that only asks for the number still is declined."""
