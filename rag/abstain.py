@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from index.clean import normalize
 from index.lexical import HAN, parts_of_speech, proper_nouns
+from rag.places import places
 
 # Capitalised words inside an English sentence: names, products, places.
 # a capitalised word after a lower-case word or a number ("the 2018 NBA championship")
@@ -391,6 +392,14 @@ _ASKS_ENTITY = re.compile(
 )
 
 
+# ... of those, a question after a place: its answer names a place (`rag.places`)
+_ASKS_PLACE = re.compile(
+    r"\b(?:which|what) (?:[a-z-]+ )?(?:city|cities|country|countries|town|towns)\b|"
+    r"(?:哪|什么|什麼)一?(?:个|個|座)?(?:国家|國家|城市)",
+    re.I,
+)
+
+
 def names_what_is_asked(question: str, sentences: list[str]) -> bool:
     """For "Which company …?" / "In what city …?" / "哪个国家 …?": does a sentence name
     something the question does not (a capitalised word in English; in Chinese a Latin name,
@@ -414,9 +423,23 @@ def names_what_is_asked(question: str, sentences: list[str]) -> bool:
     True
     >>> names_what_is_asked("What university did she attend?", ["She went to Stanford."])
     True
+
+    A question after a city or a country is answered by a place the question does not name,
+    not by any name ("Twitch"), nor by the place it names ("the US" / "the United States"):
+
+    >>> names_what_is_asked("In which city is the conference held?", ["I stream on Twitch."])
+    False
+    >>> names_what_is_asked("In which city was the summit held?", ["我们今年刚刚在新加坡举办了峰会。"])
+    True
+    >>> names_what_is_asked("In which countries outside the US did they file?",
+    ...                     ["In the United States, you file with the USPTO."])
+    False
     """
     if not _ASKS_ENTITY.search(question):
         return True
+    if _ASKS_PLACE.search(question):
+        asked = places(question)
+        return any(places(s) - asked for s in sentences)
     return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
 
 

