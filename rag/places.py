@@ -52,15 +52,16 @@ def gazetteer() -> dict[str, str]:
 
 
 def places(text: str) -> set[str]:
-    """The ids of the places a text names: gazetteer names among its capitalised words (and
-    their runs: "San Francisco"), and in Chinese the words jieba tags as places.
+    """The places a text names: gazetteer names among its capitalised words (and their runs:
+    "San Francisco"); in Chinese, the words that are a city's Chinese name or that jieba tags
+    as a place.
 
     >>> sorted(places("I've seen cities like Singapore and San Francisco do it."))
     ['san francisco', 'singapore']
     >>> places("We filed in the United States.") == places("Outside the US?") == {"united states"}
     True
-    >>> places("我们今年在新加坡举办了峰会。") == places("Singapore")
-    True
+    >>> places("我们今年在新加坡举办了峰会。") == places("Singapore"), places("前两年我们在西雅圖主办。")
+    (True, {'seattle'})
     >>> places("I stream on Twitch and YouTube."), places("我们构建了 TwilioQuest。")
     (set(), set())
     >>> places("Can we? And Us? In the USA."), places("Is the UK in?")
@@ -91,6 +92,7 @@ def places(text: str) -> set[str]:
                 found.add(pid)
     if HAN.search(text):
         for word, tag in parts_of_speech(normalize(text)):
-            if tag == "ns" and len(word) >= 2:
+            # a city's Chinese name, whatever jieba tags it (西雅图 as a person), or a place
+            if len(word) >= 2 and (word in names or tag == "ns"):
                 found.add(names.get(word, f"zh:{word}"))
     return found
