@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from index.clean import normalize
 from index.lexical import HAN, parts_of_speech, proper_nouns
-from rag.places import places
+from rag.places import open_table, places
 
 # Capitalised words inside an English sentence: names, products, places.
 # a capitalised word after a lower-case word or a number ("the 2018 NBA championship")
@@ -400,7 +401,7 @@ _ASKS_PLACE = re.compile(
 )
 
 
-def names_what_is_asked(question: str, sentences: list[str]) -> bool:
+def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | None = None) -> bool:
     """For "Which company …?" / "In what city …?" / "哪个国家 …?": does a sentence name
     something the question does not (a capitalised word in English; in Chinese a Latin name,
     a title in 《》, or a word jieba tags as a name)? "Which company is he about to join?" is
@@ -424,8 +425,9 @@ def names_what_is_asked(question: str, sentences: list[str]) -> bool:
     >>> names_what_is_asked("What university did she attend?", ["She went to Stanford."])
     True
 
-    A question after a city or a country is answered by a place the question does not name,
-    not by any name ("Twitch"), nor by the place it names ("the US" / "the United States"):
+    A question after a city or a country is answered by a place the question does not name
+    (the gazetteer's table, kept in `cache_dir`), not by any name ("Twitch"), nor by the place
+    it names ("the US" / "the United States"):
 
     >>> names_what_is_asked("In which city is the conference held?", ["I stream on Twitch."])
     False
@@ -438,8 +440,9 @@ def names_what_is_asked(question: str, sentences: list[str]) -> bool:
     if not _ASKS_ENTITY.search(question):
         return True
     if _ASKS_PLACE.search(question):
-        asked = places(question)
-        return any(places(s) - asked for s in sentences)
+        table = open_table(cache_dir)
+        asked = places(question, table)
+        return any(places(s, table) - asked for s in sentences)
     return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
 
 

@@ -46,6 +46,7 @@ from rag.answer import (
 )
 from rag.crosslingual import Glossary
 from rag.history import standalone
+from rag.places import open_table
 from rag.retrieve import HOST_WORDS, Retrieval, clean_question, introduces, search
 from rag.snapshot import Snapshot, build, load_saved, save
 from rag.types import Answer, Citation
@@ -251,6 +252,7 @@ class Corpus:
         )
         if report.added or report.updated:
             self.glossary  # noqa: B018 - built now, so the first English question does not wait
+            open_table(self.config.cache_dir)  # the place table too, read once from the gazetteer
         return report
 
     def bundled_index_due(self) -> str | None:
@@ -508,7 +510,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.
         return declined(r, related=True)
-    if typed and not abstain.names_what_is_asked(r.question, said):
+    if typed and not abstain.names_what_is_asked(r.question, said, config.cache_dir):
         # "Which company …?" answered by sentences that name none: a near miss
         return declined(r, related=True)
     quotes: dict[int, list[str]] = {}

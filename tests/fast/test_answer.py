@@ -1,5 +1,6 @@
 """Fusion, answer composition and marker/citation consistency on tiny inputs."""
 
+import json
 import re
 
 from rag.answer import Candidate, candidates, render, select, term_coverage
@@ -106,3 +107,22 @@ def test_list_items_are_quoted_one_by_one():
     assert [c.text for c in candidates([text])] == [
         "On this slide we have:", "to find a bomb lost in 1966", "to break Enigma", "They share one thing.",
     ]
+
+
+def test_the_place_table_is_kept_in_the_cache_and_read_back(tmp_path):
+    """The gazetteer is read once into a small table in the cache directory; a later process
+    reads that file (here: a changed file is what it reads), and a cache it cannot write
+    still gets a table, in memory."""
+    from rag.places import PLACES_VERSION, open_table, places
+
+    table = open_table(tmp_path)
+    saved = tmp_path / f"places-v{PLACES_VERSION}.json"
+    assert saved.exists() and places("Summits in Seattle and 新加坡", table) == {"seattle", "singapore"}
+    saved.write_text(json.dumps({"atlantis": "atlantis"}), encoding="utf-8")
+    elsewhere = tmp_path / "again"
+    elsewhere.mkdir()
+    (elsewhere / saved.name).write_text(saved.read_text(encoding="utf-8"), encoding="utf-8")
+    assert places("Off to Atlantis, not Seattle.", open_table(elsewhere)) == {"atlantis"}
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("")
+    assert places("Seattle", open_table(blocked / "cache")) == {"seattle"}
