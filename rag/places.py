@@ -25,6 +25,8 @@ _ALIASES = {"america": "united states", "britain": "united kingdom",
 _CODES = {"US": "united states", "U.S": "united states", "UK": "united kingdom",
           "U.K": "united kingdom"}
 _CHINESE = re.compile(r"[\u3400-\u9fff]+")
+_PROPER = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})  # jieba's tags of names
+_GENERIC = frozenset({"城市"})  # jieba tags "city" itself as a place
 
 # Capitalised words in a row, with the small words place names have inside ("Rio de Janeiro")
 _CAPITALISED = re.compile(r"[A-Z][\w'.-]*(?:\s+(?:(?:of|de|del|da|la|upon|am)\s+)?[A-Z][\w'.-]*)*")
@@ -95,6 +97,8 @@ def places(text: str, table: dict[str, str] | None = None) -> set[str]:
     (True, {'seattle'})
     >>> places("I stream on Twitch and YouTube."), places("我们构建了 TwilioQuest。")
     (set(), set())
+    >>> places("大家一起并行处理很多工作，彼此之间也可以协同合作。"), places("Eureka Labs 设在哪个城市？")
+    (set(), set())
     >>> places("Can we? And Us? In the USA."), places("Is the UK in?")
     ({'united states'}, {'united kingdom'})
     >>> places("Adam Curry talks with Dave in Texas."), sorted(places("New York City, Ontario Canada"))
@@ -123,7 +127,10 @@ def places(text: str, table: dict[str, str] | None = None) -> set[str]:
                 found.add(pid)
     if HAN.search(text):
         for word, tag in parts_of_speech(normalize(text)):
-            # a city's Chinese name, whatever jieba tags it (西雅图 as a person), or a place
-            if len(word) >= 2 and (word in names or tag == "ns"):
+            if len(word) < 2 or not _CHINESE.fullmatch(word) or word in _GENERIC:
+                continue
+            # a city's Chinese name, tagged as a name of any kind (西雅图 as a person's; not
+            # 合作 "cooperation", the name of a town too), or any word tagged as a place
+            if (word in names and tag in _PROPER) or tag == "ns":
                 found.add(names.get(word, f"zh:{word}"))
     return found

@@ -349,6 +349,14 @@ def test_a_question_after_a_city_needs_a_place_in_the_answer(corpus, tmp_path):
     )
     assert corpus.ask("In which city is the online game tech summit held?").abstained
     ingest_talk(
+        corpus, tmp_path / "lab.txt",
+        "主持人：Eureka Labs 是怎么运作的？",
+        "嘉宾：Eureka Labs 的团队一起并行处理很多工作，彼此之间协同合作。",
+    )
+    # 合作 (cooperation) is also the Chinese name of a town: no place here
+    a = corpus.ask("Eureka Labs 的团队设在哪个城市？")
+    assert a.abstained, a.text
+    ingest_talk(
         corpus, tmp_path / "devrel.txt",
         "Host: Where was the DevRel summit this year?",
         "Sandra: 我们今年刚刚在新加坡举办了第三届 DevRel 年度峰会。",
