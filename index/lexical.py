@@ -64,7 +64,7 @@ def tokenize(text: str) -> list[str]:
 
 
 # jieba's tags for a person, place, organisation or other proper name
-_PROPER = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+PROPER_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})  # jieba's tags of names
 
 
 def parts_of_speech(text: str) -> list[tuple[str, str]]:
@@ -84,7 +84,7 @@ def proper_nouns(text: str) -> list[str]:
     >>> proper_nouns("他在斯坦福大學讀博士，後來去了特斯拉。"), proper_nouns("我下个月去一家新公司。")
     (['斯坦福大学', '特斯拉'], [])
     """
-    return [w for w, tag in parts_of_speech(normalize(text)) if tag in _PROPER and len(w) >= 2 and HAN.match(w)]
+    return [w for w, tag in parts_of_speech(normalize(text)) if tag in PROPER_TAGS and len(w) >= 2 and HAN.match(w)]
 
 
 def subwords(word: str) -> list[str]:

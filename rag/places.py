@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.clean import normalize
-from index.lexical import HAN, parts_of_speech
+from index.lexical import HAN, PROPER_TAGS, parts_of_speech
 
 # Common names the gazetteer does not list, and codes, matched as written ("US", not "us")
 _ALIASES = {"america": "united states", "britain": "united kingdom",
@@ -25,7 +25,6 @@ _ALIASES = {"america": "united states", "britain": "united kingdom",
 _CODES = {"US": "united states", "U.S": "united states", "UK": "united kingdom",
           "U.K": "united kingdom"}
 _CHINESE = re.compile(r"[\u3400-\u9fff]+")
-_PROPER = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})  # jieba's tags of names
 _GENERIC = frozenset({"城市"})  # jieba tags "city" itself as a place
 
 # Capitalised words in a row, with the small words place names have inside ("Rio de Janeiro")
@@ -131,6 +130,6 @@ def places(text: str, table: dict[str, str] | None = None) -> set[str]:
                 continue
             # a city's Chinese name, tagged as a name of any kind (西雅图 as a person's; not
             # 合作 "cooperation", the name of a town too), or any word tagged as a place
-            if (word in names and tag in _PROPER) or tag == "ns":
+            if (word in names and tag in PROPER_TAGS) or tag == "ns":
                 found.add(names.get(word, f"zh:{word}"))
     return found

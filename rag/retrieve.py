@@ -374,22 +374,20 @@ BALANCE_MIN = 20  # passages a language needs before its dense scores are re-cen
 
 
 def top_ids(snap: Snapshot, scores: np.ndarray, n: int) -> list[str]:
-    """The ids of the n passages with the highest positive scores."""
+    """The ids of the n passages with the highest finite scores (-inf: left out)."""
     top = np.argsort(-scores, kind="stable")[:n]
-    return [snap.passages[i].id for i in top if scores[i] > 0]
+    return [snap.passages[i].id for i in top if np.isfinite(scores[i])]
 
 
-def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int) -> list[str]:
-    """The n passages nearest the question, over the snapshot's vectors (each passage's own
-    and, weighted by `t.context_weight`, its vector read with the piece before it), with each
-    language's scores re-centred (`t.dense_balance`)."""
-    if not len(snap.passages):
-        return []
+def dense_scores(snap: Snapshot, vector, t: Tuning) -> np.ndarray:
+    """Every passage's closeness to the question, over the snapshot's vectors (each passage's
+    own and, weighted by `t.context_weight`, its vector read with the piece before it), with
+    each language's scores re-centred (`t.dense_balance`)."""
     v = np.asarray(vector, dtype=np.float32)
     sims = snap.vectors @ v
     if t.context_weight > 0:
         sims = (sims + t.context_weight * (snap.context @ v)) / (1 + t.context_weight)
-    if t.dense_balance:
+    if t.dense_balance and len(sims):
         # Each language's passages are shifted to the same baseline (a low quantile of their
         # scores); a language with too few passages to estimate it is left as it is.
         q = t.balance_quantile
@@ -397,9 +395,14 @@ def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int
         for group in (snap.chinese, ~snap.chinese):
             if group.sum() >= BALANCE_MIN:
                 sims[group] += centre - np.quantile(sims[group], q)
-    sims = np.where(allowed, sims, -np.inf)
-    top = np.argsort(-sims, kind="stable")[:n]
-    return [snap.passages[i].id for i in top if np.isfinite(sims[i])]
+    return sims
+
+
+def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int) -> list[str]:
+    """The n allowed passages nearest the question (`dense_scores`)."""
+    if not len(snap.passages):
+        return []
+    return top_ids(snap, np.where(allowed, dense_scores(snap, vector, t), -np.inf), n)
 
 
 def search(
@@ -441,19 +444,17 @@ def search(
         # Tchaikovsky is … His first novel … was published in 2008.")
         return said_by(p, named, named_at) or (p.role == "host" and introduces(p.text, people))
 
-    theirs = (
-        allowed & np.array([about_them(p) for p in snap.passages], dtype=bool)
-        if people and t.named_lists > 0
-        else None
-    )
+    about = np.array([about_them(p) for p in snap.passages], dtype=bool) if people else None
+    theirs = allowed & about if about is not None and t.named_lists > 0 else None
     vector = query_vector(q) if w_dense > 0 else None
 
     dense_ids: list[str] = []
     dense_named: list[str] = []
     if w_dense > 0 and t.dense_balance:
-        dense_ids = dense_ranking(snap, vector, allowed, t, n)
+        sims = dense_scores(snap, vector, t)  # once, ranked over all and over theirs
+        dense_ids = top_ids(snap, np.where(allowed, sims, -np.inf), n)
         if theirs is not None:
-            dense_named = dense_ranking(snap, vector, theirs, t, n)
+            dense_named = top_ids(snap, np.where(theirs, sims, -np.inf), n)
     elif w_dense > 0:
         found = store.query(vector, n, where_filter(speakers, sources))
         dense_ids = [pid for pid in found if pid in snap.position]
@@ -465,9 +466,10 @@ def search(
     lex_named: list[str] = []
     if weights and w_lex > 0:
         bm25 = bm25_scores(snap, weights)
-        lex_ids = top_ids(snap, bm25 * allowed, n)
+        bm25 = np.where(bm25 > 0, bm25, -np.inf)  # a passage with no word of the question: none
+        lex_ids = top_ids(snap, np.where(allowed, bm25, -np.inf), n)
         if theirs is not None:
-            lex_named = top_ids(snap, bm25 * theirs, n)
+            lex_named = top_ids(snap, np.where(theirs, bm25, -np.inf), n)
 
     w_named = t.named_lists
     fused = [
@@ -486,10 +488,9 @@ def search(
     host_factor = 1.0 if about_hosts else t.host_factor
 
     def factor(pid: str) -> float:
-        p = snap.passage(pid)
-        if about_them(p):  # a host the question names is no host to pass over
-            return t.named_speaker_boost
-        return host_factor if p.role == "host" else 1.0
+        if about is not None and about[snap.position[pid]]:
+            return t.named_speaker_boost  # a host the question names is no host to pass over
+        return host_factor if snap.passage(pid).role == "host" else 1.0
 
     # a name only one or two documents mention points the question to them
     pointed = mentioned_documents(q, lang, snap, t.mention_documents) if t.mention_boost != 1 else ()
