@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from index.formats.base import Parsed, Segment
-from index.formats.lines import join_all, strip_clocks, strip_stage
+from index.formats.lines import is_stage, join_all, strip_clocks, strip_stage
 from index.formats.plain import looks_like_name, may_speak, split_label
 
 _VOICE = re.compile(r"<v(?:\.[^\s<>]+)*\s+([^<>]+)>")
@@ -21,6 +21,10 @@ _VOICE = re.compile(r"<v(?:\.[^\s<>]+)*\s+([^<>]+)>")
 _TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
 _CHANGE = re.compile(r"^\s*>>+\s*")
 _DASH = re.compile(r"^\s*[-–—]\s+")
+# Subtitles for the deaf name a voice in brackets before its words ("[JOHN] Ready?", "(Mary):
+# Yes."), where sound effects also go ("[Door closes] Who's there?")
+_SOUND = re.compile(r"^\s*(?:\[[^\[\]\n]*\]|\([^()\n]*\)|（[^（）\n]*）)\s*$")
+_BRACKETED = re.compile(r"^[\[(（]([^\[\]()（）\n]{1,40})[\])）]\s*[:：]?\s*(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
     dropped: Counter[str] = Counter()
     speaker: str | None = None
     prev: list[str] = []
+    voices = bracketed_voices(line for cue in cues for line in cue.lines)
     for i, cue in enumerate(cues):
         if speakers is not None:
             speaker = speakers[i]
@@ -79,12 +84,14 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
             continue
         pieces: list[tuple[str | None, list[str]]] = []
         for line in raw:
-            who, text = _speaker_mark(line)
+            who, text = _speaker_mark(line, voices)
             if who is not _SAME:
                 speaker = who
             if who is not _SAME or not pieces:
                 pieces.append((speaker, []))
             text, n = strip_stage(strip_clocks(text))
+            if _SOUND.match(text):  # a caption line wholly in brackets: "[Door closes]"
+                text, n = "", n + len(text)
             dropped["stage directions"] += n
             pieces[-1][1].append(text)
         for who, lines in pieces:
@@ -102,16 +109,46 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
 _SAME = object()
 
 
-def _speaker_mark(line: str) -> tuple[object, str]:
-    """(speaker or _SAME, visible text) of one cue line."""
+def _unmarked(text: str) -> tuple[bool, str]:
+    """Whether a cue line opens with a change of speaker (`>>`, `- `), and its text after it."""
+    if m := _CHANGE.match(text) or _DASH.match(text):
+        return True, text[m.end() :]
+    return False, text
+
+
+def bracketed_voices(lines) -> frozenset[str]:
+    """The names that open cue lines in brackets at least twice (`[JOHN] Ready?`): a voice
+    comes back, a sound effect ("[Door closes]") seldom does in the same words; stage
+    directions, and labels that read as an action ("[Speaking Spanish]"), are no voices.
+
+    >>> sorted(bracketed_voices(["[JOHN] Hi.", "- [JOHN] Again.", "[Door Closes] Hm.",
+    ...                          "[Applause] Ok.", "[Applause] Ok.", "(Mary): Yes.", "(Mary) No."]))
+    ['JOHN', 'Mary']
+    """
+    seen: Counter[str] = Counter()
+    for line in lines:
+        _, text = _unmarked(_visible(line))
+        if m := _BRACKETED.match(text):
+            seen[m.group(1).strip()] += 1
+    return frozenset(
+        label
+        for label, n in seen.items()
+        if n >= 2 and looks_like_name(label) and may_speak(label) and not is_stage(f"[{label}]")
+        and not label.split()[0].lower().endswith("ing")
+    )
+
+
+def _speaker_mark(line: str, voices: frozenset[str] = frozenset()) -> tuple[object, str]:
+    """(speaker or _SAME, visible text) of one cue line; `voices` are the names the file
+    gives in brackets."""
     who: object = _SAME
     if m := _VOICE.search(line):
         who = m.group(1).strip()
-    text = _visible(line)
-    if m := _CHANGE.match(text):
-        who, text = None, text[m.end() :]
-    elif m := _DASH.match(text):
-        who, text = None, text[m.end() :]
+    changed, text = _unmarked(_visible(line))
+    if changed:
+        who = None
+    if (m := _BRACKETED.match(text)) and m.group(1).strip() in voices:
+        who, text = m.group(1).strip(), text[m.end() :]
     label = split_label(text)
     if label.label and label.body and looks_like_name(label.label) and may_speak(label.label):
         who, text = label.label, label.body

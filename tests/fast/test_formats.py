@@ -973,6 +973,25 @@ def test_srt_speaker_marks():
     ]
 
 
+def test_srt_voices_named_in_brackets():
+    # subtitles for the deaf: "[NAME] words" opens a voice's line, a line wholly in brackets
+    # is a sound, and a bracketed label seen once ("[Door opens] Hello?") is left as text
+    parsed = subrip.parse(
+        "1\n00:00:01,000 --> 00:00:02,000\n[JOHN] Ready?\n- [MARY] Not yet.\n\n"
+        "2\n00:00:02,000 --> 00:00:03,000\n[Door opens] Hello?\n[phone ringing]\n\n"
+        "3\n00:00:03,000 --> 00:00:04,000\n[MARY]: Now.\n(gunshot)\n\n"
+        "4\n00:00:04,000 --> 00:00:05,000\n[JOHN] Go.\n"
+    )
+    assert rows(parsed) == [
+        ("speech", "JOHN", 1.0, 2.0, "Ready?", None),
+        ("speech", "MARY", 1.0, 2.0, "Not yet.", None),
+        ("speech", "MARY", 2.0, 3.0, "[Door opens] Hello?", None),
+        ("speech", "MARY", 3.0, 4.0, "Now.", None),
+        ("speech", "JOHN", 4.0, 5.0, "Go.", None),
+    ]
+    assert parsed.dropped == {"stage directions": len("[phone ringing]") + len("(gunshot)")}
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
