@@ -14,6 +14,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from index.formats.base import Parsed, Segment
 from index.types import Turn
 
@@ -103,6 +105,10 @@ def canonical_names(
     {'Shaun Apps（SA）': 'Shaun Apps', 'SA': 'Shaun Apps', 'AP': 'Andrew Poelstra'}
     >>> canonical_names(["Ali", "Monica", "Monica Powell", "Monica", "Adam", "Adam Li", "Adam Wu"])
     {'Ali': 'Ali', 'Monica': 'Monica Powell', 'Monica Powell': 'Monica Powell', 'Adam': 'Adam', 'Adam Li': 'Adam Li', 'Adam Wu': 'Adam Wu'}
+    >>> canonical_names(["Nick Chen", "Harry Lin", "Nick Chang", "Harry Lin", "Harry Lini", "Nick Chen"])
+    {'Nick Chen': 'Nick Chen', 'Harry Lin': 'Harry Lin', 'Nick Chang': 'Nick Chen', 'Harry Lini': 'Harry Lin'}
+    >>> canonical_names(["Ann Smith", "Ann Smith", "Ann Smythe", "Bo Li", "Bo Li", "Bo Lu"])["Bo Lu"]
+    'Bo Lu'
     """
     counts = Counter(labels)
     declared: dict[str, str] = {}
@@ -149,6 +155,26 @@ def canonical_names(
         fuller = {n for n in names.values() if n.split()[0] == name and len(n.split()) > 1}
         if len(fuller) == 1:
             names[label] = fuller.pop()
+    # A name misspelt now and then is its speaker's: `Harry Lini` beside seventeen `Harry Lin`,
+    # `Nick Chang` beside `Nick Chen`: the same first name and a surname one or two letters
+    # off that starts alike, written at most half as often. "Adam Li" and "Adam Wu" stay two.
+    for label in counts:
+        name = names[label]
+        parts = name.split()
+        if len(parts) < 2 or not _LATIN_NAME.match(name):
+            continue
+        for other in sorted(counts, key=counts.__getitem__, reverse=True):
+            theirs = names[other].split()
+            if (
+                counts[label] * 2 <= counts[other]
+                and len(theirs) == len(parts)
+                and theirs[:-1] == parts[:-1]
+                and theirs[-1][:1] == parts[-1][:1]
+                and min(len(theirs[-1]), len(parts[-1])) >= 3
+                and 0 < Levenshtein.distance(theirs[-1], parts[-1]) <= 2
+            ):
+                names[label] = names[other]
+                break
     return names
 
 
