@@ -22,7 +22,7 @@ from index.formats.timestamped import read_line
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown")
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|```.*|~~~.*)$")
 _BULLET = re.compile(r"^\s*(?:[-*+]|(\d{1,3}[.)]))\s+\S")  # group 1: an item's number
 _BLOCK = re.compile(r"^\s*(?:>\s?)+|^\s*(?:[-*+]|\d{1,3}[.)])\s+")
@@ -120,6 +120,13 @@ def read_lines(text: str) -> list[Line]:
     """
     raw = _with_originals(text).split("\n")
     headings = Counter(_heading_speaker(m["text"]) for s in raw if (m := _HEADING.match(s)))
+    # The heading levels a document writes its speakers' labels at (`### Ann:` twice or more):
+    # there, a name with a colon is a speaker's label too when it speaks once (a meeting's
+    # "### Kathy Lee:"), while other headings stay chapters.
+    label_levels = {
+        m["level"] for s in raw if (m := _HEADING.match(s)) and _labelled(m["text"])
+        and headings[who := _heading_speaker(m["text"])] >= 2 and looks_like_name(who)
+    }
     bold_alone = Counter(
         m["inner"].strip() for s in raw if (m := _BOLD.match(s.strip())) and not m["after"]
     )
@@ -132,7 +139,8 @@ def read_lines(text: str) -> list[Line]:
         if m := _HEADING.match(s):
             h = inline(m["text"])
             who = _heading_speaker(m["text"])
-            if headings[who] >= 2 and looks_like_name(who):
+            once = m["level"] in label_levels and _labelled(m["text"]) and may_speak(who)
+            if (headings[who] >= 2 or once) and looks_like_name(who):
                 start = read_line(_unescape_brackets(h), no).start
                 lines.append(Line("", who, "", start, strong=True, header=True))
             else:  # a chapter heading; with a time ("## [00:07:07] Aleks' journey") it marks
@@ -265,6 +273,11 @@ def _unpaired_bold(line: str) -> str:
         if line.endswith("**"):
             return line[:-2]
     return line
+
+
+def _labelled(heading: str) -> bool:
+    """Does a heading end as a speaker's label does, with a colon (`### Ann:`, `### 唐鳳：`)?"""
+    return inline(heading).strip().endswith((":", "："))
 
 
 def _heading_speaker(text: str) -> str:

@@ -749,6 +749,28 @@ def test_markdown_heading_speakers_and_inline_times():
     assert parsed.dropped == {"stage directions": len("[inaudible](laughs)")}
 
 
+def test_markdown_heading_label_of_someone_who_speaks_once():
+    """A meeting's `### Name:` labels: a person who speaks once is a speaker too, at the level
+    and with the colon the recurring labels use; a heading without a colon stays a chapter."""
+    parsed = markdown.parse(
+        "# 2023-07-04 Meeting\n\n### Ann Lee:\nWelcome.\n\n### Bo Chen:\nThanks.\n\n"
+        "### Kathy Wu:\n我想代 Bo 問一下。\n\n### Agenda\nCloud.\n\n### Ann Lee:\nYes.\n\n"
+        "### Bo Chen：\nGood.\n\n## Notes:\nLater.\n"
+    )
+    assert [(r[1], r[4]) for r in rows(parsed)] == [
+        (None, "2023-07-04 Meeting"),
+        ("Ann Lee", "Welcome."),
+        ("Bo Chen", "Thanks."),
+        ("Kathy Wu", "我想代 Bo 問一下。"),
+        (None, "Agenda"),
+        ("Kathy Wu", "Cloud."),
+        ("Ann Lee", "Yes."),
+        ("Bo Chen", "Good."),
+        (None, "Notes:"),
+        ("Bo Chen", "Later."),
+    ]
+
+
 def test_markdown_chapters_with_times_open_a_recording():
     """A Descript export: a table of contents, then `## [hh:mm:ss] Chapter` headings; the
     narration under the first chapter, before any label, is speech (by nobody named), not
