@@ -693,11 +693,11 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
 
 def pinyin_names(snap, glossary) -> frozenset[str]:
     """The lower-case pinyin words of the speakers' Chinese names ("tang", "feng" for 唐鳳)."""
-    from rag.retrieve import spellings
+    from rag.retrieve import forms_of
 
     return frozenset(
         w.lower()
-        for s, forms in spellings(tuple(snap.speakers), glossary).items()
+        for s, forms in forms_of(snap, glossary).items()
         for f in forms - {s}
         for w in f.split()
     )

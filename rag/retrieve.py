@@ -148,24 +148,61 @@ def asks_about_hosts(q: str, snap: Snapshot, glossary: Glossary | None = None) -
     """
     if HOST_WORDS.search(q) or THE_SHOW.search(q):
         return True
-    forms = spellings(snap.speakers, glossary)
+    forms = forms_of(snap, glossary)
     hosts = {f for h in snap.hosts for f in forms[h]}
-    return names_someone(q, hosts, {f for s in forms for f in forms[s]} - hosts)
+    return names_someone(to_simplified(q), hosts, {f for s in forms for f in forms[s]} - hosts)
 
 
 @lru_cache(maxsize=16)
-def spellings(speakers: tuple[str, ...], glossary: Glossary | None) -> dict[str, frozenset[str]]:
-    """Each speaker's name as a question may write it: as labelled and, for a Chinese name,
-    in pinyin too ("唐鳳" as "Tang Feng": an English question says "Tang").
+def spellings(
+    speakers: tuple[str, ...], glossary: Glossary | None, together: frozenset[tuple[str, str]] = frozenset()
+) -> dict[str, frozenset[str]]:
+    """Each speaker's name as a question may write it: as labelled, in Simplified script (the
+    question is read in it: "唐凤" names "唐鳳") and, for a Chinese name, in pinyin too ("唐鳳"
+    as "Tang Feng": an English question says "Tang").
+
+    One person may be labelled in each script in different documents ("唐鳳" in a Chinese
+    interview, "Audrey Tang" in an English meeting): a Latin name whose surname is the pinyin
+    surname of one Chinese name, when no other speaker of either script shares that surname
+    and the two never speak in one document (`together`: pairs of speakers who do; a meeting's
+    "Nick Chen" is not its 陳俊傑), is also written with that Chinese name.
 
     >>> spellings(("Ann Lee",), None)
     {'Ann Lee': frozenset({'Ann Lee'})}
+    >>> from rag.crosslingual import Glossary
+    >>> g = Glossary(lambda p: {}, readings=lambda ws: {"唐": frozenset({"Tang2"}),
+    ...     "凤": frozenset({"feng4"}), "葛": frozenset({"Ge3"}), "钧": frozenset({"jun1"})})
+    >>> forms = spellings(("唐鳳", "葛钧", "Audrey Tang", "Kevin Ge", "Ann Ge"), g)
+    >>> sorted(forms["唐鳳"]), sorted(forms["Audrey Tang"]), sorted(forms["Kevin Ge"])
+    (['Tang Feng', '唐凤', '唐鳳'], ['Audrey Tang', '唐凤', '唐鳳'], ['Kevin Ge'])
+    >>> sorted(spellings(("唐鳳", "Audrey Tang"), g, frozenset({("唐鳳", "Audrey Tang")}))["Audrey Tang"])
+    ['Audrey Tang']
     """
-    out = {}
+    roman = {s: glossary.romanize(s) if glossary is not None else None for s in speakers}
+    out = {s: frozenset({s, to_simplified(s)} | ({roman[s]} if roman[s] else set()))
+           for s in speakers}
+    chinese: dict[str, set[str]] = {}  # pinyin surname -> the Chinese names (Simplified) with it
+    latin: dict[str, list[str]] = {}  # surname -> the Latin names ending with it
     for s in speakers:
-        roman = glossary.romanize(s) if glossary is not None else None
-        out[s] = frozenset({s, roman} if roman else {s})
+        if roman[s]:
+            chinese.setdefault(roman[s].split()[0], set()).add(to_simplified(s))
+        elif len(words := s.split()) >= 2 and all(w[:1].isupper() and w.isascii() for w in words):
+            latin.setdefault(words[-1], []).append(s)
+    for surname, names in chinese.items():
+        if len(names) == 1 and len(theirs := latin.get(surname, ())) == 1:
+            cjk = [s for s in speakers if roman[s] and to_simplified(s) in names]
+            if any((c, theirs[0]) in together or (theirs[0], c) in together for c in cjk):
+                continue
+            out[theirs[0]] = out[theirs[0]] | {f for s in cjk for f in (s, to_simplified(s))}
     return out
+
+
+def forms_of(snap: Snapshot, glossary: Glossary | None) -> dict[str, frozenset[str]]:
+    """`spellings` of the snapshot's speakers, knowing who speaks with whom."""
+    together = frozenset(
+        (s, o) for s, others in getattr(snap, "co_speakers", {}).items() for o in others
+    )
+    return spellings(tuple(snap.speakers), glossary, together)
 
 
 def introduces(text: str, people) -> bool:
@@ -232,7 +269,8 @@ def named_speakers(q: str, snap: Snapshot, glossary: Glossary | None = None) -> 
     >>> sorted(named_speakers("In Mark's view, why?", S))
     ['Mark Lee', 'Mark Mandel']
     """
-    forms = spellings(tuple(snap.speakers), glossary)
+    forms = forms_of(snap, glossary)
+    q = to_simplified(q)
     return {
         s
         for s in forms
@@ -248,7 +286,8 @@ def called_speakers(q: str, snap: Snapshot, glossary: Glossary | None = None) ->
     >>> sorted(called_speakers("Why, Adam?", S))
     ['Adam Curry', 'Adam Wiggins']
     """
-    forms = spellings(tuple(snap.speakers), glossary)
+    forms = forms_of(snap, glossary)
+    q = to_simplified(q)
     return {s for s in forms if names_someone(q, forms[s])}
 
 
@@ -258,7 +297,7 @@ def named_introduced(
     """The diarizer labels a question names by the name they introduced themselves with
     ("According to Sam Sethi" names `SPEAKER_2` of the document where it said "I'm Sam Sethi").
     """
-    forms = spellings(tuple(snap.speakers), glossary)
+    forms = forms_of(snap, glossary)
     speakers = {f for fs in forms.values() for f in fs}
     return {
         key: name
