@@ -207,7 +207,8 @@ def with_following(
     """Add the sentence after each chosen one when the chosen one is short: the words that
     match a question often set up the fact, which comes next. After a passage's last sentence
     comes the first of the passage that `continues` it (the next piece of the same turn). A
-    follower shorter than `min_chars` ("Yes.") is added only after a question, which it answers.
+    follower shorter than `min_chars` ("Yes.") is added only after a question, which it answers;
+    a follower that is a question comes with the statement after it, its answer.
 
     >>> cs = [Candidate(0, 0, "我不认为架构是瓶颈。"), Candidate(0, 1, "数据才是。"), Candidate(0, 3, "另一点。")]
     >>> [c.text for c in with_following([cs[0]], cs, min_chars=4)]
@@ -218,6 +219,9 @@ def with_following(
     >>> ps = [Candidate(0, 0, "Paris is denser than London."), Candidate(1, 0, "Because it had walls.")]
     >>> [c.text for c in with_following([ps[0]], ps, continues={0: 1})]
     ['Paris is denser than London.', 'Because it had walls.']
+    >>> fs = [Candidate(0, 0, "We are number one."), Candidate(0, 1, "How many downloads?"), Candidate(0, 2, "Four.")]
+    >>> [c.text for c in with_following([fs[0]], fs)]
+    ['We are number one.', 'How many downloads?', 'Four.']
     """
     by_place = {(c.hit, c.position): c for c in sentences}
     last: dict[int, int] = {}
@@ -232,6 +236,9 @@ def with_following(
             continue
         if len(nxt.text) >= min_chars or _is_question(c.text):
             out.setdefault((nxt.hit, nxt.position), nxt)
+            answer = by_place.get((nxt.hit, nxt.position + 1))
+            if _is_question(nxt.text) and answer and not _is_question(answer.text):
+                out.setdefault((answer.hit, answer.position), answer)
     return [out[key] for key in sorted(out)]
 
 
