@@ -52,7 +52,11 @@ _ASKS = {
     "money": re.compile(
         r"多少钱|多少錢|收费多少|收費多少|学费|學費|价格|價格|售价|售價|定价|定價|融资|融資|估值|薪水|工资|"
         r"\bprice|\bcosts?\b|\bcharge|\bfunding|\braised?\b|valuation|salary|how much money|"
-        r"\bhow much (?:\w+ ){0,4}?(?:invest|pay|paid|spen[dt]|earn|lose|lost)",
+        r"\bhow much (?:\w+ ){0,4}?(?:invest|pay|paid|spen[dt]|earn|lose|lost)|"
+        # the size of a budget, or an amount asked for in a currency ("…, in NT dollars?")
+        r"\bhow (?:large|big) (?:\S+ ){0,6}?budget|预算多少|預算多少|多少预算|多少預算|"
+        r"\bin (?:(?:NT|US|HK|New Taiwan|Canadian|Australian|Singapore) )?dollars\b|"
+        r"\bin (?:euros|pounds|yuan|renminbi|yen)\b",
         re.I,
     ),
     "count": re.compile(
@@ -276,6 +280,8 @@ def asked_types(question: str) -> list[str]:
     >>> asked_types("When the robot ran the car's network, what was it like?")
     []
     >>> asked_types("How much did she invest in Muse?"), asked_types("How much did it grow?")
+    (['money'], [])
+    >>> asked_types("How large is the ministry's budget, in NT dollars?"), asked_types("Was the budget cut?")
     (['money'], [])
     >>> asked_types("满意度提高了多少个百分点?"), asked_types("What percentage of them do it?")
     (['percent'], ['percent'])
