@@ -10,18 +10,18 @@ import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
 # 275 answerable and 73 unanswerable questions over twenty-one files; bundled: 85 and 16):
-# real hit@5 0.822, hit@600c 0.662, key facts 0.614, abstain_acc 0.699 (51 of 73), speaker_acc
+# real hit@5 0.822, hit@600c 0.662, key facts 0.618, abstain_acc 0.712 (52 of 73), speaker_acc
 # 1.000; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when a transcript with questions written blind joined the set, and
 # by what was measured then; on 2026-12-05 the twenty-first (the moda meeting) took real hit@5
-# 0.82 -> 0.81, hit@600c 0.67 -> 0.65, key facts 0.63 -> 0.61 and abstain_acc 0.72 -> 0.68: the
+# 0.82 -> 0.81, hit@600c 0.67 -> 0.65, key facts 0.63 -> 0.61 and abstain_acc 0.72 -> 0.69: the
 # twenty files' own 329 questions went hit@5 0.831 -> 0.823, hit@600c 0.677 -> 0.662, key facts
 # 0.642 -> 0.615 and 51 -> 49 of 69 declined with its passages among theirs. Every earlier
 # change of a floor and its reason: eval/HISTORY.md, "Regression floors, by version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.81, "hit@600c": 0.65, "key_facts": 0.61, "abstain_acc": 0.68,
+    "real": {"hit@5": 0.81, "hit@600c": 0.65, "key_facts": 0.61, "abstain_acc": 0.69,
              "speaker_acc": 0.95},
 }
 
