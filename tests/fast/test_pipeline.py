@@ -298,13 +298,18 @@ def test_a_count_asked_in_one_language_is_checked_in_the_other(corpus, tmp_path)
     assert near.abstained, near.text
 
 
+def _tuned(config, glossary, **tuning):
+    """A corpus with the hashing embedder and some tuning values changed."""
+    tuned = dataclasses.replace(config.tuning, **tuning)
+    return rag.open(dataclasses.replace(config, tuning=tuned), embedder=HashingEmbedder(),
+                    glossary=glossary)
+
+
 @pytest.mark.parametrize("boost", [1.0, 1.2])
 def test_a_passage_that_holds_the_count_asked_for_ranks_first(config, glossary, tmp_path, boost):
     """Of two passages about module types, the one that counts them answers "How many …?";
     with the boost off (1.0) the one with more of the question's words comes first."""
-    tuning = dataclasses.replace(config.tuning, type_boost=boost)
-    corpus = rag.open(dataclasses.replace(config, tuning=tuning), embedder=HashingEmbedder(),
-                      glossary=glossary)
+    corpus = _tuned(config, glossary, type_boost=boost)
     ingest_talk(
         corpus, tmp_path / "standard.txt",
         "Host: What was hard about the standard?",
@@ -324,9 +329,7 @@ def test_the_named_speakers_reply_is_found_when_others_match_the_words_better(
     """Three others say "first job" more often than Robyn, who answers in other words; with
     room for two candidates per ranker, only her passages ranked among themselves
     (`named_lists`) bring her reply to the question that names her."""
-    tuning = dataclasses.replace(config.tuning, named_lists=weight, candidates=2)
-    corpus = rag.open(dataclasses.replace(config, tuning=tuning), embedder=HashingEmbedder(),
-                      glossary=glossary)
+    corpus = _tuned(config, glossary, named_lists=weight, candidates=2)
     ingest_talk(
         corpus, tmp_path / "jobs.txt",
         "Ann: My first job was my first real job, the first job I loved.",
