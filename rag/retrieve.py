@@ -199,10 +199,7 @@ def spellings(
 
 def forms_of(snap: Snapshot, glossary: Glossary | None) -> dict[str, frozenset[str]]:
     """`spellings` of the snapshot's speakers, knowing who speaks with whom."""
-    together = frozenset(
-        (s, o) for s, others in getattr(snap, "co_speakers", {}).items() for o in others
-    )
-    return spellings(tuple(snap.speakers), glossary, together)
+    return spellings(tuple(snap.speakers), glossary, getattr(snap, "together", frozenset()))
 
 
 def introduces(text: str, people) -> bool:

@@ -43,6 +43,7 @@ class Snapshot:
     speakers: tuple[str, ...]
     hosts: frozenset[str]  # speakers in the host role
     co_speakers: dict[str, frozenset[str]]  # each speaker -> the others of their documents
+    together: frozenset[tuple[str, str]]  # the same as pairs (speaker, another of their documents)
     name_tokens: frozenset[str]  # lexical tokens of the speakers' names
     # the name a diarizer's label gives itself in a document ("I'm James Cridland"):
     # (document, label) -> name; a question naming that person names that label there
@@ -204,7 +205,8 @@ def build(records: Records, generation: int) -> Snapshot:
         bigrams=frozenset(b for p in passages for b in char_bigrams(p.lexical_text())),
         speakers=tuple(sorted(speakers)),
         hosts=frozenset(p.speaker for p in passages if p.role == "host" and p.speaker),
-        co_speakers=co_speakers(passages),
+        co_speakers=(co := co_speakers(passages)),
+        together=frozenset((s, o) for s, others in co.items() for o in others),
         name_tokens=frozenset(t for s in [*speakers, *introduced.values()] for t in tokenize(s)),
         introduced=introduced,
         sources=tuple(sorted({p.source for p in passages})),
