@@ -13,7 +13,7 @@ from index.clean import ends_sentence
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v24"
+CHUNKER_VERSION = "turns-v25"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -174,11 +174,24 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
     [('a.txt#t1p1', 'H', '为什么?', None), ('a.txt#t2p1', 'G', '因为。', '为什么?'),
      ('a.txt#t2p2', 'G', '所以。', '为什么?'), ('a.txt#t3p1', 'H', '嗯。', None),
      ('a.txt#t4p1', 'G', '还有。', '为什么?')]
+
+    Captions that mark each change of speaker but name nobody (`>>`): an unnamed turn that
+    follows one asking something answers it.
+    >>> cs = chunk_turns("a.srt", [Turn(1, None, "", ("Why?",)), Turn(2, None, "", ("Data.",)),
+    ...                            Turn(3, None, "", ("More.",))], max_chars=40)
+    >>> [c.question for c in cs]
+    [None, 'Why?', None]
     """
     passages: list[Passage] = []
     question: str | None = None
+    unnamed_asks: str | None = None  # an unnamed turn just before, when it asks something
     for turn in turns:
-        asked = question if turn.role == "guest" else None
+        if turn.role == "guest":
+            asked = question
+        elif turn.speaker is None and not turn.role:  # captions that mark turns, name nobody
+            asked = unnamed_asks
+        else:
+            asked = None
         for i, (text, start, end) in enumerate(split_turn(turn, max_chars), start=1):
             passages.append(
                 Passage(
@@ -198,4 +211,6 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
         body = " ".join(turn.paragraphs)
         if turn.role == "host" and not is_backchannel(body):
             question = body[:MAX_QUESTION_CHARS]
+        asks = turn.speaker is None and body.rstrip().endswith(("?", "？"))
+        unnamed_asks = body[-MAX_QUESTION_CHARS:] if asks else None
     return passages

@@ -416,14 +416,19 @@ def build_turns(
 
     # Each segment's speaker (None for a label that names nobody) and whether it is an
     # anonymous questioner's; consecutive segments alike form one turn (unnamed ones only
-    # while they are not bilingual pairs, each of which is a turn of its own).
+    # while they are not bilingual pairs, each of which is a turn of its own, and while no
+    # mark says that someone else speaks: a caption's `>>`).
     groups: list[tuple[str | None, bool, list[Segment]]] = []
     for seg in speech:
         label = mapping.get(seg.speaker, seg.speaker) if seg.speaker else None
         who = names.get(label) if label is not None else None
         asking = label is not None and anonymous_asker(label)
         last = groups[-1] if groups else None
-        if last and (last[0], last[1]) == (who, asking) and (who is not None or not last[2][-1].alt):
+        if (
+            last
+            and (last[0], last[1]) == (who, asking)
+            and (who is not None or not (last[2][-1].alt or seg.new_turn))
+        ):
             last[2].append(seg)
         else:
             groups.append((who, asking, [seg]))

@@ -21,7 +21,9 @@ class Segment:
     `kind` is "speech", or "context" for text that belongs to the document but to no speaker
     (a heading, an editor's note, an article title, a glossary entry): kept, shown beside a
     passage, never quoted as anybody's words. `alt` holds the same speech in a second language
-    when the file gives both (bilingual transcripts).
+    when the file gives both (bilingual transcripts). `new_turn` says the file marks a change
+    of speaker here without naming either (a caption's `>>`): unnamed speech on both sides of
+    it is two turns, not one.
     """
 
     text: str
@@ -30,6 +32,7 @@ class Segment:
     end: float | None = None
     kind: str = "speech"
     alt: str | None = None
+    new_turn: bool = False
 
 
 @dataclass(frozen=True)

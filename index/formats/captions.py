@@ -63,6 +63,10 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
     ... # doctest: +NORMALIZE_WHITESPACE
     [('Ann', 0, 2, 'Hello there'), ('Ann', 2, 3, 'how are you?'),
      ('BOB', 3, 5, 'Fine.'), (None, 3, 5, '很好。')]
+
+    A mark without a name starts someone else, though nobody is named (`new_turn`):
+    >>> [(s.text, s.new_turn) for s in to_parsed([Cue(0, 2, (">> Why?",)), Cue(2, 4, ("- Data.", "- Really?"))]).segments]
+    [('Why?', True), ('Data.', True), ('Really?', True)]
     """
     segs: list[Segment] = []
     dropped: Counter[str] = Counter()
@@ -82,26 +86,27 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
             if segs:  # the repeat prolongs what is already on screen
                 segs[-1] = replace(segs[-1], end=max(segs[-1].end or 0, cue.end))
             continue
-        pieces: list[tuple[str | None, list[str]]] = []
+        # (speaker, whether a mark starts someone unnamed here, lines)
+        pieces: list[tuple[str | None, bool, list[str]]] = []
         for line in raw:
             who, text = _speaker_mark(line, voices)
             if who is not _SAME:
                 speaker = who
             if who is not _SAME or not pieces:
-                pieces.append((speaker, []))
+                pieces.append((speaker, who is None, []))
             text, n = strip_stage(strip_clocks(text))
             if _SOUND.match(text):  # a caption line wholly in brackets: "[Door closes]"
                 text, n = "", n + len(text)
             dropped["stage directions"] += n
-            pieces[-1][1].append(text)
-        for who, lines in pieces:
+            pieces[-1][2].append(text)
+        for who, marked, lines in pieces:
             text = join_all(lines)
             if not text:
                 continue
-            if segs and segs[-1].speaker == who and segs[-1].start == cue.start:
-                segs[-1] = Segment(join_all([segs[-1].text, text]), who, cue.start, cue.end)
+            if segs and segs[-1].speaker == who and segs[-1].start == cue.start and not marked:
+                segs[-1] = replace(segs[-1], text=join_all([segs[-1].text, text]), end=cue.end)
             else:
-                segs.append(Segment(text, who, cue.start, cue.end))
+                segs.append(Segment(text, who, cue.start, cue.end, new_turn=marked))
     warnings = [] if segs else ["no captions found"]
     return Parsed(segs, warnings=warnings, dropped={k: v for k, v in dropped.items() if v})
 

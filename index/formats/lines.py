@@ -212,7 +212,7 @@ class Builder:
     >>> b.speech("I have faith", "A", 1.0, new=True); b.speech("in it. [laughs]", "A")
     >>> b.context("## Part two"); b.speech("Yes.", "B", 9.0, new=True)
     >>> b.result(ends=True).segments[0]
-    Segment(text='I have faith in it.', speaker='A', start=1.0, end=9.0, kind='speech', alt=None)
+    Segment(text='I have faith in it.', speaker='A', start=1.0, end=9.0, kind='speech', alt=None, new_turn=False)
     """
 
     segments: list[Segment] = field(default_factory=list)

@@ -14,7 +14,7 @@ import docx
 import pytest
 from docx.oxml import OxmlElement
 
-from index.chunk import passage_sentences
+from index.chunk import chunk_turns, passage_sentences
 from index.formats import (
     FORMATS,
     SUFFIXES,
@@ -990,9 +990,32 @@ def test_srt_speaker_marks():
         ("speech", "SARAH GUO", 1.0, 2.0, "How far are we?", None),
         ("speech", "SARAH GUO", 2.0, 3.0, "Still asking.", None),
         ("speech", "ANDREJ KARPATHY", 3.0, 4.0, "Close.", None),
-        ("speech", None, 4.0, 5.0, "Really? Yes.", None),
+        ("speech", None, 4.0, 5.0, "Really?", None),
+        ("speech", None, 4.0, 5.0, "Yes.", None),
         ("speech", None, 5.0, 6.0, "Somebody new.", None),
     ]
+    # each dash and `>>` without a name starts somebody else, whom nobody names
+    assert [s.new_turn for s in parsed.segments] == [False, False, False, True, True, True]
+
+
+def test_unnamed_speaker_changes_in_captions_make_turns():
+    # broadcast captions mark each change of speaker with `>>` and name nobody: the marks
+    # keep the question and its answer apart, and nobody is invented for either
+    parsed = subrip.parse(
+        "1\n00:00:01,000 --> 00:00:04,000\n>> So how did you start\nthe company?\n\n"
+        "2\n00:00:04,500 --> 00:00:09,000\n>> In a garage in 2004,\nwith two laptops.\n\n"
+        "3\n00:00:09,500 --> 00:00:12,000\nWe sold a payroll app.\n\n"
+        "4\n00:00:12,500 --> 00:00:16,000\n>> And who bought it?\n"
+    )
+    turns, _ = build_turns(parsed)
+    assert [(t.speaker, " ".join(t.paragraphs)) for t in turns] == [
+        (None, "So how did you start the company?"),
+        (None, "In a garage in 2004, with two laptops. We sold a payroll app."),
+        (None, "And who bought it?"),
+    ]
+    # the answer is indexed with the question it answers
+    passages = chunk_turns("talk.srt", turns, max_chars=400)
+    assert [p.question for p in passages] == [None, "So how did you start the company?", None]
 
 
 def test_srt_voices_named_in_brackets():
