@@ -80,11 +80,13 @@ def uncapped(name: str, text: str = "") -> str:
 
     >>> uncapped("KEVIN SCOTT", "I'm your host, Kevin Scott."), uncapped("MARK MCGRANAGHAN"), uncapped("JR")
     ('Kevin Scott', 'Mark Mcgranaghan', 'JR')
-    >>> uncapped("SPEAKER_00"), uncapped("Ann LEE")
-    ('SPEAKER_00', 'Ann LEE')
+    >>> uncapped("SPEAKER_00"), uncapped("Ann LEE"), uncapped("CDR"), uncapped("TOM")
+    ('SPEAKER_00', 'Ann LEE', 'CDR', 'Tom')
     """
     if not re.fullmatch(r"[A-Z][A-Z.'’\- ]*", name) or not re.search(r"[A-Z]{3}", name):
         return name  # mixed case, initials, or an identifier (`SPEAKER_00`)
+    if re.fullmatch(r"[B-DF-HJ-NP-TV-XZ]{3,5}", name):
+        return name  # a role's abbreviation, no name: `CDR` (commander), `LMP`
     for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I):
         if m.group(0) != name and m.group(0)[0].isupper():
             return m.group(0)

@@ -78,26 +78,30 @@ def mostly_cjk(text: str) -> bool:
 
 # --- clock times -------------------------------------------------------------------------------
 
-CLOCK = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
+# `mm:ss`, `hh:mm:ss`, and a mission's elapsed time `dd:hh:mm:ss` (NASA's transcripts)
+CLOCK = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
 # brackets around a time, ASCII or full-width: `(00:01:02)`, `[04:07]`, `（00:01:02）`, `【00:01:02】`
 OPEN, CLOSE = r"[(\[（【]", r"[)\]）】]"
 _CLOCK = re.compile(CLOCK)
 
 
 def seconds(clock: str) -> float:
-    """Seconds from `hh:mm:ss(.mmm)`, `mm:ss` or `m:ss`; ValueError for a field over 59.
+    """Seconds from `hh:mm:ss(.mmm)`, `mm:ss`, `m:ss` or `dd:hh:mm:ss`; ValueError for a
+    field over 59 (an hour after days over 23).
 
     The leading field may exceed 59 (`75:30` is 75 minutes), the later ones may not.
 
-    >>> seconds("01:02:03.5"), seconds("4:07"), seconds("00:00:01,250")
-    (3723.5, 247.0, 1.25)
+    >>> seconds("01:02:03.5"), seconds("4:07"), seconds("00:00:01,250"), seconds("02:06:59:01")
+    (3723.5, 247.0, 1.25, 197941.0)
     """
     if not _CLOCK.fullmatch(clock):
         raise ValueError(f"bad timestamp {clock!r}")
     whole, _, fraction = clock.replace(",", ".").partition(".")
     fields = [int(f) for f in whole.split(":")]
-    if any(f > 59 for f in fields[1:]):
+    if any(f > 59 for f in fields[1:]) or len(fields) == 4 and fields[1] > 23:
         raise ValueError(f"bad timestamp {clock!r}")
+    if len(fields) == 4:  # days and hours into hours
+        fields = [fields[0] * 24 + fields[1], *fields[2:]]
     total = 0
     for f in fields:
         total = total * 60 + f
@@ -125,6 +129,24 @@ def strip_clocks(text: str) -> str:
     '我们做物流机器人。'
     """
     return _cut(_INLINE_CLOCK, text)
+
+
+# `[glossary:CSM]`, `[time:02:06:58:50|54:58:50]`: a link written into the text (Spacelog's and
+# wiki-like markup), shown as its label (after `|`) or its target; `O<sub>2</sub>`, `<i>…</i>`:
+# inline HTML tags in a text file.
+_LINK = re.compile(r"\[[a-z]+:(?=\S)([^\[\]|]+)(?:\|([^\[\]]+))?\]")
+_INLINE_TAG = re.compile(r"</?(?:sub|sup|i|b|em|strong|u|span|font|small|br)\b[^<>]*>", re.I)
+
+
+def unmark(text: str) -> str:
+    """Links and inline HTML tags in running text, as the words they show.
+
+    >>> unmark("Back on [glossary:CSM] power. [time:02:06:58:50|54:58:50]. The O<sub>2</sub> tank.")
+    'Back on CSM power. 54:58:50. The O2 tank.'
+    >>> unmark("[laughs] [inaudible: two words] <v Ann>")
+    '[laughs] [inaudible: two words] <v Ann>'
+    """
+    return _INLINE_TAG.sub("", _LINK.sub(lambda m: m[2] or m[1], text))
 
 
 # --- stage directions --------------------------------------------------------------------------
@@ -223,7 +245,7 @@ class Builder:
     _break: bool = False
 
     def _clean(self, text: str) -> str:
-        text, n = strip_stage(strip_clocks(text))
+        text, n = strip_stage(strip_clocks(unmark(text)))
         if n:
             self.dropped["stage directions"] += n
         return text

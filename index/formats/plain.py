@@ -101,6 +101,10 @@ def looks_like_name(label: str) -> bool:
 
 # A numbered thing ("GCP Podcast Episode 202: Supersolid …", "Part 2: …", "Question 3: …") is
 # a title or a list item, not a voice
+# A line of a transcript file's own bookkeeping (`_page : 168`, `_tape : Tape 36/3`, Spacelog's
+# mission transcripts): a key with a leading underscore, a space, a colon. (`_Note:_` is emphasis.)
+FIELD = re.compile(r"^_[a-z]+\s+:(?:\s|$)")
+
 _NUMBERED_THING = re.compile(
     r"\b(?:episode|ep|part|chapter|season|series|vol|volume|track|step|figure|fig|table|section|"
     r"lesson|question|item|slide|page)\.?\s*#?\d+$",
@@ -113,11 +117,12 @@ def may_speak(label: str, line: str = "", body: str = "") -> bool:
 
     >>> may_speak("Karpathy"), may_speak("注"), may_speak("倒立擺(Inverted Pendulum)", "", "涉及")
     (True, False, False)
-    >>> may_speak("GCP Podcast Episode 202"), may_speak("Part 2"), may_speak("Speaker 2")
-    (False, False, True)
+    >>> may_speak("GCP Podcast Episode 202"), may_speak("Part 2"), may_speak("Speaker 2"), may_speak("_page")
+    (False, False, True, False)
     """
     return (
         not _NUMBERED_THING.search(label)
+        and not label.startswith("_")  # a field of the file's markup: `_page : 168`
         and label not in _NOT_SPEAKERS
         and label.capitalize() not in _NOT_SPEAKERS
         and not is_stage(label)
@@ -245,11 +250,16 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
     chrome = 0  # page chrome lines since the last kept line
     gloss: str | None = None  # the term of the editor's gloss just passed
     in_list = False  # the last line read was a list item
+    pending: float | None = None  # a time alone on its line: when the next turn starts
     for ln in lines:
         text = ln.text.strip()
         if not text and not ln.header:
             b.blank()
             continue
+        if FIELD.match(text):  # `_page : 168`, `_tape : Tape 36/3`: the file's bookkeeping
+            b.drop("markup", text)
+            continue
+        timed_before, pending = pending, None
         was_item, in_list = in_list, False
         if is_cruft(text):
             b.drop("page chrome", text)
@@ -263,11 +273,13 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
 
         if ln.label is not None and ln.label in who:
             seen, closed, gloss, current = True, False, None, ln.label
-            b.speech("", current, ln.start, new=True, labelled=True)
+            start = ln.start if ln.start is not None else timed_before
+            b.speech("", current, start, new=True, labelled=True)
             _say(b, ln.body, current, edited)
             continue
         if ln.header and ln.label is None:  # a bare timestamp: same speaker, new segment
-            b.speech("", current, ln.start, new=True)
+            b.speech("", current, ln.start, new=True)  # ... unless a label comes next
+            pending = ln.start
             continue
         if ln.heading:
             b.context(text)

@@ -380,6 +380,30 @@ def test_plain_one_chrome_line_inside_a_turn_does_not_end_it():
     assert parsed.dropped == {"page chrome": len("https://example.com/x")}
 
 
+def test_a_time_alone_on_its_line_starts_the_labelled_turn_below_it():
+    # NASA's air-to-ground transcripts as Spacelog publishes them: a mission time
+    # (days:hours:minutes:seconds) above each turn, the file's own bookkeeping lines
+    # (`_page : 157`) between, role abbreviations as labels, links and HTML inside the words
+    text = (
+        "[02:06:59:01]\nCMP: Okay. We're back on [glossary:CSM] power. The time was\n"
+        "     54 hours 58 minutes 50 seconds.\n\n"
+        "[02:06:59:10]\n_page : 157\n_tape : Tape 36/3\nCC:  Roger, Jack. Thank you.\n\n"
+        "[02:07:55:35]\nCDR: Houston, we've had a problem. The O<sub>2</sub> tank.\n\n"
+        "[02:07:55:42]\nCC:  Say again, please.\n"
+    )
+    parsed = read("TEC.txt", text.encode())
+    assert rows(parsed) == [
+        ("speech", "CMP", 197941.0, 197950.0,
+         "Okay. We're back on CSM power. The time was 54 hours 58 minutes 50 seconds.", None),
+        ("speech", "CC", 197950.0, 201335.0, "Roger, Jack. Thank you.", None),
+        ("speech", "CDR", 201335.0, 201342.0, "Houston, we've had a problem. The O2 tank.", None),
+        ("speech", "CC", 201342.0, None, "Say again, please.", None),
+    ]
+    assert parsed.dropped == {"markup": len("_page : 157") + len("_tape : Tape 36/3")}
+    turns, _ = build_turns(parsed)
+    assert [t.speaker for t in turns] == ["CMP", "CC", "CDR", "CC"]  # not "Cmp", "Cdr"
+
+
 def test_plain_without_labels_is_unattributed_paragraphs():
     parsed = plain.parse("第一段话,很长的一句话。\n第二段话,\n没说完。\n\nA third paragraph.")
     assert rows(parsed) == [
