@@ -433,7 +433,8 @@ def transcript_files(c: EvalCorpus, qs: Sequence[Question]) -> list[Path]:
 
 
 # A transcript's timestamp left in a passage; a time of day someone says ("at 2:00 AM") is none.
-_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b(?!\s*[AaPp]\.?[Mm]\b)|-->")
+# (`dd:hh:mm:ss`: a mission's elapsed time)
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2}){0,2}(?:[.,]\d+)?\b(?!\s*[AaPp]\.?[Mm]\b)|-->")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff]")
 
 
@@ -491,6 +492,9 @@ def spoken_text(f: Path) -> str:
     text = re.sub(r"^\s*(-{2,}|={2,}|~{2,})(?![-=~]).*?\1\s*$", " ", text, flags=re.M)
     # caption timing lines whole, however the times are written ("59.240 --> 1:03.100")
     text = re.sub(r"^\s*[\d:.,]+\s*-->.*$", " ", text, flags=re.M)
+    # a transcript file's own bookkeeping lines (`_page : 168`, `_tape : Tape 36/3`)
+    text = re.sub(r"^\s*_[a-z]+\s+:.*$", " ", text, flags=re.M)
+    text = re.sub(r"</?(?:sub|sup)>", "", text, flags=re.I)  # `O<sub>2</sub>` is the word O2
     text = _CLOCK.sub(" ", text)
     text = re.sub(r"^\s*\\?[\[(]\s*\\?[\])]", " ", text, flags=re.M)  # where a time opened the line
     text = _LABEL.sub(" ", text)
