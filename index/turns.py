@@ -191,6 +191,9 @@ def _people(meta: Mapping[str, object], *keys: str) -> set[str]:
     return out
 
 
+SELDOM_ASKS = 0.15  # the share of a speaker's turns that ask, under which they interview nobody
+
+
 def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> dict[str, str]:
     """Speaker -> "host" or "guest", from (speaker, text) turns and the front matter.
 
@@ -210,6 +213,15 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     {'Lisa': 'guest', 'Adam': 'host', 'Mark': 'host'}
     >>> roles([("Adam", "Welcome to Metamuse. " * 9), ("Lisa", "Thanks. " * 5), ("Mark", "Yes.")])
     {'Adam': 'host', 'Lisa': 'guest', 'Mark': 'host'}
+
+    With nobody who mostly asks, those who seldom ask (a crew and its ground control) are no
+    hosts either:
+
+    >>> roles([("CC", "Roger. Go ahead. " * 5), ("CMP", "Okay."), ("CC", "Say again."), ("CMP", "Yes.")])
+    {'CC': 'guest', 'CMP': 'guest'}
+    >>> said = [("Jerod", "So what is it?"), ("Ewa", "Neurons. " * 20)] + [("Jerod", "Right."), ("Ewa", "Yes.")] * 4
+    >>> roles(said)  # Jerod asks in one turn of five: enough to be the host
+    {'Jerod': 'host', 'Ewa': 'guest'}
 
     A diarizer's labels are matched to the guests a host announces by the names they give
     themselves; a guest who never does is the one of the others who talks most:
@@ -248,7 +260,12 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     top = answering.most_common(1)[0][0] if answering else None
     total = sum(answering.values()) or 1
     for s in size:
-        out[s] = "guest" if s == top or (s not in askers and size[s] / total >= 0.25) else "host"
+        # with nobody who mostly asks, one who seldom asks is no interviewer either (a crew
+        # and their ground control, a meeting): a host asks now and then at least
+        seldom = not askers and asked[s] / count[s] < SELDOM_ASKS
+        out[s] = "guest" if s == top or (
+            s not in askers and (size[s] / total >= 0.25 or seldom)
+        ) else "host"
     return out
 
 
