@@ -9,19 +9,20 @@ import json
 import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
-# 275 answerable and 73 unanswerable questions over twenty-one files; bundled: 85 and 16):
-# real hit@5 0.822, hit@600c 0.662, key facts 0.618, abstain_acc 0.712 (52 of 73), speaker_acc
+# 291 answerable and 78 unanswerable questions over twenty-two files; bundled: 85 and 16):
+# real hit@5 0.804, hit@600c 0.639, key facts 0.618, abstain_acc 0.679 (53 of 78), speaker_acc
 # 1.000; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when a transcript with questions written blind joined the set, and
-# by what was measured then; on 2026-12-05 the twenty-first (the moda meeting) took real hit@5
-# 0.82 -> 0.81, hit@600c 0.67 -> 0.65, key facts 0.63 -> 0.61 and abstain_acc 0.72 -> 0.69: the
-# twenty files' own 329 questions went hit@5 0.831 -> 0.823, hit@600c 0.677 -> 0.662, key facts
-# 0.642 -> 0.615 and 51 -> 49 of 69 declined with its passages among theirs. Every earlier
-# change of a floor and its reason: eval/HISTORY.md, "Regression floors, by version".
+# by what was measured then; on 2026-12-05 the twenty-second (Apollo 13's air-to-ground loop,
+# whose own 21 questions score hit@5 0.562, hit@600c 0.500, 2 of 5 declined) took real hit@5
+# 0.81 -> 0.80, hit@600c 0.65 -> 0.63 and abstain_acc 0.69 -> 0.66: the twenty-one files' own
+# 348 questions went hit@5 0.822 -> 0.818, hit@600c 0.662 -> 0.647, key facts 0.618 -> 0.621 and
+# 52 -> 51 of 73 declined with its passages among theirs. Every earlier change of a floor and
+# its reason: eval/HISTORY.md, "Regression floors, by version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.81, "hit@600c": 0.65, "key_facts": 0.61, "abstain_acc": 0.69,
+    "real": {"hit@5": 0.80, "hit@600c": 0.63, "key_facts": 0.61, "abstain_acc": 0.66,
              "speaker_acc": 0.95},
 }
 
