@@ -326,12 +326,13 @@ def test_a_passage_that_holds_the_count_asked_for_ranks_first(config, glossary, 
 def test_the_named_speakers_reply_is_found_when_others_match_the_words_better(
     config, glossary, tmp_path, weight
 ):
-    """Three others say "first job" more often than Robyn, who answers in other words; with
+    """In an interview, three others say "first job" more often than Robyn, who answers in other words; with
     room for two candidates per ranker, only her passages ranked among themselves
     (`named_lists`) bring her reply to the question that names her."""
     corpus = _tuned(config, glossary, named_lists=weight, candidates=2)
     ingest_talk(
         corpus, tmp_path / "jobs.txt",
+        "Host: So, your first jobs?",
         "Ann: My first job was my first real job, the first job I loved.",
         "Bo: A first job is a first step, and my first job was in a shop.",
         "Cy: First jobs teach you things; my first job taught me to show up.",
