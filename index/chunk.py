@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.clean import ends_sentence
+from index.clean import ends_question, ends_sentence
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
@@ -211,6 +211,6 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
         body = " ".join(turn.paragraphs)
         if turn.role == "host" and not is_backchannel(body):
             question = body[:MAX_QUESTION_CHARS]
-        asks = turn.speaker is None and body.rstrip().endswith(("?", "？"))
+        asks = turn.speaker is None and ends_question(body)
         unnamed_asks = body[-MAX_QUESTION_CHARS:] if asks else None
     return passages

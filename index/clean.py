@@ -225,6 +225,18 @@ def is_cruft(line: str) -> bool:
     return False
 
 
+_QUESTION_END = re.compile(r"[?？]\s*[\"'”」』)]*\s*$")
+
+
+def ends_question(text: str) -> bool:
+    """Does the text end by asking (a question mark, perhaps inside closing quotes)?
+
+    >>> ends_question('He asked "why?"'), ends_question("为什么？"), ends_question("Fine.")
+    (True, True, False)
+    """
+    return bool(_QUESTION_END.search(text))
+
+
 def ends_sentence(line: str) -> bool:
     """Whether a line ends with sentence punctuation (so the next line starts a paragraph).
 

@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from index.clean import ends_question
 from index.formats.base import Parsed, Segment
 from index.types import Turn
 
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}$")
-_QUESTION_END = re.compile(r"[?？]\s*[\"'”」』)]*\s*$")
 # Labels that say nobody knows who spoke: the passage carries no speaker.
 _UNIDENTIFIED = re.compile(
     r"^(?:unknown(?: speaker)?(?: \d+)?|unidentified(?: speaker)?(?: \d+)?|inaudible|"
@@ -242,7 +242,7 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
         welcomed.update(m.group(1) for m in _WELCOMED.finditer(text))
         size[s] += len(text)
         count[s] += 1
-        asked[s] += bool(_QUESTION_END.search(text))
+        asked[s] += ends_question(text)
     out: dict[str, str] = {}
     if not (hosts or guests):
         # whom a host welcomes to the show, or announces, when that is one of the speakers
