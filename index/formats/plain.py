@@ -31,6 +31,20 @@ _LATIN_NAME = re.compile(
     r"^[A-Z][\w.'\-]*(?: (?:[-–|] )?(?:[A-Z][\w.'\-]*|\d{1,3}|van|von|de|da|del|der|di|du|la|le|bin|al)){0,3}$"
 )
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+# A hearing's or a legislature's record (the US Government Publishing Office's hearings, the
+# Congressional Record): a title and the surname in capitals, then a full stop, opening the
+# paragraph (`Mr. GOSS. That sounds great.`, `Chairman JOHNSON [continuing]. So…`,
+# `Mrs. BLACKBURN of Tennessee. …`, `The CHAIRMAN. …`).
+_TITLED = re.compile(
+    r"^\s*(?P<label>(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Chairman|Chairwoman|Chairperson|Chair|"
+    r"Vice Chairman|Vice Chair|Senator|Representative|Delegate|Secretary|Ambassador|General|"
+    r"Admiral|Governor|Judge|Justice|Commissioner|Director|Mayor|Councilmember|Professor|Dean|"
+    r"Reverend|Father|Sister|Sir|Dame|Lord|Lady)\.?\s+[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+)*"
+    r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?|"
+    r"The\s+(?:CHAIRMAN|CHAIRWOMAN|CHAIR|VICE\s+CHAIR(?:MAN)?|PRESIDENT|VICE\s+PRESIDENT|SPEAKER|"
+    r"PRESIDING\s+OFFICER|ACTING\s+CHAIR(?:MAN)?|CLERK|SECRETARY|WITNESS|COURT|MODERATOR)))"
+    r"(?:\s*\[[a-z ]+\])?\.\s+(?P<body>\S.*)$"
+)
 # A question-and-answer write-up's labels (`问：… 答：…`), one character each.
 _QA_MARKS = frozenset("问問答")
 # Labels that mark editorial or page furniture, never a person speaking.
@@ -41,8 +55,11 @@ _NOT_SPEAKERS = frozenset(
     "时间 時間 日期 摘要 导语 導語 提示 "
     "Note Notes Source Editor Photo Image Tags Summary Transcript Title Date Link Links Update "
     "Correction Disclaimer Caption Credit Credits Published Updated Keywords Chapters Timestamps "
-    "Warning Tip Http Https".split()
-)
+    "Warning Tip Http Https "
+    # a notice's or a form's fields (a hearing's advisory: `Contact: (202) 225-9263`)
+    "Contact Phone Tel Fax Email E-mail Address Website Location Venue Agenda Attendees "
+    "Subject".split()
+) | {"Please Note", "Please note", "Note Well"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,15 @@ def split_label(text: str, start: float | None = None) -> Line:
     >>> line = split_label("[MUSIC PLAYING] ANN LEE: Hi.")
     >>> line.label, line.body
     ('ANN LEE', '[MUSIC PLAYING] Hi.')
+
+    A hearing's record labels a turn with a title, the surname in capitals and a full stop:
+
+    >>> [split_label(s).label for s in ["    Mr. GOSS. Thank you.",
+    ...     "Chairman JOHNSON [continuing]. So.", "The CHAIRMAN. Order.", "Mr. Goss. Hi."]]
+    ['Mr. GOSS', 'Chairman JOHNSON', 'The CHAIRMAN', None]
     """
+    if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
+        return Line(text, titled["label"], titled["body"].strip(), start, strong=True)
     lead = _LEAD_BRACKETS.match(text)
     stage = lead.group(0) if lead and is_stage(lead.group(0)) else ""
     m = _LABEL.match(text[len(stage) :])
@@ -220,6 +245,12 @@ def _gloss_term(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+# A line wholly in square brackets that is no stage direction: the editor's.
+_BRACKETED = re.compile(r"^\[[^\[\]]+\]$")
+# A line in capitals, two words or more, that ends no sentence (`STATEMENT OF STEPHEN C. GOSS,`
+# / `CHIEF ACTUARY, SOCIAL SECURITY ADMINISTRATION` between a hearing's turns).
+_CAPITALS = re.compile(r"^(?=(?:.*?\b[A-Z]{2,}\b){2})[A-Z0-9][A-Z0-9 .,'’&/()\-–—]*(?<![.?!])$")
+
 # --- the walker --------------------------------------------------------------------------------
 
 
@@ -238,6 +269,9 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
      ('speech', 'B', '我很好。\\n第二段。')]
     """
     who = speakers(lines)
+    # a document written in upper and lower case, where a line in capitals is a heading
+    letters = [c for ln in lines for c in ln.text if c.isalpha() and c.isascii()]
+    cased = sum(c.islower() for c in letters) > 0.5 * len(letters)
     b = Builder()
     if not who and any(ln.text.strip() for ln in lines):
         b.warnings.append("no speaker labels found")
@@ -287,6 +321,11 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
                 timed = True
                 b.speech("", None, ln.start, new=True)
             continue
+        if _BRACKETED.match(text) and not is_stage(text):
+            # `[The prepared statement of Mr. Goss follows:]`, `[Whereupon, the Subcommittee
+            # was adjourned.]`: the record's editor, between the turns
+            b.context(text)
+            continue
         if is_editor_note(text, ln.label, ln.body) if ln.label else is_editor_note(text):
             b.context(text)
             gloss = _gloss_term(text)
@@ -303,7 +342,7 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
         # numbered heading
         listing, in_list = item and (was_item or b.mid_sentence), item
         if not b.mid_sentence and not listing:
-            if headings and is_heading(text):
+            if headings and (is_heading(text) or cased and _CAPITALS.match(text)):
                 b.context(text)
                 continue
             if edited and current and _third_person(current, text):

@@ -18,6 +18,7 @@ from dataclasses import replace
 from index.formats import markdown
 from index.formats.base import Parsed
 from index.formats.lines import require
+from index.formats.timestamped import parse_prose
 
 NAME = "html"
 SUFFIXES = (".html", ".htm")
@@ -54,13 +55,15 @@ def sniff(text: str) -> float:
 
 
 def to_markdown(text: str) -> tuple[str, dict[str, object]]:
-    """The page's interview as Markdown, and its metadata (title)."""
+    """The page's interview as Markdown, and its metadata (title). A page that is one
+    preformatted text (`<pre>` holding most of what it shows) is that text, as it is."""
     bs4 = require("bs4", "beautifulsoup4")
     markdownify = require("markdownify", "markdownify")
     soup = bs4.BeautifulSoup(text, "lxml")  # python-docx already needs lxml; html.parser is slow
     meta: dict[str, object] = {}
     if soup.title and soup.title.get_text(strip=True):
-        meta["title"] = " ".join(soup.title.get_text().split())
+        # (`<title> - HEARING TITLE</title>`: a site's name left empty before the dash)
+        meta["title"] = " ".join(soup.title.get_text().split()).strip("-–—|: ")
     for tag in soup.find_all(_FURNITURE):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": list(_FURNITURE_ROLES)}):
@@ -73,6 +76,12 @@ def to_markdown(text: str) -> tuple[str, dict[str, object]]:
     for tag in body.find_all(_is_furniture):
         if not tag.decomposed and _size(tag) < _FURNITURE_SHARE * total:
             tag.decompose()
+    pre = max(soup.find_all("pre"), key=_size, default=None)
+    if pre is not None and _size(pre) >= _MAIN_SHARE * total:
+        # A text file put on the web inside <pre> (the US Government Publishing Office's
+        # hearings and Congressional Record, mailing-list archives): no markup to read.
+        meta["preformatted"] = True
+        return pre.get_text(), meta
     main = max(soup.find_all(["article", "main"]), key=_size, default=None)
     root = main if main is not None and _size(main) >= _MAIN_SHARE * total else body
     for cite in root.find_all("cite"):  # Podcasting 2.0: <cite>Ann:</cite> <time>0:05</time>
@@ -122,7 +131,17 @@ def parse(text: str) -> Parsed:
     ...           "<footer>© 2024</footer></body></html>")
     >>> [(s.kind, s.speaker, s.text) for s in p.segments], p.meta
     ([('context', None, 'Batteries'), ('speech', 'Ann', 'Why LFP?'), ('speech', 'Bo', 'It lasts.')], {'title': 'Ep. 4'})
+
+    A page that is one preformatted text is read as that text file:
+
+    >>> p = parse("<html><title>Hearing</title><body><pre>\\n    Chairman LEE. Welcome, Mr.\\n"
+    ...           "Goss.\\n    Mr. GOSS. Thank you.\\n</pre></body></html>")
+    >>> [(s.speaker, s.text) for s in p.segments], p.meta
+    ([('Chairman LEE', 'Welcome, Mr.\\nGoss.'), ('Mr. GOSS', 'Thank you.')], {'title': 'Hearing'})
     """
     md, meta = to_markdown(text)
-    parsed = markdown.parse(md)
+    if meta.pop("preformatted", False):
+        parsed = parse_prose(md)  # the lines of a text file
+    else:
+        parsed = markdown.parse(md)
     return replace(parsed, meta={**meta, **parsed.meta})

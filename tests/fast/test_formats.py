@@ -1409,6 +1409,42 @@ def test_html_article_page_without_the_site_around_it():
     ]
 
 
+def test_a_hearing_record_in_a_pre_page_title_and_capitals_labels():
+    # The US Government Publishing Office's hearings as HTML: one <pre> of fixed-width text;
+    # the title page and an advisory with form fields before the first turn, turns opened by
+    # a title and the surname in capitals, a heading in capitals and the editor's brackets
+    # between them
+    page = (
+        "<html>\n<title> - TRUST FUNDS</title>\n<body><pre>\n[House Hearing, 115 Congress]\n\n"
+        "                 TRUST FUNDS\n\n                 HEARING\n"
+        "CONTACT: (202) 225-1721\nPlease Note: Any person wishing to submit written\n"
+        "comments must follow the link.\n"
+        "    Chairman JOHNSON. Good morning. Mr. Goss, welcome. Please,\nproceed.\n"
+        "                 STATEMENT OF STEPHEN C. GOSS,\n"
+        "            CHIEF ACTUARY, SOCIAL SECURITY ADMINISTRATION\n\n"
+        "    Mr. GOSS. Thank you. Reserves are depleted\nin 2034.\n"
+        "    [The prepared statement of Mr. Goss follows:]\n\n"
+        "[GRAPHICS NOT AVAILABLE IN TIFF FORMAT]\n\n"
+        "    Mr. GOSS [continuing]. And 77 percent is payable.\n"
+        "    Chairman JOHNSON. The Subcommittee stands adjourned.\n"
+        "    [Whereupon, at 10:43 a.m., the Subcommittee was adjourned.]\n\n[all]\n"
+        "</pre></body>\n</html>\n"
+    )
+    parsed = read("CHRG-115hhrg33480.htm", page.encode())
+    assert parsed.format == "html" and parsed.meta == {"title": "TRUST FUNDS"}
+    assert said(parsed) == [
+        ("Chairman JOHNSON", "Good morning. Mr. Goss, welcome. Please, proceed."),
+        ("Mr. GOSS", "Thank you. Reserves are depleted in 2034."),
+        ("Mr. GOSS", "And 77 percent is payable."),
+        ("Chairman JOHNSON", "The Subcommittee stands adjourned."),
+    ]
+    assert "STATEMENT OF STEPHEN C. GOSS," in context(parsed)
+    assert "[The prepared statement of Mr. Goss follows:]" in context(parsed)
+    assert "[all]" in context(parsed)
+    assert not any("Contact" in (s.speaker or "") or "Note" in (s.speaker or "")
+                   for s in parsed.segments)
+
+
 def test_html_wechat_article_without_hidden_parts_and_widgets():
     # an interview as a WeChat official-account article, saved from the browser
     turns = (
