@@ -18,6 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.clean import ends_question
 from index.formats.base import Parsed, Segment
+from index.formats.plain import TITLES
 from index.types import Turn
 
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}$")
@@ -74,6 +75,14 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", name)).upper()
 
 
+# A hearing record's label: a title, the surname in capitals (`Mr. GOSS`, `The CHAIRMAN`,
+# `Mrs. BLACKBURN of Tennessee`)
+_TITLED_NAME = re.compile(
+    rf"(?P<title>(?:{TITLES})\.?|The) (?P<name>[A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+)*)"
+    r"(?P<rest> of [A-Z][a-z]+(?: [A-Z][a-z]+)?)?"
+)
+
+
 def uncapped(name: str, text: str = "") -> str:
     """A label written in capitals (`KEVIN SCOTT:`) as a name: as the document spells it
     elsewhere ("I'm Kevin Scott"), else in title case. Initials (`SA`, `JR`) stay.
@@ -82,7 +91,14 @@ def uncapped(name: str, text: str = "") -> str:
     ('Kevin Scott', 'Mark Mcgranaghan', 'JR')
     >>> uncapped("SPEAKER_00"), uncapped("Ann LEE"), uncapped("CDR"), uncapped("TOM")
     ('SPEAKER_00', 'Ann LEE', 'CDR', 'Tom')
+
+    A record's label (a title, the surname in capitals) keeps its title:
+
+    >>> uncapped("Mr. GOSS", "Mr. Goss, welcome."), uncapped("The CHAIRMAN"), uncapped("Ms. JACKSON LEE")
+    ('Mr. Goss', 'The Chairman', 'Ms. Jackson Lee')
     """
+    if titled := _TITLED_NAME.fullmatch(name):
+        return f"{titled['title']} {uncapped(titled['name'], text)}{titled['rest'] or ''}"
     if not re.fullmatch(r"[A-Z][A-Z.'’\- ]*", name) or not re.search(r"[A-Z]{3}", name):
         return name  # mixed case, initials, or an identifier (`SPEAKER_00`)
     if re.fullmatch(r"[B-DF-HJ-NP-TV-XZ]{3,5}", name):

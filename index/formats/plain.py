@@ -35,11 +35,14 @@ _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 # Congressional Record): a title and the surname in capitals, then a full stop, opening the
 # paragraph (`Mr. GOSS. That sounds great.`, `Chairman JOHNSON [continuing]. So…`,
 # `Mrs. BLACKBURN of Tennessee. …`, `The CHAIRMAN. …`).
+TITLES = (
+    r"Mr|Mrs|Ms|Miss|Mx|Dr|Chairman|Chairwoman|Chairperson|Chair|Vice Chairman|Vice Chair|"
+    r"Senator|Representative|Delegate|Secretary|Ambassador|General|Admiral|Governor|Judge|"
+    r"Justice|Commissioner|Director|Mayor|Councilmember|Professor|Dean|Reverend|Father|Sister|"
+    r"Sir|Dame|Lord|Lady"
+)
 _TITLED = re.compile(
-    r"^\s*(?P<label>(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Chairman|Chairwoman|Chairperson|Chair|"
-    r"Vice Chairman|Vice Chair|Senator|Representative|Delegate|Secretary|Ambassador|General|"
-    r"Admiral|Governor|Judge|Justice|Commissioner|Director|Mayor|Councilmember|Professor|Dean|"
-    r"Reverend|Father|Sister|Sir|Dame|Lord|Lady)\.?\s+[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+)*"
+    rf"^\s*(?P<label>(?:(?:{TITLES})\.?\s+[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+)*"
     r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?|"
     r"The\s+(?:CHAIRMAN|CHAIRWOMAN|CHAIR|VICE\s+CHAIR(?:MAN)?|PRESIDENT|VICE\s+PRESIDENT|SPEAKER|"
     r"PRESIDING\s+OFFICER|ACTING\s+CHAIR(?:MAN)?|CLERK|SECRETARY|WITNESS|COURT|MODERATOR)))"
