@@ -22,7 +22,7 @@ from pathlib import Path
 
 from index.clean import normalize
 from index.lexical import HAN, parts_of_speech, proper_nouns
-from rag.places import open_table, places
+from rag.places import countries, open_table, places
 
 # Capitalised words inside an English sentence: names, products, places.
 # a capitalised word after a lower-case word or a number ("the 2018 NBA championship")
@@ -118,7 +118,11 @@ _HAS = {
         r"\d[\d.,]*\s*(?:万|萬|亿|億|千)?\s*(?:美元|元|美金|刀)|[$¥€£]\s?\d|免费|免費|"
         r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|a few|several)\s*"
         r"(?:k|thousand|million|billion|grand)?\s*(?:dollars?|bucks|euros?|pounds?|usd)\b|"
-        r"\b\d[\d.,]*\s*(?:k|grand)\b|\bfree\b",
+        r"\b\d[\d.,]*\s*(?:k|grand)\b|"
+        # free as a price ("it's free", "for free", "a free tier"), not "a free agent"
+        r"\b(?:for|is|are|was|were|it's|that's|be|being|stays?|remains?|totally|completely)\s+"
+        r"free\b(?!\s+(?:to|of|from|agent|will|speech|time|rein)\b)|"
+        r"\bfree(?:\s+of\s+charge|\s+(?:tier|plan|version|trial|hosting|account|shipping))\b",
         re.I,
     ),
     "count": re.compile(
@@ -216,9 +220,15 @@ def _says_a_new_name(question: str, sentence: str, tagged: bool = False) -> bool
         # sentence that names a place or firm from one that names none, too loose to rank
         # sentences by (it tags some common words as names)
         found += proper_nouns(sentence) + _TITLE.findall(sentence)
-    # a two-letter acronym (AI, ML, CI) is a common noun more often than a name
-    return any(n.lower() not in said and not (len(n) <= 2 and n.isalpha() and n.isupper())
+    # a two-letter acronym (AI, ML, CI) is a common noun more often than a name; a name the
+    # question writes without the space or hyphen ("Audioboom", "Audio Boom") is no new one
+    squeezed = _SQUEEZE.sub("", said)
+    return any(n.lower() not in said and _SQUEEZE.sub("", n.lower()) not in squeezed
+               and not (len(n) <= 2 and n.isalpha() and n.isupper())
                for n in found)
+
+
+_SQUEEZE = re.compile(r"[\s\-‐]+")
 
 
 # "What is the name of the literary agent who …?": the thing whose name is asked for
@@ -302,8 +312,26 @@ _NOT_A_NUMBER = re.compile(
 )
 
 
-def has_type(kind: str, text: str) -> bool:
-    """Does the text hold an answer of this kind?
+# A question after a rate or a share: "both", "a couple" or "several" count, but give no rate.
+_ASKS_RATE = re.compile(
+    r"\b(?:rate|rates|share|proportion|fraction|ratio)\b|比例|比率|占比|佔比", re.I
+)
+_VAGUE = re.compile(r"\b(?:both|single|couple|a few|several|dozens?)\b", re.I)
+# Chinese numerals inside an idiom or set phrase (一蹴而就, 三心二意, 一举两得) count nothing.
+_NUMERAL = re.compile(r"[一二两兩三四五六七八九十百千万萬亿億几幾]")
+
+
+def _without_idioms(text: str) -> str:
+    if not _NUMERAL.search(text):
+        return text
+    return "".join(
+        " " if tag in ("i", "l") and _NUMERAL.search(word) else word
+        for word, tag in parts_of_speech(normalize(text))
+    )
+
+
+def has_type(kind: str, text: str, question: str = "") -> bool:
+    """Does the text hold an answer of this kind (to `question`, when a rate is asked)?
 
     >>> has_type("count", "一系列操作让我觉得不错"), has_type("count", "我们有三个团队")
     (False, True)
@@ -323,9 +351,15 @@ def has_type(kind: str, text: str) -> bool:
     (False, True, True)
     >>> has_type("code", "让全世界 80 亿人受益"), has_type("code", "back in 2019"), has_type("code", "I joined for 1.18")
     (False, False, True)
+    >>> has_type("count", "这不是一蹴而就的事"), has_type("money", "you are now a free agent"), has_type("money", "it's free")
+    (False, False, True)
+    >>> has_type("count", "a map in between both extremes", "What rate does Alberta have?")
+    False
     """
     if kind == "count":
-        text = _NOT_A_NUMBER.sub(" ", text)
+        text = _without_idioms(_NOT_A_NUMBER.sub(" ", text))
+        if question and _ASKS_RATE.search(question):
+            text = _VAGUE.sub(" ", text)
     return bool(_HAS[kind].search(text))
 
 
@@ -383,7 +417,7 @@ def answers_type(kinds: list[str], sentences: list[str], question: str = "") -> 
     >>> answers_type(["count"], ["I am the lead for 1.23."], "How many features did 1.23 ship?")
     False
     """
-    return any(has_type(k, unasked(question, s)) for k in kinds for s in sentences)
+    return any(has_type(k, unasked(question, s), question) for k in kinds for s in sentences)
 
 
 # "Which company …?", "In what city …?": a question after one named thing of a kind
@@ -391,7 +425,15 @@ _ASKS_ENTITY = re.compile(
     r"\b(?:which|what) (?:[a-z-]+ )?(?:company|companies|firm|startup|organi[sz]ation|"
     r"university|college|school|city|cities|country|countries|book|books|journal|magazine|"
     r"newspaper|podcast|conference|"
-    r"tool|programming language|club|team|league|brand|band)\b|"
+    r"tool|programming language|club|team|league|brand|band|novel|novels|film|films|movie|"
+    r"movies|album|song|paper|series)\b|"
+    # "What are the titles of the two novels …?", "the name of the book …"
+    r"\b(?:titles?|names?) of (?:the|his|her|their|its|that|this|those|these|a|an) "
+    r"(?:[a-z-]+ ){0,3}?(?:book|books|novel|novels|film|films|movie|movies|album|song|paper|"
+    r"series|course|company|show|podcast|product)\b|"
+    r"书名|書名|片名|叫什么名字|叫什麼名字|名字叫什么|名字叫什麼|"
+    # "哪一家大量使用 Docker 的公司": the kind after a few words
+    r"哪一?(?:家|个|個|所|本|座)[^，。？?,]{0,15}?(?:公司|企业|企業|大学|大學|学校|學校|城市|国家|國家)|"
     r"(?:哪|什么|什麼)一?(?:个|個|家|所|座|本|份|款|支)?(?:国家|國家|城市|公司|企业|企業|大学|大學|"
     r"学校|學校|书|書|期刊|杂志|雜誌|报纸|報紙|播客|会议|會議|工具|编程语言|程式語言|球队|球隊|"
     r"俱乐部|俱樂部|品牌)",
@@ -401,8 +443,17 @@ _ASKS_ENTITY = re.compile(
 
 # ... of those, a question after a place: its answer names a place (`rag.places`)
 _ASKS_PLACE = re.compile(
-    r"\b(?:which|what) (?:[a-z-]+ )?(?:city|cities|country|countries|town|towns)\b|"
+    r"\b(?:which|what) (?:[a-z-]+ )?(?:city|cities|country|countries|town|towns|county|counties|"
+    r"state|states|province|provinces)\b|"
     r"(?:哪|什么|什麼)一?(?:个|個|座)?(?:国家|國家|城市)",
+    re.I,
+)
+
+
+# ... of those, a question after a place inside a country
+_ASKS_LOCAL = re.compile(
+    r"\b(?:city|cities|town|towns|county|counties|state|states|province|provinces)\b|"
+    r"城市|县|縣|省|州",
     re.I,
 )
 
@@ -442,12 +493,16 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
     >>> names_what_is_asked("In which countries outside the US did they file?",
     ...                     ["In the United States, you file with the USPTO."])
     False
+    >>> names_what_is_asked("In which city is the studio?", ["The worst hotspot in the United States."])
+    False
     """
     if not _ASKS_ENTITY.search(question):
         return True
     if _ASKS_PLACE.search(question):
         table = open_table(cache_dir)
         asked = places(question, table)
+        if _ASKS_LOCAL.search(question):  # a city or a state is not answered by a country
+            asked |= countries(table)
         return any(places(s, table) - asked for s in sentences)
     return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
 
@@ -663,7 +718,7 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
         return None
     text = unasked(question, " ".join(passages))
     for kind, ask in _ASKS.items():
-        if ask.search(question) and not has_type(kind, text):
+        if ask.search(question) and not has_type(kind, text, question):
             return kind
     return None
 

@@ -31,7 +31,10 @@ _GENERIC = frozenset({"城市"})  # jieba tags "city" itself as a place
 _CAPITALISED = re.compile(r"[A-Z][\w'.-]*(?:\s+(?:(?:of|de|del|da|la|upon|am)\s+)?[A-Z][\w'.-]*)*")
 
 
-PLACES_VERSION = 1
+PLACES_VERSION = 2
+# The table's entry that lists the countries (by their English names, "|" between): a question
+# after a city is not answered by a country.
+COUNTRIES = "\x00countries"
 
 
 def build_table() -> dict[str, str]:
@@ -51,13 +54,26 @@ def build_table() -> dict[str, str]:
                 names.setdefault(normalize(n), pid)
     for state in g.get_us_states().values():
         names[state["name"].lower()] = state["name"].lower()
+    countries = []
     for country in g.get_countries().values():
         names[country["name"].lower()] = country["name"].lower()
+        countries.append(country["name"].lower())
         # "USA", "CAN" as written: not "can"
         names[country["iso3"]] = country["name"].lower()
     names.update(_ALIASES)
     names.update(_CODES)
+    # (Singapore, Monaco: a country and a city)
+    names[COUNTRIES] = "|".join(sorted(set(countries) - {c["name"].lower() for c in g.get_cities().values()}))
     return names
+
+
+def countries(table: dict[str, str]) -> frozenset[str]:
+    """The places of the table that are countries and no city.
+
+    >>> sorted(countries({COUNTRIES: "france|japan"}))
+    ['france', 'japan']
+    """
+    return frozenset(table.get(COUNTRIES, "").split("|")) - {""}
 
 
 @lru_cache(maxsize=4)
