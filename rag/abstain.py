@@ -481,6 +481,12 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
     True
     >>> names_what_is_asked("What university did she attend?", ["She went to Stanford."])
     True
+    >>> names_what_is_asked("他寫的那本書，書名叫什麼？", ["I wrote a book on how to run a big team."])
+    False
+    >>> names_what_is_asked("What are the titles of his two novels?", ["I rewrote two novels."])
+    False
+    >>> names_what_is_asked("他去了哪一家很用 Docker 的公司?", ["他去了一家很用 Docker 的公司。"])
+    False
 
     A question after a city or a country is answered by a place the question does not name
     (the gazetteer's table, kept in `cache_dir`), not by any name ("Twitch"), nor by the place
