@@ -747,6 +747,7 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
         # a two-letter acronym (CI, PR, HR) is a common noun more often than a name
         if not (len(m) <= 2 and m.isupper())
         and not any(_known_name(t, snap) for t in tokenize(m))
+        and not _said_apart(m, snap)
         and not any(snap.spaced(w) for w in m.split())
         and not any(m.lower() in s.lower() for s in snap.speakers)
         # a name the passages write in Chinese: a speaker's in pinyin ("Audrey Tang" for
@@ -756,6 +757,20 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
     )
     missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:type_passages]])
     return Signals(round(unknown, 3), names, missing)
+
+
+def _said_apart(name: str, snap) -> bool:
+    """A name of letters and digits that speech transcripts write apart ("Z100" as "z 100",
+    "GPT4" as "GPT 4"): each of its parts is an indexed word.
+
+    >>> class S: vocabulary = {"z", "100"}
+    >>> _said_apart("Z100", S), _said_apart("Q200", S), _said_apart("Zed", S)
+    (True, False, False)
+    """
+    parts = re.findall(r"[A-Za-z]+|\d+", name)
+    return len(parts) > 1 and any(p.isdigit() for p in parts) and all(
+        p.lower() in snap.vocabulary for p in parts
+    )
 
 
 def pinyin_names(snap, glossary) -> frozenset[str]:
