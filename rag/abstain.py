@@ -51,7 +51,7 @@ _ASKS = {
     "year": re.compile(r"哪一年|哪年|何年|which year|what year", re.I),
     "money": re.compile(
         r"多少钱|多少錢|收费多少|收費多少|学费|學費|价格|價格|售价|售價|定价|定價|融资|融資|估值|薪水|工资|"
-        r"\bprice|\bcosts?\b|\bcharge|\bfunding|\braised?\b|valuation|salary|how much money|"
+        r"\bprice|\bcosts?\b(?!-of-living)|\bcharge|\bfunding|\braised?\b|valuation|salary|how much money|"
         r"\bhow much (?:\w+ ){0,4}?(?:invest|pay|paid|spen[dt]|earn|lose|lost)|"
         # the size of a budget, or an amount asked for in a currency ("…, in NT dollars?")
         r"\bhow (?:large|big) (?:\S+ ){0,6}?budget|预算多少|預算多少|多少预算|多少預算|"
@@ -288,6 +288,8 @@ def asked_types(question: str) -> list[str]:
     >>> asked_types("What does a survey cost when a case is litigated?"), asked_types("So, when did it ship?")
     (['money'], ['time'])
     >>> asked_types("When the robot ran the car's network, what was it like?")
+    []
+    >>> asked_types("What cost-of-living adjustment do they project?")
     []
     >>> asked_types("How much did she invest in Muse?"), asked_types("How much did it grow?")
     (['money'], [])
