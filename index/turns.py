@@ -79,7 +79,7 @@ def _initials(name: str) -> str:
 # `Mrs. BLACKBURN of Tennessee`)
 _TITLED_NAME = re.compile(
     rf"(?P<title>(?:{TITLES})\.?|The) (?P<name>[A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+)*)"
-    r"(?P<rest> of [A-Z][a-z]+(?: [A-Z][a-z]+)?)?"
+    r"(?P<rest> of [A-Z][a-z]+(?: [A-Z][a-z]+)?| pro tempore)?"
 )
 
 
@@ -96,6 +96,8 @@ def uncapped(name: str, text: str = "") -> str:
 
     >>> uncapped("Mr. GOSS", "Mr. Goss, welcome."), uncapped("The CHAIRMAN"), uncapped("Ms. JACKSON LEE")
     ('Mr. Goss', 'The Chairman', 'Ms. Jackson Lee')
+    >>> uncapped("Mrs. BLACKBURN of Tennessee"), uncapped("The SPEAKER pro tempore")
+    ('Mrs. Blackburn of Tennessee', 'The Speaker pro tempore')
     """
     if titled := _TITLED_NAME.fullmatch(name):
         return f"{titled['title']} {uncapped(titled['name'], text)}{titled['rest'] or ''}"

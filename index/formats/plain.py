@@ -45,7 +45,8 @@ _TITLED = re.compile(
     rf"^\s*(?P<label>(?:(?:{TITLES})\.?\s+[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+)*"
     r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?|"
     r"The\s+(?:CHAIRMAN|CHAIRWOMAN|CHAIR|VICE\s+CHAIR(?:MAN)?|PRESIDENT|VICE\s+PRESIDENT|SPEAKER|"
-    r"PRESIDING\s+OFFICER|ACTING\s+CHAIR(?:MAN)?|CLERK|SECRETARY|WITNESS|COURT|MODERATOR)))"
+    r"PRESIDING\s+OFFICER|ACTING\s+CHAIR(?:MAN)?|CLERK|SECRETARY|WITNESS|COURT|MODERATOR)"
+    r"(?:\s+pro\s+tempore)?))"
     r"(?:\s*\[[a-z ]+\])?\.\s+(?P<body>\S.*)$"
 )
 # A question-and-answer write-up's labels (`问：… 答：…`), one character each.
@@ -104,6 +105,9 @@ def split_label(text: str, start: float | None = None) -> Line:
     >>> [split_label(s).label for s in ["    Mr. GOSS. Thank you.",
     ...     "Chairman JOHNSON [continuing]. So.", "The CHAIRMAN. Order.", "Mr. Goss. Hi."]]
     ['Mr. GOSS', 'Chairman JOHNSON', 'The CHAIRMAN', None]
+    >>> [split_label(s).label for s in ["Mrs. BLACKBURN of Tennessee. Yes.",
+    ...     "The SPEAKER pro tempore. Without objection."]]
+    ['Mrs. BLACKBURN of Tennessee', 'The SPEAKER pro tempore']
     """
     if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
         return Line(text, titled["label"], titled["body"].strip(), start, strong=True)
