@@ -6,7 +6,7 @@ format is one new file here plus its tests. `read` is the way in: bytes and a fi
 `Parsed` out.
 
 >>> sorted(FORMATS)
-['ass', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'srt', 'timestamped', 'vtt']
+['ass', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timestamped', 'vtt']
 >>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
 'srt'
 >>> [(s.speaker, s.text) for s in read("talk.md", b"**Ann:** Hi.\\r\\n**Bob:** Hello.").segments]
@@ -53,7 +53,6 @@ _SAVE_AS = {
     ".rtf": "save it as .docx or .txt and add that",
     ".odt": "save it as .docx (File > Save As > Word) and add that",
     ".pages": "export it as Word (.docx) or PDF and add that",
-    ".sbv": "YouTube's old caption format: download the captions as .srt or .vtt instead",
 }
 
 

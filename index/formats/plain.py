@@ -360,8 +360,10 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
                 continue
         if item:
             b.blank()
-        new = ln.start is not None or (not who and not b.mid_sentence)
-        if new:
+        # a new segment at a time, or at a sentence's start in a file without labels, unless
+        # a time alone on the line before has just begun one ("0:03" above the words, as a
+        # transcript copied from a video page has it)
+        if ln.start is not None or (timed_before is None and not who and not b.mid_sentence):
             b.speech("", current, ln.start, new=True)
         _say(b, text, current, edited)
         if item:

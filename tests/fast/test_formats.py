@@ -25,6 +25,7 @@ from index.formats import (
     markdown,
     plain,
     read,
+    sbv,
     subrip,
     timestamped,
     vtt,
@@ -74,11 +75,12 @@ def docx_bytes(*paragraphs: tuple[str, ...], heading: str | None = None) -> byte
 
 def test_every_format_is_found_and_keeps_the_contract():
     assert sorted(FORMATS) == [
-        "ass", "docx", "html", "json", "markdown", "pdf", "plain", "srt", "timestamped", "vtt"
+        "ass", "docx", "html", "json", "markdown", "pdf", "plain", "sbv", "srt", "timestamped",
+        "vtt",
     ]
     assert {
         ".txt", ".md", ".markdown", ".vtt", ".srt", ".json", ".docx", ".ass", ".ssa", ".pdf",
-        ".html", ".htm",
+        ".html", ".htm", ".sbv",
     } <= SUFFIXES
     for name, module in FORMATS.items():
         assert module.NAME == name
@@ -98,6 +100,8 @@ def test_every_format_is_found_and_keeps_the_contract():
         ("a.markdown", None, "markdown"),
         ("a.vtt", None, "vtt"),
         ("a.srt", None, "srt"),
+        ("a.sbv", None, "sbv"),
+        ("a.txt", "0:00:01.000,0:00:02.000\nHi\n\n0:00:03.000,0:00:04.000\nBye\n", "sbv"),
         ("a.json", None, "json"),
         ("a.docx", None, "docx"),
         ("a.TXT", "Ann: Hi.\nBob: Hello.", "plain"),
@@ -196,7 +200,8 @@ def test_read_with_a_named_format():
     with pytest.raises(ValueError) as e:
         read("a.txt", b"Ann: Hi.", fmt="rtf")
     assert str(e.value) == (
-        "unknown format 'rtf': use one of ass, docx, html, json, markdown, pdf, plain, srt, timestamped, vtt"
+        "unknown format 'rtf': use one of ass, docx, html, json, markdown, pdf, plain, sbv, srt, "
+        "timestamped, vtt"
     )
 
 
@@ -1078,6 +1083,59 @@ def test_srt_errors_name_the_line(text, message):
     assert str(e.value).startswith(message)
 
 
+# --- sbv ---------------------------------------------------------------------------------------
+
+
+def test_sbv_captions_from_youtube_studio():
+    # YouTube Studio's download: a `start,end` line above the words, `>> NAME:` where marked;
+    # a timing with no words below is an empty caption, not an error
+    data = (
+        "\ufeff0:00:00.599,0:00:04.160\r\n>> ALICE: Hi, my name is Alice Miller\r\n"
+        "and this is John Brown\r\n\r\n0:00:04.160,0:00:06.770\r\n>> JOHN: We own\r\n"
+        "the bakery. [MUSIC]\r\n\r\n0:00:06.770,0:00:07.000\r\n\r\n"
+        "1:02:03.000,1:02:05.500\r\n我们开始吧。\r\n"
+    ).encode()
+    parsed = read("cookies.sbv", data)
+    assert parsed.format == "sbv"
+    assert rows(parsed) == [
+        ("speech", "ALICE", 0.599, 4.16, "Hi, my name is Alice Miller and this is John Brown", None),
+        ("speech", "JOHN", 4.16, 6.77, "We own the bakery.", None),
+        ("speech", "JOHN", 3723.0, 3725.5, "我们开始吧。", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("0:00:01.000,0:00:02.000\nHi\n\nThere\n", "line 4: not an SBV cue timing: 'There'"),
+        ("0:00:01.000,0:00:02.000\nHi\n\n0:00:0x.000,0:00:03.000\nYo\n", "line 4: not an SBV"),
+        ("0:61:01.000,0:62:00.000\nHi\n", "line 1: bad timestamp"),
+        ("0:00:05.000,0:00:02.000\nHi\n", "line 1: the caption ends before it starts"),
+    ],
+)
+def test_sbv_errors_name_the_line(text, message):
+    with pytest.raises(FormatError) as e:
+        read("talk.sbv", text.encode())
+    assert str(e.value).startswith(message)
+
+
+def test_a_transcript_copied_from_a_video_page_keeps_its_times():
+    # "Show transcript" copied from a video page: each time alone on its line, the words
+    # said from then on below it, no speakers; the times are data, not text
+    parsed = read(
+        "talk.txt",
+        b"0:00\nhey everybody welcome back\n0:04\ntoday I'm talking with Jane\n"
+        b"1:02:03\nwell it began in 1998\n",
+    )
+    assert parsed.format == "timestamped"
+    assert rows(parsed) == [
+        ("speech", None, 0.0, 4.0, "hey everybody welcome back", None),
+        ("speech", None, 4.0, 3723.0, "today I'm talking with Jane", None),
+        ("speech", None, 3723.0, None, "well it began in 1998", None),
+    ]
+    assert parsed.warnings == ["no speaker labels found"]
+
+
 # --- json --------------------------------------------------------------------------------------
 
 
@@ -1670,7 +1728,7 @@ NASTY = [
     "[Script Info]\n[Events]\nDialogue: 0,0:00:01.00",
     "[Events]\nFormat: Start, Text\nDialogue: soon,hi",
 ]
-TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, asr_json, ass, webpage]
+TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, sbv, asr_json, ass, webpage]
 
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
@@ -1823,6 +1881,14 @@ def render(fmt: str) -> tuple[str, bytes]:
                 lines += [str(n), f"{_clock(t, ',')} --> {_clock(t + 2, ',')}", mark + piece, ""]
                 t, n = t + 2, n + 1
         return "talk.srt", "\n".join(lines).encode()
+    if fmt == "sbv":
+        t = 0
+        for who, text in TALK:
+            for k, piece in enumerate(_chunks(text, 6)):
+                mark = f">> {who.upper()}: " if k == 0 else ""
+                lines += [f"0:{_clock(t)[3:]},0:{_clock(t + 2)[3:]}", mark + piece, ""]
+                t += 2
+        return "talk.sbv", "\n".join(lines).encode()
     if fmt == "json":
         names = {who: f"spk_{i}" for i, who in enumerate(dict.fromkeys(w for w, _ in TALK))}
         segments = []
@@ -1868,7 +1934,7 @@ def test_one_conversation_in_every_format(fmt):
         s.speaker for i, s in enumerate(speech) if i == 0 or s.speaker != speech[i - 1].speaker
     ]
     expected = [who for who, _ in TALK]
-    if fmt == "srt":
+    if fmt in ("srt", "sbv"):
         expected = [who.upper() for who in expected]
     assert turns == expected
     spoken = _words(" ".join(text for _, text in TALK))
