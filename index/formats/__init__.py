@@ -6,7 +6,7 @@ format is one new file here plus its tests. `read` is the way in: bytes and a fi
 `Parsed` out.
 
 >>> sorted(FORMATS)
-['ass', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timestamped', 'vtt']
+['ass', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timestamped', 'ttml', 'vtt']
 >>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
 'srt'
 >>> [(s.speaker, s.text) for s in read("talk.md", b"**Ann:** Hi.\\r\\n**Bob:** Hello.").segments]
@@ -114,6 +114,8 @@ def detect(filename: str, text: str | None = None) -> str:
         return "markdown"
     if "html" in claimed and best in ("plain", "timestamped", "markdown"):
         return "html"  # a page's markup is read as markup, whatever its lines look like
+    if "ttml" in claimed and best in ("plain", "timestamped", "markdown"):
+        return "ttml"  # XML is read as XML: one that is no TTML gets an error naming its root
     return best
 
 

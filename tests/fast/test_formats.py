@@ -28,6 +28,7 @@ from index.formats import (
     sbv,
     subrip,
     timestamped,
+    ttml,
     vtt,
     webpage,
     word,
@@ -76,11 +77,11 @@ def docx_bytes(*paragraphs: tuple[str, ...], heading: str | None = None) -> byte
 def test_every_format_is_found_and_keeps_the_contract():
     assert sorted(FORMATS) == [
         "ass", "docx", "html", "json", "markdown", "pdf", "plain", "sbv", "srt", "timestamped",
-        "vtt",
+        "ttml", "vtt",
     ]
     assert {
         ".txt", ".md", ".markdown", ".vtt", ".srt", ".json", ".docx", ".ass", ".ssa", ".pdf",
-        ".html", ".htm", ".sbv",
+        ".html", ".htm", ".sbv", ".ttml", ".dfxp", ".xml",
     } <= SUFFIXES
     for name, module in FORMATS.items():
         assert module.NAME == name
@@ -101,6 +102,9 @@ def test_every_format_is_found_and_keeps_the_contract():
         ("a.vtt", None, "vtt"),
         ("a.srt", None, "srt"),
         ("a.sbv", None, "sbv"),
+        ("a.ttml", None, "ttml"),
+        ("a.dfxp", None, "ttml"),
+        ("a.txt", '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p>Hi</p></div></body></tt>', "ttml"),
         ("a.txt", "0:00:01.000,0:00:02.000\nHi\n\n0:00:03.000,0:00:04.000\nBye\n", "sbv"),
         ("a.json", None, "json"),
         ("a.docx", None, "docx"),
@@ -201,7 +205,7 @@ def test_read_with_a_named_format():
         read("a.txt", b"Ann: Hi.", fmt="rtf")
     assert str(e.value) == (
         "unknown format 'rtf': use one of ass, docx, html, json, markdown, pdf, plain, sbv, srt, "
-        "timestamped, vtt"
+        "timestamped, ttml, vtt"
     )
 
 
@@ -1136,6 +1140,84 @@ def test_a_transcript_copied_from_a_video_page_keeps_its_times():
     assert parsed.warnings == ["no speaker labels found"]
 
 
+# --- ttml --------------------------------------------------------------------------------------
+
+
+def test_ttml_apple_podcasts_transcript():
+    # Apple Podcasts' TTML: one <p> per stretch of speech with its agent, a span per word,
+    # the XML's own line breaks between them; each <div> begins where its first <p> does,
+    # and the <p> times are written absolute
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<tt xmlns="http://www.w3.org/ns/ttml" xmlns:podcasts="http://podcasts.apple.com/transcript-ttml-internal"
+    xmlns:ttm="http://www.w3.org/ns/ttml#metadata" xml:lang="en">
+  <head><metadata/></head>
+  <body dur="1:23:45.678">
+    <div begin="0.000" end="12.500">
+      <p begin="0.000" end="5.200" ttm:agent="SPEAKER_1">
+        <span podcasts:unit="sentence"><span podcasts:unit="word">Welcome</span>
+        <span podcasts:unit="word">back.</span></span>
+      </p>
+      <p begin="5.200" end="12.500" ttm:agent="SPEAKER_2"><span>Thanks</span> <span>for having me.</span></p>
+    </div>
+    <div begin="12.500" end="20.000">
+      <p begin="12.500" end="20.000" ttm:agent="SPEAKER_1"><span>So, how did it start?</span></p>
+    </div>
+  </body>
+</tt>"""
+    parsed = read("episode.ttml", data)
+    assert parsed.format == "ttml"
+    assert rows(parsed) == [
+        ("speech", "SPEAKER_1", 0.0, 5.2, "Welcome back.", None),
+        ("speech", "SPEAKER_2", 5.2, 12.5, "Thanks for having me.", None),
+        ("speech", "SPEAKER_1", 12.5, 20.0, "So, how did it start?", None),
+    ]
+
+
+def test_dfxp_subtitles_with_frames_and_named_agents():
+    # a broadcaster's DFXP: the older namespace, times in frames, a <br/> inside a caption,
+    # agents named in the head, and <p> times relative to their <div>
+    data = """<tt xmlns="http://www.w3.org/2006/10/ttaf1" xmlns:ttp="http://www.w3.org/2006/10/ttaf1#parameter"
+    xmlns:ttm="http://www.w3.org/2006/10/ttaf1#metadata" ttp:frameRate="25">
+  <head><metadata><ttm:agent xml:id="a1"><ttm:name>王芳</ttm:name></ttm:agent></metadata></head>
+  <body><div begin="00:01:00:00" ttm:agent="a1">
+    <p begin="00:00:01:00" end="00:00:02:12">我们从<br/>二〇一九年开始。</p>
+    <p begin="2.5s" dur="1s" ttm:agent="guest">Right.</p>
+  </div></body>
+</tt>""".encode()
+    parsed = read("news.dfxp", data)
+    assert rows(parsed) == [
+        ("speech", "王芳", 61.0, 62.48, "我们从二〇一九年开始。", None),
+        ("speech", "guest", 62.5, 63.5, "Right.", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('<tt xmlns="http://www.w3.org/ns/ttml">\n<body><p begin="1s">Hi</body></tt>',
+         "line 2: not well-formed XML"),
+        ("<transcript><text start=\"1\">Hi</text></transcript>",
+         "line 1: a TTML document's root is <tt>, not <transcript>"),
+        ('<tt xmlns="http://www.w3.org/ns/ttml"><body>\n<p begin="soon">Hi</p></body></tt>',
+         "line 2: bad time 'soon'"),
+        ('<tt xmlns="http://www.w3.org/ns/ttml"><body>\n\n<p begin="5s" end="2s">Hi</p></body></tt>',
+         "line 3: the caption ends before it starts"),
+    ],
+)
+def test_ttml_errors_name_the_line(text, message):
+    with pytest.raises(FormatError) as e:
+        read("talk.xml", text.encode())
+    assert str(e.value).startswith(message)
+
+
+def test_ttml_entities_are_not_expanded():
+    # an XML bomb or an external entity is refused as it stands, not expanded or fetched
+    data = b"""<?xml version="1.0"?><!DOCTYPE tt [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s" end="2s">&x;</p></div></body></tt>"""
+    parsed = read("talk.ttml", data)
+    assert all("root:" not in s.text for s in parsed.segments)
+
+
 # --- json --------------------------------------------------------------------------------------
 
 
@@ -1728,7 +1810,7 @@ NASTY = [
     "[Script Info]\n[Events]\nDialogue: 0,0:00:01.00",
     "[Events]\nFormat: Start, Text\nDialogue: soon,hi",
 ]
-TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, sbv, asr_json, ass, webpage]
+TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, sbv, ttml, asr_json, ass, webpage]
 
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
@@ -1889,6 +1971,22 @@ def render(fmt: str) -> tuple[str, bytes]:
                 lines += [f"0:{_clock(t)[3:]},0:{_clock(t + 2)[3:]}", mark + piece, ""]
                 t += 2
         return "talk.sbv", "\n".join(lines).encode()
+    if fmt == "ttml":
+        ids = {who: f"spk{i}" for i, who in enumerate(dict.fromkeys(w for w, _ in TALK))}
+        lines += ['<?xml version="1.0" encoding="UTF-8"?>',
+                  '<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttm="http://www.w3.org/ns/ttml#metadata">',
+                  "<head><metadata>"]
+        lines += [f'<ttm:agent xml:id="{i}" type="person"><ttm:name type="full">{who}</ttm:name>'
+                  "</ttm:agent>" for who, i in ids.items()]
+        lines += ["</metadata></head>", "<body>", "<div>"]
+        t = 0
+        for who, text in TALK:
+            for piece in _chunks(text, 6):
+                words = " ".join(f"<span>{w}</span>" for w in piece.split())
+                lines += [f'<p begin="{t}.0s" end="{t + 2}.0s" ttm:agent="{ids[who]}">', words, "</p>"]
+                t += 2
+        lines += ["</div>", "</body>", "</tt>"]
+        return "talk.ttml", "\n".join(lines).encode()
     if fmt == "json":
         names = {who: f"spk_{i}" for i, who in enumerate(dict.fromkeys(w for w, _ in TALK))}
         segments = []
