@@ -5,7 +5,8 @@ Whisper: `{"text", "segments": [{"start", "end", "text"}]}`; WhisperX adds `spea
 "segments": [{"speakerLabel": "spk_0", …}]}`, also `speaker_label`, `speaker`); a bare list
 of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`; Deepgram
 `results` (`utterances`, or a channel's `paragraphs` or `words`, seconds); Bilibili subtitles
-(`{"body": [{"from", "to", "content"}]}`, seconds). Any of these may sit inside an object of a
+(`{"body": [{"from", "to", "content"}]}`, seconds); youtube-transcript-api's list
+(`[{"text", "start", "duration"}]`). Any of these may sit inside an object of a
 pipeline's own (`{"result": {"segments": …}}`).
 
 A diarizer's bare label (Deepgram's `0`, AssemblyAI's `A`) is shown as `Speaker 0` /
@@ -29,6 +30,7 @@ SUFFIXES = (".json",)
 _TEXT_KEYS = ("text", "transcript", "content", "sentence", "utterance", "body")
 _START_KEYS = ("start", "start_time", "startTime", "begin", "from")
 _END_KEYS = ("end", "end_time", "endTime", "stop", "to")
+_LENGTH_KEYS = ("duration", "dur")
 _SPEAKER_KEYS = ("speaker", "speakerLabel", "speaker_label", "speaker_id", "speakerId", "spk")
 _MAP_KEYS = ("speakers", "speaker_map", "speakerMap", "speaker_names")
 
@@ -107,6 +109,9 @@ def _segments(items: list, names: dict[str, str], scale: float) -> tuple[list[Se
         dropped += n
         start = _time(next((item[k] for k in _START_KEYS if k in item), None), where, scale)
         end = _time(next((item[k] for k in _END_KEYS if k in item), None), where, scale)
+        if end is None and start is not None:  # `duration` (youtube-transcript-api's list)
+            length = _time(next((item[k] for k in _LENGTH_KEYS if k in item), None), where, scale)
+            end = None if length is None else round(start + length, 3)
         who = next((item[k] for k in _SPEAKER_KEYS if item.get(k) not in (None, "")), None)
         speaker = None if who is None else names.get(str(who), _label(who))
         if text:

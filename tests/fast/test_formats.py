@@ -1310,6 +1310,20 @@ def test_json_bare_list_and_string_times():
     ]
 
 
+def test_json_youtube_transcript_api_list():
+    # youtube-transcript-api's list: a start and a duration, auto-captions' `[Music]` cues
+    parsed = read(
+        "video.json",
+        b'[{"text": "hey there", "start": 0.0, "duration": 1.54},'
+        b' {"text": "[Music]", "start": 1.54, "duration": 2.0},'
+        b' {"text": "so today we", "start": 3.54, "duration": 4.0}]',
+    )
+    assert rows(parsed) == [
+        ("speech", None, 0.0, 1.54, "hey there", None),
+        ("speech", None, 3.54, 7.54, "so today we", None),
+    ]
+
+
 def test_json_assemblyai_utterances_in_milliseconds():
     parsed = asr_json.parse(
         '{"text": "Hi. Hello.", "utterances": [{"speaker": "A", "start": 250, "end": 1000, '
