@@ -426,7 +426,7 @@ def answers_type(kinds: list[str], sentences: list[str], question: str = "") -> 
 _ASKS_ENTITY = re.compile(
     r"\b(?:which|what) (?:[a-z-]+ )?(?:company|companies|firm|startup|organi[sz]ation|"
     r"university|college|school|city|cities|country|countries|book|books|journal|magazine|"
-    r"newspaper|podcast|conference|"
+    r"newspaper|podcast|conference|town|towns|county|counties|province|provinces|"
     r"tool|programming language|club|team|league|brand|band|novel|novels|film|films|movie|"
     r"movies|album|song|paper|series)\b|"
     # "What are the titles of the two novels …?", "the name of the book …"
@@ -436,7 +436,7 @@ _ASKS_ENTITY = re.compile(
     r"书名|書名|片名|叫什么名字|叫什麼名字|名字叫什么|名字叫什麼|"
     # "哪一家大量使用 Docker 的公司": the kind after a few words
     r"哪一?(?:家|个|個|所|本|座)[^，。？?,]{0,15}?(?:公司|企业|企業|大学|大學|学校|學校|城市|国家|國家)|"
-    r"(?:哪|什么|什麼)一?(?:个|個|家|所|座|本|份|款|支)?(?:国家|國家|城市|公司|企业|企業|大学|大學|"
+    r"(?:哪|什么|什麼)一?(?:个|個|家|所|座|本|份|款|支)?(?:国家|國家|城市|省份|县|縣|公司|企业|企業|大学|大學|"
     r"学校|學校|书|書|期刊|杂志|雜誌|报纸|報紙|播客|会议|會議|工具|编程语言|程式語言|球队|球隊|"
     r"俱乐部|俱樂部|品牌)",
     re.I,
@@ -447,7 +447,7 @@ _ASKS_ENTITY = re.compile(
 _ASKS_PLACE = re.compile(
     r"\b(?:which|what) (?:[a-z-]+ )?(?:city|cities|country|countries|town|towns|county|counties|"
     r"state|states|province|provinces)\b|"
-    r"(?:哪|什么|什麼)一?(?:个|個|座)?(?:国家|國家|城市)",
+    r"(?:哪|什么|什麼)一?(?:个|個|座)?(?:国家|國家|城市|省份|县|縣)",
     re.I,
 )
 
@@ -503,6 +503,8 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
     False
     >>> names_what_is_asked("In which city is the studio?", ["The worst hotspot in the United States."])
     False
+    >>> names_what_is_asked("In which Taiwanese county or city is it?", ["It is in Taiwan, Kathy Lee said."])
+    False
     """
     if not _ASKS_ENTITY.search(question):
         return True
@@ -513,6 +515,37 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
             asked |= countries(table)
         return any(places(s, table) - asked for s in sentences)
     return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
+
+
+# "I don't remember which one.", "我不记得是多少了": the speaker says the asked-for fact is
+# not known to them
+_ADMITS = re.compile(
+    r"\b(?:I|we)(?:'m| am|'re| are)? (?:don't|do not|didn't|did not|can't|cannot|couldn't|not) "
+    r"(?:really |actually |even )?(?:remember|recall|know|sure)(?: of)? "
+    r"(?:which|what|how (?:many|much|old|long)|who|when|where|the (?:name|number|exact))\b|"
+    r"(?:我|我们|我們)(?:也|都|真的|实在|實在)?(?:不记得|不記得|不知道|记不清|記不清|忘了)"
+    r"(?:是|了)?(?:哪|什么|什麼|多少|几|幾|谁|誰|何时|何時)",
+    re.I,
+)
+
+
+def admits_not_knowing(sentences: list[str]) -> bool:
+    """Does a short sentence say that the speaker does not know or remember what is asked
+    ("I don't remember which one.")? A longer one, or one with a number, may go on to give
+    it anyway ("I don't know how many exactly, maybe 50").
+
+    >>> admits_not_knowing(["But for serotonin, we have different wavelengths.", "I don't remember which one."])
+    True
+    >>> admits_not_knowing(["I don't know how many exactly, maybe 50."]), admits_not_knowing(["I know which one."])
+    (False, False)
+    >>> admits_not_knowing(["我不记得是哪一年了。"]), admits_not_knowing(["我不知道他为什么这么说，但我们做了。"])
+    (True, False)
+    """
+    return any(
+        _ADMITS.search(s) and not re.search(r"\d", s)
+        and (len(s.split()) <= 12 if not HAN.search(s) else len(s) <= 20)
+        for s in sentences
+    )
 
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)

@@ -513,6 +513,10 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     if typed and not abstain.names_what_is_asked(r.question, said, config.cache_dir):
         # "Which company …?" answered by sentences that name none: a near miss
         return declined(r, related=True)
+    if typed and abstain.admits_not_knowing([c.text for c in chosen]):
+        # "Which wavelength …?" answered with "I don't remember which one.": the speaker
+        # says the transcript does not hold it
+        return declined(r, related=True)
     quotes: dict[int, list[str]] = {}
     for c in chosen:
         quotes.setdefault(c.hit, []).append(c.text)

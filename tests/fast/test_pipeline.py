@@ -443,6 +443,23 @@ def test_which_company_is_not_answered_by_sentences_that_name_none(corpus, tmp_p
     assert not corpus.ask("Which company is Ann about to start her new job at?").abstained
 
 
+def test_a_fact_the_speaker_says_they_do_not_remember_is_declined(corpus, tmp_path):
+    """"Which wavelength …?" quoting "I don't remember which one." is a near miss: the
+    speaker says the transcript does not hold it; once a passage gives it, it is answered."""
+    ingest_talk(
+        corpus, tmp_path / "lab.txt",
+        "Host: How do you release dopamine in the neuron cultures with light?",
+        "Guest: We use a UV lamp for dopamine. For serotonin, we use a different wavelength. "
+        "I don't remember which one. It is not UV, so the two do not overlap.",
+    )
+    near = corpus.ask("Which wavelength of light releases serotonin in the neuron cultures?")
+    assert near.abstained and near.related, near.text
+    ingest_talk(corpus, tmp_path / "lab2.txt",
+                "Guest: For serotonin we use a blue light wavelength, Cyan 470, in the cultures.")
+    a = corpus.ask("Which wavelength of light releases serotonin in the neuron cultures?")
+    assert not a.abstained and "470" in a.text, a.text
+
+
 def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_path):
     """"What is the name of the agent …?" is not answered by a name from a passage about
     something else; a thing the transcript does name is."""
