@@ -242,7 +242,15 @@ _NAME_OF = re.compile(
 )
 
 
-def names_the_thing(question: str, said: list[tuple[str, str]]) -> bool:
+# the things whose name may be a place's
+_PLACE_KINDS = re.compile(
+    r"^(?:city|cities|town|country|county|state|province|region|place|village|island|street)$"
+)
+
+
+def names_the_thing(
+    question: str, said: list[tuple[str, str]], cache_dir: Path | None = None
+) -> bool:
     """For "What is the name of the <thing> who/that …?": is a name the question does not
     say given in a sentence whose passage speaks of that thing? `said` pairs each quoted
     sentence with its passage. A passage that mentions "an agent" without naming one, and a
@@ -263,6 +271,16 @@ def names_the_thing(question: str, said: list[tuple[str, str]]) -> bool:
     True
     >>> names_the_thing("What is the name of the company he founded?", [("我创办了一家公司。", "我创办了一家公司。")])
     True
+
+    A place is no name of a bill or a firm: "What is the name of the bill he introduced?"
+    is not answered by "I introduced my bill. My friend from Connecticut agrees."
+
+    >>> names_the_thing("What is the name of the bill he introduced?",
+    ...     [("My friend from Connecticut agrees.", "I introduced my bill. My friend from Connecticut agrees.")])
+    False
+    >>> names_the_thing("What is the name of the town they moved to?",
+    ...     [("We moved to Springfield.", "The town we moved to? We moved to Springfield.")])
+    True
     """
     m = _NAME_OF.search(question)
     said = [(s, p) for s, p in said if not HAN.search(s)]
@@ -271,9 +289,11 @@ def names_the_thing(question: str, said: list[tuple[str, str]]) -> bool:
     noun = m.group(1).lower()
     stem = noun[: max(4, len(noun) - 2)]
     said_before = question.lower()
+    table = None if _PLACE_KINDS.match(noun) else open_table(cache_dir)
     return any(
         stem in passage.lower()
-        and any(n.lower() not in said_before for n in names_in(sentence, "en"))
+        and any(n.lower() not in said_before and not (table is not None and places(n, table))
+                for n in names_in(sentence, "en"))
         for sentence, passage in said
     )
 

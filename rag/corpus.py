@@ -474,7 +474,8 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         return not kinds or (
             abstain.answers_type(kinds, said, r.question)
             and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said, counted))
-            and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in chosen])
+            and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in chosen],
+                                        config.cache_dir)
         )
 
     chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
