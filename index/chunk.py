@@ -13,7 +13,7 @@ from index.clean import ends_question, ends_sentence
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v28"
+CHUNKER_VERSION = "turns-v29"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -42,11 +42,22 @@ def split_sentences(text: str) -> list[str]:
 
     >>> split_sentences("我认为是的。对!What? 好")
     ['我认为是的。', '对!', 'What?', '好']
+    >>> split_sentences("My friend from Connecticut, Mr. Larson, has a plan. Dr. Ng agrees.")
+    ['My friend from Connecticut, Mr. Larson, has a plan.', 'Dr. Ng agrees.']
     """
     parts: list[str] = []
     for piece in _SENTENCE_END.split(text):
-        parts.extend(re.split(r"(?<=[.?!])\s+(?=[\"'“A-Z\u4e00-\u9fff])", piece))
+        parts.extend(_LATIN_END.split(piece))
     return [p.strip() for p in parts if p.strip()]
+
+
+# A title's abbreviation ends no sentence: "my friend from Connecticut, Mr. Larson, …"
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col",
+                  "Capt", "Sgt", "St", "Mt", "vs")
+_LATIN_END = re.compile(
+    r"(?<=[.?!])" + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
+    + r"\s+(?=[\"'“A-Z\u4e00-\u9fff])"
+)
 
 
 def passage_sentences(text: str) -> list[str]:
