@@ -111,10 +111,23 @@ def strip_html(text: str) -> str:
     return html.unescape(_TAG_REMNANT.sub("", _TAG.sub("", text)))
 
 
+# A briefing's record (the White House's, a ministry's) marks a reporter's question with `Q`
+# and a wide space, no colon (`Q    Thank you, Jen.`, no-break spaces or a tab): the label
+# `Q:` of a question-and-answer write-up, once the space is collapsed.
+_PRESS_Q = re.compile(r"^\s*Q(?:[\u00a0\t]|  )\s*(?=\S)")
+
+
 def tidy(text: str) -> str:
-    """Collapse runs of spaces and drop control characters (keeps newlines)."""
+    """Collapse runs of spaces and drop control characters (keeps newlines); a briefing's
+    `Q` and wide space becomes the label `Q:`.
+
+    >>> tidy("Q\\u00a0\\u00a0\\u00a0 Thank you,\\u00a0 Jen.\\nQ is a letter.")
+    'Q: Thank you, Jen.\\nQ is a letter.'
+    """
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(
+        _SPACES.sub(" ", _PRESS_Q.sub("Q: ", line)).strip() for line in text.split("\n")
+    )
 
 
 # Look-alike code points that a PDF's text layer (and text copied out of a PDF) gives for

@@ -71,6 +71,13 @@ def _named(who: str) -> bool:
     return looks_like_name(who) or (len(who.split()) <= 3 and not who[0].islower())
 
 
+# A time of day alone on its line, as a briefing's record opens and ends with (`3:02 P.M. EDT`,
+# `END 3:51 P.M. EDT`): when it took place, not a moment of the recording.
+_TIME_OF_DAY = re.compile(
+    r"^(?:END\s+)?\d{1,2}:\d{2}\s*[AaPp]\.?\s?[Mm]\.?(?:\s+[A-Z]{2,4})?$"
+)
+
+
 def read_line(text: str, line_no: int) -> Line:
     """Read one line's speaker, start time and words.
 
@@ -95,8 +102,12 @@ def read_line(text: str, line_no: int) -> Line:
     >>> line = read_line("[01:02.500 --> 01:04.000]  Why is that?", 1)
     >>> line.label, line.start, line.text
     (None, 62.5, 'Why is that?')
+    >>> [(ln.start, ln.heading) for ln in (read_line(s, 1) for s in ("3:02 P.M. EDT", "END 3:51 p.m."))]
+    [(None, True), (None, True)]
     """
     s = text.strip()
+    if _TIME_OF_DAY.match(s):
+        return Line(s, heading=True)
     for labelled in (_NAMED, _BRACKETED):  # `Name (00:01:02): …`, `[Name] 14:03:21 …`
         m = labelled.match(s)
         if m and _named(m["who"]):
@@ -135,8 +146,8 @@ def sniff(text: str) -> float:
     lines = [s.strip() for s in text[:20000].split("\n") if s.strip()]
     timed = 0
     for s in lines:
-        if "-->" in s and not _LEADING.match(s):  # SRT or WebVTT timings, not a text export
-            continue
+        if "-->" in s and not _LEADING.match(s) or _TIME_OF_DAY.match(s):
+            continue  # SRT or WebVTT timings, a time of day: not a text export's times
         timed += any(p.match(s) for p in _TIMED) or bool(_inline(s))
     if not timed or timed < 3 and timed / len(lines) < 0.05:
         return 0.0  # a time or two in a long write-up ("会议时间 10:30 开始。") makes no export

@@ -473,6 +473,35 @@ def test_the_bundled_transcripts_keep_editorial_text_out_of_speech():
 # --- timestamped -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ["briefing.md", "briefing.txt"])
+def test_a_briefing_record_marks_reporters_with_q(name):
+    # the White House's briefing records: `Q` and a wide space (no-break spaces), no colon,
+    # for every reporter; the officials in capitals with a colon. A reporter is nobody named,
+    # who asks: the answer is indexed with the question it answers. The times of day it opens
+    # and ends with are when it took place, nobody's words.
+    nb = "\u00a0"
+    data = (
+        "James S. Brady Press Briefing Room\n\n3:02 P.M. EDT\n\n"
+        f"MS. PSAKI:{nb} Hi, everyone. Darlene, go ahead.\n\n"
+        f"Q{nb}{nb}{nb} Thank you, Jen.{nb} How often is the President updated on the border?\n\n"
+        f"MS. PSAKI:{nb} He gets updates regularly — I mean, several times a week.\n\n"
+        f"Q{nb}{nb}{nb} And on Taiwan?\n\n"
+        f"MS. PSAKI:{nb} Our policy has not changed.\n\n3:51 P.M. EDT\n"
+    ).encode()
+    turns, _ = build_turns(read(name, data))
+    assert [(t.speaker, t.role, t.paragraphs[0][:22]) for t in turns] == [
+        ("Ms. Psaki", "guest", "Hi, everyone. Darlene,"),
+        (None, "host", "Thank you, Jen. How of"),
+        ("Ms. Psaki", "guest", "He gets updates regula"),
+        (None, "host", "And on Taiwan?"),
+        ("Ms. Psaki", "guest", "Our policy has not cha"),
+    ]
+    passages = chunk_turns(name, turns, max_chars=400)
+    answer = next(p for p in passages if "several times a week" in p.text)
+    assert answer.question and "How often is the President updated" in answer.question
+    assert not any(p.text.startswith("Q") or "P.M." in p.text for p in passages)
+
+
 def test_timestamped_descript_style():
     parsed = timestamped.parse(
         "Bill Carr (00:00:03):\nWelcome to the show.\n\n(00:00:09):\nToday we talk\nabout books.\n"
