@@ -109,7 +109,10 @@ _ASKS = {
     ),
     # a calendar day, not a year or a month
     "date": re.compile(
-        r"哪天|哪一天|几号|幾號|几月几|幾月幾|日期|\b(?:what|which)(?: exact)? (?:day|date)\b", re.I
+        # "what date", "what exact date", "to what new date"
+        r"哪天|哪一天|几号|幾號|几月几|幾月幾|日期|"
+        r"\b(?:what|which)(?: (?!a\b|an\b|the\b)[a-z]+)? (?:day|date)\b",
+        re.I,
     ),
 }
 _HAS = {
@@ -311,6 +314,8 @@ def asked_types(question: str) -> list[str]:
     []
     >>> asked_types("What cost-of-living adjustment do they project?")
     []
+    >>> asked_types("To what new date did the IRS move the deadline?"), asked_types("What a day, why?")
+    (['date'], [])
     >>> asked_types("How much did she invest in Muse?"), asked_types("How much did it grow?")
     (['money'], [])
     >>> asked_types("How large is the ministry's budget, in NT dollars?"), asked_types("Was the budget cut?")
