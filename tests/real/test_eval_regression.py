@@ -9,20 +9,24 @@ import json
 import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
-# 327 answerable and 103 unanswerable questions over twenty-three files; bundled: 85 and 16):
-# real hit@5 0.817, hit@600c 0.664, key facts 0.643, abstain_acc 0.641 (66 of 103), speaker_acc
+# 343 answerable and 108 unanswerable questions over twenty-four files; bundled: 85 and 16):
+# real hit@5 0.816, hit@600c 0.668, key facts 0.639, abstain_acc 0.648 (70 of 108), speaker_acc
 # 1.000; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when questions written blind joined the set, and by what was
 # measured then; on 2026-12-05 (evening) a House hearing's 21 and forty more tuning questions
 # (20 near misses) took real abstain_acc 0.66 -> 0.61, while the earlier 78 near misses went
 # 53 -> 54 declined; hit@5 0.80 -> 0.81, hit@600c 0.63 -> 0.66, key facts 0.61 -> 0.64 went up.
-# Later that day two more near misses declined (abstain_acc 0.621 -> 0.641): its floor 0.61 -> 0.63.
+# Later that day two more near misses declined (abstain_acc 0.621 -> 0.641): its floor 0.61 ->
+# 0.63. Then a White House briefing's 21 questions, written blind, joined: on the 430 earlier
+# ones key facts stayed 0.643 (hit@5 0.817 -> 0.820, hit@600c 0.664 -> 0.670), the briefing's
+# 16 answerable ones, after its fixes, gave 0.562, so the whole set's key facts are 0.639: its
+# floor 0.64 -> 0.63.
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.81, "hit@600c": 0.66, "key_facts": 0.64, "abstain_acc": 0.63,
+    "real": {"hit@5": 0.81, "hit@600c": 0.66, "key_facts": 0.63, "abstain_acc": 0.63,
              "speaker_acc": 0.95},
 }
 
