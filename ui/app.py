@@ -10,7 +10,7 @@ Three tabs over one corpus object (`rag.open()`):
   and after, the host's question, its [mm:ss] time, a link into the media when the document
   names one, its other versions), with the quote as Markdown to copy and the whole answer to
   export as Markdown.
-- **Library.** Drop or pick transcripts (.txt .md .markdown .html .vtt .srt .sbv .ttml .dfxp .ass .ssa .json
+- **Library.** Drop or pick transcripts (.txt .md .markdown .html .vtt .srt .sbv .ttml .dfxp .ass .ssa .json .json3
   .docx .pdf, and `NAME.speakers.yaml` speaker maps): each is checked, saved under `RAG_HOME/uploads/` and
   ingested with a progress bar and a report per file. The indexed documents are listed;
   a document can be removed, and its speakers renamed or merged (kept on re-ingest).

@@ -6,7 +6,8 @@ Whisper: `{"text", "segments": [{"start", "end", "text"}]}`; WhisperX adds `spea
 of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `results`; Deepgram
 `results` (`utterances`, or a channel's `paragraphs` or `words`, seconds); Bilibili subtitles
 (`{"body": [{"from", "to", "content"}]}`, seconds); youtube-transcript-api's list
-(`[{"text", "start", "duration"}]`). Any of these may sit inside an object of a
+(`[{"text", "start", "duration"}]`); YouTube's json3 captions as yt-dlp saves them
+(`{"events": [{"tStartMs", "dDurationMs", "segs": [{"utf8"}]}]}`). Any of these may sit inside an object of a
 pipeline's own (`{"result": {"segments": …}}`).
 
 A diarizer's bare label (Deepgram's `0`, AssemblyAI's `A`) is shown as `Speaker 0` /
@@ -24,7 +25,7 @@ from index.formats.base import FormatError, Parsed, Segment
 from index.formats.lines import join_all, seconds, strip_clocks, strip_stage
 
 NAME = "json"
-SUFFIXES = (".json",)
+SUFFIXES = (".json", ".json3")
 
 # `body`: the Podcasting 2.0 (podcast namespace) JSON transcript format.
 _TEXT_KEYS = ("text", "transcript", "content", "sentence", "utterance", "body")
@@ -197,9 +198,33 @@ def _deepgram(results: dict) -> list | None:
     return [{"text": str(alt.get("transcript", ""))}]
 
 
+def _json3(events: list) -> list[dict]:
+    """YouTube's json3 captions (what yt-dlp saves with `--sub-format json3`) as plain segment
+    objects: each event's `segs` joined, its start and length in milliseconds; the events
+    that only add a line break are left out.
+
+    >>> _json3([{"tStartMs": 0, "dDurationMs": 2000, "segs": [{"utf8": "so"}, {"utf8": " today"}]},
+    ...         {"tStartMs": 1990, "dDurationMs": 10, "aAppend": 1, "segs": [{"utf8": "\\n"}]}])
+    [{'text': 'so today', 'start': 0, 'end': 2000}]
+    """
+    out = []
+    for e in events:
+        if not isinstance(e, dict) or not isinstance(e.get("segs"), list):
+            continue
+        text = "".join(str(seg.get("utf8", "")) for seg in e["segs"] if isinstance(seg, dict))
+        if not text.strip():
+            continue
+        start, length = e.get("tStartMs"), e.get("dDurationMs")
+        numbers = all(isinstance(x, int | float) for x in (start, length))
+        out.append({"text": " ".join(text.split()), "start": start,
+                    "end": start + length if numbers else None})
+    return out
+
+
 def _holds_transcript(d: dict) -> bool:
     return (
         isinstance(d.get("segments"), list)
+        or isinstance(d.get("events"), list)
         or isinstance(d.get("utterances"), list)
         or isinstance(d.get("results"), dict)
         or isinstance(d.get("body"), list)
@@ -286,12 +311,14 @@ def parse(text: str) -> Parsed:
                 items = _aws(data["results"])
         elif isinstance(data.get("body"), list):
             items = data["body"]
+        elif isinstance(data.get("events"), list):
+            items, scale = _json3(data["events"]), 1000.0  # YouTube's json3: milliseconds
         elif isinstance(data.get("text"), str):
             items = [{"text": data["text"]}]
         else:
             raise FormatError(
-                'line 1: no transcript here: expected "segments", "utterances", "results", "body" '
-                'or "text"'
+                'line 1: no transcript here: expected "segments", "utterances", "results", "body", '
+                '"events" or "text"'
             )
     elif isinstance(data, list):
         items = data

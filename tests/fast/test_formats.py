@@ -1353,6 +1353,24 @@ def test_json_youtube_transcript_api_list():
     ]
 
 
+def test_json_youtube_json3_captions():
+    # yt-dlp's `--sub-format json3`: events in milliseconds, words as `segs`, line breaks as
+    # events of their own, auto-captions' `[Music]`
+    data = json.dumps({"wireMagic": "pb3", "events": [
+        {"tStartMs": 0, "dDurationMs": 3000, "id": 1, "wpWinPosId": 1},
+        {"tStartMs": 120, "dDurationMs": 2880, "wWinId": 1,
+         "segs": [{"utf8": "hey"}, {"utf8": " there", "tOffsetMs": 400}]},
+        {"tStartMs": 2990, "dDurationMs": 10, "wWinId": 1, "aAppend": 1, "segs": [{"utf8": "\n"}]},
+        {"tStartMs": 3000, "dDurationMs": 1500, "wWinId": 1, "segs": [{"utf8": "[Music]"}]},
+        {"tStartMs": 4500, "dDurationMs": 2000, "wWinId": 1, "segs": [{"utf8": "so today we"}]},
+    ]}).encode()
+    parsed = read("video.en.json3", data)
+    assert rows(parsed) == [
+        ("speech", None, 0.12, 3.0, "hey there", None),
+        ("speech", None, 4.5, 6.5, "so today we", None),
+    ]
+
+
 def test_json_assemblyai_utterances_in_milliseconds():
     parsed = asr_json.parse(
         '{"text": "Hi. Hello.", "utterances": [{"speaker": "A", "start": 250, "end": 1000, '
