@@ -116,6 +116,23 @@ def clock_at(clock: str, line_no: int) -> float:
         raise FormatError(f"line {line_no}: {e}") from None
 
 
+def span_at(start: str, end: str, line_no: int, what: str = "caption") -> tuple[float, float]:
+    """A cue's start and end (`clock_at`), with an end before the start reported as a
+    FormatError naming the line.
+
+    >>> span_at("00:00:01,000", "00:00:02,500", 3)
+    (1.0, 2.5)
+    >>> span_at("00:00:05.000", "00:00:02.000", 3, "cue")
+    Traceback (most recent call last):
+    ...
+    index.formats.base.FormatError: line 3: the cue ends before it starts
+    """
+    first, last = clock_at(start, line_no), clock_at(end, line_no)
+    if last < first:
+        raise FormatError(f"line {line_no}: the {what} ends before it starts")
+    return first, last
+
+
 # `[04:07]`, `\[04:07\]`, `(04:07)`, `（04:07）`, `【04:07】`: a timestamp written inside the text.
 _INLINE_CLOCK = re.compile(rf"\\?\[\s*({CLOCK})\s*\\?\]|[(（【]\s*({CLOCK})\s*[)）】]")
 

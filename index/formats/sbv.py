@@ -10,7 +10,7 @@ import re
 
 from index.formats.base import FormatError, Parsed
 from index.formats.captions import Cue, to_parsed
-from index.formats.lines import require, seconds
+from index.formats.lines import require, seconds, span_at
 
 NAME = "sbv"
 SUFFIXES = (".sbv",)
@@ -39,6 +39,7 @@ def _cues(text: str) -> list[tuple[int, float, float]]:
     [(3, 3.0, 4.0)]
     """
     found = []
+    timing = None  # the block's timing, until a line of words below makes it a cue
     at_start = True  # the first line of a block is its timing
     for no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -51,19 +52,12 @@ def _cues(text: str) -> list[tuple[int, float, float]]:
                     f"line {no}: not an SBV cue timing: {line.strip()[:60]!r} "
                     "(expected 0:00:01.000,0:00:02.000)"
                 )
-            try:
-                start, end = seconds(m[1]), seconds(m[2])
-            except ValueError as e:
-                raise FormatError(f"line {no}: {e}") from None
-            if end < start:
-                raise FormatError(f"line {no}: the caption ends before it starts")
-            found.append((no, start, end, 0))
-        else:
-            no0, start, end, n = found[-1]
-            found[-1] = (no0, start, end, n + 1)
+            timing = (no, *span_at(m[1], m[2], no))
+        elif timing:  # a timing with no words below (an empty caption) is no cue
+            found.append(timing)
+            timing = None
         at_start = False
-    # a timing with no words below (an empty caption) is no cue
-    return [(no, start, end) for no, start, end, n in found if n]
+    return found
 
 
 def parse(text: str) -> Parsed:

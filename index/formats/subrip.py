@@ -10,7 +10,7 @@ import re
 
 from index.formats.base import FormatError, Parsed
 from index.formats.captions import Cue, to_parsed
-from index.formats.lines import require, seconds
+from index.formats.lines import require, span_at
 
 NAME = "srt"
 SUFFIXES = (".srt",)
@@ -24,12 +24,7 @@ def _check_times(text: str) -> None:
     # The srt library reads `00:61:00,000` as 1:01:00; a field over 59 is a broken file.
     for no, line in enumerate(text.split("\n"), start=1):
         if m := _TIMING.match(line):
-            try:
-                start, end = seconds(m[1]), seconds(m[2])
-            except ValueError as e:
-                raise FormatError(f"line {no}: {e}") from None
-            if end < start:
-                raise FormatError(f"line {no}: the caption ends before it starts")
+            span_at(m[1], m[2], no)
 
 
 def sniff(text: str) -> float:

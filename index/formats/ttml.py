@@ -85,11 +85,9 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _attr(el, name: str, namespaces: tuple[str, ...] = ()) -> str | None:
-    for ns in namespaces:
-        if (v := el.get(f"{{{ns}}}{name}")) is not None:
-            return v
-    return el.get(name) if not namespaces else None
+def _attr(el, name: str, namespaces: tuple[str, ...]) -> str | None:
+    """The attribute `name` in the first of `namespaces` that the element sets."""
+    return next((v for ns in namespaces if (v := el.get(f"{{{ns}}}{name}")) is not None), None)
 
 
 def _words(p) -> tuple[str, ...]:
@@ -179,9 +177,7 @@ def parse(text: str) -> Parsed:
             return
         span = (start, stop) if stop is not None else None
         for child in el:
-            if _local(child.tag) in ("body", "div"):
-                visit(child, start, span, agent)
-            elif _local(child.tag) == "p":
+            if _local(child.tag) in ("body", "div", "p"):
                 visit(child, start, span, agent)
 
     for child in root:

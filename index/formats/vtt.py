@@ -11,7 +11,7 @@ import re
 
 from index.formats.base import FormatError, Parsed
 from index.formats.captions import Cue, to_parsed
-from index.formats.lines import require, seconds
+from index.formats.lines import require, seconds, span_at
 
 NAME = "vtt"
 SUFFIXES = (".vtt",)
@@ -58,17 +58,12 @@ def _timing_lines(text: str) -> list[tuple[int, float]]:
         if "-->" not in line or line.startswith("NOTE"):
             continue
         m = _TIMING.match(line)
-        try:
-            if not m:
-                raise ValueError(
-                    f"bad cue timing {line.strip()!r} (expected 00:00:01.000 --> 00:00:02.000)"
-                )
-            start, end = seconds(m[1]), seconds(m[2])
-        except ValueError as e:
-            raise FormatError(f"line {no}: {e}") from None
-        if end < start:
-            raise FormatError(f"line {no}: the cue ends before it starts")
-        found.append((no, start))
+        if not m:
+            raise FormatError(
+                f"line {no}: bad cue timing {line.strip()!r} "
+                "(expected 00:00:01.000 --> 00:00:02.000)"
+            )
+        found.append((no, span_at(m[1], m[2], no, "cue")[0]))
     return found
 
 
