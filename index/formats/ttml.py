@@ -16,7 +16,7 @@ import re
 
 from index.formats.base import FormatError, Parsed
 from index.formats.captions import Cue, to_parsed
-from index.formats.lines import require
+from index.formats.lines import join, require
 
 NAME = "ttml"
 SUFFIXES = (".ttml", ".dfxp", ".xml")
@@ -90,24 +90,41 @@ def _attr(el, name: str, namespaces: tuple[str, ...]) -> str | None:
     return next((v for ns in namespaces if (v := el.get(f"{{{ns}}}{name}")) is not None), None)
 
 
+def _is_word(el) -> bool:
+    """A span that holds one word (Apple Podcasts' `podcasts:unit="word"`)."""
+    return any(_local(k) == "unit" and v == "word" for k, v in el.attrib.items())
+
+
 def _words(p) -> tuple[str, ...]:
-    """The lines of a caption: `<br/>` breaks them, the XML's own line breaks do not."""
-    parts: list[str] = []
+    """The lines of a caption: `<br/>` breaks them, the XML's own line breaks do not. Word
+    spans are words apart though the file writes nothing between them, as Apple's does
+    (`<span …>Welcome</span><span …>to</span>`): a space between Latin words, none in Chinese.
+
+    >>> from lxml import etree
+    >>> _words(etree.fromstring('<p xmlns:x="u"><span x:unit="word">Welcome</span>'
+    ...        '<span x:unit="word">back.</span><br/><span x:unit="word">我们</span>'
+    ...        '<span x:unit="word">开始</span></p>'))
+    ('Welcome back.', '我们开始')
+    """
+    lines: list[str] = []
+    line = ""
 
     def walk(el) -> None:
+        nonlocal line
         if el.text:
-            parts.append(el.text)
+            line = join(line, el.text.strip()) if _is_word(el) else line + el.text
         for child in el:
             if _local(child.tag) == "br":
-                parts.append("\n")
+                lines.append(line)
+                line = ""
             elif _local(child.tag) != "metadata":
                 walk(child)
             if child.tail:
-                parts.append(child.tail)
+                line += child.tail
 
     walk(p)
-    text = "".join(part if part == "\n" else part.replace("\n", " ") for part in parts)
-    return tuple(line for line in (" ".join(s.split()) for s in text.split("\n")) if line)
+    lines.append(line)
+    return tuple(text for text in (" ".join(s.split()) for s in lines) if text)
 
 
 def parse(text: str) -> Parsed:
