@@ -1206,17 +1206,17 @@ def test_ttml_apple_word_spans_written_without_spaces():
     # what Apple Podcasts' files really hold: word spans inside sentence spans with nothing
     # between them, times as bare seconds and as h:mm:ss
     data = (
-        '<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttm="http://www.w3.org/ns/ttml#metadata" '
-        'xmlns:podcasts="http://podcasts.apple.com/transcript-ttml-internal"><body><div>'
-        '<p begin="0.220" end="2.000" ttm:agent="SPEAKER_1"><span podcasts:unit="sentence">'
-        '<span podcasts:unit="word" begin="0.220" end="0.500">Welcome</span>'
-        '<span podcasts:unit="word" begin="0.500" end="0.600">to</span>'
-        '<span podcasts:unit="word" begin="0.600" end="0.900">War</span>'
-        '<span podcasts:unit="word" begin="0.900" end="1.300">Talk.</span></span></p>'
-        '<p begin="1:09:04.480" end="1:09:06.000" ttm:agent="SPEAKER_2"><span podcasts:unit="sentence">'
-        '<span podcasts:unit="word">Thanks,</span><span podcasts:unit="word">Jo.</span></span></p>'
-        "</div></body></tt>"
-    ).encode()
+        b'<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttm="http://www.w3.org/ns/ttml#metadata" '
+        b'xmlns:podcasts="http://podcasts.apple.com/transcript-ttml-internal"><body><div>'
+        b'<p begin="0.220" end="2.000" ttm:agent="SPEAKER_1"><span podcasts:unit="sentence">'
+        b'<span podcasts:unit="word" begin="0.220" end="0.500">Welcome</span>'
+        b'<span podcasts:unit="word" begin="0.500" end="0.600">to</span>'
+        b'<span podcasts:unit="word" begin="0.600" end="0.900">War</span>'
+        b'<span podcasts:unit="word" begin="0.900" end="1.300">Talk.</span></span></p>'
+        b'<p begin="1:09:04.480" end="1:09:06.000" ttm:agent="SPEAKER_2"><span podcasts:unit="sentence">'
+        b'<span podcasts:unit="word">Thanks,</span><span podcasts:unit="word">Jo.</span></span></p>'
+        b"</div></body></tt>"
+    )
     assert rows(read("episode.ttml", data)) == [
         ("speech", "SPEAKER_1", 0.22, 2.0, "Welcome to War Talk.", None),
         ("speech", "SPEAKER_2", 4144.48, 4146.0, "Thanks, Jo.", None),
