@@ -31,6 +31,9 @@ _LATIN_NAME = re.compile(
     r"^[A-Z][\w.'\-]*(?: (?:[-–|] )?(?:[A-Z][\w.'\-]*|\d{1,3}|van|von|de|da|del|der|di|du|la|le|bin|al)){0,3}$"
 )
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+# A deposition's or a court record's examination: `Q.` for the examining lawyer's question,
+# `A.` for the witness's answer, each opening its line.
+_QA_DOTTED = re.compile(r"^\s*(?P<label>[QA])\.\s+(?P<body>\S.*)$")
 # A hearing's or a legislature's record (the US Government Publishing Office's hearings, the
 # Congressional Record): a title and the surname in capitals, then a full stop, opening the
 # paragraph (`Mr. GOSS. That sounds great.`, `Chairman JOHNSON [continuing]. So…`,
@@ -73,7 +76,8 @@ class Line:
     `text` is the line without markup or timestamps; `label`/`body` split a `label:` prefix
     off it (the label may turn out to be no speaker); `strong` when markup or a timestamp says
     the label is a speaker; `header` when the label or timestamp stands alone and the words
-    follow on the next lines; `heading` when markup says this is a heading.
+    follow on the next lines; `heading` when markup says this is a heading; `qa` when the
+    label is a deposition's `Q.` or `A.` (a speaker only where the document alternates them).
     """
 
     text: str
@@ -83,6 +87,7 @@ class Line:
     strong: bool = False
     header: bool = False
     heading: bool = False
+    qa: bool = False
 
 
 def split_label(text: str, start: float | None = None) -> Line:
@@ -108,7 +113,14 @@ def split_label(text: str, start: float | None = None) -> Line:
     >>> [split_label(s).label for s in ["Mrs. BLACKBURN of Tennessee. Yes.",
     ...     "The SPEAKER pro tempore. Without objection."]]
     ['Mrs. BLACKBURN of Tennessee', 'The SPEAKER pro tempore']
+
+    A deposition's `Q.` and `A.` (which `speakers` accepts only where they alternate):
+
+    >>> [(ln.label, ln.body, ln.qa) for ln in map(split_label, ["Q. Your name?", "A. John Doe."])]
+    [('Q', 'Your name?', True), ('A', 'John Doe.', True)]
     """
+    if qa := _QA_DOTTED.match(text):
+        return Line(text, qa["label"], qa["body"].strip(), start, qa=True)
     if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
         return Line(text, titled["label"], titled["body"].strip(), start, strong=True)
     lead = _LEAD_BRACKETS.match(text)
@@ -175,7 +187,18 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     ['Karpathy', 'NoPriors', 'Priors']
     >>> sorted(speakers([split_label(s) for s in ["问：为什么？", "答：因为数据不够。", "问：然后呢？"]]))
     ['答', '问']
+
+    A deposition's `Q.` and `A.` are speakers where each opens two lines or more; `A. Lincoln
+    said so.` once is a sentence:
+
+    >>> sorted(speakers([split_label(s) for s in ["Q. Name?", "A. Ann.", "Q. Age?", "A. 40."]]))
+    ['A', 'Q']
+    >>> sorted(speakers([split_label(s) for s in ["Ann: A. Lincoln said so.", "A. Lincoln said so."]]))
+    ['Ann']
     """
+    examined = Counter(ln.label for ln in lines if ln.qa)
+    if min(examined["Q"], examined["A"]) < 2:
+        lines = [Line(ln.text, start=ln.start) if ln.qa else ln for ln in lines]
     counts: Counter[str] = Counter()
     strong: set[str] = set()
     sentence: set[str] = set()  # labels with a full sentence after them at least once

@@ -502,6 +502,35 @@ def test_a_briefing_record_marks_reporters_with_q(name):
     assert not any(p.text.startswith("Q") or "P.M." in p.text for p in passages)
 
 
+@pytest.mark.parametrize("name", ["deposition.txt", "deposition.md"])
+def test_a_deposition_marks_questions_q_and_answers_a(name):
+    # a deposition's or a court record's examination: `Q.` the lawyer's question, `A.` the
+    # witness's answer; objections and rulings under their speakers' labels between them.
+    data = (
+        b"DIRECT EXAMINATION\nBY MR. SMITH:\n"
+        b"Q. Please state your name for the record.\nA. John Doe.\n"
+        b"Q. Where were you on the night of May 4th?\n"
+        b"A. I was at home with my wife. We watched a film.\n"
+        b"MR. JONES: Objection, relevance.\nTHE COURT: Overruled.\n"
+        b"Q. Which film?\nA. Casablanca.\n"
+    )
+    turns, _ = build_turns(read(name, data))
+    assert [(t.speaker, t.paragraphs[0][:22]) for t in turns] == [
+        (None, "Please state your name"),
+        ("A", "John Doe."),
+        (None, "Where were you on the "),
+        ("A", "I was at home with my "),
+        ("Mr. Jones", "Objection, relevance."),
+        ("The Court", "Overruled."),
+        (None, "Which film?"),
+        ("A", "Casablanca."),
+    ]
+    passages = chunk_turns(name, turns, max_chars=400)
+    answer = next(p for p in passages if "at home with my wife" in p.text)
+    assert answer.question and "night of May 4th" in answer.question
+    assert not any(re.match(r"[QA]\. ", p.text) for p in passages)
+
+
 def test_timestamped_descript_style():
     parsed = timestamped.parse(
         "Bill Carr (00:00:03):\nWelcome to the show.\n\n(00:00:09):\nToday we talk\nabout books.\n"
