@@ -5,8 +5,9 @@ Each format module has `NAME`, `SUFFIXES`, `sniff(text) -> float` (0..1 confiden
 format is one new file here plus its tests. `read` is the way in: bytes and a file name in,
 `Parsed` out.
 
->>> sorted(FORMATS)
-['ass', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timestamped', 'ttml', 'vtt']
+>>> sorted(FORMATS)  # doctest: +NORMALIZE_WHITESPACE
+['ass', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timedtext', 'timestamped',
+ 'ttml', 'vtt']
 >>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
 'srt'
 >>> [(s.speaker, s.text) for s in read("talk.md", b"**Ann:** Hi.\\r\\n**Bob:** Hello.").segments]

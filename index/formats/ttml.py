@@ -81,8 +81,31 @@ def clock(value: str, frame_rate: float = 30.0, tick_rate: float = 1.0) -> float
     raise ValueError(f"bad time {value!r} (expected 00:00:01.000 or 1.0s)")
 
 
-def _local(tag) -> str:
+def local(tag) -> str:
+    """An element's name without its namespace ("" for a comment)."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def xml_root(text: str):
+    """The root element of an XML caption file (None when it is empty), read with lxml;
+    entities are never expanded. FormatError naming the line when the XML is not well formed.
+
+    >>> xml_root("<?xml version='1.0' encoding='utf-8'?>\\n<tt/>").tag, xml_root("  ")
+    ('tt', None)
+    >>> xml_root("<tt><p>Hi</tt>")
+    Traceback (most recent call last):
+    ...
+    index.formats.base.FormatError: line 1: not well-formed XML: Opening and ending tag mismatch: p line 1 and tt, line 1, column 15
+    """
+    etree = require("lxml.etree", "lxml")
+    body_text = _DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
+    if not body_text.strip():
+        return None
+    try:
+        return etree.fromstring(body_text.encode("utf-8"),
+                                etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as e:
+        raise FormatError(f"line {e.lineno or 1}: not well-formed XML: {e.msg}") from None
 
 
 def _attr(el, name: str, namespaces: tuple[str, ...]) -> str | None:
@@ -92,7 +115,7 @@ def _attr(el, name: str, namespaces: tuple[str, ...]) -> str | None:
 
 def _is_word(el) -> bool:
     """A span that holds one word (Apple Podcasts' `podcasts:unit="word"`)."""
-    return any(_local(k) == "unit" and v == "word" for k, v in el.attrib.items())
+    return any(local(k) == "unit" and v == "word" for k, v in el.attrib.items())
 
 
 def _words(p) -> tuple[str, ...]:
@@ -114,10 +137,10 @@ def _words(p) -> tuple[str, ...]:
         if el.text:
             line = join(line, el.text.strip()) if _is_word(el) else line + el.text
         for child in el:
-            if _local(child.tag) == "br":
+            if local(child.tag) == "br":
                 lines.append(line)
                 line = ""
-            elif _local(child.tag) != "metadata":
+            elif local(child.tag) != "metadata":
                 walk(child)
             if child.tail:
                 line += child.tail
@@ -138,18 +161,12 @@ def parse(text: str) -> Parsed:
     >>> [(s.speaker, s.start, s.end, s.text) for s in p.segments]
     [('Ann Lee', 11.0, 13.0, 'Hello there.'), ('SPEAKER_2', 13.0, 15.0, 'Hi Ann.')]
     """
-    etree = require("lxml.etree", "lxml")
-    body_text = _DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
-    if not body_text.strip():
+    root = xml_root(text)
+    if root is None:
         return Parsed([], warnings=["no captions found"])
-    try:
-        root = etree.fromstring(body_text.encode("utf-8"), etree.XMLParser(resolve_entities=False,
-                                                                           no_network=True))
-    except etree.XMLSyntaxError as e:
-        raise FormatError(f"line {e.lineno or 1}: not well-formed XML: {e.msg}") from None
-    if _local(root.tag) != "tt":
+    if local(root.tag) != "tt":
         raise FormatError(f"line {root.sourceline or 1}: a TTML document's root is <tt>, not "
-                          f"<{_local(root.tag)}>")
+                          f"<{local(root.tag)}>")
     frame_rate = float(_attr(root, "frameRate", _TTP) or 30)
     tick_rate = float(_attr(root, "tickRate", _TTP) or 1)
 
@@ -164,8 +181,8 @@ def parse(text: str) -> Parsed:
 
     names: dict[str, str] = {}
     for el in root.iter():
-        if _local(el.tag) == "agent" and (agent_id := el.get(_XML_ID)):
-            name = next((" ".join((n.text or "").split()) for n in el if _local(n.tag) == "name"), "")
+        if local(el.tag) == "agent" and (agent_id := el.get(_XML_ID)):
+            name = next((" ".join((n.text or "").split()) for n in el if local(n.tag) == "name"), "")
             if name:
                 names[agent_id] = name
 
@@ -184,7 +201,7 @@ def parse(text: str) -> Parsed:
         start = begin if absolute else offset + (begin or 0.0)
         stop = (end if absolute else offset + end) if end is not None else (
             start + dur if dur is not None else None)
-        if _local(el.tag) == "p":
+        if local(el.tag) == "p":
             lines = _words(el)
             if lines:
                 if stop is not None and stop < start:
@@ -194,11 +211,11 @@ def parse(text: str) -> Parsed:
             return
         span = (start, stop) if stop is not None else None
         for child in el:
-            if _local(child.tag) in ("body", "div", "p"):
+            if local(child.tag) in ("body", "div", "p"):
                 visit(child, start, span, agent)
 
     for child in root:
-        if _local(child.tag) == "body":
+        if local(child.tag) == "body":
             visit(child, 0.0, None, None)
     order = sorted(range(len(cues)), key=lambda i: cues[i].start)
     return to_parsed([cues[i] for i in order], [speakers[i] for i in order])
