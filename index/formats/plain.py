@@ -34,6 +34,12 @@ _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 # A deposition's or a court record's examination: `Q.` for the examining lawyer's question,
 # `A.` for the witness's answer, each opening its line.
 _QA_DOTTED = re.compile(r"^\s*(?P<label>[QA])\.\s+(?P<body>\S.*)$")
+# A name of two to four words in capitals and a full stop opening the paragraph, as a press
+# conference's or a court's record labels its speakers (`CHAIR POWELL.  Good afternoon.`,
+# `NANCY MARSHALL-GENZER.  Hi.`, `MR. SMITH.  Objection.`).
+_CAPS_NAMED = re.compile(
+    r"^\s*(?P<label>(?:[A-Z][A-Z'’\-]*\.?\s+){1,3}[A-Z][A-Z'’\-]+)\.\s+(?P<body>\S.*)$"
+)
 # A hearing's or a legislature's record (the US Government Publishing Office's hearings, the
 # Congressional Record): a title and the surname in capitals, then a full stop, opening the
 # paragraph (`Mr. GOSS. That sounds great.`, `Chairman JOHNSON [continuing]. So…`,
@@ -76,8 +82,10 @@ class Line:
     `text` is the line without markup or timestamps; `label`/`body` split a `label:` prefix
     off it (the label may turn out to be no speaker); `strong` when markup or a timestamp says
     the label is a speaker; `header` when the label or timestamp stands alone and the words
-    follow on the next lines; `heading` when markup says this is a heading; `qa` when the
-    label is a deposition's `Q.` or `A.` (a speaker only where the document alternates them).
+    follow on the next lines; `heading` when markup says this is a heading. `tentative` labels
+    are speakers only where the document has enough of them: "qa" for a deposition's `Q.` or
+    `A.` (where the document alternates them), "caps" for a name in capitals and a full stop
+    (where one of them recurs).
     """
 
     text: str
@@ -87,7 +95,7 @@ class Line:
     strong: bool = False
     header: bool = False
     heading: bool = False
-    qa: bool = False
+    tentative: str = ""
 
 
 def split_label(text: str, start: float | None = None) -> Line:
@@ -116,11 +124,19 @@ def split_label(text: str, start: float | None = None) -> Line:
 
     A deposition's `Q.` and `A.` (which `speakers` accepts only where they alternate):
 
-    >>> [(ln.label, ln.body, ln.qa) for ln in map(split_label, ["Q. Your name?", "A. John Doe."])]
-    [('Q', 'Your name?', True), ('A', 'John Doe.', True)]
+    >>> [(ln.label, ln.body, ln.tentative) for ln in map(split_label, ["Q. Your name?", "A. Ann."])]
+    [('Q', 'Your name?', 'qa'), ('A', 'Ann.', 'qa')]
+
+    ... and a press conference's record, a name in capitals and a full stop (which `speakers`
+    accepts only where one of them recurs):
+
+    >>> [(ln.label, ln.body, ln.tentative) for ln in map(split_label, ["CHAIR POWELL.  Good afternoon."])]
+    [('CHAIR POWELL', 'Good afternoon.', 'caps')]
     """
     if qa := _QA_DOTTED.match(text):
-        return Line(text, qa["label"], qa["body"].strip(), start, qa=True)
+        return Line(text, qa["label"], qa["body"].strip(), start, tentative="qa")
+    if caps := _CAPS_NAMED.match(text):
+        return Line(text, caps["label"], caps["body"].strip(), start, tentative="caps")
     if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
         return Line(text, titled["label"], titled["body"].strip(), start, strong=True)
     lead = _LEAD_BRACKETS.match(text)
@@ -195,10 +211,20 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     ['A', 'Q']
     >>> sorted(speakers([split_label(s) for s in ["Ann: A. Lincoln said so.", "A. Lincoln said so."]]))
     ['Ann']
+
+    A name in capitals and a full stop is a speaker where one such label opens two paragraphs
+    or more; `I SAID NO. And I meant it.` once is a sentence:
+
+    >>> sorted(speakers([split_label(s) for s in ["CHAIR POWELL. Hi.", "ANN LEE. Why?", "CHAIR POWELL. So."]]))
+    ['ANN LEE', 'CHAIR POWELL']
+    >>> sorted(speakers([split_label(s) for s in ["Ann: Hi.", "I SAID NO. And I meant it.", "THE END. Bye."]]))
+    ['Ann']
     """
-    examined = Counter(ln.label for ln in lines if ln.qa)
-    if min(examined["Q"], examined["A"]) < 2:
-        lines = [Line(ln.text, start=ln.start) if ln.qa else ln for ln in lines]
+    examined = Counter(ln.label for ln in lines if ln.tentative == "qa")
+    named = Counter(ln.label for ln in lines if ln.tentative == "caps")
+    unsure = {"qa": min(examined["Q"], examined["A"]) < 2, "caps": max(named.values(), default=0) < 2}
+    if any(unsure.values()):
+        lines = [Line(ln.text, start=ln.start) if unsure.get(ln.tentative) else ln for ln in lines]
     counts: Counter[str] = Counter()
     strong: set[str] = set()
     sentence: set[str] = set()  # labels with a full sentence after them at least once

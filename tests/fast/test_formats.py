@@ -506,6 +506,33 @@ def test_a_briefing_record_marks_reporters_with_q(name):
     assert not any(p.text.startswith("Q") or "P.M." in p.text for p in passages)
 
 
+@pytest.mark.parametrize("name", ["presser.txt", "presser.md"])
+def test_a_press_conference_record_labels_names_in_capitals_with_a_full_stop(name):
+    # the Federal Reserve's press-conference transcripts: the name in capitals, a full stop and
+    # two spaces; every reporter named, most of them once. A line in capitals that opens a
+    # sentence once ("I SAID NO.") is no label.
+    data = (
+        b"CHAIR POWELL.  Good afternoon. We decided today to lower the target range.\n\n"
+        b"JEANNA SMIALEK.  Hi, Chair Powell. Is this the start of a cutting cycle?\n\n"
+        b"CHAIR POWELL.  It is not the beginning of a long series of rate cuts.\n\n"
+        b"NANCY MARSHALL-GENZER.  Nancy Marshall-Genzer with Marketplace. What about trade?\n\n"
+        b"CHAIR POWELL.  Trade policy uncertainty is weighing on business investment.\n"
+    )
+    turns, _ = build_turns(read(name, data))
+    assert [(t.speaker, t.paragraphs[0][:20]) for t in turns] == [
+        ("Chair Powell", "Good afternoon. We d"),
+        ("Jeanna Smialek", "Hi, Chair Powell. Is"),
+        ("Chair Powell", "It is not the beginn"),
+        ("Nancy Marshall-Genzer", "Nancy Marshall-Genze"),
+        ("Chair Powell", "Trade policy uncerta"),
+    ]
+    passages = chunk_turns(name, turns, max_chars=400)
+    answer = next(p for p in passages if "long series" in p.text)
+    assert answer.question and "cutting cycle" in answer.question
+    once = build_turns(read(name, b"Ann: Hi.\n\nI SAID NO.  And I meant it.\n"))[0]
+    assert [(t.speaker, t.paragraphs) for t in once] == [("Ann", ("Hi.", "I SAID NO. And I meant it."))]
+
+
 @pytest.mark.parametrize("name", ["deposition.txt", "deposition.md"])
 def test_a_deposition_marks_questions_q_and_answers_a(name):
     # a deposition's or a court record's examination: `Q.` the lawyer's question, `A.` the
