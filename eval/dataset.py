@@ -48,11 +48,16 @@ class Question:
 
 def document_text(p: Path) -> str:
     """A transcript file's text as its author wrote it: a Word file's paragraphs (as the
-    product's reader gives them), any other file decoded as UTF-8."""
+    product's reader gives them), a PDF's text layer (as pdfminer.six gives it, page chrome
+    included), any other file decoded as UTF-8."""
     if p.suffix.lower() == ".docx":
         from index.formats.word import to_text
 
         return to_text(p.read_bytes())[0]
+    if p.suffix.lower() == ".pdf":
+        from pdfminer.high_level import extract_text
+
+        return extract_text(str(p))
     return p.read_text(encoding="utf-8")
 
 
