@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.clean import ends_sentence, is_cruft, is_editor_note, is_heading, repair
 from index.formats.base import Parsed
@@ -191,8 +191,58 @@ def may_speak(label: str, line: str = "", body: str = "") -> bool:
     )
 
 
+# A deposition names its people around the examination: `BY MR. SMITH:` above the questions
+# of the lawyer who asks them; `JOHN DOE, having been first duly sworn, …` (or `Whereupon,
+# JOHN DOE, called as a witness …`) for the witness, who is also `THE WITNESS:` outside it.
+_EXAMINER = re.compile(r"^\s*BY\s+(?P<name>(?:MR|MS|MRS|MISS|DR)\.?\s+[A-Z][A-Z'’\-]+)\s*:?\s*$")
+_WITNESS = re.compile(
+    r"^\s*(?:Whereupon,?\s+)?(?P<name>[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){1,3}),\s+"
+    r"(?:having been|being|called as a witness|a witness|was called|who was|after having)"
+)
+
+
+def settle(lines: list[Line]) -> list[Line]:
+    """The lines with their tentative labels decided for the whole document: a deposition's
+    `Q.` and `A.` are labels where each opens two lines or more (named after the lawyer of the
+    `BY MR. SMITH:` line above and the sworn witness, where the record names them); a name in
+    capitals and a full stop is a label where one such label opens two paragraphs or more.
+    Others are read as the sentences they are.
+
+    >>> [ln.label for ln in settle([split_label(s) for s in ["Q. Name?", "A. Ann.", "Q. Age?", "A. 40."]])]
+    ['Q', 'A', 'Q', 'A']
+    >>> [ln.label for ln in settle([split_label(s) for s in ["Ann: Hi.", "A. Lincoln said so."]])]
+    ['Ann', None]
+    >>> record = ["ANN LEE, having been first duly sworn, testified as follows:", "BY MR. SMITH:",
+    ...           "Q. Your name?", "A. Ann Lee.", "Q. Age?", "A. 40.", "THE WITNESS: Sorry, 41."]
+    >>> [ln.label for ln in settle([split_label(s) for s in record])]
+    [None, None, 'MR. SMITH', 'ANN LEE', 'MR. SMITH', 'ANN LEE', 'ANN LEE']
+    >>> [ln.label for ln in settle([split_label(s) for s in ["CHAIR POWELL. Hi.", "ANN LEE. Why?", "CHAIR POWELL. So."]])]
+    ['CHAIR POWELL', 'ANN LEE', 'CHAIR POWELL']
+    >>> [ln.label for ln in settle([split_label(s) for s in ["Ann: Hi.", "I SAID NO. And I meant it."]])]
+    ['Ann', None]
+    """
+    examined = Counter(ln.label for ln in lines if ln.tentative == "qa")
+    named = Counter(ln.label for ln in lines if ln.tentative == "caps")
+    sure = {"qa": min(examined["Q"], examined["A"]) >= 2, "caps": max(named.values(), default=0) >= 2}
+    witness = next((m["name"] for ln in lines if (m := _WITNESS.match(ln.text))), None) if sure["qa"] else None
+    examiner = None
+    out = []
+    for ln in lines:
+        if sure["qa"] and (m := _EXAMINER.match(ln.text)):
+            examiner = m["name"]
+        if ln.tentative and not sure[ln.tentative]:
+            ln = Line(ln.text, start=ln.start)
+        elif ln.tentative == "qa" and ln.label == "Q" and examiner:
+            ln = replace(ln, label=examiner)
+        elif witness and (ln.tentative == "qa" and ln.label == "A" or (ln.label or "").upper() == "THE WITNESS"):
+            ln = replace(ln, label=witness)
+        out.append(ln)
+    return out
+
+
 def speakers(lines: list[Line]) -> frozenset[str]:
-    """The labels that are speakers in this document.
+    """The labels that are speakers in this document (whose tentative labels `settle` has
+    decided).
 
     A label with words after it (or standing alone as a header) is a speaker when it looks
     like a name, recurs three times, or is marked up as a label (bold, or with a time). A
@@ -203,28 +253,7 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     ['Karpathy', 'NoPriors', 'Priors']
     >>> sorted(speakers([split_label(s) for s in ["问：为什么？", "答：因为数据不够。", "问：然后呢？"]]))
     ['答', '问']
-
-    A deposition's `Q.` and `A.` are speakers where each opens two lines or more; `A. Lincoln
-    said so.` once is a sentence:
-
-    >>> sorted(speakers([split_label(s) for s in ["Q. Name?", "A. Ann.", "Q. Age?", "A. 40."]]))
-    ['A', 'Q']
-    >>> sorted(speakers([split_label(s) for s in ["Ann: A. Lincoln said so.", "A. Lincoln said so."]]))
-    ['Ann']
-
-    A name in capitals and a full stop is a speaker where one such label opens two paragraphs
-    or more; `I SAID NO. And I meant it.` once is a sentence:
-
-    >>> sorted(speakers([split_label(s) for s in ["CHAIR POWELL. Hi.", "ANN LEE. Why?", "CHAIR POWELL. So."]]))
-    ['ANN LEE', 'CHAIR POWELL']
-    >>> sorted(speakers([split_label(s) for s in ["Ann: Hi.", "I SAID NO. And I meant it.", "THE END. Bye."]]))
-    ['Ann']
     """
-    examined = Counter(ln.label for ln in lines if ln.tentative == "qa")
-    named = Counter(ln.label for ln in lines if ln.tentative == "caps")
-    unsure = {"qa": min(examined["Q"], examined["A"]) < 2, "caps": max(named.values(), default=0) < 2}
-    if any(unsure.values()):
-        lines = [Line(ln.text, start=ln.start) if unsure.get(ln.tentative) else ln for ln in lines]
     counts: Counter[str] = Counter()
     strong: set[str] = set()
     sentence: set[str] = set()  # labels with a full sentence after them at least once
@@ -324,6 +353,7 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
     [('context', None, '标题'), ('speech', 'A', '你好?'), ('context', None, '注:旁注'),
      ('speech', 'B', '我很好。\\n第二段。')]
     """
+    lines = settle(lines)
     who = speakers(lines)
     # a document written in upper and lower case, where a line in capitals is a heading
     letters = [c for ln in lines for c in ln.text if c.isalpha() and c.isascii()]

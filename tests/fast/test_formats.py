@@ -535,31 +535,40 @@ def test_a_press_conference_record_labels_names_in_capitals_with_a_full_stop(nam
 
 @pytest.mark.parametrize("name", ["deposition.txt", "deposition.md"])
 def test_a_deposition_marks_questions_q_and_answers_a(name):
-    # a deposition's or a court record's examination: `Q.` the lawyer's question, `A.` the
-    # witness's answer; objections and rulings under their speakers' labels between them.
+    # a deposition's or a court record's examination: `Q.` the question of the lawyer named
+    # by the `BY MR. SMITH:` line above, `A.` the answer of the witness sworn in (also `THE
+    # WITNESS:`); objections and rulings under their speakers' labels between them.
     data = (
+        b"JOHN DOE, having been first duly sworn, was examined and testified as follows:\n"
         b"DIRECT EXAMINATION\nBY MR. SMITH:\n"
         b"Q. Please state your name for the record.\nA. John Doe.\n"
         b"Q. Where were you on the night of May 4th?\n"
         b"A. I was at home with my wife. We watched a film.\n"
         b"MR. JONES: Objection, relevance.\nTHE COURT: Overruled.\n"
-        b"Q. Which film?\nA. Casablanca.\n"
+        b"THE WITNESS: Should I answer?\n"
+        b"Q. Yes. Which film?\nA. Casablanca.\n"
     )
     turns, _ = build_turns(read(name, data))
     assert [(t.speaker, t.paragraphs[0][:22]) for t in turns] == [
-        (None, "Please state your name"),
-        ("A", "John Doe."),
-        (None, "Where were you on the "),
-        ("A", "I was at home with my "),
+        ("Mr. Smith", "Please state your name"),
+        ("John Doe", "John Doe."),
+        ("Mr. Smith", "Where were you on the "),
+        ("John Doe", "I was at home with my "),
         ("Mr. Jones", "Objection, relevance."),
         ("The Court", "Overruled."),
-        (None, "Which film?"),
-        ("A", "Casablanca."),
+        ("John Doe", "Should I answer?"),
+        ("Mr. Smith", "Yes. Which film?"),
+        ("John Doe", "Casablanca."),
     ]
+    roles = {t.speaker: t.role for t in turns}
+    assert (roles["Mr. Smith"], roles["John Doe"]) == ("host", "guest")
     passages = chunk_turns(name, turns, max_chars=400)
     answer = next(p for p in passages if "at home with my wife" in p.text)
     assert answer.question and "night of May 4th" in answer.question
     assert not any(re.match(r"[QA]\. ", p.text) for p in passages)
+    # without the record's names: the questions are an anonymous asker's, the answers `A`'s
+    unnamed = build_turns(read(name, b"Q. Name?\nA. Ann.\nQ. Age?\nA. 40.\n"))[0]
+    assert [(t.speaker, t.role) for t in unnamed] == [(None, "host"), ("A", "guest")] * 2
 
 
 def test_timestamped_descript_style():
