@@ -451,7 +451,7 @@ def spoken_text(f: Path) -> str:
     from index.formats.asr_json import find_transcript
 
     try:
-        text = document_text(f) if f.suffix.lower() == ".docx" else decode(f.read_bytes())
+        text = document_text(f) if f.suffix.lower() in (".docx", ".pdf") else decode(f.read_bytes())
     except ValueError:
         return ""
     if f.suffix.lower() == ".json":
