@@ -56,7 +56,11 @@ _ASKS = {
         # the size of a budget, or an amount asked for in a currency ("…, in NT dollars?")
         r"\bhow (?:large|big) (?:\S+ ){0,6}?budget|预算多少|預算多少|多少预算|多少預算|"
         r"\bin (?:(?:NT|US|HK|New Taiwan|Canadian|Australian|Singapore) )?dollars\b|"
-        r"\bin (?:euros|pounds|yuan|renminbi|yen)\b",
+        r"\bin (?:euros|pounds|yuan|renminbi|yen)\b|"
+        # an amount asked for in a currency ("多少美元", "几亿人民币", "how many dollars")
+        r"(?:多少|几|幾)(?:十|百|千|万|萬|亿|億)*(?:美元|美金|元|块钱|塊錢|欧元|歐元|英镑|英鎊|日元|"
+        r"人民币|人民幣|台币|台幣|新台币|新臺幣|港币|港幣)|"
+        r"\bhow many (?:(?:thousand|million|billion) )?(?:dollars|euros|pounds|yuan|yen)\b",
         re.I,
     ),
     "count": re.compile(
@@ -118,9 +122,9 @@ _ASKS = {
 _HAS = {
     "year": re.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}年"),
     "money": re.compile(
-        r"\d[\d.,]*\s*(?:万|萬|亿|億|千)?\s*(?:美元|元|美金|刀)|[$¥€£]\s?\d|免费|免費|"
-        r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|a few|several)\s*"
-        r"(?:k|thousand|million|billion|grand)?\s*(?:dollars?|bucks|euros?|pounds?|usd)\b|"
+        r"\d[\d.,]*\s*(?:万|萬|亿|億|千)*\s*(?:美元|元|美金|刀)|[$¥€£]\s?\d|免费|免費|"
+        r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several)\s*"
+        r"(?:k|thousand|million|billion|trillion|grand)?\s*(?:dollars?|bucks|euros?|pounds?|usd)\b|"
         r"\b\d[\d.,]*\s*(?:k|grand)\b|"
         # free as a price ("it's free", "for free", "a free tier"), not "a free agent"
         r"\b(?:for|is|are|was|were|it's|that's|be|being|stays?|remains?|totally|completely)\s+"
@@ -320,6 +324,8 @@ def asked_types(question: str) -> list[str]:
     (['money'], [])
     >>> asked_types("How large is the ministry's budget, in NT dollars?"), asked_types("Was the budget cut?")
     (['money'], [])
+    >>> asked_types("上限是多少美元?"), asked_types("How many billion dollars did they raise?")
+    (['money', 'count'], ['money', 'count'])
     >>> asked_types("满意度提高了多少个百分点?"), asked_types("What percentage of them do it?")
     (['percent'], ['percent'])
     >>> asked_types("这部动画一共有几集?"), asked_types("他在那里工作了几年?"), asked_types("这几年怎么样?")
@@ -380,6 +386,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (False, False, True)
     >>> has_type("count", "这不是一蹴而就的事"), has_type("money", "you are now a free agent"), has_type("money", "it's free")
     (False, False, True)
+    >>> has_type("money", "1.95 trillion dollars"), has_type("money", "3 万亿元"), has_type("money", "75 percent")
+    (True, True, False)
     >>> has_type("count", "a map in between both extremes", "What rate does Alberta have?")
     False
     """
@@ -796,6 +804,15 @@ class Signals:
     missing_type: str | None = None  # the question asks for a year/amount/count no passage has
 
 
+# A month or a weekday dates what is asked about ("at the July 2019 meeting"); it names
+# nothing the transcript must mention.
+_CALENDAR = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)$"
+)
+
+
 def signals(r, snap, glossary, type_passages: int) -> Signals:
     from index.lexical import tokenize
 
@@ -806,6 +823,7 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
         for m in names_in(r.question, r.lang)
         # a two-letter acronym (CI, PR, HR) is a common noun more often than a name
         if not (len(m) <= 2 and m.isupper())
+        and not _CALENDAR.match(m)
         and not any(_known_name(t, snap) for t in tokenize(m))
         and not _said_apart(m, snap)
         and not any(snap.spaced(w) for w in m.split())

@@ -460,6 +460,37 @@ def test_a_fact_the_speaker_says_they_do_not_remember_is_declined(corpus, tmp_pa
     assert not a.abstained and "470" in a.text, a.text
 
 
+def test_a_month_in_the_question_is_no_name_the_transcript_must_mention(corpus, tmp_path):
+    """"… at the July 2019 meeting" dates the question: a transcript that never says "July"
+    still answers it (an unknown name, such as a firm's, still declines it)."""
+    ingest_talk(
+        corpus, tmp_path / "presser.txt",
+        "Reporter: What did the committee decide today?",
+        "Chair: We decided today to lower the target for the federal funds rate by a quarter "
+        "percentage point, to a range of 2 to 2.25 percent.",
+    )
+    a = corpus.ask("By how much did the committee cut the federal funds rate at the July 2019 meeting?")
+    assert not a.abstained and "quarter" in a.text, a.text
+    assert corpus.ask("By how much did Goldman cut the federal funds rate at the July 2019 meeting?").abstained
+
+
+def test_an_amount_asked_in_a_currency_needs_one(corpus, tmp_path):
+    """"多少美元" (how many dollars) asks for an amount of money: a passage with a share or a
+    year but no amount is a near miss; one that gives the amount answers it."""
+    ingest_talk(
+        corpus, tmp_path / "cap.txt",
+        "Reporter: Will the growth cap on the bank be lifted?",
+        "Chair: The bank will stay under the limit on its growth until the Board votes to lift it "
+        "in 2020, and about 75 percent of the work is done.",
+    )
+    near = corpus.ask("银行的增长限制是多少美元?")
+    assert near.abstained and near.related, near.text
+    ingest_talk(corpus, tmp_path / "cap2.txt",
+                "Chair: The limit on growth holds the bank's assets at 1.95 trillion dollars.")
+    a = corpus.ask("银行的增长限制是多少美元?")
+    assert not a.abstained and "1.95 trillion" in a.text, a.text
+
+
 def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_path):
     """"What is the name of the agent …?" is not answered by a name from a passage about
     something else; a thing the transcript does name is."""
