@@ -79,7 +79,7 @@ BAD_FILES = {
     "no transcripts in folder": (
         lambda d: _folder(d / "notes", {"a.key": "y", "talk.mp3": "ID3", "old.doc": "x"}),
         "no transcripts (.ass, .dfxp, .docx, .htm, .html, .json, .json3, .markdown, .md, .pdf, .sbv, "
-        ".srt, .ssa, .ttml, .txt, .vtt, .xml) in this directory",
+        ".srt, .srv1, .srv2, .srv3, .ssa, .ttml, .txt, .vtt, .xml) in this directory",
     ),
     "missing": (lambda d: d / "missing.txt", "no such file or directory"),
 }
@@ -105,7 +105,7 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
     assert out.exit_code == 1
     supported = (
         "(supported: .ass, .dfxp, .docx, .htm, .html, .json, .json3, .markdown, .md, .pdf, .sbv, "
-        ".srt, .ssa, .ttml, .txt, .vtt, .xml)"
+        ".srt, .srv1, .srv2, .srv3, .ssa, .ttml, .txt, .vtt, .xml)"
     )
     unsupported = {
         ".key": f"unsupported file type {supported}",
