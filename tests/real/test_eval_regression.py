@@ -9,8 +9,8 @@ import json
 import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
-# 343 answerable and 108 unanswerable questions over twenty-four files; bundled: 85 and 16):
-# real hit@5 0.816, hit@600c 0.668, key facts 0.639, abstain_acc 0.648 (70 of 108), speaker_acc
+# 359 answerable and 113 unanswerable questions over twenty-five files; bundled: 85 and 16):
+# real hit@5 0.822, hit@600c 0.671, key facts 0.640, abstain_acc 0.637 (72 of 113), speaker_acc
 # 1.000; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when questions written blind joined the set, and by what was
@@ -21,7 +21,8 @@ import pytest
 # 0.63. Then a White House briefing's 21 questions, written blind, joined: on the 430 earlier
 # ones key facts stayed 0.643 (hit@5 0.817 -> 0.820, hit@600c 0.664 -> 0.670), the briefing's
 # 16 answerable ones, after its fixes, gave 0.562, so the whole set's key facts are 0.639: its
-# floor 0.64 -> 0.63.
+# floor 0.64 -> 0.63. A Federal Reserve press conference's 21 blind questions (night) changed no
+# floor: with its fixes every figure stayed above them.
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
