@@ -69,6 +69,9 @@ def _split_camel(name: str) -> str:
 
 _DECLARED = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<short>[A-Z][A-Za-z]{0,3})\s*[)）]$")
 _INITIALS = re.compile(r"^[A-Z]{2,4}$")
+_POSTNOMINAL = re.compile(
+    r"^(?P<name>.+?),?\s+(?:KC|QC|SC|MP|MSP|MLA|TD|Jr\.?|Sr\.?|PhD|CBE|OBE|MBE|Esq\.?)$"
+)
 
 
 def _initials(name: str) -> str:
@@ -129,6 +132,8 @@ def canonical_names(
     {'Nick Chen': 'Nick Chen', 'Harry Lin': 'Harry Lin', 'Nick Chang': 'Nick Chen', 'Harry Lini': 'Harry Lin'}
     >>> canonical_names(["Ann Smith", "Ann Smith", "Ann Smythe", "Bo Li", "Bo Li", "Bo Lu"])["Bo Lu"]
     'Bo Lu'
+    >>> canonical_names(["Ms Mitchell", "Ms Mitchell KC", "Lord Patel QC"])
+    {'Ms Mitchell': 'Ms Mitchell', 'Ms Mitchell KC': 'Ms Mitchell', 'Lord Patel QC': 'Lord Patel QC'}
     """
     counts = Counter(labels)
     declared: dict[str, str] = {}
@@ -175,6 +180,12 @@ def canonical_names(
         fuller = {n for n in names.values() if n.split()[0] == name and len(n.split()) > 1}
         if len(fuller) == 1:
             names[label] = fuller.pop()
+    # A post-nominal names no other person: `Ms Mitchell KC` beside `Ms Mitchell` is she (a
+    # barrister's rank, a member's seat, a `Jr.`).
+    for label, name in names.items():
+        m = _POSTNOMINAL.match(name)
+        if m and m["name"] in names.values():
+            names[label] = m["name"]
     # A name misspelt now and then is its speaker's: `Harry Lini` beside seventeen `Harry Lin`,
     # `Nick Chang` beside `Nick Chen`: the same first name and a surname one or two letters
     # off that starts alike, written at most half as often. "Adam Li" and "Adam Wu" stay two.

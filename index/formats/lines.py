@@ -239,19 +239,28 @@ class _Open:
     paragraphs: list[list[str]] = field(default_factory=list)  # each a list of lines
 
 
+# A line that goes on with a sentence: it opens with a lower-case word
+_GOES_ON = re.compile(r"^[\"'“‘(]?[a-z]")
+
+
 @dataclass
 class Builder:
     """Collects speech and context in reading order and hands back a `Parsed`.
 
     Consecutive lines of one speaker join into paragraphs: a line that does not end a
     sentence continues the paragraph (`join`), a blank line or a sentence end starts a new
-    one (separated by "\\n"). Timestamps and stage directions are removed from all text.
+    one (separated by "\\n"), unless the line after the blank goes on with the sentence (it
+    opens in lower case). Timestamps and stage directions are removed from all text.
 
     >>> b = Builder()
     >>> b.speech("I have faith", "A", 1.0, new=True); b.speech("in it. [laughs]", "A")
     >>> b.context("## Part two"); b.speech("Yes.", "B", 9.0, new=True)
     >>> b.result(ends=True).segments[0]
     Segment(text='I have faith in it.', speaker='A', start=1.0, end=9.0, kind='speech', alt=None, new_turn=False)
+    >>> b = Builder()
+    >>> b.speech("a note from an official", "A", new=True); b.blank(); b.speech("saying so.", "A")
+    >>> b.blank(); b.speech("Then more.", "A"); b.result().segments[0].text
+    'a note from an official saying so.\\nThen more.'
     """
 
     segments: list[Segment] = field(default_factory=list)
@@ -285,7 +294,9 @@ class Builder:
             self._break = False
         if not text:
             return
-        if cur.paragraphs and not self._break and not ends_sentence(cur.paragraphs[-1][-1]):
+        if cur.paragraphs and not ends_sentence(cur.paragraphs[-1][-1]) and (
+            not self._break or _GOES_ON.match(text)
+        ):  # (a blank line inside a sentence, as a hard wrap copied from a PDF leaves, too)
             cur.paragraphs[-1].append(text)
         else:
             cur.paragraphs.append([text])

@@ -20,9 +20,12 @@ from index.formats.plain import Line, looks_like_name, may_speak, walk
 from index.formats.timestamped import read_line
 
 NAME = "markdown"
-SUFFIXES = (".md", ".markdown")
+SUFFIXES = (".md", ".markdown", ".rst")
 
 _HEADING = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+# A section title's underline (Markdown's `===` / `---` under the title; reStructuredText's
+# line of one repeated punctuation character, also above it)
+_ADORNMENT = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|```.*|~~~.*)$")
 _BULLET = re.compile(r"^\s*(?:[-*+]|(\d{1,3}[.)]))\s+\S")  # group 1: an item's number
 _BLOCK = re.compile(r"^\s*(?:>\s?)+|^\s*(?:[-*+]|\d{1,3}[.)])\s+")
@@ -104,6 +107,59 @@ def _unescape_brackets(text: str) -> str:
     return re.sub(r"\\([\[\]()])", r"\1", text)
 
 
+_ASIDE = re.compile(r"[(\[][^()\[\]]+[)\]]\.?")
+_ITALIC_LINE = re.compile(r"([*_])(?![*_\s])(?P<text>[^*_\n]+?)(?<!\s)\1")
+
+
+def _capitals(text: str) -> bool:
+    """Mostly capital letters, two words or more.
+
+    >>> _capitals("MR DAVID CAMERON (sworn)."), _capitals("I think so."), _capitals("OK")
+    (True, False, False)
+    """
+    letters = [c for c in text if c.isalpha()]
+    return len(text.split()) >= 2 and sum(c.isupper() for c in letters) > 0.6 * max(len(letters), 1)
+
+
+def underlined_titles(text: str) -> str:
+    """Section titles written over an underline (Markdown's `Title` over `=====` or `-----`,
+    reStructuredText's over any line of one repeated punctuation character, and with an
+    overline too) as `#` headings. The underline is as long as the title at least, as
+    reStructuredText has it; a line of dashes after a blank line, or after a speaker's line
+    or a shorter one, stays a rule.
+
+    >>> underlined_titles("19 June 2023\\n============\\n\\n**Ann**: Hi.\\n\\nQuestions\\n^^^^^^^^^\\n")
+    '# 19 June 2023\\n\\n**Ann**: Hi.\\n\\n# Questions\\n'
+    >>> underlined_titles("=====\\nTitle\\n=====\\nText.\\n\\n-----\\nMore.")
+    '# Title\\nText.\\n\\n-----\\nMore.'
+    >>> underlined_titles("**Ann:** We agreed.\\n-------------------\\nA long line, and then ---\\n---")
+    '**Ann:** We agreed.\\n-------------------\\nA long line, and then ---\\n---'
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        title = lines[i + 1] if i + 1 < len(lines) else ""
+        under = lines[i + 2] if i + 2 < len(lines) else ""
+        if (_ADORNMENT.match(line) and title.strip() and _ADORNMENT.match(under)
+                and not _ADORNMENT.match(title)  # an overlined title: both as long as it
+                and min(len(line.strip()), len(under.strip())) >= len(title.strip())):
+            out.append(f"# {title.strip()}")
+            i += 3
+            continue
+        if (title and _ADORNMENT.match(title) and line.strip() and not _ADORNMENT.match(line)
+                and len(title.strip()) >= len(line.strip())  # as long as the title, at least
+                and not (_HEADING.match(line) or _BULLET.match(line) or _BOLD.match(line.strip())
+                         or _OPENER.match(line))):
+            out.append(f"# {line.strip()}")
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
 def read_lines(text: str) -> list[Line]:
     """The lines of a Markdown transcript, markup resolved.
 
@@ -173,6 +229,12 @@ def read_lines(text: str) -> list[Line]:
                 lines.append(Line("", inner, "", None, strong=True, header=True))
             else:
                 lines.append(Line(_unescape_brackets(inline(inner)), heading=True))
+            continue
+        if (note := _ITALIC_LINE.fullmatch(s)) and (
+            _capitals(note["text"]) or _ASIDE.fullmatch(note["text"].strip())
+        ):  # a record's note in italics, in capitals or in brackets (`*MR DAVID CAMERON
+            # (sworn).*`, `*(The witness withdrew)*`)
+            lines.append(Line(inline(s), heading=True))
             continue
         if image := _IMAGE.fullmatch(s):  # an image alone: its caption is context
             alt = image.group(1)
@@ -317,4 +379,4 @@ def parse(text: str) -> Parsed:
      ('speech', 'Ann', 1.0, '你好,欢迎。', 'Hello, welcome.'),
      ('speech', 'Bob', 9.0, 'Thanks for having me.', None)]
     """
-    return walk(read_lines(repair(text)), headings=False, edited=True, ends=True)
+    return walk(read_lines(underlined_titles(repair(text))), headings=False, edited=True, ends=True)

@@ -81,7 +81,7 @@ def test_every_format_is_found_and_keeps_the_contract():
     ]
     assert {
         ".txt", ".md", ".markdown", ".vtt", ".srt", ".json", ".docx", ".ass", ".ssa", ".pdf",
-        ".html", ".htm", ".sbv", ".ttml", ".dfxp", ".xml", ".srv1", ".srv2", ".srv3",
+        ".html", ".htm", ".sbv", ".ttml", ".dfxp", ".xml", ".srv1", ".srv2", ".srv3", ".rst",
     } <= SUFFIXES
     for name, module in FORMATS.items():
         assert module.NAME == name
@@ -105,6 +105,7 @@ def test_every_format_is_found_and_keeps_the_contract():
         ("a.ttml", None, "ttml"),
         ("a.dfxp", None, "ttml"),
         ("a.srv3", None, "timedtext"),
+        ("a.rst", None, "markdown"),
         ("a.xml", '<?xml version="1.0" encoding="utf-8" ?><transcript><text start="0">Hi</text></transcript>',
          "timedtext"),
         ("a.txt", '<timedtext format="3"><body><p t="0" d="900">Hi</p></body></timedtext>', "timedtext"),
@@ -956,6 +957,36 @@ def test_markdown_bilingual_turns_become_one_segment():
 def test_markdown_bad_time_names_the_line():
     with pytest.raises(FormatError, match=r"^line 4: bad timestamp '1:75:00'$"):
         markdown.parse("<!-- a\ncomment -->\n**Ann (0:01):** Hi.\n**Bob (1:75:00):** Hello.")
+
+
+def test_a_hearing_in_restructuredtext():
+    # a public inquiry's transcript as reStructuredText: section titles underlined (= - ^),
+    # `**Name**:` labels, the oath in italics and capitals, times and breaks in italics, a
+    # counsel's post-nominal written now and then, a stretch hard-wrapped with blank lines
+    data = (
+        b"19 June 2023\n============\n\n*(11.00 am)*\n\n**Lady Hallett**: Yes, Mr Keith.\n\n"
+        b"Mr David Cameron\n----------------\n\n*MR DAVID CAMERON (sworn).*\n\n"
+        b"Questions From Counsel to the Inquiry\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\n"
+        b"**Ms Mitchell KC**: Were you aware of the exercise?\n\n"
+        b"**Mr David Cameron**: -- seen anything, sort of a note from an official\n\n"
+        b"saying, \"There's this exercise going on\". I mean, I've\n\n"
+        b"seen notes of me on Ebola.\n\n"
+        b"**Ms Mitchell**: Thank you.\n\n*(The witness withdrew)*\n"
+    )
+    parsed = read("hearing.rst", data)
+    assert parsed.format == "markdown"
+    assert [s.text for s in parsed.segments if s.kind == "context"] == [
+        "19 June 2023", "(11.00 am)", "Mr David Cameron", "MR DAVID CAMERON (sworn).",
+        "Questions From Counsel to the Inquiry", "(The witness withdrew)",
+    ]
+    turns, _ = build_turns(parsed)
+    assert [(t.speaker, t.paragraphs) for t in turns] == [
+        ("Lady Hallett", ("Yes, Mr Keith.",)),
+        ("Ms Mitchell", ("Were you aware of the exercise?",)),
+        ("Mr David Cameron", ("-- seen anything, sort of a note from an official saying, \"There's "
+                              "this exercise going on\". I mean, I've seen notes of me on Ebola.",)),
+        ("Ms Mitchell", ("Thank you.",)),
+    ]
 
 
 # --- vtt ---------------------------------------------------------------------------------------
