@@ -581,7 +581,12 @@ def admits_not_knowing(sentences: list[str]) -> bool:
     )
 
 
-_HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
+# "how many <things>"; "By how many had the number grown?" names no thing after it (a verb)
+_HOW_MANY = re.compile(
+    r"\bhow many (?:more |fewer |extra |additional )?"
+    r"(?!(?:had|have|has|did|do|does|is|are|was|were|will|would|can|could|should|of)\b)([a-z]+)",
+    re.I,
+)
 
 
 def counts_what_is_asked(
@@ -604,6 +609,8 @@ def counts_what_is_asked(
     >>> counts_what_is_asked("How many years?", ["我在这个领域花了五年。"])
     True
     >>> counts_what_is_asked("How many downloads did it get?", ["How many downloads did we get? Four."])
+    True
+    >>> counts_what_is_asked("By how many had the number of doctors grown?", ["There were 10,000 more."])
     True
 
     Across languages:
@@ -652,6 +659,8 @@ def counted_noun(question: str) -> str | None:
 
     >>> counted_noun("How many people are on the team?"), counted_noun("Podcast Index 目前有多少付费会员?")
     ('people', '会员')
+    >>> counted_noun("How many more doctors?"), counted_noun("By how many had it grown?")
+    ('doctors', None)
     >>> counted_noun("每周安排几次答疑时间?"), counted_noun("一共有几集?"), counted_noun("现场有多少名观众?")
     ('时间', None, '观众')
     >>> counted_noun("发生过事故的 50 人里有几人属于易出事故组?")
