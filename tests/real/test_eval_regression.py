@@ -9,9 +9,9 @@ import json
 import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
-# 359 answerable and 113 unanswerable questions over twenty-five files; bundled: 85 and 16):
-# real hit@5 0.822, hit@600c 0.671, key facts 0.640, abstain_acc 0.637 (72 of 113), speaker_acc
-# 1.000; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
+# 375 answerable and 118 unanswerable questions over twenty-six files; bundled: 85 and 16):
+# real hit@5 0.811, hit@600c 0.667, key facts 0.632, abstain_acc 0.610 (72 of 118), speaker_acc
+# 0.987; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when questions written blind joined the set, and by what was
 # measured then; on 2026-12-05 (evening) a House hearing's 21 and forty more tuning questions
@@ -22,12 +22,16 @@ import pytest
 # ones key facts stayed 0.643 (hit@5 0.817 -> 0.820, hit@600c 0.664 -> 0.670), the briefing's
 # 16 answerable ones, after its fixes, gave 0.562, so the whole set's key facts are 0.639: its
 # floor 0.64 -> 0.63. A Federal Reserve press conference's 21 blind questions (night) changed no
-# floor: with its fixes every figure stayed above them.
+# floor: with its fixes every figure stayed above them. Then a UK inquiry hearing's 21 blind
+# questions joined (its file refused on the blind run, .rst; read since): its own hit@5 0.625,
+# key facts 0.594, 2 of 5 near misses declined, and its passages took two earlier near misses
+# to answers (72 of 113 declined -> 70) and key facts of the 472 earlier questions 0.640 ->
+# 0.633: real hit@5 0.81 -> 0.80, key facts 0.63 -> 0.62, abstain_acc 0.63 -> 0.60.
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.81, "hit@600c": 0.66, "key_facts": 0.63, "abstain_acc": 0.63,
+    "real": {"hit@5": 0.80, "hit@600c": 0.66, "key_facts": 0.62, "abstain_acc": 0.60,
              "speaker_acc": 0.95},
 }
 
