@@ -197,6 +197,58 @@ def test_report_and_plot_are_written(tmp_path):
     assert "default" in table and "hit@5" in table
 
 
+def test_a_file_the_product_cannot_read_is_reported_and_its_questions_find_nothing(
+    glossary, tmp_path, capsys
+):
+    """A blind run on a format not read yet is measured: the other files are indexed, the
+    unread one is named in the results and the report, its questions score as misses."""
+    import shutil
+
+    from index.config import Config
+    from tests.fakes import HashingEmbedder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(Config().transcripts / "karpathy-no-priors-2024_zh-hans_huxiu.txt", docs)
+    (docs / "hearing.xyz").write_text("**Ann**: The bridge opened in 1932.\n", encoding="utf-8")
+    qfile = tmp_path / "q.yaml"
+    qfile.write_text(
+        """
+- id: t1
+  lang: zh-hans
+  question: "Karpathy 在自动驾驶这个领域干了几年?"
+  answerable: true
+  gold:
+    - doc: karpathy-no-priors-2024_zh-hans_huxiu.txt
+      snippet: "我在自动驾驶领域花了大约五年的时间"
+  key_facts:
+    - ["五年", "5 年"]
+- id: t2
+  lang: en
+  question: "When did the bridge open?"
+  answerable: true
+  gold:
+    - doc: hearing.xyz
+      snippet: "The bridge opened in 1932."
+  key_facts:
+    - ["1932"]
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    results = harness.main(
+        out, ["default"], as_json=True, config=Config.from_env(),
+        corpora=[harness.EvalCorpus("mini", qfile, docs)], embedder=HashingEmbedder(),
+        glossary=glossary,
+    )["corpora"]["mini"]
+    capsys.readouterr()
+    problem = results["ingest_problems"][0]
+    assert "hearing.xyz" in problem and "unsupported file type '.xyz'" in problem
+    ranks = {q["id"]: q["rank"] for q in results["per_question"]["default"]}
+    assert ranks["t1"] is not None and ranks["t2"] is None
+    assert "**Not indexed**" in (out / "report.md").read_text(encoding="utf-8")
+
+
 def test_harness_main_end_to_end_with_the_fake_model(glossary, tmp_path, capsys):
     """`rag eval`'s entry point: builds its own index, runs two systems, writes the files."""
     from index.config import Config
