@@ -142,7 +142,7 @@ def _corpus_lines(results: Mapping, meta: Mapping) -> list[str]:
     for n, why in (results.get("skipped") or {}).items():
         out.append(f"- **Skipped `{n}`**: {why}.")
     for problem in results.get("ingest_problems") or ():
-        out.append(f"- **Not indexed** (its questions find nothing): {problem}.")
+        out.append(f"- **Ingest problem** (a file named here is not indexed; its questions find nothing): {problem}.")
     for label, secs in (
         ("Seconds per system (setup + questions)", results.get("seconds")),
         ("Of which setup (model load, naive index build)", meta.get("setup_seconds")),

@@ -246,7 +246,7 @@ def test_a_file_the_product_cannot_read_is_reported_and_its_questions_find_nothi
     assert "hearing.xyz" in problem and "unsupported file type '.xyz'" in problem
     ranks = {q["id"]: q["rank"] for q in results["per_question"]["default"]}
     assert ranks["t1"] is not None and ranks["t2"] is None
-    assert "**Not indexed**" in (out / "report.md").read_text(encoding="utf-8")
+    assert "**Ingest problem**" in (out / "report.md").read_text(encoding="utf-8")
 
 
 def test_harness_main_end_to_end_with_the_fake_model(glossary, tmp_path, capsys):
