@@ -16,6 +16,7 @@ resulting abstention accuracy.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -873,9 +874,39 @@ def pinyin_names(snap, glossary) -> frozenset[str]:
 
 
 def _known_name(token: str, snap) -> bool:
-    """A name's token the passages hold, allowing for another form of the word
-    (`European` where the passages say `Europe`: the first five letters agree)."""
-    return token in snap.vocabulary or (len(token) >= 5 and token[:5] in snap.prefixes)
+    """A name's token the passages hold, allowing for another form of the word (`European`
+    where the passages say `Europe`, `Canadians` for `Canada`), but not for another word that
+    begins alike (`Cameron` is not known from `camera`).
+
+    >>> class S: vocabulary = {"europ", "canada", "camera"}; prefixes = {"europ", "canad", "camer"}
+    >>> [_known_name(t, S) for t in ("european", "canadian", "cameron", "europ")]
+    [True, True, False, True]
+    """
+    if token in snap.vocabulary:
+        return True
+    if len(token) < 5 or token[:5] not in snap.prefixes:
+        return False
+    return any(_one_name(token, w) for w in snap.vocabulary if w.startswith(token[:5]))
+
+
+# What tells a people's or a place's adjective from its name, after their common letters
+# (European / Europe, Canadian / Canada, Americans / America, Chinese / China)
+_ADJECTIVE_ENDINGS = frozenset("s n an ans ian ians ean eans ese ish i is ic e es".split()) | {""}
+_NAME_ENDINGS = frozenset("a e y o s i".split()) | {""}
+
+
+def _one_name(a: str, b: str) -> bool:
+    """Two forms of one name: a name and its adjective, or a name a transcriber misheard at its
+    end (`OpenVisConf` written `Openviscon`).
+
+    >>> _one_name("openvisconf", "openviscon"), _one_name("cameron", "camera")
+    (True, False)
+    """
+    n = len(os.path.commonprefix([a, b]))
+    ra, rb = a[n:], b[n:]
+    return (ra in _ADJECTIVE_ENDINGS and rb in _NAME_ENDINGS) or (
+        rb in _ADJECTIVE_ENDINGS and ra in _NAME_ENDINGS
+    ) or n >= max(6, len(a) - 2, len(b) - 2)
 
 
 def _known(word: str, snap, glossary=None) -> bool:

@@ -491,6 +491,18 @@ def test_an_amount_asked_in_a_currency_needs_one(corpus, tmp_path):
     assert not a.abstained and "1.95 trillion" in a.text, a.text
 
 
+def test_a_name_is_not_known_from_a_word_that_begins_alike(corpus, tmp_path):
+    """"Cameron" is not in a transcript that says "camera"; "Canadians" is in one that says
+    "Canada"."""
+    ingest_talk(
+        corpus, tmp_path / "film.txt",
+        "Host: Why did you film the interviews in Canada?",
+        "Guest: We shot everything in Canada on one camera, because the budget was small.",
+    )
+    assert corpus.ask("Who did Cameron ask to film the interviews?").abstained
+    assert not corpus.ask("Why did the Canadians film on one camera?").abstained
+
+
 def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_path):
     """"What is the name of the agent …?" is not answered by a name from a passage about
     something else; a thing the transcript does name is."""
