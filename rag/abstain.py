@@ -878,15 +878,14 @@ def _known_name(token: str, snap) -> bool:
     where the passages say `Europe`, `Canadians` for `Canada`), but not for another word that
     begins alike (`Cameron` is not known from `camera`).
 
-    >>> class S: vocabulary = {"europ", "canada", "camera"}; prefixes = {"europ", "canad", "camer"}
+    >>> class S: vocabulary = {"europ", "canada", "camera"}
+    >>> S.prefixes = {"europ": ("europ",), "canad": ("canada",), "camer": ("camera",)}
     >>> [_known_name(t, S) for t in ("european", "canadian", "cameron", "europ")]
     [True, True, False, True]
     """
     if token in snap.vocabulary:
         return True
-    if len(token) < 5 or token[:5] not in snap.prefixes:
-        return False
-    return any(_one_name(token, w) for w in snap.vocabulary if w.startswith(token[:5]))
+    return len(token) >= 5 and any(_one_name(token, w) for w in snap.prefixes.get(token[:5], ()))
 
 
 # What tells a people's or a place's adjective from its name, after their common letters

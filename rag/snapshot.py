@@ -36,7 +36,8 @@ class Snapshot:
     context: np.ndarray  # each passage read with the piece of its turn before it (same rows)
     bm25: object  # bm25s.BM25 over the passages' lexical tokens
     vocabulary: frozenset[str]
-    prefixes: frozenset[str]  # the first five letters of each Latin token of five or more
+    # the first five letters of each Latin token of five or more -> the tokens they begin
+    prefixes: dict[str, tuple[str, ...]]
     idf: dict[str, float]  # log(N / df) + 1 of each lexical token
     char_idf: dict[str, float]  # the same for each Chinese character of the passages
     bigrams: frozenset[str]  # every pair of adjacent characters in the (normalized) passages
@@ -199,7 +200,7 @@ def build(records: Records, generation: int) -> Snapshot:
         context=records.context if records.context is not None else records.vectors,
         bm25=bm25,
         vocabulary=frozenset(df),
-        prefixes=frozenset(t[:5] for t in df if len(t) >= 5 and t.isascii()),
+        prefixes=by_prefix(df),
         idf={t: math.log(n / c) + 1.0 for t, c in df.items()},
         char_idf={ch: math.log(n / c) + 1.0 for ch, c in char_df.items()},
         bigrams=frozenset(b for p in passages for b in char_bigrams(p.lexical_text())),
@@ -222,6 +223,19 @@ def build(records: Records, generation: int) -> Snapshot:
 # Reading every record from Chroma and building BM25 and the word statistics takes a cold
 # process 0.2 s on the bundled transcripts, 1.6 s on 2,700 passages and about 4 s on 10,000;
 # loading the snapshot saved for the same generation takes a few hundredths of a second.
+
+
+def by_prefix(tokens) -> dict[str, tuple[str, ...]]:
+    """The Latin tokens of five letters or more, by their first five.
+
+    >>> by_prefix(["europ", "european", "camera", "map", "数据"])
+    {'camer': ('camera',), 'europ': ('europ', 'european')}
+    """
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for t in sorted(tokens):
+        if len(t) >= 5 and t.isascii():
+            found[t[:5]].append(t)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 @lru_cache(maxsize=1)
