@@ -113,20 +113,23 @@ def strip_html(text: str) -> str:
 
 # A briefing's record (the White House's, a ministry's) marks a reporter's question with `Q`
 # and a wide space, no colon (`Q    Thank you, Jen.`, no-break spaces or a tab): the label
-# `Q:` of a question-and-answer write-up, once the space is collapsed.
-_PRESS_Q = re.compile(r"^\s*Q(?:[\u00a0\t]|  )\s*(?=\S)")
+# `Q:` of a question-and-answer write-up, once the space is collapsed. A deposition marks its
+# answers so too (`A    I do.`): they become `A.`, the deposition's own mark, which the
+# parser takes for a label only where answers alternate with questions.
+_WIDE_QA = re.compile(r"^\s*([QA])(?:[\u00a0\t]|  )\s*(?=\S)")
 
 
 def tidy(text: str) -> str:
     """Collapse runs of spaces and drop control characters (keeps newlines); a briefing's
-    `Q` and wide space becomes the label `Q:`.
+    `Q` and wide space becomes the label `Q:`, a deposition's `A` and wide space `A.`.
 
-    >>> tidy("Q\\u00a0\\u00a0\\u00a0 Thank you,\\u00a0 Jen.\\nQ is a letter.")
-    'Q: Thank you, Jen.\\nQ is a letter.'
+    >>> tidy("Q\\u00a0\\u00a0\\u00a0 Thank you,\\u00a0 Jen.\\nQ is a letter.\\nA\\tYes.")
+    'Q: Thank you, Jen.\\nQ is a letter.\\nA. Yes.'
     """
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return "\n".join(
-        _SPACES.sub(" ", _PRESS_Q.sub("Q: ", line)).strip() for line in text.split("\n")
+        _SPACES.sub(" ", _WIDE_QA.sub(lambda m: f"{m[1]}{':' if m[1] == 'Q' else '.'} ", line)).strip()
+        for line in text.split("\n")
     )
 
 

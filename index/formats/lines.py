@@ -215,6 +215,126 @@ def _cut(pattern: re.Pattern[str], text: str) -> str:
     return text.strip() if len(parts) == 1 else join_all(parts)
 
 
+# --- a court reporter's line numbers -------------------------------------------------------------
+
+# A deposition's or a court hearing's transcript numbers the lines of each page, 1 to 25 (or
+# to 28, 30, 32) in the left margin: `14      Q.  Where do you work?`.
+_LINE_NUMBER = re.compile(r"^[ \t]{0,12}(\d{1,2})(?=[ \t]|$)[ \t]*")
+_MAX_LINE_NUMBER = 34
+
+
+def line_numbers(lines: list[str]) -> tuple[list[str], int]:
+    """The lines without a court reporter's line numbers, and how many characters went.
+
+    The numbers go only where most lines that hold anything open with one and most of those
+    count on from the line before (or start a page again at 1); a line holding only its
+    number is dropped. Any other text keeps its leading numbers.
+
+    >>> page = ["  1   DEPOSITION OF ANN LEE", "  2", "  3   BY MR. SMITH:", "  4     Q.  Your name?",
+    ...         "  5     A.  Ann Lee. I work", "  6   in Boston."] + [f"{n:>3}     Q.  Ok?" for n in range(7, 26)]
+    >>> kept, dropped = line_numbers(page + ["Page 2", "  1     A.  Yes."])
+    >>> kept[:5], kept[-3:], dropped
+    (['DEPOSITION OF ANN LEE', 'BY MR. SMITH:', 'Q.  Your name?', 'A.  Ann Lee. I work', 'in Boston.'], ['Q.  Ok?', 'Page 2', 'A.  Yes.'], 42)
+    >>> line_numbers(["1 Preheat the oven.", "2 Mix the flour.", "Serve warm."])[1]
+    0
+    """
+    filled = numbered = counted = 0
+    last = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        filled += 1
+        if (m := _LINE_NUMBER.match(line)) and 0 < (n := int(m[1])) <= _MAX_LINE_NUMBER:
+            numbered += 1
+            counted += n == last + 1 or (n == 1 and last >= 5)
+            last = n
+    if numbered < 10 or numbered < 0.6 * filled or counted < 0.8 * numbered:
+        return lines, 0
+    out: list[str] = []
+    dropped = 0
+    for line in lines:
+        m = _LINE_NUMBER.match(line)
+        if m and 0 < int(m[1]) <= _MAX_LINE_NUMBER:
+            dropped += len(m[1])
+            if not line[m.end():].strip():
+                continue
+            line = line[m.end():]
+        out.append(line)
+    return out, dropped
+
+
+# --- page chrome -----------------------------------------------------------------------------
+
+# A document printed to pages (a PDF, `pdftotext` output with form feeds) repeats its page chrome
+# on every page: a running header, a footer, a page number.
+_CLOCK_IN = re.compile(rf"(?<![\d:]){CLOCK}(?![\d:])")
+# How many lines at the top and at the bottom of a page may be its header or footer.
+_EDGE = 3
+_PAGE_NUMBER = re.compile(
+    r"(?i)^(?:page\s*#(?:\s*(?:of|/)\s*#)?|#\s*(?:of|/)\s*#|[-–—]?\s*#\s*[-–—]?|"
+    r"第\s*#\s*[页頁](?:\s*[,，/]?\s*共\s*#\s*[页頁])?|#\s*/\s*#)$"
+    # what a browser prints around a web page: the time and title, the address and page
+    r"|^#[/.-]#[/.-]#,?\s+#:#(?:\s*[AP]M)?(?:\s|$)|"
+    r"^(?:file|https?)://\S+(?:\s+#\s*(?:/|of)\s*#)?$"
+)
+
+
+def _blur(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _shape(line: str) -> str:
+    """A line with its digits blurred, so "Page 3" and "Page 4" are one running line; but a
+    line with a clock time stays as written: `Emily Freeman 1:14` at the top of one page and
+    `Emily Freeman 6:24` at the top of the next are two turns, not a running header.
+
+    >>> _shape("Page 3  of 9"), _shape("Emily Freeman 6:24")
+    ('Page # of #', 'Emily Freeman 6:24')
+    """
+    return " ".join(line.split()) if _CLOCK_IN.search(line) else _blur(line)
+
+
+def strip_chrome(pages: list[list[str]]) -> tuple[list[str], int]:
+    """The lines of every page without its running header, footer and page number, and how
+    many characters were dropped. A line is chrome when it sits among the first lines (or
+    among the last) of at least half of the pages, and of two, digits aside; or when it is a
+    page number there.
+
+    >>> pages = [["Acme call", "Ann: We grew.", "Page 1 of 2"],
+    ...          ["Acme call", "Bob: Why?", "2"]]
+    >>> strip_chrome(pages)
+    (['Ann: We grew.', 'Bob: Why?'], 30)
+    >>> strip_chrome([["12/3/26, 12:42 PM 访谈实录", "甲：好。", "file:///tmp/talk.html 1/1"]])[0]
+    ['甲：好。']
+    """
+    def edges(lines: list[str]) -> dict[int, set[str]]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        out: dict[int, set[str]] = {}
+        for side, part in (("top", filled[:_EDGE]), ("bottom", filled[-_EDGE:])):
+            for i in part:
+                out.setdefault(i, set()).add(side)
+        return out
+
+    page_edges = [edges(lines) for lines in pages]
+    seen: Counter[tuple[str, str]] = Counter()
+    for lines, at_edge in zip(pages, page_edges, strict=True):
+        seen.update({(side, _shape(lines[i])) for i, sides in at_edge.items() for side in sides})
+    running = {key for key, n in seen.items() if n >= max(2, len(pages) / 2)}
+    kept: list[str] = []
+    dropped = 0
+    for lines, at_edge in zip(pages, page_edges, strict=True):
+        for i, line in enumerate(lines):
+            sides = at_edge.get(i, ())
+            if sides and (
+                any((side, _shape(line)) in running for side in sides)
+                or _PAGE_NUMBER.match(_blur(line))
+            ):
+                dropped += len(line.strip())
+            else:
+                kept.append(line)
+    return kept, dropped
+
+
 # --- optional libraries ------------------------------------------------------------------------
 
 

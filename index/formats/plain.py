@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from index.clean import ends_sentence, is_cruft, is_editor_note, is_heading, repair
 from index.formats.base import Parsed
-from index.formats.lines import LIST_ITEM, Builder, is_stage, mostly_cjk
+from index.formats.lines import LIST_ITEM, Builder, is_stage, line_numbers, mostly_cjk, strip_chrome
 
 NAME = "plain"
 SUFFIXES = (".txt",)
@@ -194,7 +194,10 @@ def may_speak(label: str, line: str = "", body: str = "") -> bool:
 # A deposition names its people around the examination: `BY MR. SMITH:` above the questions
 # of the lawyer who asks them; `JOHN DOE, having been first duly sworn, …` (or `Whereupon,
 # JOHN DOE, called as a witness …`) for the witness, who is also `THE WITNESS:` outside it.
-_EXAMINER = re.compile(r"^\s*BY\s+(?P<name>(?:MR|MS|MRS|MISS|DR)\.?\s+[A-Z][A-Z'’\-]+)\s*:?\s*$")
+_EXAMINER = re.compile(
+    r"^\s*(?:(?:(?:RE)?(?:DIRECT|CROSS)[- ]?|RE)?EXAMINATION\s+)?"
+    r"BY\s+(?P<name>(?:MR|MS|MRS|MISS|DR)\.?\s+(?:[A-Z][A-Z'’\-]+\s+)?[A-Z][A-Z'’\-]+)\s*:?\s*$"
+)
 _WITNESS = re.compile(
     r"^\s*(?:Whereupon,?\s+)?(?P<name>[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){1,3}),\s+"
     r"(?:having been|being|called as a witness|a witness|was called|who was|after having)"
@@ -221,10 +224,15 @@ def settle(lines: list[Line]) -> list[Line]:
     >>> [ln.label for ln in settle([split_label(s) for s in ["Ann: Hi.", "I SAID NO. And I meant it."]])]
     ['Ann', None]
     """
-    examined = Counter(ln.label for ln in lines if ln.tentative == "qa")
+    # a question is `Q.`, or `Q:` (as a wide space after `Q` is read)
+    examined = Counter(ln.label for ln in lines if ln.tentative == "qa" or ln.label == "Q" and not ln.tentative)
     named = Counter(ln.label for ln in lines if ln.tentative == "caps")
     sure = {"qa": min(examined["Q"], examined["A"]) >= 2, "caps": max(named.values(), default=0) >= 2}
-    witness = next((m["name"] for ln in lines if (m := _WITNESS.match(ln.text))), None) if sure["qa"] else None
+    witness = None
+    if sure["qa"]:  # the witness's name may end the line that the oath goes on from
+        texts = [ln.text for ln in lines if ln.text.strip()]
+        witness = next((m["name"] for a, b in zip(texts, [*texts[1:], ""])
+                        if (m := _WITNESS.match(f"{a} {b}"))), None)
     examiner = None
     out = []
     for ln in lines:
@@ -232,7 +240,7 @@ def settle(lines: list[Line]) -> list[Line]:
             examiner = m["name"]
         if ln.tentative and not sure[ln.tentative]:
             ln = Line(ln.text, start=ln.start)
-        elif ln.tentative == "qa" and ln.label == "Q" and examiner:
+        elif ln.label == "Q" and ln.tentative in ("qa", "") and examiner:
             ln = replace(ln, label=examiner)
         elif witness and (ln.tentative == "qa" and ln.label == "A" or (ln.label or "").upper() == "THE WITNESS"):
             ln = replace(ln, label=witness)
@@ -487,5 +495,19 @@ def parse(text: str) -> Parsed:
      ('speech', 'B', '我很好。\\n第二段。')]
     >>> p.dropped
     {'page chrome': 10}
+
+    A court reporter's transcript, its lines numbered, its pages cut by form feeds:
+
+    >>> lines = ["BY MR. SMITH:"] + [f"Q. Is {n} right?\\nA. Yes." for n in range(12)]
+    >>> page = "\\n".join(f"{n:>2}  {line}" for n, line in enumerate("\\n".join(lines).split("\\n"), 1))
+    >>> p = parse("ANN LEE, having been sworn, testified:\\n" + page + "\\n\\fPage 2\\n 1  Q. And?\\n 2  A. No.")
+    >>> sorted({s.speaker for s in p.segments if s.kind == "speech"}), p.segments[-1].text, p.dropped
+    (['ANN LEE', 'MR. SMITH'], 'No.', {'page headers, footers and numbers': 6, 'line numbers': 43})
     """
-    return walk([split_label(s) for s in repair(text).split("\n")], headings=True, edited=True)
+    lines, numbered = line_numbers(text.split("\n"))
+    chrome = 0
+    if "\f" in text:  # pages (as `pdftotext` writes them): their running header and numbers go
+        lines, chrome = strip_chrome([page.split("\n") for page in "\n".join(lines).split("\f")])
+    parsed = walk([split_label(s) for s in repair("\n".join(lines)).split("\n")], headings=True, edited=True)
+    counts = {"page headers, footers and numbers": chrome, "line numbers": numbered}
+    return replace(parsed, dropped={**parsed.dropped, **{k: n for k, n in counts.items() if n}})

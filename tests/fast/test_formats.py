@@ -572,6 +572,81 @@ def test_a_deposition_marks_questions_q_and_answers_a(name):
     assert [(t.speaker, t.role) for t in unnamed] == [(None, "host"), ("A", "guest")] * 2
 
 
+# A court reporter's transcript: 25 numbered lines a page, the examination in `Q.`/`A.` lines
+# wrapped at the margin, a page number and a running header on every page.
+_COURT_RECORD = [
+    "UNITED STATES DISTRICT COURT",
+    "DEPOSITION OF JANE ROE",
+    "JANE ROE,",
+    "having been first duly sworn, was examined and testified as follows:",
+    "EXAMINATION BY MR. SMITH:",
+] + [
+    line
+    for n in range(1, 16)
+    for line in (
+        f"Q. Turning to exhibit {n}, who signed the",
+        "contract for the warehouse?",
+        f"A. The regional manager signed exhibit {n} in",
+        "March, after the board approved it.",
+    )
+] + ["MR. JONES: Objection, form.", "THE WITNESS: I can answer that."]
+
+
+def court_pdf(lines: list[str], per_page: int = 25) -> bytes:
+    import fpdf
+
+    doc = fpdf.FPDF(format="letter")
+    doc.set_font("Courier", size=11)
+    for first in range(0, len(lines), per_page):
+        doc.add_page()
+        doc.set_xy(150, 10)
+        doc.cell(40, 6, "Roe Deposition", align="R")
+        for i, line in enumerate(lines[first:first + per_page]):
+            y = 22 + i * 9.5
+            doc.set_xy(12, y)
+            doc.cell(10, 6, str(i + 1), align="R")
+            doc.set_xy(28, y)
+            doc.cell(170, 6, line)
+        doc.set_xy(100, 265)
+        doc.cell(10, 6, str(first // per_page + 1), align="C")
+    return bytes(doc.output())
+
+
+def court_text(lines: list[str], per_page: int = 25) -> bytes:
+    pages = []
+    for first in range(0, len(lines), per_page):
+        numbered = [f"{i + 1:>2}      {line}" for i, line in enumerate(lines[first:first + per_page])]
+        pages.append("\n".join(["                                    Roe Deposition", *numbered,
+                                 f"                         {first // per_page + 1}"]))
+    return "\f".join(pages).encode()
+
+
+@pytest.mark.parametrize("name", ["roe.pdf", "roe.txt"])
+def test_a_court_reporters_numbered_lines(name):
+    data = court_pdf(_COURT_RECORD) if name.endswith(".pdf") else court_text(_COURT_RECORD)
+    parsed = read(name, data)
+    turns, _ = build_turns(parsed)
+    assert [t.speaker for t in turns] == ["Mr. Smith", "Jane Roe"] * 15 + ["Mr. Jones", "Jane Roe"]
+    # each turn whole across its wrapped lines and the page breaks, without a number or header
+    assert {t.paragraphs for t in turns[:4]} == {
+        ("Turning to exhibit 1, who signed the contract for the warehouse?",),
+        ("The regional manager signed exhibit 1 in March, after the board approved it.",),
+        ("Turning to exhibit 2, who signed the contract for the warehouse?",),
+        ("The regional manager signed exhibit 2 in March, after the board approved it.",),
+    }
+    text = " ".join(s.text for s in parsed.segments)
+    assert "Roe Deposition" not in text and not re.search(r"(?<![\w,]) \d{1,2} ", text)
+    assert parsed.dropped["line numbers"] >= 2 * 9 + 2 * 25
+    answer = next(p for p in chunk_turns(name, turns, max_chars=400) if "exhibit 7 in" in p.text)
+    assert answer.question and "exhibit 7, who signed" in answer.question
+
+
+def test_numbered_lines_of_ordinary_text_keep_their_numbers():
+    # a numbered list, or a few lines opening with numbers, is no court record
+    steps = "\n".join(f"{n} Mix the flour." for n in range(1, 6)) + "\nServe warm.\n"
+    assert "1 Mix the flour." in " ".join(s.text for s in read("recipe.txt", steps.encode()).segments)
+
+
 def test_timestamped_descript_style():
     parsed = timestamped.parse(
         "Bill Carr (00:00:03):\nWelcome to the show.\n\n(00:00:09):\nToday we talk\nabout books.\n"
