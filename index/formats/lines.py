@@ -220,7 +220,7 @@ def _cut(pattern: re.Pattern[str], text: str) -> str:
 # A deposition's or a court hearing's transcript numbers the lines of each page, 1 to 25 (or
 # to 28, 30, 32) in the left margin: `14      Q.  Where do you work?`.
 _LINE_NUMBER = re.compile(r"^[ \t]{0,12}(\d{1,2})(?=[ \t]|$)[ \t]*")
-_MAX_LINE_NUMBER = 34
+MAX_LINE_NUMBER = 34
 
 
 def line_numbers(lines: list[str]) -> tuple[list[str], int]:
@@ -244,7 +244,7 @@ def line_numbers(lines: list[str]) -> tuple[list[str], int]:
         if not line.strip():
             continue
         filled += 1
-        if (m := _LINE_NUMBER.match(line)) and 0 < (n := int(m[1])) <= _MAX_LINE_NUMBER:
+        if (m := _LINE_NUMBER.match(line)) and 0 < (n := int(m[1])) <= MAX_LINE_NUMBER:
             numbered += 1
             counted += n == last + 1 or (n == 1 and last >= 5)
             last = n
@@ -254,7 +254,7 @@ def line_numbers(lines: list[str]) -> tuple[list[str], int]:
     dropped = 0
     for line in lines:
         m = _LINE_NUMBER.match(line)
-        if m and 0 < int(m[1]) <= _MAX_LINE_NUMBER:
+        if m and 0 < int(m[1]) <= MAX_LINE_NUMBER:
             dropped += len(m[1])
             if not line[m.end():].strip():
                 continue
@@ -279,7 +279,7 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-def _blur(line: str) -> str:
+def blur(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()))
 
 
@@ -291,13 +291,14 @@ def _shape(line: str) -> str:
     >>> _shape("Page 3  of 9"), _shape("Emily Freeman 6:24")
     ('Page # of #', 'Emily Freeman 6:24')
     """
-    return " ".join(line.split()) if _CLOCK_IN.search(line) else _blur(line)
+    return " ".join(line.split()) if _CLOCK_IN.search(line) else blur(line)
 
 
-def strip_chrome(pages: list[list[str]]) -> tuple[list[str], int]:
+def strip_chrome(pages: list[list[str]], keep=lambda line: False) -> tuple[list[str], int]:
     """The lines of every page without its running header, footer and page number, and how
     many characters were dropped. A line is chrome when it sits among the first lines (or
-    among the last) of at least half of the pages, and of two, digits aside; or when it is a
+    among the last) of at least half of the pages, and of two, digits aside (unless `keep`
+    says it is no chrome: a court record's `A. Yes.` may open many a page); or when it is a
     page number there.
 
     >>> pages = [["Acme call", "Ann: We grew.", "Page 1 of 2"],
@@ -326,8 +327,8 @@ def strip_chrome(pages: list[list[str]]) -> tuple[list[str], int]:
         for i, line in enumerate(lines):
             sides = at_edge.get(i, ())
             if sides and (
-                any((side, _shape(line)) in running for side in sides)
-                or _PAGE_NUMBER.match(_blur(line))
+                any((side, _shape(line)) in running for side in sides) and not keep(line)
+                or _PAGE_NUMBER.match(blur(line))
             ):
                 dropped += len(line.strip())
             else:

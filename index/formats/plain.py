@@ -135,6 +135,8 @@ def split_label(text: str, start: float | None = None) -> Line:
     """
     if qa := _QA_DOTTED.match(text):
         return Line(text, qa["label"], qa["body"].strip(), start, tentative="qa")
+    if _EXAMINER.match(text) or _TITLE_WITNESS.match(text):  # `BY MR. SMITH:`, `INTERVIEW OF: ANN LEE`
+        return Line(text, start=start)
     if caps := _CAPS_NAMED.match(text):
         return Line(text, caps["label"], caps["body"].strip(), start, tentative="caps")
     if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
@@ -202,6 +204,13 @@ _WITNESS = re.compile(
     r"^\s*(?:Whereupon,?\s+)?(?P<name>[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){1,3}),\s+"
     r"(?:having been|being|called as a witness|a witness|was called|who was|after having)"
 )
+# … or on its title page, where no oath is taken: `DEPOSITION OF JOHN DOE`, `INTERVIEW OF:
+# STEPHEN C. LAYCOCK`, `TRANSCRIBED INTERVIEW OF JANE ROE`
+_TITLE_WITNESS = re.compile(
+    r"^\s*(?:(?:VIDEOTAPED|VIDEO|ORAL|TRANSCRIBED|RECORDED|CONTINUED)\s+)*"
+    r"(?:DEPOSITION|INTERVIEW|TESTIMONY|EXAMINATION|STATEMENT)\s+OF:?\s+"
+    r"(?P<name>[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){1,3})\s*$"
+)
 
 
 def settle(lines: list[Line]) -> list[Line]:
@@ -219,6 +228,9 @@ def settle(lines: list[Line]) -> list[Line]:
     ...           "Q. Your name?", "A. Ann Lee.", "Q. Age?", "A. 40.", "THE WITNESS: Sorry, 41."]
     >>> [ln.label for ln in settle([split_label(s) for s in record])]
     [None, None, 'MR. SMITH', 'ANN LEE', 'MR. SMITH', 'ANN LEE', 'ANN LEE']
+    >>> record = ["INTERVIEW OF: ANN LEE", "BY MS. ROE:", "Q. Your name?", "A. Ann Lee.", "Q. Age?", "A. 40."]
+    >>> [ln.label for ln in settle([split_label(s) for s in record])]
+    [None, None, 'MS. ROE', 'ANN LEE', 'MS. ROE', 'ANN LEE']
     >>> [ln.label for ln in settle([split_label(s) for s in ["CHAIR POWELL. Hi.", "ANN LEE. Why?", "CHAIR POWELL. So."]])]
     ['CHAIR POWELL', 'ANN LEE', 'CHAIR POWELL']
     >>> [ln.label for ln in settle([split_label(s) for s in ["Ann: Hi.", "I SAID NO. And I meant it."]])]
@@ -233,6 +245,7 @@ def settle(lines: list[Line]) -> list[Line]:
         texts = [ln.text for ln in lines if ln.text.strip()]
         witness = next((m["name"] for a, b in zip(texts, [*texts[1:], ""])
                         if (m := _WITNESS.match(f"{a} {b}"))), None)
+        witness = witness or next((m["name"] for t in texts if (m := _TITLE_WITNESS.match(t))), None)
     examiner = None
     out = []
     for ln in lines:
@@ -339,7 +352,10 @@ def _gloss_term(text: str) -> str | None:
 
 
 # A line wholly in square brackets that is no stage direction: the editor's.
-_BRACKETED = re.compile(r"^\[[^\[\]]+\]$")
+# A line wholly in brackets, or in parentheses from a capital, is the record's note:
+# `[The prepared statement of Mr. Goss follows:]`, `(Whereupon, at 11:30 a.m., the interview
+# was concluded.)`, `(Witness excused.)`
+_BRACKETED = re.compile(r"^\[[^\[\]]+\]$|^\([A-Z][^()]{8,}\)$")
 # A line in capitals, two words or more, that ends no sentence (`STATEMENT OF STEPHEN C. GOSS,`
 # / `CHIEF ACTUARY, SOCIAL SECURITY ADMINISTRATION` between a hearing's turns).
 _CAPITALS = re.compile(r"^(?=(?:.*?\b[A-Z]{2,}\b){2})[A-Z0-9][A-Z0-9 .,'’&/()\-–—]*(?<![.?!])$")
@@ -416,8 +432,8 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
                 b.speech("", None, ln.start, new=True)
             continue
         if _BRACKETED.match(text) and not is_stage(text):
-            # `[The prepared statement of Mr. Goss follows:]`, `[Whereupon, the Subcommittee
-            # was adjourned.]`: the record's editor, between the turns
+            # `[The prepared statement of Mr. Goss follows:]`, `(Whereupon, the Subcommittee
+            # was adjourned.)`: the record's editor, between the turns
             b.context(text)
             continue
         if is_editor_note(text, ln.label, ln.body) if ln.label else is_editor_note(text):

@@ -585,9 +585,9 @@ _COURT_RECORD = [
     for n in range(1, 16)
     for line in (
         f"Q. Turning to exhibit {n}, who signed the",
-        "contract for the warehouse?",
+        f"contract for warehouse {n}?",
         f"A. The regional manager signed exhibit {n} in",
-        "March, after the board approved it.",
+        f"March, after the board approved warehouse {n}.",
     )
 ] + ["MR. JONES: Objection, form.", "THE WITNESS: I can answer that."]
 
@@ -596,6 +596,7 @@ def court_pdf(lines: list[str], per_page: int = 25) -> bytes:
     import fpdf
 
     doc = fpdf.FPDF(format="letter")
+    doc.set_auto_page_break(False)
     doc.set_font("Courier", size=11)
     for first in range(0, len(lines), per_page):
         doc.add_page()
@@ -607,8 +608,12 @@ def court_pdf(lines: list[str], per_page: int = 25) -> bytes:
             doc.cell(10, 6, str(i + 1), align="R")
             doc.set_xy(28, y)
             doc.cell(170, 6, line)
-        doc.set_xy(100, 265)
+        doc.set_xy(100, 262)
         doc.cell(10, 6, str(first // per_page + 1), align="C")
+        doc.set_xy(20, 270)
+        doc.cell(60, 5, "Acme Court Reporting")
+        doc.set_xy(140, 270)
+        doc.cell(60, 5, "1-800-555-DEPO")
     return bytes(doc.output())
 
 
@@ -628,17 +633,43 @@ def test_a_court_reporters_numbered_lines(name):
     turns, _ = build_turns(parsed)
     assert [t.speaker for t in turns] == ["Mr. Smith", "Jane Roe"] * 15 + ["Mr. Jones", "Jane Roe"]
     # each turn whole across its wrapped lines and the page breaks, without a number or header
-    assert {t.paragraphs for t in turns[:4]} == {
-        ("Turning to exhibit 1, who signed the contract for the warehouse?",),
-        ("The regional manager signed exhibit 1 in March, after the board approved it.",),
-        ("Turning to exhibit 2, who signed the contract for the warehouse?",),
-        ("The regional manager signed exhibit 2 in March, after the board approved it.",),
-    }
+    assert [t.paragraphs for t in turns[:4]] == [
+        ("Turning to exhibit 1, who signed the contract for warehouse 1?",),
+        ("The regional manager signed exhibit 1 in March, after the board approved warehouse 1.",),
+        ("Turning to exhibit 2, who signed the contract for warehouse 2?",),
+        ("The regional manager signed exhibit 2 in March, after the board approved warehouse 2.",),
+    ]
     text = " ".join(s.text for s in parsed.segments)
     assert "Roe Deposition" not in text and not re.search(r"(?<![\w,]) \d{1,2} ", text)
     assert parsed.dropped["line numbers"] >= 2 * 9 + 2 * 25
     answer = next(p for p in chunk_turns(name, turns, max_chars=400) if "exhibit 7 in" in p.text)
     assert answer.question and "exhibit 7, who signed" in answer.question
+    assert "Acme" not in text and "555" not in text
+
+
+def test_a_transcribed_interview_in_court_layout_pdf():
+    # no oath: the witness is named on the title page; `Q` and `A` without a full stop (the
+    # wide space after them lost in the text layer); the reporter's footer on every page; the
+    # record's closing note in parentheses; an errata page whose font maps to no characters
+    lines = ["INTERVIEW OF: JANE ROE", "BY MS. LEE:"] + [
+        line for n in range(1, 16)
+        for line in (f"Q Did the board meet in May {2000 + n}?", f"A Yes, the board met {n} times that",
+                     "spring.")
+    ] + ["Ms. Lee: Thank you.", "(Whereupon, the interview was concluded.)"]
+    data = court_pdf(lines)
+    parsed = read("roe.pdf", data)
+    turns, _ = build_turns(parsed)
+    assert [t.speaker for t in turns] == ["Ms. Lee", "Jane Roe"] * 15 + ["Ms. Lee"]
+    assert turns[1].paragraphs == ("Yes, the board met 1 times that spring.",)
+    text = " ".join(s.text for s in parsed.segments if s.kind == "speech")
+    assert "Acme" not in text and "555" not in text and "Whereupon" not in text
+    assert any(s.kind == "context" and "Whereupon" in s.text for s in parsed.segments)
+
+
+def test_pdf_glyphs_without_characters_are_no_text():
+    from index.formats.pdf import _UNMAPPED
+
+    assert _UNMAPPED.sub("", "ERRATA (cid:49)(cid:82)(cid:87) Page 53") == "ERRATA  Page 53"
 
 
 def test_numbered_lines_of_ordinary_text_keep_their_numbers():
