@@ -159,6 +159,32 @@ def citation_precision(cited: Sequence[Cited], gold: Sequence[Gold]) -> float:
     return sum(supports(c, gold) for c in cited) / len(cited)
 
 
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord)\s+")
+
+
+def same_person(expected: str, found: str) -> bool:
+    """Do two labels name one person: the same words (case and dots aside), or a title with a
+    surname ("Mr. Laycock", as counsel address a witness the record never labels) and a full
+    name ending with that surname ("Stephen C. Laycock", as the record's title page gives it)?
+
+    >>> same_person("Mr. Laycock", "Stephen C. Laycock"), same_person("Ann Lee", "ANN LEE")
+    (True, True)
+    >>> same_person("Mr. Laycock", "Mr. Somers"), same_person("Ms Mitchell", "Ms Mitchell KC")
+    (False, False)
+    """
+    def words(name: str) -> list[str]:
+        return re.sub(r"[.,]", " ", name).lower().split()
+
+    a, b = words(expected), words(found)
+    if a == b:
+        return True
+    titled_a, titled_b = bool(_HONORIFIC.match(" ".join(a))), bool(_HONORIFIC.match(" ".join(b)))
+    if titled_a == titled_b:
+        return False
+    short, full = (a, b) if titled_a else (b, a)
+    return len(short) == 2 and len(full) >= 2 and full[-1] == short[1]
+
+
 def speaker_correct(cited: Sequence[Cited], gold: Sequence[Gold], expected: str | None) -> float:
     """Is the best (first) supporting citation attributed to the expected speaker?
     `host` accepts any host."""
@@ -168,7 +194,7 @@ def speaker_correct(cited: Sequence[Cited], gold: Sequence[Gold], expected: str 
         if supports(c, gold):
             if expected == HOST:
                 return float(c.role == "host")
-            return float(c.speaker == expected)
+            return float(same_person(expected, c.speaker or ""))
     return 0.0
 
 
