@@ -28,13 +28,22 @@ _BACKCHANNEL = re.compile(
 )
 
 
+# A lawyer's objection between a question and its answer ("Objection to form.", "Same
+# objection.", "Objection, relevance. You can answer.") replaces no question either.
+_OBJECTION = re.compile(r"^(?:same |standing )?objection\b[^?]{0,80}$", re.I)
+
+
 def is_backchannel(text: str) -> bool:
-    """A reply that only acknowledges.
+    """A reply that only acknowledges, or a lawyer's objection.
 
     >>> [is_backchannel(t) for t in ["Okay.", "Right, right.", "嗯。", "Okay, so why data?"]]
     [True, True, True, False]
+    >>> [is_backchannel(t) for t in ["Objection to form.", "Objection, relevance. You may answer.",
+    ...                              "Objections to the plan came from whom?"]]
+    [True, True, False]
     """
-    return bool(_BACKCHANNEL.match(text.strip()))
+    text = text.strip()
+    return bool(_BACKCHANNEL.match(text) or _OBJECTION.match(text))
 
 
 def split_sentences(text: str) -> list[str]:

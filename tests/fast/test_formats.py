@@ -642,8 +642,11 @@ def test_a_court_reporters_numbered_lines(name):
     text = " ".join(s.text for s in parsed.segments)
     assert "Roe Deposition" not in text and not re.search(r"(?<![\w,]) \d{1,2} ", text)
     assert parsed.dropped["line numbers"] >= 2 * 9 + 2 * 25
-    answer = next(p for p in chunk_turns(name, turns, max_chars=400) if "exhibit 7 in" in p.text)
+    passages = chunk_turns(name, turns, max_chars=400)
+    answer = next(p for p in passages if "exhibit 7 in" in p.text)
     assert answer.question and "exhibit 7, who signed" in answer.question
+    # an objection between a question and its answer replaces no question
+    assert passages[-1].text == "I can answer that." and "exhibit 15, who" in passages[-1].question
     assert "Acme" not in text and "555" not in text
 
 
