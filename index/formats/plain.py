@@ -356,6 +356,7 @@ def _gloss_term(text: str) -> str | None:
 # `[The prepared statement of Mr. Goss follows:]`, `(Whereupon, at 11:30 a.m., the interview
 # was concluded.)`, `(Witness excused.)`
 _BRACKETED = re.compile(r"^\[[^\[\]]+\]$|^\([A-Z][^()]{8,}\)$")
+_ADJOURNED = re.compile(r"^[\[(]Whereupon\b.*\b(?:adjourned|concluded|ended|terminated)\b", re.I)
 # A line in capitals, two words or more, that ends no sentence (`STATEMENT OF STEPHEN C. GOSS,`
 # / `CHIEF ACTUARY, SOCIAL SECURITY ADMINISTRATION` between a hearing's turns).
 _CAPITALS = re.compile(r"^(?=(?:.*?\b[A-Z]{2,}\b){2})[A-Z0-9][A-Z0-9 .,'’&/()\-–—]*(?<![.?!])$")
@@ -433,8 +434,10 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
             continue
         if _BRACKETED.match(text) and not is_stage(text):
             # `[The prepared statement of Mr. Goss follows:]`, `(Whereupon, the Subcommittee
-            # was adjourned.)`: the record's editor, between the turns
+            # was adjourned.)`: the record's editor, between the turns; after the record's end
+            # (an errata sheet, the reporter's certificate) nobody speaks until a label
             b.context(text)
+            closed = closed or bool(_ADJOURNED.search(text))
             continue
         if is_editor_note(text, ln.label, ln.body) if ln.label else is_editor_note(text):
             b.context(text)
@@ -502,6 +505,33 @@ def sniff(text: str) -> float:
     return 0.5 if named >= 2 else 0.3 if named else 0.2 if text.strip() else 0.0
 
 
+def wrapped_notes(lines: list[str]) -> list[str]:
+    """A record's note in parentheses wrapped over two to four lines, as one line.
+
+    >>> wrapped_notes(["A. Thank you.", "(Whereupon, at 11:30 a.m., the", "interview was concluded.)", "ERRATA"])
+    ['A. Thank you.', '(Whereupon, at 11:30 a.m., the interview was concluded.)', 'ERRATA']
+    >>> wrapped_notes(["(Laughs", "and more"])
+    ['(Laughs', 'and more']
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        end = i
+        if _OPEN_NOTE.match(lines[i]):
+            for j in range(i + 1, min(i + 4, len(lines))):
+                if "(" in lines[j] or not lines[j].strip():
+                    break
+                if lines[j].rstrip().endswith(")"):
+                    end = j
+                    break
+        out.append(" ".join(part.strip() for part in lines[i : end + 1]) if end > i else lines[i])
+        i = end + 1
+    return out
+
+
+_OPEN_NOTE = re.compile(r"^\s*\([A-Z][^()]*$")
+
+
 def parse(text: str) -> Parsed:
     """Parse a `Name: text` transcript, repaired (HTML, pinyin) first.
 
@@ -521,6 +551,7 @@ def parse(text: str) -> Parsed:
     (['ANN LEE', 'MR. SMITH'], 'No.', {'page headers, footers and numbers': 6, 'line numbers': 43})
     """
     lines, numbered = line_numbers(text.split("\n"))
+    lines = wrapped_notes(lines)
     chrome = 0
     if "\f" in text:  # pages (as `pdftotext` writes them): their running header and numbers go
         lines, chrome = strip_chrome([page.split("\n") for page in "\n".join(lines).split("\f")])

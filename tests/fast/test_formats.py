@@ -658,14 +658,16 @@ def test_a_transcribed_interview_in_court_layout_pdf():
         line for n in range(1, 16)
         for line in (f"Q Did the board meet in May {2000 + n}?", f"A Yes, the board met {n} times that",
                      "spring.")
-    ] + ["Ms. Lee: Thank you.", "(Whereupon, the interview was concluded.)"]
+    ] + ["Ms. Lee: Thank you.", "(Whereupon, at 11:30 a.m., the", "interview was concluded.)",
+         "ERRATA", "Page 2, line 3: for warehouse read warehouses"]
     data = court_pdf(lines)
     parsed = read("roe.pdf", data)
     turns, _ = build_turns(parsed)
     assert [t.speaker for t in turns] == ["Ms. Lee", "Jane Roe"] * 15 + ["Ms. Lee"]
     assert turns[1].paragraphs == ("Yes, the board met 1 times that spring.",)
     text = " ".join(s.text for s in parsed.segments if s.kind == "speech")
-    assert "Acme" not in text and "555" not in text and "Whereupon" not in text
+    assert "Acme" not in text and "555" not in text and "Whereupon" not in text and "ERRATA" not in text
+    assert turns[-1].paragraphs == ("Thank you.",)
     assert any(s.kind == "context" and "Whereupon" in s.text for s in parsed.segments)
 
 
