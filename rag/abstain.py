@@ -339,6 +339,13 @@ def asked_types(question: str) -> list[str]:
     return [k for k in kinds if k != "count"] if "percent" in kinds else kinds
 
 
+# A year counts nothing: "2015 年", "in 2015", "the 1990s", "since 2011", "March 4, 2023"
+_A_YEAR = re.compile(
+    r"(?<!\d)(?:1[89]|20)\d\d\s*年|"
+    r"\b(?:in|since|by|until|till|from|of|around|circa|during|before|after|early|late|mid|to)[\s-]+"
+    r"(?:1[89]|20)\d\d\b|\b(?:1[89]|20)\d0s\b|,\s*(?:1[89]|20)\d\d\b",
+    re.I,
+)
 # Words with 一 that count nothing: 一些 (some), 一起 (together), 之一 (one of), 一系列 …
 _NOT_A_NUMBER = re.compile(
     r"一(?:些|起|直|样|樣|下|定|般|切|系列|点|點|旦|方面|边|邊|致|同|向|律|再|味|度|会儿|會兒)|"
@@ -389,13 +396,28 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (False, False, True)
     >>> has_type("money", "1.95 trillion dollars"), has_type("money", "3 万亿元"), has_type("money", "75 percent")
     (True, True, False)
+    >>> has_type("count", "他在 2015 年离职, in 2016, since the 1990s"), has_type("count", "2,000 people in 2015")
+    (False, True)
     >>> has_type("count", "a map in between both extremes", "What rate does Alberta have?")
     False
+    >>> q = "What is the name of the Social Security bill he filed?"
+    >>> has_type("name", "Last December, I introduced my plan to fix Social Security.", q)
+    False
+    >>> has_type("name", "It is called the Social Security Act.", q)
+    True
     """
     if kind == "count":
-        text = _without_idioms(_NOT_A_NUMBER.sub(" ", text))
+        text = _without_idioms(_NOT_A_NUMBER.sub(" ", _A_YEAR.sub(" ", text)))
         if question and _ASKS_RATE.search(question):
             text = _VAGUE.sub(" ", text)
+    elif kind == "name":
+        # a month or a weekday names nothing asked for; nor does a name the question says
+        # itself ("What is the name of the Social Security bill …?" is not answered by "my
+        # plan to fix Social Security")
+        stated = {w for w in _CAPITALISED.findall(question) if not _CALENDAR.match(w)}
+        text = _CALENDAR_WORD.sub("x", text)  # a word in lower case, so what follows is read alike
+        if stated:
+            text = re.sub(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(stated))), "x", text)
     return bool(_HAS[kind].search(text))
 
 
@@ -816,6 +838,11 @@ class Signals:
 
 # A month or a weekday dates what is asked about ("at the July 2019 meeting"); it names
 # nothing the transcript must mention.
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]+")
+_CALENDAR_WORD = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 _CALENDAR = re.compile(
     r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
