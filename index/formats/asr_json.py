@@ -8,7 +8,8 @@ of such segments; AssemblyAI `utterances` (milliseconds); AWS Transcribe `result
 (`{"body": [{"from", "to", "content"}]}`, seconds); youtube-transcript-api's list
 (`[{"text", "start", "duration"}]`); YouTube's json3 captions as yt-dlp saves them
 (`{"events": [{"tStartMs", "dDurationMs", "segs": [{"utf8"}]}]}`). Any of these may sit inside an object of a
-pipeline's own (`{"result": {"segments": …}}`).
+pipeline's own (`{"result": {"segments": …}}`), and a list of `{"speaker", "content"}` turns inside
+sections of a parser's own (the g0v Legislative Yuan gazette parser's `[[header, [turns]], …]`).
 
 A diarizer's bare label (Deepgram's `0`, AssemblyAI's `A`) is shown as `Speaker 0` /
 `Speaker A`, as those tools show it: a lone letter would otherwise read as the `Q:`/`A:` of a
@@ -248,6 +249,23 @@ def find_transcript(data: dict, depth: int = 3) -> dict | None:
     return None
 
 
+def segment_objects(data: list, depth: int = 4) -> list[dict]:
+    """The segment objects of a list that nests them in sections of its own, in order: a
+    parser's `[[{"type": "interp", "people": […]}, [{"speaker", "content"}, …]], …]` (the g0v
+    Legislative Yuan gazette's). Objects without text (a section's header) are left out.
+
+    >>> segment_objects([[{"type": "interp"}, [{"speaker": "A", "content": "Hi."}]], [[{"text": "Yo."}]]])
+    [{'speaker': 'A', 'content': 'Hi.'}, {'text': 'Yo.'}]
+    """
+    out: list[dict] = []
+    for x in data:
+        if isinstance(x, dict) and (any(k in x for k in _TEXT_KEYS) or "words" in x):
+            out.append(x)
+        elif isinstance(x, list) and depth:
+            out.extend(segment_objects(x, depth - 1))
+    return out
+
+
 def sniff(text: str) -> float:
     """Confidence that `text` is a JSON transcript.
 
@@ -265,6 +283,8 @@ def sniff(text: str) -> float:
         return 1.0
     if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
         return 0.9
+    if isinstance(data, list) and segment_objects(data):
+        return 0.8
     return 0.4
 
 
@@ -321,7 +341,9 @@ def parse(text: str) -> Parsed:
                 '"events" or "text"'
             )
     elif isinstance(data, list):
-        items = data
+        items = data if all(isinstance(x, dict) for x in data) else segment_objects(data)
+        if not items:
+            raise FormatError('line 1: no transcript here: expected a list of objects with "text"')
     else:
         raise FormatError("line 1: expected a JSON object or a list of segments")
     segs, dropped = _segments(items, names, scale)

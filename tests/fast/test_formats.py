@@ -1625,6 +1625,29 @@ def test_json_bare_list_and_string_times():
     ]
 
 
+def test_json_turns_in_sections_of_a_parsers_own():
+    # the g0v Legislative Yuan gazette parser: each interpellation a header object and its list
+    # of turns, a turn's paragraphs as objects of their own; a time of day is no start time
+    data = json.dumps([
+        [{"type": "interp", "people": ["高委員金素梅", "陳院長冲"]},
+         [{"speaker": "主席", "content": "請高委員金素梅質詢。"},
+          {"speaker": "高委員金素梅", "content": "院長，原鄉的預算夠嗎？", "time": "11時8分"},
+          {"speaker": "陳院長冲", "content": "我們編了4年500億。"},
+          {"speaker": "陳院長冲", "content": "省道部分也有幫助。"}]],
+    ], ensure_ascii=False).encode()
+    parsed = read("4004_interp.json", data)
+    assert parsed.format == "json"
+    turns, _ = build_turns(parsed)
+    assert [(t.speaker, t.paragraphs) for t in turns] == [
+        ("主席", ("請高委員金素梅質詢。",)),
+        ("高委員金素梅", ("院長，原鄉的預算夠嗎？",)),
+        ("陳院長冲", ("我們編了4年500億。", "省道部分也有幫助。")),
+    ]
+    assert all(s.start is None for s in parsed.segments)
+    with pytest.raises(ValueError, match='no transcript here'):
+        read("x.json", b'[["a", ["b"]]]')
+
+
 def test_json_youtube_transcript_api_list():
     # youtube-transcript-api's list: a start and a duration, auto-captions' `[Music]` cues
     parsed = read(
