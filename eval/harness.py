@@ -464,7 +464,7 @@ def spoken_text(f: Path) -> str:
             elif isinstance(x, list):
                 for v in x:
                     walk(v, key)
-            elif isinstance(x, str) and key.lower() in ("text", "body", "transcript", "word"):
+            elif isinstance(x, str) and key.lower() in ("text", "body", "transcript", "word", "content"):
                 found.append(x)
 
         try:

@@ -869,6 +869,8 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
         # 唐鳳's "Tang"), a place or person the dictionary spells ("Taiwan" 台湾, "Matsu" 马祖)
         and not any(w.lower() in spoken for w in m.replace("-", " ").split())
         and not (glossary is not None and glossary.spells(m, snap.vocabulary))
+        # ... or one the passages write in Chinese characters, in pinyin ("Xiulin" 秀林)
+        and not re.sub(r"[\s'’-]", "", m.lower()) in in_pinyin(snap, glossary)
     )
     missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:type_passages]])
     return Signals(round(unknown, 3), names, missing)
@@ -898,6 +900,44 @@ def pinyin_names(snap, glossary) -> frozenset[str]:
         for f in forms - {s}
         for w in f.split()
     )
+
+
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_WRITTEN: dict[tuple[int, int], frozenset[str]] = {}
+
+
+def in_pinyin(snap, glossary) -> frozenset[str]:
+    """The passages' Chinese words of two to four characters as an English text writes them,
+    in toneless pinyin run together: 秀林 "xiulin" (an English question about a Chinese
+    transcript says "Xiulin township"); a name of three characters also as its given name
+    ("hongyuan" for 李鴻源). Built once per snapshot.
+
+    >>> from rag.crosslingual import Glossary
+    >>> g = Glossary(lambda p: {}, readings=lambda ws: {"秀": frozenset({"xiu4"}), "林": frozenset({"Lin2", "lin2"}),
+    ...     "李": frozenset({"Li3"}), "鸿": frozenset({"hong2"}), "源": frozenset({"yuan2"})})
+    >>> class S: vocabulary = {"秀林", "李鸿源", "abc"}; generation = 1
+    >>> sorted(in_pinyin(S, g))
+    ['hongyuan', 'lihongyuan', 'xiulin']
+    """
+    key = (id(snap), snap.generation)
+    if key not in _WRITTEN:
+        words = [w for w in snap.vocabulary if _CJK_WORD.fullmatch(w)]
+        readings = glossary.readings(sorted({ch for w in words for ch in w})) if glossary else {}
+
+        def toneless(ch: str) -> set[str]:
+            return {r.rstrip("012345").replace("u:", "u").lower() for r in readings.get(ch, ())}
+
+        out: set[str] = set()
+        for w in words:
+            spelled = [""]
+            for ch in w:
+                spelled = [a + b for a in spelled for b in sorted(toneless(ch))][:8]
+            out.update(spelled)
+            if len(w) == 3:
+                out.update(x[len(y):] for x in spelled for y in sorted(toneless(w[0])) if x.startswith(y))
+        _WRITTEN.clear()  # one snapshot at a time
+        _WRITTEN[key] = frozenset(x for x in out if len(x) >= 4)
+    return _WRITTEN[key]
 
 
 def _known_name(token: str, snap) -> bool:
@@ -993,6 +1033,7 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
         known = [
             any(t in snap.vocabulary for t in tokenize(w))
             or bool(glossary and glossary.translate(w, snap.vocabulary))
+            or (len(w) >= 4 and w in in_pinyin(snap, glossary))  # "xiulin": 秀林 in pinyin
             for w in words
         ]
         if not words:
