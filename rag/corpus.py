@@ -222,7 +222,7 @@ class Corpus:
         return replace(
             answer,
             question=q,
-            standalone=r.question,
+            standalone=r.asked or r.question,
             seconds=round(time.perf_counter() - started, 4),
             **extra,
         )

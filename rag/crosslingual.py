@@ -362,3 +362,166 @@ def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
     db.commit()
     db.close()
     tmp.replace(path)
+
+
+# --- foreign names written in Chinese characters by their sound --------------------------------
+
+# The characters Chinese writes a foreign name's sounds with (the most used of the Xinhua
+# News Agency's transliteration table), in Simplified script: 拉科克 for Laycock, 斯蒂尔 for
+# Steele. A run of two or more of them in a question may be such a name, which no dictionary
+# holds.
+SOUND_CHARS = frozenset(
+    "阿埃艾爱安昂奥澳巴拜班邦包保鲍贝本比彼毕宾波伯博布采查茨达戴丹道德登迪蒂丁东杜顿多厄恩尔"
+    "法凡范菲费芬丰佛弗福夫盖甘冈戈格根贡古瓜哈海汉豪赫黑亨洪胡华霍基吉加贾杰金卡凯坎康考柯科"
+    "克肯库夸奎拉莱兰朗劳勒雷蕾里利莉连林琳隆卢鲁伦罗洛吕马迈麦曼梅门蒙米密明莫墨姆穆纳奈南内"
+    "尼涅宁纽努诺欧帕派潘庞佩彭皮普齐奇恰乔切钦琼丘萨塞赛桑瑟森沙尚舍什施史舒斯松苏索塔泰坦汤"
+    "唐特提汀廷通图托瓦万旺威韦维温沃乌伍西希谢辛休许雅亚扬耶伊因英尤约泽扎詹朱兹佐"
+)
+_SOUND_CHARS = "".join(sorted(SOUND_CHARS))
+_SOUND_RUN = re.compile(f"[{_SOUND_CHARS}](?:·?[{_SOUND_CHARS}])+")
+
+# Consonant classes a name keeps in both scripts (vowels, h and y are left out; `Θ` is an
+# English th, written with t or s).
+_PINYIN_INITIALS = (
+    ("zh", "K"), ("ch", "K"), ("sh", "S"), ("b", "P"), ("p", "P"), ("d", "T"), ("t", "T"),
+    ("g", "K"), ("k", "K"), ("j", "K"), ("q", "K"), ("z", "S"), ("c", "S"), ("s", "S"),
+    ("x", "S"), ("f", "F"), ("w", "W"), ("m", "M"), ("n", "N"), ("l", "L"), ("r", "L"),
+)
+_ENGLISH = (
+    ("tch", "K"), ("ch", "K"), ("ck", "K"), ("ph", "F"), ("th", "Θ"), ("sh", "S"), ("gh", ""),
+    ("wh", "W"), ("qu", "K"), ("x", "KS"), ("b", "P"), ("p", "P"), ("d", "T"), ("t", "T"),
+    ("g", "K"), ("k", "K"), ("j", "K"), ("q", "K"), ("s", "S"), ("z", "S"), ("f", "F"),
+    ("v", "W"), ("w", "W"), ("m", "M"), ("n", "N"), ("l", "L"), ("r", "L"),
+)
+
+
+def _collapse(classes: list[str]) -> str:
+    out: list[str] = []
+    for c in classes:
+        if c and (not out or out[-1] != c):
+            out.append(c)
+    return "".join(out)
+
+
+def pinyin_sounds(syllables: list[str]) -> str:
+    """The consonant classes of a name in pinyin: its syllables' initials, a final n or ng,
+    and 尔's er.
+
+    >>> pinyin_sounds(["la", "ke", "ke"]), pinyin_sounds(["ka", "mei", "lun"]), pinyin_sounds(["si", "di", "er"])
+    ('LK', 'KMLN', 'STL')
+    """
+    classes: list[str] = []
+    for s in syllables:
+        s = s.lower().replace("u:", "u").replace("ü", "u")
+        if s == "er":
+            classes.append("L")
+            continue
+        initial = next((c for p, c in _PINYIN_INITIALS if s.startswith(p)), "")
+        classes += [initial, "N" if s.endswith(("n", "ng")) and len(s) > 1 else ""]
+    return _collapse(classes)
+
+
+def english_sounds(word: str) -> frozenset[str]:
+    """The consonant classes of a Latin name, also without the r that Chinese drops before a
+    consonant or at the end (Carter 卡特), and without a final -er (Baker 贝克).
+
+    >>> sorted(english_sounds("Laycock")), sorted(english_sounds("Kavalec")), sorted(english_sounds("Carter"))
+    (['LK'], ['KVLK'], ['KLTL', 'KT'])
+    >>> sorted(english_sounds("Baker")), sorted(english_sounds("Miller")), sorted(english_sounds("Thomas"))
+    (['PK', 'PKL'], ['ML'], ['ΘMS'])
+    >>> sorted(english_sounds("Nuland")), sorted(english_sounds("Tchaikovsky"))
+    (['NLN', 'NLNT'], ['KVSK'])
+    """
+    w = word.lower()
+    classes: list[tuple[str, bool]] = []  # (class, an r before a consonant or the end)
+    i = 0
+    while i < len(w):
+        p, c = next(((p, c) for p, c in _ENGLISH if w.startswith(p, i)), (w[i], ""))
+        if p == "c":
+            c = "S" if w[i + 1: i + 2] in ("e", "i", "y") and i + 1 < len(w) else "K"
+        elif p == "v":
+            c = "V"  # 瓦 wa in Kavalec, 夫 fu in Tchaikovsky
+        after = w[i + len(p): i + len(p) + 1]
+        classes.append((c, p == "r" and after not in ("a", "e", "i", "o", "u", "y")))
+        i += len(p)
+    full = _collapse([c for c, _ in classes])
+    softer = _collapse([c for c, weak in classes if not weak])
+    bare = _collapse([c for c, weak in classes[:-2] if not weak]) if w.endswith("er") else softer
+    # a final d after n is often not written (Ireland 爱尔兰, Nuland 纽兰)
+    bare_d = softer[:-1] if w.endswith("nd") else softer
+    return frozenset({full, softer, bare, bare_d} - {""})
+
+
+_ALIKE = frozenset(map(frozenset, (("Θ", "T"), ("Θ", "S"), ("V", "W"), ("V", "F"))))
+
+
+def same_sounds(a: str, b: str) -> bool:
+    """Do two class strings match, an English th (`Θ`) with t or s, a v (`V`) with w or f?
+
+    >>> same_sounds("SMS", "SMΘ"), same_sounds("TMS", "ΘMS"), same_sounds("PWL", "KWL")
+    (True, True, False)
+    """
+    return len(a) == len(b) and all(x == y or frozenset((x, y)) in _ALIKE for x, y in zip(a, b))
+
+
+def sound_runs(text: str) -> list[str]:
+    """The runs of a Simplified text's characters that may write a foreign name by its sound,
+    longest first: each run of such characters (the parts of a name written with `·` each
+    on its own) and every stretch of two or more characters inside it, as a name is often
+    written next to another name or to a word of such characters (拉科克多久: 多 is one).
+
+    >>> runs = sound_runs("克里斯托弗·斯蒂尔说")
+    >>> runs[:3], "斯蒂尔" in runs, "弗斯" in runs
+    (['克里斯托弗', '克里斯托', '里斯托弗'], True, False)
+    >>> sound_runs("拉科克多久")
+    ['拉科克多', '拉科克', '科克多', '拉科', '科克', '克多']
+    """
+    out: list[str] = []
+    for run in _SOUND_RUN.findall(text):
+        for part in run.split("·"):
+            out += [part[i: i + n] for n in range(len(part), 1, -1) for i in range(len(part) - n + 1)]
+    return sorted(dict.fromkeys(out), key=len, reverse=True)
+
+
+def sounds_of(word: str, glossary: Glossary) -> str | None:
+    """The consonant classes of a run of characters, read in pinyin (each character's first
+    common reading); None when a character has no reading, or when the run is a common word
+    in the dictionary (东西 "thing"), not a name."""
+    senses = glossary.senses([word]).get(word, ())
+    if senses and not any(s[:1].isupper() for s in senses):
+        return None
+    found = glossary.readings(list(word))
+    syllables = []
+    for ch in word:
+        options = sorted(found.get(ch, ()), key=lambda r: (r[:1].isupper(), r))
+        if not options:
+            return None
+        syllables.append(options[0].rstrip("012345"))
+    return pinyin_sounds(syllables)
+
+
+def sounded_names(text: str, names: dict[str, frozenset[str]], glossary: Glossary | None,
+                  shortest: int = 3) -> dict[str, set[str]]:
+    """The Latin names (`names`: each name's `english_sounds`) that a Chinese text writes by
+    their sound, by the run of characters that writes them: 拉科克 for Laycock. A name of
+    fewer than `shortest` consonant classes is too short to tell from chance.
+
+    >>> from rag.crosslingual import Glossary
+    >>> g = Glossary(lambda p: {}, readings=lambda ws: {c: frozenset({r}) for c, r in
+    ...     zip("斯蒂尔卡瓦莱克", ["si1", "di4", "er3", "ka3", "wa3", "lai2", "ke4"])})
+    >>> names = {n: english_sounds(n) for n in ("Steele", "Kavalec", "Stella")}
+    >>> found = sounded_names("斯蒂尔和卡瓦莱克", names, g)
+    >>> sorted(found), sorted(found["斯蒂尔"])
+    (['卡瓦莱克', '斯蒂尔'], ['Steele', 'Stella'])
+    """
+    if glossary is None:
+        return {}
+    out: dict[str, set[str]] = {}
+    for run in dict.fromkeys(sound_runs(text)):
+        sounds = sounds_of(run, glossary)
+        # two consonant classes from two characters is too little to go on
+        if not sounds or len(sounds) < max(shortest, 2 if len(run) >= 3 else 3):
+            continue
+        if found := {n for n, forms in names.items() if any(same_sounds(sounds, f) for f in forms)}:
+            out[run] = found
+    return out

@@ -45,6 +45,7 @@ class Retrieval:
     # (document, label) -> that name
     named_at: dict[tuple[str, str], str] = field(default_factory=dict)
     called: frozenset[str] = frozenset()  # every speaker a name in it fits, shared or not
+    asked: str = ""  # the question as asked, when `question` adds the names it sounds out
 
     def names(self, p: Passage) -> bool:
         """Are these the words of someone the question names?"""
@@ -328,6 +329,55 @@ def mentioned_documents(q: str, lang: str, snap: Snapshot, most: int) -> frozens
     return frozenset(out)
 
 
+_SOUNDS: dict[tuple[int, int], tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]] = {}
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]{2,}(?:[A-Z][a-z]+)?(?![\w'’-])")
+_LOWER = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w'’-])")
+_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lady lord".split())
+
+
+def latin_names(snap: Snapshot) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The Latin names of the passages, each with its `english_sounds`: the words written
+    with a capital more often than without (Kavalec, Steele), and apart from them the words of
+    the speakers' names (Laycock). Built once per snapshot."""
+    from collections import Counter
+
+    from rag.crosslingual import english_sounds
+
+    key = (id(snap), snap.generation)
+    if key not in _SOUNDS:
+        text = "\n".join(p.text for p in snap.passages)
+        upper = Counter(_CAPITALISED.findall(text))
+        lower = Counter(_LOWER.findall(text))
+        names = {w for w, k in upper.items() if k > lower[w.lower()] and w.lower() not in ENGLISH_STOPWORDS}
+        spoken = {w for sp in snap.speakers for w in re.findall(r"[A-Za-z]{3,}", sp)
+                  if w.lower() not in _TITLES}
+        _SOUNDS.clear()  # one snapshot at a time
+        _SOUNDS[key] = ({w: english_sounds(w) for w in names - spoken},
+                        {w: english_sounds(w) for w in spoken})
+    return _SOUNDS[key]
+
+
+def sounded_out(q: str, snap: Snapshot, glossary: Glossary | None) -> str:
+    """A Chinese question with the foreign names it writes by their sound written as the
+    passages write them: "拉科克多久见卡瓦莱克一次?" -> "Laycock 多久见 Kavalec 一次?" (a speaker's
+    name: two consonant classes will do). The question itself when it sounds out none."""
+    from rag.crosslingual import sound_runs, sounded_names
+
+    text = to_simplified(q)
+    if glossary is None or not sound_runs(text):
+        return q
+    others, spoken = latin_names(snap)
+    found = sounded_names(text, spoken, glossary, shortest=2)
+    for run, names in sounded_names(text, others, glossary).items():
+        found.setdefault(run, set()).update(names)
+    if not found:
+        return q
+    for run in sorted(found, key=len, reverse=True):  # the longest that sounds out a name
+        if run in text:
+            text = text.replace(run, f" {' '.join(sorted(found[run]))} ")
+    return " ".join(text.split())
+
+
 def lexical_query(
     q: str, lang: str, tokens: list[str], snap: Snapshot, glossary: Glossary | None
 ) -> dict[str, float]:
@@ -466,8 +516,15 @@ def search(
         dtype=bool,
     ) & (snap.substance >= t.min_passage_words)
     lang = language(q)
+    asked = q
     n = min(t.candidates, len(snap.passages))
     w_dense, w_lex = config.weights()
+    vector = query_vector(q) if w_dense > 0 else None
+    # a foreign name a Chinese question writes by its sound (拉科克) is read as the Latin name
+    # the passages write (Laycock): for whom it names, the documents it points to, and the
+    # lexical ranker
+    if lang == "zh":
+        q = sounded_out(q, snap, glossary)
 
     # Whom the question names ("According to Tom, …"): their words are ranked among
     # themselves too, so that a reply that words the question differently still gets a place.
@@ -482,7 +539,6 @@ def search(
 
     about = np.array([about_them(p) for p in snap.passages], dtype=bool) if people else None
     theirs = allowed & about if about is not None and t.named_lists > 0 else None
-    vector = query_vector(q) if w_dense > 0 else None
 
     dense_ids: list[str] = []
     dense_named: list[str] = []
@@ -578,4 +634,5 @@ def search(
         snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights,
         about_hosts=about_hosts, named=named, named_at=named_at,
         called=frozenset(called_speakers(q, snap, glossary)) if named or named_at else frozenset(),
+        asked=asked,
     )

@@ -322,6 +322,30 @@ def test_a_passage_that_holds_the_count_asked_for_ranks_first(config, glossary, 
     assert ("four kinds" in first.passage.text) == (boost > 1), first.passage.text
 
 
+def test_a_chinese_question_names_people_by_their_sound(corpus, tmp_path):
+    """拉科克 is Laycock and 卡瓦莱克 Kavalec, names no dictionary holds: the question's
+    sounded-out names find the witness's words about her, which share no other word with it."""
+    ingest_talk(
+        corpus, tmp_path / "interview.txt",
+        "Mr. Somers: Who did you meet at the State Department?",
+        "Stephen Laycock: I met Kavalec twice a month, usually at her office.",
+        "Mr. Somers: And the weather that day?",
+        "Ann Ortiz: It rained all week, so the meeting moved indoors.",
+        "Mr. Somers: What about the budget?",
+        "Ann Ortiz: The budget doubled in two years, mostly for staff.",
+    )
+    first = corpus.retrieve("拉科克多久和卡瓦莱克见一次面？")[0].passage
+    assert "Kavalec twice a month" in first.text and first.speaker == "Stephen Laycock"
+    assert corpus.ask("拉科克多久和卡瓦莱克见一次面？").standalone == "拉科克多久和卡瓦莱克见一次面？"
+    from rag.retrieve import sounded_out
+
+    assert sounded_out("拉科克多久和卡瓦莱克见一次面？", corpus.snapshot(), corpus.glossary) == (
+        "Laycock 多久和 Kavalec 见一次面？"
+    )
+    # a common word of such characters (东西, "things") is no name
+    assert sounded_out("东西在哪里？", corpus.snapshot(), corpus.glossary) == "东西在哪里？"
+
+
 @pytest.mark.parametrize("weight", [0.0, 0.5])
 def test_the_named_speakers_reply_is_found_when_others_match_the_words_better(
     config, glossary, tmp_path, weight
