@@ -405,12 +405,12 @@ def _collapse(classes: list[str]) -> str:
 
 def pinyin_sounds(syllables: list[str]) -> str:
     """The consonant classes of a name in pinyin: its syllables' initials, a final n or ng,
-    and 尔's er.
+    and 尔's er; `_` first when it begins with a vowel (奥列格 for Oleg).
 
     >>> pinyin_sounds(["la", "ke", "ke"]), pinyin_sounds(["ka", "mei", "lun"]), pinyin_sounds(["si", "di", "er"])
     ('LK', 'KMLN', 'STL')
     """
-    classes: list[str] = []
+    classes: list[str] = ["_"] if syllables and syllables[0].lower()[:1] in "aeoy" else []
     for s in syllables:
         s = s.lower().replace("u:", "u").replace("ü", "u")
         if s == "er":
@@ -429,11 +429,12 @@ def english_sounds(word: str) -> frozenset[str]:
     (['LK'], ['KVLK'], ['KLTL', 'KT'])
     >>> sorted(english_sounds("Baker")), sorted(english_sounds("Miller")), sorted(english_sounds("Thomas"))
     (['PK', 'PKL'], ['ML'], ['ΘMS'])
-    >>> sorted(english_sounds("Nuland")), sorted(english_sounds("Tchaikovsky"))
-    (['NLN', 'NLNT'], ['KVSK'])
+    >>> sorted(english_sounds("Nuland")), sorted(english_sounds("Tchaikovsky")), sorted(english_sounds("Oleg"))
+    (['NLN', 'NLNT'], ['KVSK'], ['_LK'])
     """
     w = word.lower()
-    classes: list[tuple[str, bool]] = []  # (class, an r before a consonant or the end)
+    # (class, an r before a consonant or the end); `_` for a name that begins with a vowel
+    classes: list[tuple[str, bool]] = [("_", False)] if w[:1] in "aeiou" else []
     i = 0
     while i < len(w):
         p, c = next(((p, c) for p, c in _ENGLISH if w.startswith(p, i)), (w[i], ""))
@@ -483,6 +484,14 @@ def sound_runs(text: str) -> list[str]:
     return sorted(dict.fromkeys(out), key=len, reverse=True)
 
 
+def _first_vowel(word: str) -> str:
+    return next((c for c in word.lower() if c in "aeiou"), "")
+
+
+def _vowels_alike(a: str, b: str) -> bool:
+    return a == b or {a, b} in ({"e", "i"}, {"o", "u"})
+
+
 def sounds_of(word: str, glossary: Glossary) -> str | None:
     """The consonant classes of a run of characters, read in pinyin (each character's first
     common reading); None when a character has no reading, or when the run is a common word
@@ -516,12 +525,24 @@ def sounded_names(text: str, names: dict[str, frozenset[str]], glossary: Glossar
     """
     if glossary is None:
         return {}
+    # a name of three characters or more that the dictionary holds (爱尔兰, 卡梅伦) is its to
+    # translate: neither it nor a part of it is read by sound
+    runs = sound_runs(text)
+    known = [r for r in runs if len(r) >= 3 and glossary.senses([r]).get(r)]
     out: dict[str, set[str]] = {}
-    for run in dict.fromkeys(sound_runs(text)):
+    for run in runs:
+        if any(run in k for k in known):
+            continue
         sounds = sounds_of(run, glossary)
-        # two consonant classes from two characters is too little to go on
+        # two consonant classes from two characters is too little to go on; with two, the
+        # first vowels must agree too (拉科克 is Laycock, not Ricky)
         if not sounds or len(sounds) < max(shortest, 2 if len(run) >= 3 else 3):
             continue
-        if found := {n for n, forms in names.items() if any(same_sounds(sounds, f) for f in forms)}:
+        vowel = _first_vowel(" ".join(sorted(glossary.readings([run[0]]).get(run[0], ()))[:1]))
+        if found := {
+            n for n, forms in names.items()
+            if any(same_sounds(sounds, f) for f in forms)
+            and (len(sounds) > 2 or _vowels_alike(vowel, _first_vowel(n)))
+        }:
             out[run] = found
     return out
