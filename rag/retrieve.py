@@ -372,6 +372,20 @@ def sounded_out(q: str, snap: Snapshot, glossary: Glossary | None) -> str:
         found.setdefault(run, set()).update(names)
     if not found:
         return q
+    # a sound that fits several names (斯蒂尔: Steele, Stella, Seattle) is the one that shares
+    # a document with the names the question sounds out without doubt (Laycock, Kavalec)
+    spoken_in: dict[str, set[str]] = {}
+    for p in snap.passages:
+        for w in (p.speaker or "").split():
+            spoken_in.setdefault(w, set()).add(p.source)
+
+    def documents(name: str) -> set[str]:
+        return snap.sources_mentioning(name, 50) | spoken_in.get(name, set())
+
+    sure = set().union(*(documents(next(iter(ns))) for ns in found.values() if len(ns) == 1))
+    if sure:
+        found = {run: {n for n in ns if documents(n) & sure} or ns if len(ns) > 1 else ns
+                 for run, ns in found.items()}
     for run in sorted(found, key=len, reverse=True):  # the longest that sounds out a name
         if run in text:
             text = text.replace(run, f" {' '.join(sorted(found[run]))} ")

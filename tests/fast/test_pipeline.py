@@ -333,7 +333,10 @@ def test_a_chinese_question_names_people_by_their_sound(corpus, tmp_path):
         "Ann Ortiz: It rained all week, so the meeting moved indoors.",
         "Mr. Somers: What about the budget?",
         "Ann Ortiz: The budget doubled in two years, mostly for staff.",
+        "Mr. Somers: Did anyone else call?",
+        "Stephen Laycock: Steele called me once, in October.",
     )
+    ingest_talk(corpus, tmp_path / "gala.txt", "Bo Li: Who sang?", "Ann Ortiz: Stella sang at the gala.")
     first = corpus.retrieve("拉科克多久和卡瓦莱克见一次面？")[0].passage
     assert "Kavalec twice a month" in first.text and first.speaker == "Stephen Laycock"
     assert corpus.ask("拉科克多久和卡瓦莱克见一次面？").standalone == "拉科克多久和卡瓦莱克见一次面？"
@@ -342,6 +345,8 @@ def test_a_chinese_question_names_people_by_their_sound(corpus, tmp_path):
     assert sounded_out("拉科克多久和卡瓦莱克见一次面？", corpus.snapshot(), corpus.glossary) == (
         "Laycock 多久和 Kavalec 见一次面？"
     )
+    # 斯蒂尔 sounds like Steele and Stella: Steele, whose document is Laycock's
+    assert sounded_out("拉科克说斯蒂尔怎么了？", corpus.snapshot(), corpus.glossary) == "Laycock 说 Steele 怎么了？"
     # a common word of such characters (东西, "things") is no name
     assert sounded_out("东西在哪里？", corpus.snapshot(), corpus.glossary) == "东西在哪里？"
 
