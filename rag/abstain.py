@@ -871,9 +871,32 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
         and not (glossary is not None and glossary.spells(m, snap.vocabulary))
         # ... or one the passages write in Chinese characters, in pinyin ("Xiulin" 秀林)
         and not re.sub(r"[\s'’-]", "", m.lower()) in in_pinyin(snap, glossary)
+        # ... or one the question glosses itself in Chinese the passages hold: "May Chin (高金素梅)"
+        and not _glossed(m, r.question, snap)
     )
     missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:type_passages]])
     return Signals(round(unknown, 3), names, missing)
+
+
+def _glossed(name: str, question: str, snap) -> bool:
+    """Does the question write the name in Chinese characters too, in brackets right after it,
+    as the passages write it (a word of theirs, or a speaker's name without the title a record
+    puts inside it)?
+
+    >>> class S: vocabulary = {"秀林"}; speakers = ("高委員金素梅",)
+    >>> _glossed("May Chin", "May Chin (高金素梅) said?", S), _glossed("Xiulin", "Xiulin (秀林)?", S)
+    (True, True)
+    >>> _glossed("Hezhong", "Hezhong (和中)?", S), _glossed("Ann", "Ann (a host) said?", S)
+    (False, False)
+    """
+    from rag.retrieve import untitled
+
+    m = re.search(re.escape(name) + r"\s*[(（]\s*([\u3400-\u9fff·]{2,})\s*[)）]", question)
+    if not m:
+        return False
+    gloss = normalize(m[1])
+    spoken = {normalize(n) for s in snap.speakers for n in (s, untitled(s) or s)}
+    return gloss in snap.vocabulary or gloss in spoken
 
 
 def _said_apart(name: str, snap) -> bool:
@@ -903,21 +926,21 @@ def pinyin_names(snap, glossary) -> frozenset[str]:
 
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
-_WRITTEN: dict[tuple[int, int], frozenset[str]] = {}
+_WRITTEN: dict[tuple[int, int], dict[str, frozenset[str]]] = {}
 
 
-def in_pinyin(snap, glossary) -> frozenset[str]:
+def in_pinyin(snap, glossary) -> dict[str, frozenset[str]]:
     """The passages' Chinese words of two to four characters as an English text writes them,
     in toneless pinyin run together: 秀林 "xiulin" (an English question about a Chinese
     transcript says "Xiulin township"); a name of three characters also as its given name
-    ("hongyuan" for 李鴻源). Built once per snapshot.
+    ("hongyuan" for 李鴻源); each with the words it writes. Built once per snapshot.
 
     >>> from rag.crosslingual import Glossary
     >>> g = Glossary(lambda p: {}, readings=lambda ws: {"秀": frozenset({"xiu4"}), "林": frozenset({"Lin2", "lin2"}),
     ...     "李": frozenset({"Li3"}), "鸿": frozenset({"hong2"}), "源": frozenset({"yuan2"})})
     >>> class S: vocabulary = {"秀林", "李鸿源", "abc"}; generation = 1
-    >>> sorted(in_pinyin(S, g))
-    ['hongyuan', 'lihongyuan', 'xiulin']
+    >>> sorted(in_pinyin(S, g).items())
+    [('hongyuan', frozenset({'李鸿源'})), ('lihongyuan', frozenset({'李鸿源'})), ('xiulin', frozenset({'秀林'}))]
     """
     key = (id(snap), snap.generation)
     if key not in _WRITTEN:
@@ -927,16 +950,18 @@ def in_pinyin(snap, glossary) -> frozenset[str]:
         def toneless(ch: str) -> set[str]:
             return {r.rstrip("012345").replace("u:", "u").lower() for r in readings.get(ch, ())}
 
-        out: set[str] = set()
+        out: dict[str, set[str]] = {}
         for w in words:
             spelled = [""]
             for ch in w:
                 spelled = [a + b for a in spelled for b in sorted(toneless(ch))][:8]
-            out.update(spelled)
             if len(w) == 3:
-                out.update(x[len(y):] for x in spelled for y in sorted(toneless(w[0])) if x.startswith(y))
+                spelled += [x[len(y):] for x in spelled for y in sorted(toneless(w[0])) if x.startswith(y)]
+            for x in spelled:
+                if len(x) >= 4:
+                    out.setdefault(x, set()).add(w)
         _WRITTEN.clear()  # one snapshot at a time
-        _WRITTEN[key] = frozenset(x for x in out if len(x) >= 4)
+        _WRITTEN[key] = {x: frozenset(ws) for x, ws in out.items()}
     return _WRITTEN[key]
 
 

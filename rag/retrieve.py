@@ -18,7 +18,7 @@ from index.errors import BadInputError
 from index.lexical import HAN, tokenize
 from index.store import Store, where_filter
 from index.types import Passage
-from rag.abstain import asked_types, has_type, names_in, unasked
+from rag.abstain import asked_types, has_type, in_pinyin, names_in, unasked
 from rag.answer import term_coverage
 from rag.crosslingual import ENGLISH_STOPWORDS, Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
@@ -86,13 +86,20 @@ def clean_question(question: str, max_chars: int) -> str:
     return q
 
 
-def language(text: str) -> str:
-    """ "zh" when the text has Chinese characters, else "en".
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
-    >>> language("Tesla 和 Waymo"), language("Tesla and Waymo")
-    ('zh', 'en')
+
+def language(text: str) -> str:
+    """ "zh" when the text has Chinese characters outside brackets, else "en": an English
+    question may write a name in Chinese too, in brackets after it.
+
+    >>> language("Tesla 和 Waymo"), language("Tesla and Waymo"), language("What did May Chin (高金素梅) say?")
+    ('zh', 'en', 'en')
+    >>> language("卡瓦莱克（Kathleen Kavalec）说了什么？"), language("（高金素梅）")
+    ('zh', 'zh')
     """
-    return "zh" if HAN.search(text) else "en"
+    outside = _BRACKETED.sub(" ", text)
+    return "zh" if HAN.search(outside if outside.strip() else text) else "en"
 
 
 def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -> list[str] | None:
@@ -154,6 +161,27 @@ def asks_about_hosts(q: str, snap: Snapshot, glossary: Glossary | None = None) -
     return names_someone(to_simplified(q), hosts, {f for s in forms for f in forms[s]} - hosts)
 
 
+# A Chinese record's label puts the title between the surname and the given name (the
+# Legislative Yuan gazette's `孔委員文吉`, legislator 孔文吉; `陳院長冲`, Premier 陳冲)
+_TITLE_INSIDE = re.compile(
+    r"^([\u4e00-\u9fff]{1,2}?)(主任委員|主任委员|召集委員|召集委员|副院長|副院长|秘書長|秘书长|執行長|执行长|"
+    r"委員|委员|院長|院长|部長|部长|署長|署长|局長|局长|市長|市长|縣長|县长|議員|议员|代表|次長|次长|處長|处长|"
+    r"司長|司长|主委|教授|博士|老師|老师|律師|律师)([\u4e00-\u9fff]{1,3})$"
+)
+
+
+def untitled(label: str) -> str | None:
+    """A label's name without the title a Chinese record writes inside it, or None.
+
+    >>> untitled("孔委員文吉"), untitled("孫主任委員大川"), untitled("陳院長冲"), untitled("高委員金素梅")
+    ('孔文吉', '孫大川', '陳冲', '高金素梅')
+    >>> untitled("主席"), untitled("唐鳳")
+    (None, None)
+    """
+    m = _TITLE_INSIDE.match(label)
+    return m[1] + m[3] if m and m[1] else None
+
+
 @lru_cache(maxsize=16)
 def spellings(
     speakers: tuple[str, ...], glossary: Glossary | None, together: frozenset[tuple[str, str]] = frozenset()
@@ -179,8 +207,12 @@ def spellings(
     >>> sorted(spellings(("唐鳳", "Audrey Tang"), g, frozenset({("唐鳳", "Audrey Tang")}))["Audrey Tang"])
     ['Audrey Tang']
     """
-    roman = {s: glossary.romanize(s) if glossary is not None else None for s in speakers}
-    out = {s: frozenset({s, to_simplified(s)} | ({roman[s]} if roman[s] else set()))
+    # a record's label with the title inside the name (`陳院長冲`: 陈冲, the premier) is
+    # also written as the name alone
+    bare = {s: untitled(s) for s in speakers}
+    roman = {s: glossary.romanize(bare[s] or s) if glossary is not None else None for s in speakers}
+    out = {s: frozenset({s, to_simplified(s)} | ({roman[s]} if roman[s] else set())
+                        | ({bare[s], to_simplified(bare[s])} if bare[s] else set()))
            for s in speakers}
     chinese: dict[str, set[str]] = {}  # pinyin surname -> the Chinese names (Simplified) with it
     latin: dict[str, list[str]] = {}  # surname -> the Latin names ending with it
@@ -412,6 +444,11 @@ def lexical_query(
         )
         for w, wt in found.items():
             weights[w] = weights.get(w, 0.0) + wt
+        if lang == "en":  # a Chinese word the question writes in pinyin ("Xiulin": 秀林)
+            for w in re.findall(r"[a-z]{4,}", q.lower()):
+                if w not in snap.vocabulary and (written := in_pinyin(snap, glossary).get(w)):
+                    for c in written:
+                        weights[c] = weights.get(c, 0.0) + 1.0 / len(written)
     return weights
 
 

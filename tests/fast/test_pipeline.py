@@ -322,6 +322,22 @@ def test_a_passage_that_holds_the_count_asked_for_ranks_first(config, glossary, 
     assert ("four kinds" in first.passage.text) == (boost > 1), first.passage.text
 
 
+def test_a_record_that_puts_the_title_inside_the_name(corpus, tmp_path):
+    """The gazette labels the premier 陳院長冲 (surname, title, given name): a question that
+    says 陈冲 names him, and an English question that glosses a name in Chinese in brackets
+    is still English, its answer and its decline in English."""
+    ingest_talk(
+        corpus, tmp_path / "gazette.txt",
+        "高委員金素梅：院長，治水預算執行得怎麼樣？",
+        "陳院長冲：第三階段的執行率已經超過72%。",
+        "高委員金素梅：原鄉的預算被砍了，執行率只有一半。",
+    )
+    first = corpus.retrieve("陈冲说执行率有多少？")[0].passage
+    assert first.speaker == "陳院長冲" and "72%" in first.text
+    declined = corpus.ask("What is the sourdough recipe of May Chin (高金素梅)?")
+    assert declined.abstained and "transcripts" in declined.text  # in English
+
+
 def test_a_chinese_question_names_people_by_their_sound(corpus, tmp_path):
     """拉科克 is Laycock and 卡瓦莱克 Kavalec, names no dictionary holds: the question's
     sounded-out names find the witness's words about her, which share no other word with it."""
