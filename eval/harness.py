@@ -454,6 +454,10 @@ def spoken_text(f: Path) -> str:
         text = document_text(f) if f.suffix.lower() in (".docx", ".pdf") else decode(f.read_bytes())
     except ValueError:
         return ""
+    if f.suffix.lower() == ".pdf":  # a line holding only a number: a page's or a line's
+        text = re.sub(r"^\s*\d{1,3}\s*$", " ", text, flags=re.M)
+    # a deposition's examination marks (`Q.`, `A`) are labels, not words said
+    text = re.sub(r"^\s*[QA](?:\.|\s{2,}|\t|\s(?=[A-Z]))\s*", " ", text, flags=re.M)
     if f.suffix.lower() == ".json":
         found: list[str] = []
 
