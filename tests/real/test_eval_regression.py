@@ -9,9 +9,9 @@ import json
 import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
-# 375 answerable and 118 unanswerable questions over twenty-six files; bundled: 85 and 16):
-# real hit@5 0.811, hit@600c 0.667, key facts 0.632, abstain_acc 0.610 (72 of 118), speaker_acc
-# 0.987; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
+# 407 answerable and 128 unanswerable questions over twenty-eight files; bundled: 85 and 16):
+# real hit@5 0.818, hit@600c 0.666, key facts 0.644, abstain_acc 0.609 (78 of 128), speaker_acc
+# 0.985; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when questions written blind joined the set, and by what was
 # measured then; on 2026-12-05 (evening) a House hearing's 21 and forty more tuning questions
@@ -26,12 +26,15 @@ import pytest
 # questions joined (its file refused on the blind run, .rst; read since): its own hit@5 0.625,
 # key facts 0.594, 2 of 5 near misses declined, and its passages took two earlier near misses
 # to answers (72 of 113 declined -> 70) and key facts of the 472 earlier questions 0.640 ->
-# 0.633: real hit@5 0.81 -> 0.80, key facts 0.63 -> 0.62, abstain_acc 0.63 -> 0.60.
+# 0.633: real hit@5 0.81 -> 0.80, key facts 0.63 -> 0.62, abstain_acc 0.63 -> 0.60. Later a
+# Senate interview's and a Legislative Yuan gazette's 42 blind questions joined, with fixes
+# (court reporters' line numbers, nested JSON, names by sound, titles inside Chinese labels):
+# real hit@5 0.80 -> 0.81, key facts 0.62 -> 0.64 went up.
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.80, "hit@600c": 0.66, "key_facts": 0.62, "abstain_acc": 0.60,
+    "real": {"hit@5": 0.81, "hit@600c": 0.66, "key_facts": 0.64, "abstain_acc": 0.60,
              "speaker_acc": 0.95},
 }
 
