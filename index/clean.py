@@ -337,6 +337,26 @@ def is_editor_note(line: str, label: str | None = None, body: str = "") -> bool:
     return label is not None and body.startswith(_DEFINITION_CUES)
 
 
+# A sentence that only addresses the room, as a record's speakers open their turns
+# ("主席、各位委員。", "Thank you, Mr. Chairman."): it answers nothing.
+_TO_THE_ROOM = re.compile(
+    r"^(?:(?:主席|議長|议长|召委|各位|在座|委員|委员|院長|院长|部長|部长|首長|首长|同仁|女士|先生|們|们|"
+    r"大家好|謝謝|谢谢|[、，,\s])+[。！!.]?|"
+    r"(?:thank you|thanks)?[,\s]*(?:mr\.?|madam|madame)?\s*(?:chair(?:man|woman|person)?|speaker|president)"
+    r"[,\s]*(?:thank you|thanks)?[.!]?)$",
+    re.I,
+)
+
+
+def is_address(sentence: str) -> bool:
+    """Does the sentence only address the room?
+
+    >>> is_address("主席、各位委員。"), is_address("Thank you, Mr. Chairman."), is_address("主席，我反對。")
+    (True, True, False)
+    """
+    return bool(_TO_THE_ROOM.match(sentence.strip()))
+
+
 def to_simplified(text: str) -> str:
     """Traditional to Simplified script only (case and width kept): what the embedder sees.
 

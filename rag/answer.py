@@ -6,11 +6,11 @@ each claim carries the number of the passage it came from.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from index.chunk import passage_sentences
+from index.clean import is_address
 from index.config import Tuning
 from index.formats.lines import mostly_cjk
 from index.lexical import tokenize
@@ -74,22 +74,11 @@ def candidates(
         for i, s in enumerate(said):
             nxt = said[i + 1] if i + 1 < len(said) else ""
             answered = 0 < len(nxt) <= self_answer_chars and not _is_question(nxt)
-            if len(s) >= min_chars and not _ADDRESS.match(s) and (
+            if len(s) >= min_chars and not is_address(s) and (
                 not _is_question(s) or 0 < preamble_chars <= _preamble(s) or answered
             ):
                 out.append(Candidate(h, i, s))
     return out
-
-
-# A sentence that only addresses the room, as a record's speakers open their turns
-# ("主席、各位委員。", "Thank you, Mr. Chairman."): it answers nothing.
-_ADDRESS = re.compile(
-    r"^(?:(?:主席|議長|议长|召委|各位|在座|委員|委员|院長|院长|部長|部长|首長|首长|同仁|女士|先生|們|们|"
-    r"大家好|謝謝|谢谢|[、，,\s])+[。！!.]?|"
-    r"(?:thank you|thanks)?[,\s]*(?:mr\.?|madam|madame)?\s*(?:chair(?:man|woman|person)?|speaker|president)"
-    r"[,\s]*(?:thank you|thanks)?[.!]?)$",
-    re.I,
-)
 
 
 def _is_question(sentence: str) -> bool:

@@ -546,3 +546,41 @@ def sounded_names(text: str, names: dict[str, frozenset[str]], glossary: Glossar
         }:
             out[run] = found
     return out
+
+
+# --- names in Wade–Giles, as Taiwan writes them ------------------------------------------------
+
+# A Wade–Giles syllable's initial, apostrophes often dropped (Taiwan's passports and papers:
+# "Kung Wen-chi" for 孔文吉), and the pinyin initials it may stand for.
+_WG_INITIALS = (
+    ("ch'", ("q", "ch")), ("ch", ("zh", "j", "ch", "q")), ("hs", ("x",)), ("ts'", ("c",)),
+    ("tz'", ("c",)), ("ts", ("z", "c")), ("tz", ("z", "c")), ("k'", ("k",)), ("k", ("g", "k")),
+    ("p'", ("p",)), ("p", ("b", "p")), ("t'", ("t",)), ("t", ("d", "t")), ("j", ("r",)),
+)
+_WG_FINALS = (
+    ("iung", ("iong",)), ("ung", ("ong",)), ("ieh", ("ie",)), ("ih", ("i",)), ("uei", ("ui",)),
+    ("ueh", ("ue",)), ("ien", ("ian",)), ("erh", ("er",)), ("o", ("o", "e", "uo")),
+)
+
+
+def wade_giles(syllable: str) -> frozenset[str]:
+    """The pinyin a Wade–Giles syllable may write (the syllable itself among them).
+
+    >>> sorted(wade_giles("Kung")), sorted(wade_giles("chi"))
+    (['gong', 'kong', 'kung'], ['chi', 'ji', 'qi', 'zhi'])
+    >>> sorted(wade_giles("Hsiung")), "ge" in wade_giles("Ko")
+    (['hsiung', 'xiong'], True)
+    """
+    s = syllable.lower().replace("’", "'")
+    initials: tuple[str, ...] = ("",)
+    rest = s
+    for wg, options in _WG_INITIALS:
+        if s.startswith(wg):
+            initials, rest = options, s[len(wg):]
+            break
+    finals: tuple[str, ...] = (rest,)
+    for wg, options in _WG_FINALS:
+        if rest.endswith(wg) and (wg != "o" or rest == "o"):
+            finals = tuple(rest[: len(rest) - len(wg)] + o for o in options)
+            break
+    return frozenset({s.replace("'", "")} | {i + f for i in initials for f in finals})

@@ -389,6 +389,35 @@ def latin_names(snap: Snapshot) -> tuple[dict[str, frozenset[str]], dict[str, fr
     return _SOUNDS[key]
 
 
+_ROMANIZED = re.compile(r"\b[A-Z][a-z'’]*(?:-[a-z'’]+)*\b")
+
+
+def in_pinyin_out(q: str, snap: Snapshot, glossary: Glossary | None) -> str:
+    """An English question with the Chinese names it writes in Wade–Giles written in pinyin,
+    where the pinyin is a speaker's name or a word of the passages: "according to legislator
+    Kung Wen-chi" -> "… Kong Wenji" (孔委員文吉). The question itself when it writes none."""
+    from rag.abstain import in_pinyin, pinyin_names
+    from rag.crosslingual import wade_giles
+
+    if glossary is None or not snap.chinese.any():  # no Chinese passage: no Chinese name
+        return q
+    known: set[str] | None = None
+    out = q
+    for m in _ROMANIZED.finditer(q):
+        word = m[0]
+        if word.lower().replace("-", "") in snap.vocabulary or len(word) < 3:
+            continue
+        spelled = [""]
+        for part in word.split("-"):
+            spelled = [a + b for a in spelled for b in sorted(wade_giles(part))][:64]
+        if known is None:
+            known = set(pinyin_names(snap, glossary)) | set(in_pinyin(snap, glossary))
+        found = sorted(x for x in spelled if x != word.lower().replace("-", "") and x in known)
+        if found:
+            out = out.replace(word, found[0].capitalize(), 1)
+    return out
+
+
 def sounded_out(q: str, snap: Snapshot, glossary: Glossary | None) -> str:
     """A Chinese question with the foreign names it writes by their sound written as the
     passages write them: "拉科克多久见卡瓦莱克一次?" -> "Laycock 多久见 Kavalec 一次?" (a speaker's
@@ -576,6 +605,8 @@ def search(
     # lexical ranker
     if lang == "zh":
         q = sounded_out(q, snap, glossary)
+    else:
+        q = in_pinyin_out(q, snap, glossary)
 
     # Whom the question names ("According to Tom, …"): their words are ranked among
     # themselves too, so that a reply that words the question differently still gets a place.

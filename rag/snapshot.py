@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.clean import normalize
+from index.chunk import split_sentences
+from index.clean import is_address, normalize
 from index.lexical import HAN, tokenize
 from index.store import Records
 from index.turns import voice_names
@@ -135,7 +136,15 @@ def substance(text: str) -> float:
 
     >>> substance("10%,"), substance("Hey Adam."), substance("to this template?"), substance("但你依然缺少很多行动数据。")
     (1.0, 2.0, 3.0, 6.0)
+
+    Sentences that only address the room say nothing:
+
+    >>> substance("主席、各位委員。謝謝。"), substance("主席、各位委員。我們會努力。")
+    (0.0, 2.5)
     """
+    if is_address(text) or all(is_address(s) or len(s) < 3 for s in split_sentences(text)):
+        return 0.0
+    text = " ".join(s for s in split_sentences(text) if not is_address(s))
     units = _COUNTED.findall(text)
     return len(units) - sum(1 for u in units if HAN.match(u)) / 2
 

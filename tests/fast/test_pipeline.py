@@ -336,6 +336,11 @@ def test_a_record_that_puts_the_title_inside_the_name(corpus, tmp_path):
     assert first.speaker == "陳院長冲" and "72%" in first.text
     declined = corpus.ask("What is the sourdough recipe of May Chin (高金素梅)?")
     assert declined.abstained and "transcripts" in declined.text  # in English
+    # Taiwan writes names in Wade–Giles: Chen Chung is 陈冲 (Chen Chong in pinyin)
+    from rag.retrieve import in_pinyin_out
+
+    assert in_pinyin_out("What did Chen Chung say?", corpus.snapshot(), corpus.glossary) == "What did Chen Chong say?"
+    assert corpus.retrieve("What rate did Premier Chen Chung give?")[0].passage.speaker == "陳院長冲"
 
 
 def test_a_chinese_question_names_people_by_their_sound(corpus, tmp_path):
