@@ -10,7 +10,7 @@ import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
 # 407 answerable and 128 unanswerable questions over twenty-eight files; bundled: 85 and 16):
-# real hit@5 0.818, hit@600c 0.666, key facts 0.644, abstain_acc 0.609 (78 of 128), speaker_acc
+# real hit@5 0.823, hit@600c 0.671, key facts 0.646, abstain_acc 0.609 (78 of 128), speaker_acc
 # 0.985; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when questions written blind joined the set, and by what was
