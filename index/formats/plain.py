@@ -174,6 +174,13 @@ _NUMBERED_THING = re.compile(
 )
 
 
+# A record's list of who appears for whom (`APPEARANCES:`, `COUNSEL FOR THE MAJORITY:`, `ON
+# BEHALF OF THE PLAINTIFF:`, `ALSO PRESENT:`): a heading over names, nobody speaking.
+_APPEARANCES = re.compile(
+    r"^(?:APPEARANCES|ALSO PRESENT|PRESENT|IN ATTENDANCE|(?:[A-Z]+ )*(?:FOR|ON BEHALF OF) (?:THE )?[A-Z][A-Z ,.'’&-]*)$"
+)
+
+
 def may_speak(label: str, line: str = "", body: str = "") -> bool:
     """Whether a label could be a speaker at all: not editorial, not a stage direction.
 
@@ -181,9 +188,12 @@ def may_speak(label: str, line: str = "", body: str = "") -> bool:
     (True, False, False)
     >>> may_speak("GCP Podcast Episode 202"), may_speak("Part 2"), may_speak("Speaker 2"), may_speak("_page")
     (False, False, True, False)
+    >>> may_speak("COUNSEL FOR THE MAJORITY"), may_speak("ON BEHALF OF THE PLAINTIFF"), may_speak("THE WITNESS")
+    (False, False, True)
     """
     return (
         not _NUMBERED_THING.search(label)
+        and not _APPEARANCES.match(label)
         and not label.startswith("_")  # a field of the file's markup: `_page : 168`
         and label not in _NOT_SPEAKERS
         and label.capitalize() not in _NOT_SPEAKERS
