@@ -24,6 +24,7 @@ from pathlib import Path
 from index.clean import normalize
 from index.lexical import HAN, parts_of_speech, proper_nouns
 from rag.places import countries, open_table, places
+from rag.snapshot import derived
 
 # Capitalised words inside an English sentence: names, products, places.
 # a capitalised word after a lower-case word or a number ("the 2018 NBA championship")
@@ -417,7 +418,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
         stated = {w for w in _CAPITALISED.findall(question) if not _CALENDAR.match(w)}
         text = _CALENDAR_WORD.sub("x", text)  # a word in lower case, so what follows is read alike
         if stated:
-            text = re.sub(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(stated))), "x", text)
+            said = "|".join(map(re.escape, sorted(stated)))
+            text = re.sub(rf"\b(?:{said})\b", "x", text)
     return bool(_HAS[kind].search(text))
 
 
@@ -839,14 +841,13 @@ class Signals:
 # A month or a weekday dates what is asked about ("at the July 2019 meeting"); it names
 # nothing the transcript must mention.
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]+")
-_CALENDAR_WORD = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+_MONTHS_AND_DAYS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 )
-_CALENDAR = re.compile(
-    r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
-    r"Thursday|Friday|Saturday|Sunday)$"
+_CALENDAR_WORD = re.compile(rf"\b(?:{_MONTHS_AND_DAYS})\b")  # in running text
+_CALENDAR = re.compile(  # a name as a whole, abbreviations too
+    rf"^(?:{_MONTHS_AND_DAYS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)$"
 )
 
 
@@ -870,7 +871,7 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
         and not any(w.lower() in spoken for w in m.replace("-", " ").split())
         and not (glossary is not None and glossary.spells(m, snap.vocabulary))
         # ... or one the passages write in Chinese characters, in pinyin ("Xiulin" 秀林)
-        and not re.sub(r"[\s'’-]", "", m.lower()) in in_pinyin(snap, glossary)
+        and re.sub(r"[\s'’-]", "", m.lower()) not in in_pinyin(snap, glossary)
         # ... or one the question glosses itself in Chinese the passages hold: "May Chin (高金素梅)"
         and not _glossed(m, r.question, snap)
     )
@@ -926,9 +927,6 @@ def pinyin_names(snap, glossary) -> frozenset[str]:
 
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
-_WRITTEN: dict[tuple[int, int], dict[str, frozenset[str]]] = {}
-
-
 def in_pinyin(snap, glossary) -> dict[str, frozenset[str]]:
     """The passages' Chinese words of two to four characters as an English text writes them,
     in toneless pinyin run together: 秀林 "xiulin" (an English question about a Chinese
@@ -942,8 +940,7 @@ def in_pinyin(snap, glossary) -> dict[str, frozenset[str]]:
     >>> sorted(in_pinyin(S, g).items())
     [('hongyuan', frozenset({'李鸿源'})), ('lihongyuan', frozenset({'李鸿源'})), ('xiulin', frozenset({'秀林'}))]
     """
-    key = (id(snap), snap.generation)
-    if key not in _WRITTEN:
+    def build() -> dict[str, frozenset[str]]:
         words = [w for w in snap.vocabulary if _CJK_WORD.fullmatch(w)]
         readings = glossary.readings(sorted({ch for w in words for ch in w})) if glossary else {}
 
@@ -960,9 +957,9 @@ def in_pinyin(snap, glossary) -> dict[str, frozenset[str]]:
             for x in spelled:
                 if len(x) >= 4:
                     out.setdefault(x, set()).add(w)
-        _WRITTEN.clear()  # one snapshot at a time
-        _WRITTEN[key] = {x: frozenset(ws) for x, ws in out.items()}
-    return _WRITTEN[key]
+        return {x: frozenset(ws) for x, ws in out.items()}
+
+    return derived(snap, "in pinyin", build)
 
 
 def _known_name(token: str, snap) -> bool:

@@ -391,8 +391,8 @@ _ENGLISH = (
     ("tch", "K"), ("ch", "K"), ("ck", "K"), ("ph", "F"), ("th", "Θ"), ("sh", "S"), ("gh", ""),
     ("wh", "W"), ("qu", "K"), ("x", "KS"), ("b", "P"), ("p", "P"), ("d", "T"), ("t", "T"),
     ("g", "K"), ("k", "K"), ("j", "K"), ("q", "K"), ("s", "S"), ("z", "S"), ("f", "F"),
-    ("v", "W"), ("w", "W"), ("m", "M"), ("n", "N"), ("l", "L"), ("r", "L"),
-)
+    ("v", "V"), ("w", "W"), ("m", "M"), ("n", "N"), ("l", "L"), ("r", "L"),
+)  # `V`: 瓦 wa in Kavalec, 夫 fu in Tchaikovsky
 
 
 def _collapse(classes: list[str]) -> str:
@@ -439,9 +439,7 @@ def english_sounds(word: str) -> frozenset[str]:
     while i < len(w):
         p, c = next(((p, c) for p, c in _ENGLISH if w.startswith(p, i)), (w[i], ""))
         if p == "c":
-            c = "S" if w[i + 1: i + 2] in ("e", "i", "y") and i + 1 < len(w) else "K"
-        elif p == "v":
-            c = "V"  # 瓦 wa in Kavalec, 夫 fu in Tchaikovsky
+            c = "S" if w[i + 1: i + 2] in ("e", "i", "y") else "K"
         after = w[i + len(p): i + len(p) + 1]
         classes.append((c, p == "r" and after not in ("a", "e", "i", "o", "u", "y")))
         i += len(p)
@@ -462,7 +460,7 @@ def same_sounds(a: str, b: str) -> bool:
     >>> same_sounds("SMS", "SMΘ"), same_sounds("TMS", "ΘMS"), same_sounds("PWL", "KWL")
     (True, True, False)
     """
-    return len(a) == len(b) and all(x == y or frozenset((x, y)) in _ALIKE for x, y in zip(a, b))
+    return len(a) == len(b) and all(x == y or frozenset((x, y)) in _ALIKE for x, y in zip(a, b, strict=True))
 
 
 def sound_runs(text: str) -> list[str]:
@@ -492,17 +490,16 @@ def _vowels_alike(a: str, b: str) -> bool:
     return a == b or {a, b} in ({"e", "i"}, {"o", "u"})
 
 
-def sounds_of(word: str, glossary: Glossary) -> str | None:
+def sounds_of(word: str, readings: dict[str, frozenset[str]]) -> str | None:
     """The consonant classes of a run of characters, read in pinyin (each character's first
-    common reading); None when a character has no reading, or when the run is a common word
-    in the dictionary (东西 "thing"), not a name."""
-    senses = glossary.senses([word]).get(word, ())
-    if senses and not any(s[:1].isupper() for s in senses):
-        return None
-    found = glossary.readings(list(word))
+    common reading, from `readings`); None when a character has no reading.
+
+    >>> sounds_of("拉科克", {"拉": frozenset({"la1"}), "科": frozenset({"ke1"}), "克": frozenset({"ke4"})})
+    'LK'
+    """
     syllables = []
     for ch in word:
-        options = sorted(found.get(ch, ()), key=lambda r: (r[:1].isupper(), r))
+        options = sorted(readings.get(ch, ()), key=lambda r: (r[:1].isupper(), r))
         if not options:
             return None
         syllables.append(options[0].rstrip("012345"))
@@ -510,10 +507,11 @@ def sounds_of(word: str, glossary: Glossary) -> str | None:
 
 
 def sounded_names(text: str, names: dict[str, frozenset[str]], glossary: Glossary | None,
-                  shortest: int = 3) -> dict[str, set[str]]:
+                  short: Iterable[str] = ()) -> dict[str, set[str]]:
     """The Latin names (`names`: each name's `english_sounds`) that a Chinese text writes by
     their sound, by the run of characters that writes them: 拉科克 for Laycock. A name of
-    fewer than `shortest` consonant classes is too short to tell from chance.
+    fewer than three consonant classes is too short to tell from chance, unless it is one of
+    `short` (a speaker's: two will do).
 
     >>> from rag.crosslingual import Glossary
     >>> g = Glossary(lambda p: {}, readings=lambda ws: {c: frozenset({r}) for c, r in
@@ -525,23 +523,29 @@ def sounded_names(text: str, names: dict[str, frozenset[str]], glossary: Glossar
     """
     if glossary is None:
         return {}
-    # a name of three characters or more that the dictionary holds (爱尔兰, 卡梅伦) is its to
-    # translate: neither it nor a part of it is read by sound
     runs = sound_runs(text)
-    known = [r for r in runs if len(r) >= 3 and glossary.senses([r]).get(r)]
+    if not runs:
+        return {}
+    senses = glossary.senses(runs)  # the dictionary's words among the runs, in one look-up
+    readings = glossary.readings(sorted({ch for run in runs for ch in run}))
+    # a name of three characters or more that the dictionary holds (爱尔兰, 卡梅伦) is its to
+    # translate: neither it nor a part of it is read by sound; nor is a common word (东西)
+    known = [r for r in runs if len(r) >= 3 and senses.get(r)]
+    short = frozenset(short)
     out: dict[str, set[str]] = {}
     for run in runs:
-        if any(run in k for k in known):
+        if senses.get(run) or any(run in k for k in known):
             continue
-        sounds = sounds_of(run, glossary)
+        sounds = sounds_of(run, readings)
         # two consonant classes from two characters is too little to go on; with two, the
         # first vowels must agree too (拉科克 is Laycock, not Ricky)
-        if not sounds or len(sounds) < max(shortest, 2 if len(run) >= 3 else 3):
+        if not sounds or len(sounds) < (2 if len(run) >= 3 else 3):
             continue
-        vowel = _first_vowel(" ".join(sorted(glossary.readings([run[0]]).get(run[0], ()))[:1]))
+        vowel = _first_vowel(" ".join(sorted(readings.get(run[0], ()))[:1]))
         if found := {
             n for n, forms in names.items()
-            if any(same_sounds(sounds, f) for f in forms)
+            if (len(sounds) >= 3 or n in short)
+            and any(same_sounds(sounds, f) for f in forms)
             and (len(sounds) > 2 or _vowels_alike(vowel, _first_vowel(n)))
         }:
             out[run] = found

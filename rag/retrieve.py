@@ -22,7 +22,7 @@ from rag.abstain import asked_types, has_type, in_pinyin, names_in, unasked
 from rag.answer import term_coverage
 from rag.crosslingual import ENGLISH_STOPWORDS, Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
-from rag.snapshot import Snapshot
+from rag.snapshot import Snapshot, derived
 
 
 @dataclass(frozen=True)
@@ -361,32 +361,45 @@ def mentioned_documents(q: str, lang: str, snap: Snapshot, most: int) -> frozens
     return frozenset(out)
 
 
-_SOUNDS: dict[tuple[int, int], tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]] = {}
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]{2,}(?:[A-Z][a-z]+)?(?![\w'’-])")
 _LOWER = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w'’-])")
 _TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lady lord".split())
 
 
-def latin_names(snap: Snapshot) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """The Latin names of the passages, each with its `english_sounds`: the words written
-    with a capital more often than without (Kavalec, Steele), and apart from them the words of
-    the speakers' names (Laycock). Built once per snapshot."""
-    from collections import Counter
+@dataclass(frozen=True)
+class LatinNames:
+    """The Latin names of the passages, each with its `english_sounds`: the words written with
+    a capital more often than without (Kavalec, Steele) and, apart from them, the words of the
+    speakers' names (Laycock), with the documents each such word speaks in."""
 
-    from rag.crosslingual import english_sounds
+    written: dict[str, frozenset[str]]
+    spoken: dict[str, frozenset[str]]
+    spoken_in: dict[str, frozenset[str]]
 
-    key = (id(snap), snap.generation)
-    if key not in _SOUNDS:
+
+def latin_names(snap: Snapshot) -> LatinNames:
+    """The snapshot's `LatinNames`, built on the first question that needs them."""
+
+    def build() -> LatinNames:
+        from collections import Counter
+
+        from rag.crosslingual import english_sounds
+
         text = "\n".join(p.text for p in snap.passages)
         upper = Counter(_CAPITALISED.findall(text))
         lower = Counter(_LOWER.findall(text))
         names = {w for w, k in upper.items() if k > lower[w.lower()] and w.lower() not in ENGLISH_STOPWORDS}
         spoken = {w for sp in snap.speakers for w in re.findall(r"[A-Za-z]{3,}", sp)
                   if w.lower() not in _TITLES}
-        _SOUNDS.clear()  # one snapshot at a time
-        _SOUNDS[key] = ({w: english_sounds(w) for w in names - spoken},
-                        {w: english_sounds(w) for w in spoken})
-    return _SOUNDS[key]
+        spoken_in: dict[str, set[str]] = {}
+        for p in snap.passages:
+            for w in (p.speaker or "").split():
+                spoken_in.setdefault(w, set()).add(p.source)
+        return LatinNames({w: english_sounds(w) for w in names - spoken},
+                          {w: english_sounds(w) for w in spoken},
+                          {w: frozenset(d) for w, d in spoken_in.items()})
+
+    return derived(snap, "latin names", build)
 
 
 _ROMANIZED = re.compile(r"\b[A-Z][a-z'’]*(?:-[a-z'’]+)*\b")
@@ -427,21 +440,14 @@ def sounded_out(q: str, snap: Snapshot, glossary: Glossary | None) -> str:
     text = to_simplified(q)
     if glossary is None or not sound_runs(text):
         return q
-    others, spoken = latin_names(snap)
-    found = sounded_names(text, spoken, glossary, shortest=2)
-    for run, names in sounded_names(text, others, glossary).items():
-        found.setdefault(run, set()).update(names)
+    latin = latin_names(snap)
+    found = sounded_names(text, {**latin.written, **latin.spoken}, glossary, short=latin.spoken.keys())
     if not found:
         return q
     # a sound that fits several names (斯蒂尔: Steele, Stella, Seattle) is the one that shares
     # a document with the names the question sounds out without doubt (Laycock, Kavalec)
-    spoken_in: dict[str, set[str]] = {}
-    for p in snap.passages:
-        for w in (p.speaker or "").split():
-            spoken_in.setdefault(w, set()).add(p.source)
-
     def documents(name: str) -> set[str]:
-        return snap.sources_mentioning(name, 50) | spoken_in.get(name, set())
+        return snap.sources_mentioning(name, 50) | latin.spoken_in.get(name, frozenset())
 
     sure = set().union(*(documents(next(iter(ns))) for ns in found.values() if len(ns) == 1))
     if sure:

@@ -149,6 +149,26 @@ def substance(text: str) -> float:
     return len(units) - sum(1 for u in units if HAN.match(u)) / 2
 
 
+_DERIVED: dict[tuple[int, int, str], object] = {}
+
+
+def derived(snap: Snapshot, name: str, build):
+    """What `build()` derives from `snap`, built on first use and kept while `snap` is the
+    snapshot in use (for what only some questions need, so neither built with the snapshot
+    nor saved with it).
+
+    >>> class S: generation = 1
+    >>> s = S(); derived(s, "n", lambda: [1]) is derived(s, "n", lambda: [2])
+    True
+    """
+    key = (id(snap), snap.generation, name)
+    if key not in _DERIVED:
+        for old in [k for k in _DERIVED if k[2] == name]:  # one snapshot at a time
+            del _DERIVED[old]
+        _DERIVED[key] = build()
+    return _DERIVED[key]
+
+
 def introductions(passages: list[Passage]) -> dict[tuple[str, str], str]:
     """The names of diarizer labels, per document: the names they give themselves in their
     first turns, else the first names they are handed the word with (`voice_names`).
