@@ -71,7 +71,7 @@ def _numbered_page(page: list[list[str]]) -> bool:
     (in one text box or in several), counting up from one to the next? The page's own number
     may stand among them."""
     numbers = [int(line) for box in page for line in box if _MARGIN_NUMBER.match(line)]
-    return sum(b == a + 1 <= MAX_LINE_NUMBER for a, b in zip(numbers, numbers[1:])) >= 4
+    return sum(b == a + 1 <= MAX_LINE_NUMBER for a, b in zip(numbers, numbers[1:], strict=False)) >= 4
 
 
 def page_lines(pages: list[list[list[str]]]) -> tuple[list[list[str]], int, int]:

@@ -253,7 +253,7 @@ def settle(lines: list[Line]) -> list[Line]:
     witness = None
     if sure["qa"]:  # the witness's name may end the line that the oath goes on from
         texts = [ln.text for ln in lines if ln.text.strip()]
-        witness = next((m["name"] for a, b in zip(texts, [*texts[1:], ""])
+        witness = next((m["name"] for a, b in zip(texts, [*texts[1:], ""], strict=True)
                         if (m := _WITNESS.match(f"{a} {b}"))), None)
         witness = witness or next((m["name"] for t in texts if (m := _TITLE_WITNESS.match(t))), None)
     examiner = None
