@@ -347,9 +347,11 @@ _A_YEAR = re.compile(
     r"(?:1[89]|20)\d\d\b|\b(?:1[89]|20)\d0s\b|,\s*(?:1[89]|20)\d\d\b",
     re.I,
 )
-# Words with 一 that count nothing: 一些 (some), 一起 (together), 之一 (one of), 一系列 …
+# Words with 一 that count nothing: 一些 (some), 一起 (together), 之一 (one of), 一系列 …,
+# 一堆 / 一群 / 一批 (a bunch, a crowd, a batch: "how many?" is not answered by "a bunch")
 _NOT_A_NUMBER = re.compile(
-    r"一(?:些|起|直|样|樣|下|定|般|切|系列|点|點|旦|方面|边|邊|致|同|向|律|再|味|度|会儿|會兒)|"
+    r"一(?:些|起|直|样|樣|下|定|般|切|系列|点|點|旦|方面|边|邊|致|同|向|律|再|味|度|会儿|會兒|"
+    r"大?堆|大?群|大?批|番|阵|陣|连串|連串)|"
     r"之一|唯一|统一|統一|进一步|進一步|万一|萬一|一一"
 )
 
@@ -393,6 +395,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (False, True, True)
     >>> has_type("code", "让全世界 80 亿人受益"), has_type("code", "back in 2019"), has_type("code", "I joined for 1.18")
     (False, False, True)
+    >>> has_type("count", "那時候你拿了一堆 Google Cardboard"), has_type("count", "來了一大群記者")
+    (False, False)
     >>> has_type("count", "这不是一蹴而就的事"), has_type("money", "you are now a free agent"), has_type("money", "it's free")
     (False, False, True)
     >>> has_type("money", "1.95 trillion dollars"), has_type("money", "3 万亿元"), has_type("money", "75 percent")
