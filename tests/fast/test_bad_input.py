@@ -78,8 +78,8 @@ BAD_FILES = {
     "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
     "no transcripts in folder": (
         lambda d: _folder(d / "notes", {"a.key": "y", "talk.mp3": "ID3", "old.doc": "x"}),
-        "no transcripts (.ass, .dfxp, .docx, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
-        ".sbv, .srt, .srv1, .srv2, .srv3, .ssa, .ttml, .txt, .vtt, .xml) in this directory",
+        "no transcripts (.ass, .csv, .dfxp, .docx, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
+        ".sbv, .srt, .srv1, .srv2, .srv3, .ssa, .tsv, .ttml, .txt, .vtt, .xml) in this directory",
     ),
     "missing": (lambda d: d / "missing.txt", "no such file or directory"),
 }
@@ -104,8 +104,8 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
     out = rag("ingest", str(path))
     assert out.exit_code == 1
     supported = (
-        "(supported: .ass, .dfxp, .docx, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
-        ".sbv, .srt, .srv1, .srv2, .srv3, .ssa, .ttml, .txt, .vtt, .xml)"
+        "(supported: .ass, .csv, .dfxp, .docx, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
+        ".sbv, .srt, .srv1, .srv2, .srv3, .ssa, .tsv, .ttml, .txt, .vtt, .xml)"
     )
     unsupported = {
         ".key": f"unsupported file type {supported}",

@@ -27,6 +27,7 @@ from index.formats import (
     read,
     sbv,
     subrip,
+    table,
     timestamped,
     ttml,
     vtt,
@@ -76,7 +77,7 @@ def docx_bytes(*paragraphs: tuple[str, ...], heading: str | None = None) -> byte
 
 def test_every_format_is_found_and_keeps_the_contract():
     assert sorted(FORMATS) == [
-        "ass", "docx", "html", "json", "markdown", "pdf", "plain", "sbv", "srt", "timedtext",
+        "ass", "csv", "docx", "html", "json", "markdown", "pdf", "plain", "sbv", "srt", "timedtext",
         "timestamped", "ttml", "vtt",
     ]
     assert {
@@ -209,7 +210,7 @@ def test_read_with_a_named_format():
     with pytest.raises(ValueError) as e:
         read("a.txt", b"Ann: Hi.", fmt="rtf")
     assert str(e.value) == (
-        "unknown format 'rtf': use one of ass, docx, html, json, markdown, pdf, plain, sbv, srt, "
+        "unknown format 'rtf': use one of ass, csv, docx, html, json, markdown, pdf, plain, sbv, srt, "
         "timedtext, timestamped, ttml, vtt"
     )
 
@@ -2180,7 +2181,7 @@ NASTY = [
     "[Script Info]\n[Events]\nDialogue: 0,0:00:01.00",
     "[Events]\nFormat: Start, Text\nDialogue: soon,hi",
 ]
-TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, sbv, ttml, asr_json, ass, webpage]
+TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, sbv, ttml, asr_json, ass, webpage, table]
 
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
@@ -2396,6 +2397,15 @@ def render(fmt: str) -> tuple[str, bytes]:
         lines += [f"<p><b>{who}:</b> {text} <i>[laughs]</i></p>" for who, text in TALK]
         lines += ["</article><footer>© No Priors</footer></body></html>"]
         return "talk.html", "\n".join(lines).encode()
+    if fmt == "csv":
+        lines += ["segment,start,end,speaker,text"]
+        t = 0
+        for who, text in TALK:
+            for piece in _chunks(text, 6):
+                cell = f'"{piece}"' if "," in piece else piece
+                lines.append(f"{len(lines)},{_clock(t)},{_clock(t + 2)},{who},{cell}")
+                t += 2
+        return "talk.csv", "\r\n".join(lines).encode()
     if fmt == "docx":
         return "talk.docx", docx_bytes(
             *[(f"**{who}:**", f" {text}") for who, text in TALK], heading="No Priors"
@@ -2443,3 +2453,70 @@ def test_long_runs_stay_fast(text):
             except (FormatError, ValueError):
                 pass
     assert time.perf_counter() - begin < 1.5
+
+
+# --- tables (CSV, TSV) ---------------------------------------------------------------------------
+
+
+def test_csv_whisper_segments_with_a_speaker_on_every_row():
+    text = (
+        "segment,from,to,speaker,text\r\n"
+        "1,0:00:00,0:00:02,司儀,現在將時間交給我們的主持人\r\n"
+        "2,0:00:02,0:00:05,楊瑪利,大家早安大家好\r\n"
+        "4,0:00:05,0:00:08,楊瑪利,今年是臺灣發展相當關鍵的一年\r\n"
+        "5,0:00:08,0:00:11,侯友宜,謝謝主持人 我個人從事公職 43 年\r\n"
+        "6,0:00:11,0:00:13,,謝謝主持人"
+    )
+    parsed = read("all13.csv", text.encode())
+    assert parsed.format == "csv"
+    assert [(s.speaker, s.start, s.end) for s in parsed.segments] == [
+        ("司儀", 0.0, 2.0), ("楊瑪利", 2.0, 5.0), ("楊瑪利", 5.0, 8.0), ("侯友宜", 8.0, 11.0),
+        (None, 11.0, 13.0),
+    ]
+    turns, _ = build_turns(parsed)
+    assert [t.speaker for t in turns] == ["司儀", "楊瑪利", "侯友宜", None]
+    assert turns[1].paragraphs == ("大家早安大家好", "今年是臺灣發展相當關鍵的一年")
+
+
+@pytest.mark.parametrize(
+    "filename, text, expected",
+    [
+        # a tool's export with spaced header names and times in milliseconds
+        ("a.csv", "Speaker Name,Start Time (ms),End Time (ms),Transcript\n"
+                  'Ann Lee,1500,4000,"Hello, and welcome."\nBo Li,4000,6500,Thanks.\n',
+         [("Ann Lee", 1.5, 4.0, "Hello, and welcome."), ("Bo Li", 4.0, 6.5, "Thanks.")]),
+        # tab-separated, Chinese header names, no end times
+        ("a.tsv", "時間\t說話者\t內容\n00:00:01\t主持人\t歡迎收聽。\n00:00:04\t來賓\t謝謝邀請。\n",
+         [("主持人", 1.0, None, "歡迎收聽。"), ("來賓", 4.0, None, "謝謝邀請。")]),
+        # no header: clock times, a short label that repeats, the longest cells are the text
+        ("a.csv", "00:00:01,Ann,Hello there everyone.\n00:00:04,Bo,Hi Ann.\n00:00:06,Ann,How are you today?\n",
+         [("Ann", 1.0, None, "Hello there everyone."), ("Bo", 4.0, None, "Hi Ann."),
+          ("Ann", 6.0, None, "How are you today?")]),
+        # a numbered diarizer label, a stage direction, semicolons
+        ("a.csv", "start;end;speaker;text\n0.5;2.0;0;Hi [laughs] there.\n2.0;3.0;1;Yo.\n",
+         [("Speaker 0", 0.5, 2.0, "Hi there."), ("Speaker 1", 2.0, 3.0, "Yo.")]),
+    ],
+)
+def test_tables_in_the_shapes_tools_export(filename, text, expected):
+    parsed = read(filename, text.encode())
+    assert [(s.speaker, s.start, s.end, s.text) for s in parsed.segments] == expected
+
+
+def test_table_without_speakers_says_so():
+    parsed = read("captions.csv", b"start,end,text\n0,2,Hello there.\n2,4,General Kenobi.\n")
+    assert [s.speaker for s in parsed.segments] == [None, None]
+    assert any("no speaker" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("start,end,speaker,text\n0:00:01,0:61:00,Ann,Hi.\n", "row 1: bad time '0:61:00'"),
+        ("start,end\n1,2\n3,4\n", "line 1: no column of text found"),
+        ("1,2\n3,4\n", "line 1: no column of text found"),
+    ],
+)
+def test_table_errors_name_the_row(text, message):
+    with pytest.raises(FormatError) as e:
+        read("bad.csv", text.encode())
+    assert message in str(e.value) and "\n" not in str(e.value)
