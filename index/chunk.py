@@ -13,7 +13,7 @@ from index.clean import ends_question, ends_sentence
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v33"
+CHUNKER_VERSION = "turns-v34"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -76,17 +76,51 @@ def passage_sentences(text: str) -> list[str]:
 
     >>> passage_sentences("I have faith\\nin it. Yes.\\nWe had:\\n- to build a case\\n- to find the bomb\\nThen")
     ['I have faith in it.', 'Yes.', 'We had:', 'to build a case', 'to find the bomb', 'Then']
+
+    Chinese captions written without punctuation (speech recognition's segments) have no
+    sentence ends: their lines are gathered into sentences of at least `CAPTION_SENTENCE`
+    characters, each ending where a line does.
+
+    >>> passage_sentences("我個人從事公職 43 年\\n從基層做起\\n做到警政署長\\n副市長到市長\\n歷練了15個職務\\n所以我很清楚")
+    ['我個人從事公職 43 年從基層做起做到警政署長', '副市長到市長歷練了15個職務所以我很清楚']
     """
     units: list[str] = []
     flat = ""
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    captions = unpunctuated(lines)
+    for line in lines:
         if LIST_ITEM.match(line):
             units += [flat, LIST_ITEM.sub("", line)]
             flat = ""
         else:
             flat = join(flat, line)
+            if captions and len(_SENTENCE_END.split(flat)[-1]) >= CAPTION_SENTENCE:
+                units.append(flat)
+                flat = ""
     units.append(flat)
     return [s for u in units if u for s in split_sentences(u)]
+
+
+# Sentences of unpunctuated Chinese captions are at least this long (a caption line is 10-30)
+CAPTION_SENTENCE = 20
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ENDS = re.compile(r"[。!?！？…」”]\s*$")
+
+
+def unpunctuated(lines: list[str]) -> bool:
+    """Chinese captions as speech recognition writes them: three lines or more, short, and
+    most of them ending without a sentence end (prose ends most of its paragraphs with one).
+
+    >>> unpunctuated(["我個人從事公職 43 年", "從基層做起", "你是在跟新潮流示好？"])
+    True
+    >>> unpunctuated(["我认为是的。", "数据是瓶颈。", "对吧？"]), unpunctuated(["I have faith", "in it", "yes"])
+    (False, False)
+    """
+    said = [s for s in lines if s.strip()]
+    if len(said) < 3 or sum(len(s) for s in said) > 45 * len(said):
+        return False
+    han = sum(len(_HAN.findall(s)) for s in said)
+    return han * 2 >= sum(len(s) for s in said) and 3 * sum(bool(_ENDS.search(s)) for s in said) <= len(said)
 
 
 OVERRUN = 1.5  # a piece may grow to this many times max_chars to finish its sentence

@@ -253,6 +253,33 @@ def ends_question(text: str) -> bool:
     return bool(_QUESTION_END.search(text))
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ENDS = re.compile(r"[。!?！？…]")
+
+
+# How unpunctuated Chinese speech ends a question: with a question word or particle among its
+# last words ("…你的心得跟感想是什麼", "…你有什麼話對柯參選人說呢").
+_ASKS_AT_END = re.compile(
+    r"(?:什麼|什么|怎麼|怎么|為什麼|为什么|如何|哪|是否|有沒有|有没有|會不會|会不会|是不是|"
+    r"能不能|可不可以|要不要|多少|幾|几)[^\s]{0,12}$|[嗎吗呢]$"
+)
+
+
+def asks(text: str) -> bool:
+    """Does a turn end by asking: with a question mark, or, in Chinese written without
+    punctuation, with a question word among its last words?
+
+    >>> asks("为什么？"), asks("你覺得臺灣現在最迫切的前三大問題是什麼"), asks("那你有什麼話對柯參選人說呢")
+    (True, True, True)
+    >>> asks("所以我們還是選擇一個迎向臺灣未來新政治的人物"), asks("我不知道为什么。但是我们做到了。"), asks("那你呢")
+    (False, False, True)
+    """
+    if ends_question(text):
+        return True
+    tail = text.rstrip()[-40:]
+    return bool(_HAN.search(tail) and not _ENDS.search(tail) and _ASKS_AT_END.search(tail))
+
+
 def ends_sentence(line: str) -> bool:
     """Whether a line ends with sentence punctuation (so the next line starts a paragraph).
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from index.clean import ends_question
+from index.clean import asks
 from index.formats.base import Parsed, Segment
 from index.formats.plain import TITLES
 from index.types import Turn
@@ -271,7 +271,7 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
         welcomed.update(m.group(1) for m in _WELCOMED.finditer(text))
         size[s] += len(text)
         count[s] += 1
-        asked[s] += ends_question(text)
+        asked[s] += asks(text)
     out: dict[str, str] = {}
     if not (hosts or guests):
         # whom a host welcomes to the show, or announces, when that is one of the speakers
