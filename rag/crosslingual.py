@@ -559,7 +559,9 @@ def sounded_names(text: str, names: dict[str, frozenset[str]], glossary: Glossar
 _WG_INITIALS = (
     ("ch'", ("q", "ch")), ("ch", ("zh", "j", "ch", "q")), ("hs", ("x",)), ("ts'", ("c",)),
     ("tz'", ("c",)), ("ts", ("z", "c")), ("tz", ("z", "c")), ("k'", ("k",)), ("k", ("g", "k")),
-    ("p'", ("p",)), ("p", ("b", "p")), ("t'", ("t",)), ("t", ("d", "t")), ("j", ("r",)),
+    ("p'", ("p",)), ("p", ("b", "p")), ("t'", ("t",)), ("t", ("d", "t")),
+    # Taiwan also writes Tongyong's `jh` and, in names, `j` for pinyin's zh ("Ko Wen-je", 柯文哲)
+    ("jh", ("zh",)), ("j", ("r", "zh")),
 )
 _WG_FINALS = (
     ("iung", ("iong",)), ("ung", ("ong",)), ("ieh", ("ie",)), ("ih", ("i",)), ("uei", ("ui",)),
@@ -574,6 +576,8 @@ def wade_giles(syllable: str) -> frozenset[str]:
     (['gong', 'kong', 'kung'], ['chi', 'ji', 'qi', 'zhi'])
     >>> sorted(wade_giles("Hsiung")), "ge" in wade_giles("Ko")
     (['hsiung', 'xiong'], True)
+    >>> sorted(wade_giles("ih")), sorted(wade_giles("Yu")), "ying" in wade_giles("Ing"), "zhe" in wade_giles("je")
+    (['i', 'ih', 'yi'], ['you', 'yu'], True, True)
     """
     s = syllable.lower().replace("’", "'")
     initials: tuple[str, ...] = ("",)
@@ -587,4 +591,24 @@ def wade_giles(syllable: str) -> frozenset[str]:
         if rest.endswith(wg) and (wg != "o" or rest == "o"):
             finals = tuple(rest[: len(rest) - len(wg)] + o for o in options)
             break
-    return frozenset({s.replace("'", "")} | {i + f for i in initials for f in finals})
+    out = {s.replace("'", "")} | {i + f for i in initials for f in finals}
+    if initials == ("",):
+        # a syllable without an initial, as pinyin spells it: i -> yi, ing -> ying, iu -> you,
+        # u -> wu, uei -> wei; and Wade–Giles' yu is also pinyin's you (友: "Hou Yu-ih", 侯友宜)
+        out |= {_without_initial(f) for f in finals}
+        if s == "yu":
+            out.add("you")
+    return frozenset(out)
+
+
+def _without_initial(final: str) -> str:
+    """A final that stands alone, as pinyin writes it: ian -> yan, uo -> wo, i -> yi."""
+    if final in _ZERO_INITIAL:
+        return _ZERO_INITIAL[final]
+    if final[:1] in ("i", "u") and len(final) > 1:
+        return ("y" if final[0] == "i" else "w") + final[1:]
+    return final
+
+
+_ZERO_INITIAL = {"i": "yi", "in": "yin", "ing": "ying", "iu": "you", "u": "wu", "ui": "wei",
+                 "un": "wen", "ü": "yu"}

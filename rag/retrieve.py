@@ -405,10 +405,15 @@ def latin_names(snap: Snapshot) -> LatinNames:
 _ROMANIZED = re.compile(r"\b[A-Z][a-z'’]*(?:-[a-z'’]+)*\b")
 
 
-def in_pinyin_out(q: str, snap: Snapshot, glossary: Glossary | None) -> str:
+def in_pinyin_out(
+    q: str, snap: Snapshot, glossary: Glossary | None, closeness: np.ndarray | None = None
+) -> str:
     """An English question with the Chinese names it writes in Wade–Giles written in pinyin,
     where the pinyin is a speaker's name or a word of the passages: "according to legislator
-    Kung Wen-chi" -> "… Kong Wenji" (孔委員文吉). The question itself when it writes none."""
+    Kung Wen-chi" -> "… Kong Wenji" (孔委員文吉), "Hou Yu-ih" -> "Hou Youyi" (侯友宜), "Ko's"
+    -> "Ke's" (柯文哲). A spelling that fits several speakers' names ("Ko": 柯 Ke and 葛 Ge)
+    takes the one whose words are closest to the question (`closeness`, each passage's), and
+    is left as written without it. The question itself when it writes none."""
     from rag.abstain import in_pinyin, pinyin_names
     from rag.crosslingual import wade_giles
 
@@ -417,18 +422,45 @@ def in_pinyin_out(q: str, snap: Snapshot, glossary: Glossary | None) -> str:
     known: set[str] | None = None
     out = q
     for m in _ROMANIZED.finditer(q):
-        word = m[0]
-        if word.lower().replace("-", "") in snap.vocabulary or len(word) < 3:
+        word = re.sub(r"['’]s$", "", m[0])  # "Ko's" is Ko
+        if word.lower().replace("-", "") in snap.vocabulary or len(word) < 2:
             continue
         spelled = [""]
         for part in word.split("-"):
             spelled = [a + b for a in spelled for b in sorted(wade_giles(part))][:64]
         if known is None:
-            known = set(pinyin_names(snap, glossary)) | set(in_pinyin(snap, glossary))
-        found = sorted(x for x in spelled if x != word.lower().replace("-", "") and x in known)
+            spoken = set(pinyin_names(snap, glossary))
+            known = spoken | set(in_pinyin(snap, glossary))
+        # a two-letter word is a name only as a speaker's surname ("Ko" for 柯文哲)
+        among = known if len(word) > 2 else spoken
+        found = sorted(x for x in spelled if x != word.lower().replace("-", "") and x in among)
+        # a speaker's name before any other word; one of several speakers' by closeness
+        found = [x for x in found if x in spoken] or found
+        if len(found) > 1 and found[0] in spoken:
+            found = _closest(found, snap, glossary, closeness)
         if found:
             out = out.replace(word, found[0].capitalize(), 1)
     return out
+
+
+def _closest(
+    spellings: list[str], snap: Snapshot, glossary: Glossary | None, closeness: np.ndarray | None
+) -> list[str]:
+    """Of the pinyin spellings of speakers' names one romanized word may stand for, the one
+    whose speakers said the passage closest to the question ([] without `closeness`)."""
+    if closeness is None or not len(closeness):
+        return []
+    whose: dict[str, set[str]] = {}
+    for s, forms in forms_of(snap, glossary).items():
+        for f in forms - {s}:
+            for w in f.lower().split():
+                whose.setdefault(w, set()).add(s)
+    best = {
+        x: max((closeness[i] for i, p in enumerate(snap.passages) if p.speaker in whose.get(x, ())),
+               default=-np.inf)
+        for x in spellings
+    }
+    return sorted(spellings, key=lambda x: -best[x])[:1]
 
 
 def sounded_out(q: str, snap: Snapshot, glossary: Glossary | None) -> str:
@@ -606,13 +638,14 @@ def search(
     n = min(t.candidates, len(snap.passages))
     w_dense, w_lex = config.weights()
     vector = query_vector(q) if w_dense > 0 else None
+    sims = dense_scores(snap, vector, t) if vector is not None else None
     # a foreign name a Chinese question writes by its sound (拉科克) is read as the Latin name
     # the passages write (Laycock): for whom it names, the documents it points to, and the
     # lexical ranker
     if lang == "zh":
         q = sounded_out(q, snap, glossary)
     else:
-        q = in_pinyin_out(q, snap, glossary)
+        q = in_pinyin_out(q, snap, glossary, sims)
 
     # Whom the question names ("According to Tom, …"): their words are ranked among
     # themselves too, so that a reply that words the question differently still gets a place.
@@ -630,8 +663,7 @@ def search(
 
     dense_ids: list[str] = []
     dense_named: list[str] = []
-    if w_dense > 0 and t.dense_balance:
-        sims = dense_scores(snap, vector, t)  # once, ranked over all and over theirs
+    if sims is not None and t.dense_balance:  # ranked over all and over theirs
         dense_ids = top_ids(snap, np.where(allowed, sims, -np.inf), n)
         if theirs is not None:
             dense_named = top_ids(snap, np.where(theirs, sims, -np.inf), n)
