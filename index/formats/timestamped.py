@@ -65,6 +65,37 @@ _TIMED = (_NAMED, _BRACKETED, _LEADING, _BARE, _HEADER)
 _AFTER_LABEL = re.compile(rf"^{OPEN}\s*(?P<ts>{CLOCK})\s*{CLOSE}\s*(?P<body>.*)$")
 
 
+# A WebVTT voice tag in a text line (`00:00:05 <v Michael Kennedy>to your earbuds.`), as
+# tools that turn captions into text keep it: the speaker's label. A cue merged into the line
+# before it keeps its own tag mid-line, where another speaker (or the same) goes on.
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)*\s+([^<>]{1,60})>\s*")
+
+
+def voiced(text: str) -> str:
+    """Voice tags in text lines written as the labels this parser reads: the tag after the
+    time names the line's speaker, and a tag mid-line starts a line of its own.
+
+    >>> print(voiced("00:06:05 <v Ann Lee>So grabbing it. <v Bo Chen>Probably safe.\\nNo tag."))
+    00:06:05 Ann Lee: So grabbing it.
+    Bo Chen: Probably safe.
+    No tag.
+    """
+    if "<v" not in text:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if not _VOICE.search(line):
+            out.append(line)
+            continue
+        # a tag right after the line's time (or at its start) labels the line; one later,
+        # a cue merged into it, starts a line of its own
+        head = re.fullmatch(r"(\s*[\[(]?\s*[\d:.,]*\s*[\])]?\s*)(.*)", line, re.S)
+        lead, rest = head[1], head[2]
+        said = _VOICE.sub(lambda m: f"\n{m[1].strip()}: ", rest).lstrip("\n")
+        out.extend(piece.rstrip() for piece in (lead + said).split("\n"))
+    return "\n".join(out)
+
+
 def _named(who: str) -> bool:
     # `Bill Carr`, `主持人`, `Dr. Ng`; not a sentence that happens to end in a time.
     who = who.strip()
@@ -172,7 +203,7 @@ def parse(text: str) -> Parsed:
     [('context', None, '访谈 2026年6月2日|14分钟'), ('context', None, '关键词:'),
      ('context', None, '机器人、物流'), ('context', None, '文字记录:'), ('speech', '说话人 1', '你好。')]
     """
-    lines = [read_line(s, n) for n, s in enumerate(repair(text).split("\n"), start=1)]
+    lines = [read_line(s, n) for n, s in enumerate(repair(voiced(text)).split("\n"), start=1)]
     # What comes before the first time is the export's header (title, date, keywords,
     # "文字记录:"), not speech: document context.
     first = next((i for i, ln in enumerate(lines) if ln.start is not None), 0)

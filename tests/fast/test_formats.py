@@ -2520,3 +2520,23 @@ def test_table_errors_name_the_row(text, message):
     with pytest.raises(FormatError) as e:
         read("bad.csv", text.encode())
     assert message in str(e.value) and "\n" not in str(e.value)
+
+
+def test_text_lines_with_voice_tags_name_their_speakers():
+    # a podcast's own transcript: WebVTT voice tags kept in timed text lines, cues merged
+    # into the line before keeping their tag mid-line
+    text = (
+        "00:00:00 <v Michael Kennedy>Hello and welcome to Python Bytes.\n\n"
+        "00:00:11 <v Calvin Hendryx-Parker>I'm Calvin. <v Michael Kennedy>Welcome, Calvin.\n\n"
+        "00:00:15 <v Michael Kennedy>So what is new?\n\n"
+        "00:00:18 <v Calvin Hendryx-Parker>uv audit.\n"
+    )
+    parsed = read("483.txt", text.encode())
+    assert [(s.speaker, s.text) for s in parsed.segments] == [
+        ("Michael Kennedy", "Hello and welcome to Python Bytes."),
+        ("Calvin Hendryx-Parker", "I'm Calvin."),
+        ("Michael Kennedy", "Welcome, Calvin."),
+        ("Michael Kennedy", "So what is new?"),
+        ("Calvin Hendryx-Parker", "uv audit."),
+    ]
+    assert parsed.segments[0].start == 0.0 and parsed.segments[-1].start == 18.0
