@@ -132,6 +132,8 @@ def canonical_names(
     {'Nick Chen': 'Nick Chen', 'Harry Lin': 'Harry Lin', 'Nick Chang': 'Nick Chen', 'Harry Lini': 'Harry Lin'}
     >>> canonical_names(["Ann Smith", "Ann Smith", "Ann Smythe", "Bo Li", "Bo Li", "Bo Lu"])["Bo Lu"]
     'Bo Lu'
+    >>> canonical_names(["XXA", "XXB"], people=["XXA", "XXB"])
+    {'XXA': 'XXA', 'XXB': 'XXB'}
     >>> canonical_names(["Ms Mitchell", "Ms Mitchell KC", "Lord Patel QC"])
     {'Ms Mitchell': 'Ms Mitchell', 'Ms Mitchell KC': 'Ms Mitchell', 'Lord Patel QC': 'Lord Patel QC'}
     """
@@ -143,6 +145,9 @@ def canonical_names(
             declared[m.group("short")] = m.group("name").strip()
     names: dict[str, str] = {}
     for label in counts:
+        if label in people:  # listed as written (a CHAT file's `XXA`): no other form of it
+            names[label] = label
+            continue
         m = _DECLARED.match(label.strip())
         if m or label in declared:
             names[label] = m.group("name").strip() if m else declared[label]

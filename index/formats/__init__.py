@@ -115,8 +115,8 @@ def detect(filename: str, text: str | None = None) -> str:
         return "markdown"
     if "html" in claimed and best in ("plain", "timestamped", "markdown"):
         return "html"  # a page's markup is read as markup, whatever its lines look like
-    if "csv" in claimed and best in ("plain", "timestamped", "markdown"):
-        return "csv"  # a table is read as a table: one without a text column gets an error
+    if claimed and claimed[0] in ("csv", "chat") and best in ("plain", "timestamped", "markdown"):
+        return claimed[0]  # a table or a CHAT file is read as one: a bad one gets an error
     if "ttml" in claimed and best in ("plain", "timestamped", "markdown"):
         return "ttml"  # XML is read as XML: one that is no TTML gets an error naming its root
     return best

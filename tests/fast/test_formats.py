@@ -20,6 +20,7 @@ from index.formats import (
     SUFFIXES,
     asr_json,
     ass,
+    chat,
     decode,
     detect,
     markdown,
@@ -77,7 +78,7 @@ def docx_bytes(*paragraphs: tuple[str, ...], heading: str | None = None) -> byte
 
 def test_every_format_is_found_and_keeps_the_contract():
     assert sorted(FORMATS) == [
-        "ass", "csv", "docx", "html", "json", "markdown", "pdf", "plain", "sbv", "srt", "timedtext",
+        "ass", "chat", "csv", "docx", "html", "json", "markdown", "pdf", "plain", "sbv", "srt", "timedtext",
         "timestamped", "ttml", "vtt",
     ]
     assert {
@@ -210,7 +211,7 @@ def test_read_with_a_named_format():
     with pytest.raises(ValueError) as e:
         read("a.txt", b"Ann: Hi.", fmt="rtf")
     assert str(e.value) == (
-        "unknown format 'rtf': use one of ass, csv, docx, html, json, markdown, pdf, plain, sbv, srt, "
+        "unknown format 'rtf': use one of ass, chat, csv, docx, html, json, markdown, pdf, plain, sbv, srt, "
         "timedtext, timestamped, ttml, vtt"
     )
 
@@ -2181,7 +2182,7 @@ NASTY = [
     "[Script Info]\n[Events]\nDialogue: 0,0:00:01.00",
     "[Events]\nFormat: Start, Text\nDialogue: soon,hi",
 ]
-TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, sbv, ttml, asr_json, ass, webpage, table]
+TEXT_PARSERS = [plain, timestamped, markdown, vtt, subrip, sbv, ttml, asr_json, ass, webpage, table, chat]
 
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
@@ -2397,6 +2398,16 @@ def render(fmt: str) -> tuple[str, bytes]:
         lines += [f"<p><b>{who}:</b> {text} <i>[laughs]</i></p>" for who, text in TALK]
         lines += ["</article><footer>© No Priors</footer></body></html>"]
         return "talk.html", "\n".join(lines).encode()
+    if fmt == "chat":
+        codes = {who: f"P{i}" for i, who in enumerate(dict.fromkeys(w for w, _ in TALK))}
+        lines += ["@UTF8", "@Begin", "@Languages:\teng, zho",
+                  "@Participants:\t" + ", ".join(f"{c} {w.replace(' ', '_')} Adult" for w, c in codes.items())]
+        for who, text in TALK:
+            for piece in _chunks(text, 6):
+                words = " ".join(piece) if re.search(r"[\u4e00-\u9fff]", piece) else piece
+                lines += [f"*{codes[who]}:\t{words} .", "%mor:\tn|x"]
+        lines.append("@End")
+        return "talk.cha", "\n".join(lines).encode()
     if fmt == "csv":
         lines += ["segment,start,end,speaker,text"]
         t = 0
@@ -2540,3 +2551,30 @@ def test_text_lines_with_voice_tags_name_their_speakers():
         ("Calvin Hendryx-Parker", "uv audit."),
     ]
     assert parsed.segments[0].start == 0.0 and parsed.segments[-1].start == 18.0
+
+
+def test_chat_transcript_of_a_cantonese_interview():
+    # a CHAT file as a corpus keeps it: speaker codes, words separated by spaces, a %mor tier
+    # that does not line up with the words, a wrapped utterance, a filler and a retracing
+    text = (
+        "@UTF8\n@Begin\n@Languages:\tyue , eng\n"
+        "@Participants:\tXXA A Adult , XXB B Adult\n@Date:\t02-MAR-1998\n"
+        "*XXA:\t噉 我哋 由 而家 余 永姍 , 你 喺 亞視 做 咗 幾 耐\n\t呀 ?\n"
+        "%mor:\tc|gam2 r|ngo5dei6\n"
+        "*XXB:\t&-uh 八 年 , <即係> [/] 即係 工作 咗 八 年 .\n"
+        "%mor:\tm|baat3 q|nin4\n"
+        "@End\n"
+    )
+    parsed = read("r013.cha", text.encode())
+    assert parsed.format == "chat" and parsed.meta["date"] == "1998-03-02"
+    assert [(s.speaker, s.text) for s in parsed.segments] == [
+        ("XXA", "噉我哋由而家余永姍,你喺亞視做咗幾耐呀？"),
+        ("XXB", "八年,即係工作咗八年。"),
+    ]
+    turns, _ = build_turns(parsed)
+    assert [(t.speaker, t.role) for t in turns] == [("XXA", "host"), ("XXB", "guest")]
+
+
+def test_chat_without_utterances_is_one_line_error():
+    with pytest.raises(FormatError, match="no utterance found"):
+        read("empty.cha", b"@UTF8\n@Begin\n@End\n")
