@@ -488,6 +488,31 @@ def spoken_text(f: Path) -> str:
             if isinstance(seg, dict):
                 found.extend(v for k, v in seg.items() if k in ("text", "body") and isinstance(v, str))
         return " ".join(found).lower()
+    if f.suffix.lower() in (".csv", ".tsv"):  # a table: its text column's cells
+        from index.formats.table import _rows, guess_columns, header_columns
+
+        rows = _rows(text.lstrip("\ufeff"))
+        cols = header_columns(rows[0]) if rows else {}
+        body = rows[1:] if cols else rows
+        cols = cols or guess_columns(rows)
+        i = cols.get("text")
+        return " ".join(r[i] for r in body if i is not None and i < len(r)).lower()
+    if f.suffix.lower() == ".cha":  # CHAT: the utterance lines (with their continuations)
+        said, keep = [], False
+        for line in text.split("\n"):
+            if line.startswith("*"):
+                keep = True
+                said.append(line.split(":", 1)[-1])
+            elif line.startswith("\t") and keep:
+                said.append(line)
+            else:
+                keep = False
+        text = " ".join(said)
+        # CHAT's markup: fillers, codes in brackets, scopes, unintelligible words, pauses,
+        # terminators, time bullets, language marks
+        text = re.sub(r"&[-=+~]?\S*|\[[^\]]*\]|[<>]|\bxxx\b|\(\.+\)|\+\S*|\x15[^\x15]*\x15|@\w+(?::\w+)?",
+                      " ", text)
+        return text.lower()
     text = html.unescape(front_matter(text)[1])
     # headings, a table of contents (list items that only link within the page), cue numbers
     text = re.sub(r"^\s*(?:#.*|WEBVTT.*|NOTE.*|\d+\s*|[-*+]\s*\[.*\]\(#[^)]*\)\s*)$", " ", text,
