@@ -9,9 +9,9 @@ import json
 import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
-# 407 answerable and 128 unanswerable questions over twenty-eight files; bundled: 85 and 16):
-# real hit@5 0.823, hit@600c 0.671, key facts 0.646, abstain_acc 0.609 (78 of 128), speaker_acc
-# 0.985; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
+# 455 answerable and 143 unanswerable questions over thirty-one files; bundled: 85 and 16):
+# real hit@5 0.802, hit@600c 0.661, key facts 0.639, abstain_acc 0.566 (81 of 143), speaker_acc
+# 0.987; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when questions written blind joined the set, and by what was
 # measured then; on 2026-12-05 (evening) a House hearing's 21 and forty more tuning questions
@@ -29,12 +29,19 @@ import pytest
 # 0.633: real hit@5 0.81 -> 0.80, key facts 0.63 -> 0.62, abstain_acc 0.63 -> 0.60. Later a
 # Senate interview's and a Legislative Yuan gazette's 42 blind questions joined, with fixes
 # (court reporters' line numbers, nested JSON, names by sound, titles inside Chinese labels):
-# real hit@5 0.80 -> 0.81, key facts 0.62 -> 0.64 went up.
+# real hit@5 0.80 -> 0.81, key facts 0.62 -> 0.64 went up. Then three more files' 63 blind
+# questions joined, with fixes (CSV tables, voice tags in text lines, CHAT): a READr CSV, Python
+# Bytes #483 and a Cantonese radio interview in CHAT, whose 16 answerable questions, after its
+# fixes, give hit@5 0.250 and key facts 0.156 (Cantonese words the Mandarin dictionary lacks,
+# hosts asked after by their corpus letters); its passages and the CSV's took the 535 earlier
+# questions' hit@5 0.823 -> 0.816 (key facts 0.646 -> 0.647, the same 78 of 128 declined): real
+# hit@5 0.81 -> 0.80, key facts 0.64 -> 0.63, abstain_acc 0.60 -> 0.56 (3 of the 15 new near
+# misses declined).
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.81, "hit@600c": 0.66, "key_facts": 0.64, "abstain_acc": 0.60,
+    "real": {"hit@5": 0.80, "hit@600c": 0.66, "key_facts": 0.63, "abstain_acc": 0.56,
              "speaker_acc": 0.95},
 }
 
