@@ -6,8 +6,8 @@ format is one new file here plus its tests. `read` is the way in: bytes and a fi
 `Parsed` out.
 
 >>> sorted(FORMATS)  # doctest: +NORMALIZE_WHITESPACE
-['ass', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timedtext', 'timestamped',
- 'ttml', 'vtt']
+['ass', 'chat', 'csv', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timedtext',
+ 'timestamped', 'ttml', 'vtt']
 >>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
 'srt'
 >>> [(s.speaker, s.text) for s in read("talk.md", b"**Ann:** Hi.\\r\\n**Bob:** Hello.").segments]
@@ -279,7 +279,7 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
     'timestamped'
     >>> read("x.txt", b"A: hi", fmt="rtf")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: unknown format 'rtf': use one of ass, docx, html, json, markdown, pdf, plain, ...
+    ValueError: unknown format 'rtf': use one of ass, chat, csv, docx, html, json, markdown, pdf, ...
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
