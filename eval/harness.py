@@ -489,9 +489,9 @@ def spoken_text(f: Path) -> str:
                 found.extend(v for k, v in seg.items() if k in ("text", "body") and isinstance(v, str))
         return " ".join(found).lower()
     if f.suffix.lower() in (".csv", ".tsv"):  # a table: its text column's cells
-        from index.formats.table import _rows, guess_columns, header_columns
+        from index.formats.table import guess_columns, header_columns, rows_of
 
-        rows = _rows(text.lstrip("\ufeff"))
+        rows = rows_of(text.lstrip("\ufeff"))
         cols = header_columns(rows[0]) if rows else {}
         body = rows[1:] if cols else rows
         cols = cols or guess_columns(rows)

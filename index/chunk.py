@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.clean import ends_question, ends_sentence
+from index.clean import ends_question, ends_sentence, unpunctuated
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
@@ -103,24 +103,6 @@ def passage_sentences(text: str) -> list[str]:
 
 # Sentences of unpunctuated Chinese captions are at least this long (a caption line is 10-30)
 CAPTION_SENTENCE = 20
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_ENDS = re.compile(r"[。!?！？…」”]\s*$")
-
-
-def unpunctuated(lines: list[str]) -> bool:
-    """Chinese captions as speech recognition writes them: three lines or more, short, and
-    most of them ending without a sentence end (prose ends most of its paragraphs with one).
-
-    >>> unpunctuated(["我個人從事公職 43 年", "從基層做起", "你是在跟新潮流示好？"])
-    True
-    >>> unpunctuated(["我认为是的。", "数据是瓶颈。", "对吧？"]), unpunctuated(["I have faith", "in it", "yes"])
-    (False, False)
-    """
-    said = [s for s in lines if s.strip()]
-    if len(said) < 3 or sum(len(s) for s in said) > 45 * len(said):
-        return False
-    han = sum(len(_HAN.findall(s)) for s in said)
-    return han * 2 >= sum(len(s) for s in said) and 3 * sum(bool(_ENDS.search(s)) for s in said) <= len(said)
 
 
 OVERRUN = 1.5  # a piece may grow to this many times max_chars to finish its sentence

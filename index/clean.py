@@ -257,6 +257,26 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _ENDS = re.compile(r"[。!?！？…]")
 
 
+# a line that ends a sentence (a caption line of prose, not of speech recognition)
+_ENDS_LINE = re.compile(r"[。!?！？…」”]\s*$")
+
+
+def unpunctuated(lines: list[str]) -> bool:
+    """Chinese captions as speech recognition writes them: three lines or more, short, and
+    most of them ending without a sentence end (prose ends most of its paragraphs with one).
+
+    >>> unpunctuated(["我個人從事公職 43 年", "從基層做起", "你是在跟新潮流示好？"])
+    True
+    >>> unpunctuated(["我认为是的。", "数据是瓶颈。", "对吧？"]), unpunctuated(["I have faith", "in it", "yes"])
+    (False, False)
+    """
+    said = [s for s in lines if s.strip()]
+    if len(said) < 3 or sum(len(s) for s in said) > 45 * len(said):
+        return False
+    han = sum(len(_HAN.findall(s)) for s in said)
+    return han * 2 >= sum(len(s) for s in said) and 3 * sum(bool(_ENDS_LINE.search(s)) for s in said) <= len(said)
+
+
 # How unpunctuated Chinese speech ends a question: with a question word or particle among its
 # last words ("…你的心得跟感想是什麼", "…你有什麼話對柯參選人說呢").
 _ASKS_AT_END = re.compile(

@@ -920,14 +920,20 @@ def _said_apart(name: str, snap) -> bool:
 
 def pinyin_names(snap, glossary) -> frozenset[str]:
     """The lower-case pinyin words of the speakers' Chinese names ("tang", "feng" for 唐鳳)."""
+    return frozenset(pinyin_speakers(snap, glossary))
+
+
+def pinyin_speakers(snap, glossary) -> dict[str, set[str]]:
+    """Each lower-case word of the speakers' names in their other spellings ("tang" for 唐鳳),
+    with the speakers whose names it spells."""
     from rag.retrieve import forms_of
 
-    return frozenset(
-        w.lower()
-        for s, forms in forms_of(snap, glossary).items()
-        for f in forms - {s}
-        for w in f.split()
-    )
+    whose: dict[str, set[str]] = {}
+    for s, forms in forms_of(snap, glossary).items():
+        for f in forms - {s}:
+            for w in f.split():
+                whose.setdefault(w.lower(), set()).add(s)
+    return whose
 
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")

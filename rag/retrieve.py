@@ -448,13 +448,11 @@ def _closest(
 ) -> list[str]:
     """Of the pinyin spellings of speakers' names one romanized word may stand for, the one
     whose speakers said the passage closest to the question ([] without `closeness`)."""
+    from rag.abstain import pinyin_speakers
+
     if closeness is None or not len(closeness):
         return []
-    whose: dict[str, set[str]] = {}
-    for s, forms in forms_of(snap, glossary).items():
-        for f in forms - {s}:
-            for w in f.lower().split():
-                whose.setdefault(w, set()).add(s)
+    whose = pinyin_speakers(snap, glossary)
     best = {
         x: max((closeness[i] for i, p in enumerate(snap.passages) if p.speaker in whose.get(x, ())),
                default=-np.inf)

@@ -113,13 +113,16 @@ def detect(filename: str, text: str | None = None) -> str:
     best = max(scores, key=lambda name: (scores[name], name == "plain"))
     if "markdown" in claimed and best in ("plain", "timestamped"):
         return "markdown"
-    if "html" in claimed and best in ("plain", "timestamped", "markdown"):
-        return "html"  # a page's markup is read as markup, whatever its lines look like
-    if claimed and claimed[0] in ("csv", "chat") and best in ("plain", "timestamped", "markdown"):
-        return claimed[0]  # a table or a CHAT file is read as one: a bad one gets an error
-    if "ttml" in claimed and best in ("plain", "timestamped", "markdown"):
-        return "ttml"  # XML is read as XML: one that is no TTML gets an error naming its root
+    kept = next((name for name in claimed if name in _KEEP_SUFFIX), None)
+    if kept and best in ("plain", "timestamped", "markdown"):
+        return kept
     return best
+
+
+# Formats whose suffix outweighs lines that read as text: a page's markup is read as markup,
+# whatever its lines look like; XML as XML, a table as a table, a CHAT file as CHAT (one that
+# is not gets an error naming what is wrong).
+_KEEP_SUFFIX = ("html", "ttml", "csv", "chat")
 
 
 # Encodings a transcript that is not UTF-8 is most likely in: the Chinese national standard

@@ -95,7 +95,10 @@ def _words_text(words: object) -> str:
     return join_all(tokens)
 
 
-def _segments(items: list, names: dict[str, str], scale: float) -> tuple[list[Segment], int]:
+def segments_of(items: list, names: dict[str, str], scale: float) -> tuple[list[Segment], int]:
+    """Segment objects (`text`, a start, an end, a speaker under any of the usual keys) as
+    segments, speakers named by `names`, times divided by `scale`; and the characters of stage
+    directions dropped."""
     segs: list[Segment] = []
     dropped = 0
     for i, item in enumerate(items, start=1):
@@ -346,6 +349,6 @@ def parse(text: str) -> Parsed:
             raise FormatError('line 1: no transcript here: expected a list of objects with "text"')
     else:
         raise FormatError("line 1: expected a JSON object or a list of segments")
-    segs, dropped = _segments(items, names, scale)
+    segs, dropped = segments_of(items, names, scale)
     counts = Counter({"stage directions": dropped}) if dropped else Counter()
     return Parsed(segs, warnings=[] if segs else ["no segments found"], dropped=dict(counts))

@@ -17,7 +17,7 @@ import io
 import re
 from collections.abc import Sequence
 
-from index.formats.asr_json import _segments
+from index.formats.asr_json import segments_of
 from index.formats.base import FormatError, Parsed
 
 NAME = "csv"
@@ -151,7 +151,8 @@ def _dialect(text: str, suffix_tab: bool = False) -> type[csv.Dialect] | csv.Dia
         return csv.excel_tab if "\t" in sample else csv.excel
 
 
-def _rows(text: str) -> list[list[str]]:
+def rows_of(text: str) -> list[list[str]]:
+    """A table's rows that hold anything, its delimiter sniffed."""
     reader = csv.reader(io.StringIO(text), _dialect(text))
     try:
         return [r for r in reader if any(c.strip() for c in r)]
@@ -204,7 +205,7 @@ def parse(text: str) -> Parsed:
     ([('Speaker 1', 1.5, 'Hello there.'), ('Speaker 2', 4.0, 'Hi.')], {'stage directions': 8})
     """
     text = text.lstrip("\ufeff")
-    rows = _rows(text)
+    rows = rows_of(text)
     if not rows:
         return Parsed([], warnings=["no rows found"], format=NAME)
     header: Sequence[str] = rows[0]
@@ -231,7 +232,7 @@ def parse(text: str) -> Parsed:
         item.pop("duration", None)
         items.append(item)
     try:
-        segs, dropped = _segments(items, {}, scale)  # clock times are read as such at any scale
+        segs, dropped = segments_of(items, {}, scale)  # clock times are read as such at any scale
     except FormatError as e:  # "segment 3: bad time '0:61'" -> "row 3: …", counted after the header
         raise FormatError(re.sub(r"^segment ", "row ", str(e))) from None
     warnings = [] if "speaker" in cols else ["no speaker column found: passages carry no speaker"]
