@@ -251,6 +251,23 @@ def bench(scale, queries, as_json):
     click.echo(json.dumps(result, ensure_ascii=False, indent=None if as_json else 2))
 
 
+def tuning_value(kind: str, value: str):
+    """A `--set NAME=VALUE` value read as its Tuning field's type.
+
+    >>> tuning_value("int", "30"), tuning_value("bool", "yes"), tuning_value("float", "0.5")
+    (30, True, 0.5)
+    >>> tuning_value("tuple[float, ...]", "2,0.6,8")
+    (2.0, 0.6, 8.0)
+    """
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return value.lower() in ("1", "true", "yes")
+    if kind.startswith("tuple"):
+        return tuple(float(v) for v in value.split(","))
+    return float(value)
+
+
 @main.command(name="eval")
 @click.option("--out", type=click.Path(), default="eval-out", show_default=True)
 @click.option("--systems", default=None,
@@ -287,11 +304,7 @@ def eval_cmd(out, systems, corpora, settings, split, limit, as_json):
             raise click.BadParameter(f"{name!r} is not a tuning number; known: {', '.join(types)}")
         kind = types[name]
         try:
-            changes[name] = (
-                int(value) if kind in (int, "int")
-                else value.lower() in ("1", "true", "yes") if kind in (bool, "bool")
-                else float(value)
-            )
+            changes[name] = tuning_value(str(getattr(kind, "__name__", kind)), value)
         except ValueError:
             raise click.BadParameter(f"{name}={value!r}: not a {kind}") from None
     config = replace(config, tuning=replace(config.tuning, **changes))
