@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.chunk import passage_sentences
 from index.clean import is_address
@@ -104,8 +105,15 @@ def term_coverage(terms: dict[str, float], idf: dict[str, float], text: str) -> 
     total = sum(w * idf.get(t, 1.0) for t, w in terms.items())
     if not total:
         return 0.0
-    have = set(tokenize(text))
+    have = words_of(text)
     return sum(w * idf.get(t, 1.0) for t, w in terms.items() if t in have) / total
+
+
+@lru_cache(maxsize=8192)
+def words_of(text: str) -> frozenset[str]:
+    """The lexical tokens of a text, remembered: the same passages and sentences are read for
+    question after question."""
+    return frozenset(tokenize(text))
 
 
 def asks_the_same(

@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from index.chunk import split_sentences
-from index.clean import to_simplified
+from index.clean import asks, to_simplified
 from index.config import Config, Tuning
 from index.errors import BadInputError
 from index.lexical import HAN, tokenize
@@ -28,7 +28,7 @@ from rag.snapshot import Snapshot, derived
 @dataclass(frozen=True)
 class Hit:
     passage: Passage  # with `versions`: the same passage in other documents
-    score: float  # fused score
+    score: float  # fused score (re-scored: `rescored`)
 
 
 @dataclass(frozen=True)
@@ -607,6 +607,53 @@ def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int
     return top_ids(snap, np.where(allowed, dense_scores(snap, vector, t), -np.inf), n)
 
 
+def rescored(
+    hits: list[Hit],
+    sims: np.ndarray,
+    terms: dict[str, float],
+    snap: Snapshot,
+    flags: np.ndarray,
+    w: tuple[float, ...],
+    floor: float = 4.0,
+) -> list[Hit]:
+    """Fused hits ranked again by a weighted sum (weights `w`, in this order) of: the log of
+    the fused score (boosts and host factor included); dense closeness below the best hit's,
+    in standard deviations of the question's scores over all passages (so that any embedding
+    model's scale reads the same); the IDF-weighted share of the question's terms in the
+    passage, and in its host question; and each hit's `flags` (said by a person the question
+    names; in a document that alone mentions a name the question says; a host's question).
+    Each hit's score becomes its new one.
+
+    >>> from index.types import Passage
+    >>> from types import SimpleNamespace
+    >>> ps = [Passage("a#t1p1", "a", "G", "guest", 1, 1, "Rain, mostly."),
+    ...       Passage("a#t2p1", "a", "G", "guest", 2, 1, "The weather is rain.")]
+    >>> snap = SimpleNamespace(position={"a#t1p1": 0, "a#t2p1": 1}, idf={})
+    >>> hits, sims, no = [Hit(ps[0], 0.05), Hit(ps[1], 0.04)], np.array([0.80, 0.79]), np.zeros((2, 3))
+    >>> w = (2, 0.6, 8, 7.3, 6, 4, -3)
+    >>> [h.passage.id for h in rescored(hits, sims, {"weather": 1.0}, snap, no, w)]
+    ['a#t2p1', 'a#t1p1']
+    >>> [h.passage.id for h in rescored(hits, sims, {"snow": 1.0}, snap, no, w)]
+    ['a#t1p1', 'a#t2p1']
+    >>> [h.passage.id for h in rescored(hits, sims, {"snow": 1.0}, snap, np.array([[0, 0, 0], [1, 0, 0]]), w)]
+    ['a#t2p1', 'a#t1p1']
+    """
+    if not hits:
+        return hits
+    w_fused, w_dense, w_text, w_asked, *w_flags = w
+    dense = np.array([sims[snap.position[h.passage.id]] for h in hits])
+    spread = float(np.std(sims)) or 1.0
+    scores = (
+        w_fused * np.log([h.score for h in hits])
+        + w_dense * np.maximum((dense - dense.max()) / spread, -floor)
+        + w_text * np.array([term_coverage(terms, snap.idf, h.passage.text) for h in hits])
+        + w_asked * np.array([term_coverage(terms, snap.idf, h.passage.question or "") for h in hits])
+        + flags @ np.asarray(w_flags, dtype=float)
+    )
+    order = np.argsort(-scores, kind="stable")
+    return [replace(hits[i], score=round(float(scores[i]), 6)) for i in order]
+
+
 def search(
     snap: Snapshot,
     store: Store,
@@ -729,8 +776,10 @@ def search(
         snap.vectors[[pos[c] for c in ranked]] if ranked else snap.vectors[:0],
         t.duplicate_cosine,
     )
+    rescoring = sims is not None and w_lex > 0 and bool(weights) and any(t.rescore_weights[1:])
+    depth = max(k, t.rescore_depth) if rescoring else k
     groups = group_duplicates(
-        ranked, lambda pid: snap.passage(pid).source, lambda a, b: (a, b) in twins, limit=k
+        ranked, lambda pid: snap.passage(pid).source, lambda a, b: (a, b) in twins, limit=depth
     )
     # Of two copies of one passage, show the one that holds more of the question's words,
     # and on a tie the one in the question's own script.
@@ -748,6 +797,22 @@ def search(
         hits.append(
             Hit(replace(snap.passage(best), versions=versions), round(fused_score[head], 6))
         )
+    if rescoring:
+        flags = np.array(
+            [
+                [
+                    about is not None and about[pos[h.passage.id]],
+                    h.passage.source in pointed,
+                    # a host's question is no answer, unless the question is about the hosts
+                    not about_hosts and h.passage.role == "host"
+                    and not (about is not None and about[pos[h.passage.id]])
+                    and asks(h.passage.text),
+                ]
+                for h in hits
+            ],
+            dtype=float,
+        ).reshape(len(hits), 3)
+        hits = rescored(hits, sims, weights, snap, flags, t.rescore_weights, t.rescore_floor)[:k]
     return Retrieval(
         snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights,
         about_hosts=about_hosts, named=named, named_at=named_at,

@@ -308,8 +308,10 @@ def _tuned(config, glossary, **tuning):
 @pytest.mark.parametrize("boost", [1.0, 1.2])
 def test_a_passage_that_holds_the_count_asked_for_ranks_first(config, glossary, tmp_path, boost):
     """Of two passages about module types, the one that counts them answers "How many …?";
-    with the boost off (1.0) the one with more of the question's words comes first."""
-    corpus = _tuned(config, glossary, type_boost=boost)
+    with the boost off (1.0) the one with more of the question's words comes first. (Fusion
+    alone: the re-scoring weighs the words and the closeness again, and leaves what kind of
+    answer a passage holds to the sentences an answer quotes.)"""
+    corpus = _tuned(config, glossary, type_boost=boost, rescore_weights=(1.0,))
     ingest_talk(
         corpus, tmp_path / "standard.txt",
         "Host: What was hard about the standard?",

@@ -9,9 +9,11 @@ import json
 import pytest
 
 # Floors for the default system, one question below the figures measured on 2026-12-05 (real:
-# 455 answerable and 143 unanswerable questions over thirty-one files; bundled: 85 and 16):
-# real hit@5 0.802, hit@600c 0.661, key facts 0.639, abstain_acc 0.566 (81 of 143), speaker_acc
-# 0.987; bundled hit@5 0.965, hit@600c 0.941, key facts 0.866, abstain_acc 0.938 (15 of 16).
+# 455 answerable and 143 unanswerable questions over thirty-one files; bundled: 85 and 16),
+# with the passages re-scored after fusion: real hit@5 0.811, hit@600c 0.697, key facts 0.666,
+# abstain_acc 0.566 (81 of 143), speaker_acc 0.984; bundled hit@5 0.965, hit@600c 0.953, key
+# facts 0.862, abstain_acc 0.938 (15 of 16). The re-scoring raised real hit@600c 0.66 -> 0.69,
+# key facts 0.63 -> 0.66 and bundled hit@600c 0.92 -> 0.94.
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when questions written blind joined the set, and by what was
 # measured then; on 2026-12-05 (evening) a House hearing's 21 and forty more tuning questions
@@ -40,8 +42,8 @@ import pytest
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
-    "bundled": {"hit@5": 0.95, "hit@600c": 0.92, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.80, "hit@600c": 0.66, "key_facts": 0.63, "abstain_acc": 0.56,
+    "bundled": {"hit@5": 0.95, "hit@600c": 0.94, "key_facts": 0.85, "abstain_acc": 0.87},
+    "real": {"hit@5": 0.80, "hit@600c": 0.69, "key_facts": 0.66, "abstain_acc": 0.56,
              "speaker_acc": 0.95},
 }
 
