@@ -65,13 +65,12 @@ class Tuning:
     # mentions a name the question says; it is a host's question (and the user's is not
     # about the hosts).
     # A softmax ranking model fit on the tuning split's answerable questions (real and
-    # bundled, 340) gave 2.0 / 0.59 / 8.0 / 7.3 and flags 1.0 / 1.6 (the last not fit). The
-    # flags are set to 6 / 4 / -3 so that what the boosts and the host factor promised holds
-    # ("According to Bo, …" finds Bo's words before another panellist's reply to the
-    # moderator's question; a guest's answer comes before the host question that echoes the
-    # user's); fitted and set flags rank alike on both splits. The fused score's weight is 3,
-    # not 2, for the answers quoted from the new order (tuning split key facts: bundled 0.898
-    # -> 0.908, real 0.670 -> 0.678; real hit@1 0.550 -> 0.543).
+    # bundled, 340; `python -m eval.rescore_fit`) gives 2.0 / 0.67 / 7.9 / 6.6 and flags
+    # 0.9 / 1.7 / -3.1. The first two flags are set to 6 / 4 so that what the fusion's boosts
+    # promised holds ("According to Bo, …" finds Bo's words before another panellist's reply
+    # to the moderator's question); fitted and set flags rank alike on both splits. The fused
+    # score's weight is 3, not 2, for the answers quoted from the new order (tuning split key
+    # facts: bundled 0.898 -> 0.908, real 0.670 -> 0.678; real hit@1 0.550 -> 0.543).
     # Against fusion alone (rag eval, 2026-12-05): real hit@1 0.481 -> 0.547, hit@5 0.802 ->
     # 0.811, hit@600c 0.661 -> 0.697, key facts 0.639 -> 0.666 (held-out split: hit@5 0.799 ->
     # 0.805, hit@600c 0.652 -> 0.707, key facts 0.639 -> 0.644), unanswerable declined 81 of

@@ -46,6 +46,9 @@ class Retrieval:
     named_at: dict[tuple[str, str], str] = field(default_factory=dict)
     called: frozenset[str] = frozenset()  # every speaker a name in it fits, shared or not
     asked: str = ""  # the question as asked, when `question` adds the names it sounds out
+    # the re-scoring's features of each hit, in the hits' order (`rescore_features`); None
+    # when the hits were not re-scored. eval/rescore_fit.py fits the weights from them.
+    features: np.ndarray | None = None
 
     def names(self, p: Passage) -> bool:
         """Are these the words of someone the question names?"""
@@ -607,51 +610,64 @@ def dense_ranking(snap: Snapshot, vector, allowed: np.ndarray, t: Tuning, n: int
     return top_ids(snap, np.where(allowed, dense_scores(snap, vector, t), -np.inf), n)
 
 
-def rescored(
+RESCORE_FEATURES = (
+    "ln fused score", "closeness", "passage share", "host turn share",
+    "named speaker", "mentioned document", "host question",
+)
+
+
+def rescore_features(
     hits: list[Hit],
     sims: np.ndarray,
     terms: dict[str, float],
     snap: Snapshot,
     flags: np.ndarray,
-    w: tuple[float, ...],
     floor: float = 4.0,
-) -> list[Hit]:
-    """Fused hits ranked again by a weighted sum (weights `w`, in this order) of: the log of
-    the fused score (boosts and host factor included); dense closeness below the best hit's,
-    in standard deviations of the question's scores over all passages (so that any embedding
-    model's scale reads the same); the IDF-weighted share of the question's terms in the
-    passage, and in its host question; and each hit's `flags` (said by a person the question
-    names; in a document that alone mentions a name the question says; a host's question).
-    Each hit's score becomes its new one.
+) -> np.ndarray:
+    """One row per fused hit (`RESCORE_FEATURES`): the log of the fused score (boosts and
+    host factor included); dense closeness below the best hit's, in standard deviations of
+    the question's scores over all passages (so that any embedding model's scale reads the
+    same), counted down to `floor`; the IDF-weighted share of the question's terms in the
+    passage, and in the host turn it follows; and the hit's `flags` (said by a person the
+    question names; in a document that alone mentions a name the question says; a host's
+    question).
 
     >>> from index.types import Passage
     >>> from types import SimpleNamespace
-    >>> ps = [Passage("a#t1p1", "a", "G", "guest", 1, 1, "Rain, mostly."),
+    >>> ps = [Passage("a#t1p1", "a", "G", "guest", 1, 1, "Rain, mostly.", question="Weather?"),
     ...       Passage("a#t2p1", "a", "G", "guest", 2, 1, "The weather is rain.")]
     >>> snap = SimpleNamespace(position={"a#t1p1": 0, "a#t2p1": 1}, idf={})
-    >>> hits, sims, no = [Hit(ps[0], 0.05), Hit(ps[1], 0.04)], np.array([0.80, 0.79]), np.zeros((2, 3))
-    >>> w = (2, 0.6, 8, 7.3, 6, 4, -3)
-    >>> [h.passage.id for h in rescored(hits, sims, {"weather": 1.0}, snap, no, w)]
-    ['a#t2p1', 'a#t1p1']
-    >>> [h.passage.id for h in rescored(hits, sims, {"snow": 1.0}, snap, no, w)]
-    ['a#t1p1', 'a#t2p1']
-    >>> [h.passage.id for h in rescored(hits, sims, {"snow": 1.0}, snap, np.array([[0, 0, 0], [1, 0, 0]]), w)]
-    ['a#t2p1', 'a#t1p1']
+    >>> hits, sims = [Hit(ps[0], 0.05), Hit(ps[1], 0.04)], np.array([0.80, 0.70])
+    >>> rescore_features(hits, sims, {"weather": 1.0}, snap, np.zeros((2, 3))).round(2).tolist()
+    [[-3.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0], [-3.22, -2.0, 1.0, 0.0, 0.0, 0.0, 0.0]]
     """
-    if not hits:
-        return hits
-    w_fused, w_dense, w_text, w_asked, *w_flags = w
     dense = np.array([sims[snap.position[h.passage.id]] for h in hits])
     spread = float(np.std(sims)) or 1.0
-    scores = (
-        w_fused * np.log([h.score for h in hits])
-        + w_dense * np.maximum((dense - dense.max()) / spread, -floor)
-        + w_text * np.array([term_coverage(terms, snap.idf, h.passage.text) for h in hits])
-        + w_asked * np.array([term_coverage(terms, snap.idf, h.passage.question or "") for h in hits])
-        + flags @ np.asarray(w_flags, dtype=float)
-    )
+    columns = [
+        np.log([h.score for h in hits]),
+        np.maximum((dense - dense.max()) / spread, -floor),
+        [term_coverage(terms, snap.idf, h.passage.text) for h in hits],
+        [term_coverage(terms, snap.idf, h.passage.question or "") for h in hits],
+    ]
+    return np.column_stack([*columns, flags]) if hits else np.zeros((0, len(RESCORE_FEATURES)))
+
+
+def rescored(
+    hits: list[Hit], features: np.ndarray, w: tuple[float, ...]
+) -> tuple[list[Hit], np.ndarray]:
+    """Hits ranked by the weighted sum of their `rescore_features` (weights `w`, in that
+    order), each hit's score its new one; the features in the new order.
+
+    >>> from index.types import Passage
+    >>> hits = [Hit(Passage(f"a#t{i}p1", "a", "G", "guest", i, 1, "x"), 0.1) for i in (1, 2)]
+    >>> ranked, _ = rescored(hits, np.array([[-2.3, 0, 0, 0, 0, 0, 0], [-2.3, -1, 1, 0, 0, 0, 0]]),
+    ...                      (3, 0.6, 8, 7.3, 6, 4, -3))
+    >>> [(h.passage.id, h.score) for h in ranked]
+    [('a#t2p1', 0.5), ('a#t1p1', -6.9)]
+    """
+    scores = features @ np.asarray(w, dtype=float) if len(hits) else np.zeros(0)
     order = np.argsort(-scores, kind="stable")
-    return [replace(hits[i], score=round(float(scores[i]), 6)) for i in order]
+    return [replace(hits[i], score=round(float(scores[i]), 6)) for i in order], features[order]
 
 
 def search(
@@ -778,6 +794,7 @@ def search(
     )
     rescoring = sims is not None and w_lex > 0 and bool(weights) and any(t.rescore_weights[1:])
     depth = max(k, t.rescore_depth) if rescoring else k
+    features = None
     groups = group_duplicates(
         ranked, lambda pid: snap.passage(pid).source, lambda a, b: (a, b) in twins, limit=depth
     )
@@ -812,10 +829,12 @@ def search(
             ],
             dtype=float,
         ).reshape(len(hits), 3)
-        hits = rescored(hits, sims, weights, snap, flags, t.rescore_weights, t.rescore_floor)[:k]
+        features = rescore_features(hits, sims, weights, snap, flags, t.rescore_floor)
+        hits, features = rescored(hits, features, t.rescore_weights)
+        hits, features = hits[:k], features[:k]
     return Retrieval(
         snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights,
         about_hosts=about_hosts, named=named, named_at=named_at,
         called=frozenset(called_speakers(q, snap, glossary)) if named or named_at else frozenset(),
-        asked=asked,
+        asked=asked, features=features,
     )
