@@ -482,7 +482,11 @@ def spoken_text(f: Path) -> str:
         segs = next(
             (inner[k] for k in ("segments", "utterances") if isinstance(inner.get(k), list)), None
         ) if inner is not None else None
-        if segs is None:
+        results = data.get("results") if isinstance(data, dict) else None
+        if segs is None and isinstance(results, dict) and isinstance(results.get("transcripts"), list):
+            # AWS Transcribe: the whole text once in `transcripts`, then word by word in `items`
+            walk(results["transcripts"])
+        elif segs is None:
             walk(data)
         for seg in segs or ():
             if isinstance(seg, dict):

@@ -379,3 +379,15 @@ def test_a_time_of_day_someone_says_is_no_timestamp_left_in_a_passage():
         "[00:04:07] we started", "00:01.000 --> 00:02.000", "meet at 10:30 then",
         "support something at 2:00 AM in the morning", "1:00 a.m. in Berlin", "till 5:30pm",
     )] == [True, True, True, False, False, False]
+
+
+def test_spoken_words_of_an_aws_transcribe_file_are_counted_once(tmp_path):
+    """Amazon Transcribe keeps the whole text in `transcripts` and again word by word in
+    `items`: the words said are the first, once."""
+    f = tmp_path / "job.json"
+    f.write_text(json.dumps({"results": {
+        "transcripts": [{"transcript": "Hello there. Hi."}],
+        "items": [{"alternatives": [{"content": w}], "speaker_label": s}
+                  for w, s in (("Hello", "spk_0"), ("there", "spk_0"), ("Hi", "spk_1"))],
+    }}), encoding="utf-8")
+    assert harness.spoken_text(f) == "hello there. hi."
