@@ -13,7 +13,12 @@ import pytest
 # with the passages re-scored after fusion: real hit@5 0.811, hit@600c 0.697, key facts 0.666,
 # abstain_acc 0.566 (81 of 143), speaker_acc 0.984; bundled hit@5 0.965, hit@600c 0.953, key
 # facts 0.862, abstain_acc 0.938 (15 of 16). The re-scoring raised real hit@600c 0.66 -> 0.69,
-# key facts 0.63 -> 0.66 and bundled hit@600c 0.92 -> 0.94.
+# key facts 0.63 -> 0.66 and bundled hit@600c 0.92 -> 0.94. Then AWS Bites #45 as Amazon
+# Transcribe's JSON joined with 21 blind questions (its blind run: hit@5 0.625, hit@600c 0.562,
+# key facts 0.375; speech-recognition errors such as "get up" for GitHub): over 471 answerable
+# and 148 unanswerable questions real hit@5 0.805, hit@600c 0.690, key facts 0.654,
+# abstain_acc 0.568 (84 of 148); the 598 earlier questions' hit@600c 0.697 -> 0.695 and key
+# facts 0.666 -> 0.664 as its passages joined: hit@600c 0.69 -> 0.68, key facts 0.66 -> 0.65.
 # They must only go up: raise them when the product improves, never lower them to make a change
 # pass. They went down only when questions written blind joined the set, and by what was
 # measured then; on 2026-12-05 (evening) a House hearing's 21 and forty more tuning questions
@@ -43,7 +48,7 @@ import pytest
 # version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.94, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.80, "hit@600c": 0.69, "key_facts": 0.66, "abstain_acc": 0.56,
+    "real": {"hit@5": 0.80, "hit@600c": 0.68, "key_facts": 0.65, "abstain_acc": 0.56,
              "speaker_acc": 0.95},
 }
 
