@@ -63,9 +63,7 @@ def candidates(out: Path) -> dict[tuple[str, str], list[tuple[np.ndarray, np.nda
     """(corpus, split) -> (features, labels) of each answerable question's fused candidates."""
     import rag
     from eval.harness import CORPORA, MemoEmbedder, open_corpus
-    from index.clean import to_simplified
     from index.config import Config
-    from rag.retrieve import clean_question, search
 
     config = Config.from_env()
     base = rag.open(config)
@@ -73,13 +71,11 @@ def candidates(out: Path) -> dict[tuple[str, str], list[tuple[np.ndarray, np.nda
     found: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray]]] = {}
     for c in CORPORA:
         corpus, questions, _, _ = open_corpus(c, out / f"index-{c.name}", config, memo, base.glossary, True)
-        snap, t = corpus.snapshot(), corpus.config.tuning
         for q in questions:
             if not q.answerable:
                 continue
-            text = clean_question(q.question, config.max_question_chars)
-            r = search(snap, corpus.store, lambda s: memo.queries([to_simplified(s)])[0],
-                       base.glossary, corpus.config, text, k=t.rescore_depth)
+            # the product's own retrieval (cleaning, embedding, search), with its features
+            _, r = corpus._retrieve(q.question, config.tuning.rescore_depth, None, None)
             if r.features is None or not r.hits:
                 continue
             # in fusion's order (its score is the first feature), as the eval ranks them
@@ -91,7 +87,7 @@ def candidates(out: Path) -> dict[tuple[str, str], list[tuple[np.ndarray, np.nda
 
 
 def main() -> None:
-    from index.config import Tuning
+    from index.config import Config
     from rag.retrieve import RESCORE_FEATURES
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -103,7 +99,7 @@ def main() -> None:
     print("fitted:", ", ".join(f"{n} {v:.2f}" for n, v in zip(RESCORE_FEATURES, w / w[0] * 2, strict=True)),
           "(scaled so that the fused score's weight is 2)")
     fused = np.eye(len(RESCORE_FEATURES))[0]
-    current = np.asarray(Tuning().rescore_weights, dtype=float)
+    current = np.asarray(Config.from_env().tuning.rescore_weights, dtype=float)
     for (corpus, split), gs in sorted(groups.items()):
         row = [f"{name} hit@1 {hits_at(gs, v, 1):.3f} hit@5 {hits_at(gs, v, 5):.3f}"
                for name, v in (("fusion", fused), ("fitted", w), ("configured", current))]

@@ -665,7 +665,7 @@ def rescored(
     >>> [(h.passage.id, h.score) for h in ranked]
     [('a#t2p1', 0.5), ('a#t1p1', -6.9)]
     """
-    scores = features @ np.asarray(w, dtype=float) if len(hits) else np.zeros(0)
+    scores = features @ np.asarray(w, dtype=float)
     order = np.argsort(-scores, kind="stable")
     return [replace(hits[i], score=round(float(scores[i]), 6)) for i in order], features[order]
 
@@ -815,20 +815,13 @@ def search(
             Hit(replace(snap.passage(best), versions=versions), round(fused_score[head], 6))
         )
     if rescoring:
-        flags = np.array(
-            [
-                [
-                    about is not None and about[pos[h.passage.id]],
-                    h.passage.source in pointed,
-                    # a host's question is no answer, unless the question is about the hosts
-                    not about_hosts and h.passage.role == "host"
-                    and not (about is not None and about[pos[h.passage.id]])
-                    and asks(h.passage.text),
-                ]
-                for h in hits
-            ],
-            dtype=float,
-        ).reshape(len(hits), 3)
+        def flags_of(p: Passage) -> tuple[bool, bool, bool]:
+            theirs = about is not None and bool(about[pos[p.id]])
+            # a host's question is no answer, unless the question is about the hosts
+            hosts_question = not about_hosts and p.role == "host" and not theirs and asks(p.text)
+            return theirs, p.source in pointed, hosts_question
+
+        flags = np.array([flags_of(h.passage) for h in hits], dtype=float).reshape(len(hits), 3)
         features = rescore_features(hits, sims, weights, snap, flags, t.rescore_floor)
         hits, features = rescored(hits, features, t.rescore_weights)
         hits, features = hits[:k], features[:k]
