@@ -12,6 +12,21 @@ import rag
 from index.config import DEFAULT_EMBED_MODEL, Config
 from index.embed import E5Embedder
 
+# The real tier writes about 1.5 GB under the temporary directory (model checkpoints, indexes,
+# a `chroma run` server's data); a full disk would fail it deep inside Chroma or safetensors.
+NEEDS_FREE_GB = 4
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _room_on_disk(tmp_path_factory) -> None:
+    free = shutil.disk_usage(tmp_path_factory.getbasetemp()).free / 2**30
+    if free < NEEDS_FREE_GB:
+        pytest.exit(
+            f"the real tier needs about {NEEDS_FREE_GB} GB free under "
+            f"{tmp_path_factory.getbasetemp()}, and {free:.1f} GB are: free some space first",
+            returncode=2,
+        )
+
 
 @pytest.fixture(scope="session")
 def e5_folder(tmp_path_factory) -> Path:
