@@ -555,6 +555,18 @@ def test_a_name_is_not_known_from_a_word_that_begins_alike(corpus, tmp_path):
     assert not corpus.ask("Why did the Canadians film on one camera?").abstained
 
 
+def test_a_name_of_several_words_is_known_only_whole(corpus, tmp_path):
+    """"Mona Lisa" is not in a transcript whose speaker is called Lisa; "Lisa Enckell" is
+    (the label leaves out her surname)."""
+    ingest_talk(
+        corpus, tmp_path / "home.txt",
+        "Host: What did you buy for your home?",
+        "Lisa: We painted the walls ourselves and bought two suitcases for travelling.",
+    )
+    assert corpus.ask("Who painted the Mona Lisa?").abstained
+    assert not corpus.ask("What did Lisa Enckell paint in her home?").abstained
+
+
 def test_the_name_of_someone_the_transcript_never_names_is_declined(corpus, tmp_path):
     """"What is the name of the agent …?" is not answered by a name from a passage about
     something else; a thing the transcript does name is."""
