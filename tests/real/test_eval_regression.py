@@ -44,11 +44,13 @@ import pytest
 # questions' hit@5 0.823 -> 0.816 (key facts 0.646 -> 0.647, the same 78 of 128 declined): real
 # hit@5 0.81 -> 0.80, key facts 0.64 -> 0.63, abstain_acc 0.60 -> 0.56 (3 of the 15 new near
 # misses declined).
+# A name of several words known only whole ("Mona Lisa" is not known from a speaker called
+# Lisa; 2026-12-06): 84 -> 86 of 148 declined, nothing else moved: abstain_acc 0.56 -> 0.57.
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.94, "key_facts": 0.85, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.80, "hit@600c": 0.68, "key_facts": 0.65, "abstain_acc": 0.56,
+    "real": {"hit@5": 0.80, "hit@600c": 0.68, "key_facts": 0.65, "abstain_acc": 0.57,
              "speaker_acc": 0.95},
 }
 
