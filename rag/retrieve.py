@@ -328,15 +328,32 @@ def named_introduced(
     q: str, snap: Snapshot, glossary: Glossary | None = None
 ) -> dict[tuple[str, str], str]:
     """The diarizer labels a question names by the name they introduced themselves with
-    ("According to Sam Sethi" names `SPEAKER_2` of the document where it said "I'm Sam Sethi").
+    ("According to Sam Sethi" names `SPEAKER_2` of the document where it said "I'm Sam Sethi"),
+    in full or by a part of the name nobody else in that document has: as with labelled
+    speakers, "James" names the James of each conversation, whatever other files hold.
     """
     forms = forms_of(snap, glossary)
-    speakers = {f for fs in forms.values() for f in fs}
+    present = speakers_by_document(snap)
     return {
         key: name
         for key, name in snap.introduced.items()
-        if names_someone(q, {name}, speakers | {n for n in snap.introduced.values() if n != name})
+        if names_someone(q, {name}, {
+            *(f for s in present.get(key[0], ()) if s != key[1] for f in forms.get(s, ())),
+            *(n for k, n in snap.introduced.items() if k[0] == key[0] and n != name),
+        })
     }
+
+
+def speakers_by_document(snap: Snapshot) -> dict[str, frozenset[str]]:
+    """Each document's speakers (their labels), derived once per snapshot."""
+    def build() -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for p in snap.passages:
+            if p.speaker:
+                out.setdefault(p.source, set()).add(p.speaker)
+        return {d: frozenset(s) for d, s in out.items()}
+
+    return derived(snap, "speakers by document", build)
 
 
 def mentioned_documents(q: str, lang: str, snap: Snapshot, most: int) -> frozenset[str]:

@@ -628,6 +628,24 @@ def test_a_diarized_voice_is_named_by_the_name_it_introduced_itself_with(corpus,
     assert "never interested me" not in a.text, a.text
 
 
+def test_a_first_name_names_the_introduced_voice_though_another_file_has_a_namesake(corpus, tmp_path):
+    """"James" names the voice that said "I'm James Cridland", though a press conference in
+    another file has a reporter labelled James Politi: each conversation has its own James."""
+    ingest_talk(
+        corpus, tmp_path / "weekly.txt",
+        "SPEAKER_1: Hello, I'm James Cridland, the editor of the newsletter.",
+        "SPEAKER_2: And I'm Sam Sethi.",
+        "SPEAKER_1: I remember an advert for a porridge called Ready Brek, warm for winter.",
+    )
+    ingest_talk(
+        corpus, tmp_path / "presser.txt",
+        "James Politi: Will the committee cut rates again this year?",
+        "Chair: We will watch the data before we decide on rates.",
+    )
+    a = corpus.ask("Which porridge advert does James remember?")
+    assert not a.abstained and "Ready Brek" in a.text, a.text
+
+
 def test_an_answer_says_who_said_each_quote(corpus, tmp_path):
     ingest_talk(
         corpus, tmp_path / "panel.txt",
