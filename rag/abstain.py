@@ -122,7 +122,9 @@ _ASKS = {
     ),
 }
 _HAS = {
-    "year": re.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}年"),
+    # 19xx and 20xx anywhere (as before); an earlier year standing alone ("it was 1811"),
+    # not the digits of a larger number or an amount ("$1,750", "15,000")
+    "year": re.compile(r"(?:19|20)\d\d|(?<![\d.,$£€])1[5-8]\d\d(?![\d]|[.,]\d)|[〇零一二三四五六七八九]{4}年"),
     "money": re.compile(
         r"\d[\d.,]*\s*(?:万|萬|亿|億|千)*\s*(?:美元|元|美金|刀)|[$¥€£]\s?\d|免费|免費|"
         r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several)\s*"
@@ -184,7 +186,7 @@ _HAS = {
     "time": re.compile(
         r"\d+\s*(?:年|个月|個月|月|周|週|天|years?|months?|weeks?|days?)|今年|明年|去年|年底|年初|"
         r"几年|幾年|未来|未來|以前|之前|之后|之後|现在|現在|最近|时候|時候|十年|五年|"
-        r"\b(?:19|20)\d\d\b|\b(?:ago|yesterday|today|tomorrow|tonight|recently|soon|later|"
+        r"\b(?:1[5-9]|20)\d\d\b|\b(?:ago|yesterday|today|tomorrow|tonight|recently|soon|later|"
         r"earlier|decades?|years?|months?|weeks?|days?|hours?|minutes?|january|february|march|april|"
         r"june|july|august|september|october|november|december|spring|summer|autumn|fall|"
         r"winter|when i was|back then|at the time|since|until|before|after|now)\b",

@@ -1027,3 +1027,23 @@ def test_a_sentence_close_behind_the_best_is_quoted_when_only_it_holds_the_amoun
     a = asked(0.15)
     assert not a.abstained and "$0.50 per hour" in a.text, a.text
     assert asked(0.0).abstained  # without it: a near miss, declined
+
+
+def test_a_year_before_1900_answers_which_year(corpus, tmp_path):
+    """"哪一年 / which year" is answered by "it was 1811", and still declined by a passage
+    whose only number is an amount ("$1,750") or a larger count ("15,000")."""
+    ingest_talk(
+        corpus, tmp_path / "cities.txt",
+        "Host: How did New York get its street grid?",
+        "Guest: In, I believe it was 1811, the commissioners drew the street grid for the city.",
+    )
+    a = corpus.ask("Which year was the street grid of New York drawn?")
+    assert not a.abstained and "1811" in a.text, a.text
+    zh = corpus.ask("纽约的街道网格是哪一年画的？")
+    assert not zh.abstained and "1811" in zh.text, zh.text
+    ingest_talk(
+        corpus, tmp_path / "rent.txt",
+        "Host: What does a flat near the harbour cost?",
+        "Guest: A flat near the harbour costs $1,750, and about 15,000 people live there.",
+    )
+    assert corpus.ask("In which year was the harbour flat built?").abstained
