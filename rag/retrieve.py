@@ -22,7 +22,7 @@ from rag.abstain import asked_types, has_type, in_pinyin, names_in, unasked
 from rag.answer import term_coverage
 from rag.crosslingual import ENGLISH_STOPWORDS, Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
-from rag.snapshot import Snapshot, derived
+from rag.snapshot import Snapshot, derived, speakers_by_source
 
 
 @dataclass(frozen=True)
@@ -346,14 +346,7 @@ def named_introduced(
 
 def speakers_by_document(snap: Snapshot) -> dict[str, frozenset[str]]:
     """Each document's speakers (their labels), derived once per snapshot."""
-    def build() -> dict[str, frozenset[str]]:
-        out: dict[str, set[str]] = {}
-        for p in snap.passages:
-            if p.speaker:
-                out.setdefault(p.source, set()).add(p.speaker)
-        return {d: frozenset(s) for d, s in out.items()}
-
-    return derived(snap, "speakers by document", build)
+    return derived(snap, "speakers by document", lambda: speakers_by_source(snap.passages))
 
 
 def mentioned_documents(q: str, lang: str, snap: Snapshot, most: int) -> frozenset[str]:

@@ -189,6 +189,20 @@ def introductions(passages: list[Passage]) -> dict[tuple[str, str], str]:
     }
 
 
+def speakers_by_source(passages: list[Passage]) -> dict[str, frozenset[str]]:
+    """Each document's speakers (their labels).
+
+    >>> ps = [Passage("a#t1p1", "a", "Ann", "host", 1, 1, "Hi."), Passage("b#t1p1", "b", None, None, 1, 1, "Yo.")]
+    >>> speakers_by_source(ps)
+    {'a': frozenset({'Ann'})}
+    """
+    by_source: dict[str, set[str]] = defaultdict(set)
+    for p in passages:
+        if p.speaker:
+            by_source[p.source].add(p.speaker)
+    return {d: frozenset(s) for d, s in by_source.items()}
+
+
 def co_speakers(passages: list[Passage]) -> dict[str, frozenset[str]]:
     """Each speaker's company: the other speakers of the documents they speak in.
 
@@ -197,12 +211,8 @@ def co_speakers(passages: list[Passage]) -> dict[str, frozenset[str]]:
     >>> {s: sorted(o) for s, o in sorted(co_speakers(ps).items())}
     {'Ann': ['Bo', 'Cy'], 'Bo': ['Ann'], 'Cy': ['Ann']}
     """
-    by_source: dict[str, set[str]] = defaultdict(set)
-    for p in passages:
-        if p.speaker:
-            by_source[p.source].add(p.speaker)
     company: dict[str, set[str]] = defaultdict(set)
-    for present in by_source.values():
+    for present in speakers_by_source(passages).values():
         for s in present:
             company[s] |= present - {s}
     return {s: frozenset(o) for s, o in company.items()}
