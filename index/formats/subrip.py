@@ -61,8 +61,14 @@ def parse(text: str) -> Parsed:
     except srt.SRTParseError as e:
         at = e.expected_start + len(e.unmatched_content) - len(e.unmatched_content.lstrip())
         line = text.count("\n", 0, at) + 1
-        what = e.unmatched_content.strip().split("\n")[0][:60]
-        raise FormatError(f"line {line}: not an SRT caption: {what!r}") from None
+        said = e.unmatched_content.strip().split("\n")
+        if len(said) > 1 and said[0].strip().isdigit():
+            # a caption's number, then a line that should be its timing: name that line
+            raise FormatError(
+                f"line {line + 1}: bad caption timing {said[1].strip()[:60]!r} "
+                "(expected 00:00:01,000 --> 00:00:02,000)"
+            ) from None
+        raise FormatError(f"line {line}: not an SRT caption: {said[0][:60]!r}") from None
     except ValueError as e:  # srt.TimestampParseError
         raise FormatError(f"line 1: {e}") from None
     cues = [

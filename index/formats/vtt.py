@@ -67,6 +67,49 @@ def _timing_lines(text: str) -> list[tuple[int, float]]:
     return found
 
 
+# a line that tries to be a cue timing but is not one: "00:00:04.500 -> 00:0x:09.000"
+_TIMING_LIKE = re.compile(r"^\s*\d+:\d+\S*\s*(?:-+|—|–)>?\s*\S*\d")
+_BLOCK_KINDS = ("NOTE", "STYLE", "REGION")
+
+
+def _orphan_blocks(text: str) -> list[str]:
+    """Warnings for the blocks after the header that hold no cue timing (webvtt-py skips them):
+    text outside any cue. A block whose line tries to be a timing is a FormatError instead, as
+    its cue's words would be lost.
+
+    >>> _orphan_blocks("WEBVTT\\n\\n00:01.000 --> 00:02.000\\nHi\\n\\nand more\\n\\nNOTE x")
+    ["line 6: text outside any cue was left out: 'and more'"]
+    >>> _orphan_blocks("WEBVTT\\n\\n2\\n00:00:04.500 -> 00:0x:09.000\\n<v Piotr>Thanks.")
+    Traceback (most recent call last):
+    index.formats.base.FormatError: line 4: bad cue timing '00:00:04.500 -> 00:0x:09.000' (expected 00:00:01.000 --> 00:00:02.000)
+    """
+    warnings = []
+    lines = text.split("\n")
+    block: list[tuple[int, str]] = []
+    header = True
+    for no, line in [*enumerate(lines, start=1), (len(lines) + 1, "")]:
+        if line.strip():
+            block.append((no, line))
+            continue
+        if block and not header and not block[0][1].startswith(_BLOCK_KINDS) and not any(
+            "-->" in ln for _, ln in block
+        ):
+            for at, ln in block:
+                if _TIMING_LIKE.match(ln):
+                    raise FormatError(
+                        f"line {at}: bad cue timing {ln.strip()!r} "
+                        "(expected 00:00:01.000 --> 00:00:02.000)"
+                    )
+            said = " ".join(ln.strip() for _, ln in block)
+            warnings.append(
+                f"line {block[0][0]}: text outside any cue was left out: {said[:60]!r}"
+            )
+        if block:
+            header = False
+        block = []
+    return warnings
+
+
 def sniff(text: str) -> float:
     """Confidence that `text` is WebVTT: the `WEBVTT` header, or VTT-style cue timings.
 
@@ -95,6 +138,7 @@ def parse(text: str) -> Parsed:
         raise FormatError('line 1: a WebVTT file starts with "WEBVTT"')
     text = _full_timings(text)
     timings = _timing_lines(text)
+    orphans = _orphan_blocks(text)
     webvtt = require("webvtt", "webvtt-py")
     try:
         doc = webvtt.WebVTT.from_string(text)
@@ -108,4 +152,6 @@ def parse(text: str) -> Parsed:
             raise FormatError(
                 f"line {no}: this cue could not be read (is it inside another block?)"
             )
-    return to_parsed(cues)
+    parsed = to_parsed(cues)
+    parsed.warnings.extend(orphans)
+    return parsed

@@ -1231,12 +1231,23 @@ def test_vtt_rolling_captions_are_read_once():
             "line 3: bad cue timing '00:00:01,000 --> 00:00:02,000'",
         ),
         ("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nHi", "line 3: the cue ends before it starts"),
+        (  # an arrow of one dash: webvtt-py skips the block, and the cue's words with it
+            "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n<v Ann>Welcome.\n\n"
+            "2\n00:00:04.500 -> 00:00:09.000\n<v Piotr>Thanks.",
+            "line 8: bad cue timing '00:00:04.500 -> 00:00:09.000'",
+        ),
     ],
 )
 def test_vtt_errors_name_the_line(text, message):
     with pytest.raises(FormatError) as e:
         vtt.parse(text)
     assert str(e.value).startswith(message)
+
+
+def test_vtt_text_outside_any_cue_is_reported_not_lost_silently():
+    parsed = vtt.parse("WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Hi.\n\nand then more\n")
+    assert [s.text for s in parsed.segments] == ["Hi."]
+    assert "line 6: text outside any cue was left out: 'and then more'" in parsed.warnings
 
 
 # --- srt ---------------------------------------------------------------------------------------
@@ -1317,7 +1328,7 @@ def test_srt_voices_named_in_brackets():
     [
         (
             "1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:0x --> 00:00:03,000\nYo\n",
-            "line 5: not an SRT caption",
+            "line 6: bad caption timing '00:00:0x --> 00:00:03,000'",
         ),
         ("hello world", "line 1: not an SRT caption: 'hello world'"),
         ("1\n00:61:01,000 --> 00:62:00,000\nHi\n", "line 2: bad timestamp '00:61:01,000'"),

@@ -388,7 +388,9 @@ def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
     assert got["big.txt"].notes == [
         "the file is 503 bytes; the limit is 400 bytes (RAG_MAX_FILE_MB)"
     ]
-    assert got["bad.srt"].notes == ["line 5: not an SRT caption: '2'"]  # no server path in it
+    assert got["bad.srt"].notes == [
+        "line 6: bad caption timing '00:00:0x,000 --> zz' (expected 00:00:01,000 --> 00:00:02,000)"
+    ]  # no server path in it
     assert got["escape.txt"].status == "ok"
     assert steps[0] == (0, 4, "ep1.md") and steps[-1] == (4, 4, "done")
     # indexed, and kept in RAG_HOME/uploads/ only when indexed; nothing written outside it
