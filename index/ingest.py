@@ -160,15 +160,31 @@ def ingest(
     todo: list[tuple[str, str, dict[str, str], Prepared]] = []
     for path, t in files:
         try:
-            smap = {**sidecar_map(path), **dict(speaker_map or {})}
+            # a map given once is kept for the document's later ingests; new names win
+            smap = {
+                **manifest.speaker_maps.get(t.source, {}), **sidecar_map(path), **dict(speaker_map or {})
+            }
         except (ValueError, OSError) as e:
             report.problems.append(str(Problem(str(path), f"speaker map: {e}")))
             continue
-        if manifest.files.get(t.source) == t.sha256 and manifest.speaker_maps.get(t.source, {}) == smap:
+        chosen = fmt or manifest.formats.get(t.source)  # a --format given once is kept too
+        if (
+            manifest.files.get(t.source) == t.sha256
+            and manifest.speaker_maps.get(t.source, {}) == smap
+            and manifest.formats.get(t.source) == chosen
+        ):
             report.unchanged.append(t.source)
             continue
+        where = str(Path(path).resolve())
+        before = manifest.paths.get(t.source)
+        if t.source in manifest.files and before and before != where and Path(before).exists():
+            report.problems.append(str(Problem(str(path), (
+                f"another file named {t.source} is indexed, from {before}: rename one, or "
+                f"`rag remove {t.source}` first to replace it"
+            ))))
+            continue
         try:
-            prepared = prepare(t.source, t.data, config, fmt, smap, manifest.renames.get(t.source))
+            prepared = prepare(t.source, t.data, config, chosen, smap, manifest.renames.get(t.source))
         except ValueError as e:  # FormatError included: "line N: …"
             report.problems.append(str(Problem(str(path), str(e))))
             continue
@@ -177,16 +193,16 @@ def ingest(
         if not prepared.passages:
             report.problems.append(str(Problem(str(path), "no interview text found after cleaning")))
             continue
-        todo.append((t.source, t.sha256, smap, prepared))
+        todo.append((t.source, t.sha256, smap, prepared, chosen, where))
 
     if todo:
-        every = [p for *_, prep in todo for p in prep.passages]
+        every = [p for *_, prep, _, _ in todo for p in prep.passages]
         contexts = context_texts(every)
         texts = [embed_text(p) for p in every] + list(contexts.values())
         vectors = embedder.passages(texts, progress=progress)
         context = dict(zip(contexts, vectors[len(every) :], strict=True))
         at = 0
-        for source, sha, smap, prep in todo:
+        for source, sha, smap, prep, chosen, where in todo:
             vecs = vectors[at : at + len(prep.passages)]
             at += len(prep.passages)
             old = set(store.ids_of(source))
@@ -203,6 +219,9 @@ def ingest(
                 manifest.speaker_maps[source] = smap
             else:
                 manifest.speaker_maps.pop(source, None)
+            if chosen:
+                manifest.formats[source] = chosen
+            manifest.paths[source] = where
             store.save_manifest(manifest)
 
     if prune and report.problems:
@@ -227,6 +246,8 @@ def remove_source(store: Store, manifest: Manifest, source: str) -> None:
     manifest.files.pop(source, None)
     manifest.speaker_maps.pop(source, None)
     manifest.renames.pop(source, None)
+    manifest.formats.pop(source, None)
+    manifest.paths.pop(source, None)
     store.save_manifest(manifest)
 
 

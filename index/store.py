@@ -45,6 +45,8 @@ class Manifest:
     generation: int = 0
     speaker_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> label -> name
     renames: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> shown -> new name
+    formats: dict[str, str] = field(default_factory=dict)  # source -> format chosen with --format
+    paths: dict[str, str] = field(default_factory=dict)  # source -> the file it was read from
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

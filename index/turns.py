@@ -458,6 +458,13 @@ def build_turns(
     warnings: list[str] = []
     mapping = dict(speaker_map or {})
     labels = [s.speaker for s in speech if s.speaker]
+    written = set(labels)
+    for key in [k for k in mapping if k not in written]:
+        if f"Speaker {key}" in written:  # `A: Nora` for the label shown as `Speaker A`
+            mapping.setdefault(f"Speaker {key}", mapping[key])
+        elif written:
+            known = ", ".join(sorted(written)[:12]) + (", …" if len(written) > 12 else "")
+            warnings.append(f"speaker map: no label {key!r} in this file (its labels: {known})")
     shown = [mapping.get(label, label) for label in labels]
     text = "\n".join(s.text for s in parsed.segments)
     people = sorted(_people(parsed.meta, "people", "speakers", "hosts", "guests", "host", "guest"))

@@ -166,11 +166,21 @@ def read_line(text: str, line_no: int) -> Line:
     return line
 
 
+def _after_label(s: str) -> bool:
+    """`Speaker 1: (00:05)`: a label, then the time (as some Rev exports write it)."""
+    if ":" not in s[:60] and "：" not in s[:60]:
+        return False
+    line = split_label(s)
+    return line.label is not None and bool(_AFTER_LABEL.match(line.body))
+
+
 def sniff(text: str) -> float:
     """Confidence that `text` is a timestamped export: the share of lines that carry a time.
 
     >>> sniff("Ann (00:00:01):\\nHi.\\nBob (00:00:04):\\nHello."), sniff("Ann: Hi.")
     (0.9, 0.0)
+    >>> sniff("Speaker 1: (00:00)\\nHi.\\n\\nSpeaker 2: (00:05)\\nHello.")
+    0.9
     >>> sniff("会议时间 10:30 开始。\\n" + "张三：你好。\\n李四：你好。\\n" * 20)
     0.0
     """
@@ -179,7 +189,7 @@ def sniff(text: str) -> float:
     for s in lines:
         if "-->" in s and not _LEADING.match(s) or _TIME_OF_DAY.match(s):
             continue  # SRT or WebVTT timings, a time of day: not a text export's times
-        timed += any(p.match(s) for p in _TIMED) or bool(_inline(s))
+        timed += any(p.match(s) for p in _TIMED) or bool(_inline(s)) or _after_label(s)
     if not timed or timed < 3 and timed / len(lines) < 0.05:
         return 0.0  # a time or two in a long write-up ("会议时间 10:30 开始。") makes no export
     return round(0.6 + 0.3 * min(1.0, timed / len(lines) / 0.3), 2)

@@ -190,6 +190,47 @@ def test_two_files_with_one_name_are_refused(rag, corpus, tmp_path):
     assert "Rottnest" in corpus.retrieve("zebra quokka festival", k=1)[0].text  # the first one won
 
 
+def test_a_file_with_an_indexed_name_from_another_folder_is_refused_later_too(rag, corpus, tmp_path):
+    """Meeting tools save every meeting as `transcript.txt`: the second, ingested on its own
+    later, must not silently replace the first."""
+    write(tmp_path / "a", "same.txt", ZEBRA)
+    write(tmp_path / "b", "same.txt", OTTER)
+    assert rag("ingest", str(tmp_path / "a" / "same.txt")).exit_code == 0
+    out = rag("ingest", str(tmp_path / "b" / "same.txt"), "--json")
+    assert out.exit_code == 1
+    problem = json.loads(out.stdout)["problems"][0]
+    assert "another file named same.txt is indexed, from" in problem and "rag remove same.txt" in problem
+    assert "Rottnest" in corpus.retrieve("zebra quokka festival", k=1)[0].text  # kept
+    # an edit of the first file still updates it, and a file moved away from its old place
+    write(tmp_path / "a", "same.txt", ZEBRA.replace("spring", "autumn"))
+    assert rag("ingest", str(tmp_path / "a" / "same.txt")).exit_code == 0
+    shutil.rmtree(tmp_path / "a")
+    assert rag("ingest", str(tmp_path / "b" / "same.txt")).exit_code == 0
+    assert "urchins" in corpus.retrieve("otters harbour", k=1)[0].text
+
+
+def test_a_speaker_map_and_a_format_are_kept_for_later_ingests(rag, corpus, tmp_path):
+    """`--speaker` and `--format` given once still hold when the folder is ingested again
+    without them; a map key that names no label is reported with the labels there are."""
+    folder = tmp_path / "calls"
+    write(folder, "call.txt", "Speaker 1: (00:00)\nWhat do otters eat?\n\n"
+                              "Speaker 2: (00:05)\nSea urchins and crabs, every morning.\n")
+    out = rag("ingest", str(folder / "call.txt"), "--speaker", "Speaker 2=Ola Berg", "--json")
+    report = json.loads(out.stdout)
+    assert report["files"][0]["format"] == "timestamped"
+    assert report["files"][0]["speakers"] == ["Ola Berg", "Speaker 1"]
+    write(folder, "zebra.txt", ZEBRA)
+    assert rag("ingest", str(folder)).exit_code == 0
+    hit = corpus.retrieve("What do otters eat?", k=1)[0]
+    assert (hit.speaker, hit.passage.start) == ("Ola Berg", 5.0)
+    out = rag("ingest", str(folder / "call.txt"), "--speaker", "Speakr 1=Ann", "--json")
+    assert "speaker map: no label 'Speakr 1' in this file (its labels: Speaker 1, Speaker 2)" in out.stdout
+    # a --format for a file already indexed unchanged is applied, not ignored
+    out = rag("ingest", str(folder / "call.txt"), "--format", "plain", "--json")
+    assert json.loads(out.stdout)["updated"] == ["call.txt"]
+    assert corpus.retrieve("What do otters eat?", k=1)[0].passage.start is None
+
+
 class Crash(Exception):
     """Stands in for the process dying (SIGKILL is tested for real in tests/real)."""
 
