@@ -162,7 +162,8 @@ def _history(value: str | None) -> list[dict] | None:
 
 @main.command()
 @click.argument("question")
-@click.option("-k", default=5, show_default=True, help="How many passages to cite.")
+@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 10),
+              help="How many passages to cite (1 to 10).")
 @click.option("--speaker", default=None, help="Only passages by this speaker (substring, e.g. karpathy).")
 @click.option("--source", default=None, help="Only passages from this document (file name or part of it).")
 @click.option("--history", default=None, help="The chat so far: JSON list of {role, content}, or a file.")
@@ -180,6 +181,8 @@ def ask(question, k, speaker, source, history, as_json, markdown, compose):
     """
     from rag import render
 
+    if as_json and markdown:
+        raise click.UsageError("--json and --markdown print the answer two ways: choose one")
     corpus = _corpus()
     _ensure_index(corpus)
     streamed = []

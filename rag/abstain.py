@@ -121,13 +121,20 @@ _ASKS = {
         re.I,
     ),
 }
+# English numbers in words from two to ninety (a compound, "twenty-five", starts with one)
+_NUMBER_WORDS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
 _HAS = {
     # 19xx and 20xx anywhere (as before); an earlier year standing alone ("it was 1811"),
     # not the digits of a larger number or an amount ("$1,750", "15,000")
     "year": re.compile(r"(?:19|20)\d\d|(?<![\d.,$£€])1[5-8]\d\d(?![\d]|[.,]\d)|[〇零一二三四五六七八九]{4}年"),
     "money": re.compile(
         r"\d[\d.,]*\s*(?:万|萬|亿|億|千)*\s*(?:美元|元|美金|刀)|[$¥€£]\s?\d|免费|免費|"
-        r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several)\s*"
+        r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several|one|"
+        + _NUMBER_WORDS
+        + r")\s*"
         r"(?:k|thousand|million|billion|trillion|grand)?\s*(?:dollars?|bucks|euros?|pounds?|usd)\b|"
         r"\b\d[\d.,]*\s*(?:k|grand)\b|"
         # free as a price ("it's free", "for free", "a free tier"), not "a free agent"
@@ -139,9 +146,9 @@ _HAS = {
     "count": re.compile(
         # "one" as a pronoun ("one of the things", "no one", "this one") counts nothing.
         r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]|(?<!\bthe )(?<!\bno )(?<!\bthis )(?<!\bthat )"
-        r"(?<!\beach )(?<!\bevery )(?<!\bwhich )\bone\b(?! of\b)(?! another\b)|\b(?:two|three|four|five|six|seven|"
-        r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
-        r"billions?|dozens?|a few|several|single|both|couple|half|majority)\b|"
+        r"(?<!\beach )(?<!\bevery )(?<!\bwhich )\bone\b(?! of\b)(?! another\b)|\b(?:"
+        + _NUMBER_WORDS
+        + r"|hundreds?|thousands?|millions?|billions?|dozens?|a few|several|single|both|couple|half|majority)\b|"
         # a share in words answers "有多少技术能搬过去?" (how much of it)
         r"所有|全部|大部分|大多数|大多數|多数|多數|大半|几乎都|幾乎都",
         re.I,
@@ -152,9 +159,9 @@ _HAS = {
         re.I,
     ),
     "duration": re.compile(
-        r"(?:\d[\d.,]*|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-        r"twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundreds?|few|several|couple|"
-        r"half|many)\b)[\s-]*(?:[a-z]+[\s-]+){0,2}?(?:seconds?|minutes?|hours?|days?|weeks?|"
+        r"(?:\d[\d.,]*|\b(?:a|an|one|"
+        + _NUMBER_WORDS
+        + r"|hundreds?|few|several|couple|half|many)\b)[\s-]*(?:[a-z]+[\s-]+){0,2}?(?:seconds?|minutes?|hours?|days?|weeks?|"
         r"months?|years?|decades?|centuries|blocks?)\b|\b(?:forever|overnight|instantly|"
         r"immediately)\b|[\d一二两兩三四五六七八九十百几幾半数數]+\s*(?:个|個)?\s*(?:秒|分钟|分鐘|"
         r"小时|小時|天|日|周|週|星期|礼拜|禮拜|个月|個月|年|世纪|世紀|区块|區塊)|永远|永遠|马上|馬上|立刻",
@@ -747,9 +754,7 @@ def _counted_stem(question: str) -> str | None:
 
 _NUMBER = (
     r"(?:\d[\d.,]*|a few|several|a couple of|dozens of|hundreds of|thousands of|millions of|"
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand|million|billion)(?:[\s-](?:one|two|three|four|five|six|"
+    r"(?:one|" + _NUMBER_WORDS + r"|hundred|thousand|million|billion)(?:[\s-](?:one|two|three|four|five|six|"
     r"seven|eight|nine|hundred|thousand|million|billion))*)"
 )
 _ZH_HOW_MANY = re.compile(r"(?:多少|几|幾)(?:个|個|位|名|家|次)?([\u4e00-\u9fff]{1,2})")

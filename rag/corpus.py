@@ -157,6 +157,8 @@ class Corpus:
         self, question: str, k: int, speaker: Filter, source: Filter, history: History = None
     ) -> tuple[str, Retrieval]:
         q = clean_question(question, self.config.max_question_chars)
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise BadInputError(f"k is how many passages to cite, a whole number from 1; not {k!r}")
         snap = self.snapshot()
         full = standalone(q, history)
         glossary = self.glossary
@@ -471,9 +473,15 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
 
     def holds_the_type(chosen) -> bool:  # a year, amount or count the question asks for
         said = statements(chosen)
+        # a turn that opens with the count its host question asks for ("How many people work
+        # at the shop?" "Seventeen, most of them students."): read with that question
+        replies = [f"{p.question} {c.text}" for c in chosen
+                   if c.position == 0 and (p := r.hits[c.hit].passage).piece == 1
+                   and (p.question or "").rstrip().endswith(("?", "？"))]
         return not kinds or (
             abstain.answers_type(kinds, said, r.question)
-            and (kinds != ["count"] or abstain.counts_what_is_asked(r.question, said, counted))
+            and (kinds != ["count"]
+                 or abstain.counts_what_is_asked(r.question, said + replies, counted))
             and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in chosen],
                                         config.cache_dir)
         )

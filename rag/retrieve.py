@@ -74,6 +74,9 @@ def clean_question(question: str, max_chars: int) -> str:
 
     >>> clean_question("  什么\\x00是 LLM?\\n", 100)
     '什么 是 LLM?'
+    >>> clean_question("??? ……", 100)
+    Traceback (most recent call last):
+    index.errors.BadInputError: the question '??? ……' has no words: ask something about the interview
     """
     if not isinstance(question, str):
         raise BadInputError("the question must be text")
@@ -82,6 +85,8 @@ def clean_question(question: str, max_chars: int) -> str:
     q = re.sub(r"\s+", " ", q).strip()
     if not q:
         raise BadInputError("the question is empty: ask something about the interview")
+    if all(unicodedata.category(ch)[0] in "PZ" for ch in q):  # "???", "……": nothing to look for
+        raise BadInputError(f"the question {q!r} has no words: ask something about the interview")
     if len(q) > max_chars:
         raise BadInputError(
             f"the question is {len(q)} characters long; the limit is {max_chars}: ask a shorter question"
@@ -704,6 +709,11 @@ def search(
         ],
         dtype=bool,
     ) & (snap.substance >= t.min_passage_words)
+    if speakers is not None and sources is not None and not allowed.any():
+        raise BadInputError(
+            f"{' or '.join(speakers)} never speaks in {' or '.join(sources)}: "
+            "choose another speaker or document"
+        )
     lang = language(q)
     asked = q
     n = min(t.candidates, len(snap.passages))
@@ -824,7 +834,7 @@ def search(
         hits.append(
             Hit(replace(snap.passage(best), versions=versions), round(fused_score[head], 6))
         )
-    if rescoring:
+    if rescoring and hits:
         def flags_of(p: Passage) -> tuple[bool, bool, bool]:
             theirs = about is not None and bool(about[pos[p.id]])
             # a host's question is no answer, unless the question is about the hosts

@@ -445,3 +445,16 @@ def test_help_is_instant():
     assert p.returncode == 0
     assert "rag ingest" in p.stdout and "ask" in p.stdout
     assert p.stderr.strip() == "[]"
+
+
+def test_filters_that_leave_no_passage_and_empty_questions_get_one_line(indexed, corpus, rag):
+    """A speaker who never speaks in the chosen document, a question of punctuation only and
+    k below 1 are refused with a line that says what to do, not a traceback."""
+    with pytest.raises(BadInputError, match="Sarah Guo never speaks in .*huxiu.*: choose another"):
+        corpus.ask("Tesla 和 Waymo", speaker="Sarah Guo", source="huxiu")
+    with pytest.raises(BadInputError, match="has no words"):
+        corpus.ask("??? ……")
+    with pytest.raises(BadInputError, match="whole number from 1"):
+        corpus.retrieve(HUMANOID_Q, k=0)
+    out = rag("ask", "Tesla", "--speaker", "Sarah Guo", "--source", "huxiu")
+    assert out.exit_code != 0 and "never speaks in" in out.output and "Traceback" not in out.output

@@ -1047,3 +1047,24 @@ def test_a_year_before_1900_answers_which_year(corpus, tmp_path):
         "Guest: A flat near the harbour costs $1,750, and about 15,000 people live there.",
     )
     assert corpus.ask("In which year was the harbour flat built?").abstained
+
+
+def test_numbers_in_words_answer_how_many_how_long_and_how_much(corpus, tmp_path):
+    """"Seventeen", "Nineteen years", "one euro thirty" are a count, a duration and a price:
+    the questions they answer are answered, not declined for want of digits."""
+    ingest_talk(
+        corpus, tmp_path / "shop.txt",
+        "Interviewer: How many people work at the shop today?",
+        "Greta Holm: Seventeen, most of them part-time students from the university.",
+        "Interviewer: How long did you live in Rome before that?",
+        "Greta Holm: Nineteen years. I moved there for a restoration job and never left.",
+        "Interviewer: And the bread you sell?",
+        "Greta Holm: We raised the price of a baguette from one euro ten to one euro thirty.",
+    )
+    for question, fact in [
+        ("How many people work at Greta's shop?", "Seventeen"),
+        ("How long did Greta live in Rome?", "Nineteen years"),
+        ("How much does a baguette cost at Greta's shop?", "one euro thirty"),
+    ]:
+        a = corpus.ask(question)
+        assert not a.abstained and fact in a.text, (question, a.text)
