@@ -114,6 +114,25 @@ def uncapped(name: str, text: str = "") -> str:
     return name.title()
 
 
+# How meeting tools mark a display name: an attendee from outside the organisation, a
+# directory's "Last, First"
+_GUEST_MARK = re.compile(r"\s*[(（](?:guest|external|unverified|外部|访客|訪客)[)）]\s*$", re.I)
+_LAST_FIRST = re.compile(r"^([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?), ([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)?)$")
+
+
+def directory_name(label: str) -> str:
+    """A meeting's display name as people write it: `Okafor, Daniel (Guest)` is Daniel Okafor.
+
+    >>> directory_name("Nair, Priya"), directory_name("Okafor, Daniel (Guest)"), directory_name("Kim (External)")
+    ('Priya Nair', 'Daniel Okafor', 'Kim')
+    >>> directory_name("Chris - Base"), directory_name("Mr. GOSS")
+    ('Chris - Base', 'Mr. GOSS')
+    """
+    name = _GUEST_MARK.sub("", label).strip() or label
+    m = _LAST_FIRST.match(name)
+    return f"{m[2]} {m[1]}" if m else name
+
+
 def canonical_names(
     labels: Sequence[str], text: str = "", people: Sequence[str] = ()
 ) -> dict[str, str]:
@@ -167,6 +186,7 @@ def canonical_names(
         if base in names:
             names[label] = names[base]
             continue
+        base = directory_name(base)
         canonical = _split_camel(base) if " " not in base else base
         if " " not in canonical and _LATIN_NAME.match(canonical) and text:
             # A bare surname: use the full name if the document spells it out somewhere.

@@ -271,6 +271,27 @@ def settle(lines: list[Line]) -> list[Line]:
     return out
 
 
+# Words a speaker opens a sentence with before a colon ("Seriously: slower."), which look like
+# a name's one word: an adverb in -ly (not a name's -ley, -rly: Bradley, Kimberly), a few others
+_DISCOURSE = frozenset(
+    "anyway however also plus look listen note update example answer result summary tip "
+    "warning bonus spoiler edit yes no okay ok well so now then first second third next again "
+    "remember meanwhile besides otherwise instead still therefore".split()
+)
+
+
+def discourse_word(label: str) -> bool:
+    """Is a one-word label a word that opens a sentence rather than a name?
+
+    >>> [discourse_word(w) for w in ("Seriously", "Honestly", "Anyway", "Emily", "Bradley", "Kimberly", "Ines")]
+    [True, True, True, False, False, False, False]
+    """
+    w = label.lower()
+    if " " in w:
+        return False
+    return w in _DISCOURSE or (len(w) >= 7 and w.endswith("ly") and not w.endswith(("ley", "rly")))
+
+
 def speakers(lines: list[Line]) -> frozenset[str]:
     """The labels that are speakers in this document (whose tentative labels `settle` has
     decided).
@@ -300,7 +321,7 @@ def speakers(lines: list[Line]) -> frozenset[str]:
         for label, n in counts.items()
         if n >= 3
         or label in strong
-        or _LATIN_NAME.match(label)
+        or _LATIN_NAME.match(label) and not (n == 1 and discourse_word(label))
         # Two to four characters is any Chinese word: once, with a title after it
         # (`访谈实录:自动驾驶与机器人`), it is a heading, not a person.
         or ((_CJK_NAME.match(label) or label in _QA_MARKS) and (n >= 2 or label in sentence))

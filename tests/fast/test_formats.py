@@ -1186,6 +1186,30 @@ def test_vtt_meeting_display_names_with_a_team():
     assert said(parsed) == [("Sam", "Hello, hello."), ("Chris - Base", "Thanks, Sam.")]
 
 
+def test_vtt_teams_directory_names_are_shown_as_people_write_them():
+    # Teams writes a directory's "Last, First" and marks attendees from outside "(Guest)"
+    parsed = vtt.parse(
+        "WEBVTT\n\n5a1f-0\n00:00:01.000 --> 00:00:03.000\n<v Nair, Priya>What is the rent?</v>\n\n"
+        "5a1f-1\n00:00:03.500 --> 00:00:06.000\n<v Okafor, Daniel (Guest)>About 900 euros.</v>\n"
+    )
+    turns, _ = build_turns(parsed)
+    assert [t.speaker for t in turns] == ["Priya Nair", "Daniel Okafor"]
+
+
+def test_a_word_and_a_colon_inside_a_turn_is_no_speaker():
+    """"Seriously: slower." opens a sentence; it is no person, though it looks like a name."""
+    parsed = plain.parse(
+        "Host: What are your three tips for new runners?\n"
+        "Ines Ferreira: Start slower than you think.\n"
+        "Seriously: slower. Most people quit because they run too fast.\n"
+        "Host: And Emily?\n"
+        "Emily: I agree.\n"
+    )
+    turns, _ = build_turns(parsed)
+    assert [t.speaker for t in turns] == ["Host", "Ines Ferreira", "Host", "Emily"]
+    assert "Seriously: slower. Most people quit" in " ".join(turns[1].paragraphs)
+
+
 def test_vtt_times_written_short_are_read():
     # seconds alone and one-digit minutes, as a podcast host's export writes them
     parsed = vtt.parse(
