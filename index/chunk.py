@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.clean import ends_question, ends_sentence, unpunctuated
+from index.clean import ends_question, ends_sentence, unpunctuated, unpunctuated_latin
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
@@ -83,26 +83,36 @@ def passage_sentences(text: str) -> list[str]:
 
     >>> passage_sentences("我個人從事公職 43 年\\n從基層做起\\n做到警政署長\\n副市長到市長\\n歷練了15個職務\\n所以我很清楚")
     ['我個人從事公職 43 年從基層做起做到警政署長', '副市長到市長歷練了15個職務所以我很清楚']
+
+    So are English automatic captions, in sentences of at least `CAPTION_SENTENCE_LATIN`:
+
+    >>> passage_sentences("so today we're going to look at how\\nglaciers move and why they speed up in\\n"
+    ...                   "summer when meltwater reaches the bed\\nthe water acts like a lubricant")
+    ["so today we're going to look at how glaciers move and why they speed up in", 'summer when meltwater reaches the bed the water acts like a lubricant']
     """
     units: list[str] = []
     flat = ""
     lines = text.split("\n")
-    captions = unpunctuated(lines)
+    least = CAPTION_SENTENCE if unpunctuated(lines) else (
+        CAPTION_SENTENCE_LATIN if unpunctuated_latin(lines) else 0
+    )
     for line in lines:
         if LIST_ITEM.match(line):
             units += [flat, LIST_ITEM.sub("", line)]
             flat = ""
         else:
             flat = join(flat, line)
-            if captions and len(_SENTENCE_END.split(flat)[-1]) >= CAPTION_SENTENCE:
+            if least and len(_SENTENCE_END.split(flat)[-1]) >= least:
                 units.append(flat)
                 flat = ""
     units.append(flat)
     return [s for u in units if u for s in split_sentences(u)]
 
 
-# Sentences of unpunctuated Chinese captions are at least this long (a caption line is 10-30)
+# Sentences of unpunctuated Chinese captions are at least this long (a caption line is 10-30),
+# and of unpunctuated English ones (a line is 30-45; a spoken sentence, 60-120)
 CAPTION_SENTENCE = 20
+CAPTION_SENTENCE_LATIN = 70
 
 
 OVERRUN = 1.5  # a piece may grow to this many times max_chars to finish its sentence

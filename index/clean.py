@@ -277,6 +277,28 @@ def unpunctuated(lines: list[str]) -> bool:
     return han * 2 >= sum(len(s) for s in said) and 3 * sum(bool(_ENDS_LINE.search(s)) for s in said) <= len(said)
 
 
+_CAPTION_MARK = re.compile(r"[.!?…,;:](?=\s|$)")
+
+
+def unpunctuated_latin(lines: list[str]) -> bool:
+    """English (or other Latin-script) captions as automatic captioning writes them: three
+    lines or more, short, and no punctuation at all in 25 words or more.
+
+    >>> unpunctuated_latin(["so today we're going to look at how", "glaciers move and why they speed up in",
+    ...                     "summer when meltwater reaches the bed", "the water acts like a lubricant"])
+    True
+    >>> unpunctuated_latin(["I have faith", "in it. Yes, we did.", "Then we left."])
+    False
+    """
+    said = [s for s in lines if s.strip()]
+    if len(said) < 3 or sum(len(s) for s in said) > 60 * len(said):
+        return False
+    text = " ".join(said)
+    # not one comma or sentence end in 25 words or more (a punctuated caption's long
+    # sentence still has its commas)
+    return not _HAN.search(text) and len(text.split()) >= 25 and not _CAPTION_MARK.search(text)
+
+
 # How unpunctuated Chinese speech ends a question: with a question word or particle among its
 # last words ("…你的心得跟感想是什麼", "…你有什麼話對柯參選人說呢").
 _ASKS_AT_END = re.compile(

@@ -881,6 +881,8 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
         # 唐鳳's "Tang"), a place or person the dictionary spells ("Taiwan" 台湾, "Matsu" 马祖)
         and not any(w.lower() in spoken for w in m.replace("-", " ").split())
         and not (glossary is not None and glossary.spells(m, snap.vocabulary))
+        # ... or a language the passages write in Chinese ("learn Chinese": 中文)
+        and not (glossary is not None and glossary.language(m, snap.vocabulary))
         # ... or one the passages write in Chinese characters, in pinyin ("Xiulin" 秀林)
         and re.sub(r"[\s'’-]", "", m.lower()) not in in_pinyin(snap, glossary)
         # ... or one the question glosses itself in Chinese the passages hold: "May Chin (高金素梅)"

@@ -42,6 +42,7 @@ from rag.answer import (
     score,
     select,
     statements,
+    term_coverage,
     with_following,
 )
 from rag.crosslingual import Glossary
@@ -338,14 +339,24 @@ class Corpus:
         """For each document and each of its speakers, the best passages about `topic`
         (empty when that speaker did not speak to it): (document, speaker, citations).
 
-        A passage counts when the lexical ranker finds the topic's words in it or it is among
-        the dense ranker's closest; see `Tuning.candidates`."""
+        A passage counts when it holds the topic's words (or, across languages, their
+        translation), ranked by the product's retrieval; a topic the transcripts do not cover
+        (the check a declined answer makes) has none."""
         snap = self.snapshot()
         k = max(len(snap.passages), 1)
         _, r = self._retrieve(topic, k, None, None)
+        sig = abstain.signals(r, snap, self.glossary, 0)
+        if sig.unknown_names or sig.unknown > self.config.tuning.max_unknown:
+            hits = []  # a topic the transcripts never touch: nobody spoke to it
+        elif r.terms:  # the passages that hold the topic's words (or their translation)
+            hits = [h for h in r.hits if any(
+                term_coverage(r.terms, snap.idf, p.lexical_text()) > 0 for p in (h.passage, *h.passage.versions)
+            )]
+        else:
+            hits = r.hits
         best: dict[tuple[str, str], list[Citation]] = {}
         n = 0
-        for h in r.hits:
+        for h in hits:
             for p in (h.passage, *h.passage.versions):
                 key = (p.source, p.speaker or "")
                 got = best.setdefault(key, [])

@@ -247,6 +247,16 @@ class Glossary:
             return ()
         return tuple(found)
 
+    def language(self, name: str, vocabulary) -> bool:
+        """Whether the passages hold the language a one-word name stands for ("Chinese" 中文).
+
+        >>> g = Glossary.from_pairs([("中文", "Chinese language"), ("苹果", "apple")])
+        >>> g.language("Chinese", {"中文"}), g.language("Apple", {"苹果"}), g.language("Chinese", {"苹果"})
+        (True, False, False)
+        """
+        key = f"{' '.join(stems([name.lower()]))} languag"
+        return " " not in name.strip() and any(w in vocabulary for w in self.lookup([key]).get(key, ()))
+
     def spells(self, name: str, vocabulary) -> bool:
         """Whether the passages hold a Chinese spelling of an English name: a word the
         dictionary names so ("Taiwan" 台湾, "Matsu" 马祖: the leading capitalised words of one
@@ -298,7 +308,13 @@ class Glossary:
             for i in range(len(words) - n + 1)
             if not (n == 1 and words[i] in ENGLISH_STOPWORDS)
         }
-        found = self.lookup(sorted(set(spans.values())))
+        # a nationality stands for its language too: "learn Chinese" is 中文, which the
+        # dictionary gives as "Chinese language" only
+        singles = {p for (_, n), p in spans.items() if n == 1}
+        found = self.lookup(sorted(set(spans.values()) | {f"{p} languag" for p in singles}))
+        for p in singles:
+            if f"{p} languag" in found:
+                found[p] = found.get(p, frozenset()) | found[f"{p} languag"]
         used: set[int] = set()
         out: dict[str, float] = {}
         for (i, n), phrase in sorted(spans.items(), key=lambda kv: (-kv[0][1], kv[0][0])):

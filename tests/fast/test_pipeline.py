@@ -814,6 +814,9 @@ def test_context_and_who_said(bundled):
     }
     said = {(src, sp): cs for src, sp, cs in rows}
     assert said[("karpathy-no-priors-2024_zh-hant_tencent.txt", "Andrej Karpathy")]
+    # what is cited speaks to the topic; a topic nobody touches has no passage at all
+    assert all("自动驾驶" in c.text or "自動駕駛" in c.text for _, _, cs in rows for c in cs)
+    assert not [cs for _, _, cs in bundled.who_said("红烧肉") if cs]
 
 
 @pytest.mark.parametrize(
@@ -1068,3 +1071,15 @@ def test_numbers_in_words_answer_how_many_how_long_and_how_much(corpus, tmp_path
     ]:
         a = corpus.ask(question)
         assert not a.abstained and fact in a.text, (question, a.text)
+
+
+def test_a_language_named_in_english_is_no_unknown_name(corpus, tmp_path):
+    """"How did Emily learn Chinese?": the passages say 中文, which the dictionary gives only as
+    "Chinese language"; "Chinese" is not a name the transcripts lack."""
+    ingest_talk(
+        corpus, tmp_path / "mixed.txt",
+        "王磊：你的中文说得这么好，你是怎么学的？",
+        "Emily Clark：我每天看一个小时的电视剧，然后跟出租车司机聊天。That was my secret.",
+    )
+    a = corpus.ask("How did Emily learn Chinese?")
+    assert not a.abstained and "出租车司机" in a.text, a.text
