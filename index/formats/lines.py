@@ -478,9 +478,56 @@ class Builder:
         return Parsed(segs, warnings=warnings, dropped=dict(self.dropped))
 
 
+def _translated_labels(segs: list[Segment], flags: list[bool]) -> frozenset[tuple[str, str]]:
+    """Label pairs of a write-up that labels each turn's translation in its own language
+    (`周敏：…` then `Zhou Min: …`): read in order, each labelled turn followed by one in the
+    other script under another label; every label always paired with the same one, no label
+    on both sides, at least two such pairs (two people talking in two languages make one),
+    and the pairs making up most of the labelled speech.
+
+    >>> S = lambda t, who: Segment(t, who)
+    >>> segs = [S("你为什么拍？", "主持人"), S("Why film?", "Host"), S("因为村子。", "周敏"), S("The village.", "Zhou Min")]
+    >>> sorted(_translated_labels(segs, [True] * 4))
+    [('主持人', 'Host'), ('周敏', 'Zhou Min')]
+    >>> talk = [S("你怎么学的？", "王磊"), S("By watching TV.", "Emily"), S("真的吗？", "王磊"), S("Yes, really.", "Emily")]
+    >>> sorted(_translated_labels(talk, [True] * 4))
+    []
+    """
+    pairs: Counter[tuple[str, str]] = Counter()
+    labelled = 0
+    i = 0
+    while i < len(segs):
+        a = segs[i]
+        if a.kind == "speech" and flags[i] and a.speaker:
+            labelled += 1
+        if i + 1 < len(segs):
+            b = segs[i + 1]
+            if (
+                flags[i] and flags[i + 1] and a.kind == b.kind == "speech" and a.speaker and b.speaker
+                and a.speaker != b.speaker and a.alt is None and mostly_cjk(a.text) != mostly_cjk(b.text)
+            ):
+                pairs[(a.speaker, b.speaker)] += 1
+                labelled += 1
+                i += 2
+                continue
+        i += 1
+    firsts = Counter(a for a, _ in pairs)
+    seconds_ = Counter(b for _, b in pairs)
+    if (
+        len(pairs) < 2
+        or max(firsts.values()) > 1
+        or max(seconds_.values()) > 1
+        or set(firsts) & set(seconds_)
+        or 2 * sum(pairs.values()) < 0.8 * labelled
+    ):
+        return frozenset()
+    return frozenset(pairs)
+
+
 def _pair_translations(segs: list[Segment], flags: list[bool]) -> tuple[list[Segment], list[bool]]:
     out: list[Segment] = []
     out_flags: list[bool] = []
+    translated = _translated_labels(segs, flags)
     for seg, labelled in zip(segs, flags, strict=True):
         prev = out[-1] if out else None
         if (
@@ -490,7 +537,7 @@ def _pair_translations(segs: list[Segment], flags: list[bool]) -> tuple[list[Seg
             and prev.kind == seg.kind == "speech"
             and prev.alt is None
             and prev.speaker is not None
-            and prev.speaker == seg.speaker
+            and (prev.speaker == seg.speaker or (prev.speaker, seg.speaker) in translated)
             and mostly_cjk(prev.text) != mostly_cjk(seg.text)
         ):
             out[-1] = replace(prev, alt=seg.text, end=seg.end if seg.end is not None else prev.end)

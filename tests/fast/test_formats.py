@@ -1210,6 +1210,26 @@ def test_a_word_and_a_colon_inside_a_turn_is_no_speaker():
     assert "Seriously: slower. Most people quit" in " ".join(turns[1].paragraphs)
 
 
+def test_a_translation_under_its_own_labels_is_the_same_turn():
+    """Each turn in Chinese, then in English under the English form of the label: one turn
+    each, with both texts; two people who each speak their own language stay two."""
+    turns, _ = build_turns(plain.parse(
+        "主持人：你为什么开始拍纪录片？\nHost: Why did you start making documentaries?\n"
+        "周敏：因为村子要被水库淹没了。\nZhou Min: Because the village was going to be flooded.\n"
+        "主持人：拍了多久？\nHost: How long did the filming take?\n"
+        "周敏：整整四年。\nZhou Min: Four full years.\n"
+    ))
+    assert [(t.speaker, t.role, t.alt) for t in turns[:2]] == [
+        ("主持人", "host", "Why did you start making documentaries?"),
+        ("周敏", "guest", "Because the village was going to be flooded."),
+    ] and len(turns) == 4
+    talk, _ = build_turns(plain.parse(
+        "王磊：你是怎么学中文的？\nEmily Clark: By watching TV every day.\n"
+        "王磊：真的吗？\nEmily Clark: Yes, and by talking to taxi drivers.\n"
+    ))
+    assert [t.speaker for t in talk] == ["王磊", "Emily Clark", "王磊", "Emily Clark"]
+
+
 def test_vtt_times_written_short_are_read():
     # seconds alone and one-digit minutes, as a podcast host's export writes them
     parsed = vtt.parse(
