@@ -699,11 +699,18 @@ def counted_noun(question: str) -> str | None:
     ('people', '会员')
     >>> counted_noun("How many more doctors?"), counted_noun("By how many had it grown?")
     ('doctors', None)
+    >>> counted_noun("How many Optimus robots will Tesla build?"), counted_noun("How many Americans work there?")
+    ('robots', 'americans')
     >>> counted_noun("每周安排几次答疑时间?"), counted_noun("一共有几集?"), counted_noun("现场有多少名观众?")
     ('时间', None, '观众')
     >>> counted_noun("发生过事故的 50 人里有几人属于易出事故组?")
     """
     if m := _HOW_MANY.search(question):
+        # a name before the noun modifies it: "How many Optimus robots …" counts robots (the
+        # word translated to judge the other language's sentences)
+        after = re.match(r"\s+([a-z]+[^s\W]s)\b", question[m.end(1):])
+        if m.group(1)[:1].isupper() and after:
+            return after.group(1).lower()
         return m.group(1).lower()
     text = normalize(question)
     z = re.search(r"多少|几|幾", text)
@@ -744,7 +751,8 @@ def _answers_own_count(stem: str, question: str, statement: str) -> bool:
 
 
 def _counted_stem(question: str) -> str | None:
-    """The stem of what "How many <things> …?" counts ("subscribers" -> "subscrib")."""
+    """The stem of what "How many <things> …?" counts ("subscribers" -> "subscrib"): in the
+    question's own language, its first word ("How many GitHub stars …" must number GitHub's)."""
     m = _HOW_MANY.search(question)
     if not m:
         return None

@@ -1083,3 +1083,21 @@ def test_a_language_named_in_english_is_no_unknown_name(corpus, tmp_path):
     )
     a = corpus.ask("How did Emily learn Chinese?")
     assert not a.abstained and "出租车司机" in a.text, a.text
+
+
+def test_how_many_of_a_named_thing_counts_the_thing_across_languages(corpus, tmp_path):
+    """"How many Optimus robots …?" over a Chinese transcript counts 机器人 (robots), not the
+    name before it: a passage about the robots that numbers none of them answers nothing."""
+    ingest_talk(
+        corpus, tmp_path / "optimus.txt",
+        "主持人：Tesla 的人形机器人项目进展怎么样？",
+        "嘉宾：早期的 Optimus 机器人用的电脑和摄像头跟车完全一样，所有的东西都一样。",
+    )
+    assert corpus.ask("How many Optimus robots will Tesla build?").abstained
+    ingest_talk(
+        corpus, tmp_path / "optimus.txt",
+        "主持人：Tesla 的人形机器人项目进展怎么样？",
+        "嘉宾：Optimus 今年会造出五千台机器人，所有的东西都跟车一样。",
+    )
+    a = corpus.ask("How many Optimus robots will Tesla build?")
+    assert not a.abstained and "五千台" in a.text, a.text
