@@ -358,6 +358,7 @@ _A_YEAR = re.compile(
 )
 # Words with 一 that count nothing: 一些 (some), 一起 (together), 之一 (one of), 一系列 …,
 # 一堆 / 一群 / 一批 (a bunch, a crowd, a batch: "how many?" is not answered by "a bunch")
+_CODE_WORD = re.compile(r"(?<![\w.])[A-Za-z]+\d\w*")
 _NOT_A_NUMBER = re.compile(
     r"一(?:些|起|直|样|樣|下|定|般|切|系列|点|點|旦|方面|边|邊|致|同|向|律|再|味|度|会儿|會兒|"
     r"大?堆|大?群|大?批|番|阵|陣|连串|連串)|"
@@ -412,6 +413,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (True, True, False)
     >>> has_type("count", "他在 2015 年离职, in 2016, since the 1990s"), has_type("count", "2,000 people in 2015")
     (False, True)
+    >>> has_type("count", "我们会看到 B2C 的机器人,比如 G1"), has_type("count", "we sold 5k units")
+    (False, True)
     >>> has_type("count", "a map in between both extremes", "What rate does Alberta have?")
     False
     >>> q = "What is the name of the Social Security bill he filed?"
@@ -421,6 +424,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     True
     """
     if kind == "count":
+        # a code of letters and digits (B2C, G1, CS231n) counts nothing
+        text = _CODE_WORD.sub(" ", text)
         text = _without_idioms(_NOT_A_NUMBER.sub(" ", _A_YEAR.sub(" ", text)))
         if question and _ASKS_RATE.search(question):
             text = _VAGUE.sub(" ", text)
