@@ -157,7 +157,7 @@ def ingest(
     else:
         manifest.check(embedder.model_id, CHUNKER_VERSION)
 
-    todo: list[tuple[str, str, dict[str, str], Prepared]] = []
+    todo: list[tuple[str, str, dict[str, str], Prepared, str | None, str]] = []
     for path, t in files:
         try:
             # a map given once is kept for the document's later ingests; new names win
