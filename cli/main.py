@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from index.config import K_DEFAULT, K_MAX
 from index.errors import RagError
 from index.formats import FORMATS
 
@@ -162,8 +163,8 @@ def _history(value: str | None) -> list[dict] | None:
 
 @main.command()
 @click.argument("question")
-@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 10),
-              help="How many passages to cite (1 to 10).")
+@click.option("-k", default=K_DEFAULT, show_default=True, type=click.IntRange(1, K_MAX),
+              help=f"How many passages to cite (1 to {K_MAX}).")
 @click.option("--speaker", default=None, help="Only passages by this speaker (substring, e.g. karpathy).")
 @click.option("--source", default=None, help="Only passages from this document (file name or part of it).")
 @click.option("--history", default=None, help="The chat so far: JSON list of {role, content}, or a file.")

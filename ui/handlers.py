@@ -16,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 import rag
+from index.config import K_DEFAULT, K_MAX
 from rag import Answer, BadInputError, RagError
 from rag.render import quote_markdown, to_json, to_markdown, to_text
 from ui.library import FileRow, Library
@@ -40,7 +41,6 @@ log = logging.getLogger(__name__)
 ANY = "any"
 QUOTE, COMPOSE = "Quote", "Compose"  # the chat's answer switch (shown when a model is set)
 DRAFT_EVERY = 0.15  # seconds between updates of a streaming draft
-K_DEFAULT, K_MAX = 5, 10
 EXAMPLES = {  # shown in the empty chat when the bundled interview is indexed
     "karpathy-no-priors": [
         "Karpathy 认为人形机器人最早会用在什么场景?",
