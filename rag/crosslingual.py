@@ -40,6 +40,15 @@ GLOSSARY_VERSION = 3
 MAIN_SENSES = 2
 
 
+def language_phrase(stem: str) -> str:
+    """The phrase stem CC-CEDICT gives a language by: "Chinese language" for 中文.
+
+    >>> language_phrase("chines")
+    'chines languag'
+    """
+    return f"{stem} languag"
+
+
 def stems(words: list[str]) -> list[str]:
     import Stemmer
 
@@ -254,7 +263,7 @@ class Glossary:
         >>> g.language("Chinese", {"中文"}), g.language("Apple", {"苹果"}), g.language("Chinese", {"苹果"})
         (True, False, False)
         """
-        key = f"{' '.join(stems([name.lower()]))} languag"
+        key = language_phrase(" ".join(stems([name.lower()])))
         return " " not in name.strip() and any(w in vocabulary for w in self.lookup([key]).get(key, ()))
 
     def spells(self, name: str, vocabulary) -> bool:
@@ -311,10 +320,10 @@ class Glossary:
         # a nationality stands for its language too: "learn Chinese" is 中文, which the
         # dictionary gives as "Chinese language" only
         singles = {p for (_, n), p in spans.items() if n == 1}
-        found = self.lookup(sorted(set(spans.values()) | {f"{p} languag" for p in singles}))
+        found = self.lookup(sorted(set(spans.values()) | {language_phrase(p) for p in singles}))
         for p in singles:
-            if f"{p} languag" in found:
-                found[p] = found.get(p, frozenset()) | found[f"{p} languag"]
+            if language_phrase(p) in found:
+                found[p] = found.get(p, frozenset()) | found[language_phrase(p)]
         used: set[int] = set()
         out: dict[str, float] = {}
         for (i, n), phrase in sorted(spans.items(), key=lambda kv: (-kv[0][1], kv[0][0])):
