@@ -345,9 +345,11 @@ class Corpus:
         snap = self.snapshot()
         k = max(len(snap.passages), 1)
         _, r = self._retrieve(topic, k, None, None)
-        sig = abstain.signals(r, snap, self.glossary, 0)
-        if sig.unknown_names or sig.unknown > self.config.tuning.max_unknown:
-            hits = []  # a topic the transcripts never touch: nobody spoke to it
+        # a topic the transcripts never touch (a declined answer's check; a topic asks for no
+        # year or amount): nobody spoke to it
+        sig = replace(abstain.signals(r, snap, self.glossary, 0), missing_type=None)
+        if abstain.abstain(sig, self.config.tuning.max_unknown):
+            hits = []
         elif r.terms:  # the passages that hold the topic's words (or their translation)
             hits = [h for h in r.hits if any(
                 term_coverage(r.terms, snap.idf, p.lexical_text()) > 0 for p in (h.passage, *h.passage.versions)
