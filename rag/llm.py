@@ -136,10 +136,15 @@ def local_llm(
 def _serialized(cls: type) -> type:
     """`cls` with one request at a time: a llama.cpp context holds one conversation, and two
     threads (two chat users) decoding into it at once would corrupt it. The lock is held while
-    a reply streams, and released when the stream ends or is closed."""
+    a reply streams, and released when the stream ends or is closed: by the stream this class
+    returns, which closes the one it reads, so the release never waits for the garbage
+    collector to finalize a generator that something (an instrumentation handler, a
+    traceback) still holds."""
     import threading
 
+    from llama_index.core.base.llms.types import ChatResponse, MessageRole
     from llama_index.core.bridge.pydantic import PrivateAttr
+    from llama_index.core.llms import ChatMessage
 
     class Serialized(cls):  # type: ignore[misc,valid-type]
         _turn: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -153,7 +158,29 @@ def _serialized(cls: type) -> type:
 
             def gen() -> Any:
                 with self._turn:  # taken at the first token asked for, not before
-                    yield from parent(prompt, formatted=formatted, **kwargs)
+                    replies = parent(prompt, formatted=formatted, **kwargs)
+                    try:
+                        yield from replies
+                    finally:
+                        replies.close()
+
+            return gen()
+
+        def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> Any:
+            # the parent's stream_chat wraps stream_complete in a generator that, closed,
+            # leaves the one holding the lock to the garbage collector
+            replies = self.stream_complete(self.messages_to_prompt(messages), formatted=True,
+                                           **kwargs)
+
+            def gen() -> Any:
+                try:
+                    for r in replies:
+                        yield ChatResponse(
+                            message=ChatMessage(role=MessageRole.ASSISTANT, content=r.text),
+                            delta=r.delta, raw=r.raw,
+                        )
+                finally:
+                    replies.close()
 
             return gen()
 

@@ -337,6 +337,43 @@ def test_make_llm_refuses_a_file_that_is_not_gguf(tmp_path):
         make_llm(Config.from_env({"RAG_LLM": "local", "RAG_LLM_PATH": str(fake)}))
 
 
+def test_a_closed_stream_frees_the_model_even_when_its_wrappers_are_kept_alive():
+    """The local model answers one request at a time. A reader that stops early (enough
+    sentences, a NOT_COVERED) closes the stream; the next request must not wait for the
+    garbage collector, as it would if something upstream (here a wrapper whose traceback is
+    kept, as an instrumentation handler may keep one) held the generator that holds the lock."""
+    import threading
+
+    from rag.generate import stream
+    from rag.llm import _serialized
+    from tests.scripted_llm import ScriptedLLM
+
+    kept: list = []
+
+    class Retained(ScriptedLLM):
+        def stream_chat(self, messages, **kw):
+            inner = super().stream_chat(messages, **kw)
+
+            def gen():
+                try:
+                    for r in inner:  # noqa: UP028 - `yield from` would close `inner`
+                        yield r
+                except GeneratorExit as e:
+                    kept.append(e.__traceback__)  # keeps this frame, and `inner`, alive
+                    raise
+
+            return gen()
+
+    llm = _serialized(Retained)(answer="One. Two. Three. Four.", prompts=[], chunk=2)
+    assert stream(llm, "S", "U", max_chars=4) == "One."
+    second: list[str] = []
+    asker = threading.Thread(target=lambda: second.append(stream(llm, "S", "U", max_chars=4)),
+                             daemon=True)
+    asker.start()
+    asker.join(timeout=10)
+    assert second == ["One."], "the second request waited on the first one's lock"
+
+
 # --- through the corpus object -----------------------------------------------------------------
 
 

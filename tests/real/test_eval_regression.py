@@ -57,6 +57,7 @@ FLOORS = {
 pytestmark = pytest.mark.real
 
 
+@pytest.mark.timeout(2700)  # indexes both corpora and asks 720 questions: ~11 min on 2 cores
 def test_default_system_stays_above_the_floors(tmp_path, capsys, e5, glossary):
     from eval.harness import main
     from index.config import Config
