@@ -28,9 +28,12 @@ _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 # brings it back in step: `我們?nèi)ダ斫獯竽X是` for `我們去理解大腦是`. The run starts where the
 # lost character left a `?` or `;` (and maybe a converter's pinyin remnant) and ends in that
 # stray Latin letter, inside Chinese text.
+# Where the byte that brought it back in step was lost too, a second `?` and pinyin remnant
+# end the run: `我們?nèi)ビ?xùn)練` for `我們去訓練`.
 _SHIFTED_GBK = re.compile(
     rf"[?;](?:{_PINYIN}\))?((?:[\u3040-\u30ff\u3400-\u9fff]{{1,12}}?[A-Za-z])+)"
     r"(?=[\u3400-\u9fff(])"
+    rf"|[?;]{_PINYIN}\)([\u3040-\u30ff\u3400-\u9fff]{{1,12}}?)(?=\?{_PINYIN}\))"
 )
 LOST = "\ufffd"  # the Unicode replacement character: what could not be read back
 
@@ -75,13 +78,15 @@ def fix_shifted_gbk(text: str) -> str:
     '我們理解大腦。有利于我們\ufffd理解大腦是如何'
     >>> fix_shifted_gbk("但從規(guī);慕嵌瓤矗艺J為逐步推進"), fix_shifted_gbk("是吗?我愿意。A股的")
     ('但從規(guī)\ufffd為逐步推進', '是吗?我愿意。A股的')
+    >>> fix_shifted_gbk("幫助我們?nèi)ビ?xùn)練下一個模型")  # the byte back in step lost too
+    '幫助我們\ufffd?xùn)練下一個模型'
     """
     if not _SHIFTED_GBK.search(text):  # nearly every document: no pass to count characters
         return text
     counts = Counter(text)
 
     def read_back(m: re.Match[str]) -> str:
-        run = m.group(1)
+        run = m.group(1) or m.group(2)
         try:
             found = run.encode("gbk")[1:].decode("gbk")
         except UnicodeError:
@@ -90,7 +95,7 @@ def fix_shifted_gbk(text: str) -> str:
             return LOST + found
         # No read-back: garbled only if its characters occur nowhere else in the document
         # (a question mark before "没问题A股" is not a lost byte).
-        han = [ch for ch in run if "\u3400" <= ch <= "\u9fff"]
+        han = [ch for ch in run if "\u3040" <= ch <= "\u9fff"]
         if han and sum(counts[ch] == 1 for ch in han) >= 2 * len(han) / 3:
             return LOST
         return m.group(0)
