@@ -46,9 +46,9 @@ from rag.answer import (
     with_following,
 )
 from rag.crosslingual import Glossary
-from rag.history import standalone
+from rag.history import new_subject, standalone, subject
 from rag.places import open_table
-from rag.retrieve import HOST_WORDS, Retrieval, clean_question, introduces, search
+from rag.retrieve import HOST_WORDS, Retrieval, clean_question, introduces, language, search
 from rag.snapshot import Snapshot, build, load_saved, save
 from rag.types import Answer, Citation
 
@@ -169,9 +169,22 @@ class Corpus:
 
             return self.embedder.queries([to_simplified(text)])[0]
 
-        r = search(
-            snap, self.store, embed, glossary, self.config, full, k=k, speaker=speaker, source=source
-        )
+        def find(text: str) -> Retrieval:
+            return search(snap, self.store, embed, glossary, self.config, text, k=k,
+                          speaker=speaker, source=source)
+
+        r = find(full)
+        topic = subject(q) if full != q else ""
+        if topic:  # a follow-up of its own words: is it a new subject?
+            alone = find(" ".join([*sorted(r.people), topic]))
+            words = [w for w in alone.query_tokens if w not in snap.name_tokens]
+            translations = [w for w in alone.terms
+                            if w not in words and language(w) != language(topic)]
+            # the passage an answer opens with, against the first passages found for it alone
+            first = self.config.tuning.answer_passages
+            if new_subject(words, translations, [searchable(h.passage) for h in r.hits[:1]],
+                           [searchable(h.passage) for h in alone.hits[:first]]):
+                r = alone
         return q, r
 
     def retrieve(
@@ -432,6 +445,14 @@ def speaks_for(r: Retrieval, p) -> bool:
     """Is the passage the words of a speaker the question names, or a host's introduction of
     one (which the ranking counts as theirs too)?"""
     return r.names(p) or (p.role == "host" and introduces(p.text, r.people))
+
+
+def searchable(p: Passage) -> str:
+    """A passage's words in both its versions, in Simplified script and lower case, for
+    telling whether it mentions a word."""
+    from index.clean import to_simplified
+
+    return to_simplified(f"{p.text} {p.alt or ''}").lower()
 
 
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:

@@ -2,7 +2,10 @@
 
 Without a language model, a follow-up is made standalone by carrying the previous question's
 subject over: the follow-up (its cue words dropped) is read together with the last question
-the user asked. A question that stands on its own is left alone.
+the user asked. A question that stands on its own is left alone. A follow-up that changes the
+subject ("那教育呢?" after a question about Tesla) is read with the people the question before
+it named, and not its subject, when the passages found for both together never mention the new
+one (`new_subject`).
 History uses the chat format Gradio and OpenAI use: `{"role": "user" | "assistant", "content"}`.
 """
 
@@ -60,3 +63,40 @@ def standalone(question: str, history: Sequence[Mapping[str, object]] | None) ->
         return question
     rest = _DROP.sub("", question).strip() or question
     return f"{previous} {rest}"
+
+
+def subject(question: str) -> str:
+    """What a follow-up asks about, without its cue words: "" when it points back with a
+    pronoun ("Why did he say that?"), whose subject is the question before it.
+
+    >>> subject("And what about education?"), subject("那教育呢?"), subject("And why does he?")
+    ('education?', '教育', '')
+    """
+    if _PRONOUN.search(question):
+        return ""
+    return _ENDS_NE.sub("", _DROP.sub("", question)).strip()
+
+
+def new_subject(
+    words: Sequence[str], translations: Sequence[str], found: Sequence[str], alone: Sequence[str]
+) -> bool:
+    """Does a follow-up change the subject? `words` are its own words, `translations` their
+    translations into the other language; `found` are the texts of the first passages found
+    for it read with the question before it (the one an answer opens with), `alone` of those
+    found for it alone. A text
+    mentions it when it holds all its words, or one of their translations; the subject has
+    changed when none of `found` mentions it and one of `alone` does.
+
+    >>> new_subject(["合成", "数据"], [], ["机器人 数据 工厂"], ["合成数据的风险"])
+    True
+    >>> new_subject(["educ"], ["教育"], ["tesla 领先 waymo"], ["教育的结果"])
+    True
+    >>> new_subject(["waymo"], [], ["tesla 领先 waymo"], ["waymo 的车"])
+    False
+    """
+
+    def mentions(texts: Sequence[str]) -> bool:
+        return any((words and all(w in t for w in words)) or any(w in t for w in translations)
+                   for t in texts)
+
+    return bool(words or translations) and not mentions(found) and mentions(alone)

@@ -165,6 +165,23 @@ def test_a_follow_up_reads_the_question_before_it(bundled):
     assert alone.standalone == "那 Waymo 呢?"
 
 
+def test_a_follow_up_that_changes_the_subject_keeps_only_the_people(bundled):
+    """"那合成数据呢?" after a question about humanoid robots asks what Karpathy says of
+    synthetic data: read with the robots question, it was answered with robots passages."""
+    history = [
+        {"role": "user", "content": "Karpathy 认为人形机器人最早会用在什么场景?"},
+        {"role": "assistant", "content": "…"},
+    ]
+    a = bundled.ask("那合成数据呢?", history=history)
+    assert "机器人" not in a.standalone and "合成数据" in a.standalone, a.standalone
+    assert "Karpathy" in a.standalone
+    first = a.citations[0]
+    assert "合成" in first.text and first.speaker == "Andrej Karpathy", first.text
+    # a follow-up that points back keeps the question before it
+    why = bundled.ask("他为什么这么认为?", history=history)
+    assert "人形机器人" in why.standalone
+
+
 def test_export_lists_every_passage_with_its_fields(bundled):
     rows = list(bundled.export())
     assert len(rows) == sum(s.passages for s in bundled.sources())
