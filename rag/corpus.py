@@ -46,9 +46,24 @@ from rag.answer import (
     with_following,
 )
 from rag.crosslingual import Glossary
-from rag.history import new_subject, standalone, subject
+from rag.history import (
+    last_question,
+    new_subject,
+    only_names,
+    standalone,
+    subject,
+    with_people,
+)
 from rag.places import open_table
-from rag.retrieve import HOST_WORDS, Retrieval, clean_question, introduces, language, search
+from rag.retrieve import (
+    HOST_WORDS,
+    Retrieval,
+    clean_question,
+    introduces,
+    language,
+    named_speakers,
+    search,
+)
 from rag.snapshot import Snapshot, build, load_saved, save
 from rag.types import Answer, Citation
 
@@ -173,8 +188,14 @@ class Corpus:
             return search(snap, self.store, embed, glossary, self.config, text, k=k,
                           speaker=speaker, source=source)
 
+        previous = last_question(history) if full != q else None
+        if previous:  # "那 Sarah Guo 呢?": the question before it, asked of someone else
+            new = named_speakers(q, snap, glossary)
+            old = named_speakers(previous, snap, glossary)
+            if new and old and not new & old and only_names(q, new):
+                full = with_people(previous, old, sorted(new))
         r = find(full)
-        topic = subject(q) if full != q else ""
+        topic = subject(q) if previous and full.startswith(previous) else ""
         if topic:  # a follow-up of its own words: is it a new subject?
             alone = find(" ".join([*sorted(r.people), topic]))
             words = [w for w in alone.query_tokens if w not in snap.name_tokens]

@@ -12,7 +12,7 @@ History uses the chat format Gradio and OpenAI use: `{"role": "user" | "assistan
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 _CUE = re.compile(
     r"^\s*(?:(?:and|but|so|ok(?:ay)?|then|also)[,\s]+)*(?:what|how)\s+about\b|"
@@ -24,6 +24,7 @@ _ENDS_NE = re.compile(r"呢\s*[?？]?\s*$")
 _PRONOUN = re.compile(r"\b(?:he|she|they|him|her|them|it|that|this|those|these)\b|[他她它]|这个|這個|那个|那個", re.I)
 _DROP = re.compile(
     r"^\s*(?:(?:and|but|so|ok(?:ay)?|then|also)[,\s]+)*(?:(?:what|how)\s+about|what of|and for|same for)\s*|"
+    r"^\s*(?:and|but|also)[,\s]+|"
     r"^\s*(?:那么|那麼|那|还有|還有|另外|至于|至於|而)\s*",
     re.I,
 )
@@ -100,3 +101,41 @@ def new_subject(
                    for t in texts)
 
     return bool(words or translations) and not mentions(found) and mentions(alone)
+
+
+def with_people(question: str, old: Iterable[str], new: Sequence[str]) -> str:
+    """The question asked of other people: the first mention of `old` (in full, or by a part
+    of the name) becomes `new`, any other mention is left out; `new` is added at the end
+    when `old` is not found.
+
+    >>> with_people("Why does Karpathy think Tesla leads? Is Karpathy sure?",
+    ...             ["Andrej Karpathy"], ["Sarah Guo"])
+    'Why does Sarah Guo think Tesla leads? Is sure?'
+    >>> with_people("Andrej Karpathy 认为人形机器人会用在哪里?", ["Andrej Karpathy"], ["Elad Gil"])
+    'Elad Gil 认为人形机器人会用在哪里?'
+    """
+    forms = sorted({f for name in old for f in (name, *name.split()) if len(f) >= 2},
+                   key=len, reverse=True)
+    if not forms:
+        return f"{question} {' '.join(new)}"
+    mention = re.compile(
+        r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![A-Za-z0-9])", re.I
+    )
+    said = iter([" and ".join(new)])
+    out = mention.sub(lambda m: next(said, ""), question)
+    if out == question:
+        return f"{question} {' '.join(new)}"
+    return re.sub(r" {2,}", " ", out).strip()
+
+
+def only_names(question: str, names: Iterable[str]) -> bool:
+    """Is a follow-up's subject nothing but these people ("那 Sarah Guo 呢?", "What about
+    Elad?"), so that it asks the question before it of them?
+
+    >>> only_names("那 Sarah Guo 呢?", ["Sarah Guo"]), only_names("And Devon?", ["Devon Zuegel"])
+    (True, True)
+    >>> only_names("What about Elad's data?", ["Elad Gil"])
+    False
+    """
+    rest = with_people(subject(question), names, [""])
+    return not re.search(r"[^\W_]", re.sub(r"'s\b", "", rest))

@@ -182,6 +182,27 @@ def test_a_follow_up_that_changes_the_subject_keeps_only_the_people(bundled):
     assert "人形机器人" in why.standalone
 
 
+def test_a_follow_up_naming_someone_else_asks_them_the_same(corpus, tmp_path):
+    """"And Bob?" after "What does Ann think about the new office?" asks what Bob thinks of
+    it: read with Ann still named, it was answered with Ann's words."""
+    ingest_talk(
+        corpus, tmp_path / "office.txt",
+        "Host: Ann, what do you think about the new office?",
+        "Ann Lee: The new office is bright, and the desks by the windows are lovely.",
+        "Host: Bob, the new office?",
+        "Bob Stone: The new office is too far from the station for me, an hour each way.",
+        "Host: And the canteen?",
+        "Ann Lee: The canteen serves soup every day.",
+    )
+    history = [{"role": "user", "content": "What does Ann think about the new office?"}]
+    a = corpus.ask("And Bob?", history=history)
+    assert a.standalone == "What does Bob Stone think about the new office?"
+    assert a.citations[0].speaker == "Bob Stone" and "station" in a.text, a.text
+    # someone the question before it does not name is added to it
+    plain = [{"role": "user", "content": "What is the new office like?"}]
+    assert corpus.ask("What about Bob?", history=plain).standalone == "What is the new office like? Bob?"
+
+
 def test_export_lists_every_passage_with_its_fields(bundled):
     rows = list(bundled.export())
     assert len(rows) == sum(s.passages for s in bundled.sources())
