@@ -17,7 +17,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -47,6 +47,7 @@ from rag.answer import (
 )
 from rag.crosslingual import Glossary
 from rag.history import (
+    is_follow_up,
     last_question,
     new_subject,
     only_names,
@@ -176,7 +177,6 @@ class Corpus:
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise BadInputError(f"k is how many passages to cite, a whole number from 1; not {k!r}")
         snap = self.snapshot()
-        full = standalone(q, history)
         glossary = self.glossary
 
         def embed(text: str):
@@ -188,25 +188,10 @@ class Corpus:
             return search(snap, self.store, embed, glossary, self.config, text, k=k,
                           speaker=speaker, source=source)
 
-        previous = last_question(history) if full != q else None
-        if previous:  # "那 Sarah Guo 呢?": the question before it, asked of someone else
-            new = named_speakers(q, snap, glossary)
-            old = named_speakers(previous, snap, glossary)
-            if new and old and not new & old and only_names(q, new):
-                full = with_people(previous, old, sorted(new))
-        r = find(full)
-        topic = subject(q) if previous and full.startswith(previous) else ""
-        if topic:  # a follow-up of its own words: is it a new subject?
-            alone = find(" ".join([*sorted(r.people), topic]))
-            words = [w for w in alone.query_tokens if w not in snap.name_tokens]
-            translations = [w for w in alone.terms
-                            if w not in words and language(w) != language(topic)]
-            # the passage an answer opens with, against the first passages found for it alone
-            first = self.config.tuning.answer_passages
-            if new_subject(words, translations, [searchable(h.passage) for h in r.hits[:1]],
-                           [searchable(h.passage) for h in alone.hits[:first]]):
-                r = alone
-        return q, r
+        previous = last_question(history)
+        if previous and is_follow_up(q):
+            return q, follow_up(q, previous, snap, glossary, find, self.config.tuning.answer_passages)
+        return q, find(q)
 
     def retrieve(
         self, question: str, *, k: int = 10, speaker: Filter = None, source: Filter = None
@@ -466,6 +451,37 @@ def speaks_for(r: Retrieval, p) -> bool:
     """Is the passage the words of a speaker the question names, or a host's introduction of
     one (which the ranking counts as theirs too)?"""
     return r.names(p) or (p.role == "host" and introduces(p.text, r.people))
+
+
+def follow_up(
+    q: str,
+    previous: str,
+    snap: Snapshot,
+    glossary: Glossary | None,
+    find: Callable[[str], Retrieval],
+    first: int,
+) -> Retrieval:
+    """The passages for a follow-up `q` to the question `previous`: the question before it
+    asked of someone else ("那 Sarah Guo 呢?"), or both read together, or, for a subject of
+    its own that the passage found first for both never mentions ("那合成数据呢?"), the
+    follow-up alone with the people the question before it named (when one of the first
+    passages found so mentions it)."""
+    new = named_speakers(q, snap, glossary)
+    old = named_speakers(previous, snap, glossary)
+    if new and old and not new & old and only_names(q, new):
+        return find(with_people(previous, old, sorted(new)))
+    r = find(standalone(q, [{"role": "user", "content": previous}]))
+    topic = subject(q)
+    if not topic:
+        return r
+    alone = find(" ".join([*sorted(r.people), topic]))
+    words = [w for w in alone.query_tokens if w not in snap.name_tokens]
+    translations = [w for w in alone.terms if w not in words and language(w) != language(topic)]
+    # the passage an answer opens with, against the first passages found for it alone
+    if new_subject(words, translations, [searchable(h.passage) for h in r.hits[:1]],
+                   [searchable(h.passage) for h in alone.hits[:first]]):
+        return alone
+    return r
 
 
 def searchable(p: Passage) -> str:
