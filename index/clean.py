@@ -95,8 +95,8 @@ def fix_shifted_gbk(text: str) -> str:
             return LOST + found
         # No read-back: garbled only if its characters occur nowhere else in the document
         # (a question mark before "没问题A股" is not a lost byte).
-        han = [ch for ch in run if "\u3040" <= ch <= "\u9fff"]
-        if han and sum(counts[ch] == 1 for ch in han) >= 2 * len(han) / 3:
+        cjk = [ch for ch in run if "\u3040" <= ch <= "\u9fff"]  # kana and Han
+        if cjk and sum(counts[ch] == 1 for ch in cjk) >= 2 * len(cjk) / 3:
             return LOST
         return m.group(0)
     return _SHIFTED_GBK.sub(read_back, text)

@@ -51,7 +51,7 @@ from rag.history import (
     last_question,
     new_subject,
     only_names,
-    standalone,
+    read_with,
     subject,
     with_people,
 )
@@ -459,7 +459,7 @@ def follow_up(
     snap: Snapshot,
     glossary: Glossary | None,
     find: Callable[[str], Retrieval],
-    first: int,
+    answer_passages: int,
 ) -> Retrieval:
     """The passages for a follow-up `q` to the question `previous`: the question before it
     asked of someone else ("那 Sarah Guo 呢?"), or both read together, or, for a subject of
@@ -470,7 +470,7 @@ def follow_up(
     old = named_speakers(previous, snap, glossary)
     if new and old and not new & old and only_names(q, new):
         return find(with_people(previous, old, sorted(new)))
-    r = find(standalone(q, [{"role": "user", "content": previous}]))
+    r = find(read_with(q, previous))
     topic = subject(q)
     if not topic:
         return r
@@ -479,7 +479,7 @@ def follow_up(
     translations = [w for w in alone.terms if w not in words and language(w) != language(topic)]
     # the passage an answer opens with, against the first passages found for it alone
     if new_subject(words, translations, [searchable(h.passage) for h in r.hits[:1]],
-                   [searchable(h.passage) for h in alone.hits[:first]]):
+                   [searchable(h.passage) for h in alone.hits[:answer_passages]]):
         return alone
     return r
 

@@ -2,10 +2,11 @@
 
 Without a language model, a follow-up is made standalone by carrying the previous question's
 subject over: the follow-up (its cue words dropped) is read together with the last question
-the user asked. A question that stands on its own is left alone. A follow-up that changes the
-subject ("那教育呢?" after a question about Tesla) is read with the people the question before
-it named, and not its subject, when the passages found for both together never mention the new
-one (`new_subject`).
+the user asked. A question that stands on its own is left alone. A follow-up that names only
+someone else ("那 Sarah Guo 呢?") asks them the question before it (`with_people`); one that
+changes the subject ("那教育呢?" after a question about Tesla) is read with the people the
+question before it named, and not its subject, when the passage found first for both together
+never mentions the new one (`new_subject`).
 History uses the chat format Gradio and OpenAI use: `{"role": "user" | "assistant", "content"}`.
 """
 
@@ -62,7 +63,16 @@ def standalone(question: str, history: Sequence[Mapping[str, object]] | None) ->
     previous = last_question(history)
     if not previous or not is_follow_up(question):
         return question
-    rest = _DROP.sub("", question).strip() or question
+    return read_with(question, previous)
+
+
+def read_with(follow_up: str, previous: str) -> str:
+    """A follow-up read together with the question before it, its cue words dropped.
+
+    >>> read_with("那 Waymo 呢?", "特斯拉为什么领先?")
+    '特斯拉为什么领先? Waymo 呢?'
+    """
+    rest = _DROP.sub("", follow_up).strip() or follow_up
     return f"{previous} {rest}"
 
 
@@ -84,9 +94,9 @@ def new_subject(
     """Does a follow-up change the subject? `words` are its own words, `translations` their
     translations into the other language; `found` are the texts of the first passages found
     for it read with the question before it (the one an answer opens with), `alone` of those
-    found for it alone. A text
-    mentions it when it holds all its words, or one of their translations; the subject has
-    changed when none of `found` mentions it and one of `alone` does.
+    found for it alone. A text mentions it when it holds all its words, or one of their
+    translations; the subject has changed when none of `found` mentions it and one of `alone`
+    does.
 
     >>> new_subject(["合成", "数据"], [], ["机器人 数据 工厂"], ["合成数据的风险"])
     True
@@ -116,13 +126,13 @@ def with_people(question: str, old: Iterable[str], new: Sequence[str]) -> str:
     """
     forms = sorted({f for name in old for f in (name, *name.split()) if len(f) >= 2},
                    key=len, reverse=True)
-    if not forms:
-        return f"{question} {' '.join(new)}"
-    mention = re.compile(
-        r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![A-Za-z0-9])", re.I
-    )
-    said = iter([" and ".join(new)])
-    out = mention.sub(lambda m: next(said, ""), question)
+    out = question
+    if forms:
+        mention = re.compile(
+            r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, forms)) + r")(?![A-Za-z0-9])", re.I
+        )
+        said = iter([" and ".join(new)])
+        out = mention.sub(lambda m: next(said, ""), question)
     if out == question:
         return f"{question} {' '.join(new)}"
     return re.sub(r" {2,}", " ", out).strip()
