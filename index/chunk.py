@@ -13,7 +13,7 @@ from index.clean import ends_question, ends_sentence, unpunctuated, unpunctuated
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v37"
+CHUNKER_VERSION = "turns-v38"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -127,7 +127,7 @@ def _units(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | 
             out.append((para, start, end))
             continue
         acc = ""
-        for s in split_sentences(para):
+        for s in (part for sentence in split_sentences(para) for part in fit(sentence, max_chars)):
             if acc and len(join(acc, s)) > max_chars:
                 out.append((acc, start, end))
                 acc = s
@@ -135,6 +135,51 @@ def _units(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | 
                 acc = join(acc, s)
         if acc:
             out.append((acc, start, end))
+    return out
+
+
+_CLAUSE_END = re.compile(r"(?<=[,，;；、:：])\s*")
+
+
+LONGEST = 3  # a sentence longer than this many times max_chars is a run-on, cut into parts
+
+
+def fit(sentence: str, max_chars: int) -> list[str]:
+    """A sentence too long for any passage (`LONGEST` times `max_chars`: speech written
+    without full stops, a run-on transcript line) cut after its clauses, else between words,
+    else every `max_chars` characters, into parts of about `max_chars`.
+
+    >>> fit("one two three four five six seven", 10)
+    ['one two', 'three four', 'five six', 'seven']
+    >>> fit("我们先做了实验，然后写了论文，最后发表了", 5)
+    ['我们先做了实验，', '然后写了论文，', '最后发表了']
+    >>> fit("短句。", 10), fit("一二三四五六七八九十", 3)
+    (['短句。'], ['一二三', '四五六', '七八九', '十'])
+    """
+    if len(sentence) <= max_chars * LONGEST:
+        return [sentence]
+    for parts in (_CLAUSE_END.split(sentence), sentence.split(" ")):
+        if len(parts) > 1 and max(map(len, parts)) <= max_chars * LONGEST:
+            out: list[str] = []
+            for part in parts:
+                if out and len(join(out[-1], part)) <= max_chars:
+                    out[-1] = join(out[-1], part)
+                else:
+                    out.append(part)
+            return out
+    if " " in sentence.strip():  # words, some clauses too long: cut between words
+        return [w for part in _CLAUSE_END.split(sentence) for w in fit_words(part, max_chars)]
+    return [sentence[i : i + max_chars] for i in range(0, len(sentence), max_chars)]
+
+
+def fit_words(text: str, max_chars: int) -> list[str]:
+    """Words gathered into parts of at most `max_chars` (a longer word alone)."""
+    out: list[str] = []
+    for w in text.split():
+        if out and len(out[-1]) + 1 + len(w) <= max_chars:
+            out[-1] += " " + w
+        else:
+            out.append(w)
     return out
 
 

@@ -432,9 +432,21 @@ def is_address(sentence: str) -> bool:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional to Simplified script only (case and width kept): what the embedder sees.
+    """Traditional to Simplified script only (case and width kept).
 
     >>> to_simplified("數據 Tesla")
     '数据 Tesla'
     """
     return _t2s().convert(text)
+
+
+def for_embedding(text: str) -> str:
+    """What the embedder sees, of a passage or a question: Simplified script, written
+    Cantonese read as standard Chinese (`index.cantonese`); case and width kept.
+
+    >>> for_embedding("佢哋唔係噉講嘅 Tesla")
+    '他们不是这样说的 Tesla'
+    """
+    from index.cantonese import to_written
+
+    return to_written(_t2s().convert(text))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.chunk import CHUNKER_VERSION, chunk_turns
-from index.clean import to_simplified
+from index.clean import for_embedding
 from index.config import Config
 from index.embed import Embedder
 from index.lexical import tokenize
@@ -91,10 +91,10 @@ def prepare(
 
 
 def embed_text(p: Passage) -> str:
-    """What the embedding model sees: the passage alone, in Simplified script (the host
-    question is indexed lexically; dense retrieval did better without it on the dev questions,
-    at half the embedding cost)."""
-    return to_simplified(p.text)
+    """What the embedding model sees: the passage alone, in Simplified script and standard
+    Chinese (`for_embedding`; the host question is indexed lexically; dense retrieval did
+    better without it on the dev questions, at half the embedding cost)."""
+    return for_embedding(p.text)
 
 
 def context_texts(passages: list[Passage]) -> dict[str, str]:
@@ -108,7 +108,7 @@ def context_texts(passages: list[Passage]) -> dict[str, str]:
     """
     by = {(p.source, p.turn, p.piece): p for p in passages}
     return {
-        p.id: to_simplified(f"{prev.text}\n{p.text}")
+        p.id: for_embedding(f"{prev.text}\n{p.text}")
         for p in passages
         if (prev := by.get((p.source, p.turn, p.piece - 1))) is not None
     }

@@ -14,6 +14,7 @@ import re
 import threading
 from functools import lru_cache
 
+from index.cantonese import to_written
 from index.clean import normalize
 
 _TOKEN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+(?:[.'\-][a-z0-9]+)*")
@@ -53,7 +54,7 @@ def tokenize(text: str) -> list[str]:
     ['karpathi', '数据', '瓶颈', 'robot', 'learn']
     """
     out: list[str] = []
-    for run in _TOKEN.findall(normalize(text)):
+    for run in _TOKEN.findall(to_written(normalize(text))):
         if HAN.match(run):
             with _lock:  # the dictionary loads on first use; once, not once per thread
                 words = _jieba().cut(run)

@@ -46,9 +46,11 @@ _HOSTING = re.compile(
 )
 # "Dave, welcome to the show": the person welcomed is the guest.
 _WELCOMED = re.compile(
-    r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (?:and )?welcome (?:back )?to (?:the|this|our) "
+    r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (?:(?:and )?welcome (?:back )?to (?:the|this|our) "
     # a machine transcript's false start ("welcome to the sh to the podcast") is kept
-    r"(?:[a-z]+ ){0,3}?(?:show|podcast|program|programme|episode)\b"
+    r"(?:[a-z]+ ){0,3}?(?:show|podcast|program|programme|episode)\b|"
+    # ... or thanked for coming: "Priya, thanks for joining us."
+    r"(?:thanks|thank you)(?: so much)? for (?:joining|coming on|coming in|being (?:here|with|on))\b)"
 )
 # "We have on the show Michael Correll and Jeff Heer", "my guest today is Ann Lee": the
 # people a host announces are the guests.
@@ -267,6 +269,10 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     {'Lisa': 'guest', 'Adam': 'host', 'Mark': 'host'}
     >>> roles([("Adam", "Welcome to Metamuse. " * 9), ("Lisa", "Thanks. " * 5), ("Mark", "Yes.")])
     {'Adam': 'host', 'Lisa': 'guest', 'Mark': 'host'}
+    >>> roles([("Maria", "Kenji, welcome to the show."), ("Kenji", "Kelp. " * 9),
+    ...        ("Priya", "Can I jump in?"), ("Maria", "Priya, thanks for joining us. How?"),
+    ...        ("Priya", "I dive. " * 5)])
+    {'Maria': 'host', 'Kenji': 'guest', 'Priya': 'guest'}
 
     With nobody who mostly asks, those who seldom ask (a crew and its ground control) are no
     hosts either:

@@ -27,10 +27,14 @@ _LABEL = re.compile(
 )
 # A name of up to four words; a meeting tool's display name may add a team after a dash or a
 # bar ("Chris - Base", "Ann Lee | Acme").
+# (a capital of any Latin, Greek or Cyrillic alphabet: `Émile Zola`, `JOSÉ ÁLVAREZ`, `Øyvind`)
+_UPPER = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x530) if chr(c).isupper())
 _LATIN_NAME = re.compile(
-    r"^[A-Z][\w.'\-]*(?: (?:[-–|] )?(?:[A-Z][\w.'\-]*|\d{1,3}|van|von|de|da|del|der|di|du|la|le|bin|al)){0,3}$"
+    rf"^[{_UPPER}][\w.'\-]*(?: (?:[-–|] )?(?:[{_UPPER}][\w.'\-]*|\d{{1,3}}|van|von|de|da|del|der|di|du|la|le|"
+    r"bin|al)){0,3}$"
 )
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_ALIASED = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<alias>[^()（）]+)[)）]$")
 # A deposition's or a court record's examination: `Q.` for the examining lawyer's question,
 # `A.` for the witness's answer, each opening its line.
 _QA_DOTTED = re.compile(r"^\s*(?P<label>[QA])\.\s+(?P<body>\S.*)$")
@@ -132,12 +136,15 @@ def split_label(text: str, start: float | None = None) -> Line:
 
     >>> [(ln.label, ln.body, ln.tentative) for ln in map(split_label, ["CHAIR POWELL.  Good afternoon."])]
     [('CHAIR POWELL', 'Good afternoon.', 'caps')]
+    >>> split_label("WELCOME BACK. TONIGHT WE ARE JOINED BY THE FIRE CHIEF.").label is None
+    True
     """
     if qa := _QA_DOTTED.match(text):
         return Line(text, qa["label"], qa["body"].strip(), start, tentative="qa")
     if _EXAMINER.match(text) or _TITLE_WITNESS.match(text):  # `BY MR. SMITH:`, `INTERVIEW OF: ANN LEE`
         return Line(text, start=start)
-    if caps := _CAPS_NAMED.match(text):
+    # (in text all in capitals, as broadcast captions are, "WELCOME BACK." opens a sentence)
+    if (caps := _CAPS_NAMED.match(text)) and re.search(r"[a-z]", caps["body"]):
         return Line(text, caps["label"], caps["body"].strip(), start, tentative="caps")
     if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
         return Line(text, titled["label"], titled["body"].strip(), start, strong=True)
@@ -305,11 +312,19 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     ['Karpathy', 'NoPriors', 'Priors']
     >>> sorted(speakers([split_label(s) for s in ["问：为什么？", "答：因为数据不够。", "问：然后呢？"]]))
     ['答', '问']
+    >>> sorted(speakers([split_label(s) for s in ["Sarah Fox: Where?", "李明 (Li Ming): 在东莞。",
+    ...     "Sarah Fox: How many?", "李明 (Li Ming): 三百个。", "倒立擺(Inverted Pendulum)：一种控制问题。"]]))
+    ['Sarah Fox', '李明 (Li Ming)']
     """
     counts: Counter[str] = Counter()
     strong: set[str] = set()
     sentence: set[str] = set()  # labels with a full sentence after them at least once
+    aliased: Counter[str] = Counter()  # `李明 (Li Ming)`: a name with its other spelling
     for ln in lines:
+        if ln.label and ln.body and (m := _ALIASED.match(ln.label)) and (
+            looks_like_name(m["name"]) and looks_like_name(m["alias"])
+        ):
+            aliased[ln.label] += 1
         if ln.label and (ln.body or ln.header) and may_speak(ln.label, ln.text, ln.body):
             counts[ln.label] += 1
             if ln.strong:
@@ -325,7 +340,11 @@ def speakers(lines: list[Line]) -> frozenset[str]:
         # Two to four characters is any Chinese word: once, with a title after it
         # (`访谈实录:自动驾驶与机器人`), it is a heading, not a person.
         or ((_CJK_NAME.match(label) or label in _QA_MARKS) and (n >= 2 or label in sentence))
-    )
+    ) | {
+        # ... and a name given with another spelling, said twice or more (an editor's gloss,
+        # `倒立擺(Inverted Pendulum)：…`, has the same shape, once)
+        label for label, n in aliased.items() if n >= 2
+    }
 
 
 # --- what an edited write-up puts between the turns -------------------------------------------
@@ -563,6 +582,46 @@ def wrapped_notes(lines: list[str]) -> list[str]:
 _OPEN_NOTE = re.compile(r"^\s*\([A-Z][^()]*$")
 
 
+def names_on_their_own_lines(lines: list[str]) -> list[str]:
+    """A press or screenplay layout gives each speaker's name a line of its own, their words
+    below it: such a name becomes a label of the words that follow (`RACHEL KIM` / `Senator,
+    thank you.` -> `RACHEL KIM: Senator, thank you.`). A name counts when two or more of them
+    each head two paragraphs or more, none of them labelled already.
+
+    >>> names_on_their_own_lines(["Maria Lopez", "", "How many hives?", "", "Tom Becker", "Seven.",
+    ...     "", "Maria Lopez", "", "Hard?", "", "Tom Becker", "", "The heat."])
+    ['Maria Lopez: How many hives?', '', 'Tom Becker: Seven.', '', 'Maria Lopez: Hard?', '', 'Tom Becker: The heat.']
+    >>> names_on_their_own_lines(["Introduction", "", "Some text.", "", "Introduction", "More."])
+    ['Introduction', '', 'Some text.', '', 'Introduction', 'More.']
+    """
+    if sum(1 for line in lines if (label := split_label(line).label) and looks_like_name(label)) >= 3:
+        return lines  # labelled the usual way: a name alone on a line is a heading there
+    heads: dict[int, int] = {}  # line of a name -> line of the words below it
+    for i, line in enumerate(lines):
+        name = line.strip()
+        if not name or _LABEL.match(name) or not looks_like_name(name) or not may_speak(name):
+            continue
+        below = next((j for j in range(i + 1, min(i + 3, len(lines))) if lines[j].strip()), None)
+        if below is not None and not (looks_like_name(lines[below].strip())
+                                      and not ends_sentence(lines[below].strip())):
+            heads[i] = below
+    counts = Counter(lines[i].strip() for i in heads)
+    names = {n for n, c in counts.items() if c >= 2}
+    if len(names) < 2:
+        return lines
+    out: list[str] = []
+    skip: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        if i in heads and line.strip() in names:
+            out.append(f"{line.strip()}: {lines[heads[i]].strip()}")
+            skip.update(range(i + 1, heads[i] + 1))
+        else:
+            out.append(line)
+    return out
+
+
 def parse(text: str) -> Parsed:
     """Parse a `Name: text` transcript, repaired (HTML, pinyin) first.
 
@@ -582,7 +641,7 @@ def parse(text: str) -> Parsed:
     (['ANN LEE', 'MR. SMITH'], 'No.', {'page headers, footers and numbers': 6, 'line numbers': 43})
     """
     lines, numbered = line_numbers(text.split("\n"))
-    lines = wrapped_notes(lines)
+    lines = names_on_their_own_lines(wrapped_notes(lines))
     chrome = 0
     if "\f" in text:  # pages (as `pdftotext` writes them): their running header and numbers go
         lines, chrome = strip_chrome([page.split("\n") for page in "\n".join(lines).split("\f")])

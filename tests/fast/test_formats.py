@@ -293,6 +293,45 @@ def test_plain_decides_speakers_from_the_whole_document():
     ]
 
 
+def test_plain_names_with_accented_capitals_and_other_spellings_are_speakers():
+    """`Émile Zola:` was no label (its words went to the speaker before), and `李明 (Li Ming):`
+    looked like an editor's gloss (its words left the turns)."""
+    accented = plain.parse("Anna Berg: Why dry farming?\nÉmile Zola: The aquifer dropped.\n"
+                           "Anna Berg: Hard?\nJOSÉ ÁLVAREZ: Very.")
+    assert said(accented) == [("Anna Berg", "Why dry farming?"), ("Émile Zola", "The aquifer dropped."),
+                              ("Anna Berg", "Hard?"), ("JOSÉ ÁLVAREZ", "Very.")]
+    aliased = plain.parse("Sarah Fox: Where is your factory?\n李明 (Li Ming): 在东莞。\n"
+                          "Sarah Fox: How many workers?\n李明 (Li Ming)：三百个。")
+    assert said(aliased) == [("Sarah Fox", "Where is your factory?"), ("李明 (Li Ming)", "在东莞。"),
+                             ("Sarah Fox", "How many workers?"), ("李明 (Li Ming)", "三百个。")]
+
+
+def test_captions_in_capitals_keep_their_opening_words():
+    """">> WELCOME BACK. TONIGHT …" made a speaker "Welcome Back" and dropped the words."""
+    parsed = subrip.parse(
+        "1\n00:00:01,000 --> 00:00:04,000\n>> WELCOME BACK. TONIGHT WE ARE JOINED BY THE FIRE CHIEF.\n\n"
+        "2\n00:00:04,000 --> 00:00:07,000\n>> GOOD EVENING. HOW MANY ACRES HAVE BURNED?\n"
+    )
+    speech = [seg for seg in parsed.segments if seg.kind == "speech"]
+    assert {seg.speaker for seg in speech} == {None}
+    assert "WELCOME BACK." in speech[0].text and "GOOD EVENING." in speech[-1].text
+
+
+def test_plain_names_on_lines_of_their_own_head_the_words_below():
+    """A press or screenplay layout (`RACHEL KIM` above her paragraph) had no speakers: the
+    turns ran together, unattributed, their names deleted."""
+    parsed = plain.parse(
+        "Transcript: Senator Alvarez on the harbor bill\n\nRACHEL KIM\n\nSenator, why now?\n\n"
+        "SENATOR MIGUEL ALVAREZ\n\nThe harbor is silting up.\n\nRACHEL KIM\n\nWhen is the vote?\n\n"
+        "SENATOR MIGUEL ALVAREZ\n\nBefore the summer recess.\n"
+    )
+    assert [speaker for speaker, _ in said(parsed)] == ["RACHEL KIM", "SENATOR MIGUEL ALVAREZ"] * 2
+    assert said(parsed)[1][1] == "The harbor is silting up."
+    chinese = plain.parse("主持人\n\n您养了多少箱蜜蜂？\n\n张伟\n\n一共七箱。\n\n主持人\n\n最难的是什么？\n\n张伟\n\n高温。\n")
+    assert said(chinese) == [("主持人", "您养了多少箱蜜蜂？"), ("张伟", "一共七箱。"),
+                             ("主持人", "最难的是什么？"), ("张伟", "高温。")]
+
+
 def test_plain_editorial_text_is_context():
     parsed = plain.parse(
         "离开OpenAI之后,Karpathy更乐观了\n"  # page title, before the first speaker
@@ -2633,3 +2672,20 @@ def test_chat_transcript_of_a_cantonese_interview():
 def test_chat_without_utterances_is_one_line_error():
     with pytest.raises(FormatError, match="no utterance found"):
         read("empty.cha", b"@UTF8\n@Begin\n@End\n")
+
+
+def test_a_turn_without_full_stops_is_cut_into_passages_and_keeps_every_word():
+    """A 20,000-word turn with one full stop at its end was one passage of 100 KB: embedded
+    as its first 512 tokens, quoted whole in answers to anything."""
+    words = [f"w{i}" for i in range(20000)]
+    chinese = "我们今天讨论城市交通的问题早高峰地铁非常拥挤" * 400
+    for name, text in (("rant.txt", f"Ann Park: {' '.join(words)}."),
+                       ("zh.txt", f"张伟：{chinese}。\n李娜：谢谢。\n张伟：不客气。")):
+        turns, _ = build_turns(read(name, text.encode()))
+        passages = chunk_turns(name, turns, max_chars=320)
+        assert len(passages) > 20 and max(len(p.text) for p in passages) <= 960
+        kept = " ".join(p.text for p in passages)
+        if name == "rant.txt":
+            assert kept.split() == [*words[:-1], words[-1] + "."]
+        else:
+            assert kept.replace(" ", "") == f"{chinese}。谢谢。不客气。"
