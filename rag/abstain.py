@@ -132,6 +132,10 @@ _HAS = {
     "year": re.compile(r"(?:19|20)\d\d|(?<![\d.,$£€])1[5-8]\d\d(?![\d]|[.,]\d)|[〇零一二三四五六七八九]{4}年"),
     "money": re.compile(
         r"\d[\d.,]*\s*(?:万|萬|亿|億|千)*\s*(?:美元|元|美金|刀)|[$¥€£]\s?\d|免费|免費|"
+        # 八块钱, 两百元, 8 块 (yuan in speech, in figures or in words)
+        # (not "一块蛋糕", a piece of cake)
+        r"[\d一二两兩三四五六七八九十百千万萬]+\s*(?:块|塊)(?:钱|錢)|\d[\d.,]*\s*(?:块|塊)(?![\u4e00-\u9fff])|"
+        r"[一二两兩三四五六七八九十百千万萬]+\s*(?:元|美元)|"
         r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several|one|"
         + _NUMBER_WORDS
         + r")\s*"
@@ -197,6 +201,17 @@ _HAS = {
         r"earlier|decades?|years?|months?|weeks?|days?|hours?|minutes?|january|february|march|april|"
         r"june|july|august|september|october|november|december|spring|summer|autumn|fall|"
         r"winter|when i was|back then|at the time|since|until|before|after|now)\b",
+        re.I,
+    ),
+    # ... of those, a moment named precisely enough to answer "when?" first: a year, a month,
+    # "next year", "年底" ("之前", "now", "before" pass the check above, rank no higher)
+    "moment": re.compile(
+        r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)|\d+\s*(?:月|月份|年前|年后|年後)|今年|明年|去年|前年|后年|後年|"
+        r"年底|年初|年中|年末|月底|月初|下个月|下個月|上个月|上個月|下周|下週|上周|上週|明天|昨天|"
+        r"[一二三四五六七八九十几幾]+(?:年前|年后|年後|个月前|個月前)|"
+        r"\b(?:next|last|this|that|every) (?:year|month|week|spring|summer|autumn|fall|winter|quarter)\b|"
+        r"\b(?:ago|yesterday|tomorrow|tonight|january|february|march|april|june|july|august|"
+        r"september|october|november|december)\b|\bend of (?:the|this|next) (?:year|month|decade)\b",
         re.I,
     ),
 }
@@ -411,6 +426,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (False, False, True)
     >>> has_type("money", "1.95 trillion dollars"), has_type("money", "3 万亿元"), has_type("money", "75 percent")
     (True, True, False)
+    >>> has_type("money", "一顿饭八块钱"), has_type("money", "两百元一个月"), has_type("money", "一块蛋糕")
+    (True, True, False)
     >>> has_type("count", "他在 2015 年离职, in 2016, since the 1990s"), has_type("count", "2,000 people in 2015")
     (False, True)
     >>> has_type("count", "我们会看到 B2C 的机器人,比如 G1"), has_type("count", "we sold 5k units")
@@ -496,6 +513,18 @@ def answers_type(kinds: list[str], sentences: list[str], question: str = "") -> 
     False
     """
     return any(has_type(k, unasked(question, s), question) for k in kinds for s in sentences)
+
+
+def precise(kinds: list[str]) -> list[str]:
+    """The kinds a sentence is ranked by: "when?" is answered first by a moment ("明年年初",
+    "next spring"), though "之前" or "now" keep an answer from being declined.
+
+    >>> precise(["time", "count"])
+    ['moment', 'count']
+    >>> answers_type(precise(["time"]), ["我之前教过课。"]), answers_type(precise(["time"]), ["我希望是今年年底。"])
+    (False, True)
+    """
+    return ["moment" if k == "time" else k for k in kinds]
 
 
 # "Which company …?", "In what city …?": a question after one named thing of a kind
@@ -667,6 +696,8 @@ def counts_what_is_asked(
     False
     >>> counts_what_is_asked("How many people are on his team?", ["我们团队有十二个人。"], frozenset({"人"}))
     True
+    >>> counts_what_is_asked("How many students took the class?", ["學生人數只有 20 到 30 人。"], frozenset({"学生"}))
+    True
     """
     stem = _counted_stem(question)
     chinese_question = bool(HAN.search(question))
@@ -688,7 +719,9 @@ def _counts_any(words: frozenset[str], sentence: str) -> bool:
     if HAN.search(sentence):
         text = normalize(sentence)
         alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        return bool(re.search(rf"{_ZH_NUMBER}\s*多?\s*[\u4e00-\u9fff]{{0,4}}?(?:{alts})", text))
+        # "三十多个学生", or the count named first: "学生人数只有 20 到 30 人"
+        return bool(re.search(rf"{_ZH_NUMBER}\s*多?\s*[\u4e00-\u9fff]{{0,4}}?(?:{alts})|"
+                              rf"(?:{alts})(?:人数|数量|数目|总数)[\u4e00-\u9fff]{{0,3}}\s*{_ZH_NUMBER}", text))
     return any(
         re.search(rf"\b{_NUMBER}[\s-]+(?:[a-z'-]+\s+){{0,2}}?{re.escape(w)}", sentence, re.I)
         for w in words
@@ -901,7 +934,10 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
         # ... or one the question glosses itself in Chinese the passages hold: "May Chin (高金素梅)"
         and not _glossed(m, r.question, snap)
     )
-    missing = missing_answer_type(r.question, [h.passage.text for h in r.hits[:type_passages]])
+    # (in any write-up of a passage: one translator may keep the number the other left out)
+    missing = missing_answer_type(
+        r.question, [p.text for h in r.hits[:type_passages] for p in (h.passage, *h.passage.versions)]
+    )
     return Signals(round(unknown, 3), names, missing)
 
 

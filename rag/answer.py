@@ -6,12 +6,13 @@ each claim carries the number of the passage it came from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from index.chunk import passage_sentences
-from index.clean import is_address
+from index.clean import is_address, normalize
 from index.config import Tuning
 from index.formats.lines import mostly_cjk
 from index.lexical import tokenize
@@ -28,6 +29,12 @@ class Candidate:
     hit: int  # index of the passage in the ranked list (0-based)
     position: int  # sentence index inside the passage
     text: str
+    version: int = 0  # 0: the passage itself; k: its k-th other write-up (`Passage.versions`)
+
+    @property
+    def place(self) -> tuple[int, int, int]:
+        """Where the sentence is, in reading order: passage, write-up, sentence."""
+        return (self.hit, self.version, self.position)
 
 
 def readable_text(p: Passage, lang: str) -> str:
@@ -80,6 +87,75 @@ def candidates(
             ):
                 out.append(Candidate(h, i, s))
     return out
+
+
+def from_versions(
+    own: Sequence[str], versions: Sequence[Sequence[str]], max_passages: int = 3,
+    min_chars: int = 8, max_shared: float = 0.4,
+) -> list[Candidate]:
+    """Sentences of the other write-ups of the first passages (`versions[hit]`) that say
+    something their own text does not: a translator may keep a fact ("20 到 30 人") the other
+    left out. A sentence sharing more than `max_shared` of its character pairs with the
+    passage's own text is the same sentence in other words, and left out, unless it holds a
+    number the own text does not.
+
+    >>> own = ["我曾在斯坦福教过一门深度学习课程,效果很好。"]
+    >>> other = [["我之前教授了斯坦福的一門深度學習課程。學生人數只有 20 到 30 人。"]]
+    >>> [(c.hit, c.version, c.position, c.text) for c in from_versions(own, other)]
+    [(0, 1, 1, '學生人數只有 20 到 30 人。')]
+    >>> [c.text for c in from_versions(own, [["我之前教过斯坦福的一门深度学习课程,只有 30 人,效果很好。"]])]
+    ['我之前教过斯坦福的一门深度学习课程,只有 30 人,效果很好。']
+    """
+    out: list[Candidate] = []
+    for h, texts in enumerate(versions[:max_passages]):
+        have, numbers = _pairs(own[h]), set(_NUMBER.findall(own[h]))
+        for k, text in enumerate(texts, start=1):
+            for i, s in enumerate(passage_sentences(text)):
+                pairs = _pairs(s)
+                new = pairs and (len(pairs & have) / len(pairs) <= max_shared
+                                 or set(_NUMBER.findall(s)) - numbers)
+                if len(s) >= min_chars and not _is_question(s) and not is_address(s) and new:
+                    out.append(Candidate(h, i, s, k))
+    return out
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@lru_cache(maxsize=8192)
+def _pairs(text: str) -> frozenset[str]:
+    """What two wordings of one sentence share: its pairs of adjacent Chinese characters
+    (Simplified script) and its Latin words (lower case), as "a b" pairs of adjacent ones.
+
+    >>> sorted(_pairs("數據 is the key")), sorted(_pairs("It is key."))
+    (['is the', 'the key', '数据'], ['is key', 'it is'])
+    """
+    t = normalize(text)
+    out = {run[i : i + 2] for run in _HAN_RUN.findall(t) for i in range(max(len(run) - 1, 1))}
+    for run in _LATIN_RUN.findall(t):
+        words = run.split()
+        out |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    return frozenset(out)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_RUN = re.compile(r"[a-z0-9'][a-z0-9' ]*")
+
+
+def repeats(text: str, said: Sequence[str], max_shared: float) -> bool:
+    """Does the sentence say again what one of `said` says: more than `max_shared` of its
+    character pairs (or of the other's, if shorter) are the other's? (1 or more: never.)
+
+    >>> repeats("早期的 Optimus 机器人以为自己是辆车。", ["早期的 Optimus 機器人還認為自己是一輛車。"], 0.5)
+    True
+    """
+    if max_shared >= 1:
+        return False
+    mine = _pairs(text)
+    return any(
+        mine and (theirs := _pairs(s)) and len(mine & theirs) / min(len(mine), len(theirs)) > max_shared
+        for s in said
+    )
 
 
 def _is_question(sentence: str) -> bool:
@@ -166,6 +242,7 @@ def complement(
     idf: dict[str, float],
     min_gain: float,
     documents: Sequence[frozenset[str]] = (),
+    same_shared: float = 1.0,
 ) -> list[Candidate]:
     """Add the one sentence that covers most of what the chosen ones leave out of the
     question, when that is at least `min_gain` of the question's weight: the second half of
@@ -191,7 +268,7 @@ def complement(
         return list(chosen)
     have = {t for c in chosen for t in tokenize(c.text)}
     left = {t: w for t, w in terms.items() if t not in have}
-    taken = {(c.hit, c.position) for c in chosen}
+    taken = {c.place for c in chosen}
 
     def gain(c: Candidate) -> float:
         words = set(tokenize(c.text))
@@ -203,12 +280,13 @@ def complement(
     same = frozenset().union(*(documents[c.hit] for c in chosen)) if documents else None
     rest = [
         c for c in cands
-        if (c.hit, c.position) not in taken and (same is None or documents[c.hit] & same)
+        if c.place not in taken and (same is None or documents[c.hit] & same)
+        and not repeats(c.text, [x.text for x in chosen], same_shared)  # nor says it again
     ]
     best = max(rest, key=gain, default=None)
     if best is None or gain(best) < min_gain:
         return list(chosen)
-    return sorted([*chosen, best], key=lambda c: (c.hit, c.position))
+    return sorted([*chosen, best], key=lambda c: c.place)
 
 
 def with_following(
@@ -234,22 +312,23 @@ def with_following(
     >>> [c.text for c in with_following([fs[0]], fs)]
     ['We are number one.', 'How many downloads?', 'Four.']
     """
-    by_place = {(c.hit, c.position): c for c in sentences}
-    last: dict[int, int] = {}
+    by_place = {c.place: c for c in sentences}
+    last: dict[tuple[int, int], int] = {}
     for c in sentences:
-        last[c.hit] = max(last.get(c.hit, 0), c.position)
-    out = {(c.hit, c.position): c for c in chosen}
+        last[c.hit, c.version] = max(last.get((c.hit, c.version), 0), c.position)
+    out = {c.place: c for c in chosen}
     for c in chosen:
-        nxt = by_place.get((c.hit, c.position + 1))
-        if nxt is None and continues and c.hit in continues and c.position == last.get(c.hit):
-            nxt = by_place.get((continues[c.hit], 0))
+        nxt = by_place.get((c.hit, c.version, c.position + 1))
+        if (nxt is None and continues and c.hit in continues and c.version == 0
+                and c.position == last.get((c.hit, 0))):
+            nxt = by_place.get((continues[c.hit], 0, 0))
         if nxt is None or len(c.text) > max_chars:
             continue
         if len(nxt.text) >= min_chars or _is_question(c.text):
-            out.setdefault((nxt.hit, nxt.position), nxt)
-            answer = by_place.get((nxt.hit, nxt.position + 1))
+            out.setdefault(nxt.place, nxt)
+            answer = by_place.get((nxt.hit, nxt.version, nxt.position + 1))
             if _is_question(nxt.text) and answer and not _is_question(answer.text):
-                out.setdefault((answer.hit, answer.position), answer)
+                out.setdefault(answer.place, answer)
     return [out[key] for key in sorted(out)]
 
 
@@ -264,7 +343,7 @@ def statements(chosen: Sequence[Candidate]) -> list[str]:
     out: list[str] = []
     prev: Candidate | None = None
     for c in chosen:
-        if prev and _is_question(prev.text) and (c.hit, c.position) == (prev.hit, prev.position + 1):
+        if prev and _is_question(prev.text) and c.place == (prev.hit, prev.version, prev.position + 1):
             out[-1] = f"{out[-1]} {c.text}"
         else:
             out.append(c.text)
@@ -279,12 +358,20 @@ def select(
     max_sentences: int = 3,
     per_passage: int = 2,
     keep_within: float = 0.08,
+    same_shared: float = 1.0,
 ) -> list[Candidate]:
-    """The best-scoring sentences (close to the best one), in reading order.
+    """The best-scoring sentences (close to the best one), in reading order. A sentence that
+    shares more than `same_shared` of its character pairs (or of the other's, if shorter)
+    with one already chosen says it again, as the other write-up of an interview does, and
+    is left out.
 
     >>> cs = [Candidate(0, 0, "a"), Candidate(0, 1, "b"), Candidate(1, 0, "c")]
     >>> [c.text for c in select(cs, [0.9, 0.5, 0.88])]
     ['a', 'c']
+    >>> cs = [Candidate(0, 0, "早期的 Optimus 机器人甚至以为自己是辆车。"),
+    ...       Candidate(1, 0, "事實上,早期的 Optimus 機器人甚至還認為自己是一輛車。"), Candidate(2, 0, "它用了汽车的电脑。")]
+    >>> [c.text for c in select(cs, [0.9, 0.9, 0.85], keep_within=0.1, same_shared=0.5)]
+    ['早期的 Optimus 机器人甚至以为自己是辆车。', '它用了汽车的电脑。']
     """
     if not cands:
         return []
@@ -295,10 +382,12 @@ def select(
     for i in ranked:
         if len(chosen) == max_sentences or scores[i] < best - keep_within:
             break
+        if repeats(cands[i].text, [cands[j].text for j in chosen], same_shared):
+            continue
         if per.get(cands[i].hit, 0) < per_passage:
             chosen.append(i)
             per[cands[i].hit] = per.get(cands[i].hit, 0) + 1
-    return sorted((cands[i] for i in chosen), key=lambda c: (c.hit, c.position))
+    return sorted((cands[i] for i in chosen), key=lambda c: c.place)
 
 
 def render(

@@ -37,6 +37,7 @@ from rag.answer import (
     asks_the_same,
     candidates,
     complement,
+    from_versions,
     readable_text,
     render,
     score,
@@ -180,9 +181,9 @@ class Corpus:
         glossary = self.glossary
 
         def embed(text: str):
-            from index.clean import to_simplified
+            from index.clean import for_embedding
 
-            return self.embedder.queries([to_simplified(text)])[0]
+            return self.embedder.queries([for_embedding(text)])[0]
 
         def find(text: str) -> Retrieval:
             return search(snap, self.store, embed, glossary, self.config, text, k=k,
@@ -505,7 +506,15 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     # (from the version of each passage in the question's language, when it has two)
     texts = [readable_text(h.passage, r.lang) for h in r.hits]
     sentences = candidates(texts, t.answer_passages, 1, preamble, t.self_answer_chars)
-    cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars]
+    if t.version_shared > 0:  # and what the passage's other write-ups add
+        versions = [[readable_text(v, r.lang) for v in h.passage.versions] for h in r.hits]
+        sentences += from_versions(texts, versions, t.answer_passages, 1, t.version_shared)
+    kinds = abstain.asked_types(r.question)
+    ranked_kinds = abstain.precise(kinds)
+    # a short sentence carries no fact alone, unless it opens a reply with what is asked
+    # ("整整十二年。", "Five months.")
+    cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars or (
+        c.position == 0 and kinds and abstain.answers_type(ranked_kinds, [c.text], r.question))]
     asked = [
         h.passage.piece == 1
         and asks_the_same(
@@ -514,10 +523,10 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         for h in r.hits
     ]
     scores = score(cands, r.terms, snap.idf, asked, t)
-    kinds = abstain.asked_types(r.question)
 
     def holds_what_is_asked(c) -> float:  # a year, count, amount or time; a new name
-        return (t.type_bonus if kinds and abstain.answers_type(kinds, [c.text], r.question) else 0.0) + (
+        return (t.type_bonus if kinds and abstain.answers_type(ranked_kinds, [c.text], r.question)
+                else 0.0) + (
             t.name_bonus if abstain.names_something_new(r.question, c.text) else 0.0
         ) + (t.reason_bonus if abstain.gives_reason(r.question, c.text) else 0.0) + (
             t.counted_bonus if "count" in kinds and abstain.counts_the_noun(r.question, c.text)
@@ -558,7 +567,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         )
 
     chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
-                    keep_within=t.keep_within)
+                    keep_within=t.keep_within, same_shared=t.same_shared)
     # what the best-scoring sentences say; the answer-type check reads only these, as the
     # sentence `complement` adds for another part of the question may hold any number
     best = with_following(chosen, **follow)
@@ -572,12 +581,20 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         if typed:
             chosen = select([cands[i] for i in typed], [scores[i] for i in typed],
                             max_sentences=t.max_sentences, per_passage=t.per_passage,
-                            keep_within=t.keep_within)
+                            keep_within=t.keep_within, same_shared=t.same_shared)
             best = with_following(chosen, **follow)
     if t.complement_gain < 1:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
-                            [conversation(h.passage) for h in r.hits])
+                            [conversation(h.passage) for h in r.hits], t.same_shared)
     chosen = with_following(chosen, **follow)
+    if (r.filtered or (r.people and t.named_needs_terms)) and r.terms and not any(
+        term_coverage(r.terms, snap.idf, p.lexical_text()) > 0  # (the question it answers too)
+        for c in chosen for p in (r.hits[c.hit].passage, *r.hits[c.hit].passage.versions)
+    ):
+        # "What happens to the urchins?" asked of the host alone, or "What does Omar think
+        # about the comet?" of someone who never speaks of it: what they say never mentions
+        # what is asked, so it is no answer
+        return declined(r, related=True)
     if not quotes_whom_it_names(r, chosen):
         # "Which framework does Jerod say …?" answered only by other people's words: those
         # are not Jerod's, so they are related passages, not his answer.

@@ -32,15 +32,31 @@ _DROP = re.compile(
 
 
 def is_follow_up(question: str) -> bool:
-    """A question that leans on the one before it.
+    """A question that leans on the one before it: a cue ("And what about …", "那 … 呢"), a
+    short question with a pronoun, or one that says "he", "she" or "they" without naming
+    anyone ("How long did he say that would take?").
 
     >>> [is_follow_up(q) for q in ["And what about Waymo?", "那 Waymo 呢?", "Why is data the bottleneck?"]]
     [True, True, False]
+    >>> is_follow_up("How long did he say that would take?"), is_follow_up("她后来为什么离开了那家公司?")
+    (True, True)
+    >>> is_follow_up("How long did Karpathy say he would take to build it?")
+    False
     """
     q = question.strip()
     if _CUE.search(q) or _ENDS_NE.search(q):
         return True
-    return len(q) <= 40 and bool(_PRONOUN.search(q)) and len(q.split()) <= 6
+    if not _PRONOUN.search(q):
+        return False
+    if len(q) <= 40 and len(q.split()) <= 6:
+        return True
+    unnamed = not _NAMED.search(re.sub(r"^[A-Za-z]+", "", q))  # the first word is capitalised anyway
+    return bool(_PERSON.search(q)) and unnamed and len(q.split()) <= 15 and len(q) <= 100
+
+
+# a pronoun for a person, and a name (a capitalised word; Latin letters in Chinese text)
+_PERSON = re.compile(r"\b(?:he|she|they|him|her|them|his|their)\b|[他她]", re.I)
+_NAMED = re.compile(r"[A-Z][A-Za-z]+")
 
 
 def last_question(history: Sequence[Mapping[str, object]] | None) -> str | None:

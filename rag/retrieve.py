@@ -49,6 +49,7 @@ class Retrieval:
     # the re-scoring's features of each hit, in the hits' order (`rescore_features`); None
     # when the hits were not re-scored. eval/rescore_fit.py fits the weights from them.
     features: np.ndarray | None = None
+    filtered: bool = False  # only some speakers' or documents' passages were searched
 
     def names(self, p: Passage) -> bool:
         """Are these the words of someone the question names?"""
@@ -849,5 +850,5 @@ def search(
         snapshot=snap, question=q, hits=hits, lang=lang, query_tokens=tuple(tokens), terms=weights,
         about_hosts=about_hosts, named=named, named_at=named_at,
         called=frozenset(called_speakers(q, snap, glossary)) if named or named_at else frozenset(),
-        asked=asked, features=features,
+        asked=asked, features=features, filtered=speakers is not None or sources is not None,
     )

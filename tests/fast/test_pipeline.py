@@ -163,6 +163,10 @@ def test_a_follow_up_reads_the_question_before_it(bundled):
     assert any("Waymo" in c.text for c in a.citations[:3])
     alone = bundled.ask("那 Waymo 呢?")
     assert alone.standalone == "那 Waymo 呢?"
+    # a longer question that says "he" and names no one points back too
+    tesla = [{"role": "user", "content": "When will Tesla solve the software problem?"}]
+    how_long = bundled.ask("How long did he say that would take?", history=tesla)
+    assert "Tesla" in how_long.standalone, how_long.standalone
 
 
 def test_a_follow_up_that_changes_the_subject_keeps_only_the_people(bundled):
@@ -1139,3 +1143,77 @@ def test_how_many_of_a_named_thing_counts_the_thing_across_languages(corpus, tmp
     )
     a = corpus.ask("How many Optimus robots will Tesla build?")
     assert not a.abstained and "五千台" in a.text, a.text
+
+
+def test_a_cantonese_reply_is_found_by_a_question_in_standard_chinese(corpus, tmp_path):
+    """A Hong Kong transcript writes speech as said (返工, 成日, 睇, 鍾意): it is searched as
+    standard Chinese (上班, 经常, 看, 喜欢), and quoted in its own words."""
+    ingest_talk(
+        corpus, tmp_path / "sports.txt",
+        "Bob: 看比赛的时候我很开心，我喜欢足球。",
+        "Ann: 比赛的时候你看什么?",
+        "Bob: 我看球员，也看观众。",
+    )
+    ingest_talk(
+        corpus, tmp_path / "tvb.txt",
+        "主持：你哋平時點樣做節目？",
+        "嘉賓：我哋返工嘅時候，成日都要睇住收視。",
+        "主持：你鍾意呢份工作嗎？",
+        "嘉賓：鍾意，因為佢哋好多人幫我。",
+    )
+    a = corpus.ask("嘉宾上班的时候经常要看什么?")
+    assert not a.abstained
+    assert a.citations[0].source == "tvb.txt" and "返工" in " ".join(a.citations[0].quote)
+    b = corpus.ask("嘉宾为什么喜欢这份工作?")
+    assert b.citations[0].source == "tvb.txt" and "鍾意" in " ".join(b.citations[0].quote)
+
+
+def test_an_answer_quotes_a_fact_only_the_other_write_up_kept(corpus, tmp_path):
+    """Two write-ups of one interview share a citation, shown in the one closer to the
+    question; a fact only the other kept ("只有 25 个学生") is quoted from it, under the same
+    [n]. Before, only the shown write-up's sentences were quoted, and the question declined."""
+    ingest_talk(corpus, tmp_path / "simplified.txt", "Host: 你以前在大学教过什么课程?",
+                "Ann: 我在大学教过机器人课程,效果很好。我们每周都做实验,大家都很投入,最后每个人都造了"
+                "小车,还带着小车去参加了比赛,学校的老师们也都来看了我们的比赛。")
+    ingest_talk(corpus, tmp_path / "traditional.txt", "Host: 你以前在大學教過什麼課程?",
+                "Ann: 我在大學教過機器人課程,效果很好,只有 25 個學生。我們每週都做實驗,大家都很投入,"
+                "最後每個人都造了小車,還帶著小車去參加了比賽,學校的老師們也都來看了我們的比賽。")
+    a = corpus.ask("Ann 在大学教的机器人课程有几个人?")
+    assert not a.abstained and "只有 25 個學生" in a.text, a.text
+    cited = next(c for c in a.citations if "只有 25 個學生" in " ".join(c.quote))
+    assert cited.source == "simplified.txt" and [v.source for v in cited.also] == ["traditional.txt"]
+    assert f"只有 25 個學生。[{cited.n}]" in a.text
+
+
+def test_a_speaker_who_never_speaks_of_it_gives_no_answer(corpus, tmp_path):
+    """Asked of the host alone, "What happens to the urchins?" was answered with her
+    "Sixty times. That's hard to imagine.": what the filter leaves never mentions urchins."""
+    ingest_talk(
+        corpus, tmp_path / "kelp.txt",
+        "Maria Lopez: Kenji, welcome to the show. What caused the collapse?",
+        "Kenji Watanabe: The sea stars died, so the urchin population grew sixty times.",
+        "Maria Lopez: Sixty times. That's hard to imagine.",
+        "Kenji Watanabe: It is. The sea floor is purple.",
+        "Maria Lopez: Kenji, what happens to the urchins you remove?",
+        "Kenji Watanabe: A local company fattens the urchins in tanks and sells the roe.",
+    )
+    assert corpus.ask("What happens to the urchins?", speaker="maria").abstained
+    a = corpus.ask("What happens to the urchins?", speaker="kenji")
+    assert not a.abstained and "roe" in a.text, a.text
+    assert not corpus.ask("What did Maria find hard to imagine?", speaker="maria").abstained
+    # ... nor a person the question names
+    (tmp_path / "standup.vtt").write_text(
+        "WEBVTT\n\n00:00.000 --> 00:04.120\n<v Laura Meyer>The audit found three issues with our backups.\n\n"
+        "00:04.120 --> 00:09.500\n<v Laura Meyer>Nobody tested a restore since January.\n\n"
+        "00:09.500 --> 00:13.000\n<v Omar Sheikh>That's on me, I'll schedule a restore drill for Friday.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "comet.srt").write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\n[GRACE] Did you see the comet last night?\n\n"
+        "2\n00:00:04,000 --> 00:00:07,000\n[HENRY] Only for a minute, clouds rolled in.\n\n"
+        "3\n00:00:07,000 --> 00:00:10,000\n[GRACE] It's brighter than Hale-Bopp was.\n",
+        encoding="utf-8",
+    )
+    corpus.ingest([tmp_path / "standup.vtt", tmp_path / "comet.srt"])
+    assert corpus.ask("What does Omar Sheikh think about the comet?", k=2).abstained
+    assert not corpus.ask("What does Omar Sheikh say about the restore drill?", k=2).abstained
