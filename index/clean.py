@@ -200,7 +200,9 @@ _CRUFT = re.compile(
     r"授权事宜|授權事宜|异议或投诉|異議或投訴|打开.{0,8}APP|打開.{0,8}APP|扫码|掃碼|"
     r"赞赏|讚賞|打赏|打賞|大 家 都 在|转载请|轉載請|版权所有|版權所有|©|"
     r"以上內容由.{0,20}生成|以上内容由.{0,20}生成|"
-    r"^Transcribed by |otter\.ai|^Subscribe to |^Sign up for )",
+    r"^Transcribed by |otter\.ai|^Subscribe to |^Sign up for |"
+    # a meeting tool's last line: "Meeting ended after 00:07:12 👋" (Google Meet)
+    r"^Meeting ended after \d)",
     re.I,
 )
 # App buttons and menu entries scraped as lines of their own.

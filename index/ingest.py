@@ -188,11 +188,11 @@ def ingest(
         except ValueError as e:  # FormatError included: "line N: …"
             report.problems.append(str(Problem(str(path), str(e))))
             continue
-        report.files.append(prepared.report)
-        report.warnings.extend(f"{t.source}: {w}" for w in prepared.report.warnings)
-        if not prepared.passages:
+        if not prepared.passages:  # refused: one error, not also a file read with 0 passages
             report.problems.append(str(Problem(str(path), "no interview text found after cleaning")))
             continue
+        report.files.append(prepared.report)
+        report.warnings.extend(f"{t.source}: {w}" for w in prepared.report.warnings)
         todo.append((t.source, t.sha256, smap, prepared, chosen, where))
 
     if todo:

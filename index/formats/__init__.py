@@ -142,11 +142,13 @@ def decoded(data: bytes) -> tuple[str, str | None]:
     'GB18030'
     >>> decoded("Host: A café in Zürich?\\nGuest: Oui, très bien.".encode("cp1252"))
     ('Host: A café in Zürich?\\nGuest: Oui, très bien.', 'Windows-1252')
+    >>> decoded("Ann: Hi.\\r\\nBo: Yo.".encode("utf-16-le"))
+    ('Ann: Hi.\\nBo: Yo.', None)
     """
     legacy = None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (bom := data.startswith((b"\xff\xfe", b"\xfe\xff"))) or _utf16_without_bom(data):
         try:
-            text = data.decode("utf-16")
+            text = data.decode("utf-16" if bom else _utf16_without_bom(data))
         except UnicodeDecodeError as e:
             raise ValueError(f"not valid UTF-16 text (bad byte at offset {e.start})") from None
     else:
@@ -167,6 +169,26 @@ def decoded(data: bytes) -> tuple[str, str | None]:
     if not text.strip():
         raise ValueError("the file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n"), legacy
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text saved without its byte-order mark (a NUL
+    byte after, or before, nearly every Latin character), else None.
+
+    >>> _utf16_without_bom("Ann: Hi.\\nBo: Yo.".encode("utf-16-le")), _utf16_without_bom(b"Ann: Hi.")
+    ('utf-16-le', None)
+    """
+    head = data[: 4096 - 4096 % 2]
+    head = head[: len(head) - len(head) % 2]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd >= 0.6 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.6 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def decode(data: bytes) -> str:

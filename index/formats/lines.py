@@ -168,7 +168,7 @@ def unmark(text: str) -> str:
 
 # --- stage directions --------------------------------------------------------------------------
 
-_STAGE_WORDS = (
+STAGE_WORDS = (
     r"(?:laugh\w*|chuckl\w*|giggl\w*|inaudible|unintelligible|indiscernible|crosstalk|"
     r"cross-talk|overlapping|overtalk|music\w*|applause|clapping|silence|pause[sd]?|"
     r"cough\w*|sigh\w*|indistinct|noise|beep\w*|blank_audio|no audio|foreign|static|"
@@ -178,8 +178,10 @@ _STAGE_WORDS = (
 # allowed (`[both laugh]`, `[inaudible 00:12:03]`); parentheses also hold spoken asides,
 # so there only the cue word itself (`(laughs)`) counts.
 _STAGE = re.compile(
-    rf"\\?\[\s*(?:[\w'-]+\s+){{0,2}}{_STAGE_WORDS}(?:\s+[\w:.,'-]+){{0,3}}\s*\\?\]"
-    rf"|\(\s*{_STAGE_WORDS}(?:\s+{CLOCK})?\s*\)"
+    rf"\\?\[\s*(?:[\w'-]+\s+){{0,2}}{STAGE_WORDS}(?:\s+[\w:.,'-]+){{0,3}}\s*\\?\]"
+    rf"|\(\s*{STAGE_WORDS}(?:\s+{CLOCK})?\s*\)"
+    # ... and between asterisks, as chat and fan transcripts write them: `*sighs*`
+    rf"|\*\s*(?:[\w'-]+\s+){{0,2}}{STAGE_WORDS}\s*\*"
     r"|[\[(（【]\s*(?:笑|笑声|笑聲|大笑|众笑|眾笑|掌声|掌聲|鼓掌|音乐|音樂|听不清|聽不清|"
     r"静音|靜音|咳嗽|停顿|停頓|沉默|叹气|嘆氣)\s*[\])）】]"
     r"|♪[^♪\n]*♪|♪",
@@ -194,6 +196,8 @@ def strip_stage(text: str) -> tuple[str, int]:
     ('Yeah. So it works.', 36)
     >>> strip_stage("我觉得（笑）很好")
     ('我觉得很好', 3)
+    >>> strip_stage("No, it's fine. *sighs* We made up.")
+    ("No, it's fine. We made up.", 7)
     """
     dropped = sum(len(m.group(0)) for m in _STAGE.finditer(text))
     return _cut(_STAGE, text), dropped

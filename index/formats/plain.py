@@ -15,7 +15,15 @@ from dataclasses import dataclass, replace
 
 from index.clean import ends_sentence, is_cruft, is_editor_note, is_heading, repair
 from index.formats.base import Parsed
-from index.formats.lines import LIST_ITEM, Builder, is_stage, line_numbers, mostly_cjk, strip_chrome
+from index.formats.lines import (
+    LIST_ITEM,
+    STAGE_WORDS,
+    Builder,
+    is_stage,
+    line_numbers,
+    mostly_cjk,
+    strip_chrome,
+)
 
 NAME = "plain"
 SUFFIXES = (".txt",)
@@ -356,6 +364,7 @@ _INLINE_NOTE = re.compile(
     re.I,
 )
 # `退化*。`, `Eureka*的`: a footnote or link marker after a word.
+_ASTERISKED = re.compile(rf"\*(\s*(?:[\w'-]+\s+){{0,2}}{STAGE_WORDS}\s*)\*", re.I)
 _FOOTNOTE = re.compile(r"(?<=[^\s*])\*+(?=[\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef,.;:!?)]|$)")
 # `…退化*。Nature 重磅论文:用 AI 生成的数据训练 AI,会让大模型崩溃`: a linked article's title
 # pasted after the paragraph it is linked from.
@@ -534,6 +543,8 @@ def _say(b: Builder, text: str, speaker: str | None, edited: bool) -> None:
     notes = _INLINE_NOTE.findall(text)
     text = _INLINE_NOTE.sub("", text)
     text, title = _tail_title(text)
+    # `*sighs*` is a stage direction (which `Builder` drops), not a footnote's asterisk
+    text = _ASTERISKED.sub(r"[\1]", text)
     b.speech(_FOOTNOTE.sub("", text), speaker)
     for note in notes:
         b.context(note.strip("()（）"))

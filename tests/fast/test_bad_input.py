@@ -458,3 +458,21 @@ def test_filters_that_leave_no_passage_and_empty_questions_get_one_line(indexed,
         corpus.retrieve(HUMANOID_Q, k=0)
     out = rag("ask", "Tesla", "--speaker", "Sarah Guo", "--source", "huxiu")
     assert out.exit_code != 0 and "never speaks in" in out.output and "Traceback" not in out.output
+
+
+def test_a_refused_file_is_one_error_and_no_file_read(corpus, tmp_path):
+    """A file with nothing but times was reported three ways: read (0 passages), refused,
+    and warned about."""
+    (tmp_path / "only_times.txt").write_text("00:00:00\n00:00:10\n00:00:20\n", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("Ann: We grow mushrooms.\nBo: On coffee grounds?\n", encoding="utf-8")
+    report = corpus.ingest([tmp_path])
+    assert [f.source for f in report.files] == ["ok.txt"]
+    assert len(report.problems) == 1 and "only_times.txt" in report.problems[0]
+    assert not any("only_times.txt" in w for w in report.warnings)
+
+
+def test_utf16_without_a_byte_order_mark_is_read(corpus, tmp_path):
+    """It was called a binary file."""
+    (tmp_path / "le.txt").write_bytes("Kim Soo: We grow mushrooms.\r\nLee Ana: On what?\r\n".encode("utf-16-le"))
+    report = corpus.ingest([tmp_path / "le.txt"])
+    assert not report.problems and report.files[0].speakers == ["Kim Soo", "Lee Ana"]

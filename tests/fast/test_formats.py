@@ -332,6 +332,15 @@ def test_plain_names_on_lines_of_their_own_head_the_words_below():
                              ("主持人", "最难的是什么？"), ("张伟", "高温。")]
 
 
+def test_asterisked_actions_and_a_meeting_tools_last_line_are_no_speech():
+    """`*sighs*` lost only its closing asterisk; Google Meet's `Meeting ended after 00:07:12`
+    stayed in the last speaker's words."""
+    parsed = plain.parse("Rosa Diaz: No, it's fine. *sighs* We made up.\nTim Ng: Good.\n"
+                         "Rosa Diaz: It opened in 2019. *laughs* We sold out.\nMeeting ended after 00:07:12 👋\n")
+    assert said(parsed) == [("Rosa Diaz", "No, it's fine. We made up."), ("Tim Ng", "Good."),
+                            ("Rosa Diaz", "It opened in 2019. We sold out.")]
+
+
 def test_plain_editorial_text_is_context():
     parsed = plain.parse(
         "离开OpenAI之后,Karpathy更乐观了\n"  # page title, before the first speaker
