@@ -121,6 +121,15 @@ def romanized(readings: list[tuple[str, bool]]) -> str:
     return " ".join(w.capitalize() for w in (surname, given) if w)
 
 
+def _place_of(key: str) -> list[str]:
+    """The place an adjective of it names, as dictionary keys: "southeast asian" ->
+    "southeast asia", "indonesian" -> "indonesia", "taiwanese" -> "taiwan"."""
+    *head, last = key.split()
+    tails = [last[:-1]] if last.endswith("an") else []
+    tails += [last[:-3]] if last.endswith("ese") else []
+    return [" ".join([*head, t]) for t in tails if len(t) >= 3]
+
+
 class Glossary:
     """English phrase stems -> Chinese words, looked up per question.
 
@@ -274,10 +283,18 @@ class Glossary:
         >>> g = Glossary.from_pairs([("台湾", "Taiwan"), ("佳里", "Jiali town in Tainan, Taiwan")])
         >>> g.spells("Taiwan", {"台湾"}), g.spells("Taiwan", {"佳里"})
         (True, False)
+
+        ... and the place an adjective of it names ("Southeast Asian" 东南亚, "Taiwanese"):
+
+        >>> g = Glossary.from_pairs([("东南亚", "Southeast Asia"), ("台湾", "Taiwan")])
+        >>> g.spells("Southeast Asian", {"东南亚"}), g.spells("Taiwanese", {"台湾"})
+        (True, True)
         """
         key = " ".join(name.lower().replace("-", " ").split())
+        keys = [key, *_place_of(key)]
+        found = self.names(keys)
         # one character (台, 中, 和) is part of too many words to stand for a name
-        return any(len(w) > 1 and w in vocabulary for w in self.names([key]).get(key, ()))
+        return any(len(w) > 1 and w in vocabulary for k in keys for w in found.get(k, ()))
 
     def romanize(self, name: str) -> str | None:
         """A Chinese name of two to four characters in pinyin, surname first, or None: the

@@ -1217,3 +1217,15 @@ def test_a_speaker_who_never_speaks_of_it_gives_no_answer(corpus, tmp_path):
     corpus.ingest([tmp_path / "standup.vtt", tmp_path / "comet.srt"])
     assert corpus.ask("What does Omar Sheikh think about the comet?", k=2).abstained
     assert not corpus.ask("What does Omar Sheikh say about the restore drill?", k=2).abstained
+
+
+def test_a_place_named_by_its_adjective_is_found_across_languages(corpus, tmp_path):
+    """"Southeast Asian" was an unknown name, so an English question about a Chinese
+    interview on 东南亚 was declined."""
+    ingest_talk(
+        corpus, tmp_path / "market.txt",
+        "主持人：东南亚市场最大的挑战是什么？",
+        "李明：最大的挑战是支付。印尼和越南的用户很多不用信用卡，我们必须接入本地的电子钱包。",
+    )
+    a = corpus.ask("What was the biggest challenge in the Southeast Asian market?")
+    assert not a.abstained and "支付" in a.text, a.text
