@@ -129,16 +129,22 @@ def bracketed_voices(lines) -> frozenset[str]:
     >>> sorted(bracketed_voices(["[JOHN] Hi.", "- [JOHN] Again.", "[Door Closes] Hm.",
     ...                          "[Applause] Ok.", "[Applause] Ok.", "(Mary): Yes.", "(Mary) No."]))
     ['JOHN', 'Mary']
+    >>> sorted(bracketed_voices(["GRACE: See it?", "HENRY: No.", "[GRACE] It's bright."]))
+    ['GRACE']
     """
     seen: Counter[str] = Counter()
+    labels: set[str] = set()  # ... or once, when the file also labels that voice `GRACE:`
     for line in lines:
         _, text = _unmarked(_visible(line))
         if m := _BRACKETED.match(text):
             seen[m.group(1).strip()] += 1
+        elif (label := split_label(text).label) and looks_like_name(label):
+            labels.add(label)
     return frozenset(
         label
         for label, n in seen.items()
-        if n >= 2 and looks_like_name(label) and may_speak(label) and not is_stage(f"[{label}]")
+        if (n >= 2 or label in labels) and looks_like_name(label) and may_speak(label)
+        and not is_stage(f"[{label}]")
         and not label.split()[0].lower().endswith("ing")
     )
 

@@ -320,6 +320,9 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     ['Karpathy', 'NoPriors', 'Priors']
     >>> sorted(speakers([split_label(s) for s in ["问：为什么？", "答：因为数据不够。", "问：然后呢？"]]))
     ['答', '问']
+    >>> sorted(speakers([split_label(s) for s in ["Participant ID: P07", "Interviewer: KM", "",
+    ...     "I: A typical shift?", "R: It starts at seven.", "I: Breaks?", "R: Rarely."]]))
+    ['I', 'R']
     >>> sorted(speakers([split_label(s) for s in ["Sarah Fox: Where?", "李明 (Li Ming): 在东莞。",
     ...     "Sarah Fox: How many?", "李明 (Li Ming): 三百个。", "倒立擺(Inverted Pendulum)：一种控制问题。"]]))
     ['Sarah Fox', '李明 (Li Ming)']
@@ -328,26 +331,38 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     strong: set[str] = set()
     sentence: set[str] = set()  # labels with a full sentence after them at least once
     aliased: Counter[str] = Counter()  # `李明 (Li Ming)`: a name with its other spelling
-    for ln in lines:
+    first: dict[str, int] = {}  # the line each label is first seen on
+    bodies: dict[str, str] = {}  # ... and what follows it there
+    for i, ln in enumerate(lines):
+        if ln.label:
+            first.setdefault(ln.label, i)
         if ln.label and ln.body and (m := _ALIASED.match(ln.label)) and (
             looks_like_name(m["name"]) and looks_like_name(m["alias"])
         ):
             aliased[ln.label] += 1
         if ln.label and (ln.body or ln.header) and may_speak(ln.label, ln.text, ln.body):
             counts[ln.label] += 1
+            bodies.setdefault(ln.label, ln.body)
             if ln.strong:
                 strong.add(ln.label)
             if ends_sentence(ln.body.rstrip(")）]】」”\"'")):
                 sentence.add(ln.label)
+    # A header of fields above the conversation (`Participant ID: P07`, `Interviewer: KM`):
+    # labels seen once, with a few words and no sentence, before any label that recurs
+    talk = min((first[label] for label, n in counts.items() if n >= 2), default=-1)
+    header = {label for label, n in counts.items()
+              if n == 1 and first[label] < talk and label not in sentence | strong
+              and len(bodies[label].split()) <= 4}
     return frozenset(
         label
         for label, n in counts.items()
-        if n >= 3
+        if label not in header and (
+        n >= 3
         or label in strong
         or _LATIN_NAME.match(label) and not (n == 1 and discourse_word(label))
         # Two to four characters is any Chinese word: once, with a title after it
         # (`访谈实录:自动驾驶与机器人`), it is a heading, not a person.
-        or ((_CJK_NAME.match(label) or label in _QA_MARKS) and (n >= 2 or label in sentence))
+        or ((_CJK_NAME.match(label) or label in _QA_MARKS) and (n >= 2 or label in sentence)))
     ) | {
         # ... and a name given with another spelling, said twice or more (an editor's gloss,
         # `倒立擺(Inverted Pendulum)：…`, has the same shape, once)

@@ -341,6 +341,24 @@ def test_asterisked_actions_and_a_meeting_tools_last_line_are_no_speech():
                             ("Rosa Diaz", "It opened in 2019. We sold out.")]
 
 
+def test_plain_a_header_of_fields_is_context_not_speakers():
+    """`Participant ID: P07` and `Interviewer: KM` above an `I:`/`R:` interview were speakers."""
+    parsed = plain.parse("Participant ID: P07\nDate: 12/03/2024\nInterviewer: KM\n\n"
+                         "I: A typical shift?\nR: It starts at seven.\nI: Breaks?\nR: Rarely.\n")
+    assert {seg.speaker for seg in parsed.segments if seg.kind == "speech"} == {"I", "R"}
+    assert "Participant ID: P07" in context(parsed) and "Interviewer: KM" in context(parsed)
+
+
+def test_captions_a_bracketed_voice_the_file_also_labels_is_theirs():
+    """`[GRACE] It's brighter…` among `GRACE:` / `HENRY:` cues was Henry's, brackets and all."""
+    parsed = subrip.parse(
+        "1\n00:00:01,000 --> 00:00:04,000\nGRACE: Did you see the comet?\n\n"
+        "2\n00:00:04,000 --> 00:00:07,000\nHENRY: Only for a minute.\n\n"
+        "3\n00:00:07,000 --> 00:00:10,000\n[GRACE] It's brighter than Hale-Bopp was.\n"
+    )
+    assert said(parsed)[-1] == ("GRACE", "It's brighter than Hale-Bopp was.")
+
+
 def test_plain_editorial_text_is_context():
     parsed = plain.parse(
         "离开OpenAI之后,Karpathy更乐观了\n"  # page title, before the first speaker
