@@ -18,7 +18,7 @@ from index.clean import for_embedding
 from index.config import Config
 from index.embed import Embedder
 from index.lexical import tokenize
-from index.load import Problem, load, sidecar_map
+from index.load import Problem, expand, load, sidecar_map
 from index.store import Manifest, Store
 from index.turns import build_turns
 from index.types import Passage
@@ -224,11 +224,14 @@ def ingest(
             manifest.paths[source] = where
             store.save_manifest(manifest)
 
-    if prune and report.problems:
-        # A file that failed to load (a typo in a path, an unreadable edit) would look removed.
+    given = paths or [config.transcripts]
+    if prune and any(not Path(p).exists() for p in given):
+        # A typo in a path would make every document under it look removed.
         report.problems.append("--prune skipped because of the problems above: nothing was removed")
     elif prune:
-        keep = {t.source for _, t in files}
+        # every file that is there is kept, read or not: an unreadable edit, or an empty file
+        # beside the others, is no removal
+        keep = {f.name for f in expand(given)[0]}
         for source in sorted(set(manifest.files) - keep):
             remove_source(store, manifest, source)
             report.removed.append(source)

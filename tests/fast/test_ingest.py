@@ -150,6 +150,21 @@ def test_prune_removes_nothing_when_a_path_fails(rag, tmp_path):
     assert stored_ids() == ids
 
 
+def test_prune_is_not_blocked_by_a_bad_file_beside_the_others(rag, tmp_path):
+    """An empty file in the folder blocked `--prune` of a file renamed there."""
+    src = tmp_path / "in"
+    write(src, "zebra.txt", ZEBRA)
+    otter = write(src, "otter.txt", OTTER)
+    assert rag("ingest", str(src)).exit_code == 0
+    otter.rename(src / "sea-otter.txt")
+    (src / "empty.txt").write_text("", encoding="utf-8")
+    out = rag("ingest", str(src), "--prune", "--json")
+    report = json.loads(out.stdout)
+    assert report["removed"] == ["otter.txt"] and report["added"] == ["sea-otter.txt"]
+    assert any("empty.txt" in p for p in report["problems"])
+    assert [line.split("\t")[0] for line in rag("sources").stdout.splitlines()] == ["sea-otter.txt", "zebra.txt"]
+
+
 def test_remove_drops_one_document(rag, corpus, tmp_path):
     src = tmp_path / "in"
     write(src, "zebra.txt", ZEBRA)
