@@ -27,6 +27,25 @@ def _check_times(text: str) -> None:
             span_at(m[1], m[2], no)
 
 
+def _numbered(text: str) -> str:
+    """Cue numbers put back where a tool left them out (the `srt` library needs them).
+
+    >>> _numbered("00:00:01,000 --> 00:00:02,000\\nHi\\n\\n00:00:03,000 --> 00:00:04,000\\nYo")
+    '1\\n00:00:01,000 --> 00:00:02,000\\nHi\\n\\n2\\n00:00:03,000 --> 00:00:04,000\\nYo'
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    n = 0
+    for line in lines:
+        if _TIMING.match(line):
+            n += 1
+            before = next((x for x in reversed(out) if x.strip()), "")
+            if not (before.strip().isdigit() and out and out[-1].strip()):
+                out.append(str(n))
+        out.append(line)
+    return "\n".join(out)
+
+
 def sniff(text: str) -> float:
     """Confidence that `text` is SRT: numbered cues with `00:00:01,000 --> …` timings.
 
@@ -34,12 +53,16 @@ def sniff(text: str) -> float:
     0.95
     >>> sniff("WEBVTT\\n\\n1\\n00:00:01.000 --> 00:00:02.000\\nHi")
     0.0
+    >>> sniff("00:00:01,000 --> 00:00:02,000\\nHi\\n")  # without cue numbers
+    0.85
     """
     if text.lstrip("\ufeff \n").startswith("WEBVTT"):
         return 0.0
     m = _CUE.search(text[:5000])
     if not m:
-        return 0.0
+        # cues without their numbers, as some tools write them: SRT timings all the same
+        unnumbered = re.search(rf"(?m)^\s*{_TIME}\s*-->\s*{_TIME}\s*$", text[:5000])
+        return 0.85 if unnumbered and not text[: unnumbered.start()].strip("\ufeff \n") else 0.0
     return 0.95 if not text[: m.start()].strip("\ufeff \n") else 0.8
 
 
@@ -55,6 +78,7 @@ def parse(text: str) -> Parsed:
     if not text.strip():
         return Parsed([], warnings=["no captions found"])
     _check_times(text)
+    text = _numbered(text)
     srt = require("srt", "srt")
     try:
         subs = list(srt.parse(text))

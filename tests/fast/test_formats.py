@@ -359,6 +359,16 @@ def test_captions_a_bracketed_voice_the_file_also_labels_is_theirs():
     assert said(parsed)[-1] == ("GRACE", "It's brighter than Hale-Bopp was.")
 
 
+def test_srt_without_cue_numbers_keeps_its_times():
+    """Cues without their numbers were read as plain text: every time lost, no warning."""
+    text = ("00:00:01,000 --> 00:00:04,000\nMAYA: We planted the first trees in 1996.\n\n"
+            "00:00:04,000 --> 00:00:07,000\nLEON: And the cider?\n")
+    assert detect("orchard.srt", text) == "srt"
+    parsed = read("orchard.srt", text.encode())
+    assert [(seg.speaker, seg.start) for seg in parsed.segments if seg.kind == "speech"] == [
+        ("MAYA", 1.0), ("LEON", 4.0)]
+
+
 def test_plain_editorial_text_is_context():
     parsed = plain.parse(
         "离开OpenAI之后,Karpathy更乐观了\n"  # page title, before the first speaker
