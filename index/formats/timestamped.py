@@ -13,9 +13,10 @@ text`. A segment ends where the next begins.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
-from index.clean import repair
+from index.clean import ends_sentence, repair
 from index.formats.base import Parsed
 from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at
 from index.formats.plain import Line, looks_like_name, split_label, walk
@@ -198,6 +199,43 @@ def sniff(text: str) -> float:
 _HEADER_LINES = 15  # an export's header is short; more text before the first time is kept
 
 
+def names_beside_times(lines: list[Line]) -> list[Line]:
+    """Names that head the words below them beside a time on a line of their own: after it
+    (`[00:00:05] Leo Brandt`, as Trint exports) or above it (`Hannah Brooks` / `00:00:03`), where
+    two names or more each do so twice or more (a line that is one word, "Okay", would
+    otherwise be a speaker).
+
+    >>> lines = [read_line(s, 1) for s in ("[00:00:00] Speaker 1", "Hi.", "[00:00:05] Leo Brandt",
+    ...          "Morning.", "[00:00:09] Speaker 1", "Menu?", "[00:00:12] Leo Brandt", "Mussels.")]
+    >>> [(ln.label, ln.start, ln.text) for ln in names_beside_times(lines)][:2]
+    [('Speaker 1', 0.0, ''), (None, None, 'Hi.')]
+    >>> lines = [read_line(s, 1) for s in ("Ann Lee", "00:00:03", "Hi.", "Bo Chen", "00:00:09",
+    ...          "Yo.", "Ann Lee", "00:00:21", "Why?", "Bo Chen", "00:00:30", "Because.")]
+    >>> [(ln.label, ln.start) for ln in names_beside_times(lines) if ln.label]
+    [('Ann Lee', 3.0), ('Bo Chen', 9.0), ('Ann Lee', 21.0), ('Bo Chen', 30.0)]
+    """
+    def name(ln: Line) -> str | None:
+        t = ln.text.strip()
+        return t if ln.label is None and looks_like_name(t) and not ends_sentence(t) else None
+
+    after = [i for i, ln in enumerate(lines) if ln.start is not None and name(ln)]
+    above = [i for i in range(len(lines) - 1)
+             if lines[i].start is None and name(lines[i]) and lines[i + 1].header
+             and lines[i + 1].label is None and lines[i + 1].start is not None]
+    out = list(lines)
+    for found, shift in ((after, 0), (above, 1)):
+        counts = Counter(name(lines[i]) for i in found)
+        if sum(1 for c in counts.values() if c >= 2) < 2:
+            continue
+        for i in found:
+            if counts[who := name(lines[i])] >= 2:
+                out[i + shift] = replace(lines[i + shift], text="", label=who, body="", strong=True,
+                                         header=True)
+                if shift:
+                    out[i] = replace(lines[i], text="")
+    return out
+
+
 def parse(text: str) -> Parsed:
     """Parse a timestamped text export; start = the line's time, end = the next segment's start.
 
@@ -213,7 +251,7 @@ def parse(text: str) -> Parsed:
     [('context', None, '访谈 2026年6月2日|14分钟'), ('context', None, '关键词:'),
      ('context', None, '机器人、物流'), ('context', None, '文字记录:'), ('speech', '说话人 1', '你好。')]
     """
-    lines = [read_line(s, n) for n, s in enumerate(repair(voiced(text)).split("\n"), start=1)]
+    lines = names_beside_times([read_line(s, n) for n, s in enumerate(repair(voiced(text)).split("\n"), start=1)])
     # What comes before the first time is the export's header (title, date, keywords,
     # "文字记录:"), not speech: document context.
     first = next((i for i, ln in enumerate(lines) if ln.start is not None), 0)

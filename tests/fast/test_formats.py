@@ -369,6 +369,20 @@ def test_srt_without_cue_numbers_keeps_its_times():
         ("MAYA", 1.0), ("LEON", 4.0)]
 
 
+def test_timestamped_names_on_the_line_of_their_time_or_above_it():
+    """Trint's `[00:00:05] Leo Brandt` above the words, and `Name` / `00:00:03` / words, had no
+    speakers: the names were read as words."""
+    trint = ("[00:00:00] Speaker 1\nGood morning, chef.\n\n[00:00:05] Leo Brandt\nMorning.\n\n"
+             "[00:00:09] Speaker 1\nWhat's on the menu?\n\n[00:00:12] Leo Brandt\nMussels.\n")
+    stacked = ("Hannah Brooks\n00:00:03\nHow did you start?\n\nFelix Wagner\n00:00:09\nA broken Honda.\n\n"
+               "Hannah Brooks\n00:00:21\nThe hardest part?\n\nFelix Wagner\n00:00:30\nSeats.\n")
+    for name, text, first in (("trint.txt", trint, ("Speaker 1", 0.0, "Good morning, chef.")),
+                              ("stacked.txt", stacked, ("Hannah Brooks", 3.0, "How did you start?"))):
+        speech = [seg for seg in read(name, text.encode()).segments if seg.kind == "speech"]
+        assert (speech[0].speaker, speech[0].start, speech[0].text) == first, name
+        assert len({seg.speaker for seg in speech}) == 2 and len(speech) == 4, name
+
+
 def test_plain_editorial_text_is_context():
     parsed = plain.parse(
         "离开OpenAI之后,Karpathy更乐观了\n"  # page title, before the first speaker
