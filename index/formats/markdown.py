@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import replace
 
 from index.clean import repair
+from index.formats import table
 from index.formats.base import Parsed
 from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at, mostly_cjk
 from index.formats.plain import Line, looks_like_name, may_speak, walk
@@ -379,4 +380,6 @@ def parse(text: str) -> Parsed:
      ('speech', 'Ann', 1.0, '你好,欢迎。', 'Hello, welcome.'),
      ('speech', 'Bob', 9.0, 'Thanks for having me.', None)]
     """
+    if table.unpiped(text):  # a transcript kept as a Markdown table: one turn per row
+        return table.parse(text)
     return walk(read_lines(underlined_titles(repair(text))), headings=False, edited=True, ends=True)

@@ -151,8 +151,29 @@ def _dialect(text: str, suffix_tab: bool = False) -> type[csv.Dialect] | csv.Dia
         return csv.excel_tab if "\t" in sample else csv.excel
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_RULE_ROW = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
+
+
+def unpiped(text: str) -> str | None:
+    """A Markdown table (`| Time | Speaker | Text |` rows under a `|---|---|` rule) as
+    tab-separated rows, or None when the text is no such table.
+
+    >>> unpiped("| Speaker | Text |\\n|---|---|\\n| Ann | Hi, all. |\\n| Bo | Yo. |").split("\\n")
+    ['Speaker\\tText', 'Ann\\tHi, all.', 'Bo\\tYo.']
+    """
+    lines = [s for s in text.split("\n") if s.strip()]
+    piped = [s for s in lines if _PIPE_ROW.match(s)]
+    if len(piped) < 3 or len(piped) < 0.6 * len(lines) or not any(_RULE_ROW.match(s) for s in piped):
+        return None
+    rows = [[c.strip().replace("\t", " ") for c in s.strip().strip("|").split("|")]
+            for s in piped if not _RULE_ROW.match(s)]
+    return "\n".join("\t".join(r) for r in rows)
+
+
 def rows_of(text: str) -> list[list[str]]:
-    """A table's rows that hold anything, its delimiter sniffed."""
+    """A table's rows that hold anything, its delimiter sniffed (a Markdown table's pipes too)."""
+    text = unpiped(text) or text
     reader = csv.reader(io.StringIO(text), _dialect(text))
     try:
         return [r for r in reader if any(c.strip() for c in r)]
@@ -168,6 +189,7 @@ def sniff(text: str) -> float:
     (0.9, 0.0)
     """
     head = text.lstrip("\ufeff")[:20000]
+    head = unpiped(head) or head
     lines = [s for s in head.split("\n")[:40] if s.strip()]
     if len(lines) < 2:
         return 0.0

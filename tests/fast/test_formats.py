@@ -383,6 +383,20 @@ def test_timestamped_names_on_the_line_of_their_time_or_above_it():
         assert len({seg.speaker for seg in speech}) == 2 and len(speech) == 4, name
 
 
+def test_a_markdown_table_of_turns_is_read_row_by_row():
+    """`| Time | Speaker | Text |` rows were one passage with the pipes, speaker `| 00`; without
+    a time column, the `|---|---|` rule became a speaker."""
+    timed = ("| Time | Speaker | Text |\n|------|---------|------|\n"
+             "| 00:05 | Moderator | What do you use the app for? |\n| 00:09 | P1 | Splitting bills. |\n"
+             "| 00:14 | Moderator | Anything else? |\n")
+    untimed = "| Speaker | Text |\n|---|---|\n| Moderator | What do you use it for? |\n| P1 | Bills. |\n"
+    for text, start in ((timed, 5.0), (untimed, None)):
+        speech = [seg for seg in read("study.md", text.encode()).segments if seg.kind == "speech"]
+        assert [(seg.speaker, seg.text) for seg in speech][:2] == [
+            ("Moderator", speech[0].text), ("P1", speech[1].text)]
+        assert "|" not in " ".join(seg.text for seg in speech) and speech[0].start == start
+
+
 def test_plain_editorial_text_is_context():
     parsed = plain.parse(
         "离开OpenAI之后,Karpathy更乐观了\n"  # page title, before the first speaker
