@@ -79,6 +79,8 @@ def _orphan_blocks(text: str) -> list[str]:
 
     >>> _orphan_blocks("WEBVTT\\n\\n00:01.000 --> 00:02.000\\nHi\\n\\nand more\\n\\nNOTE x")
     ["line 6: text outside any cue was left out: 'and more'"]
+    >>> _orphan_blocks("WEBVTT\\n\\n00:01.000 --> 00:02.000\\n \\nhi everyone\\n")
+    []
     >>> _orphan_blocks("WEBVTT\\n\\n2\\n00:00:04.500 -> 00:0x:09.000\\n<v Piotr>Thanks.")
     Traceback (most recent call last):
     index.formats.base.FormatError: line 4: bad cue timing '00:00:04.500 -> 00:0x:09.000' (expected 00:00:01.000 --> 00:00:02.000)
@@ -88,7 +90,7 @@ def _orphan_blocks(text: str) -> list[str]:
     block: list[tuple[int, str]] = []
     header = True
     for no, line in [*enumerate(lines, start=1), (len(lines) + 1, "")]:
-        if line.strip():
+        if line:  # (a line of spaces goes on the block, as webvtt-py reads it: yt-dlp's cues open with one)
             block.append((no, line))
             continue
         if block and not header and not block[0][1].startswith(_BLOCK_KINDS) and not any(
