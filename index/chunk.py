@@ -146,8 +146,9 @@ LONGEST = 3  # a sentence longer than this many times max_chars is a run-on, cut
 
 def fit(sentence: str, max_chars: int) -> list[str]:
     """A sentence too long for any passage (`LONGEST` times `max_chars`: speech written
-    without full stops, a run-on transcript line) cut after its clauses, else between words,
-    else every `max_chars` characters, into parts of about `max_chars`.
+    without full stops, a run-on transcript line) cut after its clauses, a clause still too
+    long between its words, a word still too long every `max_chars` characters, and the
+    pieces gathered again into parts of about `max_chars`.
 
     >>> fit("one two three four five six seven", 10)
     ['one two', 'three four', 'five six', 'seven']
@@ -155,32 +156,21 @@ def fit(sentence: str, max_chars: int) -> list[str]:
     ['我们先做了实验，', '然后写了论文，', '最后发表了']
     >>> fit("短句。", 10), fit("一二三四五六七八九十", 3)
     (['短句。'], ['一二三', '四五六', '七八九', '十'])
+    >>> fit("说话人 一二三四五六七八九十", 3)  # a run without spaces inside a spaced line
+    ['说话人', '一二三', '四五六', '七八九', '十']
     """
     if len(sentence) <= max_chars * LONGEST:
         return [sentence]
     for parts in (_CLAUSE_END.split(sentence), sentence.split(" ")):
-        if len(parts) > 1 and max(map(len, parts)) <= max_chars * LONGEST:
+        if len(parts) > 1:
             out: list[str] = []
-            for part in parts:
-                if out and len(join(out[-1], part)) <= max_chars:
-                    out[-1] = join(out[-1], part)
+            for piece in (p for part in parts for p in fit(part, max_chars) if p.strip()):
+                if out and len(join(out[-1], piece)) <= max_chars:
+                    out[-1] = join(out[-1], piece)
                 else:
-                    out.append(part)
+                    out.append(piece)
             return out
-    if " " in sentence.strip():  # words, some clauses too long: cut between words
-        return [w for part in _CLAUSE_END.split(sentence) for w in fit_words(part, max_chars)]
     return [sentence[i : i + max_chars] for i in range(0, len(sentence), max_chars)]
-
-
-def fit_words(text: str, max_chars: int) -> list[str]:
-    """Words gathered into parts of at most `max_chars` (a longer word alone)."""
-    out: list[str] = []
-    for w in text.split():
-        if out and len(out[-1]) + 1 + len(w) <= max_chars:
-            out[-1] += " " + w
-        else:
-            out.append(w)
-    return out
 
 
 # the last sentence end in a text, where a run of captions may be cut
