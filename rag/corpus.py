@@ -371,9 +371,7 @@ class Corpus:
         if abstain.abstain(sig, self.config.tuning.max_unknown):
             hits = []
         elif r.terms:  # the passages that hold the topic's words (or their translation)
-            hits = [h for h in r.hits if any(
-                term_coverage(r.terms, snap.idf, p.lexical_text()) > 0 for p in (h.passage, *h.passage.versions)
-            )]
+            hits = [h for h in r.hits if mentions(r, h)]
         else:
             hits = r.hits
         best: dict[tuple[str, str], list[Citation]] = {}
@@ -419,6 +417,13 @@ def first_use(quoted_hits: list[int], n: int) -> list[int]:
     """
     quoted = list(dict.fromkeys(quoted_hits))
     return quoted + [i for i in range(n) if i not in quoted]
+
+
+def mentions(r: Retrieval, hit) -> bool:
+    """Does a hit hold one of the question's words (or, across languages, a translation), in
+    any of its write-ups or in the host question it answers?"""
+    return any(term_coverage(r.terms, r.snapshot.idf, p.lexical_text()) > 0
+               for p in (hit.passage, *hit.passage.versions))
 
 
 def conversation(p) -> frozenset[str]:
@@ -588,8 +593,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
                             [conversation(h.passage) for h in r.hits], t.same_shared)
     chosen = with_following(chosen, **follow)
     if (r.filtered or (r.people and t.named_needs_terms)) and r.terms and not any(
-        term_coverage(r.terms, snap.idf, p.lexical_text()) > 0  # (the question it answers too)
-        for c in chosen for p in (r.hits[c.hit].passage, *r.hits[c.hit].passage.versions)
+        mentions(r, r.hits[c.hit]) for c in chosen
     ):
         # "What happens to the urchins?" asked of the host alone, or "What does Omar think
         # about the comet?" of someone who never speaks of it: what they say never mentions

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from index.clean import ends_sentence, is_cruft, is_editor_note, is_heading, repair
@@ -608,6 +609,19 @@ def wrapped_notes(lines: list[str]) -> list[str]:
 _OPEN_NOTE = re.compile(r"^\s*\([A-Z][^()]*$")
 
 
+def recurring(names: Iterable[str]) -> set[str]:
+    """The names that head words twice or more, when two names or more do: the speakers of a
+    layout that gives each name a line of its own (one such line that recurs alone is a
+    heading, "Introduction").
+
+    >>> sorted(recurring(["Ann", "Bo", "Ann", "Bo", "Cy"])), recurring(["Intro", "Intro", "Cy"])
+    (['Ann', 'Bo'], set())
+    """
+    counts = Counter(names)
+    found = {n for n, c in counts.items() if c >= 2}
+    return found if len(found) >= 2 else set()
+
+
 def names_on_their_own_lines(lines: list[str]) -> list[str]:
     """A press or screenplay layout gives each speaker's name a line of its own, their words
     below it: such a name becomes a label of the words that follow (`RACHEL KIM` / `Senator,
@@ -631,9 +645,8 @@ def names_on_their_own_lines(lines: list[str]) -> list[str]:
         if below is not None and not (looks_like_name(lines[below].strip())
                                       and not ends_sentence(lines[below].strip())):
             heads[i] = below
-    counts = Counter(lines[i].strip() for i in heads)
-    names = {n for n, c in counts.items() if c >= 2}
-    if len(names) < 2:
+    names = recurring(lines[i].strip() for i in heads)
+    if not names:
         return lines
     out: list[str] = []
     skip: set[int] = set()

@@ -33,14 +33,12 @@ def _numbered(text: str) -> str:
     >>> _numbered("00:00:01,000 --> 00:00:02,000\\nHi\\n\\n00:00:03,000 --> 00:00:04,000\\nYo")
     '1\\n00:00:01,000 --> 00:00:02,000\\nHi\\n\\n2\\n00:00:03,000 --> 00:00:04,000\\nYo'
     """
-    lines = text.split("\n")
     out: list[str] = []
     n = 0
-    for line in lines:
+    for line in text.split("\n"):
         if _TIMING.match(line):
             n += 1
-            before = next((x for x in reversed(out) if x.strip()), "")
-            if not (before.strip().isdigit() and out and out[-1].strip()):
+            if not (out and out[-1].strip().isdigit()):  # no number on the line above
                 out.append(str(n))
         out.append(line)
     return "\n".join(out)

@@ -13,13 +13,12 @@ text`. A segment ends where the next begins.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 
 from index.clean import ends_sentence, repair
 from index.formats.base import Parsed
 from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at
-from index.formats.plain import Line, looks_like_name, split_label, walk
+from index.formats.plain import Line, looks_like_name, recurring, split_label, walk
 from index.formats.plain import parse as plain_parse
 from index.formats.plain import sniff as plain_sniff
 
@@ -224,11 +223,9 @@ def names_beside_times(lines: list[Line]) -> list[Line]:
              and lines[i + 1].label is None and lines[i + 1].start is not None]
     out = list(lines)
     for found, shift in ((after, 0), (above, 1)):
-        counts = Counter(name(lines[i]) for i in found)
-        if sum(1 for c in counts.values() if c >= 2) < 2:
-            continue
+        names = recurring(name(lines[i]) for i in found)
         for i in found:
-            if counts[who := name(lines[i])] >= 2:
+            if (who := name(lines[i])) in names:
                 out[i + shift] = replace(lines[i + shift], text="", label=who, body="", strong=True,
                                          header=True)
                 if shift:
