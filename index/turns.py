@@ -157,6 +157,8 @@ def canonical_names(
     {'XXA': 'XXA', 'XXB': 'XXB'}
     >>> canonical_names(["Ms Mitchell", "Ms Mitchell KC", "Lord Patel QC"])
     {'Ms Mitchell': 'Ms Mitchell', 'Ms Mitchell KC': 'Ms Mitchell', 'Lord Patel QC': 'Lord Patel QC'}
+    >>> canonical_names(["明鏡", "穆勒", "普京"], "專訪赫塔·穆勒（Herta Müller，2009得主）。普京（Vladimir Putin）")
+    {'明鏡': '明鏡', '穆勒': '穆勒 (Herta Müller)', '普京': '普京 (Vladimir Putin)'}
     """
     counts = Counter(labels)
     declared: dict[str, str] = {}
@@ -233,7 +235,21 @@ def canonical_names(
             ):
                 names[label] = names[other]
                 break
+    # A Chinese name the document spells in Latin letters where it first tells of the person
+    # (`赫塔·穆勒（Herta Müller，2009得主）`, a translated interview's introduction) is shown
+    # with that spelling: an English question names her so, and an English reader reads it.
+    for label, name in names.items():
+        if _CJK_NAME.fullmatch(name) and (m := re.search(
+            rf"{re.escape(name)}\s*[（(]\s*(?P<latin>{_GLOSS})\s*[，,;；）)]", text
+        )):
+            names[label] = f"{name} ({m['latin']})"
     return names
+
+
+# A Chinese name, and a Latin spelling of a person's name (each word capitalised, accents
+# allowed) as a bracket after it gives it
+_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,6}")
+_GLOSS = r"[A-ZÀ-Þ][\w'’.-]*(?: [A-ZÀ-Þ][\w'’.-]*){0,3}"
 
 
 def _people(meta: Mapping[str, object], *keys: str) -> set[str]:

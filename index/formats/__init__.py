@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import pkgutil
+import re
 from dataclasses import replace
 from pathlib import PurePath
 from types import ModuleType
@@ -254,20 +255,24 @@ def front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
     >>> meta, text, _ = front_matter('+++\\ntitle = "Ep 2"\\nhosts = ["Ann Lee"]\\n+++\\nA: hi')
     >>> meta["title"], meta["people"], text
     ('Ep 2', ['Ann Lee'], 'A: hi')
+    >>> front_matter("\\n---\\ntitle: Ep 3\\n---\\nA: hi")[:2]  # after a blank line
+    ({'title': 'Ep 3'}, 'A: hi')
     """
+    whole = text
+    text = re.sub(r"\A(?:[ \t]*\n)+", "", text)  # blank lines before it (a copied page)
     fence = text[:4]
     if fence not in ("---\n", "+++\n"):
-        return {}, text, []
+        return {}, whole, []
     end = text.find("\n" + fence[:3], 4)
     if end < 0 or text[end + 4 : end + 5] not in ("", "\n"):
-        return {}, text, []
+        return {}, whole, []
     if fence == "+++\n":
         import tomllib
 
         try:
             metadata, content = tomllib.loads(text[4 : end + 1]), text[end + 5 :]
         except tomllib.TOMLDecodeError as e:
-            return {}, text, [f"front matter could not be read ({e}); kept as text"]
+            return {}, whole, [f"front matter could not be read ({e}); kept as text"]
     else:
         frontmatter = require("frontmatter", "python-frontmatter")
         yaml = require("yaml", "pyyaml")
@@ -277,10 +282,10 @@ def front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
             mark = getattr(e, "problem_mark", None)
             where = f"line {mark.line + 1}: " if mark is not None else ""
             reason = str(getattr(e, "problem", None) or e).split("\n")[0]
-            return {}, text, [f"front matter could not be read ({where}{reason}); kept as text"]
+            return {}, whole, [f"front matter could not be read ({where}{reason}); kept as text"]
         metadata, content = post.metadata, post.content
     if not metadata:
-        return {}, text, []
+        return {}, whole, []
     meta: dict[str, object] = {str(k).lower(): _plain_value(v) for k, v in metadata.items()}
     people: list[str] = []
     for key in _PEOPLE_KEYS:

@@ -96,10 +96,20 @@ def to_markdown(text: str) -> tuple[str, dict[str, object]]:
         paragraph = soup.new_tag("p")
         paragraph.append(strong)
         cite.replace_with(paragraph)
+    for caption in root.find_all("figcaption"):
+        # A photo's caption is the page's, not a speaker's: written as a Markdown image, whose
+        # caption the Markdown reader keeps as context.
+        words = " ".join(caption.get_text(" ").split()).translate(_NO_BRACKETS)
+        paragraph = soup.new_tag("p")
+        paragraph.string = f"![{words}](figure)" if words else ""
+        caption.replace_with(paragraph)
     md = markdownify.markdownify(
         str(root), heading_style="ATX", strip=["a", "img"], bullets="-", escape_misc=False
     )
     return md, meta
+
+
+_NO_BRACKETS = str.maketrans("[]", "()")
 
 
 def _size(tag) -> int:
@@ -131,6 +141,13 @@ def parse(text: str) -> Parsed:
     ...           "<footer>© 2024</footer></body></html>")
     >>> [(s.kind, s.speaker, s.text) for s in p.segments], p.meta
     ([('context', None, 'Batteries'), ('speech', 'Ann', 'Why LFP?'), ('speech', 'Bo', 'It lasts.')], {'title': 'Ep. 4'})
+
+    A photo's caption between two turns is context, not the words of the speaker before it:
+
+    >>> p = parse("<p>Ann: Is he a dictator?</p><p>Bo: He jails his critics.</p><figure><img "
+    ...           "src='a.jpg'><figcaption>Putin speaks [AP]</figcaption></figure><p>Ann: Why?</p>")
+    >>> [(s.kind, s.speaker, s.text) for s in p.segments]
+    [('speech', 'Ann', 'Is he a dictator?'), ('speech', 'Bo', 'He jails his critics.'), ('context', None, 'Putin speaks (AP)'), ('speech', 'Ann', 'Why?')]
 
     A page that is one preformatted text is read as that text file:
 
