@@ -54,7 +54,8 @@ _ASKS = {
     "money": re.compile(
         r"多少钱|多少錢|收费多少|收費多少|学费|學費|价格|價格|售价|售價|定价|定價|融资|融資|估值|薪水|工资|"
         r"\bprice|\bcosts?\b(?!-of-living)|\bcharge|\bfunding|\braised?\b|valuation|salary|how much money|"
-        r"\bhow much (?:\w+ ){0,4}?(?:invest|pay|paid|spen[dt]|earn|lose|lost)|"
+        r"\bhow much (?:\w+ ){0,4}?(?:invest|pay|paid|spen[dt]|earn|lose|lost|offer|bid|sell|sold|"
+        r"buy|bought|charg|owe|borrow|lend|lent)|\bhow much (?:\w+ ){0,3}?worth\b|"
         # the size of a budget, or an amount asked for in a currency ("…, in NT dollars?")
         r"\bhow (?:large|big) (?:\S+ ){0,6}?budget|预算多少|預算多少|多少预算|多少預算|"
         r"\bin (?:(?:NT|US|HK|New Taiwan|Canadian|Australian|Singapore) )?dollars\b|"
@@ -348,6 +349,8 @@ def asked_types(question: str) -> list[str]:
     (['date'], [])
     >>> asked_types("How much did she invest in Muse?"), asked_types("How much did it grow?")
     (['money'], [])
+    >>> asked_types("How much did Adobe offer for Figma?"), asked_types("How much is it worth?")
+    (['money'], ['money'])
     >>> asked_types("How large is the ministry's budget, in NT dollars?"), asked_types("Was the budget cut?")
     (['money'], [])
     >>> asked_types("上限是多少美元?"), asked_types("How many billion dollars did they raise?")
@@ -1132,14 +1135,15 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
     from rag.crosslingual import ENGLISH_STOPWORDS
 
     if r.lang == "en":
-        words = [
-            w for w in re.findall(r"[a-z0-9]+", r.question.lower()) if w not in ENGLISH_STOPWORDS
-        ]
-        names = {t for s in snap.speakers for t in s.lower().split()} | pinyin
+        # (a number word, "what two choices", is the answer's shape, not its subject)
+        words = [w for w in _latin_words(r.question)
+                 if w not in ENGLISH_STOPWORDS and not re.fullmatch(_NUMBER_WORDS, w)]
+        names = {t for s in snap.speakers for t in _latin_words(s)} | pinyin
         words = [w for w in words if w not in names and len(w) > 2]
         known = [
             any(t in snap.vocabulary for t in tokenize(w))
             or bool(glossary and glossary.translate(w, snap.vocabulary))
+            or bool(glossary and glossary.spells(w, snap.vocabulary))  # "Russians": 俄罗斯
             or (len(w) >= 4 and w in in_pinyin(snap, glossary))  # "xiulin": 秀林 in pinyin
             for w in words
         ]
@@ -1151,6 +1155,15 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
     return (
         sum(w for t, w in weights.items() if not _known(t, snap, glossary)) / total if total else 0.0
     )
+
+
+def _latin_words(text: str) -> list[str]:
+    """The lower-case words of a text in Latin letters and digits, accents kept.
+
+    >>> _latin_words("Does Müller (穆勒) agree, Dr. O'Neil?")
+    ['does', 'müller', 'agree', 'dr', 'o', 'neil']
+    """
+    return [w for w in re.findall(r"[^\W_]+", text.lower()) if not HAN.search(w)]
 
 
 def abstain(s: Signals, max_unknown: float) -> bool:

@@ -123,8 +123,14 @@ def romanized(readings: list[tuple[str, bool]]) -> str:
 
 def _place_of(key: str) -> list[str]:
     """The place an adjective of it names, as dictionary keys: "southeast asian" ->
-    "southeast asia", "indonesian" -> "indonesia", "taiwanese" -> "taiwan"."""
+    "southeast asia", "indonesian" -> "indonesia", "taiwanese" -> "taiwan"; its people
+    ("russians" -> "russia").
+
+    >>> _place_of("russians"), _place_of("south koreans"), _place_of("taiwanese")
+    (['russia'], ['south korea'], ['taiwan'])
+    """
     *head, last = key.split()
+    last = last[:-1] if last.endswith("ans") else last  # the people: "Russians", "Americans"
     tails = [last[:-1]] if last.endswith("an") else []
     tails += [last[:-3]] if last.endswith("ese") else []
     return [" ".join([*head, t]) for t in tails if len(t) >= 3]

@@ -191,6 +191,9 @@ def untitled(label: str) -> str | None:
     return m[1] + m[3] if m and m[1] else None
 
 
+_BOTH_SPELLINGS = re.compile(r"(.+?)\s*[（(]\s*([^()（）]+?)\s*[)）]")
+
+
 @lru_cache(maxsize=16)
 def spellings(
     speakers: tuple[str, ...], glossary: Glossary | None, together: frozenset[tuple[str, str]] = frozenset()
@@ -215,12 +218,19 @@ def spellings(
     (['Tang Feng', '唐凤', '唐鳳'], ['Audrey Tang', '唐凤', '唐鳳'], ['Kevin Ge'])
     >>> sorted(spellings(("唐鳳", "Audrey Tang"), g, frozenset({("唐鳳", "Audrey Tang")}))["Audrey Tang"])
     ['Audrey Tang']
+    >>> sorted(spellings(("穆勒 (Herta Müller)",), None)["穆勒 (Herta Müller)"])
+    ['Herta Müller', '穆勒', '穆勒 (Herta Müller)']
     """
+    # a name shown with its other spelling (`穆勒 (Herta Müller)`, `李明 (Li Ming)`) is
+    # written either way
+    both = {s: m.groups() if (m := _BOTH_SPELLINGS.fullmatch(s)) else (s,) for s in speakers}
     # a record's label with the title inside the name (`陳院長冲`: 陈冲, the premier) is
     # also written as the name alone
-    bare = {s: untitled(s) for s in speakers}
-    roman = {s: glossary.romanize(bare[s] or s) if glossary is not None else None for s in speakers}
-    out = {s: frozenset({s, to_simplified(s)} | ({roman[s]} if roman[s] else set())
+    bare = {s: untitled(both[s][0]) for s in speakers}
+    roman = {s: glossary.romanize(bare[s] or both[s][0]) if glossary is not None else None
+             for s in speakers}
+    out = {s: frozenset({s, to_simplified(s), *both[s], to_simplified(both[s][0])}
+                        | ({roman[s]} if roman[s] else set())
                         | ({bare[s], to_simplified(bare[s])} if bare[s] else set()))
            for s in speakers}
     chinese: dict[str, set[str]] = {}  # pinyin surname -> the Chinese names (Simplified) with it

@@ -1229,3 +1229,28 @@ def test_a_place_named_by_its_adjective_is_found_across_languages(corpus, tmp_pa
     )
     a = corpus.ask("What was the biggest challenge in the Southeast Asian market?")
     assert not a.abstained and "支付" in a.text, a.text
+
+
+def test_a_chinese_name_the_document_spells_in_latin_letters_is_named_in_english(corpus, tmp_path):
+    """A translated press interview spells its guests' names once, in its introduction:
+    "What did Alexievich's relatives start stockpiling?" was declined (an unknown name), and
+    "young Russians" was an unknown name beside 俄羅斯."""
+    ingest_talk(
+        corpus, tmp_path / "spiegel.txt",
+        "《明鏡》週刊專訪兩位作家：赫塔·穆勒（Herta Müller，2009得主）及亞歷塞維奇（Svetlana Alexievich，2015得主）。",
+        "",
+        "《明鏡》：妳們認為俄羅斯會入侵烏克蘭嗎？",
+        "亞歷塞維奇：我的親戚大多覺得不會發生戰爭，儘管其中一些人已經開始囤積麵粉與火柴。",
+        "穆勒：普京一直確保所有東歐人都必須感到害怕。",
+        "《明鏡》：將普京稱為獨裁者是否正確？",
+        "穆勒：他不是獨裁者，還能是什麼？俄羅斯的年輕人只有2種可能的選擇：移民或保持沉默。",
+        "亞歷塞維奇：不是所有的事情都可以用普京解釋，「人民」也是原因。",
+        "《明鏡》：妳們會回到祖國嗎？",
+        "亞歷塞維奇：我想住在祖國，我們都將能返回祖國。",
+        "穆勒：要是沒有普京，我們就不必在這間公寓裡。",
+    )
+    assert {"亞歷塞維奇 (Svetlana Alexievich)", "穆勒 (Herta Müller)"} <= set(corpus.speakers())
+    a = corpus.ask("What did Alexievich's relatives start stockpiling?")
+    assert not a.abstained and "麵粉" in a.text, a.text
+    a = corpus.ask("According to Müller, what two choices do young Russians have?")
+    assert not a.abstained and "移民" in a.text, a.text
