@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 
 from index.formats.base import FormatError, Parsed, Segment
@@ -274,9 +275,13 @@ def sniff(text: str) -> float:
 
     >>> sniff('{"segments": [{"start": 0, "text": "Hi"}]}'), sniff("{broken"), sniff("Ann: Hi")
     (1.0, 0.3, 0.0)
+    >>> sniff("[Speaker 1] [00:00] Were you there?")  # a bracket that opens a line of text
+    0.0
     """
     s = text.lstrip("\ufeff \n\t")
     if not s.startswith(("{", "[")):
+        return 0.0
+    if s[0] == "[" and not re.match(r'[\s{\[\]"\d.tfn-]', s[1:2]):  # no value opens there
         return 0.0
     try:
         data = json.loads(s)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from index.formats.base import Parsed, Segment
 from index.formats.lines import is_stage, join_all, strip_clocks, strip_stage
-from index.formats.plain import looks_like_name, may_speak, split_label
+from index.formats.plain import looks_like_name, may_speak, names_a_person, split_label
 
 _VOICE = re.compile(r"<v(?:\.[^\s<>]+)*\s+([^<>]+)>")
 # No `<` inside a tag, no `{` inside a style override: linear on a run of them.
@@ -138,7 +138,7 @@ def bracketed_voices(lines) -> frozenset[str]:
         _, text = _unmarked(_visible(line))
         if m := _BRACKETED.match(text):
             seen[m.group(1).strip()] += 1
-        elif (label := split_label(text).label) and looks_like_name(label):
+        elif (label := split_label(text).label) and names_a_person(label):
             labels.add(label)
     return frozenset(
         label
@@ -161,6 +161,6 @@ def _speaker_mark(line: str, voices: frozenset[str] = frozenset()) -> tuple[obje
     if (m := _BRACKETED.match(text)) and m.group(1).strip() in voices:
         who, text = m.group(1).strip(), text[m.end() :]
     label = split_label(text)
-    if label.label and label.body and looks_like_name(label.label) and may_speak(label.label):
+    if label.label and label.body and names_a_person(label.label):
         who, text = label.label, label.body
     return who, text

@@ -177,6 +177,21 @@ def looks_like_name(label: str) -> bool:
     return bool(_LATIN_NAME.match(label) or _CJK_NAME.match(label))
 
 
+def names_a_person(label: str) -> bool:
+    """A name that may speak, or one with a tag or its other spelling in brackets, as Zoom
+    shows a participant (`Ashlee Kupor (SL)`, `李明 (Li Ming)`). A write-up's gloss has that
+    shape too (`倒立擺(Inverted Pendulum)：…`), so text that has both asks for more.
+
+    >>> names_a_person("Ashlee Kupor (SL)"), names_a_person("Ann Lee"), names_a_person("So (well)")
+    (True, True, False)
+    """
+    if looks_like_name(label):
+        return may_speak(label)
+    m = _ALIASED.match(label)
+    return bool(m and looks_like_name(m["name"]) and looks_like_name(m["alias"])
+                and may_speak(m["name"]))
+
+
 # A numbered thing ("GCP Podcast Episode 202: Supersolid …", "Part 2: …", "Question 3: …") is
 # a title or a list item, not a voice
 # A line of a transcript file's own bookkeeping (`_page : 168`, `_tape : Tape 36/3`, Spacelog's

@@ -55,9 +55,10 @@ def _inline(s: str) -> re.Match[str] | None:
 
 
 # `[Kevin Scott] 14:03:21 text` or the time alone on the line (Zoom's saved captions): the
-# name in brackets, then the time.
+# name in brackets, then the time (in brackets too: `[Speaker 1] [00:00] text`).
 _BRACKETED = re.compile(
-    rf"^{OPEN}\s*(?P<who>{_WHO})\s*{CLOSE}\s+(?P<ts>{CLOCK})(?:\s*[:：]?\s+(?P<body>\S.*))?$"
+    rf"^{OPEN}\s*(?P<who>{_WHO})\s*{CLOSE}\s+(?:{OPEN}\s*)?(?P<ts>{CLOCK})(?:\s*{CLOSE})?"
+    rf"(?:\s*[:：]?\s+(?P<body>\S.*))?$"
 )
 # Every form of a line that starts a timed segment (`sniff` counts them).
 _TIMED = (_NAMED, _BRACKETED, _LEADING, _BARE, _HEADER)

@@ -879,6 +879,23 @@ def test_bilibili_subtitles_json():
     ]
 
 
+@pytest.mark.parametrize("name", ["talking_turkeys_transcript.md", "talking_turkeys.txt"])
+def test_a_bracketed_label_and_a_bracketed_time(name):
+    # Oxide and Friends' transcripts: `[Speaker 1] [00:00] text`. As Markdown, the opening
+    # bracket made the file broken JSON, refused; read as text, no speakers and no times.
+    text = (
+        "[Speaker 1] [00:00] Yeah. I was just in the Elizabeth Holmes trial space.\n"
+        "[Speaker 2] [00:04] What? No. Not at home.\n"
+        "[Speaker 1] [01:08] You know what? I did think of you.\n"
+    )
+    parsed = read(name, text.encode())
+    assert [(s.speaker, s.start, s.text) for s in parsed.segments] == [
+        ("Speaker 1", 0.0, "Yeah. I was just in the Elizabeth Holmes trial space."),
+        ("Speaker 2", 4.0, "What? No. Not at home."),
+        ("Speaker 1", 68.0, "You know what? I did think of you."),
+    ]
+
+
 @pytest.mark.parametrize("sep", [" ", "\n"])
 def test_timestamped_zoom_saved_captions(sep):
     text = (
@@ -1288,6 +1305,22 @@ def test_vtt_meeting_display_names_with_a_team():
         "2\r\n00:03:40.000 --> 00:03:42.000\r\nChris - Base: Thanks, Sam.\r\n"
     )
     assert said(parsed) == [("Sam", "Hello, hello."), ("Chris - Base", "Thanks, Sam.")]
+
+
+def test_vtt_zoom_display_names_with_a_tag_in_brackets():
+    # Zoom shows a participant's name with the tag they chose (`(SL)`): all their words went to
+    # the other speaker, label and all
+    parsed = vtt.parse(
+        "WEBVTT\n\n1\n00:00:00.510 --> 00:00:01.550\nAshlee Kupor (SL): Let's do that.\n\n"
+        "2\n00:00:01.790 --> 00:00:07.080\nDora Demszky: Sure, I think it is transcribing.\n\n"
+        "3\n00:00:07.170 --> 00:00:12.520\nAshlee Kupor (SL): Where are the transcripts stored?\n"
+    )
+    turns, _ = build_turns(parsed)
+    assert [(t.speaker, t.paragraphs) for t in turns] == [
+        ("Ashlee Kupor", ("Let's do that.",)),
+        ("Dora Demszky", ("Sure, I think it is transcribing.",)),
+        ("Ashlee Kupor", ("Where are the transcripts stored?",)),
+    ]
 
 
 def test_vtt_teams_directory_names_are_shown_as_people_write_them():
