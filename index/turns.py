@@ -263,6 +263,8 @@ def _people(meta: Mapping[str, object], *keys: str) -> set[str]:
     return out
 
 
+# a question inside a turn, the turn going on after it
+_ASKED_INSIDE = re.compile(r"[?？]\s*\S")
 SELDOM_ASKS = 0.15  # the share of a speaker's turns that ask, under which they interview nobody
 
 
@@ -298,6 +300,9 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     >>> said = [("Jerod", "So what is it?"), ("Ewa", "Neurons. " * 20)] + [("Jerod", "Right."), ("Ewa", "Yes.")] * 4
     >>> roles(said)  # Jerod asks in one turn of five: enough to be the host
     {'Jerod': 'host', 'Ewa': 'guest'}
+    >>> roles([("1", "我们做调研。"), ("潘", "对。"), ("1", "刚毕业吗？什么时候？前年。"), ("潘", "嗯。"),
+    ...        ("1", "你一直这样吗？对，从小。"), ("潘", "是的。"), ("1", "好的。"), ("潘", "晚上涂。")])
+    {'1': 'host', '潘': 'guest'}
 
     A diarizer's labels are matched to the guests a host announces by the names they give
     themselves; a guest who never does is the one of the others who talks most:
@@ -309,6 +314,7 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     hosts, guests = _people(meta, "hosts", "host", "interviewer"), _people(meta, "guests", "guest")
     size: Counter[str] = Counter()
     asked: Counter[str] = Counter()
+    inquiring: Counter[str] = Counter()  # turns with a question anywhere in them
     count: Counter[str] = Counter()
     introduced: set[str] = set()
     welcomed: set[str] = set()
@@ -319,6 +325,7 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
         size[s] += len(text)
         count[s] += 1
         asked[s] += asks(text)
+        inquiring[s] += asks(text) or bool(_ASKED_INSIDE.search(text))
     out: dict[str, str] = {}
     if not (hosts or guests):
         # whom a host welcomes to the show, or announces, when that is one of the speakers
@@ -332,6 +339,14 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
         s for s in size
         if asked[s] / count[s] >= 0.4 or _HOST_LABEL.match(s.strip()) or s in introduced
     }
+    if not askers and len(size) >= 2:
+        # A diarizer glues the answer's first words to the question ("是刚毕业不久吗？什么时候
+        # 毕业的？前年。"): one who asks inside a turn of four or more, three times as often
+        # as anyone else, is the interviewer.
+        share = {s: inquiring[s] / count[s] for s in size}
+        lead = max(share, key=share.__getitem__)
+        if share[lead] >= 0.25 and share[lead] >= 3 * max(v for s, v in share.items() if s != lead):
+            askers = {lead}
     answering = Counter({s: n for s, n in size.items() if s not in askers}) or size
     top = answering.most_common(1)[0][0] if answering else None
     total = sum(answering.values()) or 1
