@@ -76,7 +76,7 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
     for i, cue in enumerate(cues):
         if speakers is not None:
             speaker = speakers[i]
-        raw = [s for s in cue.lines if _visible(s)]
+        raw = [part for s in cue.lines if _visible(s) for part in _exchange(s)]
         shown = [_visible(s) for s in raw]
         keep = _new_lines(prev, shown)
         for s in shown[: len(shown) - len(keep)]:
@@ -112,6 +112,19 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
 
 
 _SAME = object()
+# "- Thank you. - It's good to have you.": a line of two voices, each opening with a dash
+_NEXT_VOICE = re.compile(r"(?<=[.?!…])\s+(?=[-–—]\s+\S)")
+
+
+def _exchange(line: str) -> list[str]:
+    """A caption line of a two-voice exchange, each voice after a dash, as a line per voice.
+
+    >>> _exchange("- Thank you. - It's so good to have you here."), _exchange("Well - maybe.")
+    (['- Thank you.', "- It's so good to have you here."], ['Well - maybe.'])
+    """
+    if not _DASH.match(line):
+        return [line]
+    return _NEXT_VOICE.split(line)
 
 
 def _unmarked(text: str) -> tuple[bool, str]:

@@ -1323,6 +1323,21 @@ def test_vtt_zoom_display_names_with_a_tag_in_brackets():
     ]
 
 
+def test_vtt_two_voices_on_one_line_each_after_a_dash():
+    # YouTube's captions put a guest's thanks and the host's reply on one line
+    parsed = vtt.parse(
+        "WEBVTT\n\n00:00:14.880 --> 00:00:15.840\nWelcome to the podcast.\n\n"
+        "00:00:15.840 --> 00:00:16.940\n- Thank you. - It's so good to have you here.\n\n"
+        "00:00:16.940 --> 00:00:18.320\n- Yeah, it's great to be here.\n"
+    )
+    assert [(s.text, s.new_turn) for s in parsed.segments] == [
+        ("Welcome to the podcast.", False),
+        ("Thank you.", True),
+        ("It's so good to have you here.", True),
+        ("Yeah, it's great to be here.", True),
+    ]
+
+
 def test_vtt_teams_directory_names_are_shown_as_people_write_them():
     # Teams writes a directory's "Last, First" and marks attendees from outside "(Guest)"
     parsed = vtt.parse(
