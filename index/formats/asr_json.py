@@ -176,7 +176,8 @@ def _deepgram(results: dict) -> list | None:
     `paragraphs` (one segment per paragraph), else its words, one segment per speaker's run.
     None when `results` is not Deepgram's."""
     if isinstance(results.get("utterances"), list):
-        return results["utterances"]
+        # (an utterance whose words Deepgram gives to two speakers is a run of each)
+        return [run for u in results["utterances"] for run in _speaker_runs(u)]
     channels = results.get("channels")
     if not isinstance(channels, list) or not channels or not isinstance(channels[0], dict):
         return None
@@ -193,14 +194,30 @@ def _deepgram(results: dict) -> list | None:
         ]
     words = [w for w in alt.get("words") or [] if isinstance(w, dict)]
     if any("speaker" in w for w in words):
-        runs: list[dict] = []
-        for w in words:
-            if not runs or runs[-1]["speaker"] != w.get("speaker"):
-                runs.append({"speaker": w.get("speaker"), "start": w.get("start"), "words": []})
-            runs[-1]["words"].append(w)
-            runs[-1]["end"] = w.get("end")
-        return runs
+        return _speaker_runs({"words": words})
     return [{"text": str(alt.get("transcript", ""))}]
+
+
+def _speaker_runs(item) -> list:
+    """A segment object as the runs of its words that one speaker says (itself, when its
+    words name no speaker or only one).
+
+    >>> w = [{"word": "hi", "speaker": 0, "start": 1}, {"word": "yo", "speaker": 1, "start": 2}]
+    >>> [(r["speaker"], r["start"], [x["word"] for x in r["words"]]) for r in _speaker_runs({"words": w})]
+    [(0, 1, ['hi']), (1, 2, ['yo'])]
+    """
+    words = item.get("words") if isinstance(item, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, dict) for w in words):
+        return [item]
+    if len({w.get("speaker") for w in words}) < 2 and "transcript" in item:
+        return [item]
+    runs: list[dict] = []
+    for w in words:
+        if not runs or runs[-1]["speaker"] != w.get("speaker"):
+            runs.append({"speaker": w.get("speaker"), "start": w.get("start"), "words": []})
+        runs[-1]["words"].append(w)
+        runs[-1]["end"] = w.get("end")
+    return runs
 
 
 def _json3(events: list) -> list[dict]:

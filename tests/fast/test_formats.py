@@ -1927,6 +1927,24 @@ def test_json_deepgram_utterances():
     ]
 
 
+def test_json_deepgram_utterance_of_two_speakers_follows_its_words():
+    # An utterance Deepgram gives one speaker, whose words it gives to two: the customer's
+    # "I'm good." was the agent's
+    words = [
+        {"word": "how", "punctuated_word": "How", "start": 7.1, "end": 7.2, "speaker": 0},
+        {"word": "are", "punctuated_word": "are", "start": 7.2, "end": 7.3, "speaker": 0},
+        {"word": "you", "punctuated_word": "you?", "start": 7.3, "end": 7.5, "speaker": 0},
+        {"word": "i'm", "punctuated_word": "I'm", "start": 8.4, "end": 8.8, "speaker": 1},
+        {"word": "good", "punctuated_word": "good.", "start": 8.8, "end": 9.1, "speaker": 1},
+    ]
+    utterance = {"start": 7.1, "end": 9.1, "transcript": "How are you? I'm good.", "speaker": 0,
+                 "words": words}
+    assert rows(asr_json.parse(json.dumps({"results": {"utterances": [utterance]}}))) == [
+        ("speech", "Speaker 0", 7.1, 7.5, "How are you?", None),
+        ("speech", "Speaker 1", 8.4, 9.1, "I'm good.", None),
+    ]
+
+
 def test_json_deepgram_paragraphs_then_words():
     paragraphs = {"paragraphs": [
         {"speaker": 0, "start": 0.0, "end": 3.0,
