@@ -359,11 +359,14 @@ def select(
     per_passage: int = 2,
     keep_within: float = 0.08,
     same_shared: float = 1.0,
+    documents: Sequence[frozenset[str]] = (),
 ) -> list[Candidate]:
     """The best-scoring sentences (close to the best one), in reading order. A sentence that
     shares more than `same_shared` of its character pairs (or of the other's, if shorter)
     with one already chosen says it again, as the other write-up of an interview does, and
-    is left out.
+    is left out. Given each passage's `documents`, the sentences come from the conversation
+    of the best one: another interview's words that happen to share the question's are no
+    part of its answer.
 
     >>> cs = [Candidate(0, 0, "a"), Candidate(0, 1, "b"), Candidate(1, 0, "c")]
     >>> [c.text for c in select(cs, [0.9, 0.5, 0.88])]
@@ -372,6 +375,9 @@ def select(
     ...       Candidate(1, 0, "事實上,早期的 Optimus 機器人甚至還認為自己是一輛車。"), Candidate(2, 0, "它用了汽车的电脑。")]
     >>> [c.text for c in select(cs, [0.9, 0.9, 0.85], keep_within=0.1, same_shared=0.5)]
     ['早期的 Optimus 机器人甚至以为自己是辆车。', '它用了汽车的电脑。']
+    >>> cs = [Candidate(0, 0, "只有2種選擇：移民或保持沉默。"), Candidate(1, 0, "I made the right choice.")]
+    >>> [c.text for c in select(cs, [0.9, 0.88], documents=[frozenset({"spiegel.md"}), frozenset({"lenny.txt"})])]
+    ['只有2種選擇：移民或保持沉默。']
     """
     if not cands:
         return []
@@ -379,9 +385,12 @@ def select(
     best = scores[ranked[0]]
     chosen: list[int] = []
     per: dict[int, int] = {}
+    same = documents[cands[ranked[0]].hit] if documents else None
     for i in ranked:
         if len(chosen) == max_sentences or scores[i] < best - keep_within:
             break
+        if same is not None and not documents[cands[i].hit] & same:
+            continue
         if repeats(cands[i].text, [cands[j].text for j in chosen], same_shared):
             continue
         if per.get(cands[i].hit, 0) < per_passage:

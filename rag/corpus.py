@@ -571,8 +571,11 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
                                         config.cache_dir)
         )
 
+    # (the words of a person the question names are one account, in any of their interviews)
+    documents = [conversation(h.passage) | ({"\0named"} if r.names(h.passage) else set())
+                 for h in r.hits] if t.one_conversation else ()
     chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
-                    keep_within=t.keep_within, same_shared=t.same_shared)
+                    keep_within=t.keep_within, same_shared=t.same_shared, documents=documents)
     # what the best-scoring sentences say; the answer-type check reads only these, as the
     # sentence `complement` adds for another part of the question may hold any number
     best = with_following(chosen, **follow)
@@ -586,7 +589,8 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         if typed:
             chosen = select([cands[i] for i in typed], [scores[i] for i in typed],
                             max_sentences=t.max_sentences, per_passage=t.per_passage,
-                            keep_within=t.keep_within, same_shared=t.same_shared)
+                            keep_within=t.keep_within, same_shared=t.same_shared,
+                            documents=documents)
             best = with_following(chosen, **follow)
     if t.complement_gain < 1:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
