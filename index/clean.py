@@ -350,6 +350,12 @@ _DECORATED = re.compile(r"^(-{2,}|={2,}|~{2,}|\*{3,})(?!-|=|~|\*)\s*\S.{0,80}?\s
 # A line ending in a comma goes on in the next line: never a heading.
 _CONTINUES = ",，、;；"
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# ... and so does a Chinese line that stops on a word that leads into more, as speech
+# recognition cuts its lines ("这种有点玄学，但是", "就是说", "第二个是那种就是")
+_LEADS_ON = re.compile(
+    r"(?:但是|但|可是|不过|就是说|就是|然后|所以|因为|而且|或者|如果|还有|那么|比如说?|包括|其实|"
+    r"我觉得|我覺得|這個|这个|那个|那個|这种|這種|那种|那種|一个|一個|[是说說和跟与與把被给給对對让讓从從到就也都还還又才在])$"
+)
 _TITLE_WORD = re.compile(r"[A-Z0-9]")
 
 
@@ -367,6 +373,8 @@ def is_heading(line: str) -> bool:
     (True, True, True)
     >>> is_heading("-- and then he left --, she said."), is_heading("---")
     (False, False)
+    >>> is_heading("三个赛道都说明了一个点，就是说"), is_heading("第二个是那种就是")  # speech, cut off
+    (False, False)
     """
     s = line.strip()
     if not s:
@@ -376,7 +384,7 @@ def is_heading(line: str) -> bool:
     if s[-1] in _CONTINUES:
         return False
     if _CJK_CHAR.search(s):
-        return len(s) <= 24 and s[-1] not in _TERMINAL
+        return len(s) <= 24 and s[-1] not in _TERMINAL and not _LEADS_ON.search(s)
     words = [w for w in re.split(r"[\s:：\-–—]+", s) if len(w) >= 4]
     return (
         len(s) <= 60

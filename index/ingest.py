@@ -84,10 +84,17 @@ def prepare(
             speakers=speakers,
             words=words,
             warnings=[*parsed.warnings, *warnings],
-            dropped=dict(parsed.dropped),
+            dropped={**parsed.dropped, **_context(parsed)},
             meta={k: v for k, v in parsed.meta.items() if isinstance(v, str | int | float | list)},
         ),
     )
+
+
+def _context(parsed) -> dict[str, int]:
+    """How much of a file is nobody's words (headings, titles, editor's notes): the report
+    says so, as it says what else was dropped."""
+    n = sum(len(s.text) for s in parsed.segments if s.kind == "context")
+    return {"headings, titles and editor's notes": n} if n else {}
 
 
 def embed_text(p: Passage) -> str:

@@ -567,6 +567,21 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
     return b.result(ends=ends)
 
 
+def ragged(lines: list[Line]) -> bool:
+    """Are most lines of Chinese cut off mid-sentence, as a speech recognizer's text is? Then
+    a short line without a full stop is no heading: "第二个是那种就是" goes on in the next line.
+    (English lines are cut anywhere by wrapping; a heading there must look like one.)
+
+    >>> ragged([split_label(s) for s in ["然后他就爆火了。", "这种有点玄学", "但是值得玩味", "啊"]])
+    True
+    >>> ragged([split_label(s) for s in ["访谈实录", "A: 你好?", "B: 我很好。", "第二段。"]])
+    False
+    """
+    words = [ln.body if ln.label else ln.text.strip() for ln in lines]
+    words = [w for w in words if w.strip() and mostly_cjk(w)]
+    return len(words) >= 4 and sum(not ends_sentence(w) for w in words) >= 0.5 * len(words)
+
+
 def _say(b: Builder, text: str, speaker: str | None, edited: bool) -> None:
     if not edited:
         b.speech(text, speaker)
@@ -699,6 +714,7 @@ def parse(text: str) -> Parsed:
     chrome = 0
     if "\f" in text:  # pages (as `pdftotext` writes them): their running header and numbers go
         lines, chrome = strip_chrome([page.split("\n") for page in "\n".join(lines).split("\f")])
-    parsed = walk([split_label(s) for s in repair("\n".join(lines)).split("\n")], headings=True, edited=True)
+    split = [split_label(s) for s in repair("\n".join(lines)).split("\n")]
+    parsed = walk(split, headings=not ragged(split), edited=True)
     counts = {"page headers, footers and numbers": chrome, "line numbers": numbered}
     return replace(parsed, dropped={**parsed.dropped, **{k: n for k, n in counts.items() if n}})

@@ -896,6 +896,19 @@ def test_a_bracketed_label_and_a_bracketed_time(name):
     ]
 
 
+def test_speech_recognizer_lines_cut_mid_sentence_are_kept_as_speech():
+    # A recognizer's Chinese text cut into lines anywhere: short lines without a full stop
+    # were headings, and their words were lost without a word in the report
+    text = (
+        "然后他这个赛道就直接爆火，第一他已经垄断了。\n那这种就是自带流量自带产品，这种有点玄学，但是\n"
+        "但是值得玩味，人家自己跑出来了。\n第二个是那种就是\n导致了像这种热贝塔的作用有损失。\n啊\n"
+        "这个厂是我们的创新在企业的\n双方的\n"
+    )
+    parsed = read("meeting_asr.txt", text.encode())
+    assert [s.kind for s in parsed.segments] == ["speech"] * len(parsed.segments)
+    assert "".join(s.text for s in parsed.segments).replace("\n", "") == text.replace("\n", "")
+
+
 @pytest.mark.parametrize("sep", [" ", "\n"])
 def test_timestamped_zoom_saved_captions(sep):
     text = (

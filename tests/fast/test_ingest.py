@@ -383,3 +383,12 @@ def test_context_vectors_are_stored_beside_the_passages_and_go_with_them(corpus,
     ids = [rec.passages[i].id for i in later]
     assert store._context().get(ids=ids)["ids"] == []
 
+
+
+def test_the_report_counts_what_is_nobodys_words():
+    """Headings and editor's notes are kept out of the passages; the report says how much."""
+    text = "访谈实录\nA: 你好?\nB: 我很好。\n(注: 编者的话)\nA: 为什么?\nB: 因为数据。\n"
+    from index.ingest import prepare
+
+    report = prepare("talk.txt", text.encode(), Config.from_env()).report
+    assert report.dropped == {"headings, titles and editor's notes": len("访谈实录") + len("(注: 编者的话)")}
