@@ -32,6 +32,9 @@ SUFFIXES = (".json", ".json3")
 # `body`: the Podcasting 2.0 (podcast namespace) JSON transcript format.
 _TEXT_KEYS = ("text", "transcript", "content", "sentence", "utterance", "body")
 _START_KEYS = ("start", "start_time", "startTime", "begin", "from")
+# ... or a clock under "time" (Tingwu's `"time": "00:03:55"`; a record's "11時8分" is no moment
+# of a recording)
+_CLOCK_TIME = re.compile(r"^\s*\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d+)?\s*$")
 _END_KEYS = ("end", "end_time", "endTime", "stop", "to")
 _LENGTH_KEYS = ("duration", "dur")
 _SPEAKER_KEYS = ("speaker", "speakerLabel", "speaker_label", "speaker_id", "speakerId", "spk")
@@ -113,7 +116,10 @@ def segments_of(items: list, names: dict[str, str], scale: float) -> tuple[list[
             raise FormatError(f'{where}: "text" is not a string')
         text, n = strip_stage(strip_clocks(" ".join(raw.split())))
         dropped += n
-        start = _time(next((item[k] for k in _START_KEYS if k in item), None), where, scale)
+        at = next((item[k] for k in _START_KEYS if k in item), None)
+        if at is None and isinstance(item.get("time"), str) and _CLOCK_TIME.match(item["time"]):
+            at = item["time"]
+        start = _time(at, where, scale)
         end = _time(next((item[k] for k in _END_KEYS if k in item), None), where, scale)
         if end is None and start is not None:  # `duration` (youtube-transcript-api's list)
             length = _time(next((item[k] for k in _LENGTH_KEYS if k in item), None), where, scale)
@@ -270,6 +276,19 @@ def find_transcript(data: dict, depth: int = 3) -> dict | None:
     return None
 
 
+def _listed_segments(data: dict) -> list[dict]:
+    """The longest list of segment objects (objects with text) among an object's values, as a
+    tool stores its transcript under a key of its own (Tingwu's `transcription`).
+
+    >>> _listed_segments({"title": "x", "transcription": [{"time": "00:00:01", "text": "Hi."}]})
+    [{'time': '00:00:01', 'text': 'Hi.'}]
+    """
+    lists = [v for v in data.values()
+             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+             and any(k in v[0] for k in _TEXT_KEYS)]
+    return max(lists, key=len, default=[])
+
+
 def segment_objects(data: list, depth: int = 4) -> list[dict]:
     """The segment objects of a list that nests them in sections of its own, in order: a
     parser's `[[{"type": "interp", "people": […]}, [{"speaker", "content"}, …]], …]` (the g0v
@@ -360,6 +379,8 @@ def parse(text: str) -> Parsed:
             items, scale = _json3(data["events"]), 1000.0  # YouTube's json3: milliseconds
         elif isinstance(data.get("text"), str):
             items = [{"text": data["text"]}]
+        elif listed := _listed_segments(data):  # under a key of the tool's own
+            items = listed
         else:
             raise FormatError(
                 'line 1: no transcript here: expected "segments", "utterances", "results", "body", '

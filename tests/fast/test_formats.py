@@ -1940,6 +1940,17 @@ def test_json_deepgram_utterances():
     ]
 
 
+def test_json_segments_under_a_key_of_the_tools_own():
+    # Tingwu's transcript as a podcast pipeline stores it: refused as "no transcript here"
+    data = {"title": "商业小样18", "transcription": [
+        {"time": "00:00:01", "text": "大家好，我是肖文杰。", "speaker": "发言人1"},
+        {"time": "00:03:55", "text": "科比是2003年从阿迪达斯转投耐克的。", "speaker": "发言人2"}]}
+    assert rows(asr_json.parse(json.dumps(data, ensure_ascii=False))) == [
+        ("speech", "发言人1", 1.0, None, "大家好，我是肖文杰。", None),
+        ("speech", "发言人2", 235.0, None, "科比是2003年从阿迪达斯转投耐克的。", None),
+    ]
+
+
 def test_json_deepgram_utterance_of_two_speakers_follows_its_words():
     # An utterance Deepgram gives one speaker, whose words it gives to two: the customer's
     # "I'm good." was the agent's
