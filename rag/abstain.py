@@ -137,6 +137,9 @@ _HAS = {
         # (not "一块蛋糕", a piece of cake)
         r"[\d一二两兩三四五六七八九十百千万萬]+\s*(?:块|塊)(?:钱|錢)|\d[\d.,]*\s*(?:块|塊)(?![\u4e00-\u9fff])|"
         r"[一二两兩三四五六七八九十百千万萬]+\s*(?:元|美元)|"
+        # a sum in thousands said alone, as a price is ("差不多1万左右吧"), not "1万人"
+        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千)(?:左右|多|出头|出頭|上下)?"
+        r"(?=[吧啊呀吗嗎呢。，,！!？?；;…\s]|$)|"
         r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several|one|"
         + _NUMBER_WORDS
         + r")\s*"

@@ -22,6 +22,12 @@ NOT_COVERED = {
     "zh": "访谈中没有谈到这个问题,无法根据访谈内容回答。",
     "en": "The transcripts do not cover this, so there is no answer from them.",
 }
+# ... when only some speakers' or documents' passages were searched
+NOT_COVERED_FILTERED = {
+    "zh": "所选说话人或文档的内容中没有谈到这个问题;去掉筛选条件可以在全部访谈中查找。",
+    "en": "What the chosen speaker or document says does not cover this; without the filter, "
+          "every transcript is searched.",
+}
 
 
 @dataclass(frozen=True)

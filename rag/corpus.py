@@ -34,6 +34,7 @@ from index.types import Passage
 from rag import abstain
 from rag.answer import (
     NOT_COVERED,
+    NOT_COVERED_FILTERED,
     asks_the_same,
     candidates,
     complement,
@@ -404,7 +405,8 @@ def declined(r: Retrieval, *, related: bool) -> Answer:
     """The transcripts do not answer `r`'s question: say so in its language, offering the
     three closest passages as related (not quoted as an answer) when `related`."""
     near = [Citation(i, h.passage, h.score) for i, h in enumerate(r.hits[:3], start=1)]
-    return Answer(r.question, NOT_COVERED[r.lang], [], True, near if related else [])
+    text = (NOT_COVERED_FILTERED if r.filtered else NOT_COVERED)[r.lang]
+    return Answer(r.question, text, [], True, near if related else [])
 
 
 def first_use(quoted_hits: list[int], n: int) -> list[int]:

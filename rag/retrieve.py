@@ -106,9 +106,17 @@ def language(text: str) -> str:
     ('zh', 'en', 'en')
     >>> language("卡瓦莱克（Kathleen Kavalec）说了什么？"), language("（高金素梅）")
     ('zh', 'zh')
+    >>> language("How long ago did 云哥 buy his bike?"), language("Jake Knapp 把邮件删掉是哪一年？")
+    ('en', 'zh')
     """
     outside = _BRACKETED.sub(" ", text)
-    return "zh" if HAN.search(outside if outside.strip() else text) else "en"
+    text = outside if outside.strip() else text
+    if not HAN.search(text):
+        return "en"
+    # an English sentence with a Chinese name or word in it ("How long ago did 云哥 buy his
+    # bike?"): more English words than Chinese characters, three at least
+    latin = len(re.findall(r"[A-Za-z]+(?:'[a-z]+)?", text))
+    return "en" if latin >= 3 and latin > len(HAN.findall(text)) else "zh"
 
 
 def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -> list[str] | None:

@@ -1197,7 +1197,8 @@ def test_a_speaker_who_never_speaks_of_it_gives_no_answer(corpus, tmp_path):
         "Maria Lopez: Kenji, what happens to the urchins you remove?",
         "Kenji Watanabe: A local company fattens the urchins in tanks and sells the roe.",
     )
-    assert corpus.ask("What happens to the urchins?", speaker="maria").abstained
+    a = corpus.ask("What happens to the urchins?", speaker="maria")
+    assert a.abstained and "without the filter" in a.text  # (not "the transcripts do not cover")
     a = corpus.ask("What happens to the urchins?", speaker="kenji")
     assert not a.abstained and "roe" in a.text, a.text
     assert not corpus.ask("What did Maria find hard to imagine?", speaker="maria").abstained
@@ -1254,3 +1255,21 @@ def test_a_chinese_name_the_document_spells_in_latin_letters_is_named_in_english
     assert not a.abstained and "麵粉" in a.text, a.text
     a = corpus.ask("According to Müller, what two choices do young Russians have?")
     assert not a.abstained and "移民" in a.text, a.text
+
+
+def test_an_english_question_with_a_chinese_name_is_english(corpus, tmp_path):
+    """"How long ago did 云哥 buy his bike?" was read as Chinese (it has Chinese characters),
+    and declined; a price said as "1万左右" was no amount."""
+    ingest_talk(
+        corpus, tmp_path / "bike.txt",
+        "主持人：云哥，自行车啥时候买的？",
+        "云哥：这车买了两年多了。",
+        "主持人：这个自行车要多少钱啊？",
+        "云哥：这个差不多1万左右吧，当时入门级的。",
+        "主持人：你平时骑多少？",
+        "云哥：我坚持每天骑行20km，跑步10km，现在准备参加铁三。",
+    )
+    a = corpus.ask("How long ago did 云哥 buy his bike?")
+    assert not a.abstained and "两年" in a.text, a.text
+    a = corpus.ask("云哥的自行车要多少钱？")
+    assert not a.abstained and "1万" in a.text, a.text
