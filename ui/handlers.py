@@ -179,10 +179,17 @@ class Handlers:
 
     # --- the chat ------------------------------------------------------------------------------
     def take(self, message: str, chat: list):
-        """Show the question at once and clear the box; the answer follows."""
-        chat = list(chat or [])
-        if (message or "").strip():
-            chat.append({"role": "user", "content": render_question(message)})
+        """Show the question at once and clear the box; the answer follows. Nothing is asked
+        for an empty box; a question over the limit stays in the box to be shortened."""
+        chat, message = list(chat or []), message or ""
+        if not message.strip():
+            return "", chat, ""
+        limit = self.corpus.config.max_question_chars
+        if len(message.strip()) > limit:
+            gr.Warning(f"The question is {len(message.strip())} characters long; the limit is "
+                       f"{limit}: shorten it and ask again.")
+            return message, chat, ""
+        chat.append({"role": "user", "content": render_question(message)})
         return "", chat, message
 
     def take_example(self, chat: list, evt: gr.SelectData):
@@ -196,6 +203,9 @@ class Handlers:
         A composed answer streams in as a draft first, then the checked answer replaces it."""
         chat, answers = list(chat or []), list(answers or [])
         keep = (gr.update(),) * 3  # the evidence panel, unchanged while the answer streams
+        if not (message or "").strip():  # nothing was asked (`take`)
+            yield chat, answers, gr.update(), gr.update(), *keep
+            return
         history = conversation(answers)
         run = Streamed(
             lambda on_token: answer_question(
@@ -215,7 +225,8 @@ class Handlers:
         answer = run.result
         answers.append(answer)
         chat += reply(answer, len(answers) - 1)
-        first = (answer.citations or answer.related or [None])[0]
+        # (a declined answer's related passages open when clicked, not as its evidence)
+        first = answer.citations[0] if answer.citations else None
         panel = self.evidence(answers, len(answers) - 1, first.n if first else 0)
         yield chat, answers, *self.filters(), *panel
 

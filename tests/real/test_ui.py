@@ -361,6 +361,30 @@ def test_gradio_loads_without_rewriting_its_type_stubs():
     assert gradio.component_meta.create_or_modify_pyi.__name__ == "<lambda>"
 
 
+def test_an_empty_or_over_long_question_asks_nothing(bundled, monkeypatch):
+    """An empty box asked nothing but put "the question is empty" inside the last answer's
+    bubble; a question over the limit was echoed whole, refused, and gone from the box. A
+    declined answer opened its closest passage as if it were the answer's evidence."""
+    import gradio as gr
+
+    from ui.handlers import Handlers
+
+    h = Handlers(bundled)
+    chat = [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]
+    assert h.take("   ", chat) == ("", chat, "")
+    assert list(h.respond("", chat, [], "any", "any", 5)) == [
+        (chat, [], gr.update(), gr.update(), gr.update(), gr.update(), gr.update())
+    ]
+    warned = []
+    monkeypatch.setattr(gr, "Warning", warned.append)
+    long = "为什么" * 1000
+    assert h.take(long, chat) == (long, chat, "")
+    assert "3000 characters long; the limit is 2000" in warned[0]
+    *_, (_, answers, _, _, html, quote, export) = h.respond(
+        "How many employees does Eureka Labs have?", [], [], "any", "any", 5)
+    assert answers[0].abstained and answers[0].related and quote == "" and not export["interactive"]
+
+
 def test_answer_exports_are_removed_with_the_app(bundled):
     """The Markdown files the evidence panel offers live in one temporary folder per app,
     removed when the app goes (no folder left in /tmp per server start or test)."""
