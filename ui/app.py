@@ -60,6 +60,11 @@ log = logging.getLogger(__name__)
 
 CONCURRENCY = 4  # questions answered at once; the corpus's model is shared
 INDEX_WRITES = "index-writes"  # uploads, removals and renames run one at a time
+# A removal takes a document's passages out at once: the browser asks first.
+CONFIRM_REMOVE = (
+    "(d) => (d && window.confirm('Remove ' + d + ' from the index? Its passages and speaker "
+    "names go; the file itself stays where it is.')) ? [d] : ['']"
+)
 UPLOAD_HELP = (
     "Drop transcripts below or click to choose them: " + ", ".join(SUPPORTED) + ", up to "
     "{limit} each. Add `NAME.speakers.yaml` (`label: Name` lines) to name the speakers of "
@@ -178,6 +183,8 @@ def build_app(corpus: rag.Corpus | None = None) -> gr.Blocks:
                         rename_btn = gr.Button("Rename / merge", size="sm")
                         remove_btn = gr.Button("Remove this document", variant="stop", size="sm")
                     edit_status = gr.HTML(elem_id="rag-edit-status")
+                    # the document a removal was confirmed for ("" when cancelled)
+                    confirmed = gr.Textbox(visible=False)
             with gr.Tab("Who said what", id="who"):
                 topic = gr.Textbox(
                     label="Topic: who spoke to it, and who did not",
@@ -214,7 +221,10 @@ def build_app(corpus: rag.Corpus | None = None) -> gr.Blocks:
         rename_btn.click(
             h.rename, [document, old, new_name], [edit_status, *lib, old, new_name], **writes
         )
-        remove_btn.click(h.remove, [document], [edit_status, *lib], **writes)
+        # (asked first in the browser: a cancelled removal sends no document)
+        remove_btn.click(None, [document], [confirmed], js=CONFIRM_REMOVE, **private).then(
+            h.remove, [confirmed], [edit_status, *lib], **writes
+        )
         topic.submit(h.who_said, [topic], [who], **private)
 
         demo.load(h.on_load, None, [*lib, chatbot], **private)

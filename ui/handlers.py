@@ -292,7 +292,9 @@ class Handlers:
             message = _error(e, "renaming")
         return f"<p>{message}</p>", *self.library_view(document), *self.speakers_of(document)
 
-    def remove(self, document: str):
+    def remove(self, document: str | None):
+        if not document:  # cancelled (`CONFIRM_REMOVE`), or no document chosen
+            return "<p>Nothing removed.</p>", *self.library_view()
         try:
             message = f"✓ {inert(self.library.remove(document))}"
         except Exception as e:

@@ -215,7 +215,9 @@ def new_page(browser, viewport=DESKTOP, **options):
     page = context.new_page()
     page.requests, page.dialogs = [], []
     page.on("request", lambda r: page.requests.append(r.url))
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    # (a test that answers a dialog itself takes this listener off)
+    page.dismiss_dialogs = lambda d: (page.dialogs.append(d.message), d.dismiss())
+    page.on("dialog", page.dismiss_dialogs)
     page.set_default_timeout(TIMEOUT_MS)
     return page
 
@@ -540,10 +542,24 @@ def test_who_said_what_and_speaker_rename(bundled, page):
 
         open_tab(page, "Library")
         pick(page, "Document", BUNDLED[1])
+        seen = []
+
+        def answer(dialog):  # asked first: cancelled, then confirmed
+            seen.append(dialog.message)
+            dialog.dismiss() if len(seen) == 1 else dialog.accept()
+
+        page.remove_listener("dialog", page.dismiss_dialogs)
+        page.on("dialog", answer)
+        page.get_by_role("button", name="Remove this document").click()
+        expect(page.locator("#rag-edit-status")).to_contain_text("Nothing removed")
+        expect(page.locator("#rag-library")).to_contain_text(BUNDLED[1])
+        pick(page, "Document", BUNDLED[1])
         page.get_by_role("button", name="Remove this document").click()
         expect(page.locator("#rag-edit-status")).to_contain_text(f"Removed {BUNDLED[1]}")
         expect(page.locator("#rag-library")).to_contain_text("1 document,")
         expect(page.locator("#rag-library")).not_to_contain_text(BUNDLED[1])
+        assert seen == [f"Remove {BUNDLED[1]} from the index? Its passages and speaker names go; "
+                        "the file itself stays where it is."] * 2
     assert bundled.speakers() == ["Andrej Karpathy", "Sarah Guo & Elad Gil"]
 
 
