@@ -81,13 +81,16 @@ def candidates(
     >>> [c.text for c in candidates(["How many downloads did we get? Four. Ha.", "Why? Was it late?"],
     ...                             2, self_answer_chars=40)]
     ['How many downloads did we get?']
+    >>> [c.text for c in candidates(["How long does it take? I've always been curious."], self_answer_chars=40)]
+    ["I've always been curious."]
     """
     out: list[Candidate] = []
     for h, text in enumerate(passages[:max_passages]):
         said = passage_sentences(text)
         for i, s in enumerate(said):
             nxt = said[i + 1] if i + 1 < len(said) else ""
-            answered = 0 < len(nxt) <= self_answer_chars and not _is_question(nxt)
+            answered = (0 < len(nxt) <= self_answer_chars and not _is_question(nxt)
+                        and not _CURIOUS.search(nxt))
             if len(s) >= min_chars and not is_address(s) and (
                 not _is_question(s) or 0 < preamble_chars <= _preamble(s) or answered
             ):
@@ -162,6 +165,10 @@ def repeats(text: str, said: Sequence[str], max_shared: float) -> bool:
         mine and (theirs := _pairs(s)) and len(mine & theirs) / min(len(mine), len(theirs)) > max_shared
         for s in said
     )
+
+
+# what an asker adds after a question, which answers nothing ("I've always been curious.")
+_CURIOUS = re.compile(r"\b(?:curious|wonder(?:ed|ing)?)\b|好奇|想知道", re.I)
 
 
 def _is_question(sentence: str) -> bool:
