@@ -407,9 +407,12 @@ def anonymous_asker(label: str) -> bool:
 # A diarizer's label for a voice it could not name (WhisperX/pyannote `SPEAKER_00`, AWS
 # `spk_0`, `Speaker 1`, AssemblyAI's `Speaker A`, Feishu's `说话人 1`, Tingwu's `发言人1`).
 _DIARIZED = re.compile(r"\d+|(?i:speaker[ _]?\d+|spk_\d+|speaker [a-z])|(?:说话人|發言人|发言人|說話人) ?\d+")
-# "I'm James Cridland", "my name is Ann Lee": a first name and a surname, said of oneself.
+# "I'm James Cridland", "my name is Ann Lee": a first name and a surname, said of oneself; or
+# a first name alone after "my name is" ("My name is Tom, and I'll be assisting you"), not
+# after "I'm" ("I'm Sure", "I'm Good" open sentences as often).
 _SELF_INTRO = re.compile(
-    r"\b(?:I'm|I am|[Mm]y name is|[Mm]y name's)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b"
+    r"\b(?:I'm|I am)\s+(?P<full>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b|"
+    r"\b[Mm]y name(?: is|'s)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b"
 )
 
 
@@ -421,6 +424,9 @@ def self_introductions(turns: Sequence[tuple[str, str]], first: int = 3) -> dict
     >>> self_introductions([("SPEAKER_1", "Hi. I'm James Cridland, the editor."),
     ...     ("SPEAKER_2", "And I'm Sam Sethi."), ("Ann", "I'm Bo Chen."), ("SPEAKER_3", "I'm sure.")])
     {'SPEAKER_1': ('James Cridland', "I'm James Cridland"), 'SPEAKER_2': ('Sam Sethi', "I'm Sam Sethi")}
+    >>> self_introductions([("SPEAKER_00", "Premier Phone. My name is Tom, and I'll help you."),
+    ...     ("SPEAKER_01", "I'm Good, thanks. Is this about my bill?")])
+    {'SPEAKER_00': ('Tom', 'My name is Tom')}
     """
     seen: Counter[str] = Counter()
     claims: dict[str, set[tuple[str, str]]] = {}
@@ -429,7 +435,7 @@ def self_introductions(turns: Sequence[tuple[str, str]], first: int = 3) -> dict
             continue
         seen[label] += len(text.split()) > 5  # a greeting ("Hi.", "Good to be back.") is no turn yet
         for m in _SELF_INTRO.finditer(text):
-            claims.setdefault(label, set()).add((m[1], m[0]))
+            claims.setdefault(label, set()).add((m["full"] or m["name"], m[0]))
     named = {label: sorted(c)[0] for label, c in claims.items() if len({n for n, _ in c}) == 1}
     taken = Counter(name for name, _ in named.values())
     return {label: v for label, v in named.items() if taken[v[0]] == 1}

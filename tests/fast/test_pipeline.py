@@ -1273,3 +1273,18 @@ def test_an_english_question_with_a_chinese_name_is_english(corpus, tmp_path):
     assert not a.abstained and "两年" in a.text, a.text
     a = corpus.ask("云哥的自行车要多少钱？")
     assert not a.abstained and "1万" in a.text, a.text
+
+
+def test_a_voice_that_gives_only_its_first_name_is_named_by_it(corpus, tmp_path):
+    """"My name is Tom" (no surname) named nobody, so "Which phone company did Tom say this
+    is?" asked of that call was declined, while the call whose agent says "Tom Baker" answered."""
+    for name, who in (("call_a.json", "Tom"), ("call_b.json", "Tom Baker")):
+        (tmp_path / name).write_text(json.dumps([
+            {"start": 0.0, "end": 5.5, "speaker": "SPEAKER_00", "text": "Thank you for calling "
+             f"Premier Phone Services. My name is {who}, and I'll be assisting you today."},
+            {"start": 5.6, "end": 8.0, "speaker": "SPEAKER_01", "text": "I'm good, thank you."},
+            {"start": 8.4, "end": 12.0, "speaker": "SPEAKER_00", "text": "What plan do you have?"},
+        ]), encoding="utf-8")
+    corpus.ingest([tmp_path / "call_a.json", tmp_path / "call_b.json"])
+    a = corpus.ask("Which phone company did Tom say this is?", source="call_a.json")
+    assert not a.abstained and "Premier Phone" in a.text, a.text
