@@ -428,6 +428,11 @@ def mentions(r: Retrieval, hit) -> bool:
                for p in (hit.passage, *hit.passage.versions))
 
 
+# What the words of a person the question names share, beside their documents' names: one
+# account, whichever interview holds it (`select` keeps to one conversation or to this).
+NAMED_PERSON = "\0the person the question names"
+
+
 def conversation(p) -> frozenset[str]:
     """The documents that hold a passage: its own and those of its other write-ups."""
     return frozenset({p.source, *(v.source for v in p.versions)})
@@ -574,7 +579,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         )
 
     # (the words of a person the question names are one account, in any of their interviews)
-    documents = [conversation(h.passage) | ({"\0named"} if r.names(h.passage) else set())
+    documents = [conversation(h.passage) | ({NAMED_PERSON} if r.names(h.passage) else set())
                  for h in r.hits] if t.one_conversation else ()
     chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
                     keep_within=t.keep_within, same_shared=t.same_shared, documents=documents)

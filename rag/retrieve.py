@@ -81,9 +81,7 @@ def clean_question(question: str, max_chars: int) -> str:
     """
     if not isinstance(question, str):
         raise BadInputError("the question must be text")
-    # Control, format and surrogate code points go; private-use letters (pIqaD) are text.
-    q = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in question)
-    q = re.sub(r"\s+", " ", q).strip()
+    q = question_text(question)
     if not q:
         raise BadInputError("the question is empty: ask something about the interview")
     if all(unicodedata.category(ch)[0] in "PZ" for ch in q):  # "???", "……": nothing to look for
@@ -93,6 +91,17 @@ def clean_question(question: str, max_chars: int) -> str:
             f"the question is {len(q)} characters long; the limit is {max_chars}: ask a shorter question"
         )
     return q
+
+
+def question_text(question: str) -> str:
+    """A question as it is asked and measured: control, format and surrogate code points as
+    spaces (private-use letters, pIqaD, are text), runs of white space as one, none around.
+
+    >>> question_text("  什么\\x00是   LLM?\\n")
+    '什么 是 LLM?'
+    """
+    q = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in question)
+    return re.sub(r"\s+", " ", q).strip()
 
 
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")

@@ -19,6 +19,7 @@ import rag
 from index.config import K_DEFAULT, K_MAX
 from rag import Answer, BadInputError, RagError
 from rag.render import quote_markdown, to_json, to_markdown, to_text
+from rag.retrieve import question_text
 from ui.library import FileRow, Library
 from ui.render import (
     HINT,
@@ -184,10 +185,10 @@ class Handlers:
         chat, message = list(chat or []), message or ""
         if not message.strip():
             return "", chat, ""
-        limit = self.corpus.config.max_question_chars
-        if len(message.strip()) > limit:
-            gr.Warning(f"The question is {len(message.strip())} characters long; the limit is "
-                       f"{limit}: shorten it and ask again.")
+        limit, length = self.corpus.config.max_question_chars, len(question_text(message))
+        if length > limit:  # (measured as `ask` measures it)
+            gr.Warning(f"The question is {length} characters long; the limit is {limit}: "
+                       "shorten it and ask again.")
             return message, chat, ""
         chat.append({"role": "user", "content": render_question(message)})
         return "", chat, message

@@ -183,7 +183,7 @@ def _deepgram(results: dict) -> list | None:
     None when `results` is not Deepgram's."""
     if isinstance(results.get("utterances"), list):
         # (an utterance whose words Deepgram gives to two speakers is a run of each)
-        return [run for u in results["utterances"] for run in _speaker_runs(u)]
+        return [run for u in results["utterances"] for run in _by_speaker(u)]
     channels = results.get("channels")
     if not isinstance(channels, list) or not channels or not isinstance(channels[0], dict):
         return None
@@ -200,23 +200,26 @@ def _deepgram(results: dict) -> list | None:
         ]
     words = [w for w in alt.get("words") or [] if isinstance(w, dict)]
     if any("speaker" in w for w in words):
-        return _speaker_runs({"words": words})
+        return _speaker_runs(words)
     return [{"text": str(alt.get("transcript", ""))}]
 
 
-def _speaker_runs(item) -> list:
-    """A segment object as the runs of its words that one speaker says (itself, when its
-    words name no speaker or only one).
+def _by_speaker(item) -> list:
+    """A segment object, or the runs of its words when it gives them to two speakers or more."""
+    words = item.get("words") if isinstance(item, dict) else None
+    if (not isinstance(words, list) or not all(isinstance(w, dict) for w in words)
+            or len({w.get("speaker") for w in words}) < 2):
+        return [item]
+    return _speaker_runs(words)
+
+
+def _speaker_runs(words: list[dict]) -> list[dict]:
+    """Words as segment objects, one per run of words one speaker says.
 
     >>> w = [{"word": "hi", "speaker": 0, "start": 1}, {"word": "yo", "speaker": 1, "start": 2}]
-    >>> [(r["speaker"], r["start"], [x["word"] for x in r["words"]]) for r in _speaker_runs({"words": w})]
+    >>> [(r["speaker"], r["start"], [x["word"] for x in r["words"]]) for r in _speaker_runs(w)]
     [(0, 1, ['hi']), (1, 2, ['yo'])]
     """
-    words = item.get("words") if isinstance(item, dict) else None
-    if not isinstance(words, list) or not all(isinstance(w, dict) for w in words):
-        return [item]
-    if len({w.get("speaker") for w in words}) < 2 and "transcript" in item:
-        return [item]
     runs: list[dict] = []
     for w in words:
         if not runs or runs[-1]["speaker"] != w.get("speaker"):

@@ -187,9 +187,15 @@ def names_a_person(label: str) -> bool:
     """
     if looks_like_name(label):
         return may_speak(label)
+    m = aliased(label)
+    return bool(m and may_speak(m["name"]))
+
+
+def aliased(label: str) -> re.Match[str] | None:
+    """A name with its other spelling or a tag in brackets, each part a name (`李明 (Li Ming)`,
+    `Ashlee Kupor (SL)`): the match, with its `name` and `alias`."""
     m = _ALIASED.match(label)
-    return bool(m and looks_like_name(m["name"]) and looks_like_name(m["alias"])
-                and may_speak(m["name"]))
+    return m if m and looks_like_name(m["name"]) and looks_like_name(m["alias"]) else None
 
 
 # A numbered thing ("GCP Podcast Episode 202: Supersolid …", "Part 2: …", "Question 3: …") is
@@ -346,16 +352,14 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     counts: Counter[str] = Counter()
     strong: set[str] = set()
     sentence: set[str] = set()  # labels with a full sentence after them at least once
-    aliased: Counter[str] = Counter()  # `李明 (Li Ming)`: a name with its other spelling
+    spelled: Counter[str] = Counter()  # `李明 (Li Ming)`: a name with its other spelling
     first: dict[str, int] = {}  # the line each label is first seen on
     bodies: dict[str, str] = {}  # ... and what follows it there
     for i, ln in enumerate(lines):
         if ln.label:
             first.setdefault(ln.label, i)
-        if ln.label and ln.body and (m := _ALIASED.match(ln.label)) and (
-            looks_like_name(m["name"]) and looks_like_name(m["alias"])
-        ):
-            aliased[ln.label] += 1
+        if ln.label and ln.body and aliased(ln.label):
+            spelled[ln.label] += 1
         if ln.label and (ln.body or ln.header) and may_speak(ln.label, ln.text, ln.body):
             counts[ln.label] += 1
             bodies.setdefault(ln.label, ln.body)
@@ -382,7 +386,7 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     ) | {
         # ... and a name given with another spelling, said twice or more (an editor's gloss,
         # `倒立擺(Inverted Pendulum)：…`, has the same shape, once)
-        label for label, n in aliased.items() if n >= 2
+        label for label, n in spelled.items() if n >= 2
     }
 
 
