@@ -239,16 +239,17 @@ def canonical_names(
     # (`赫塔·穆勒（Herta Müller，2009得主）`, a translated interview's introduction) is shown
     # with that spelling: an English question names her so, and an English reader reads it.
     for label, name in names.items():
-        if _CJK_NAME.fullmatch(name) and (m := re.search(
+        if _GLOSSED_NAME.fullmatch(name) and (m := re.search(
             rf"{re.escape(name)}\s*[（(]\s*(?P<latin>{_GLOSS})\s*[，,;；）)]", text
         )):
             names[label] = f"{name} ({m['latin']})"
     return names
 
 
-# A Chinese name, and a Latin spelling of a person's name (each word capitalised, accents
-# allowed) as a bracket after it gives it
-_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,6}")
+# A Chinese name that may be glossed (two to six characters: a transliterated foreign name
+# runs longer than `plain`'s `_CJK_NAME` of a label), and a Latin spelling of a person's name
+# (each word capitalised, accents allowed) as a bracket after it gives it
+_GLOSSED_NAME = re.compile(r"[\u3400-\u9fff]{2,6}")
 _GLOSS = r"[A-ZÀ-Þ][\w'’.-]*(?: [A-ZÀ-Þ][\w'’.-]*){0,3}"
 
 
