@@ -450,6 +450,33 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    # Taiwan-standard characters (為, 裡, 著), as Traditional write-ups use them; no
+    # vocabulary swaps (軟體 for 软件), so the text still matches its passages' words.
+    return opencc.OpenCC("s2tw")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to Traditional script only (Taiwan's characters, no vocabulary swaps).
+
+    >>> to_traditional("访谈里的数据")
+    '訪談裡的數據'
+    """
+    return _s2t().convert(text)
+
+
+def is_traditional(text: str) -> bool:
+    """Whether Chinese text is written in Traditional script.
+
+    >>> is_traditional("數據是瓶頸嗎"), is_traditional("数据是瓶颈吗"), is_traditional("Tesla")
+    (True, False, False)
+    """
+    return to_simplified(text) != text
+
+
 def for_embedding(text: str) -> str:
     """What the embedder sees, of a passage or a question: Simplified script, written
     Cantonese read as standard Chinese (`index.cantonese`); case and width kept.

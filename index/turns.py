@@ -31,7 +31,11 @@ _UNIDENTIFIED = re.compile(
 # Labels of an anonymous questioner (an audience member, a `Q:`/`A:` write-up's interviewer):
 # the turn asks, as a host's does, but names nobody, so the passage carries no speaker.
 _ASKER = re.compile(
-    r"^(?:q|question|questioner|audience(?: member| question)?|提问|提問|观众|觀眾|问|問)$", re.I
+    r"^(?:q|question|questioner|audience(?: member| question)?(?: \d+)?|"
+    # 提问, and where it came from: 現場提問 (from the floor), 線上提問 (online), 观众提问
+    r"(?:现场|現場|线上|線上|网上|網上|观众|觀眾|听众|聽眾|网友|網友|学员|學員)?(?:提问|提問)|"
+    r"观众|觀眾|听众|聽眾|网友|網友|问|問)$",
+    re.I,
 )
 # A speaker who introduces themself as the host, or welcomes the listeners to the show.
 _HOSTING = re.compile(
@@ -401,6 +405,8 @@ def anonymous_asker(label: str) -> bool:
 
     >>> [anonymous_asker(x) for x in ("Q", "Audience member", "问", "Host", "Quinn")]
     [True, True, True, False, False]
+    >>> [anonymous_asker(x) for x in ("現場提問", "线上提问", "听众", "提问者甲")]
+    [True, True, True, False]
     """
     return bool(_ASKER.match(label.strip()))
 

@@ -12,22 +12,34 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.chunk import passage_sentences
-from index.clean import is_address, normalize
+from index.clean import is_address, is_traditional, normalize, to_traditional
 from index.config import Tuning
 from index.formats.lines import mostly_cjk
 from index.lexical import tokenize
 from index.types import Passage
 
 NOT_COVERED = {
-    "zh": "访谈中没有谈到这个问题,无法根据访谈内容回答。",
+    "zh": "访谈中没有谈到这个问题，无法根据访谈内容回答。",
     "en": "The transcripts do not cover this, so there is no answer from them.",
 }
 # ... when only some speakers' or documents' passages were searched
 NOT_COVERED_FILTERED = {
-    "zh": "所选说话人或文档的内容中没有谈到这个问题;去掉筛选条件可以在全部访谈中查找。",
+    "zh": "所选说话人或文档的内容中没有谈到这个问题；去掉筛选条件可以在全部访谈中查找。",
     "en": "What the chosen speaker or document says does not cover this; without the filter, "
           "every transcript is searched.",
 }
+
+
+def not_covered(question: str, lang: str, *, filtered: bool = False) -> str:
+    """What a declined answer says, in the question's language and script.
+
+    >>> not_covered("國旅卡省了多少錢？", "zh")
+    '訪談中沒有談到這個問題，無法根據訪談內容回答。'
+    >>> not_covered("国旅卡省了多少钱？", "zh", filtered=True)[:12]
+    '所选说话人或文档的内容中'
+    """
+    text = (NOT_COVERED_FILTERED if filtered else NOT_COVERED)[lang]
+    return to_traditional(text) if lang == "zh" and is_traditional(question) else text
 
 
 @dataclass(frozen=True)

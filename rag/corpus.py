@@ -33,12 +33,11 @@ from index.store import Store
 from index.types import Passage
 from rag import abstain
 from rag.answer import (
-    NOT_COVERED,
-    NOT_COVERED_FILTERED,
     asks_the_same,
     candidates,
     complement,
     from_versions,
+    not_covered,
     readable_text,
     render,
     score,
@@ -405,7 +404,7 @@ def declined(r: Retrieval, *, related: bool) -> Answer:
     """The transcripts do not answer `r`'s question: say so in its language, offering the
     three closest passages as related (not quoted as an answer) when `related`."""
     near = [Citation(i, h.passage, h.score) for i, h in enumerate(r.hits[:3], start=1)]
-    text = (NOT_COVERED_FILTERED if r.filtered else NOT_COVERED)[r.lang]
+    text = not_covered(r.question, r.lang, filtered=r.filtered)
     return Answer(r.question, text, [], True, near if related else [])
 
 

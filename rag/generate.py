@@ -25,10 +25,9 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from index.clean import normalize, to_simplified
+from index.clean import is_traditional, normalize, to_traditional
 from index.lexical import HAN, tokenize
 from rag.retrieve import language
 
@@ -579,24 +578,6 @@ def stream(
     return text
 
 
-@lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-
-    # Taiwan-standard characters (為, 裡, 著), as Traditional write-ups use them; no
-    # vocabulary swaps (軟體 for 软件), so the answer still matches its passages' words.
-    return opencc.OpenCC("s2tw")
-
-
-def is_traditional(text: str) -> bool:
-    """Whether Chinese text is written in Traditional script.
-
-    >>> is_traditional("數據是瓶頸嗎"), is_traditional("数据是瓶颈吗"), is_traditional("Tesla")
-    (True, False, False)
-    """
-    return to_simplified(text) != text
-
-
 class _Relay:
     """Streams the answer to `on_token`: in the question's script, and holding back a reply
     that is turning into NOT_COVERED (the caller shows its own words for that)."""
@@ -618,7 +599,7 @@ class _Relay:
             if NOT_COVERED.startswith(self.held.strip()):
                 return
             self.open, delta = True, self.held
-        self.on_token(_s2t().convert(delta) if self.traditional else delta)
+        self.on_token(to_traditional(delta) if self.traditional else delta)
 
 
 def judge(llm: LLM, system: str, block: str, sentence: str, markers: Sequence[int]) -> bool | None:
@@ -726,7 +707,7 @@ def generate(
     if len(reply) >= limit:
         reply = whole_sentences(reply)
     if traditional:
-        reply = _s2t().convert(reply)
+        reply = to_traditional(reply)
     answered = time.perf_counter()
     timings = {
         "first_token": round((relay.first or answered) - started, 3),
@@ -858,7 +839,7 @@ def _translations(
         if wrong:
             withheld[number[i]] = f"the translation says {', '.join(wrong)}, which the passage does not"
             continue
-        out[number[i]] = _s2t().convert(text) if traditional else text
+        out[number[i]] = to_traditional(text) if traditional else text
     return out, withheld
 
 

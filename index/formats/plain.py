@@ -450,6 +450,9 @@ def _gloss_term(text: str) -> str | None:
 # `[The prepared statement of Mr. Goss follows:]`, `(Whereupon, at 11:30 a.m., the interview
 # was concluded.)`, `(Witness excused.)`
 _BRACKETED = re.compile(r"^\[[^\[\]]+\]$|^\([A-Z][^()]{8,}\)$")
+# ... and a Chinese note in parentheses on its own line, or as a turn's only words: what the
+# room did (`（有人舉手）`, `現場提問：（點頭）`), nobody's words
+_HAN_NOTE = re.compile(r"^[（(][^（）()]*[\u3400-\u9fff][^（）()]*[）)]$")
 _ADJOURNED = re.compile(r"^[\[(]Whereupon\b.*\b(?:adjourned|concluded|ended|terminated)\b", re.I)
 # A line in capitals, two words or more, that ends no sentence (`STATEMENT OF STEPHEN C. GOSS,`
 # / `CHIEF ACTUARY, SOCIAL SECURITY ADMINISTRATION` between a hearing's turns).
@@ -514,7 +517,10 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
             seen, closed, gloss, current = True, False, None, ln.label
             start = ln.start if ln.start is not None else timed_before
             b.speech("", current, start, new=True, labelled=True)
-            _say(b, ln.body, current, edited)
+            if _HAN_NOTE.match(ln.body.strip()):
+                b.context(ln.body.strip())
+            else:
+                _say(b, ln.body, current, edited)
             continue
         if ln.header and ln.label is None:  # a bare timestamp: same speaker, new segment
             b.speech("", current, ln.start, new=True)  # ... unless a label comes next
@@ -526,7 +532,7 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
                 timed = True
                 b.speech("", None, ln.start, new=True)
             continue
-        if _BRACKETED.match(text) and not is_stage(text):
+        if (_BRACKETED.match(text) or _HAN_NOTE.match(text)) and not is_stage(text):
             # `[The prepared statement of Mr. Goss follows:]`, `(Whereupon, the Subcommittee
             # was adjourned.)`: the record's editor, between the turns; after the record's end
             # (an errata sheet, the reporter's certificate) nobody speaks until a label

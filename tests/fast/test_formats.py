@@ -332,6 +332,26 @@ def test_plain_names_on_lines_of_their_own_head_the_words_below():
                              ("主持人", "最难的是什么？"), ("张伟", "高温。")]
 
 
+def test_what_the_room_did_in_chinese_parentheses_is_nobodys_words():
+    """`> （有人舉手）` between turns was quoted as 蔡玉玲's words, and the floor's `（點頭）` (a
+    nod) was the question heading 唐鳳's answer; `現場提問` (from the floor) was a person."""
+    parsed = markdown.parse(
+        "### 蔡玉玲：\n我可不可以看一下是誰問的？\n\n> （有人舉手）\n\n### 蔡玉玲：\n修好送到立法院了。\n\n"
+        "### 主持人：\n還有其他問題嗎？\n\n### 現場提問：\n（點頭）\n\n### 唐鳳：\n小畫家畫的。\n"
+    )
+    assert "（有人舉手）" in context(parsed) and "（點頭）" in context(parsed)
+    turns, _ = build_turns(parsed)
+    assert [(t.speaker, t.paragraphs) for t in turns] == [
+        ("蔡玉玲", ("我可不可以看一下是誰問的？", "修好送到立法院了。")), ("主持人", ("還有其他問題嗎？",)),
+        ("唐鳳", ("小畫家畫的。",)),
+    ]
+    floor = build_turns(markdown.parse(
+        "### 主持人：\n誰有問題？\n\n### 現場提問：\n怎麼申請補助？\n\n### 唐鳳：\n找中小企業處。\n\n"
+        "### 主持人：\n還有嗎？\n\n### 現場提問：\n要多久？\n\n### 唐鳳：\n一個月。\n"
+    ))[0]
+    assert [(t.speaker, t.role) for t in floor] == [("主持人", "host"), (None, "host"), ("唐鳳", "guest")] * 2
+
+
 def test_asterisked_actions_and_a_meeting_tools_last_line_are_no_speech():
     """`*sighs*` lost only its closing asterisk; Google Meet's `Meeting ended after 00:07:12`
     stayed in the last speaker's words."""

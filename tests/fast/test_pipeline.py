@@ -106,6 +106,11 @@ def test_a_name_the_transcripts_never_mention_is_declined_in_either_language(bun
     assert not bundled.ask("Karpathy 怎么看 Tesla 和 Waymo?").abstained  # names it knows
 
 
+def test_a_declined_question_is_answered_in_its_own_script(bundled):
+    assert "没有谈到" in bundled.ask("FinalSpark 的神经元是怎么得到的?").text
+    assert "沒有談到" in bundled.ask("FinalSpark 的神經元是怎麼得到的?").text
+
+
 def test_a_word_is_not_known_from_part_of_it_or_part_of_its_translation(corpus, tmp_path):
     """世界杯 (World Cup) is not covered by passages that say "world" or 世界 alone."""
     ingest_talk(
