@@ -105,7 +105,7 @@ def _speaker_map(values: tuple[str, ...]) -> dict[str, str]:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
-@click.option("--prune", is_flag=True, help="Drop indexed documents that are not among PATHS.")
+@click.option("--prune", is_flag=True, help="Drop indexed documents whose files are gone from PATHS (documents from elsewhere stay).")
 @click.option("--rebuild", is_flag=True, help="Delete the index and build it again.")
 @click.option("--format", "fmt", default=None,
               help=f"Parse every file as this format: {', '.join(sorted(FORMATS))} (default: detect).")

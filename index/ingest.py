@@ -236,10 +236,7 @@ def ingest(
         # A typo in a path would make every document under it look removed.
         report.problems.append("--prune skipped because of the problems above: nothing was removed")
     elif prune:
-        # every file that is there is kept, read or not: an unreadable edit, or an empty file
-        # beside the others, is no removal
-        keep = {f.name for f in expand(given)[0]}
-        for source in sorted(set(manifest.files) - keep):
+        for source in pruned(manifest, given):
             remove_source(store, manifest, source)
             report.removed.append(source)
     if fresh and manifest.generation == generation:  # nothing written: still record the model
@@ -249,6 +246,21 @@ def ingest(
     report.passages = store.count()
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def pruned(manifest: Manifest, given: list[Path]) -> list[str]:
+    """The documents `--prune` drops: those indexed from a file inside the given folders (or
+    given itself) that is no longer among the files there. Every file that is there is kept,
+    read or not (an unreadable edit, or an empty file beside the others, is no removal), and
+    so is every document indexed from anywhere else.
+    """
+    roots = [Path(p).resolve() for p in given]
+    there = {str(f.resolve()) for f in expand(given)[0]}
+    return sorted(
+        source for source in manifest.files
+        if (where := manifest.paths.get(source)) and where not in there
+        and any(Path(where) == r or r in Path(where).parents for r in roots)
+    )
 
 
 def remove_source(store: Store, manifest: Manifest, source: str) -> None:

@@ -127,6 +127,20 @@ def test_prune_drops_a_removed_file(rag, tmp_path):
     assert [line.split("\t")[0] for line in rag("sources").stdout.splitlines()] == ["zebra.txt"]
 
 
+def test_prune_keeps_what_was_indexed_from_another_folder(rag, tmp_path):
+    """`rag ingest folder2/ --prune` dropped every document ingested from folder1/, whose files
+    are still there."""
+    write(tmp_path / "one", "zebra.txt", ZEBRA)
+    otter = write(tmp_path / "two", "otter.txt", OTTER)
+    write(tmp_path / "two", "notes.txt", ZEBRA.replace("zebra", "okapi"))
+    assert rag("ingest", str(tmp_path / "one")).exit_code == 0
+    assert rag("ingest", str(tmp_path / "two")).exit_code == 0
+    otter.unlink()
+    report = json.loads(rag("ingest", str(tmp_path / "two"), "--prune", "--json").stdout)
+    assert report["removed"] == ["otter.txt"]
+    assert [line.split("\t")[0] for line in rag("sources").stdout.splitlines()] == ["notes.txt", "zebra.txt"]
+
+
 def test_prune_removes_nothing_when_a_path_fails(rag, tmp_path):
     """A typo in the path must not read as "every document was removed"."""
     src = tmp_path / "in"
