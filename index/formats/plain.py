@@ -282,6 +282,11 @@ def settle(lines: list[Line]) -> list[Line]:
     ['CHAIR POWELL', 'ANN LEE', 'CHAIR POWELL']
     >>> [ln.label for ln in settle([split_label(s) for s in ["Ann: Hi.", "I SAID NO. And I meant it."]])]
     ['Ann', None]
+
+    A name alone on its line with a colon heads the words below it, where two names do so:
+
+    >>> [ln.header for ln in settle([split_label(s) for s in ["Ann Lee:", "Hi?", "Bo:", "Yo.", "Ann Lee:", "So?", "Bo:", "No."]])]
+    [True, False, True, False, True, False, True, False]
     """
     # a question is `Q.`, or `Q:` (as a wide space after `Q` is read)
     examined = Counter(ln.label for ln in lines if ln.tentative == "qa" or ln.label == "Q" and not ln.tentative)
@@ -293,9 +298,18 @@ def settle(lines: list[Line]) -> list[Line]:
         witness = next((m["name"] for a, b in zip(texts, [*texts[1:], ""], strict=True)
                         if (m := _WITNESS.match(f"{a} {b}"))), None)
         witness = witness or next((m["name"] for t in texts if (m := _TITLE_WITNESS.match(t))), None)
+    # `Stephan Livera:` alone on its line, the words below it: a label standing as a header,
+    # where two names or more each do so twice or more (a "Summary:" above a list is no name)
+    alone = recurring(
+        ln.label for ln in lines
+        if ln.label and not ln.body and not ln.header and not ln.tentative
+        and looks_like_name(ln.label) and may_speak(ln.label) and not discourse_word(ln.label)
+    )
     examiner = None
     out = []
     for ln in lines:
+        if ln.label in alone and not ln.body:
+            ln = replace(ln, header=True)
         if sure["qa"] and (m := _EXAMINER.match(ln.text)):
             examiner = m["name"]
         if ln.tentative and not sure[ln.tentative]:

@@ -332,6 +332,23 @@ def test_plain_names_on_lines_of_their_own_head_the_words_below():
                              ("主持人", "最难的是什么？"), ("张伟", "高温。")]
 
 
+def test_names_with_a_colon_alone_on_their_lines_head_the_words_below():
+    """`Stephan Livera:` on a line of its own, the words in paragraphs below (a podcast's
+    Markdown transcript): no speakers were found, the labels left in one long turn's text."""
+    text = ("Stephan Livera:\n\nWelcome to the show. What did you do before?\n\nJane Doe:\n\n"
+            "I was a police officer.\n\nI worked in forensics.\n\nStephan Livera:\n\nWhat does it cost?\n\n"
+            "Jane Doe:\n\nAbout fifty dollars.\n")
+    for parsed in (plain.parse(text), markdown.parse(text)):
+        assert said(parsed) == [
+            ("Stephan Livera", "Welcome to the show. What did you do before?"),
+            ("Jane Doe", "I was a police officer.\nI worked in forensics."),
+            ("Stephan Livera", "What does it cost?"), ("Jane Doe", "About fifty dollars."),
+        ]
+    # one such line, or a word that opens a sentence, is no speaker
+    notes = plain.parse("Ann Lee: Hi?\nBo Chen: Yes.\nSummary:\nThey met.\nSummary:\nAgain.\nAnn Lee: Bye?\nBo Chen: Bye.")
+    assert [speaker for speaker, _ in said(notes)] == ["Ann Lee", "Bo Chen", "Ann Lee", "Bo Chen"]
+
+
 def test_what_the_room_did_in_chinese_parentheses_is_nobodys_words():
     """`> （有人舉手）` between turns was quoted as 蔡玉玲's words, and the floor's `（點頭）` (a
     nod) was the question heading 唐鳳's answer; `現場提問` (from the floor) was a person."""
