@@ -9,7 +9,6 @@ and the next ingest redoes whatever was not finished.
 from __future__ import annotations
 
 import re
-
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
