@@ -137,8 +137,8 @@ _HAS = {
         # (not "一块蛋糕", a piece of cake)
         r"[\d一二两兩三四五六七八九十百千万萬]+\s*(?:块|塊)(?:钱|錢)|\d[\d.,]*\s*(?:块|塊)(?![\u4e00-\u9fff])|"
         r"[一二两兩三四五六七八九十百千万萬]+\s*(?:元|美元)|"
-        # a sum in thousands said alone, as a price is ("差不多1万左右吧"), not "1万人"
-        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千)(?:左右|多|出头|出頭|上下)?"
+        # a sum in thousands said alone, as a price is ("差不多1万左右吧", "省了26億，"), not "1万人"
+        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千|亿|億)(?:左右|多|出头|出頭|上下)?"
         r"(?=[吧啊呀吗嗎呢。，,！!？?；;…\s]|$)|"
         r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several|one|"
         + _NUMBER_WORDS
@@ -434,6 +434,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (True, True, False)
     >>> has_type("money", "一顿饭八块钱"), has_type("money", "两百元一个月"), has_type("money", "一块蛋糕")
     (True, True, False)
+    >>> has_type("money", "政府大概省了26億，讓大家知道"), has_type("money", "有 1 亿人用")
+    (True, False)
     >>> has_type("count", "他在 2015 年离职, in 2016, since the 1990s"), has_type("count", "2,000 people in 2015")
     (False, True)
     >>> has_type("count", "我们会看到 B2C 的机器人,比如 G1"), has_type("count", "we sold 5k units")

@@ -110,9 +110,9 @@ def new_subject(
     """Does a follow-up change the subject? `words` are its own words, `translations` their
     translations into the other language; `found` are the texts of the first passages found
     for it read with the question before it (the one an answer opens with), `alone` of those
-    found for it alone. A text mentions it when it holds all its words, or one of their
-    translations; the subject has changed when none of `found` mentions it and one of `alone`
-    does.
+    found for it alone. A text mentions as many of its words as it holds, or as many of
+    their translations (up to the number of words); the subject has changed when one of
+    `alone` mentions more of them than any of `found`.
 
     >>> new_subject(["合成", "数据"], [], ["机器人 数据 工厂"], ["合成数据的风险"])
     True
@@ -120,13 +120,21 @@ def new_subject(
     True
     >>> new_subject(["waymo"], [], ["tesla 领先 waymo"], ["waymo 的车"])
     False
+
+    "And how should a designer balance the two?" after a question on what two characters
+    stand for: the designer is in that answer, the balance is not.
+
+    >>> new_subject(["design", "balanc"], ["设计师", "平衡"], ["亚里士多德比喻…设计师安排好"],
+    ...             ["怎么在两者之间做平衡…设计师的目的性"])
+    True
     """
 
-    def mentions(texts: Sequence[str]) -> bool:
-        return any((words and all(w in t for w in words)) or any(w in t for w in translations)
-                   for t in texts)
+    def mentions(text: str) -> int:
+        held = sum(w in text for w in words)
+        return held + min(sum(w in text for w in translations), max(len(words), 1) - held)
 
-    return bool(words or translations) and not mentions(found) and mentions(alone)
+    most = max(map(mentions, found), default=0)
+    return bool(words or translations) and any(mentions(t) > most for t in alone)
 
 
 def with_people(question: str, old: Iterable[str], new: Sequence[str]) -> str:

@@ -191,6 +191,22 @@ def test_a_follow_up_that_changes_the_subject_keeps_only_the_people(bundled):
     assert "人形机器人" in why.standalone
 
 
+def test_a_follow_up_in_english_after_a_chinese_question_finds_its_own_subject(corpus, tmp_path):
+    """"And how should a designer balance the two?" after "书里的亚里士多德和玛利奥分别比喻什么？"
+    repeated the first answer: the designer (设计师) is named there, so the subject seemed kept,
+    though the balance (平衡) is only in the passage found for the follow-up alone."""
+    ingest_talk(
+        corpus, tmp_path / "book.md",
+        "主持人：书里的亚里士多德和玛利奥分别比喻什么？",
+        "王老师：亚里士多德比喻以叙事为驱动的游戏风格，设计师把你要做的事情都安排好了。玛利奥比喻以玩法驱动的游戏风格，玩家是主角。",
+        "主持人：那书里还讲了什么？",
+        "王老师：作者还讲了怎么在两者之间做平衡。要做平衡，最终还是要看游戏的目的，一方面体现设计师的目的性，另一方面要考虑玩家。",
+    )
+    history = [{"role": "user", "content": "书里的亚里士多德和玛利奥分别比喻什么？"}]
+    a = corpus.ask("And how should a designer balance the two?", history=history)
+    assert "平衡" in a.text and "亚里士多德" not in a.text, a.text
+
+
 def test_a_follow_up_naming_someone_else_asks_them_the_same(corpus, tmp_path):
     """"And Bob?" after "What does Ann think about the new office?" asks what Bob thinks of
     it: read with Ann still named, it was answered with Ann's words."""
