@@ -716,6 +716,7 @@ def counts_what_is_asked(
             judged.append(
                 counts_the_noun(question, unasked(question, s))
                 or _answers_own_count(stem, question, s)
+                or _counts_the_head(question, unasked(question, s))
             )
         elif translated and chinese != chinese_question:
             judged.append(_counts_any(translated, unasked(question, s)))
@@ -794,6 +795,31 @@ def _answers_own_count(stem: str, question: str, statement: str) -> bool:
     mark counts what the speaker's question names."""
     asked, mark, reply = statement.rpartition("?")
     return bool(mark) and stem in asked.lower() and has_type("count", unasked(question, reply))
+
+
+# "How many GitHub stars …": a word, then the plural noun it qualifies
+_HOW_MANY_PAIR = re.compile(
+    _HOW_MANY.pattern + r"\s+(?!(?:had|have|has|did|do|does|is|are|was|were|will|would|can|could|"
+    r"should|of|this|its|his|her|their)\b)([a-z]+s)\b",
+    re.I,
+)
+
+
+def _counts_the_head(question: str, statement: str) -> bool:
+    """For "How many GitHub stars …?": the sentence numbers the stars and names GitHub
+    ("I looked on GitHub and it's got like 2,000 stars"); the stars of something else do not
+    count.
+
+    >>> _counts_the_head("How many GitHub stars does Eve have?", "On GitHub it's got like 2,000 stars.")
+    True
+    >>> _counts_the_head("How many GitHub stars does Eve have?", "The hotel has 5 stars.")
+    False
+    """
+    m = _HOW_MANY_PAIR.search(question)
+    if not m:
+        return False
+    word, head = m.group(1).lower(), m.group(2).lower()
+    return word in statement.lower() and _counts_any(frozenset({head[: max(4, len(head) - 2)]}), statement)
 
 
 def _counted_stem(question: str) -> str | None:

@@ -207,6 +207,23 @@ def test_a_follow_up_in_english_after_a_chinese_question_finds_its_own_subject(c
     assert "平衡" in a.text and "亚里士多德" not in a.text, a.text
 
 
+def test_how_many_github_stars_is_answered_by_the_stars_counted_on_github(corpus, tmp_path):
+    """The count check wanted a number of "GitHub" ("How many GitHub stars …"), so "I looked on
+    GitHub and it's got like 2,000 stars" was declined; the stars of something else still are."""
+    cues = [
+        "So it sounds like, you know, this is a very popular project.",
+        "And I looked on GitHub and it's got, you know, like 2,000 stars and 300 or so forks.",
+        "That's a lot of people contributing to Eve.",
+        "We have about 70 contributors to the project at this moment in time.",
+    ]
+    vtt = "WEBVTT\n\n" + "".join(f"00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 1:02d}.000\n{c}\n\n" for i, c in enumerate(cues))
+    (tmp_path / "eve.vtt").write_text(vtt, encoding="utf-8")
+    corpus.ingest([tmp_path / "eve.vtt"])
+    a = corpus.ask("How many GitHub stars does Eve have?")
+    assert not a.abstained and "2,000 stars" in a.text, a.text
+    assert corpus.ask("How many GitHub issues does Eve have?").abstained
+
+
 def test_a_follow_up_naming_someone_else_asks_them_the_same(corpus, tmp_path):
     """"And Bob?" after "What does Ann think about the new office?" asks what Bob thinks of
     it: read with Ann still named, it was answered with Ann's words."""
