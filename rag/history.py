@@ -42,18 +42,27 @@ def is_follow_up(question: str) -> bool:
     (True, True)
     >>> is_follow_up("How long did Karpathy say he would take to build it?")
     False
+    >>> is_follow_up("Why?"), is_follow_up("为什么？"), is_follow_up("Did it write any of the words?")
+    (True, True, True)
     """
     q = question.strip()
-    if _CUE.search(q) or _ENDS_NE.search(q):
+    if _CUE.search(q) or _ENDS_NE.search(q) or _BARE.match(q):
         return True
     if not _PRONOUN.search(q):
         return False
-    if len(q) <= 40 and len(q.split()) <= 6:
+    if len(q) <= 40 and len(q.split()) <= 7:
         return True
     unnamed = not _NAMED.search(re.sub(r"^[A-Za-z]+", "", q))  # the first word is capitalised anyway
     return bool(_PERSON.search(q)) and unnamed and len(q.split()) <= 15 and len(q) <= 100
 
 
+# a question of question words alone: "Why?", "How so?", "为什么？"
+_BARE = re.compile(
+    r"^\s*(?:and\s+|but\s+|so\s+)?(?:why(?: not| so)?|how(?: so| come)?|when|where|who|since when|"
+    r"in what way|really|is that so|为什么|為什麼|为啥|為啥|怎么说|怎麼說|怎么会|怎麼會|什么时候|什麼時候|"
+    r"在哪里?|在哪裡|是谁|是誰|真的吗|真的嗎)\s*[?？!！.。]*\s*$",
+    re.I,
+)
 # a pronoun for a person, and a name (a capitalised word; Latin letters in Chinese text)
 _PERSON = re.compile(r"\b(?:he|she|they|him|her|them|his|their)\b|[他她]", re.I)
 _NAMED = re.compile(r"[A-Z][A-Za-z]+")

@@ -172,6 +172,10 @@ def test_a_follow_up_reads_the_question_before_it(bundled):
     tesla = [{"role": "user", "content": "When will Tesla solve the software problem?"}]
     how_long = bundled.ask("How long did he say that would take?", history=tesla)
     assert "Tesla" in how_long.standalone, how_long.standalone
+    # ... and so do a bare "Why?" and a short question about "it" ("Why?" after "Does Seth
+    # Godin like ChatGPT?" was answered as if asked alone)
+    assert "Tesla" in bundled.ask("Why?", history=tesla).standalone
+    assert "Tesla" in bundled.ask("Did it ever use lidar at all?", history=tesla).standalone
 
 
 def test_a_follow_up_that_changes_the_subject_keeps_only_the_people(bundled):
