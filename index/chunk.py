@@ -13,7 +13,7 @@ from index.clean import ends_question, ends_sentence, unpunctuated, unpunctuated
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v40"
+CHUNKER_VERSION = "turns-v41"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -246,6 +246,41 @@ def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, floa
     return [(t, s, e) for t, s, e, _ in pieces]
 
 
+def asked_in(paragraphs: tuple[str, ...] | list[str], limit: int = MAX_QUESTION_CHARS) -> str:
+    """What a host turn asks, within `limit` characters: the whole turn when it fits; else
+    its last sentence that asks something, with those before it in its paragraph as room
+    allows (a sponsor's read or an introduction opens many a turn); else its opening, cut
+    after a word, with "…".
+
+    >>> asked_in(["Today's episode is brought to you by DX. " * 6, "How do you know if you have good taste?"])
+    'How do you know if you have good taste?'
+    >>> q = asked_in(["Hi, Chair Powell. " * 12 + "Jeanna Smialek, New York Times. Is 25 points enough?"])
+    >>> q[:18], q[-20:], len(q) <= 200
+    ('Hi, Chair Powell. ', 'Is 25 points enough?', True)
+    >>> asked_in(["这是一段很长的介绍，" * 30])[-4:]
+    '的介绍…'
+    """
+    body = " ".join(paragraphs)
+    if len(body) <= limit:
+        return body
+    sentences, at = [], 0  # each sentence, where it starts in the turn, and its paragraph
+    for k, p in enumerate(paragraphs):
+        for s in split_sentences(p):
+            at = body.find(s, at)
+            sentences.append((s, at, k))
+            at += len(s)
+    last = max((i for i, (s, _, _) in enumerate(sentences) if "?" in s or "？" in s), default=None)
+    if last is not None and len(sentences[last][0]) <= limit:
+        s, start, k = sentences[last]
+        end, first = start + len(s), last
+        while first > 0 and sentences[first - 1][2] == k and end - sentences[first - 1][1] <= limit:
+            first -= 1
+        return body[sentences[first][1] : end]
+    head = (sentences[last][0] if last is not None else body)[: limit - 1]
+    cut = max(head.rfind(" "), max(head.rfind(c) for c in "。，！？；、,"))
+    return (head[: cut + 1] if cut > limit // 2 else head).rstrip(" ，、,;；") + "…"
+
+
 def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]:
     """Passages for a document's turns, each with the last substantive host question.
 
@@ -291,7 +326,7 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
             )
         body = " ".join(turn.paragraphs)
         if turn.role == "host" and not is_backchannel(body):
-            question = body[:MAX_QUESTION_CHARS]
+            question = asked_in(turn.paragraphs)
         asks = turn.speaker is None and ends_question(body)
         unnamed_asks = body[-MAX_QUESTION_CHARS:] if asks else None
     return passages

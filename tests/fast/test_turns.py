@@ -334,3 +334,20 @@ def test_a_diarized_voice_handed_the_word_by_name_gets_a_suggestion():
         'SPEAKER_1 is handed the word as "Enrico": if that is who it is, rename SPEAKER_1 '
         '(--speaker "SPEAKER_1=Enrico …")',
     ]
+
+
+def test_a_host_turn_that_opens_with_a_sponsor_read_heads_the_answer_with_its_question():
+    """The answer's question was the host turn's first 200 characters: a sponsor's read
+    ("Today's episode is brought to you by DX…"), cut off mid-word."""
+    ad = "Today's episode is brought to you by DX, an engineering intelligence solution. " * 2
+    turns = [
+        Turn(1, "Lenny Rachitsky", "host", (ad, "This episode is brought to you by Vanta.",
+                                            "I want to start with a question from Wes Kao. How do you know if you have good taste?")),
+        Turn(2, "Seth Godin", "guest", ("I define good taste as knowing what people want just before they do.",)),
+    ]
+    answer = chunk_turns("lenny.md", turns, 320)[-1]
+    assert answer.question == "I want to start with a question from Wes Kao. How do you know if you have good taste?"
+    long_intro = [Turn(1, "Host", "host", ("Welcome to the show, " + "and thanks to our sponsors " * 12,)),
+                  Turn(2, "Guest", "guest", ("Thanks.",))]
+    q = chunk_turns("x.md", long_intro, 320)[-1].question
+    assert q.endswith(" to…") and len(q) <= 200  # after a whole word
