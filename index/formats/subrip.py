@@ -27,6 +27,25 @@ def _check_times(text: str) -> None:
             span_at(m[1], m[2], no)
 
 
+def _check_blocks(text: str) -> None:
+    """A caption's number with no timing below it is a broken file: the `srt` library would
+    read the number and the words as the caption before's.
+
+    >>> _check_blocks("1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n\\n2\\nno timing here\\nWorld")
+    Traceback (most recent call last):
+    index.formats.base.FormatError: line 6: caption 2 has no timing: 'no timing here' (expected 00:00:01,000 --> 00:00:02,000)
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        opens = i == 0 or not lines[i - 1].strip()
+        # (a timing that is there but broken, `00:00:0x --> …`, is the library's to name)
+        if opens and line.strip().isdigit() and i + 1 < len(lines) and "-->" not in lines[i + 1]:
+            raise FormatError(
+                f"line {i + 2}: caption {line.strip()} has no timing: {lines[i + 1].strip()[:60]!r} "
+                "(expected 00:00:01,000 --> 00:00:02,000)"
+            )
+
+
 def _numbered(text: str) -> str:
     """Cue numbers put back where a tool left them out (the `srt` library needs them).
 
@@ -76,6 +95,7 @@ def parse(text: str) -> Parsed:
     if not text.strip():
         return Parsed([], warnings=["no captions found"])
     _check_times(text)
+    _check_blocks(text)
     text = _numbered(text)
     srt = require("srt", "srt")
     try:

@@ -1578,6 +1578,11 @@ def test_srt_voices_named_in_brackets():
         ),
         ("hello world", "line 1: not an SRT caption: 'hello world'"),
         ("1\n00:61:01,000 --> 00:62:00,000\nHi\n", "line 2: bad timestamp '00:61:01,000'"),
+        # a caption with no timing was read, number and all, as the words of the one before
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\nthis is not a timestamp\nWorld\n",
+            "line 6: caption 2 has no timing: 'this is not a timestamp'",
+        ),
     ],
 )
 def test_srt_errors_name_the_line(text, message):
