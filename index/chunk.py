@@ -79,10 +79,10 @@ def passage_sentences(text: str) -> list[str]:
 
     Chinese captions written without punctuation (speech recognition's segments) have no
     sentence ends: their lines are gathered into sentences of at least `CAPTION_SENTENCE`
-    characters, each ending where a line does.
+    characters, each ending where a line does, its lines kept apart by a space.
 
     >>> passage_sentences("我個人從事公職 43 年\\n從基層做起\\n做到警政署長\\n副市長到市長\\n歷練了15個職務\\n所以我很清楚")
-    ['我個人從事公職 43 年從基層做起做到警政署長', '副市長到市長歷練了15個職務所以我很清楚']
+    ['我個人從事公職 43 年 從基層做起 做到警政署長', '副市長到市長 歷練了15個職務 所以我很清楚']
 
     So are English automatic captions, in sentences of at least `CAPTION_SENTENCE_LATIN`:
 
@@ -101,7 +101,9 @@ def passage_sentences(text: str) -> list[str]:
             units += [flat, LIST_ITEM.sub("", line)]
             flat = ""
         else:
-            flat = join(flat, line)
+            # (a space between a Chinese caption's lines, where a speaker paused: the quote
+            # reads as said, and is found in the passage with its lines read as spaces)
+            flat = f"{flat} {line.strip()}" if least == CAPTION_SENTENCE and flat else join(flat, line)
             if least and len(_SENTENCE_END.split(flat)[-1]) >= least:
                 units.append(flat)
                 flat = ""

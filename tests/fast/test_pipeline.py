@@ -228,6 +228,24 @@ def test_how_many_github_stars_is_answered_by_the_stars_counted_on_github(corpus
     assert corpus.ask("How many GitHub issues does Eve have?").abstained
 
 
+def test_a_quote_from_chinese_captions_without_punctuation_keeps_its_pauses(corpus, tmp_path):
+    """Caption lines were glued into one run ("…挺有意思的这本书的名字叫屠龙记"), hard to read
+    and not found in the passage to mark it."""
+    from ui.render import highlight
+
+    lines = ["好 那接下来我来给大家分享一本书", "对 我的这本书可能会相对轻松一点", "对 但是我觉得也是一本还挺有意思的",
+             "这本书的名字叫屠龙记", "它还有个副标题", "对 那个副标题叫做创造游戏世界的艺术"]
+    srt = "".join(f"{i}\n00:00:{2 * i:02d},000 --> 00:00:{2 * i + 1:02d},000\n{t}\n\n" for i, t in enumerate(lines, 1))
+    (tmp_path / "books.srt").write_text(srt, encoding="utf-8")
+    corpus.ingest([tmp_path / "books.srt"])
+    a = corpus.ask("这本书的副标题叫什么？")
+    assert not a.abstained and "创造游戏世界的艺术" in a.text, a.text
+    quoted = [q for c in a.citations for q in c.quote]
+    assert any(" 对 那个副标题" in q or q.startswith("它还有个副标题 ") for q in quoted), quoted
+    c = next(c for c in a.citations if c.quote)
+    assert highlight(c.text, c.quote).count("<mark>") == len(c.quote)
+
+
 def test_a_follow_up_naming_someone_else_asks_them_the_same(corpus, tmp_path):
     """"And Bob?" after "What does Ann think about the new office?" asks what Bob thinks of
     it: read with Ann still named, it was answered with Ann's words."""
