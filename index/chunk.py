@@ -13,7 +13,7 @@ from index.clean import ends_question, ends_sentence, unpunctuated, unpunctuated
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v41"
+CHUNKER_VERSION = "turns-v42"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -193,21 +193,8 @@ def cut_after_sentence(text: str) -> tuple[str, str]:
     return text[: m.end()].rstrip(), text[m.end():].strip()
 
 
-def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
-    """Pieces of one turn, each at most max_chars unless one sentence is longer, with times.
-
-    >>> t = Turn(1, "G", "guest", ("一二三。", "四五。", "六七八九十。"), ((0, 1), (1, 2), (2, 3)))
-    >>> split_turn(t, max_chars=8)
-    [('一二三。\\n四五。', 0, 2), ('六七八九十。', 2, 3)]
-
-    Captions end mid-sentence; a piece that cannot finish its sentence within its size ends
-    after its last full sentence, and the rest opens the next piece (from that caption's
-    start):
-
-    >>> t = Turn(1, "G", "guest", ("It leaks. So you", "could put", "keys there."), ((0, 1), (1, 2), (2, 3)))
-    >>> split_turn(t, max_chars=20)
-    [('It leaks.', 0, 1), ('So you\\ncould put\\nkeys there.', 0, 3)]
-    """
+def marked_pieces(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None, tuple]]:
+    """`split_turn`'s pieces, each with its lines' moments (`_marks`)."""
     pieces: list[list] = []  # [text, start, end, [(offset, start, end) of each unit]]
     for text, start, end in _units(turn, max_chars):
         size = len(pieces[-1][0]) + 1 + len(text) if pieces else 0
@@ -243,9 +230,38 @@ def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, floa
     # A short tail reads better with what precedes it.
     if len(pieces) > 1 and len(pieces[-1][0]) < max_chars // 4:
         tail = pieces.pop()
+        shift = len(pieces[-1][0]) + 1
+        pieces[-1][3] += [(o + shift, s, e) for o, s, e in tail[3]]
         pieces[-1][0] += "\n" + tail[0]
         pieces[-1][2] = tail[2] if tail[2] is not None else pieces[-1][2]
-    return [(t, s, e) for t, s, e, _ in pieces]
+    return [(t, s, e, _marks(units, len(t))) for t, s, e, units in pieces]
+
+
+def _marks(units: list[tuple[int, float | None, float | None]], size: int) -> tuple[tuple[int, float], ...]:
+    """Where each line of a piece (of `size` characters) starts, and when: kept when the lines
+    have times of their own (captions, segments), so a quote is cited at its own moment."""
+    marks = tuple((o, float(s)) for o, s, _ in units if s is not None and o < size)
+    return marks if len({s for _, s in marks}) > 1 else ()
+
+
+def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
+    """Pieces of one turn, each at most max_chars unless one sentence is longer, with times.
+
+    >>> t = Turn(1, "G", "guest", ("一二三。", "四五。", "六七八九十。"), ((0, 1), (1, 2), (2, 3)))
+    >>> split_turn(t, max_chars=8)
+    [('一二三。\\n四五。', 0, 2), ('六七八九十。', 2, 3)]
+
+    Captions end mid-sentence; a piece that cannot finish its sentence within its size ends
+    after its last full sentence, and the rest opens the next piece (from that caption's
+    start):
+
+    >>> t = Turn(1, "G", "guest", ("It leaks. So you", "could put", "keys there."), ((0, 1), (1, 2), (2, 3)))
+    >>> split_turn(t, max_chars=20)
+    [('It leaks.', 0, 1), ('So you\\ncould put\\nkeys there.', 0, 3)]
+    >>> [m for *_, m in marked_pieces(t, max_chars=20)]
+    [(), ((0, 0.0), (7, 1.0), (17, 2.0))]
+    """
+    return [(t, s, e) for t, s, e, _ in marked_pieces(turn, max_chars)]
 
 
 def asked_in(paragraphs: tuple[str, ...] | list[str], limit: int = MAX_QUESTION_CHARS) -> str:
@@ -310,7 +326,7 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
             asked = unnamed_asks
         else:
             asked = None
-        for i, (text, start, end) in enumerate(split_turn(turn, max_chars), start=1):
+        for i, (text, start, end, marks) in enumerate(marked_pieces(turn, max_chars), start=1):
             passages.append(
                 Passage(
                     id=f"{source}#t{turn.n}p{i}",
@@ -324,6 +340,7 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
                     start=start,
                     end=end,
                     alt=turn.alt if i == 1 else None,
+                    marks=marks,
                 )
             )
         body = " ".join(turn.paragraphs)

@@ -284,6 +284,7 @@ class Store:
                     "alt": p.alt or "",
                     "start": -1.0 if p.start is None else float(p.start),
                     "end": -1.0 if p.end is None else float(p.end),
+                    "marks": json.dumps(p.marks) if p.marks else "",
                     "lex": " ".join(tokens[i]),
                 }
                 node = TextNode(
@@ -291,7 +292,7 @@ class Store:
                     text=p.text,
                     metadata=meta,
                     excluded_embed_metadata_keys=list(meta),
-                    excluded_llm_metadata_keys=["lex", "alt", "start", "end"],
+                    excluded_llm_metadata_keys=["lex", "alt", "start", "end", "marks"],
                 )
                 metas.append(node_to_metadata_dict(node, remove_text=True, flat_metadata=True))
             col.upsert(
@@ -392,6 +393,7 @@ def _passage(pid: str, doc: str, meta: dict) -> Passage:
         start=time("start"),
         end=time("end"),
         alt=meta.get("alt") or None,
+        marks=tuple((int(o), float(t)) for o, t in json.loads(meta.get("marks") or "[]")),
     )
 
 

@@ -57,6 +57,23 @@ class Passage:
     end: float | None = None
     alt: str | None = None
     versions: tuple[Passage, ...] = field(default=(), compare=False)
+    # (character offset in `text`, start seconds) of each line that starts at its own moment
+    # (a caption, a segment); empty when the passage has one time
+    marks: tuple[tuple[int, float], ...] = ()
+
+    def moment(self, quote: str) -> float | None:
+        """When the passage says `quote` (a sentence of it): the start of the line it opens
+        in, or the passage's start.
+
+        >>> p = Passage("a#t1p1", "a", None, "", 1, 1, "Hi there.\\nThe subtitle\\nis Art.", start=1.0,
+        ...             marks=((0, 1.0), (10, 95.0), (23, 97.5)))
+        >>> p.moment("The subtitle is Art."), p.moment("Hi there."), p.moment("elsewhere")
+        (95.0, 1.0, 1.0)
+        """
+        at = self.text.replace("\n", " ").find(quote.strip()) if self.marks and quote.strip() else -1
+        if at < 0:
+            return self.start
+        return max((m for m in self.marks if m[0] <= at), default=(0, self.start))[1]
 
     def lexical_text(self) -> str:
         """What the lexical index holds: the host question that prompted the turn, the

@@ -24,8 +24,8 @@ def timestamp(seconds: float | None) -> str:
     return f"[{h}:{m:02d}:{sec:02d}]" if h else f"[{m:02d}:{sec:02d}]"
 
 
-def where(p: Passage) -> str:
-    """`Andrej Karpathy — interview.txt, turn 2 [12:34]`."""
+def where(p: Passage | Citation) -> str:
+    """`Andrej Karpathy — interview.txt, turn 2 [12:34]` (a citation's time is its quote's)."""
     stamp = timestamp(p.start)
     return f"{p.speaker or 'unknown speaker'} — {p.source}, turn {p.turn}" + (f" {stamp}" if stamp else "")
 
@@ -49,6 +49,7 @@ def passage_dict(p: Passage) -> dict:
 
 def citation_dict(c: Citation) -> dict:
     d = {"n": c.n, **passage_dict(c.passage), "score": c.score, "quote": list(c.quote)}
+    d["at"], d["link"] = c.start, c.link  # the moment of the first quote (`start`: the passage's)
     d["also"] = [passage_dict(o) for o in c.also]
     return d
 
@@ -86,7 +87,7 @@ def to_text(a: Answer) -> str:
         if cs and title:
             lines.append(title)
         for c in cs:
-            lines.append(f"[{c.n}] {where(c.passage)}")
+            lines.append(f"[{c.n}] {where(c)}")
             if c.question:
                 lines.append(f"    Q: {c.question}")
             lines.append("    " + c.quoted_text.replace("\n", "\n    "))
@@ -113,5 +114,5 @@ def to_markdown(a: Answer) -> str:
     if a.citations:
         out += ["", "---"]
         for c in a.citations:
-            out += ["", f"**[{c.n}]** {where(c.passage)}", "", quote_markdown(c)]
+            out += ["", f"**[{c.n}]** {where(c)}", "", quote_markdown(c)]
     return "\n".join(out)

@@ -75,7 +75,15 @@ class Citation:
 
     @property
     def start(self) -> float | None:
-        return self.passage.start
+        """When the passage says what the answer quotes first: the start of that caption or
+        segment (a passage of captions spans a minute or more), else the passage's start."""
+        return self.passage.moment(self.quote[0]) if self.quote else self.passage.start
+
+    @property
+    def link(self) -> str:
+        """A deep link into the document at that moment (`interview.vtt#t=754`)."""
+        at = self.start
+        return f"{self.source}#t={int(at)}" if at is not None else self.source
 
     @property
     def also(self) -> tuple[Passage, ...]:

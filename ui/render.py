@@ -143,7 +143,7 @@ def render_draft(text: str) -> str:
     return f'<div class="rag-answer rag-draft"><p>{inert(text)}</p> <p>{small}</p></div>'
 
 
-def where(p: Passage, link: str | None = None) -> str:
+def where(p: Passage | Citation, link: str | None = None) -> str:
     """`Speaker · document · turn 3 · [12:34]`, inert; the time links to the media if given."""
     parts = [f"<b>{inert(p.speaker or 'unknown speaker')}</b>", inert(p.source), f"turn {p.turn}"]
     if p.piece > 1:
@@ -161,7 +161,7 @@ def where(p: Passage, link: str | None = None) -> str:
 def _source(
     c: Citation, index: int, translation: str | None = None, withheld: str | None = None
 ) -> str:
-    parts = [f'<div class="rag-source-head">{cite_button(index, c.n)} {where(c.passage)}</div>']
+    parts = [f'<div class="rag-source-head">{cite_button(index, c.n)} {where(c)}</div>']
     if c.question:
         parts.append(f"<div><i>Q: {inert(c.question)}</i></div>")
     parts.append(f"<blockquote>{highlight(c.quoted_text, c.quote)}</blockquote>")
@@ -278,7 +278,7 @@ def render_evidence(
     time (a link into the media when the document names one) and its other versions."""
     link = media_link(media, c.start)
     number = f'<span class="rag-ev-n">[{c.n}]</span>'
-    head = f'<div class="rag-ev-head">{number} {where(c.passage, link)}</div>'
+    head = f'<div class="rag-ev-head">{number} {where(c, link)}</div>'
     parts = [head]
     if question:
         parts.append(

@@ -246,6 +246,27 @@ def test_a_quote_from_chinese_captions_without_punctuation_keeps_its_pauses(corp
     assert highlight(c.text, c.quote).count("<mark>") == len(c.quote)
 
 
+def test_a_quote_from_captions_is_cited_at_its_own_moment(corpus, tmp_path):
+    """A passage of captions spans a minute or more: the citation gave its first caption's
+    time ([00:00]), not the one the quote was said at ([01:10])."""
+    from rag.render import citation_dict, where
+
+    lines = ["Welcome back to the show everyone.", "Today we talk about bees and honey.",
+             "My grandfather kept bees in the hills.", "He had about forty hives at one point.",
+             "The honey was dark and tasted of chestnut.", "We sold it at the market every Sunday."]
+    def clock(s: int) -> str:
+        return f"00:{s // 60:02d}:{s % 60:02d},000"
+
+    srt = "".join(f"{i}\n{clock(14 * i)} --> {clock(14 * i + 5)}\n{t}\n\n" for i, t in enumerate(lines))
+    (tmp_path / "bees.srt").write_text(srt, encoding="utf-8")
+    corpus.ingest([tmp_path / "bees.srt"])
+    a = corpus.ask("What did the honey taste of?")
+    c = a.citations[0]
+    assert c.quote[0].startswith("The honey was dark"), c.quote
+    assert c.passage.start == 0.0 and c.start == 56.0
+    assert "[00:56]" in where(c) and citation_dict(c)["link"] == "bees.srt#t=56"
+
+
 def test_a_follow_up_naming_someone_else_asks_them_the_same(corpus, tmp_path):
     """"And Bob?" after "What does Ann think about the new office?" asks what Bob thinks of
     it: read with Ann still named, it was answered with Ann's words."""
