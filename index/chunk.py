@@ -160,10 +160,14 @@ def fit(sentence: str, max_chars: int) -> list[str]:
     (['短句。'], ['一二三', '四五六', '七八九', '十'])
     >>> fit("说话人 一二三四五六七八九十", 3)  # a run without spaces inside a spaced line
     ['说话人', '一二三', '四五六', '七八九', '十']
+    >>> fit("so we talked and talked and talked,", 8)  # a run-on line ending in a comma
+    ['so we', 'talked', 'and', 'talked', 'and', 'talked,']
     """
     if len(sentence) <= max_chars * LONGEST:
         return [sentence]
-    for parts in (_CLAUSE_END.split(sentence), sentence.split(" ")):
+    for split in (_CLAUSE_END.split(sentence), sentence.split(" ")):
+        # (a clause mark at the very end cuts off nothing: `words words,` is one part)
+        parts = [p for p in split if p.strip()]
         if len(parts) > 1:
             out: list[str] = []
             for piece in (p for part in parts for p in fit(part, max_chars) if p.strip()):

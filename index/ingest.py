@@ -8,6 +8,7 @@ and the next ingest redoes whatever was not finished.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Mapping
@@ -23,6 +24,8 @@ from index.load import Problem, expand, load, sidecar_map
 from index.store import Manifest, Store
 from index.turns import build_turns
 from index.types import Passage
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -208,6 +211,13 @@ def ingest(
             prepared = prepare(t.source, t.data, config, chosen, smap, manifest.renames.get(t.source))
         except ValueError as e:  # FormatError included: "line N: …"
             report.problems.append(str(Problem(str(path), str(e))))
+            continue
+        except Exception as e:  # noqa: BLE001 a defect of ours, not the file's: the others still go in
+            log.exception("reading %s", path)
+            report.problems.append(str(Problem(str(path), (
+                f"could not be read ({type(e).__name__}: {e}); this is a defect in Interview Q&A, "
+                "please report it with the file"
+            ))))
             continue
         if not prepared.passages:  # refused: one error, not also a file read with 0 passages
             report.problems.append(str(Problem(str(path), "no interview text found after cleaning")))

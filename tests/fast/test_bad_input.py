@@ -189,6 +189,35 @@ def test_good_and_bad_files_in_one_call(indexed, tmp_path, corpus, rag):
     assert "unchanged 1" in out.stdout
 
 
+def test_a_run_on_line_ending_in_a_comma_is_read(tmp_path, corpus):
+    """One unpunctuated recognizer line ending in a comma recursed without end: a traceback,
+    and no file of the call indexed."""
+    line = "Host: " + " ".join(["so we talked about the data protection rules and the university"] * 25) + ",\n"
+    folder = _folder(tmp_path / "in", {"runon.txt": line, "zebra.txt": GOOD})
+    report = corpus.ingest([folder])
+    assert report.problems == [] and report.added == ["runon.txt", "zebra.txt"]
+
+
+def test_a_defect_reading_one_file_is_one_line_and_the_others_go_in(tmp_path, corpus, monkeypatch):
+    """A bug met while reading one file (not a bad file: a defect of the product) stopped the
+    whole ingest with a traceback; it is that file's one-line problem now."""
+    import importlib
+
+    module = importlib.import_module("index.ingest")
+    real = module.build_turns
+
+    def broken(parsed, *args, **kwargs):
+        if any("okapi" in s.text for s in parsed.segments):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(parsed, *args, **kwargs)
+
+    monkeypatch.setattr(module, "build_turns", broken)
+    folder = _folder(tmp_path / "in", {"okapi.txt": GOOD.replace("zebra", "okapi"), "zebra.txt": GOOD})
+    report = corpus.ingest([folder])
+    assert report.added == ["zebra.txt"]
+    assert len(report.problems) == 1 and "okapi.txt: could not be read (RecursionError" in report.problems[0]
+
+
 # --- questions ---------------------------------------------------------------------------------
 
 
