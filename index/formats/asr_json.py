@@ -99,6 +99,50 @@ def _words_text(words: object) -> str:
     return join_all(tokens)
 
 
+# A segment longer than a passage (a whole monologue as one utterance) is cut into its
+# sentences, each at the time of its first word, where its words carry times: else every
+# passage of it would be cited at the moment the utterance began.
+LONG_SEGMENT = 320
+_SENTENCE = re.compile(r"(?<=[.?!…])\s+|(?<=[。？！])")
+
+
+def timed_sentences(
+    text: str, words: object, where: str, scale: float, most: int = 300
+) -> list[tuple[str, float | None, float | None]]:
+    """A segment's text cut into its sentences (a run without sentence ends every `most`
+    characters, after a word), each with the time of the word it starts at: the segment's
+    words carry the times, its text (which an editor may have corrected) the words. Empty
+    when the words carry no times.
+
+    >>> w = [{"text": "Hi", "start": 0, "end": 200}, {"text": "there.", "start": 300, "end": 500},
+    ...      {"text": "Magnesium", "start": 1800000, "end": 1800400}, {"text": "helps.", "start": 1800500, "end": 1801000}]
+    >>> timed_sentences("Hi there. Magnesium helps.", w, "segment 1", 1000.0)
+    [('Hi there.', 0.0, 1800.0), ('Magnesium helps.', 1800.0, 1801.0)]
+    """
+    if not isinstance(words, list) or not words or not all(
+        isinstance(w, dict) and any(k in w for k in _START_KEYS) for w in words
+    ):
+        return []
+    starts = [_time(next(w[k] for k in _START_KEYS if k in w), where, scale) for w in words]
+    last = words[-1]
+    end = _time(next((last[k] for k in _END_KEYS if k in last), None), where, scale)
+    pieces: list[str] = []
+    for sentence in (x for x in _SENTENCE.split(text) if x.strip()):
+        while len(sentence) > most and (cut := sentence.rfind(" ", 0, most)) > 0:
+            pieces.append(sentence[:cut])
+            sentence = sentence[cut + 1 :]
+        pieces.append(sentence)
+    spaced = len(text.split()) == len(words)  # one word of text per timed word: exact
+    out: list[tuple[str, float | None, float | None]] = []
+    at = 0  # where the piece starts in the text
+    for piece in pieces:
+        at = text.find(piece, at)
+        k = len(text[:at].split()) if spaced else round(at / max(len(text), 1) * len(words))
+        out.append((piece.strip(), starts[min(k, len(words) - 1)], None))
+        at += len(piece)
+    return [(t, s, out[n + 1][1] if n + 1 < len(out) else end) for n, (t, s, _) in enumerate(out)]
+
+
 def segments_of(items: list, names: dict[str, str], scale: float) -> tuple[list[Segment], int]:
     """Segment objects (`text`, a start, an end, a speaker under any of the usual keys) as
     segments, speakers named by `names`, times divided by `scale`; and the characters of stage
@@ -126,7 +170,10 @@ def segments_of(items: list, names: dict[str, str], scale: float) -> tuple[list[
             end = None if length is None else round(start + length, 3)
         who = next((item[k] for k in _SPEAKER_KEYS if item.get(k) not in (None, "")), None)
         speaker = None if who is None else names.get(str(who), _label(who))
-        if text:
+        timed = timed_sentences(text, item.get("words"), where, scale) if len(text) > LONG_SEGMENT else []
+        for said, at, until in timed:  # (the text is cleaned already)
+            segs.append(Segment(said, speaker, at, until))
+        if text and not timed:
             segs.append(Segment(text, speaker, start, end))
     return segs, dropped
 

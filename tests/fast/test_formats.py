@@ -1955,6 +1955,26 @@ def test_json_assemblyai_utterances_in_milliseconds():
     ]
 
 
+def test_json_a_long_utterance_is_cut_into_its_sentences_at_their_words_times():
+    """One AssemblyAI utterance ran the whole 29 minutes, so every passage of it was cited at
+    its first second; its words give the time of each sentence. The words come from the text
+    (an editor's "Jeff Heer"), not the word list (the recognizer's "Hare")."""
+    said = ["Hi, I'm Jeff Heer.", "I direct the interactive data lab " + "and we study charts " * 11 + "every day.",
+            "Finally, I take four hundred milligrams of magnesium before bed."]
+    text = " ".join(said)
+    words, t = [], 0
+    for w in text.replace("Heer", "Hare").split():
+        words.append({"text": w, "start": t, "end": t + 300, "speaker": "A"})
+        t += 400 if w != "day." else 600_000  # ten minutes pass before the last sentence
+    data = {"utterances": [{"speaker": "A", "start": 0, "end": t, "text": text, "words": words}]}
+    parsed = asr_json.parse(json.dumps(data))
+    assert [s.text for s in parsed.segments] == said
+    assert [s.start for s in parsed.segments] == [0.0, 1.6, words[-10]["start"] / 1000]
+    passages = chunk_turns("a.json", build_turns(parsed)[0], 320)
+    last = passages[-1]
+    assert last.moment(said[-1]) == words[-10]["start"] / 1000 > 600
+
+
 def test_json_a_lone_letter_label_is_a_speaker_not_an_answer():
     # AssemblyAI's "A" is whoever spoke first, usually the host; "Q" is its 17th speaker.
     parsed = asr_json.parse(
