@@ -137,8 +137,12 @@ _HAS = {
         # (not "一块蛋糕", a piece of cake)
         r"[\d一二两兩三四五六七八九十百千万萬]+\s*(?:块|塊)(?:钱|錢)|\d[\d.,]*\s*(?:块|塊)(?![\u4e00-\u9fff])|"
         r"[一二两兩三四五六七八九十百千万萬]+\s*(?:元|美元)|"
-        # a sum in thousands said alone, as a price is ("差不多1万左右吧", "省了26億，"), not "1万人"
-        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千|亿|億)(?:左右|多|出头|出頭|上下)?"
+        # hundreds of millions saved, earned or spent ("政府大概省了26億"), not "用不到 10 億" (of a
+        # model's parameters) nor "1 亿人"
+        r"(?:省|赚|賺|赔|賠|花|付|投资|投資|募|融资|融資|卖|賣|买|買|值|收入|营收|營收|预算|預算|成本|损失|損失|"
+        r"罚|罰|补助|補助|经费|經費)了?[^，。,；;]{0,6}?(?:\d[\d.,]*|[一二两兩三四五六七八九十百千]+)\s*(?:亿|億)|"
+        # a sum in thousands said alone, as a price is ("差不多1万左右吧"), not "1万人"
+        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千)(?:左右|多|出头|出頭|上下)?"
         r"(?=[吧啊呀吗嗎呢。，,！!？?；;…\s]|$)|"
         r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several|one|"
         + _NUMBER_WORDS
@@ -436,6 +440,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (True, True, False)
     >>> has_type("money", "政府大概省了26億，讓大家知道"), has_type("money", "有 1 亿人用")
     (True, False)
+    >>> has_type("money", "甚至可能用不到 10 億,模型就可以有這種認知能力")
+    False
     >>> has_type("count", "他在 2015 年离职, in 2016, since the 1990s"), has_type("count", "2,000 people in 2015")
     (False, True)
     >>> has_type("count", "我们会看到 B2C 的机器人,比如 G1"), has_type("count", "we sold 5k units")

@@ -267,6 +267,20 @@ def test_a_quote_from_captions_is_cited_at_its_own_moment(corpus, tmp_path):
     assert "[00:56]" in where(c) and citation_dict(c)["link"] == "bees.srt#t=56"
 
 
+def test_hundreds_of_millions_saved_answer_how_much_money(corpus, tmp_path):
+    """"省了26億" (no currency: spoken Chinese leaves it out) was no amount for "多少錢", so the
+    question was declined with the answer as a related passage."""
+    ingest_talk(
+        corpus, tmp_path / "money.md",
+        "主持人：國旅卡這件事，政府到底是賺錢還是賠錢？",
+        "唐鳳：臉書上一群人說政府賺了80億，另外一群人說賠了80億。我們把據以試算的模型公開，即政府大概省了26億，讓大家知道來龍去脈。",
+        "主持人：那接下來會怎麼處理？",
+        "唐鳳：我們會請各部會的朋友們作為利益關係人，來想這件事應該要怎樣好好處理。",
+    )
+    a = corpus.ask("政府試算大概省了多少錢？")
+    assert not a.abstained and "26億" in a.text, a.text
+
+
 def test_a_follow_up_naming_someone_else_asks_them_the_same(corpus, tmp_path):
     """"And Bob?" after "What does Ann think about the new office?" asks what Bob thinks of
     it: read with Ann still named, it was answered with Ann's words."""
