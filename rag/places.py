@@ -13,6 +13,7 @@ import json
 import os
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,10 +32,18 @@ _GENERIC = frozenset({"城市"})  # jieba tags "city" itself as a place
 _CAPITALISED = re.compile(r"[A-Z][\w'.-]*(?:\s+(?:(?:of|de|del|da|la|upon|am)\s+)?[A-Z][\w'.-]*)*")
 
 
-PLACES_VERSION = 2
+PLACES_VERSION = 3
 # The table's entry that lists the countries (by their English names, "|" between): a question
 # after a city is not answered by a country.
 COUNTRIES = "\x00countries"
+
+
+def _unaccented(name: str) -> str:
+    """
+    >>> _unaccented("montréal"), _unaccented("são paulo")
+    ('montreal', 'sao paulo')
+    """
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def build_table() -> dict[str, str]:
@@ -48,6 +57,8 @@ def build_table() -> dict[str, str]:
     for city in g.get_cities().values():
         pid = city["name"].lower()
         names.setdefault(pid, pid)
+        if len(bare := _unaccented(pid)) >= 5:  # "Montreal", as English writes Montréal (not
+            names.setdefault(bare, pid)  # Turkey's Çan as the word "can")
         for n in city.get("alternatenames", ()):
             # its Chinese names; other Latin spellings hold too many words ("Sandra", "I've")
             if _CHINESE.fullmatch(n):

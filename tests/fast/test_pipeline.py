@@ -281,6 +281,18 @@ def test_hundreds_of_millions_saved_answer_how_much_money(corpus, tmp_path):
     assert not a.abstained and "26億" in a.text, a.text
 
 
+def test_a_city_english_writes_without_its_accent_is_a_place(corpus, tmp_path):
+    """"Which city is the interviewee based in?" was declined: the gazetteer spells it
+    Montréal, so "Montreal" was no place."""
+    ingest_talk(
+        corpus, tmp_path / "city.txt",
+        "Interviewer: Where are you based, and what do you work on?",
+        "Interviewee: I am based in Montreal, near the Old Port. I build data pipelines for a bank.",
+    )
+    a = corpus.ask("Which city is the interviewee based in?")
+    assert not a.abstained and "Montreal" in a.text, a.text
+
+
 def test_a_follow_up_naming_someone_else_asks_them_the_same(corpus, tmp_path):
     """"And Bob?" after "What does Ann think about the new office?" asks what Bob thinks of
     it: read with Ann still named, it was answered with Ann's words."""
