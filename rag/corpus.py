@@ -64,6 +64,7 @@ from rag.retrieve import (
     introduces,
     language,
     named_speakers,
+    resolve,
     search,
 )
 from rag.snapshot import Snapshot, build, load_saved, save
@@ -393,11 +394,11 @@ class Corpus:
         ]
 
     def export(self, source: str | None = None) -> Iterator[Passage]:
-        """Every indexed passage (of one document), in document order."""
+        """Every indexed passage (of the documents `source` names, as `ask`'s filter matches
+        them: the whole name, else part of it), in document order."""
         snap = self.snapshot()
-        if source is not None and source not in snap.sources:
-            raise BadInputError(f"{source!r} is not in the index; see `rag sources`")
-        return (p for p in snap.passages if source is None or p.source == source)
+        chosen = resolve(source, tuple(sorted(snap.sources)), "document") if source is not None else None
+        return (p for p in snap.passages if chosen is None or p.source in chosen)
 
 
 def declined(r: Retrieval, *, related: bool) -> Answer:

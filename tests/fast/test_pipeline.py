@@ -340,6 +340,13 @@ def test_export_command_writes_json_lines(bundled):
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) == len(list(bundled.export()))
     assert {"id", "source", "speaker", "role", "start", "end", "question", "text"} <= set(rows[0])
+    # a document named as `ask --source` takes it: whole, or by part of its name
+    hans = CliRunner().invoke(main, ["export", "--jsonl", "--source", "zh-hans"], obj=bundled)
+    assert {json.loads(line)["source"] for line in hans.stdout.splitlines()} == {
+        "karpathy-no-priors-2024_zh-hans_huxiu.txt"
+    }
+    missing = CliRunner().invoke(main, ["export", "--source", "nowhere"], obj=bundled)
+    assert missing.exit_code != 0 and "no document matches 'nowhere'" in missing.output
 
 
 def test_a_bad_size_limit_is_a_one_line_error(monkeypatch):
