@@ -299,9 +299,51 @@ def _json3(events: list) -> list[dict]:
     return out
 
 
+def _google_time(value: object) -> object:
+    """Google's durations as seconds: `"44.300s"`, or `{"seconds": "44", "nanos": 300000000}`."""
+    if isinstance(value, str) and value.endswith("s"):
+        return value[:-1]
+    if isinstance(value, dict):
+        return float(value.get("seconds") or 0) + float(value.get("nanos") or 0) / 1e9
+    return value
+
+
+def _google(results: list) -> list[dict] | None:
+    """Google Cloud Speech-to-Text's `results` as segment objects: each result's best
+    alternative (its `transcript`, its words' `startTime`/`endTime`); with diarization, the
+    runs of the words one `speakerTag` says (Google gives every word, tagged, in the last
+    result). None when `results` is not Google's.
+
+    >>> _google([{"alternatives": [{"transcript": "hello there", "words": [
+    ...     {"startTime": "1.500s", "endTime": "2s", "word": "hello"}, {"startTime": "2s", "endTime": "2.4s", "word": "there"}]}]}])
+    [{'text': 'hello there', 'start': '1.500', 'end': '2.4', 'words': [{'start': '1.500', 'end': '2', 'word': 'hello'}, {'start': '2', 'end': '2.4', 'word': 'there'}]}]
+    """
+    if not results or not all(isinstance(r, dict) and isinstance(r.get("alternatives"), list) for r in results):
+        return None
+    out: list[dict] = []
+    for r in results:
+        alt = r["alternatives"][0] if r["alternatives"] and isinstance(r["alternatives"][0], dict) else {}
+        words = [
+            {"start": _google_time(w.get("startTime", w.get("startOffset"))),
+             "end": _google_time(w.get("endTime", w.get("endOffset"))),
+             "word": w.get("word", ""), **({"speaker": w["speakerTag"]} if "speakerTag" in w else {})}
+            for w in alt.get("words") or [] if isinstance(w, dict)
+        ]
+        if words and all("speaker" in w for w in words) and r is results[-1] and len(results) > 1:
+            # diarization: the last result repeats every word with its speaker's tag
+            return [{**run, "text": _words_text(run["words"])} for run in _speaker_runs(words)]
+        text = alt.get("transcript")
+        if isinstance(text, str) and text.strip():
+            end = words[-1]["end"] if words else _google_time(r.get("resultEndTime"))
+            out.append({"text": text.strip(), "start": words[0]["start"] if words else None,
+                        "end": end, "words": words})
+    return out
+
+
 def _holds_transcript(d: dict) -> bool:
     return (
         isinstance(d.get("segments"), list)
+        or _google(d.get("results")) is not None  # type: ignore[arg-type]
         or isinstance(d.get("events"), list)
         or isinstance(d.get("utterances"), list)
         or isinstance(d.get("results"), dict)
@@ -423,6 +465,8 @@ def parse(text: str) -> Parsed:
             items = _deepgram(data["results"])
             if items is None:
                 items = _aws(data["results"])
+        elif (google := _google(data["results"]) if isinstance(data.get("results"), list) else None) is not None:
+            items = google
         elif isinstance(data.get("body"), list):
             items = data["body"]
         elif isinstance(data.get("events"), list):
@@ -433,8 +477,8 @@ def parse(text: str) -> Parsed:
             items = listed
         else:
             raise FormatError(
-                'line 1: no transcript here: expected "segments", "utterances", "results", "body", '
-                '"events" or "text"'
+                'line 1: no transcript here: expected "segments", "utterances", "results" (Deepgram, AWS '
+                'or Google speech-to-text), "body", "events" or "text"'
             )
     elif isinstance(data, list):
         items = data if all(isinstance(x, dict) for x in data) else segment_objects(data)

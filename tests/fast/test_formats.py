@@ -1975,6 +1975,28 @@ def test_json_a_long_utterance_is_cut_into_its_sentences_at_their_words_times():
     assert last.moment(said[-1]) == words[-10]["start"] / 1000 > 600
 
 
+def test_json_google_speech_to_text_results():
+    """Google Cloud Speech-to-Text's response (`results[].alternatives[0].transcript`, word
+    times as "44.300s") was refused as "no transcript here", naming the "results" it holds."""
+    def result(text, start, speaker=None):
+        words = [{"startTime": f"{start + i * 0.5:.3f}s", "endTime": f"{start + i * 0.5 + 0.4:.3f}s", "word": w,
+                  **({"speakerTag": speaker(i)} if speaker else {})} for i, w in enumerate(text.split())]
+        return {"alternatives": [{"transcript": text, "confidence": 0.9, "words": words}], "languageCode": "en-us"}
+
+    plain = {"@type": "type.googleapis.com/google.cloud.speech.v1.LongRunningRecognizeResponse",
+             "results": [result("welcome to the podcast", 0), result(" the antivirus runs on 7000 machines", 44.3)]}
+    parsed = read("sp003.json", json.dumps(plain).encode())
+    assert [(s.speaker, s.start, s.text) for s in parsed.segments] == [
+        (None, 0.0, "welcome to the podcast"), (None, 44.3, "the antivirus runs on 7000 machines")]
+    # diarized: the last result gives every word again, with its speaker's tag
+    both = "why do you run it every night because the disks fill up"
+    diarized = {"results": [result("why do you run it every night", 0), result("because the disks fill up", 3.5),
+                            result(both, 0, speaker=lambda i: 1 if i < 7 else 2)]}
+    parsed = read("diarized.json", json.dumps(diarized).encode())
+    assert [(s.speaker, s.start, s.text) for s in parsed.segments] == [
+        ("Speaker 1", 0.0, "why do you run it every night"), ("Speaker 2", 3.5, "because the disks fill up")]
+
+
 def test_json_a_lone_letter_label_is_a_speaker_not_an_answer():
     # AssemblyAI's "A" is whoever spoke first, usually the host; "Q" is its 17th speaker.
     parsed = asr_json.parse(
