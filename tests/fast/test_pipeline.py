@@ -319,7 +319,7 @@ def test_export_lists_every_passage_with_its_fields(bundled):
     assert len(rows) == sum(s.passages for s in bundled.sources())
     one = list(bundled.export("karpathy-no-priors-2024_zh-hans_huxiu.txt"))
     assert one and {p.source for p in one} == {"karpathy-no-priors-2024_zh-hans_huxiu.txt"}
-    with pytest.raises(BadInputError, match="not in the index"):
+    with pytest.raises(BadInputError, match="no document matches .nope.txt.; known: karpathy"):
         list(bundled.export("nope.txt"))
 
 
