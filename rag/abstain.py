@@ -160,7 +160,8 @@ _HAS = {
         r"\d|[一二两兩三四五六七八九十百千万萬亿億几幾]|(?<!\bthe )(?<!\bno )(?<!\bthis )(?<!\bthat )"
         r"(?<!\beach )(?<!\bevery )(?<!\bwhich )\bone\b(?! of\b)(?! another\b)|\b(?:"
         + _NUMBER_WORDS
-        + r"|hundreds?|thousands?|millions?|billions?|dozens?|a few|several|single|both|couple|half|majority)\b|"
+        + r"|hundreds?|thousands?|millions?|billions?|dozens?|a few|several|single|both|couple|half|majority|"
+        r"twice|thrice)\b|"
         # a share in words answers "有多少技术能搬过去?" (how much of it)
         r"所有|全部|大部分|大多数|大多數|多数|多數|大半|几乎都|幾乎都",
         re.I,
@@ -730,13 +731,19 @@ def counts_what_is_asked(
 
 
 def _counts_any(words: frozenset[str], sentence: str) -> bool:
-    """Does the sentence put a number on one of `words` (English stems or Chinese words)?"""
+    """Does the sentence put a number on one of `words` (English stems or Chinese words)?
+
+    >>> _counts_any(frozenset({"tim"}), "I have done an NAD infusion twice."), _counts_any(frozenset({"hiv"}), "twice")
+    (True, False)
+    """
     if HAN.search(sentence):
         text = normalize(sentence)
         alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
         # "三十多个学生", or the count named first: "学生人数只有 20 到 30 人"
         return bool(re.search(rf"{_ZH_NUMBER}\s*多?\s*[\u4e00-\u9fff]{{0,4}}?(?:{alts})|"
                               rf"(?:{alts})(?:人数|数量|数目|总数)[\u4e00-\u9fff]{{0,3}}\s*{_ZH_NUMBER}", text))
+    if any(w.startswith("tim") for w in words) and re.search(r"\b(?:twice|thrice)\b", sentence, re.I):
+        return True  # "How many times …?" "I have done it twice."
     return any(
         re.search(rf"\b{_NUMBER}[\s-]+(?:[a-z'-]+\s+){{0,2}}?{re.escape(w)}", sentence, re.I)
         for w in words
@@ -948,7 +955,9 @@ _CALENDAR = re.compile(  # a name as a whole, abbreviations too
 )
 
 
-def signals(r, snap, glossary, type_passages: int) -> Signals:
+def signals(r, snap, glossary, type_passages: int, typed: str | None = None) -> Signals:
+    """`typed`: the question whose asked-for type counts (a follow-up's own, "How long did it
+    take?", read with the question before it), else the retrieval's."""
     from index.lexical import tokenize
 
     spoken = pinyin_names(snap, glossary)
@@ -976,7 +985,7 @@ def signals(r, snap, glossary, type_passages: int) -> Signals:
     )
     # (in any write-up of a passage: one translator may keep the number the other left out)
     missing = missing_answer_type(
-        r.question, [p.text for h in r.hits[:type_passages] for p in (h.passage, *h.passage.versions)]
+        typed or r.question, [p.text for h in r.hits[:type_passages] for p in (h.passage, *h.passage.versions)]
     )
     return Signals(round(unknown, 3), names, missing)
 

@@ -483,7 +483,7 @@ def follow_up(
     old = named_speakers(previous, snap, glossary)
     if new and old and not new & old and only_names(q, new):
         return find(with_people(previous, old, sorted(new)))
-    r = find(read_with(q, previous))
+    r = replace(find(read_with(q, previous)), follow_up=q)
     topic = subject(q)
     if not topic:
         return r
@@ -505,6 +505,9 @@ def searchable(p: Passage) -> str:
     return to_simplified(f"{p.text} {p.alt or ''}").lower()
 
 
+FOLLOW_UP_TYPED_WITHIN = 1.0
+
+
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     """Pick answer sentences from the retrieved passages, or abstain."""
     t = config.tuning
@@ -521,12 +524,14 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     if t.version_shared > 0:  # and what the passage's other write-ups add
         versions = [[readable_text(v, r.lang) for v in h.passage.versions] for h in r.hits]
         sentences += from_versions(texts, versions, t.answer_passages, 1, t.version_shared)
-    kinds = abstain.asked_types(r.question)
+    # what the answer must hold: a follow-up's own asked-for type, when it asks for one
+    typed_q = r.follow_up if r.follow_up and abstain.asked_types(r.follow_up) else r.question
+    kinds = abstain.asked_types(typed_q)
     ranked_kinds = abstain.precise(kinds)
     # a short sentence carries no fact alone, unless it opens a reply with what is asked
     # ("整整十二年。", "Five months.")
     cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars or (
-        c.position == 0 and kinds and abstain.answers_type(ranked_kinds, [c.text], r.question))]
+        c.position == 0 and kinds and abstain.answers_type(ranked_kinds, [c.text], typed_q))]
     asked = [
         h.passage.piece == 1
         and asks_the_same(
@@ -537,11 +542,11 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     scores = score(cands, r.terms, snap.idf, asked, t)
 
     def holds_what_is_asked(c) -> float:  # a year, count, amount or time; a new name
-        return (t.type_bonus if kinds and abstain.answers_type(ranked_kinds, [c.text], r.question)
+        return (t.type_bonus if kinds and abstain.answers_type(ranked_kinds, [c.text], typed_q)
                 else 0.0) + (
             t.name_bonus if abstain.names_something_new(r.question, c.text) else 0.0
         ) + (t.reason_bonus if abstain.gives_reason(r.question, c.text) else 0.0) + (
-            t.counted_bonus if "count" in kinds and abstain.counts_the_noun(r.question, c.text)
+            t.counted_bonus if "count" in kinds and abstain.counts_the_noun(typed_q, c.text)
             else 0.0
         )
 
@@ -549,7 +554,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     if r.people:  # the words of the speaker the question names, or a host's account of them
         scores = [s + (t.named_bonus if speaks_for(r, r.hits[c.hit].passage) else 0.0)
                   for s, c in zip(scores, cands, strict=True)]
-    sig = abstain.signals(r, snap, glossary, t.type_passages)
+    sig = abstain.signals(r, snap, glossary, t.type_passages, typed_q)
     if abstain.abstain(sig, t.max_unknown) or not cands:
         # A question about a covered topic that asks for what no passage gives: offer the
         # closest passages, without quoting them as the answer.
@@ -559,7 +564,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
 
     # what a count question counts, in the other language's words (会员 -> "member")
     counted = (
-        abstain.counted_translations(r.question, glossary, snap.vocabulary)
+        abstain.counted_translations(typed_q, glossary, snap.vocabulary)
         if kinds == ["count"] else frozenset()
     )
 
@@ -571,10 +576,10 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
                    if c.position == 0 and (p := r.hits[c.hit].passage).piece == 1
                    and (p.question or "").rstrip().endswith(("?", "？"))]
         return not kinds or (
-            abstain.answers_type(kinds, said, r.question)
+            abstain.answers_type(kinds, said, typed_q)
             and (kinds != ["count"]
-                 or abstain.counts_what_is_asked(r.question, said + replies, counted))
-            and abstain.names_the_thing(r.question, [(c.text, texts[c.hit]) for c in chosen],
+                 or abstain.counts_what_is_asked(typed_q, said + replies, counted))
+            and abstain.names_the_thing(typed_q, [(c.text, texts[c.hit]) for c in chosen],
                                         config.cache_dir)
         )
 
@@ -586,12 +591,15 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     # what the best-scoring sentences say; the answer-type check reads only these, as the
     # sentence `complement` adds for another part of the question may hold any number
     best = with_following(chosen, **follow)
-    if not holds_the_type(best) and t.typed_within > 0:
+    # (a follow-up's own type, "How long did it take?", is all it adds to the question before
+    # it, whose words rank the sentences: any sentence of the passages found may hold it)
+    within = FOLLOW_UP_TYPED_WITHIN if typed_q is r.follow_up else t.typed_within
+    if not holds_the_type(best) and within > 0:
         # The best sentences lack the amount asked for, and a sentence nearly as good has it
         # ("Your first cluster is free. But from there, it's $0.50 per hour."): quote that.
         top = max(scores)
         typed = [i for i, c in enumerate(cands)
-                 if scores[i] >= top - t.typed_within
+                 if scores[i] >= top - within
                  and holds_the_type(with_following([c], **follow))]
         if typed:
             chosen = select([cands[i] for i in typed], [scores[i] for i in typed],
@@ -616,13 +624,13 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         return declined(r, related=True)
     said = statements(best)
     # (a question that also asks what or why is answered though the number is missing)
-    typed = abstain.asks_only_types(r.question)
+    typed = abstain.asks_only_types(typed_q)
     if typed and not holds_the_type(best):
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.
         return declined(r, related=True)
-    if typed and not abstain.names_what_is_asked(r.question, said, config.cache_dir):
+    if typed and not abstain.names_what_is_asked(typed_q, said, config.cache_dir):
         # "Which company …?" answered by sentences that name none: a near miss
         return declined(r, related=True)
     if typed and abstain.admits_not_knowing([c.text for c in chosen]):

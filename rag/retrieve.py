@@ -50,6 +50,9 @@ class Retrieval:
     # when the hits were not re-scored. eval/rescore_fit.py fits the weights from them.
     features: np.ndarray | None = None
     filtered: bool = False  # only some speakers' or documents' passages were searched
+    # a follow-up read with the question before it ("How long did it take?"): its own words,
+    # whose asked-for type (a duration) is what the answer must hold, not the other's (a count)
+    follow_up: str = ""
 
     def names(self, p: Passage) -> bool:
         """Are these the words of someone the question names?"""

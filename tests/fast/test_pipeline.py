@@ -293,6 +293,24 @@ def test_a_city_english_writes_without_its_accent_is_a_place(corpus, tmp_path):
     assert not a.abstained and "Montreal" in a.text, a.text
 
 
+def test_a_follow_up_asking_for_a_duration_is_answered_with_one(corpus, tmp_path):
+    """"How long did it take?" after "How many times has he done an NAD infusion?" repeated the
+    count ("twice"): the answer must hold what the follow-up asks for, a duration."""
+    ingest_talk(
+        corpus, tmp_path / "nad.txt",
+        "Host: Have you tried NAD infusions?",
+        "Andrew Huberman: I have done an NAD infusion twice, at a clinic in Los Angeles. "
+        "The nurse puts in an IV line and the drip runs slowly. I felt a strong tightness in my chest. "
+        "Each infusion took about 45 minutes to an hour. I would not do it again without a doctor present.",
+        "Host: What about cold plunges?",
+        "Andrew Huberman: I do cold plunges three times a week, usually in the morning before work.",
+    )
+    first = [{"role": "user", "content": "How many times has he done an NAD infusion?"}]
+    assert "twice" in corpus.ask(first[0]["content"]).text
+    a = corpus.ask("How long did it take?", history=first)
+    assert not a.abstained and "45 minutes" in a.text, a.text
+
+
 def test_a_follow_up_naming_someone_else_asks_them_the_same(corpus, tmp_path):
     """"And Bob?" after "What does Ann think about the new office?" asks what Bob thinks of
     it: read with Ann still named, it was answered with Ann's words."""
