@@ -314,7 +314,8 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         cards = sources_of(page)
         card = cards.filter(has_text="product manager at GitHub").first
         expect(card).to_contain_text("Devon Zuegel · metamuse-33-cities-excerpt.vtt · turn 11")
-        expect(card).to_contain_text("[01:39]")
+        # the moment of the quoted sentence's caption (00:01:50.190), not the passage's first (01:39)
+        expect(card).to_contain_text("[01:50]")
 
         second = ask(page, "And what about Miami?")
         expect(second.locator(".rag-meta")).to_contain_text(
@@ -329,7 +330,7 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         evidence = page.locator("#rag-evidence")
         expect(evidence).to_contain_text("Answer to “What did Devon do at GitHub?”")
         expect(evidence.locator(".rag-this")).to_contain_text("product manager at GitHub")
-        expect(evidence.locator(".rag-ev-head")).to_contain_text("[01:39]")
+        expect(evidence.locator(".rag-ev-head")).to_contain_text("[01:50]")  # the quote's moment
         before = evidence.locator(".rag-around").first
         expect(before).to_contain_text(
             re.compile(r"Adam Wiggins \((host|guest)\) · turn 10 · \[01:30\]")
@@ -338,13 +339,13 @@ def test_upload_ask_follow_up_and_open_the_evidence(real_bundled, page, tmp_path
         quote = page.locator("#rag-quote textarea")
         expect(quote).to_have_value(re.compile(r"^> .*product manager at GitHub", re.S))
         expect(quote).to_have_value(
-            re.compile(r"\n— Devon Zuegel, metamuse-33-cities-excerpt\.vtt, \[01:39\]$")
+            re.compile(r"\n— Devon Zuegel, metamuse-33-cities-excerpt\.vtt, \[01:50\]$")
         )
         with page.expect_download() as download:
             page.locator("#rag-export").click()
         markdown = Path(download.value.path()).read_text(encoding="utf-8")
         assert markdown.startswith("**Q:** What did Devon do at GitHub?")
-        assert "Devon Zuegel — metamuse-33-cities-excerpt.vtt, turn 11 [01:39]" in markdown
+        assert "Devon Zuegel — metamuse-33-cities-excerpt.vtt, turn 11 [01:50]" in markdown
 
         # screen readers hear each message's text, not its markup
         labels = page.locator('[data-testid="bot"]').evaluate_all(
