@@ -70,7 +70,7 @@ class Passage:
         >>> p.moment("The subtitle is Art."), p.moment("Hi there."), p.moment("elsewhere")
         (95.0, 1.0, 1.0)
         """
-        at = self.text.replace("\n", " ").find(quote.strip()) if self.marks and quote.strip() else -1
+        at = quoted_at(self.text, quote) if self.marks else -1
         if at < 0:
             return self.start
         return max((m for m in self.marks if m[0] <= at), default=(0, self.start))[1]
@@ -83,4 +83,24 @@ class Passage:
     @property
     def link(self) -> str:
         """A deep link into the document at this passage's moment (`interview.vtt#t=754`)."""
-        return f"{self.source}#t={int(self.start)}" if self.start is not None else self.source
+        return deep_link(self.source, self.start)
+
+
+def deep_link(source: str, seconds: float | None) -> str:
+    """A link into a document at a moment (`interview.vtt#t=754`), or to the document.
+
+    >>> deep_link("interview.vtt", 754.9), deep_link("notes.txt", None)
+    ('interview.vtt#t=754', 'notes.txt')
+    """
+    return f"{source}#t={int(seconds)}" if seconds is not None else source
+
+
+def quoted_at(text: str, quote: str) -> int:
+    """Where an answer's quote starts in a passage's text (-1: not there, or nothing quoted):
+    answer sentences are cut with the text's line breaks read as spaces.
+
+    >>> quoted_at("I have faith\\nin it. Yes.", "I have faith in it."), quoted_at("Yes.", " ")
+    (0, -1)
+    """
+    q = quote.strip()
+    return text.replace("\n", " ").find(q) if q else -1

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.types import Passage
+from index.types import Passage, deep_link, quoted_at
 from rag.generate import GenSentence
 
 
 def _holds(text: str, quote: tuple[str, ...]) -> bool:
-    flat = text.replace("\n", " ")  # answer sentences were cut with newlines read as spaces
-    return all(q.strip() in flat for q in quote)
+    return all(quoted_at(text, q) >= 0 for q in quote if q.strip())
 
 
 @dataclass(frozen=True)
@@ -82,8 +81,7 @@ class Citation:
     @property
     def link(self) -> str:
         """A deep link into the document at that moment (`interview.vtt#t=754`)."""
-        at = self.start
-        return f"{self.source}#t={int(at)}" if at is not None else self.source
+        return deep_link(self.source, self.start)
 
     @property
     def also(self) -> tuple[Passage, ...]:

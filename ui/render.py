@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from index.types import quoted_at
 from rag import Answer, Citation, Passage, RagError, SourceInfo
 from rag.render import timestamp
 
@@ -59,13 +60,11 @@ def highlight(text: str, quotes: Sequence[str]) -> str:
     >>> highlight("A b. <C> d.", ["<C> d."])
     'A b. <mark>&lt;C&gt; d.</mark>'
     """
-    flat = text.replace("\n", " ")  # answer sentences were cut with newlines read as spaces
     spans = []
     for q in quotes:
-        q = q.strip()
-        start = flat.find(q) if q else -1
+        start = quoted_at(text, q)
         if start >= 0:
-            spans.append((start, start + len(q)))
+            spans.append((start, start + len(q.strip())))
     out, pos = [], 0
     for a, b in sorted(spans):
         a = max(a, pos)
