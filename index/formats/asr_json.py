@@ -308,18 +308,23 @@ def _google_time(value: object) -> object:
     return value
 
 
-def _google(results: list) -> list[dict] | None:
-    """Google Cloud Speech-to-Text's `results` as segment objects: each result's best
-    alternative (its `transcript`, its words' `startTime`/`endTime`); with diarization, the
-    runs of the words one `speakerTag` says (Google gives every word, tagged, in the last
-    result). None when `results` is not Google's.
+def _google_results(results: object) -> bool:
+    """Is this Google Cloud Speech-to-Text's `results` list (each result with `alternatives`)?"""
+    return isinstance(results, list) and bool(results) and all(
+        isinstance(r, dict) and isinstance(r.get("alternatives"), list) for r in results
+    )
+
+
+def _google(results: list) -> list[dict]:
+    """Google Cloud Speech-to-Text's `results` (`_google_results`) as segment objects: each
+    result's best alternative (its `transcript`, its words' `startTime`/`endTime`); with
+    diarization, the runs of the words one `speakerTag` says (Google gives every word, tagged,
+    in the last result).
 
     >>> _google([{"alternatives": [{"transcript": "hello there", "words": [
     ...     {"startTime": "1.500s", "endTime": "2s", "word": "hello"}, {"startTime": "2s", "endTime": "2.4s", "word": "there"}]}]}])
     [{'text': 'hello there', 'start': '1.500', 'end': '2.4', 'words': [{'start': '1.500', 'end': '2', 'word': 'hello'}, {'start': '2', 'end': '2.4', 'word': 'there'}]}]
     """
-    if not results or not all(isinstance(r, dict) and isinstance(r.get("alternatives"), list) for r in results):
-        return None
     out: list[dict] = []
     for r in results:
         alt = r["alternatives"][0] if r["alternatives"] and isinstance(r["alternatives"][0], dict) else {}
@@ -343,7 +348,7 @@ def _google(results: list) -> list[dict] | None:
 def _holds_transcript(d: dict) -> bool:
     return (
         isinstance(d.get("segments"), list)
-        or _google(d.get("results")) is not None  # type: ignore[arg-type]
+        or _google_results(d.get("results"))
         or isinstance(d.get("events"), list)
         or isinstance(d.get("utterances"), list)
         or isinstance(d.get("results"), dict)
@@ -465,8 +470,8 @@ def parse(text: str) -> Parsed:
             items = _deepgram(data["results"])
             if items is None:
                 items = _aws(data["results"])
-        elif (google := _google(data["results"]) if isinstance(data.get("results"), list) else None) is not None:
-            items = google
+        elif _google_results(data.get("results")):
+            items = _google(data["results"])
         elif isinstance(data.get("body"), list):
             items = data["body"]
         elif isinstance(data.get("events"), list):
