@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from index.chunk import split_sentences
-from index.clean import asks, to_simplified
+from index.clean import asks, is_traditional, to_simplified
 from index.config import Config, Tuning
 from index.errors import BadInputError
 from index.lexical import HAN, tokenize
@@ -161,7 +161,7 @@ def script(text: str) -> str:
     """ "hant" when OpenCC changes the text toward Simplified, else "hans" (or "latin")."""
     if not HAN.search(text):
         return "latin"
-    return "hant" if to_simplified(text) != text else "hans"
+    return "hant" if is_traditional(text) else "hans"
 
 
 HOST_WORDS = re.compile(r"主持人|主持|提问|问了|問了|host|asked|interviewer", re.I)
