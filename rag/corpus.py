@@ -505,9 +505,6 @@ def searchable(p: Passage) -> str:
     return to_simplified(f"{p.text} {p.alt or ''}").lower()
 
 
-FOLLOW_UP_TYPED_WITHIN = 1.0
-
-
 def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     """Pick answer sentences from the retrieved passages, or abstain."""
     t = config.tuning
@@ -525,7 +522,8 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         versions = [[readable_text(v, r.lang) for v in h.passage.versions] for h in r.hits]
         sentences += from_versions(texts, versions, t.answer_passages, 1, t.version_shared)
     # what the answer must hold: a follow-up's own asked-for type, when it asks for one
-    typed_q = r.follow_up if r.follow_up and abstain.asked_types(r.follow_up) else r.question
+    own_type = bool(r.follow_up and abstain.asked_types(r.follow_up))
+    typed_q = r.follow_up if own_type else r.question
     kinds = abstain.asked_types(typed_q)
     ranked_kinds = abstain.precise(kinds)
     # a short sentence carries no fact alone, unless it opens a reply with what is asked
@@ -593,7 +591,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     best = with_following(chosen, **follow)
     # (a follow-up's own type, "How long did it take?", is all it adds to the question before
     # it, whose words rank the sentences: any sentence of the passages found may hold it)
-    within = FOLLOW_UP_TYPED_WITHIN if typed_q is r.follow_up else t.typed_within
+    within = t.follow_up_typed_within if own_type else t.typed_within
     if not holds_the_type(best) and within > 0:
         # The best sentences lack the amount asked for, and a sentence nearly as good has it
         # ("Your first cluster is free. But from there, it's $0.50 per hour."): quote that.
