@@ -212,6 +212,8 @@ def ask(question, k, speaker, source, history, as_json, markdown, compose):
         click.echo(render.to_markdown(a))
     else:
         click.echo(render.to_text(a))
+    if a.quoted_in and not compose:
+        click.echo(f"note: {render.other_language_note(a.quoted_in, corpus.can_compose)}", err=True)
 
 
 @main.command(name="sources")

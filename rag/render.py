@@ -30,6 +30,22 @@ def where(p: Passage | Citation) -> str:
     return f"{p.speaker or 'unknown speaker'} — {p.source}, turn {p.turn}" + (f" {stamp}" if stamp else "")
 
 
+_LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+def other_language_note(quoted_in: str, can_compose: bool) -> str:
+    """What a reader of another language than the transcript's is told beside the quotes.
+
+    >>> other_language_note("zh", False)
+    'the quotes are in Chinese, as the transcript is; for an answer in English, set RAG_LLM (make llm, then RAG_LLM=local) and ask with --compose'
+    >>> other_language_note("en", True)
+    'the quotes are in English, as the transcript is; for an answer in Chinese, ask with --compose'
+    """
+    asked = "English" if quoted_in == "zh" else "Chinese"
+    how = "ask with --compose" if can_compose else "set RAG_LLM (make llm, then RAG_LLM=local) and ask with --compose"
+    return f"the quotes are in {_LANGUAGE_NAMES[quoted_in]}, as the transcript is; for an answer in {asked}, {how}"
+
+
 def passage_dict(p: Passage) -> dict:
     return {
         "id": p.id,
@@ -61,6 +77,7 @@ def to_json(a: Answer) -> dict:
         "text": a.text,
         "abstained": a.abstained,
         "mode": a.mode,
+        "quoted_in": a.quoted_in,  # the quotes' language when it is not the question's
         "seconds": a.seconds,
         "citations": [citation_dict(c) for c in a.citations],
         "related": [citation_dict(c) for c in a.related],

@@ -118,5 +118,24 @@ class Answer:
     translations: dict[int, str] = field(default_factory=dict)
     withheld: dict[int, str] = field(default_factory=dict)  # n -> why its translation is not shown
 
+    @property
+    def quoted_in(self) -> str | None:
+        """The language of the quotes ("zh" or "en") when it is not the question's: an
+        English question about a Chinese interview answered with its Chinese sentences. None
+        when the answer is in the question's language, written by a model, or declined.
+
+        >>> p = Passage("d#t1p1", "d", "A", "guest", 1, 1, "特斯拉领先。")
+        >>> Answer("Is Tesla ahead?", "A: 特斯拉领先。[1]", [Citation(1, p, 1.0, ("特斯拉领先。",))]).quoted_in
+        'zh'
+        >>> Answer("特斯拉领先吗?", "A: 特斯拉领先。[1]", [Citation(1, p, 1.0, ("特斯拉领先。",))]).quoted_in
+        """
+        from rag.retrieve import language
+
+        quotes = " ".join(q for c in self.citations for q in c.quote)
+        if self.abstained or self.mode != "quote" or not quotes.strip():
+            return None
+        said = language(quotes)
+        return said if said != language(self.question) else None
+
     def __str__(self) -> str:
         return self.text

@@ -129,6 +129,10 @@ def render_answer(answer: Answer, index: int) -> str:
                     "supported by the passages)")
     elif answer.sentences:  # composing was asked for; no sentence the model wrote held up
         meta.append("quoted: the model's sentences were not supported by the passages")
+    if answer.quoted_in:  # an English question, a Chinese interview: say why, and what helps
+        other = "English" if answer.quoted_in == "zh" else "Chinese"
+        meta.append(f"quoted in {'Chinese' if answer.quoted_in == 'zh' else 'English'}, as the "
+                    f"transcript is; Compose (a language model, RAG_LLM) answers in {other}")
     if answer.standalone and answer.standalone != answer.question:
         meta.append(f"read as “{inert(answer.standalone)}”")
     small = f'<small class="rag-meta">{" · ".join(meta)}</small>'

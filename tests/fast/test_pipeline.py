@@ -367,6 +367,27 @@ def test_export_command_writes_json_lines(bundled):
     assert missing.exit_code != 0 and "no document matches 'nowhere'" in missing.output
 
 
+def test_an_english_reader_of_a_chinese_interview_is_told_how_to_get_english(bundled):
+    """Quotes stay verbatim, so an English question about the Chinese write-ups gets Chinese
+    sentences: the answer says so (`quoted_in`, JSON and the CLI's note on stderr) and names
+    what writes English; a Chinese question in the same language gets no note."""
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    english = bundled.ask("Is Tesla really a robotics company at scale?")
+    assert not english.abstained and english.quoted_in == "zh"
+    assert bundled.ask("特斯拉其实是一家大规模的机器人公司吗?").quoted_in is None
+    out = CliRunner().invoke(main, ["ask", "Is Tesla really a robotics company at scale?"], obj=bundled)
+    assert out.exit_code == 0
+    assert "the quotes are in Chinese, as the transcript is; for an answer in English" in out.stderr
+    assert "note:" not in out.stdout
+    same = CliRunner().invoke(main, ["ask", "特斯拉其实是一家大规模的机器人公司吗?"], obj=bundled)
+    assert "note:" not in same.stderr
+    js = CliRunner().invoke(main, ["ask", "--json", "Is Tesla really a robotics company at scale?"], obj=bundled)
+    assert json.loads(js.stdout)["quoted_in"] == "zh"
+
+
 def test_a_bad_size_limit_is_a_one_line_error(monkeypatch):
     monkeypatch.setenv("RAG_MAX_FILE_MB", "abc")
     with pytest.raises(BadInputError, match="RAG_MAX_FILE_MB must be a number"):

@@ -180,6 +180,13 @@ def test_composed_answer_says_so_and_sources_carry_the_models_translation():
     assert "quoted:" not in render_answer(answer(), 0)
 
 
+def test_quotes_in_another_language_than_the_question_say_so():
+    english = replace(answer(), question="What is the second sentence?")
+    assert "quoted in Chinese, as the transcript is; Compose (a language model, RAG_LLM) " \
+           "answers in English" in render_answer(english, 0)
+    assert "quoted in" not in render_answer(answer(), 0)  # a Chinese question: nothing to say
+
+
 def test_translated_answer_says_so_and_a_withheld_translation_says_why():
     dropped = (GenSentence("It costs 30,000 dollars. [1]", (1,), False, "30000"),)
     translated = answer(text=f"Ann Lee (translated): It is dear {PAYLOAD} [1]", mode="translate",
