@@ -359,6 +359,9 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     >>> sorted(speakers([split_label(s) for s in ["Participant ID: P07", "Interviewer: KM", "",
     ...     "I: A typical shift?", "R: It starts at seven.", "I: Breaks?", "R: Rarely."]]))
     ['I', 'R']
+    >>> sorted(speakers([split_label(s) for s in ["Frederico Muñoz (FSM): Hello. Who are you?",
+    ...     "Carlos Santana (CS): I am Carlos.", "FSM: Why?", "CS: Books.", "FSM: How?", "CS: Votes."]]))
+    ['CS', 'Carlos Santana (CS)', 'FSM', 'Frederico Muñoz (FSM)']
     >>> sorted(speakers([split_label(s) for s in ["Sarah Fox: Where?", "李明 (Li Ming): 在东莞。",
     ...     "Sarah Fox: How many?", "李明 (Li Ming): 三百个。", "倒立擺(Inverted Pendulum)：一种控制问题。"]]))
     ['Sarah Fox', '李明 (Li Ming)']
@@ -399,8 +402,10 @@ def speakers(lines: list[Line]) -> frozenset[str]:
         or ((_CJK_NAME.match(label) or label in _QA_MARKS) and (n >= 2 or label in sentence)))
     ) | {
         # ... and a name given with another spelling, said twice or more (an editor's gloss,
-        # `倒立擺(Inverted Pendulum)：…`, has the same shape, once)
-        label for label, n in spelled.items() if n >= 2
+        # `倒立擺(Inverted Pendulum)：…`, has the same shape, once), or once declaring the
+        # short form that labels the later turns (`Frederico Muñoz (FSM):`, then `FSM:`)
+        label for label, n in spelled.items()
+        if n >= 2 or (m := aliased(label)) and m["alias"] in counts and m["alias"] != label
     }
 
 

@@ -206,6 +206,24 @@ def test_initials_take_the_names_the_document_declares():
     assert [t.speaker for t in turns] == ["Shaun Apps", "Andrew Poelstra", "Jeremy Rubin"]
 
 
+@pytest.mark.parametrize("name, text", [
+    ("doc.txt", "Frederico Muñoz (FSM): Hello Carlos. Could you tell us about yourself?\n\n"
+                "Carlos Santana (CS): Of course. I am an architect at AWS.\n\n"
+                "FSM: Why a book club?\n\nCS: A livestream suggestion.\n\n"
+                "FSM: How do you choose?\n\nCS: We vote.\n"),
+    ("doc.md", "**Frederico Muñoz (FSM)**：你好 Carlos。你能介绍一下自己吗？\n\n"
+               "**Carlos Santana (CS)**：当然可以。我是 AWS 的架构师。\n\n"
+               "**FSM**：为什么办读书会？\n\n**CS**：一次直播中的建议。\n\n"
+               "**FSM**：如何选书？\n\n**CS**：大家投票。\n"),
+])
+def test_a_full_name_declaring_the_short_label_of_later_turns_is_a_speaker(name, text):
+    """`Frederico Muñoz (FSM):` once, then `FSM:`: the first turn is the host's opening
+    question, not a heading to drop, and every `FSM` turn is Frederico Muñoz."""
+    turns, _ = split_turns(text, name)
+    assert [t.speaker for t in turns] == ["Frederico Muñoz", "Carlos Santana"] * 3
+    assert "AWS" in " ".join(turns[1].paragraphs)
+
+
 def test_initials_spelled_out_in_the_text():
     assert canonical_names(["SA", "Q"], "Shaun Apps（SA）：我先做个开场吧。") == {"SA": "Shaun Apps", "Q": "Q"}
 
