@@ -13,7 +13,7 @@ from index.clean import ends_question, ends_sentence, unpunctuated, unpunctuated
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v43"
+CHUNKER_VERSION = "turns-v44"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -281,6 +281,25 @@ def _marks(units: list[tuple[int, float | None, float | None]], size: int) -> tu
     return marks if len({s for _, s in marks}) > 1 else ()
 
 
+def piece_alts(turn: Turn, starts: list[float | None]) -> list[str | None]:
+    """The second-language text of each piece of a turn: the captions' translations that
+    start within the piece's stretch when they are timed (bilingual subtitles), else the
+    whole turn's on its first piece.
+
+    >>> t = Turn(1, None, "", ("一。", "二。", "三。"), ((0, 1), (1, 2), (2, 3)), "One. Two. Three.",
+    ...          ((0, "One."), (1, "Two."), (2, "Three.")))
+    >>> piece_alts(t, [0, 2])
+    ['One.\\nTwo.', 'Three.']
+    >>> piece_alts(Turn(1, "A", "guest", ("一。", "二。"), alt="One. Two."), [None, None])
+    ['One. Two.', None]
+    """
+    if not turn.alts or any(s is None for s in starts):
+        return [turn.alt if i == 0 else None for i in range(len(starts))]
+    ends = [*starts[1:], float("inf")]
+    return ["\n".join(a for at, a in turn.alts if (i == 0 or at >= s) and at < e) or None
+            for i, (s, e) in enumerate(zip(starts, ends, strict=True))]
+
+
 def split_turn(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
     """Pieces of one turn, each at most max_chars unless one sentence is longer, with times.
 
@@ -363,7 +382,9 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
             asked = unnamed_asks
         else:
             asked = None
-        for i, (text, start, end, marks) in enumerate(marked_pieces(turn, max_chars), start=1):
+        pieces = marked_pieces(turn, max_chars)
+        alts = piece_alts(turn, [start for _, start, _, _ in pieces])
+        for i, (text, start, end, marks) in enumerate(pieces, start=1):
             passages.append(
                 Passage(
                     id=f"{source}#t{turn.n}p{i}",
@@ -376,7 +397,7 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
                     question=asked,
                     start=start,
                     end=end,
-                    alt=turn.alt if i == 1 else None,
+                    alt=alts[i - 1],
                     marks=marks,
                 )
             )

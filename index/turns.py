@@ -557,7 +557,9 @@ def build_turns(
         if (
             last
             and (last[0], last[1]) == (who, asking)
-            and (who is not None or not (last[2][-1].alt or seg.new_turn))
+            # (timed pairs, bilingual subtitles, are captions like others: a turn is a stretch)
+            and (who is not None
+                 or not ((last[2][-1].alt and last[2][-1].start is None) or seg.new_turn))
         ):
             last[2].append(seg)
         else:
@@ -571,6 +573,7 @@ def build_turns(
             paragraphs=tuple(para for s in segs for para in _paragraphs(s.text)),
             times=tuple((s.start, s.end) for s in segs for _ in _paragraphs(s.text)),
             alt="\n".join(s.alt for s in segs if s.alt) or None,
+            alts=tuple((s.start, s.alt) for s in segs if s.alt and s.start is not None),
         )
         for i, (who, asking, segs) in enumerate(groups, start=1)
     ]

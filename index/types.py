@@ -30,6 +30,9 @@ class Turn:
     paragraphs: tuple[str, ...]
     times: tuple[tuple[float | None, float | None], ...] = ()  # (start, end) per paragraph
     alt: str | None = None
+    # the second language caption by caption, with each one's start (bilingual subtitles), so
+    # that each piece of a long turn carries the translation of its own stretch
+    alts: tuple[tuple[float, str], ...] = ()
 
     @property
     def start(self) -> float | None:

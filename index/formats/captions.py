@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from index.formats.base import Parsed, Segment
-from index.formats.lines import is_stage, join_all, strip_clocks, strip_stage
+from index.formats.lines import is_stage, join_all, mostly_cjk, strip_clocks, strip_stage
 from index.formats.plain import looks_like_name, may_speak, names_a_person, split_label
 
 _VOICE = re.compile(r"<v(?:\.[^\s<>]+)*\s+([^<>]+)>")
@@ -73,10 +73,19 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
     speaker: str | None = None
     prev: list[str] = []
     voices = bracketed_voices(line for cue in cues for line in cue.lines)
+    first_cjk = bilingual(cues)
     for i, cue in enumerate(cues):
         if speakers is not None:
             speaker = speakers[i]
         raw = [part for s in cue.lines if _visible(s) for part in _exchange(s)]
+        alt = None
+        if first_cjk is not None:  # the translation's lines: the segment's `alt`
+            other = [s for s in raw if _written_in(s, not first_cjk)]
+            raw = [s for s in raw if s not in other]
+            alt = join_all([_spoken(s, voices) for s in other]) or None
+            if not raw and alt and segs:  # a cue of the translation alone goes with the last
+                segs[-1] = replace(segs[-1], alt=join_all([segs[-1].alt or "", alt]))
+                continue
         shown = [_visible(s) for s in raw]
         keep = _new_lines(prev, shown)
         for s in shown[: len(shown) - len(keep)]:
@@ -99,16 +108,61 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
                 text, n = "", n + len(text)
             dropped["stage directions"] += n
             pieces[-1][2].append(text)
-        for who, marked, lines in pieces:
+        for k, (who, marked, lines) in enumerate(pieces):
             text = join_all(lines)
             if not text:
                 continue
+            # (the translation goes with the cue's last voice: its lines are not told apart)
+            said = alt if k == len(pieces) - 1 else None
             if segs and segs[-1].speaker == who and segs[-1].start == cue.start and not marked:
-                segs[-1] = replace(segs[-1], text=join_all([segs[-1].text, text]), end=cue.end)
+                segs[-1] = replace(segs[-1], text=join_all([segs[-1].text, text]), end=cue.end,
+                                   alt=join_all([segs[-1].alt or "", said or ""]) or None)
             else:
-                segs.append(Segment(text, who, cue.start, cue.end, new_turn=marked))
+                segs.append(Segment(text, who, cue.start, cue.end, alt=said, new_turn=marked))
     warnings = [] if segs else ["no captions found"]
     return Parsed(segs, warnings=warnings, dropped={k: v for k, v in dropped.items() if v})
+
+
+def _written_in(line: str, cjk: bool) -> bool:
+    """Is a cue line in Chinese (`cjk`) or in a Latin-script language? (A line of neither,
+    "♪" or "2019", is in neither.)"""
+    text = _visible(line)
+    return mostly_cjk(text) if cjk else bool(re.search(r"[A-Za-z]{2}", text)) and not mostly_cjk(text)
+
+
+def bilingual(cues: list[Cue]) -> bool | None:
+    """Whether the captions are bilingual subtitles, each cue a Chinese line and its English
+    line (字幕组 subtitles of an English interview, a Chinese talk subtitled in English): then
+    whether the Chinese comes first (the transcript's text; the other language is its `alt`),
+    else None. Most cues with words must hold both languages, three at least.
+
+    >>> c = lambda *lines: Cue(0, 1, lines)
+    >>> bilingual([c("你好。", "Hello."), c("多少人？", "How many?"), c("三个。", "Three."), c("♪",)])
+    True
+    >>> bilingual([c("Hello.", "你好。"), c("How many?", "多少人？"), c("Three.", "三个。")])
+    False
+    >>> bilingual([c("Hello there,", "how are you?"), c("我很好。",), c("Good.",)]) is None
+    True
+    """
+    both = first_cjk = worded = 0
+    for cue in cues:
+        lines = [s for s in cue.lines if _visible(s)]
+        zh = [i for i, s in enumerate(lines) if _written_in(s, True)]
+        en = [i for i, s in enumerate(lines) if _written_in(s, False)]
+        worded += bool(zh or en)
+        if zh and en:
+            both += 1
+            first_cjk += zh[0] < en[0]
+    if both < 3 or 2 * both < worded:
+        return None
+    return 2 * first_cjk >= both
+
+
+def _spoken(line: str, voices: frozenset[str]) -> str:
+    """A translation's cue line as words: no speaker mark or label (its voice is the one the
+    line it translates names), no stage direction."""
+    _, text = _speaker_mark(line, voices)
+    return strip_stage(strip_clocks(text))[0]
 
 
 _SAME = object()

@@ -406,6 +406,41 @@ def test_srt_without_cue_numbers_keeps_its_times():
         ("MAYA", 1.0), ("LEON", 4.0)]
 
 
+def _bilingual_srt(n: int, labels: bool) -> str:
+    zh = ["你们社区现在有多少成员？", "大概有一千二百人，每个月办两次线下活动。", "第一次活动是在哪里办的？",
+          "在杭州的一家咖啡馆，只来了七个人。"]
+    en = ["How many members does your community have now?", "About 1,200, with two meetups a month.",
+          "Where was the first meetup held?", "In a café in Hangzhou; seven people came."]
+    cues = []
+    for i in range(n):
+        a, b = zh[i % 4], en[i % 4]
+        if labels:
+            a, b = ("主持人：" if i % 2 == 0 else "嘉宾：") + a, ("Host: " if i % 2 == 0 else "Guest: ") + b
+        cues.append(f"{i + 1}\n00:{i // 6:02d}:{i % 6 * 10:02d},000 --> 00:{i // 6:02d}:{i % 6 * 10 + 9:02d},000\n{a}\n{b}\n")
+    return "\n".join(cues)
+
+
+def test_bilingual_subtitles_keep_each_line_with_its_translation():
+    """字幕组 subtitles give each caption in Chinese and in English. The two lines were glued
+    into one text ("成员？How many"), and labelled ones made four speakers (主持人, Host, 嘉宾,
+    Guest): each caption's first-language line is the speech, the other its `alt`."""
+    labelled = read("talk.srt", _bilingual_srt(4, labels=True).encode())
+    assert [(s.speaker, s.text, s.alt) for s in labelled.segments][:2] == [
+        ("主持人", "你们社区现在有多少成员？", "How many members does your community have now?"),
+        ("嘉宾", "大概有一千二百人，每个月办两次线下活动。", "About 1,200, with two meetups a month."),
+    ]
+    turns, _ = build_turns(labelled)
+    assert [t.speaker for t in turns] == ["主持人", "嘉宾"] * 2
+    # Without speakers, captions make passages by length as ever, and each passage of a long
+    # stretch carries the translation of its own captions, not the whole stretch's.
+    turns, _ = build_turns(read("talk.srt", _bilingual_srt(40, labels=False).encode()))
+    passages = chunk_turns("talk.srt", turns, max_chars=120)
+    assert len(passages) > 3
+    for p in passages:
+        assert p.alt and "成员" not in p.alt and "How" not in p.text
+        assert p.text.count("？") == p.alt.count("?")  # as many questions in both
+
+
 def test_timestamped_names_on_the_line_of_their_time_or_above_it():
     """Trint's `[00:00:05] Leo Brandt` above the words, and `Name` / `00:00:03` / words, had no
     speakers: the names were read as words."""
