@@ -217,6 +217,11 @@ _CONTACT = re.compile(r"联系|聯繫|聯系|投稿|contact|e-?mail", re.I)
 _TERMINAL = '。！？!?…」”"』.;；~'
 
 
+# A line that marks where the document ends (`END`, `-END-`, `[END OF TRANSCRIPT]`, `（完）`)
+_THE_END = re.compile(
+    r"^[-–—*#(（\[【\s]*(?:END|The End|THE END|END OF (?:TRANSCRIPT|CALL|RECORDING|INTERVIEW)|"
+    r"End of (?:transcript|call|recording|interview)|全文完|(?<=[(（【\[])完)[-–—*#.)）\]】\s]*$"
+)
 # A notice or widget is a line of its own; a longer line is somebody's paragraph that mentions
 # one ("比如打開 APP、綁定我的錢包", "you can e-mail us at …"), unless it opens with the notice.
 _NOTICE_CHARS = 100
@@ -233,6 +238,8 @@ def is_cruft(line: str) -> bool:
     (True, False)
     >>> is_cruft("https://example.com/a"), is_cruft("Go to https://example.com and try it out.")
     (True, False)
+    >>> [is_cruft(s) for s in ["END", "-END-", "[END OF TRANSCRIPT]", "（完）", "完", "The end of it."]]
+    [True, True, True, True, False, False]
     """
     s = line.strip()
     if not s:
@@ -240,7 +247,7 @@ def is_cruft(line: str) -> bool:
     if len(s) > _NOTICE_CHARS:
         found = _CRUFT.search(s)
         return bool(found) and found.start() == 0
-    if _CRUFT.search(s) or s.rstrip(":：") in _WIDGETS:
+    if _CRUFT.search(s) or s.rstrip(":：") in _WIDGETS or _THE_END.match(s):
         return True
     if _ADDRESS.search(s):
         rest = _ADDRESS.sub("", s).strip()

@@ -123,6 +123,7 @@ def uncapped(name: str, text: str = "") -> str:
 # How meeting tools mark a display name: an attendee from outside the organisation, a
 # directory's "Last, First"
 _GUEST_MARK = re.compile(r"\s*[(（](?:guest|external|unverified|外部|访客|訪客)[)）]\s*$", re.I)
+_NAME_FIRM = re.compile(r"^([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3}), (.+)$")
 _LAST_FIRST = re.compile(r"^([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?), ([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)?)$")
 
 
@@ -133,8 +134,16 @@ def directory_name(label: str) -> str:
     ('Priya Nair', 'Daniel Okafor', 'Kim')
     >>> directory_name("Chris - Base"), directory_name("Mr. GOSS")
     ('Chris - Base', 'Mr. GOSS')
+
+    An earnings call's analyst: a full name, a comma, the firm (a directory gives one name
+    before its comma):
+
+    >>> directory_name("MARK MOERDLER, Bernstein Research"), directory_name("KARL KEIRSTEAD, UBS")
+    ('MARK MOERDLER', 'KARL KEIRSTEAD')
     """
     name = _GUEST_MARK.sub("", label).strip() or label
+    if firm := _NAME_FIRM.match(name):
+        return firm[1]  # `MARK MOERDLER, Bernstein Research`: a full name, then the firm
     m = _LAST_FIRST.match(name)
     return f"{m[2]} {m[1]}" if m else name
 

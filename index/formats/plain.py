@@ -43,6 +43,13 @@ _LATIN_NAME = re.compile(
     r"bin|al)){0,3}$"
 )
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+# An earnings call's or a panel's label: a full name, a comma, the firm or title (`MARK
+# MOERDLER, Bernstein Research:`, `Ann Lee, CEO of Acme:`); the person is the name
+_WORD = rf"[{_UPPER}][\w.'’&\-]*"
+_AFFILIATED = re.compile(
+    rf"^\s*(?P<label>{_WORD}(?: {_WORD}){{1,3}}),\s+"
+    rf"(?P<firm>{_WORD}(?: (?:{_WORD}|of|and|for|the|&|de|du)){{0,5}})\s*[:：]\s*(?P<body>.*)$"
+)
 _ALIASED = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<alias>[^()（）]+)[)）]$")
 # A deposition's or a court record's examination: `Q.` for the examining lawyer's question,
 # `A.` for the witness's answer, each opening its line.
@@ -147,6 +154,13 @@ def split_label(text: str, start: float | None = None) -> Line:
     [('CHAIR POWELL', 'Good afternoon.', 'caps')]
     >>> split_label("WELCOME BACK. TONIGHT WE ARE JOINED BY THE FIRE CHIEF.").label is None
     True
+
+    An earnings call names each analyst's firm after a comma, the first time (the person is
+    the name; one name before a comma, `Nair, Priya`, is no such label):
+
+    >>> [split_label(s).label for s in ["MARK MOERDLER, Bernstein Research: Thank you.",
+    ...     "Ann Lee, CEO of Acme: Hi.", "KARL KEIRSTEAD, UBS: Yes.", "Nair, Priya: Hello."]]
+    ['MARK MOERDLER', 'Ann Lee', 'KARL KEIRSTEAD', None]
     """
     if qa := _QA_DOTTED.match(text):
         return Line(text, qa["label"], qa["body"].strip(), start, tentative="qa")
@@ -157,6 +171,8 @@ def split_label(text: str, start: float | None = None) -> Line:
         return Line(text, caps["label"], caps["body"].strip(), start, tentative="caps")
     if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
         return Line(text, titled["label"], titled["body"].strip(), start, strong=True)
+    if firm := _AFFILIATED.match(text):  # `MARK MOERDLER, Bernstein Research: Thank you.`
+        return Line(text, firm["label"], firm["body"].strip(), start)
     lead = _LEAD_BRACKETS.match(text)
     stage = lead.group(0) if lead and is_stage(lead.group(0)) else ""
     m = _LABEL.match(text[len(stage) :])

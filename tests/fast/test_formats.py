@@ -441,6 +441,31 @@ def test_bilingual_subtitles_keep_each_line_with_its_translation():
         assert p.text.count("？") == p.alt.count("?")  # as many questions in both
 
 
+CALL = [("**BRETT IVERSEN: **", "Thanks, Amy. Joe, please repeat your instructions."),
+        ("**MARK MOERDLER, Bernstein Research: **", "Thank you. Where are we from training to inferencing?"),
+        ("**SATYA NADELLA: **", "Most of the Azure number is inferencing."),
+        ("**MARK MOERDLER: **", "Perfect. Thank you."),
+        ("**KARL KEIRSTEAD, UBS: **", "I wanted to ask about GPU capacity."),
+        ("**AMY HOOD: **", "We feel good about adding capacity."),
+        ("**SATYA NADELLA: **", "Thank you.\nEND")]
+
+
+@pytest.mark.parametrize("name", ["call.txt", "call.docx"])
+def test_an_earnings_call_names_each_analysts_firm_once(name):
+    """`MARK MOERDLER, Bernstein Research:` is Mark Moerdler, as his later `MARK MOERDLER:` is.
+    In text the label was not read (his question went into the previous speaker's turn); in
+    Word it became two people, one of them `Bernstein Research MARK MOERDLER` (read as a
+    directory's "Last, First"); the document's closing `END` was quoted as Satya's words."""
+    if name.endswith(".txt"):
+        data = "\n\n".join(f"{a.strip('*').strip()} {b}" for a, b in CALL).encode()
+    else:
+        data = docx_bytes(*CALL)
+    turns, _ = build_turns(read(name, data))
+    assert [t.speaker for t in turns] == ["Brett Iversen", "Mark Moerdler", "Satya Nadella",
+                                          "Mark Moerdler", "Karl Keirstead", "Amy Hood", "Satya Nadella"]
+    assert turns[-1].paragraphs == ("Thank you.",)
+
+
 def test_timestamped_names_on_the_line_of_their_time_or_above_it():
     """Trint's `[00:00:05] Leo Brandt` above the words, and `Name` / `00:00:03` / words, had no
     speakers: the names were read as words."""
