@@ -280,6 +280,13 @@ def _with_originals(text: str) -> str:
 
     >>> _with_originals("<!--\\nANN: Hi.\\n\\nBO: Yes.\\n-->\\nANN：你好。\\n\\nBO：是。\\n<!-- note -->\\n")
     '\\nANN：你好。\\n\\nANN: Hi.\\n\\nBO：是。\\n\\n\\nBO: Yes.\\n'
+
+    A turn's next paragraphs with theirs in a comment of their own, and a block whose last
+    reply has no original kept:
+
+    >>> _with_originals("<!--\\nBO: Two things.\\n-->\\nBO：两点。\\n<!--\\nFirst, time.\\n-->\\n第一，时间。\\n"
+    ...                 "<!--\\nANN: Why?\\n-->\\nANN：为什么？\\n\\nBO：是的。\\n")
+    '\\nBO：两点。\\n第一，时间。\\n\\n\\nBO: Two things.\\nFirst, time.\\n\\nANN：为什么？\\n\\nANN: Why?\\n\\nBO：是的。'
     """
     parts = _COMMENT.split(text)
     comments = [m.group(0)[4:-3] for m in _COMMENT.finditer(text)]
@@ -293,20 +300,28 @@ def _with_originals(text: str) -> str:
         c_first, first = _first_label(said), _first_label(lines)
         original, translated = _turns(said[c_first:]), _turns(lines[first:])
         lead = lines[:first]
-        if (
+        # a translation: a commented-out draft in the text's own language stays hidden
+        other = mostly_cjk(inline("\n".join(said))) != mostly_cjk(inline("\n".join(lines)))
+        if pending and not original and other and said[c_first:] == [] and first == len(lines):
+            # more paragraphs of the turn being translated, and of its original
+            pending += [ln for ln in said if ln.strip()]
+        elif (
             original
-            and [lbl for lbl, _ in original] == [lbl for lbl, _ in translated]
-            # a translation: a commented-out draft in the text's own language stays hidden
-            and mostly_cjk(inline("\n".join(said))) != mostly_cjk(inline("\n".join(lines[first:])))
+            # the block's turns, or its first ones (a reply may have no original kept)
+            and [lbl for lbl, _ in original] == [lbl for lbl, _ in translated][: len(original)]
+            and other
         ):
             if pending:
                 pending += [ln for ln in said[:c_first] if ln.strip()]
-            merged = [*lead, "", *pending, ""] if pending else lead
-            for i, ((_, mine), (_, theirs)) in enumerate(zip(translated, original, strict=True)):
+            # (the last turn's original goes before a heading that opens the next section)
+            cut = next((i for i, ln in enumerate(lead) if ln.lstrip().startswith("#")), len(lead))
+            merged = [*lead[:cut], "", *pending, "", *lead[cut:]] if pending else lead
+            pending = []
+            for i, (_, mine) in enumerate(translated):
                 body = mine[:-1] if mine and not mine[-1].strip() else mine
-                theirs = [ln for ln in theirs if ln.strip()]
+                theirs = [ln for ln in original[i][1] if ln.strip()] if i < len(original) else []
                 if i < len(translated) - 1:
-                    merged += [*body, "", *theirs, ""]
+                    merged += [*body, "", *theirs, ""] if theirs else [*body, ""]
                 else:
                     merged += body
                     pending = theirs
