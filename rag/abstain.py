@@ -1191,6 +1191,7 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
             or bool(glossary and glossary.translate(w, snap.vocabulary))
             or bool(glossary and glossary.spells(w, snap.vocabulary))  # "Russians": 俄罗斯
             or (len(w) >= 4 and w in in_pinyin(snap, glossary))  # "xiulin": 秀林 in pinyin
+            or bool(snap.spaced(w))  # "CodeCombat", which the transcriber wrote "code combat"
             for w in words
         ]
         if not words:

@@ -1095,6 +1095,9 @@ def test_a_name_the_transcriber_split_is_still_found(corpus, tmp_path):
     assert not a.abstained, a.text
     assert "polling" in a.citations[0].text
     assert corpus.ask("Which problems does Pingpod solve?").abstained
+    # ... when it is the question's only word too: it is no word the passages lack
+    a = corpus.ask("What is Podping?")
+    assert not a.abstained and "Pod ping" in a.text, a.text
 
 
 def test_the_speaker_a_question_names_comes_first(corpus, tmp_path):
