@@ -65,6 +65,9 @@ _ANNOUNCED = re.compile(
     r"(?: (?:today|again|this week))?(?: (?:is|are))?:? "
     rf"({_FULL_NAME})(?:,? and ({_FULL_NAME}))?"
 )
+# ... and the next names of the list, each perhaps after its title ("On the call with me are
+# Satya Nadella, chairman and chief executive officer, Amy Hood, chief financial officer, …")
+_LISTED = re.compile(rf",?(?: [a-z][\w'’-]*,?){{0,8}},? (?:and )?({_FULL_NAME})")
 # Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
 _HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|主持人|主持|记者|記者)$", re.I)
 
@@ -321,6 +324,10 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     A diarizer's labels are matched to the guests a host announces by the names they give
     themselves; a guest who never does is the one of the others who talks most:
 
+    >>> roles([("Brett Iversen", "On the call with me are Satya Nadella, chairman and chief executive "
+    ...        "officer, Amy Hood, chief financial officer, and Alice Jolla."), ("Satya Nadella", "Growth. " * 9),
+    ...        ("Amy Hood", "Revenue was $62 billion. " * 9), ("Mark Moerdler", "Where are we?")])
+    {'Brett Iversen': 'host', 'Satya Nadella': 'guest', 'Amy Hood': 'guest', 'Mark Moerdler': 'host'}
     >>> roles([("Speaker B", "We have on the show Ann Lee and Bo Chen."), ("Speaker C", "Hey."),
     ...        ("Speaker D", "Hi, I'm Bo Chen."), ("Speaker A", "Maps. " * 9)])
     {'Speaker B': 'host', 'Speaker C': 'host', 'Speaker D': 'guest', 'Speaker A': 'guest'}
@@ -386,6 +393,10 @@ def _announced_guests(
         for m in _ANNOUNCED.finditer(text):
             announced += [name for name in m.groups() if name]
             announcers.add(s)
+            at = m.end()
+            while listed := _LISTED.match(text, at):
+                announced.append(listed[1])
+                at = listed.end()
     if not announced:
         return set()
     claimed = voice_names(turns)
