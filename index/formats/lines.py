@@ -172,7 +172,10 @@ STAGE_WORDS = (
     r"(?:laugh\w*|chuckl\w*|giggl\w*|inaudible|unintelligible|indiscernible|crosstalk|"
     r"cross-talk|overlapping|overtalk|music\w*|applause|clapping|silence|pause[sd]?|"
     r"cough\w*|sigh\w*|indistinct|noise|beep\w*|blank_audio|no audio|foreign|static|"
-    r"background \w+|sound \w+|audio \w+|phone \w+|break)"
+    r"background \w+|sound \w+|audio \w+|phone \w+|break|"
+    # the language a stretch is spoken in: `[speaking French]`, `(in Spanish)`
+    r"(?:in|speaking|speaks) (?:French|German|Spanish|Italian|Portuguese|Russian|Japanese|Korean|"
+    r"Chinese|Mandarin|Cantonese|Taiwanese|Hokkien|Arabic|Hindi|Dutch|English))"
 )
 # Square brackets hold editorial notes in transcripts, so a few words around the cue word are
 # allowed (`[both laugh]`, `[inaudible 00:12:03]`); parentheses also hold spoken asides,
@@ -183,7 +186,9 @@ _STAGE = re.compile(
     # ... and between asterisks, as chat and fan transcripts write them: `*sighs*`
     rf"|\*\s*(?:[\w'-]+\s+){{0,2}}{STAGE_WORDS}\s*\*"
     r"|[\[(（【]\s*(?:笑|笑声|笑聲|大笑|众笑|眾笑|掌声|掌聲|鼓掌|音乐|音樂|听不清|聽不清|"
-    r"静音|靜音|咳嗽|停顿|停頓|沉默|叹气|嘆氣)\s*[\])）】]"
+    r"静音|靜音|咳嗽|停顿|停頓|沉默|叹气|嘆氣|"
+    # the language a stretch is spoken in: `（法語）`, `（说英文）`
+    r"(?:说|說|讲|講)?(?:法|德|英|日|韩|韓|台|臺|粤|粵|西班牙|客家|闽南|閩南)(?:语|語|文))\s*[\])）】]"
     r"|♪[^♪\n]*♪|♪",
     re.I,
 )
@@ -198,6 +203,8 @@ def strip_stage(text: str) -> tuple[str, int]:
     ('我觉得很好', 3)
     >>> strip_stage("No, it's fine. *sighs* We made up.")
     ("No, it's fine. We made up.", 7)
+    >>> strip_stage("（法語）現在在法語的交談上，還行。（德語）"), strip_stage("Oui. [speaking French] (in Paris)")
+    (('現在在法語的交談上，還行。', 8), ('Oui. (in Paris)', 17))
     """
     dropped = sum(len(m.group(0)) for m in _STAGE.finditer(text))
     return _cut(_STAGE, text), dropped
