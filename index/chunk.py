@@ -13,7 +13,7 @@ from index.clean import ends_question, ends_sentence, unpunctuated, unpunctuated
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v48"
+CHUNKER_VERSION = "turns-v49"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -365,6 +365,12 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
      ('a.txt#t2p2', 'G', '所以。', '为什么?'), ('a.txt#t3p1', 'H', '嗯。', None),
      ('a.txt#t4p1', 'G', '还有。', '为什么?')]
 
+    A bilingual host turn asks in both its languages:
+
+    >>> cs = chunk_turns("a.md", [Turn(1, "H", "host", ("为什么?",), alt="Why?"), Turn(2, "G", "guest", ("因为。",))], 40)
+    >>> cs[1].question
+    '为什么? Why?'
+
     Captions that mark each change of speaker but name nobody (`>>`): an unnamed turn that
     follows one asking something answers it.
     >>> cs = chunk_turns("a.srt", [Turn(1, None, "", ("Why?",)), Turn(2, None, "", ("Data.",)),
@@ -404,6 +410,8 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
         body = " ".join(turn.paragraphs)
         if turn.role == "host" and not is_backchannel(body):
             question = asked_in(turn.paragraphs)
+            if turn.alt:  # a bilingual turn asks in both languages: an English reader reads it
+                question = f"{question} {asked_in(turn.alt.split(chr(10)))}"
         asks = turn.speaker is None and ends_question(body)
         unnamed_asks = body[-MAX_QUESTION_CHARS:] if asks else None
     return passages
