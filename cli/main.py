@@ -106,7 +106,8 @@ def _speaker_map(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.option("--prune", is_flag=True, help="Drop indexed documents whose files are gone from PATHS (documents from elsewhere stay).")
-@click.option("--rebuild", is_flag=True, help="Delete the index and build it again.")
+@click.option("--rebuild", is_flag=True, help="Build the index again: from the files given, else from every file it holds "
+              "(their speaker maps, renames and formats kept).")
 @click.option("--format", "fmt", default=None,
               help=f"Parse every file as this format: {', '.join(sorted(FORMATS))} (default: detect).")
 @click.option("--speaker", "speakers", multiple=True, metavar="LABEL=NAME",

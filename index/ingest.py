@@ -149,14 +149,28 @@ def ingest(
     progress: bool = False,
     fmt: str | None = None,
     speaker_map: Mapping[str, str] | None = None,
+    kept_at: Mapping[Path, Path] | None = None,
 ) -> IngestReport:
     """Index transcripts (the bundled ones by default); returns what changed.
+
+    Each document's file is recorded (`kept_at` gives the lasting place of a file read from
+    elsewhere), so that a rebuild without paths reads every document again.
 
     Files that cannot be read or parsed are reported in `problems` and skipped; the rest
     still ingest, and nothing already indexed is lost.
     """
     started = time.perf_counter()
     report = IngestReport()
+    old = store.manifest() if rebuild and store.exists() else None
+    if old is not None and not paths and old.paths:
+        # A rebuild alone builds again what the index holds (the bundled transcripts, the
+        # user's own, uploads), each from the file it was read from, with the speaker maps,
+        # renames and formats given for it: an upgrade's "run `rag ingest --rebuild`" loses
+        # nothing of the user's.
+        # (a bundled transcript is read from this copy of the product, wherever it now is)
+        bundled = {f.name: f for f in Path(config.transcripts).glob("*") if f.is_file()}
+        paths = [bundled.get(Path(p).name, Path(p)) if not Path(p).exists() else Path(p)
+                 for p in dict.fromkeys(old.paths.values())]
     files, problems = load(paths or [config.transcripts], config.max_file_bytes)
     report.problems.extend(str(p) for p in problems)
 
@@ -164,7 +178,6 @@ def ingest(
     if rebuild:
         # Running readers reload when the generation changes, so a new manifest continues the
         # old one's count instead of starting again at a number they may already hold.
-        old = store.manifest() if store.exists() else None
         generation = old.generation if old else 0
         store.drop()
     store.create()
@@ -178,9 +191,14 @@ def ingest(
             chunker=CHUNKER_VERSION,
             generation=generation,
         )
+        if old is not None:  # (what was given for a document applies to its new passages)
+            manifest.speaker_maps = dict(old.speaker_maps)
+            manifest.renames = dict(old.renames)
+            manifest.formats = dict(old.formats)
     else:
         manifest.check(embedder.model_id, CHUNKER_VERSION)
 
+    kept = {Path(k).resolve(): v for k, v in (kept_at or {}).items()}
     todo: list[tuple[str, str, dict[str, str], Prepared, str | None, str]] = []
     for path, t in files:
         try:
@@ -199,7 +217,7 @@ def ingest(
         ):
             report.unchanged.append(t.source)
             continue
-        where = str(Path(path).resolve())
+        where = str(Path(kept.get(Path(path).resolve(), path)).resolve())
         before = manifest.paths.get(t.source)
         if t.source in manifest.files and before and before != where and Path(before).exists():
             report.problems.append(str(Problem(str(path), (

@@ -261,8 +261,11 @@ class Corpus:
         progress: bool = False,
         fmt: str | None = None,
         speaker_map: Mapping[str, str] | None = None,
+        kept_at: Mapping[Path, Path] | None = None,
     ) -> IngestReport:
-        """Index transcripts (default: the configured folder). See index/ingest.py."""
+        """Index transcripts (default: the configured folder). See index/ingest.py.
+        `kept_at`: where a file read from elsewhere is kept (a chat upload, read from its
+        staging folder), for `ingest(rebuild=True)` to read it again."""
         report = run_ingest(
             self.store,
             self.embedder,
@@ -273,6 +276,7 @@ class Corpus:
             progress=progress,
             fmt=fmt,
             speaker_map=speaker_map,
+            kept_at=kept_at,
         )
         if report.added or report.updated:
             self.glossary  # noqa: B018 - built now, so the first English question does not wait

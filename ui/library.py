@@ -237,7 +237,8 @@ class Library:
             for m in _maps_for(name, [p.name for p in self.folder.iterdir()]):
                 shutil.copyfile(self.folder / m, staging / m)
             try:
-                report = self.corpus.ingest([staged], progress=bars)
+                # (recorded where it is kept, so that a rebuild reads it again)
+                report = self.corpus.ingest([staged], progress=bars, kept_at={staged: self.folder / name})
             except RagError as e:
                 return [FileRow(name, "error", notes=[str(e)])]
             rows = report_rows(name, str(staged), report)

@@ -72,6 +72,28 @@ def test_rebuild_gives_the_same_passages(rag):
     assert stored_ids() == ids
 
 
+def test_a_rebuild_alone_builds_again_what_the_index_holds(rag, corpus, tmp_path):
+    """`rag ingest --rebuild` (what an upgrade tells the user to run) read only the bundled
+    transcripts: the user's own documents left the index, their renames and speaker maps
+    with them, and the report said "removed 0". Now it reads every indexed document again from
+    its file, keeps what was given for it, and names a file that is gone."""
+    src = tmp_path / "in"
+    zebra, otter = write(src, "zebra.txt", ZEBRA), write(src, "otter.txt", OTTER)
+    diarized = write(src, "call.txt", "SPEAKER_00: Where is the lighthouse?\nSPEAKER_01: On the north cape.\n")
+    assert rag("ingest", str(zebra), str(otter)).exit_code == 0
+    assert rag("ingest", str(diarized), "--speaker", "SPEAKER_01=Ines").exit_code == 0
+    corpus.rename_speaker("zebra.txt", "Guest", "Ranger Kim")
+    otter.unlink()
+    out = rag("ingest", "--rebuild", "--json")
+    report = json.loads(out.stdout)
+    assert sorted(report["added"]) == ["call.txt", "zebra.txt"]
+    assert any("otter.txt" in p for p in report["problems"]), report["problems"]
+    speakers = {s.name: s.speakers for s in corpus.sources()}
+    assert speakers["zebra.txt"] == ("Host", "Ranger Kim")
+    assert "Ines" in speakers["call.txt"]
+    assert HANS not in speakers  # the bundled transcripts were not in it: not added by a rebuild
+
+
 def test_a_changed_file_replaces_its_passages(rag, tmp_path):
     src = tmp_path / "in"
     write(src, "zebra.txt", ZEBRA)

@@ -442,6 +442,10 @@ def test_speaker_map_rename_and_merge_persist_and_remove_drops_the_copy(corpus, 
     # kept when the document comes in again
     library.add([("talk.txt", write(tmp_path, "v2", DIARIZED + "SPEAKER_01: And a lighthouse.\n"))])
     assert library.sources()[0].speakers == ("Ann Lee",)
+    # ... and by a rebuild (an upgrade's advice), which reads the upload from where it is
+    # kept, not from the staging folder it was indexed from (gone: the upload was lost)
+    assert corpus.ingest(rebuild=True).added == ["talk.txt"]
+    assert library.sources()[0].speakers == ("Ann Lee",)
     assert library.remove("talk.txt") == "Removed talk.txt: 0 documents, 0 passages left."
     assert not (library.folder / "talk.txt").exists() and library.sources() == []
     with pytest.raises(rag.BadInputError, match="not in the index"):
