@@ -181,14 +181,16 @@ class Handlers:
     # --- the chat ------------------------------------------------------------------------------
     def take(self, message: str, chat: list):
         """Show the question at once and clear the box; the answer follows. Nothing is asked
-        for an empty box; a question over the limit stays in the box to be shortened."""
+        for an empty box; a question over the limit stays in the box to be shortened, and the
+        chat says so (this event is not queued, so a toast would never reach the page)."""
         chat, message = list(chat or []), message or ""
         if not message.strip():
             return "", chat, ""
         limit, length = self.corpus.config.max_question_chars, len(question_text(message))
         if length > limit:  # (measured as `ask` measures it)
-            gr.Warning(f"The question is {length} characters long; the limit is {limit}: "
-                       "shorten it and ask again.")
+            note = (f"The question is {length} characters long; the limit is {limit}: "
+                    "shorten it and ask again.")
+            chat.append({"role": "assistant", "content": f'<p class="rag-chat-error">{note}</p>'})
             return message, chat, ""
         chat.append({"role": "user", "content": render_question(message)})
         return "", chat, message

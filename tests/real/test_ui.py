@@ -364,7 +364,7 @@ def test_gradio_loads_without_rewriting_its_type_stubs():
     assert gradio.component_meta.create_or_modify_pyi.__name__ == "<lambda>"
 
 
-def test_an_empty_or_over_long_question_asks_nothing(bundled, monkeypatch):
+def test_an_empty_or_over_long_question_asks_nothing(bundled):
     """An empty box asked nothing but put "the question is empty" inside the last answer's
     bubble; a question over the limit was echoed whole, refused, and gone from the box. A
     declined answer opened its closest passage as if it were the answer's evidence."""
@@ -378,11 +378,11 @@ def test_an_empty_or_over_long_question_asks_nothing(bundled, monkeypatch):
     assert list(h.respond("", chat, [], "any", "any", 5)) == [
         (chat, [], gr.update(), gr.update(), gr.update(), gr.update(), gr.update())
     ]
-    warned = []
-    monkeypatch.setattr(gr, "Warning", warned.append)
     long = "为什么" * 1000
-    assert h.take(long, chat) == (long, chat, "")
-    assert "3000 characters long; the limit is 2000" in warned[0]
+    box, shown, pending = h.take(long, chat)
+    assert (box, shown[:2], pending) == (long, chat, "")  # kept to be shortened; nothing asked
+    assert "3000 characters long; the limit is 2000" in shown[2]["content"]
+    assert long not in shown[2]["content"]
     *_, (_, answers, _, _, html, quote, export) = h.respond(
         "How many employees does Eureka Labs have?", [], [], "any", "any", 5)
     assert answers[0].abstained and answers[0].related and quote == "" and not export["interactive"]
@@ -507,6 +507,10 @@ def test_live_ingest_from_another_process(bundled, page, tmp_path):
         page.get_by_role("button", name="New topic").click()
         expect(page.locator(".rag-answer")).to_have_count(0)
         expect(page.locator("#rag-evidence")).to_contain_text("Click a [n] in an answer")
+        # a question over the limit says so in the chat (a toast never reached the page) and
+        # stays in the box to be shortened
+        expect(ask(page, "为什么" * 1000)).to_contain_text("3000 characters long; the limit is 2000")
+        expect(page.locator("#rag-question textarea")).to_have_value("为什么" * 1000)
 
 
 def test_who_said_what_and_speaker_rename(bundled, page):
