@@ -131,6 +131,7 @@ class Handlers:
         # removed when the app is collected or the process exits (TemporaryDirectory's finalizer)
         self._export_dir = tempfile.TemporaryDirectory(prefix="interview-qa-exports-")
         self._exports = Path(self._export_dir.name)
+        self._unread: Exception | None = None  # why the index could not be read, last time
 
     # --- shared refreshes ----------------------------------------------------------------------
     def _sources(self) -> list[rag.SourceInfo] | None:
@@ -139,6 +140,7 @@ class Handlers:
             return self.library.sources()
         except Exception as e:  # the chat says what went wrong when a question is asked
             log.warning("documents not listed: %s", e)
+            self._unread = e
             return None
 
     def filters(self, sources: list[rag.SourceInfo] | None = None):
@@ -156,8 +158,11 @@ class Handlers:
         """Library table, document picker and chat filters, from one read of the index."""
         sources = self._sources() if sources is None else sources
         if sources is None:
-            message = "<p>⚠️ The index cannot be read just now; see the server log.</p>"
-            return message, gr.update(), gr.update(), gr.update()
+            # what a person can act on ("… run `rag ingest --rebuild`"), else the log's turn
+            why = self._unread
+            said = (error_text(why) if isinstance(why, RagError)
+                    else "⚠️ The index cannot be read just now; see the server log.")
+            return f"<p>{said}</p>", gr.update(), gr.update(), gr.update()
         names = [s.name for s in sources]
         pick = document if document in names else (names[0] if names else None)
         return (

@@ -388,6 +388,20 @@ def test_an_empty_or_over_long_question_asks_nothing(bundled):
     assert answers[0].abstained and answers[0].related and quote == "" and not export["interactive"]
 
 
+def test_the_library_says_what_to_do_with_an_index_it_cannot_read(bundled):
+    """An index an earlier version built: the library said only "see the server log", which a
+    browser user cannot see; it now gives the one line to act on."""
+    from index.store import Store
+    from ui.handlers import Handlers
+
+    store = Store(bundled.config)
+    manifest = store.manifest()
+    manifest.chunker = "turns-v0"
+    store.save_manifest(manifest)
+    html = Handlers(rag.open(bundled.config, embedder=bundled.embedder)).library_view()[0]
+    assert "this version uses" in html and "run <code>rag ingest --rebuild</code>" in html, html
+
+
 def test_answer_exports_are_removed_with_the_app(bundled):
     """The Markdown files the evidence panel offers live in one temporary folder per app,
     removed when the app goes (no folder left in /tmp per server start or test)."""
