@@ -232,7 +232,7 @@ class Handlers:
             return
         answer = run.result
         answers.append(answer)
-        chat += reply(answer, len(answers) - 1)
+        chat += reply(answer, len(answers) - 1, self.corpus.can_compose)
         # (a declined answer's related passages open when clicked, not as its evidence)
         first = answer.citations[0] if answer.citations else None
         panel = self.evidence(answers, len(answers) - 1, first.n if first else 0)

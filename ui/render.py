@@ -111,7 +111,7 @@ def render_question(text: str) -> str:
     return f"<p>{inert(text)}</p>"
 
 
-def render_answer(answer: Answer, index: int) -> str:
+def render_answer(answer: Answer, index: int, can_compose: bool = False) -> str:
     """The answer for the chat: inert sentences, each [n] of a citation a button, then the
     answer's time (and the question as retrieval read it, for a follow-up) in small print."""
     numbers = {c.n for c in answer.citations}
@@ -131,8 +131,10 @@ def render_answer(answer: Answer, index: int) -> str:
         meta.append("quoted: the model's sentences were not supported by the passages")
     if answer.quoted_in:  # an English question, a Chinese interview: say why, and what helps
         other = "English" if answer.quoted_in == "zh" else "Chinese"
+        how = ("pick Compose for an answer in " if can_compose
+               else "with a language model set up on the server (RAG_LLM), Compose answers in ")
         meta.append(f"quoted in {'Chinese' if answer.quoted_in == 'zh' else 'English'}, as the "
-                    f"transcript is; Compose (a language model, RAG_LLM) answers in {other}")
+                    f"transcript is; {how}{other}")
     if answer.standalone and answer.standalone != answer.question:
         meta.append(f"read as “{inert(answer.standalone)}”")
     small = f'<small class="rag-meta">{" · ".join(meta)}</small>'
@@ -207,10 +209,11 @@ def render_sources(
     return f'<div class="rag-sources">{body}</div>'
 
 
-def reply(answer: Answer, index: int) -> list[dict]:
+def reply(answer: Answer, index: int, can_compose: bool = False) -> list[dict]:
     """The chat messages for an answer: the answer, then its sources, collapsed (for an answer
-    that abstained, the closest passages if any, marked as not an answer)."""
-    messages = [{"role": "assistant", "content": render_answer(answer, index)}]
+    that abstained, the closest passages if any, marked as not an answer). `can_compose`: the
+    chat has a language model, and its Compose switch shows."""
+    messages = [{"role": "assistant", "content": render_answer(answer, index, can_compose)}]
     cited = answer.citations or answer.related
     if cited:
         n = len(cited)
