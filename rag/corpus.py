@@ -48,6 +48,7 @@ from rag.answer import (
 )
 from rag.crosslingual import Glossary
 from rag.history import (
+    checked,
     is_follow_up,
     last_question,
     new_subject,
@@ -143,7 +144,14 @@ class Corpus:
 
     def snapshot(self) -> Snapshot:
         """The index as it is now; rebuilt only when an ingest (here or elsewhere) changed it."""
-        manifest = self.store.manifest()
+        try:
+            manifest = self.store.manifest()
+        except NoIndexError:  # (dropped by a rebuild, not created again yet)
+            manifest = None
+        if manifest is None and self._snapshot is not None:
+            # Another process rebuilds the index (it is dropped, then filled again): answer from
+            # it as it was until the new one holds something.
+            return self._snapshot
         if manifest is None or not manifest.files:
             raise NoIndexError(self.config.where)
         snap = self._snapshot
@@ -190,7 +198,7 @@ class Corpus:
             return search(snap, self.store, embed, glossary, self.config, text, k=k,
                           speaker=speaker, source=source)
 
-        previous = last_question(history)
+        previous = last_question(checked(history))
         if previous and is_follow_up(q):
             return q, follow_up(q, previous, snap, glossary, find, self.config.tuning.answer_passages)
         return q, find(q)
@@ -263,14 +271,15 @@ class Corpus:
         speaker_map: Mapping[str, str] | None = None,
         kept_at: Mapping[Path, Path] | None = None,
     ) -> IngestReport:
-        """Index transcripts (default: the configured folder). See index/ingest.py.
+        """Index transcripts (default: the configured folder): files or folders, one or a
+        list. See index/ingest.py.
         `kept_at`: where a file read from elsewhere is kept (a chat upload, read from its
         staging folder), for `ingest(rebuild=True)` to read it again."""
         report = run_ingest(
             self.store,
             self.embedder,
             self.config,
-            [Path(p) for p in paths] if paths else None,
+            as_paths(paths),
             prune=prune,
             rebuild=rebuild,
             progress=progress,
@@ -316,9 +325,12 @@ class Corpus:
         )
         return self.ingest(rebuild=due == "outdated", progress=progress)
 
-    def remove(self, sources: Sequence[str]) -> IngestReport:
-        """Drop documents (by file name) from the index."""
-        return run_remove(self.store, list(sources))
+    def remove(self, sources: str | Sequence[str]) -> IngestReport:
+        """Drop documents (by file name, one or a list) from the index."""
+        names = [sources] if isinstance(sources, str) else sources
+        if not isinstance(names, Sequence) or not all(isinstance(n, str) for n in names):
+            raise BadInputError(f"remove takes a document's file name or a list of them, not {sources!r:.60}")
+        return run_remove(self.store, list(names))
 
     def sources(self) -> list[SourceInfo]:
         """The indexed documents, with passage counts and speakers."""
@@ -350,6 +362,8 @@ class Corpus:
 
     def context(self, passage_id: str, around: int = 1) -> list[Passage]:
         """The passage with the `around` turns before and after it in its document."""
+        if isinstance(around, bool) or not isinstance(around, int) or around < 0:
+            raise BadInputError(f"around is how many turns to show on each side, 0 or more; not {around!r}")
         snap = self.snapshot()
         if passage_id not in snap.position:
             raise BadInputError(f"no passage {passage_id!r} in the index")
@@ -403,6 +417,28 @@ class Corpus:
         snap = self.snapshot()
         chosen = resolve(source, tuple(sorted(snap.sources)), "document") if source is not None else None
         return (p for p in snap.passages if chosen is None or p.source in chosen)
+
+
+def as_paths(paths) -> list[Path] | None:
+    """What `ingest` reads: one path or a list of them (a single string is one path, not its
+    characters), or None for the configured folder.
+
+    >>> as_paths("talks/a.txt"), as_paths(None), as_paths([Path("b.vtt")])
+    ([PosixPath('talks/a.txt')], None, [PosixPath('b.vtt')])
+    >>> as_paths([None])
+    Traceback (most recent call last):
+    index.errors.BadInputError: ingest takes paths of files or folders (a string or a Path, or a list of them), not None
+    """
+    if paths is None or isinstance(paths, (list, tuple)) and not paths:
+        return None
+    items = [paths] if isinstance(paths, str | Path) else paths
+    if not isinstance(items, Sequence):
+        items = [items]
+    for p in items:
+        if not isinstance(p, str | Path):
+            raise BadInputError("ingest takes paths of files or folders (a string or a Path, or a "
+                                f"list of them), not {p!r:.60}")
+    return [Path(p) for p in items]
 
 
 def declined(r: Retrieval, *, related: bool) -> Answer:

@@ -68,6 +68,34 @@ _PERSON = re.compile(r"\b(?:he|she|they|him|her|them|his|their)\b|[他她]", re.
 _NAMED = re.compile(r"[A-Z][A-Za-z]+")
 
 
+def checked(history: object) -> list[Mapping[str, object]] | None:
+    """The chat so far as `ask` takes it: a list of `{"role": "user" | "assistant", "content":
+    text}` messages (the format Gradio and OpenAI use), or None; anything else is refused.
+
+    >>> checked([{"role": "user", "content": "Why?"}])
+    [{'role': 'user', 'content': 'Why?'}]
+    >>> checked("Why?")
+    Traceback (most recent call last):
+    index.errors.BadInputError: history is a list of {"role": "user" | "assistant", "content": text} messages, not a str
+    >>> checked([{"role": "bot", "content": "Hi"}])
+    Traceback (most recent call last):
+    index.errors.BadInputError: history message 1 has role 'bot': use "user", "assistant" or "system"
+    """
+    from index.errors import BadInputError
+
+    if history is None:
+        return None
+    if isinstance(history, (str, bytes, Mapping)) or not isinstance(history, Sequence):
+        raise BadInputError('history is a list of {"role": "user" | "assistant", "content": text} '
+                            f"messages, not a {type(history).__name__}")
+    for i, m in enumerate(history, start=1):
+        if not isinstance(m, Mapping) or not isinstance(m.get("content"), str):
+            raise BadInputError(f'history message {i} is not a {{"role": …, "content": text}} message: {m!r:.60}')
+        if m.get("role") not in ("user", "assistant", "system"):
+            raise BadInputError(f'history message {i} has role {m.get("role")!r}: use "user", "assistant" or "system"')
+    return list(history)
+
+
 def last_question(history: Sequence[Mapping[str, object]] | None) -> str | None:
     for m in reversed(list(history or [])):
         if m.get("role") == "user" and isinstance(m.get("content"), str) and m["content"].strip():

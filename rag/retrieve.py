@@ -142,7 +142,10 @@ def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -
     """
     if values is None or values == [] or values == "":
         return None
-    wanted = [values] if isinstance(values, str) else list(values)
+    wanted = [values] if isinstance(values, str) else values
+    if not isinstance(wanted, list | tuple) or not all(isinstance(v, str) for v in wanted):
+        raise BadInputError(f"the {what} filter is a name or a list of names, not {values!r:.60}")
+    wanted = list(wanted)
     out: list[str] = []
     def squeeze(name: str) -> str:  # `说话人2` is `说话人 2`, as users type one or the other
         return re.sub(r"\s+", "", name).lower()

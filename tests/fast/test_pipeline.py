@@ -158,6 +158,45 @@ def test_a_running_corpus_survives_a_rebuild(bundled, glossary):
     assert [c.id for c in after] == [c.id for c in before]
 
 
+def test_a_running_corpus_answers_while_another_process_rebuilds(bundled, glossary):
+    """Between a rebuild's drop of the index and its first document, every question raised
+    "no index yet: run `rag ingest` first" (for the whole rebuild, in a process that asks
+    while another rebuilds): the index as it was answers until the new one holds something."""
+    before = bundled.retrieve("特斯拉其实是一家大规模的机器人公司", k=3)
+    other = rag.open(Config.from_env(), embedder=HashingEmbedder(), glossary=glossary)
+    other.store.drop()  # the rebuild's first step
+    during = bundled.retrieve("特斯拉其实是一家大规模的机器人公司", k=3)
+    assert [c.id for c in during] == [c.id for c in before]
+    fresh = rag.open(Config.from_env(), embedder=HashingEmbedder(), glossary=glossary)
+    with pytest.raises(NoIndexError):  # a process that never read it has nothing to answer from
+        fresh.retrieve("特斯拉", k=3)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda c: c.ask("Why?", history="What is the risk?"), "history is a list of"),
+    (lambda c: c.ask("Why?", history=[("q", "a")]), "history message 1 is not a"),
+    (lambda c: c.ask("Why?", history=[{"role": "bot", "content": "Hi"}]), "has role 'bot'"),
+    (lambda c: c.ask("特斯拉", speaker=5), "the speaker filter is a name or a list of names"),
+    (lambda c: c.context("x#t1p1", around="2"), "around is how many turns"),
+    (lambda c: c.ingest([None]), "ingest takes paths of files or folders"),
+    (lambda c: c.remove(5), "remove takes a document's file name"),
+])
+def test_misused_api_calls_are_one_line_errors(bundled, call, message):
+    """A developer's wrong shapes raised AttributeError or TypeError from inside the library."""
+    with pytest.raises(BadInputError, match=message):
+        call(bundled)
+
+
+def test_one_path_or_name_is_one_not_its_characters(bundled, tmp_path):
+    """`ingest("/x/talk.txt")` read each character as a path (`/`: the root directory, `.`: the
+    working one) and indexed unrelated files; `remove("talk.txt")` removed "t", "a", …"""
+    talk = tmp_path / "talk.txt"
+    talk.write_text("Host: Where is the mill?\nGuest: By the river, since 1820.\n", encoding="utf-8")
+    report = bundled.ingest(str(talk))
+    assert report.added == ["talk.txt"] and report.problems == []
+    assert bundled.remove("talk.txt").removed == ["talk.txt"]
+
+
 def test_a_follow_up_reads_the_question_before_it(bundled):
     history = [
         {"role": "user", "content": "特斯拉的自动驾驶为什么领先?"},
