@@ -217,8 +217,11 @@ def reply(answer: Answer, index: int, can_compose: bool = False) -> list[dict]:
     cited = answer.citations or answer.related
     if cited:
         n = len(cited)
+        quoted = sum(1 for c in answer.citations if c.quote)
         title = (
             f"Sources · {n} passage{'s' if n != 1 else ''}"
+            # (the passages found beside those the answer quotes are listed too: say which)
+            + (f", {quoted} quoted" if quoted < n else "")
             if answer.citations
             else f"Closest passages, not an answer · {n}"
         )

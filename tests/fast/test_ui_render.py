@@ -157,7 +157,11 @@ def test_reply_is_answer_then_collapsed_sources():
     messages = reply(answer(citations=[citation(1), citation(2, text="另一段。")]), 0)
     assert [m["role"] for m in messages] == ["assistant", "assistant"]
     assert "[1]" in messages[0]["content"]
-    assert messages[1]["metadata"] == {"title": "Sources · 2 passages", "status": "done"}
+    assert messages[1]["metadata"] == {"title": "Sources · 2 passages, 0 quoted", "status": "done"}
+    quoted = reply(answer(citations=[citation(1, quote=("第二句话。",)), citation(2, text="另一段。")]), 0)
+    assert quoted[1]["metadata"]["title"] == "Sources · 2 passages, 1 quoted"
+    every = reply(answer(citations=[citation(1, quote=("第二句话。",))]), 0)
+    assert every[1]["metadata"]["title"] == "Sources · 1 passage"
     assert len(re.findall(r'class="rag-source"', messages[1]["content"])) == 2
 
 

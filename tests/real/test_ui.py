@@ -262,7 +262,7 @@ def sources_of(page):
     """Open the collapsed sources under the latest reply; returns their cards."""
     from playwright.sync_api import expect
 
-    title = page.get_by_text(re.compile(r"^(Sources · \d+ passages?|Closest passages.*)$")).last
+    title = page.get_by_text(re.compile(r"^(Sources · \d+ passages?(, \d+ quoted)?|Closest passages.*)$")).last
     expect(title).to_be_visible()
     title.click()
     cards = page.locator(".rag-sources").last.locator(".rag-source")
