@@ -195,6 +195,7 @@ def ingest(
             manifest.speaker_maps = dict(old.speaker_maps)
             manifest.renames = dict(old.renames)
             manifest.formats = dict(old.formats)
+        manifest.rebuilding = rebuild
     else:
         manifest.check(embedder.model_id, CHUNKER_VERSION)
 
@@ -281,7 +282,8 @@ def ingest(
         for source in pruned(manifest, given):
             remove_source(store, manifest, source)
             report.removed.append(source)
-    if fresh and manifest.generation == generation:  # nothing written: still record the model
+    if (fresh and manifest.generation == generation) or manifest.rebuilding:
+        manifest.rebuilding = False  # (nothing written: still record the model; rebuilt: done)
         store.save_manifest(manifest)
 
     report.documents = len(manifest.files)

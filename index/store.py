@@ -47,6 +47,9 @@ class Manifest:
     renames: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> shown -> new name
     formats: dict[str, str] = field(default_factory=dict)  # source -> format chosen with --format
     paths: dict[str, str] = field(default_factory=dict)  # source -> the file it was read from
+    # a rebuild is filling the index: a reader that holds the index as it was answers from
+    # that until the rebuild ends, not from the few documents read again so far
+    rebuilding: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

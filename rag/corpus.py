@@ -148,9 +148,9 @@ class Corpus:
             manifest = self.store.manifest()
         except NoIndexError:  # (dropped by a rebuild, not created again yet)
             manifest = None
-        if manifest is None and self._snapshot is not None:
+        if (manifest is None or manifest.rebuilding) and self._snapshot is not None:
             # Another process rebuilds the index (it is dropped, then filled again): answer from
-            # it as it was until the new one holds something.
+            # it as it was until the rebuild ends.
             return self._snapshot
         if manifest is None or not manifest.files:
             raise NoIndexError(self.config.where)
