@@ -420,20 +420,23 @@ class Corpus:
 
 
 def as_paths(paths) -> list[Path] | None:
-    """What `ingest` reads: one path or a list of them (a single string is one path, not its
-    characters), or None for the configured folder.
+    """What `ingest` reads: one path, or any iterable of them (a list, `Path.glob(…)`; a single
+    string is one path, not its characters), or None for the configured folder.
 
-    >>> as_paths("talks/a.txt"), as_paths(None), as_paths([Path("b.vtt")])
-    ([PosixPath('talks/a.txt')], None, [PosixPath('b.vtt')])
+    >>> as_paths("talks/a.txt"), as_paths(None), as_paths([Path("b.vtt")]), as_paths(iter(["c.srt"]))
+    ([PosixPath('talks/a.txt')], None, [PosixPath('b.vtt')], [PosixPath('c.srt')])
     >>> as_paths([None])
     Traceback (most recent call last):
     index.errors.BadInputError: ingest takes paths of files or folders (a string or a Path, or a list of them), not None
     """
-    if paths is None or isinstance(paths, (list, tuple)) and not paths:
+    if paths is None:
         return None
-    items = [paths] if isinstance(paths, str | Path) else paths
-    if not isinstance(items, Sequence):
-        items = [items]
+    try:
+        items = [paths] if isinstance(paths, str | Path) else list(paths)
+    except TypeError:  # not iterable (a number): named below as what it is
+        items = [paths]
+    if not items:
+        return None
     for p in items:
         if not isinstance(p, str | Path):
             raise BadInputError("ingest takes paths of files or folders (a string or a Path, or a "

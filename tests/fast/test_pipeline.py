@@ -204,6 +204,7 @@ def test_one_path_or_name_is_one_not_its_characters(bundled, tmp_path):
     report = bundled.ingest(str(talk))
     assert report.added == ["talk.txt"] and report.problems == []
     assert bundled.remove("talk.txt").removed == ["talk.txt"]
+    assert bundled.ingest(tmp_path.glob("*.txt")).added == ["talk.txt"]  # any iterable of paths
 
 
 def test_a_follow_up_reads_the_question_before_it(bundled):
