@@ -30,7 +30,12 @@ def where(p: Passage | Citation) -> str:
     return f"{p.speaker or 'unknown speaker'} — {p.source}, turn {p.turn}" + (f" {stamp}" if stamp else "")
 
 
-_LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+def other_language(lang: str) -> str:
+    """The name of the language a reader of `lang` quotes would want instead ("zh" -> English)."""
+    return LANGUAGE_NAMES["en" if lang == "zh" else "zh"]
 
 
 def other_language_note(quoted_in: str, can_compose: bool) -> str:
@@ -41,9 +46,9 @@ def other_language_note(quoted_in: str, can_compose: bool) -> str:
     >>> other_language_note("en", True)
     'the quotes are in English, as the transcript is; for an answer in Chinese, ask with --compose'
     """
-    asked = "English" if quoted_in == "zh" else "Chinese"
     how = "ask with --compose" if can_compose else "set RAG_LLM (make llm, then RAG_LLM=local) and ask with --compose"
-    return f"the quotes are in {_LANGUAGE_NAMES[quoted_in]}, as the transcript is; for an answer in {asked}, {how}"
+    return (f"the quotes are in {LANGUAGE_NAMES[quoted_in]}, as the transcript is; for an answer in "
+            f"{other_language(quoted_in)}, {how}")
 
 
 def passage_dict(p: Passage) -> dict:

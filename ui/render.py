@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from index.types import quoted_at
 from rag import Answer, Citation, Passage, RagError, SourceInfo
-from rag.render import timestamp
+from rag.render import LANGUAGE_NAMES, other_language, timestamp
 
 if TYPE_CHECKING:
     from ui.library import FileRow
@@ -130,11 +130,10 @@ def render_answer(answer: Answer, index: int, can_compose: bool = False) -> str:
     elif answer.sentences:  # composing was asked for; no sentence the model wrote held up
         meta.append("quoted: the model's sentences were not supported by the passages")
     if answer.quoted_in:  # an English question, a Chinese interview: say why, and what helps
-        other = "English" if answer.quoted_in == "zh" else "Chinese"
         how = ("pick Compose for an answer in " if can_compose
                else "with a language model set up on the server (RAG_LLM), Compose answers in ")
-        meta.append(f"quoted in {'Chinese' if answer.quoted_in == 'zh' else 'English'}, as the "
-                    f"transcript is; {how}{other}")
+        meta.append(f"quoted in {LANGUAGE_NAMES[answer.quoted_in]}, as the transcript is; "
+                    f"{how}{other_language(answer.quoted_in)}")
     if answer.standalone and answer.standalone != answer.question:
         meta.append(f"read as “{inert(answer.standalone)}”")
     small = f'<small class="rag-meta">{" · ".join(meta)}</small>'

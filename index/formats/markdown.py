@@ -302,7 +302,7 @@ def _with_originals(text: str) -> str:
         lead = lines[:first]
         # a translation: a commented-out draft in the text's own language stays hidden
         other = mostly_cjk(inline("\n".join(said))) != mostly_cjk(inline("\n".join(lines)))
-        if pending and not original and other and said[c_first:] == [] and first == len(lines):
+        if pending and other and c_first == len(said) and first == len(lines):
             # more paragraphs of the turn being translated, and of its original
             pending += [ln for ln in said if ln.strip()]
         elif (
