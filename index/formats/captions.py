@@ -74,6 +74,9 @@ def to_parsed(cues: list[Cue], speakers: list[str | None] | None = None) -> Pars
     prev: list[str] = []
     voices = bracketed_voices(line for cue in cues for line in cue.lines)
     first_cjk = bilingual(cues)
+    if first_cjk is None and speakers is None:  # each language a cue of its own, same timing
+        first_cjk = bilingual(paired := same_timing(cues))
+        cues = paired if first_cjk is not None else cues
     for i, cue in enumerate(cues):
         if speakers is not None:
             speaker = speakers[i]
@@ -156,6 +159,24 @@ def bilingual(cues: list[Cue]) -> bool | None:
     if both < 3 or 2 * both < worded:
         return None
     return 2 * first_cjk >= both
+
+
+def same_timing(cues: list[Cue]) -> list[Cue]:
+    """Consecutive cues with the same start and end as one cue: bilingual subtitles that give
+    each language a cue of its own (the same number and timing twice) read as one cue of two
+    lines.
+
+    >>> same_timing([Cue(0, 2, ("Hello.",)), Cue(0, 2, ("你好。",)), Cue(2, 3, ("Bye.",))])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [Cue(start=0, end=2, lines=('Hello.', '你好。')), Cue(start=2, end=3, lines=('Bye.',))]
+    """
+    out: list[Cue] = []
+    for cue in cues:
+        if out and (out[-1].start, out[-1].end) == (cue.start, cue.end):
+            out[-1] = replace(out[-1], lines=out[-1].lines + cue.lines)
+        else:
+            out.append(cue)
+    return out
 
 
 def _spoken(line: str, voices: frozenset[str]) -> str:

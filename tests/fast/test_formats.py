@@ -441,6 +441,20 @@ def test_bilingual_subtitles_keep_each_line_with_its_translation():
         assert p.text.count("？") == p.alt.count("?")  # as many questions in both
 
 
+def test_bilingual_subtitles_with_each_language_a_cue_of_its_own():
+    """Some bilingual subtitles give each language its own cue, with the same number and
+    timing twice (an English lecture with its Chinese translation). The two were glued into one
+    text ("about好的"); each English cue is now the speech and the Chinese cue its `alt`."""
+    zh = ["好的，大家晚上好。", "今天我们讲数论。", "第一部分是整除。", "第二部分是最大公约数。"]
+    en = ["Okay, good evening, everyone.", "Today we talk about number theory.",
+          "Part one is divisibility.", "Part two is the GCD."]
+    blocks = [f"{i + 1}\n00:00:{i * 5:02d},000 --> 00:00:{i * 5 + 5:02d},000\n{line}\n"
+              for i in range(4) for line in (en[i], zh[i])]
+    parsed = read("lecture.zh-CN-dual.srt", "\n".join(blocks).encode())
+    assert [(s.text, s.alt, s.start) for s in parsed.segments] == [
+        (en[i], zh[i], i * 5.0) for i in range(4)]
+
+
 CALL = [("**BRETT IVERSEN: **", "Thanks, Amy. Joe, please repeat your instructions."),
         ("**MARK MOERDLER, Bernstein Research: **", "Thank you. Where are we from training to inferencing?"),
         ("**SATYA NADELLA: **", "Most of the Azure number is inferencing."),
