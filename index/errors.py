@@ -16,8 +16,12 @@ class BadInputError(RagError):
 
 
 class NoIndexError(RagError):
-    def __init__(self, where: str):
-        super().__init__(f"no index yet at {where}: run `rag ingest` first")
+    def __init__(self, where: str, rebuilding: bool = False):
+        super().__init__(
+            f"the index at {where} is being rebuilt, or its rebuild did not finish: wait for "
+            "it, or run `rag ingest --rebuild`" if rebuilding
+            else f"no index yet at {where}: run `rag ingest` first"
+        )
 
 
 class IndexMismatchError(RagError):

@@ -161,7 +161,9 @@ def ingest(
     """
     started = time.perf_counter()
     report = IngestReport()
-    old = store.manifest() if rebuild and store.exists() else None
+    old = store.manifest() if store.exists() else None
+    if old is not None and not (rebuild or old.rebuilding):
+        old = None  # (only a rebuild, or an ingest after one that did not finish, carries it over)
     if old is not None and not paths and old.paths:
         # A rebuild alone builds again what the index holds (the bundled transcripts, the
         # user's own, uploads), each from the file it was read from, with the speaker maps,
@@ -195,7 +197,12 @@ def ingest(
             manifest.speaker_maps = dict(old.speaker_maps)
             manifest.renames = dict(old.renames)
             manifest.formats = dict(old.formats)
-        manifest.rebuilding = rebuild
+            # ...and where each was read from, until the rebuild ends: a rebuild that dies
+            # half-way (killed, out of memory) leaves what the next one must read again.
+            manifest.paths = dict(old.paths)
+        manifest.rebuilding = rebuild or (old is not None and old.rebuilding)
+        if manifest.rebuilding:  # recorded before the long part (embedding), which may die
+            store.save_manifest(manifest)
     else:
         manifest.check(embedder.model_id, CHUNKER_VERSION)
 
@@ -284,7 +291,14 @@ def ingest(
             report.removed.append(source)
     if (fresh and manifest.generation == generation) or manifest.rebuilding:
         manifest.rebuilding = False  # (nothing written: still record the model; rebuilt: done)
+        if rebuild:  # (a file that is gone was named in `problems`)
+            manifest.paths = {s: p for s, p in manifest.paths.items() if s in manifest.files}
         store.save_manifest(manifest)
+    if unread := [s for s in manifest.paths if s not in manifest.files]:
+        report.warnings.append(
+            f"a rebuild did not finish: {len(unread)} document(s) are not in the index yet "
+            f"({', '.join(unread[:3])}{', …' if len(unread) > 3 else ''}); run `rag ingest --rebuild`"
+        )
 
     report.documents = len(manifest.files)
     report.passages = store.count()

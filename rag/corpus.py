@@ -153,7 +153,7 @@ class Corpus:
             # it as it was until the rebuild ends.
             return self._snapshot
         if manifest is None or not manifest.files:
-            raise NoIndexError(self.config.where)
+            raise NoIndexError(self.config.where, rebuilding=bool(manifest and manifest.rebuilding))
         snap = self._snapshot
         if snap is not None and snap.generation == manifest.generation:
             return snap
@@ -299,6 +299,8 @@ class Corpus:
         index with the user's own files is left to `rag ingest --rebuild`."""
         store = self.store
         manifest = store.manifest() if store.exists() else None
+        if manifest is not None and manifest.rebuilding:
+            return None  # (another process rebuilds it, or did not finish: not ours to fill)
         if manifest is None or store.count() == 0:
             return "missing"
         bundled = {p.name for p in self.config.transcripts.iterdir()}

@@ -94,6 +94,45 @@ def test_a_rebuild_alone_builds_again_what_the_index_holds(rag, corpus, tmp_path
     assert HANS not in speakers  # the bundled transcripts were not in it: not added by a rebuild
 
 
+def test_a_rebuild_that_dies_half_way_loses_no_document(rag, corpus, config, glossary, tmp_path, monkeypatch):
+    """A rebuild killed while embedding (the long part) left an empty index whose manifest had
+    forgotten where the documents came from: the next `rag ask` filled it with the bundled
+    transcripts, and the next `rag ingest --rebuild` read only those. The user's documents were
+    gone for good. Now the next process says the rebuild did not finish, an ingest in between
+    says which documents are missing, and the next rebuild reads every one again."""
+    import rag as api
+    from tests.fakes import HashingEmbedder
+
+    src = tmp_path / "in"
+    zebra = write(src, "zebra.txt", ZEBRA)
+    diarized = write(src, "call.txt", "SPEAKER_00: Where is the lighthouse?\nSPEAKER_01: On the north cape.\n")
+    assert rag("ingest", str(zebra)).exit_code == 0
+    assert rag("ingest", str(diarized), "--speaker", "SPEAKER_01=Ines").exit_code == 0
+
+    def dies(*_, **__):
+        raise Crash()
+
+    monkeypatch.setattr(HashingEmbedder, "passages", dies)
+    with pytest.raises(Crash):
+        rag("ingest", "--rebuild")
+    monkeypatch.undo()
+
+    fresh = api.open(config, embedder=HashingEmbedder(), glossary=glossary)  # a new process
+    assert fresh.bundled_index_due() is None  # not filled with the bundled transcripts
+    with pytest.raises(api.NoIndexError, match="rebuild did not finish"):
+        fresh.ask("Where is the lighthouse?")
+
+    otter = write(src, "otter.txt", OTTER)
+    report = json.loads(rag("ingest", str(otter), "--json").stdout)
+    assert any("rebuild did not finish" in w and "zebra.txt" in w for w in report["warnings"])
+
+    report = json.loads(rag("ingest", "--rebuild", "--json").stdout)
+    assert sorted(report["added"]) == ["call.txt", "otter.txt", "zebra.txt"]
+    assert not report["warnings"]
+    speakers = {s.name: s.speakers for s in corpus.sources()}
+    assert "Ines" in speakers["call.txt"]
+
+
 def test_a_changed_file_replaces_its_passages(rag, tmp_path):
     src = tmp_path / "in"
     write(src, "zebra.txt", ZEBRA)
