@@ -13,7 +13,7 @@ from index.clean import ends_question, ends_sentence, unpunctuated, unpunctuated
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v50"
+CHUNKER_VERSION = "turns-v51"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -154,10 +154,13 @@ OVERRUN = 1.5  # a piece may grow to this many times max_chars to finish its sen
 
 
 def _units(turn: Turn, max_chars: int) -> list[tuple[str, float | None, float | None]]:
-    """Paragraphs (an over-long one cut at sentence ends), each with its times."""
+    """Paragraphs (an over-long one cut at sentence ends), each with its times (a paragraph
+    without a time of its own, in a turn that has them, is at the last one before it)."""
     times = turn.times or tuple((None, None) for _ in turn.paragraphs)
     out: list[tuple[str, float | None, float | None]] = []
+    last = None
     for para, (start, end) in zip(turn.paragraphs, times, strict=True):
+        start = last = start if start is not None else last
         if len(para) <= max_chars:
             out.append((para, start, end))
             continue

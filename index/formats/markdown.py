@@ -17,7 +17,7 @@ from index.clean import repair
 from index.formats import table
 from index.formats.base import Parsed
 from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at, mostly_cjk
-from index.formats.plain import Line, looks_like_name, may_speak, walk
+from index.formats.plain import Line, looks_like_name, may_speak, names, walk
 from index.formats.timestamped import read_line
 
 NAME = "markdown"
@@ -53,6 +53,8 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 _BOLD = re.compile(r"^(?P<m>\*\*|__)(?P<inner>[^*\n]{1,80}?)(?P=m)\s*(?P<after>.*)$")
 # A label opening a line, in bold or not ("**CRAIG BOX：…**", "REY LEJANO：…")
 _OPENER = re.compile(r"^[\s>*_]*([^:：*_\n\[\]()（），,。]{1,40}?)\s*[*_]*\s*[:：]")
+# `0:00:12.9 **Ann Lee** Hello.`: a time, then the speaker in bold
+_TIME_BEFORE_BOLD = re.compile(rf"^\\?{OPEN}?\s*(?P<ts>{CLOCK})\s*(?:\\?{CLOSE})?\s+(?=\*\*|__)")
 _TIME_FIRST = re.compile(rf"^\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}\s*")
 _TIME_IN_LABEL = re.compile(
     rf"^(?P<who>.+?)\s*(?:\\?{OPEN}\s*(?P<ts>{CLOCK})\s*\\?{CLOSE}|\s(?P<bare>{CLOCK}))$"
@@ -240,6 +242,16 @@ def read_lines(text: str) -> list[Line]:
         if image := _IMAGE.fullmatch(s):  # an image alone: its caption is context
             alt = image.group(1)
             lines.append(Line(alt, heading=True) if alt.strip() else Line(""))
+            continue
+        timed = _TIME_BEFORE_BOLD.match(s)
+        named = _BOLD.match(s[timed.end() :]) if timed else m
+        if named and named["after"] and not bullet and names(named["inner"].strip()):
+            # `**Ann Lee** Hello.` (after its time or not): a name in bold without a colon, a
+            # label where the document has enough of them (`settle`)
+            body = _unescape_brackets(inline(named["after"]))
+            start = clock_at(timed["ts"], no) if timed else None
+            text = _unescape_brackets(inline(named[0]))
+            lines.append(Line(text, named["inner"].strip(), body, start, strong=True, tentative="bold"))
             continue
         line = read_line(_unescape_brackets(inline(s)), no)
         if bullet and line.label is None and line.text.strip():  # an item: a paragraph of its own

@@ -54,6 +54,9 @@ _ALIASED = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<alias>[^()（）]+)
 # A deposition's or a court record's examination: `Q.` for the examining lawyer's question,
 # `A.` for the witness's answer, each opening its line.
 _QA_DOTTED = re.compile(r"^\s*(?P<label>[QA])\.\s+(?P<body>\S.*)$")
+# `**Adam Garrett-Harris** Hello and welcome…`: a name in bold and no colon opening the line
+# (Orbit FM's transcripts, after the time), a label where two such names each open two lines
+_BOLD_NAMED = re.compile(r"^\s*\*\*(?P<label>[^*\n:：]{1,60}?)\*\*\s+(?P<body>\S.*)$")
 # A name of two to four words in capitals and a full stop opening the paragraph, as a press
 # conference's or a court's record labels its speakers (`CHAIR POWELL.  Good afternoon.`,
 # `NANCY MARSHALL-GENZER.  Hi.`, `MR. SMITH.  Objection.`).
@@ -105,7 +108,7 @@ class Line:
     follow on the next lines; `heading` when markup says this is a heading. `tentative` labels
     are speakers only where the document has enough of them: "qa" for a deposition's `Q.` or
     `A.` (where the document alternates them), "caps" for a name in capitals and a full stop
-    (where one of them recurs).
+    (where one of them recurs), "bold" for a name in bold without a colon (where two recur).
     """
 
     text: str
@@ -169,6 +172,8 @@ def split_label(text: str, start: float | None = None) -> Line:
     # (in text all in capitals, as broadcast captions are, "WELCOME BACK." opens a sentence)
     if (caps := _CAPS_NAMED.match(text)) and re.search(r"[a-z]", caps["body"]):
         return Line(text, caps["label"], caps["body"].strip(), start, tentative="caps")
+    if (bold := _BOLD_NAMED.match(text)) and names(bold["label"].strip()):
+        return Line(text, bold["label"].strip(), bold["body"].strip(), start, strong=True, tentative="bold")
     if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
         return Line(text, titled["label"], titled["body"].strip(), start, strong=True)
     if firm := _AFFILIATED.match(text):  # `MARK MOERDLER, Bernstein Research: Thank you.`
@@ -276,6 +281,16 @@ _TITLE_WITNESS = re.compile(
 )
 
 
+def names(label: str) -> bool:
+    """A name, or several speaking at once (`Jen Luker & Adam Garrett-Harris`, `ALL`).
+
+    >>> [names(s) for s in ("Jen Luker", "Jen Luker & Adam Garrett-Harris", "ALL", "the end")]
+    [True, True, True, False]
+    """
+    parts = re.split(r"\s*(?:&|\band\b|,)\s*", label)
+    return label.upper() in ("ALL", "BOTH", "EVERYONE") or all(p and looks_like_name(p) for p in parts)
+
+
 def settle(lines: list[Line]) -> list[Line]:
     """The lines with their tentative labels decided for the whole document: a deposition's
     `Q.` and `A.` are labels where each opens two lines or more (named after the lawyer of the
@@ -298,6 +313,11 @@ def settle(lines: list[Line]) -> list[Line]:
     ['CHAIR POWELL', 'ANN LEE', 'CHAIR POWELL']
     >>> [ln.label for ln in settle([split_label(s) for s in ["Ann: Hi.", "I SAID NO. And I meant it."]])]
     ['Ann', None]
+    >>> [ln.label for ln in settle([split_label(s) for s in ["**Ann Lee** Hi.", "**Bo** Yo.",
+    ...     "**Ann Lee** Why?", "**Bo** No."]])]
+    ['Ann Lee', 'Bo', 'Ann Lee', 'Bo']
+    >>> [ln.label for ln in settle([split_label(s) for s in ["**Note** the date.", "Ann: Hi."]])]
+    [None, 'Ann']
 
     A name alone on its line with a colon heads the words below it, where two names do so:
 
@@ -307,7 +327,9 @@ def settle(lines: list[Line]) -> list[Line]:
     # a question is `Q.`, or `Q:` (as a wide space after `Q` is read)
     examined = Counter(ln.label for ln in lines if ln.tentative == "qa" or ln.label == "Q" and not ln.tentative)
     named = Counter(ln.label for ln in lines if ln.tentative == "caps")
-    sure = {"qa": min(examined["Q"], examined["A"]) >= 2, "caps": max(named.values(), default=0) >= 2}
+    bold = Counter(ln.label for ln in lines if ln.tentative == "bold")
+    sure = {"qa": min(examined["Q"], examined["A"]) >= 2, "caps": max(named.values(), default=0) >= 2,
+            "bold": sum(n >= 2 for n in bold.values()) >= 2}
     witness = None
     if sure["qa"]:  # the witness's name may end the line that the oath goes on from
         texts = [ln.text for ln in lines if ln.text.strip()]

@@ -455,6 +455,34 @@ def test_bilingual_subtitles_with_each_language_a_cue_of_its_own():
         (en[i], zh[i], i * 5.0) for i in range(4)]
 
 
+BOLD_NAMES = [("0:00:12.9", "**Adam Garrett-Harris**", "Hello and welcome to BookBytes. Jen, the book?"),
+              ("0:00:31.6", "**Jen Luker**", "Ara's robot is called DeeDee."),
+              ("", "", "She breaks problems into teeny-tiny pieces."),
+              ("0:00:40.5", "**Jen Luker & Adam Garrett-Harris**", "Because she's counting stars!"),
+              ("0:00:45.0", "**Adam Garrett-Harris**", "All right. (laughs) Who wrote it?"),
+              ("0:00:50.2", "**Jen Luker**", "Ali Moeeny, with Kaitlyn Moeeny.")]
+
+
+@pytest.mark.parametrize("name", ["bookbytes.txt", "bookbytes.md"])
+def test_a_name_in_bold_without_a_colon_labels_the_turn(name):
+    """Orbit FM's transcripts write `0:00:12.9 **Adam Garrett-Harris** Hello…`: no colon, so
+    the file had no speakers at all (one turn, `**Name**` inside every quote; in Markdown the
+    name glued to the words). A paragraph without a time of its own had no moment either."""
+    data = "\n\n".join(" ".join(p for p in line if p) for line in BOLD_NAMES).encode()
+    turns, _ = build_turns(read(name, data))
+    assert [t.speaker for t in turns] == ["Adam Garrett-Harris", "Jen Luker", "Jen Luker & Adam Garrett-Harris",
+                                          "Adam Garrett-Harris", "Jen Luker"]
+    assert not any("*" in p for t in turns for p in t.paragraphs)
+    passages = chunk_turns(name, turns, max_chars=30)
+    assert all(p.start is not None for p in passages)
+    assert [p.start for p in passages if "teeny-tiny" in p.text] == [31.6]
+
+
+def test_a_word_in_bold_opening_a_line_once_is_no_speaker():
+    parsed = read("notes.md", b"**Update** the launch moved to May.\n\nAnn: Why?\n\nBo: Supply.\n")
+    assert [(s.speaker, s.text) for s in parsed.segments][0] == (None, "Update the launch moved to May.")
+
+
 CALL = [("**BRETT IVERSEN: **", "Thanks, Amy. Joe, please repeat your instructions."),
         ("**MARK MOERDLER, Bernstein Research: **", "Thank you. Where are we from training to inferencing?"),
         ("**SATYA NADELLA: **", "Most of the Azure number is inferencing."),

@@ -369,3 +369,11 @@ def test_a_host_turn_that_opens_with_a_sponsor_read_heads_the_answer_with_its_qu
                   Turn(2, "Guest", "guest", ("Thanks.",))]
     q = chunk_turns("x.md", long_intro, 320)[-1].question
     assert q.endswith(" to…") and len(q) <= 200  # after a whole word
+
+
+def test_a_paragraph_without_a_time_of_its_own_is_at_the_last_time_before_it():
+    """A transcript line without a time goes on from the timed line before it; its passage
+    had no moment (no `[mm:ss]`, no deep link)."""
+    turn = Turn(1, "Jen", "guest", ("And she asks how to solve it.", "She breaks it into tiny pieces."),
+                times=((665.2, None), (None, None)))
+    assert [p.start for p in chunk_turns("b.txt", [turn], max_chars=30)] == [665.2, 665.2]
