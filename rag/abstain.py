@@ -625,6 +625,14 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
     False
     >>> names_what_is_asked("In which Taiwanese county or city is it?", ["It is in Taiwan, Kathy Lee said."])
     False
+
+    A title that a transcription wrote in lower case is given where the sentence says so:
+
+    >>> names_what_is_asked("What book did Tom recommend?",
+    ...                     ["But, the book I want to recommend is the invention that changed the world."])
+    True
+    >>> names_what_is_asked("What book did Tom recommend?", ["I like books with random facts."])
+    False
     """
     if not _ASKS_ENTITY.search(question):
         return True
@@ -634,7 +642,21 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
         if _ASKS_LOCAL.search(question):  # a city or a state is not answered by a country
             asked |= countries(table)
         return any(places(s, table) - asked for s in sentences)
+    if _ASKS_WORK.search(question) and any(_GIVES_WORK.search(s) for s in sentences):
+        return True  # a title a transcription wrote in lower case, as Whisper does
     return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
+
+
+_WORK = r"(?:book|film|movie|song|album|novel|paper|article|podcast|show|series|game)s?"
+# "What book did Tom recommend?"
+_ASKS_WORK = re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?{_WORK}\b", re.I)
+# "the book I want to recommend is the invention that changed the world", "a novel called
+# the dispossessed": a title given, whatever its case
+_GIVES_WORK = re.compile(
+    rf"\b{_WORK}\b[^.?!]{{0,60}}?\b(?:called|named|titled)\s+\S|"
+    rf"\b(?:recommend|recommending|recommendation|favou?rite)\b[^.?!]{{0,40}}?\b(?:is|was)\s+(?:the\s+|a\s+)?\w",
+    re.I,
+)
 
 
 # "I don't remember which one.", "我不记得是多少了": the speaker says the asked-for fact is
