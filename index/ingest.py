@@ -21,6 +21,7 @@ from index.config import Config
 from index.embed import Embedder
 from index.lexical import tokenize
 from index.load import Problem, expand, load, sidecar_map
+from index.sponsors import sponsor_reads
 from index.store import Manifest, Store
 from index.turns import build_turns
 from index.types import Passage
@@ -88,6 +89,8 @@ def prepare(
     from index.formats import read
 
     parsed = read(source, data, fmt)
+    context = _context(parsed)
+    parsed = sponsor_reads(parsed)
     turns, warnings = build_turns(parsed, speaker_map, renames)
     passages = chunk_turns(source, turns, config.chunk_chars)
     speakers = sorted({t.speaker for t in turns if t.speaker})
@@ -101,7 +104,7 @@ def prepare(
             speakers=speakers,
             words=words,
             warnings=[*parsed.warnings, *warnings],
-            dropped={**parsed.dropped, **_context(parsed)},
+            dropped={**parsed.dropped, **context},
             meta={k: v for k, v in parsed.meta.items() if isinstance(v, str | int | float | list)},
         ),
     )

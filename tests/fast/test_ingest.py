@@ -467,3 +467,22 @@ def test_the_report_counts_what_is_nobodys_words():
 
     report = prepare("talk.txt", text.encode(), Config.from_env()).report
     assert report.dropped == {"headings, titles and editor's notes": len("访谈实录") + len("(注: 编者的话)")}
+
+
+def test_a_sponsor_read_is_nobodys_answer():
+    """A podcast's sponsor read ("This portion … is brought to you by Linode. … Just visit
+    talkpython.fm/Linode.") was quoted as the answer to "How did he start with Python?" in a
+    file without speakers. Its sentences are now context, and the report counts them."""
+    from index.ingest import prepare
+
+    lines = ["00:21:42 Writing binary files out was the painful part.",
+             "00:21:56 This portion of Talk Python To Me is brought to you by Linode.",
+             "00:22:00 Are you looking for bulletproof hosting that's fast and affordable?",
+             "00:22:11 Plans start at just $5 a month for a dedicated server.",
+             "00:22:47 Just visit talkpython.fm/Linode.",
+             "00:22:50 So another thing Brett talked about was the mythical Python 4."]
+    prepared = prepare("talk.txt", "\n\n".join(lines).encode(), Config.from_env())
+    text = "\n".join(p.text for p in prepared.passages)
+    assert "binary files" in text and "Python 4" in text
+    assert not any(w in text for w in ("Linode", "bulletproof", "$5"))
+    assert prepared.report.dropped["sponsor reads"] > 100

@@ -1,0 +1,111 @@
+"""Sponsor reads: the host's advertisement inside a podcast's speech ("This portion of the show
+is brought to you by Linode. … Just visit talkpython.fm/Linode."). They are the document's,
+not anybody's answer, so their sentences become context (kept, shown beside a passage, never
+quoted), as a write-up's editor's notes are.
+
+A read opens with a sponsor's formula and ends with the last sentence, within a minute or two,
+that sends the listener somewhere (an address with a path, a promo code, a free offer, a name
+spelled out); without one, only the opening sentence is the read's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from index.formats.base import Parsed, Segment
+
+_OPENS = re.compile(
+    r"\b(?:is|are|was|has been|have been)\s+(?:also\s+)?brought\s+to\s+you\s+by\b|"
+    r"\b(?:episode|show|podcast|program|programme|portion|segment)\b[^.?!]{0,40}?\b"
+    r"(?:is|was|has been)\s+(?:sponsored|supported|made possible|underwritten)\s+by\b|"
+    r"\bsupport\s+for\s+(?:this|the)\s+(?:show|podcast|episode|program)\s+comes\s+from\b|"
+    r"\b(?:a\s+)?(?:quick\s+)?word\s+from\s+(?:our|this\s+week's|today's)\s+sponsors?\b|"
+    r"(?:本期|本集|本|这期|這期)(?:节目|節目|播客)?由.{1,20}(?:赞助|贊助|冠名)",
+    re.I,
+)
+_SENDS = re.compile(
+    r"\b[\w-]+\.(?:com|fm|io|org|net|co|ai|dev|app|tv|us|show)/[\w/.-]+|"
+    r"\b(?:promo|coupon|discount|offer)\s+code\b|\buse\s+(?:the\s+)?code\b|\bfree\s+trial\b|"
+    r"\b(?:months?|weeks?)\s+(?:for\s+)?free\b|\bmoney-back\b|\b(?:[A-Z]-){3,}[A-Z]\b|"
+    r"\bfor\s+free\s+at\s+\w|"
+    r"\b(?:visit|go\s+to|head\s+(?:over\s+)?to|check\s+out)\s+[\w-]+\.(?:com|fm|io|org|net|co|ai|dev|app|tv)\b",
+    re.I,
+)
+# a sentence ends at a full stop before a space or the end (not inside `talkpython.fm/x`)
+_SENTENCE = re.compile(r".+?(?:[.?!]+[\"'”’)]*(?=\s|$)|[。！？]+[」”’）]*|$)\s*", re.S)
+WITHIN = 150.0  # seconds from the opening to the read's last sentence, at most
+SENTENCES = 24  # ... or sentences, where the file has no times
+
+
+def _sentences(text: str) -> list[str]:
+    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def sponsor_reads(parsed: Parsed) -> Parsed:
+    """The file with its sponsor reads made context (each segment cut where a read starts or
+    ends), and how many characters they held in `dropped`.
+
+    >>> p = Parsed([Segment("Writing binary files was painful.", "Host", 0.0),
+    ...     Segment("This portion is brought to you by Linode. Plans start at $5.", "Host", 5.0),
+    ...     Segment("Just visit talkpython.fm/Linode. So, what about Python 4?", "Host", 9.0),
+    ...     Segment("Nobody knows.", "Guest", 12.0)])
+    >>> [(s.kind, s.text) for s in sponsor_reads(p).segments]  # doctest: +NORMALIZE_WHITESPACE
+    [('speech', 'Writing binary files was painful.'),
+     ('context', 'This portion is brought to you by Linode. Plans start at $5.'),
+     ('context', 'Just visit talkpython.fm/Linode.'), ('speech', 'So, what about Python 4?'),
+     ('speech', 'Nobody knows.')]
+
+    Without an address or an offer after it, the opening sentence alone is the read's; a
+    guest's "the conference was sponsored by Google" is no read:
+
+    >>> p = Parsed([Segment("Data Stories is brought to you by Click. So, maps?", "Host")])
+    >>> [(s.kind, s.text) for s in sponsor_reads(p).segments]
+    [('context', 'Data Stories is brought to you by Click.'), ('speech', 'So, maps?')]
+    >>> sponsor_reads(Parsed([Segment("The conference was sponsored by Google.", "Ann")])).dropped
+    {}
+    """
+    units: list[tuple[int, str, float | None]] = []  # (segment, sentence, its segment's start)
+    for i, seg in enumerate(parsed.segments):
+        if seg.kind == "speech":
+            units += [(i, s, seg.start) for s in _sentences(seg.text)]
+    ad = [False] * len(units)
+    k = 0
+    while k < len(units):
+        if not _OPENS.search(units[k][1]):
+            k += 1
+            continue
+        start = units[k][2]
+        last = k
+        for j in range(k + 1, min(len(units), k + SENTENCES + 1)):
+            at = units[j][2]
+            if start is not None and at is not None and at - start > WITHIN:
+                break
+            if _SENDS.search(units[j][1]):
+                last = j
+        for j in range(k, last + 1):
+            ad[j] = True
+        k = last + 1
+    if not any(ad):
+        return parsed
+    out: list[Segment] = []
+    by_segment: dict[int, list[tuple[str, bool]]] = {}
+    for (i, s, _), is_ad in zip(units, ad, strict=True):
+        by_segment.setdefault(i, []).append((s, is_ad))
+    for i, seg in enumerate(parsed.segments):
+        parts = by_segment.get(i)
+        if not parts or not any(is_ad for _, is_ad in parts):
+            out.append(seg)
+            continue
+        runs: list[tuple[bool, list[str]]] = []
+        for s, is_ad in parts:
+            if runs and runs[-1][0] == is_ad:
+                runs[-1][1].append(s)
+            else:
+                runs.append((is_ad, [s]))
+        for n, (is_ad, ss) in enumerate(runs):
+            text = "".join(ss).strip()
+            out.append(replace(seg, text=text, kind="context" if is_ad else "speech",
+                               alt=seg.alt if n == 0 else None, new_turn=seg.new_turn and n == 0))
+    held = sum(len(s) for (_, s, _), is_ad in zip(units, ad, strict=True) if is_ad)
+    return replace(parsed, segments=out, dropped={**parsed.dropped, "sponsor reads": held})
