@@ -167,7 +167,8 @@ def ingest(
     old = store.manifest() if store.exists() else None
     if old is not None and not (rebuild or old.rebuilding):
         old = None  # (only a rebuild, or an ingest after one that did not finish, carries it over)
-    if old is not None and not paths and old.paths:
+    rebuilds_all = old is not None and not paths and bool(old.paths)
+    if rebuilds_all:
         # A rebuild alone builds again what the index holds (the bundled transcripts, the
         # user's own, uploads), each from the file it was read from, with the speaker maps,
         # renames and formats given for it: an upgrade's "run `rag ingest --rebuild`" loses
@@ -178,6 +179,18 @@ def ingest(
                  for p in dict.fromkeys(old.paths.values())]
     files, problems = load(paths or [config.transcripts], config.max_file_bytes)
     report.problems.extend(str(p) for p in problems)
+    if rebuild and (not files or (problems and rebuilds_all)):
+        # A rebuild drops the index first: from a machine that cannot read the documents'
+        # files (a shared Chroma server), or after a file moved, it would lose them for good.
+        unread = [Path(p.path).name for p in problems] or ["no file to read"]
+        report.problems.append(
+            f"nothing was changed: the index's documents cannot all be read here ({', '.join(unread[:3])}"
+            f"{', …' if len(unread) > 3 else ''}); rebuild where their files are, or `rag remove` "
+            "those that are gone, then `rag ingest --rebuild`"
+        )
+        report.documents = len(old.files) if old else 0
+        report.passages = store.count() if store.exists() else 0
+        return report
 
     generation = 0
     if rebuild:

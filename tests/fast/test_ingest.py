@@ -76,7 +76,8 @@ def test_a_rebuild_alone_builds_again_what_the_index_holds(rag, corpus, tmp_path
     """`rag ingest --rebuild` (what an upgrade tells the user to run) read only the bundled
     transcripts: the user's own documents left the index, their renames and speaker maps
     with them, and the report said "removed 0". Now it reads every indexed document again from
-    its file, keeps what was given for it, and names a file that is gone."""
+    its file and keeps what was given for it; while a file is gone, it changes nothing and
+    says so."""
     src = tmp_path / "in"
     zebra, otter = write(src, "zebra.txt", ZEBRA), write(src, "otter.txt", OTTER)
     diarized = write(src, "call.txt", "SPEAKER_00: Where is the lighthouse?\nSPEAKER_01: On the north cape.\n")
@@ -84,10 +85,17 @@ def test_a_rebuild_alone_builds_again_what_the_index_holds(rag, corpus, tmp_path
     assert rag("ingest", str(diarized), "--speaker", "SPEAKER_01=Ines").exit_code == 0
     corpus.rename_speaker("zebra.txt", "Guest", "Ranger Kim")
     otter.unlink()
+    # A file that is gone (or a machine that cannot read the files, sharing a Chroma server)
+    # would lose its document for good: nothing is dropped, the user is told what to do.
+    ids = stored_ids()
+    report = json.loads(rag("ingest", "--rebuild", "--json").stdout)
+    assert any("otter.txt" in p and "nothing was changed" in p for p in report["problems"]), report["problems"]
+    assert stored_ids() == ids and not report["added"]
+    assert rag("remove", "otter.txt").exit_code == 0
     out = rag("ingest", "--rebuild", "--json")
     report = json.loads(out.stdout)
     assert sorted(report["added"]) == ["call.txt", "zebra.txt"]
-    assert any("otter.txt" in p for p in report["problems"]), report["problems"]
+    assert not report["problems"]
     speakers = {s.name: s.speakers for s in corpus.sources()}
     assert speakers["zebra.txt"] == ("Host", "Ranger Kim")
     assert "Ines" in speakers["call.txt"]
