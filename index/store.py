@@ -154,8 +154,13 @@ class Store:
         SharedSystemClient._identifier_to_system.pop(str(self.config.chroma_dir), None)
 
     def refresh(self) -> None:
-        """Read the index as other processes left it (embedded mode caches it)."""
+        """Read the index as other processes left it (embedded mode caches it; a server's
+        collections may have been dropped and made again by another process's rebuild, so
+        their handles are fetched anew)."""
         if self.config.chroma_url:
+            with self._lock:
+                self._col = None
+                self._ctx = None
             return
         with self._lock:
             self._forget_system()

@@ -164,7 +164,7 @@ class Corpus:
             manifest.check(self.embedder.model_id, CHUNKER_VERSION)
             if snap is not None:
                 self.store.refresh()  # another process wrote: read the directory anew
-            saved = load_saved(self._saved_dir, manifest.generation, self.store.count())
+            saved = load_saved(self._saved_dir, manifest.generation, self.store.count(), self._index_name)
             if saved is not None:
                 self._snapshot = saved
                 return saved
@@ -172,12 +172,16 @@ class Corpus:
             if not records.passages:
                 raise NoIndexError(self.config.where)
             self._snapshot = build(records, manifest.generation)
-            save(self._saved_dir, self._snapshot)
+            save(self._saved_dir, self._snapshot, self._index_name)
             return self._snapshot
 
     @property
     def _saved_dir(self) -> Path:
         return self.config.home / "cache"
+
+    @property
+    def _index_name(self) -> str:
+        return f"{self.config.where}#{self.config.collection}"
 
     # --- questions -------------------------------------------------------------------------
     def _retrieve(

@@ -289,15 +289,18 @@ def _code_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def _saved_path(directory: Path, generation: int) -> Path:
-    return directory / f"snapshot-{generation}-{_code_key()}.pickle"
+def _saved_path(directory: Path, generation: int, index: str = "") -> Path:
+    # `index` names the index (its server or folder, and collection): two indexes that share a
+    # RAG_HOME may well be at the same generation
+    key = hashlib.sha1(index.encode()).hexdigest()[:10] if index else "default"
+    return directory / f"snapshot-{key}-{generation}-{_code_key()}.pickle"
 
 
-def load_saved(directory: Path, generation: int, passages: int) -> Snapshot | None:
-    """The snapshot saved for this generation of the index (holding `passages` passages), or
-    None when there is none, it is of another version, or it cannot be read."""
+def load_saved(directory: Path, generation: int, passages: int, index: str = "") -> Snapshot | None:
+    """The snapshot saved for this generation of the index named `index` (holding `passages`
+    passages), or None when there is none, it is of another version, or it cannot be read."""
     try:
-        with _saved_path(directory, generation).open("rb") as f:
+        with _saved_path(directory, generation, index).open("rb") as f:
             snap = pickle.load(f)  # a file this product wrote into the index's own folder
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
             ValueError):
@@ -307,17 +310,18 @@ def load_saved(directory: Path, generation: int, passages: int) -> Snapshot | No
     return snap if len(snap.passages) == passages else None
 
 
-def save(directory: Path, snap: Snapshot) -> None:
-    """Save the snapshot for the next process (atomically; older ones are removed). A folder
-    that cannot be written only means the next process builds its own."""
-    path = _saved_path(directory, snap.generation)
+def save(directory: Path, snap: Snapshot, index: str = "") -> None:
+    """Save the snapshot of the index named `index` for the next process (atomically; older
+    ones of that index are removed). A folder that cannot be written only means the next
+    process builds its own."""
+    path = _saved_path(directory, snap.generation, index)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
             pickle.dump(snap, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
-        for old in directory.glob("snapshot-*.pickle"):
+        for old in directory.glob(f"{path.name.split('-')[0]}-{path.name.split('-')[1]}-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:

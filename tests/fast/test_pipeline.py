@@ -1249,7 +1249,22 @@ def test_a_new_process_loads_the_saved_snapshot_instead_of_rebuilding_it(
     import rag.snapshot as snapshot
 
     monkeypatch.setattr(snapshot, "_code_key", lambda: "another-version")
-    assert snapshot.load_saved(config.home / "cache", fresh.snapshot().generation, 4) is None
+    assert snapshot.load_saved(config.home / "cache", fresh.snapshot().generation, 4, fresh._index_name) is None
+
+
+def test_two_indexes_in_one_home_never_answer_from_each_others_saved_snapshot(config, glossary, tmp_path):
+    """The snapshot saved for the next process was found by generation and passage count
+    alone: with one RAG_HOME and two collections at the same generation and size,
+    `RAG_COLLECTION=y` answered from `x`."""
+    x = rag.open(dataclasses.replace(config, collection="col-x"), embedder=HashingEmbedder(), glossary=glossary)
+    y = rag.open(dataclasses.replace(config, collection="col-y"), embedder=HashingEmbedder(), glossary=glossary)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ingest_talk(x, tmp_path / "a" / "bees.txt", "Host: What do you keep?", "Guest: We keep bees in Hunan.")
+    ingest_talk(y, tmp_path / "b" / "goats.txt", "Host: What do you keep?", "Guest: We keep goats in Yunnan.")
+    assert x.snapshot().generation == y.snapshot().generation
+    later = rag.open(dataclasses.replace(config, collection="col-y"), embedder=HashingEmbedder(), glossary=glossary)
+    assert [s.name for s in later.sources()] == ["goats.txt"]
 
 
 def test_a_sentence_close_behind_the_best_is_quoted_when_only_it_holds_the_amount(corpus, tmp_path):
