@@ -174,6 +174,14 @@ def test_one_process_ingests_another_asks(glossary, chroma_server, monkeypatch, 
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["citations"][0]["source"] == "zebra.txt"
 
+    # Another process rebuilds (drops the collections, makes them again): this process goes
+    # on answering (it raised chromadb's NotFoundError until restarted).
+    p = rag_process("ingest", "--rebuild", "--json", fake=True)
+    assert p.returncode == 0, p.stderr
+    a = lexical.ask("When is the zebra quokka festival?")
+    assert a.citations and a.citations[0].source == "zebra.txt"
+    assert corpus.sources()
+
 
 def test_an_unreachable_server_is_one_line(monkeypatch):
     url = f"http://127.0.0.1:{free_port()}"
