@@ -295,7 +295,7 @@ def ingest(
             if chosen:
                 manifest.formats[source] = chosen
             manifest.paths[source] = where
-            store.save_manifest(manifest)
+            store.save_manifest(manifest, touched={source})
 
     given = paths or [config.transcripts]
     if prune and any(not Path(p).exists() for p in given):
@@ -309,7 +309,7 @@ def ingest(
         manifest.rebuilding = False  # (nothing written: still record the model; rebuilt: done)
         if rebuild:  # (a file that is gone was named in `problems`)
             manifest.paths = {s: p for s, p in manifest.paths.items() if s in manifest.files}
-        store.save_manifest(manifest)
+        store.save_manifest(manifest, touched=None if rebuild else ())
     if unread := [s for s in manifest.paths if s not in manifest.files]:
         report.warnings.append(
             f"a rebuild did not finish: {len(unread)} document(s) are not in the index yet "
@@ -344,7 +344,7 @@ def remove_source(store: Store, manifest: Manifest, source: str) -> None:
     manifest.renames.pop(source, None)
     manifest.formats.pop(source, None)
     manifest.paths.pop(source, None)
-    store.save_manifest(manifest)
+    store.save_manifest(manifest, touched={source})
 
 
 def rename_speaker(store: Store, source: str, old: str, new: str) -> int:
@@ -366,7 +366,7 @@ def rename_speaker(store: Store, source: str, old: str, new: str) -> int:
         if to == old:
             renames[shown] = new
     renames[old] = new
-    store.save_manifest(manifest)
+    store.save_manifest(manifest, touched={source})
     return changed
 
 

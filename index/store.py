@@ -11,9 +11,13 @@ vector of that passage read with the piece before it.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
+import os
 import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -33,6 +37,10 @@ from index.types import Passage
 FORMAT = "interview-qa-index v3"
 CONTEXT_SUFFIX = "__context"
 _BATCH = 1000
+
+
+# the manifest's entries kept per document (source -> …)
+_PER_DOCUMENT = ("files", "speaker_maps", "renames", "formats", "paths")
 
 
 @dataclass
@@ -245,14 +253,42 @@ class Store:
         self._collection(create=True)
         self._context()
 
-    def save_manifest(self, manifest: Manifest) -> None:
-        manifest.generation += 1
-        self._collection().modify(metadata={"manifest": manifest.to_json()})
-        if not self.config.chroma_url:
-            path = self.config.manifest_path
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
-            tmp.replace(path)
+    def save_manifest(self, manifest: Manifest, touched: Iterable[str] | None = None) -> None:
+        """Store the manifest. With `touched`, the documents this process changed since it
+        last saved, every other document's entries are taken from the manifest as stored now:
+        another process may have ingested or removed documents meanwhile, and two ingests at
+        once must lose nothing of each other's (in embedded mode a lock file makes the
+        read and the write one step; a server's clients only narrow the window to both)."""
+        with self._manifest_lock():
+            if touched is not None and (stored := self.manifest()) is not None:
+                mine = set(touched)
+                for name in _PER_DOCUMENT:
+                    ours, theirs = getattr(manifest, name), getattr(stored, name)
+                    merged = {s: v for s, v in theirs.items() if s not in mine}
+                    merged.update((s, v) for s, v in ours.items() if s in mine)
+                    ours.clear()
+                    ours.update(merged)
+                manifest.generation = max(manifest.generation, stored.generation)
+            manifest.generation += 1
+            self._collection().modify(metadata={"manifest": manifest.to_json()})
+            if not self.config.chroma_url:
+                path = self.config.manifest_path
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
+                tmp.replace(path)
+
+    @contextmanager
+    def _manifest_lock(self):
+        if self.config.chroma_url:
+            yield
+            return
+        self.config.home.mkdir(parents=True, exist_ok=True)
+        with open(self.config.home / "manifest.lock", "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     # --- passages ---------------------------------------------------------------------------
     def ids_of(self, source: str) -> list[str]:

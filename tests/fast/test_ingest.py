@@ -494,3 +494,27 @@ def test_a_sponsor_read_is_nobodys_answer():
     assert "binary files" in text and "Python 4" in text
     assert not any(w in text for w in ("Linode", "bulletproof", "$5"))
     assert prepared.report.dropped["sponsor reads"] > 100
+
+
+def test_two_ingests_at_once_keep_each_others_documents(corpus, config, glossary, tmp_path, monkeypatch):
+    """Two ingests at once each wrote back the manifest as it was when it started: all
+    passages were stored, but only one side's documents were listed, so `rag remove` said the
+    others were not in the index and the next rebuild dropped them."""
+    import rag as api
+    from tests.fakes import HashingEmbedder
+
+    zebra, otter = write(tmp_path / "a", "zebra.txt", ZEBRA), write(tmp_path / "b", "otter.txt", OTTER)
+    other = api.open(config, embedder=HashingEmbedder(), glossary=glossary)  # another process
+    real = HashingEmbedder.passages
+
+    def meanwhile(self, texts, **kw):  # the other ingest runs while this one embeds
+        monkeypatch.setattr(HashingEmbedder, "passages", real)
+        other.ingest([otter])
+        return real(self, texts, **kw)
+
+    monkeypatch.setattr(HashingEmbedder, "passages", meanwhile)
+    corpus.ingest([zebra])
+    monkeypatch.undo()
+    assert sorted(corpus.store.manifest().files) == ["otter.txt", "zebra.txt"]
+    assert corpus.remove("otter.txt").removed == ["otter.txt"]
+    assert sorted(corpus.store.manifest().files) == ["zebra.txt"]
