@@ -412,12 +412,15 @@ def western_numbers(text: str) -> str:
     return _CN_SCALED.sub(spelled, text)
 
 
-def numbers(text: str) -> set[float]:
+def numbers(text: str, scaled_only: bool = False) -> set[float]:
     """Every number a text states: digits (with 万/million/…), Chinese numerals, English
     number words. "One"/"一" alone are left out: they are articles far more often than counts.
+    A number with its multiplier also counts as its digits, unless `scaled_only`.
 
     >>> sorted(numbers("Two of 3.5 million users, 百分之八十, 十年, 一个"))
     [2.0, 3.5, 10.0, 80.0, 3500000.0]
+    >>> sorted(numbers("100 million parameters", scaled_only=True))
+    [100000000.0]
     """
     text = unicodedata.normalize("NFKC", text)
     out: set[float] = set()
@@ -427,8 +430,9 @@ def numbers(text: str) -> set[float]:
             value = float(raw)
         except ValueError:
             continue
-        out.add(value)
         unit = (m.group(2) or "").lower()
+        if not (scaled_only and unit in _MULTIPLIER):
+            out.add(value)
         if unit in _MULTIPLIER:
             out.add(value * _MULTIPLIER[unit])
     for piece in _CN_NOT_NUMBERS.split(text):
@@ -566,11 +570,13 @@ def numbers_missing(text: str, source: str) -> list[str]:
     ['30000']
     >>> numbers_missing("It costs around $300,000, ten times more.", "售价在 30 万美元左右,贵十倍")
     []
+    >>> numbers_missing("The model has 100 million parameters.", "小模型可能只需要 1 億個參數")
+    []
     """
     have = numbers(source)
     plain = normalize(source)
     return [
-        _format_number(v) for v in sorted(numbers(text))
+        _format_number(v) for v in sorted(numbers(text, scaled_only=True))
         if v not in have and _format_number(v) not in plain
     ]
 
