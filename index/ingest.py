@@ -217,8 +217,9 @@ def ingest(
             # half-way (killed, out of memory) leaves what the next one must read again.
             manifest.paths = dict(old.paths)
         manifest.rebuilding = rebuild or (old is not None and old.rebuilding)
-        if manifest.rebuilding:  # recorded before the long part (embedding), which may die
-            store.save_manifest(manifest)
+        # recorded before any passage is written and before the long part (embedding), which
+        # may die: a collection of passages without a manifest is none of this product's
+        store.save_manifest(manifest)
     else:
         manifest.check(embedder.model_id, CHUNKER_VERSION)
 

@@ -239,8 +239,14 @@ class Store:
     # --- manifest ---------------------------------------------------------------------------
     def manifest(self) -> Manifest | None:
         """The manifest as stored now (read afresh: another process may have ingested)."""
-        meta = self._collection(fresh=True).metadata or {}
+        col = self._collection(fresh=True)
+        meta = col.metadata or {}
         if "manifest" not in meta:
+            if n := col.count():  # another application's collection: never written into
+                raise IndexMismatchError(
+                    f"the collection {self.config.collection!r} at {self.config.where} holds {n} items "
+                    "but is no Interview Q&A index: set RAG_COLLECTION to another name"
+                )
             return None
         try:
             return Manifest.from_json(meta["manifest"])

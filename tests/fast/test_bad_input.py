@@ -510,3 +510,20 @@ def test_utf16_without_a_byte_order_mark_is_read(corpus, tmp_path):
     (tmp_path / "le.txt").write_bytes("Kim Soo: We grow mushrooms.\r\nLee Ana: On what?\r\n".encode("utf-16-le"))
     report = corpus.ingest([tmp_path / "le.txt"])
     assert not report.problems and report.files[0].speakers == ["Kim Soo", "Lee Ana"]
+
+
+def test_another_applications_collection_is_never_written_into(corpus, config, tmp_path):
+    """A collection of that name made by another application (no manifest) was taken over:
+    ingest replaced its metadata, the next questions crashed (KeyError: 'source'), and a
+    rebuild deleted its items. It is now refused, and left as it was."""
+    client = corpus.store.client()  # (one Chroma client per folder in a process)
+    other = client.create_collection(config.collection, metadata={"owner": "acme"})
+    other.add(ids=["a", "b"], documents=["x", "y"], embeddings=[[0.1] * 384, [0.2] * 384])
+    doc = tmp_path / "zebra.txt"
+    doc.write_text("Host: Where?\nGuest: On Rottnest island.\n", encoding="utf-8")
+    with pytest.raises(rag_api.RagError, match="is no Interview Q&A index"):
+        corpus.ingest([doc])
+    with pytest.raises(rag_api.RagError, match="is no Interview Q&A index"):
+        corpus.ask("Where?")
+    col = client.get_collection(config.collection)
+    assert col.count() == 2 and col.metadata == {"owner": "acme"}
