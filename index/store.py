@@ -12,6 +12,7 @@ vector of that passage read with the piece before it.
 from __future__ import annotations
 
 import fcntl
+import functools
 import itertools
 import json
 import os
@@ -100,6 +101,34 @@ class Records:
     vectors: np.ndarray
     # each passage read with the piece of its turn before it (its own vector when it has none)
     context: np.ndarray | None = None
+
+
+def _unreachable(e: Exception) -> bool:
+    """Did a call fail because the Chroma server is gone (stopped, restarted, network)?"""
+    chain = [e, e.__cause__, e.__context__]
+    return any(
+        x is not None and (isinstance(x, ConnectionError) or type(x).__module__.startswith(("httpx", "httpcore"))
+                           or "Could not connect" in str(x))
+        for x in chain
+    )
+
+
+def _guarded(method):
+    """A store call whose server stops answering half-way (an ingest when the server is
+    stopped) raises the one-line StoreUnavailableError, not the HTTP client's traceback."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RagError:
+            raise
+        except Exception as e:
+            if self.config.chroma_url and _unreachable(e):
+                raise _failure(self.config, e) from None
+            raise
+
+    return call
 
 
 class Store:
@@ -220,6 +249,7 @@ class Store:
                 raise NoIndexError(self.config.where) from None
             raise _failure(self.config, e) from None
 
+    @_guarded
     def exists(self) -> bool:
         try:
             self._collection(fresh=True)
@@ -227,6 +257,7 @@ class Store:
         except NoIndexError:
             return False
 
+    @_guarded
     def drop(self) -> None:
         if self.exists():
             self.client().delete_collection(self.config.collection)
@@ -237,6 +268,7 @@ class Store:
         self._ctx = None
 
     # --- manifest ---------------------------------------------------------------------------
+    @_guarded
     def manifest(self) -> Manifest | None:
         """The manifest as stored now (read afresh: another process may have ingested)."""
         col = self._collection(fresh=True)
@@ -255,10 +287,12 @@ class Store:
                 f"the index manifest is unreadable ({e}): run `rag ingest --rebuild`"
             ) from None
 
+    @_guarded
     def create(self) -> None:
         self._collection(create=True)
         self._context()
 
+    @_guarded
     def save_manifest(self, manifest: Manifest, touched: Iterable[str] | None = None) -> None:
         """Store the manifest. With `touched`, the documents this process changed since it
         last saved, every other document's entries are taken from the manifest as stored now:
@@ -297,9 +331,11 @@ class Store:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     # --- passages ---------------------------------------------------------------------------
+    @_guarded
     def ids_of(self, source: str) -> list[str]:
         return list(self._collection().get(where={"source": source}, include=[])["ids"])
 
+    @_guarded
     def upsert(
         self,
         passages: list[Passage],
@@ -352,6 +388,7 @@ class Store:
                 metadatas=metas,
             )
 
+    @_guarded
     def rename_speaker(self, source: str, old: str, new: str) -> int:
         """Show `old`'s passages in `source` under `new`; returns how many changed."""
         col = self._collection()
@@ -363,15 +400,18 @@ class Store:
             col.update(ids=got["ids"][s : s + _BATCH], metadatas=metas[s : s + _BATCH])
         return len(got["ids"])
 
+    @_guarded
     def delete(self, ids: list[str]) -> None:
         col = self._collection()
         for s in range(0, len(ids), _BATCH):
             col.delete(ids=ids[s : s + _BATCH])
             self._context().delete(ids=ids[s : s + _BATCH])
 
+    @_guarded
     def count(self) -> int:
         return int(self._collection().count())
 
+    @_guarded
     def records(self, source: str | None = None) -> Records:
         """Every stored passage (of one document, if given) with tokens and vectors."""
         col = self._collection()
@@ -408,6 +448,7 @@ class Store:
                 ctx[row[pid]] = vec
         return Records([passages[i] for i in order], [tokens[i] for i in order], mat, ctx)
 
+    @_guarded
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[str]:
         """Ids of the n nearest passages (cosine), optionally filtered by metadata."""
         col = self._collection()

@@ -527,3 +527,21 @@ def test_another_applications_collection_is_never_written_into(corpus, config, t
         corpus.ask("Where?")
     col = client.get_collection(config.collection)
     assert col.count() == 2 and col.metadata == {"owner": "acme"}
+
+
+def test_a_server_that_stops_half_way_is_one_line(config):
+    """A Chroma server stopped during an ingest printed the HTTP client's 99-line traceback
+    (httpx.ConnectError) instead of the one line that says what to do."""
+    import dataclasses
+
+    import httpx
+
+    store = Store(dataclasses.replace(config, chroma_url="http://127.0.0.1:9"))
+
+    class Gone:  # a collection whose server no longer answers
+        def get(self, *args, **kwargs):
+            raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    store._client, store._col = object(), Gone()
+    with pytest.raises(rag_api.StoreUnavailableError, match=r"^the Chroma server at http://127.0.0.1:9 failed"):
+        store.ids_of("talk.txt")
