@@ -83,8 +83,10 @@ def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:
         for w in report.warnings:
             click.echo(f"warning: {w}", err=True)
         if not quiet or report.problems:
+            from rag.render import count
+
             click.echo(
-                f"{report.documents} documents, {report.passages} passages in the index "
+                f"{count(report.documents, 'document')}, {count(report.passages, 'passage')} in the index "
                 f"(added {len(report.added)}, updated {len(report.updated)}, unchanged "
                 f"{len(report.unchanged)}, removed {len(report.removed)}) in {report.seconds:.1f} s",
                 err=quiet,
@@ -141,10 +143,13 @@ def remove(sources, as_json):
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False))
     else:
+        from rag.render import count
+
         for p in report.problems:
             click.echo(f"error: {p}", err=True)
         click.echo(
-            f"removed {len(report.removed)}; {report.documents} documents, {report.passages} passages left"
+            f"removed {len(report.removed)}; {count(report.documents, 'document')}, "
+            f"{count(report.passages, 'passage')} left"
         )
     sys.exit(1 if report.problems else 0)
 

@@ -11,6 +11,15 @@ from index.types import Passage
 from rag.types import Answer, Citation
 
 
+def count(n: int, noun: str) -> str:
+    """`n` and the noun, singular for one.
+
+    >>> count(1, "document"), count(2, "passage"), count(0, "document")
+    ('1 document', '2 passages', '0 documents')
+    """
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def timestamp(seconds: float | None) -> str:
     """`[12:34]`, `[1:02:03]`, or "" without a time.
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import rag
 from rag import IngestReport, NoIndexError, RagError
+from rag.render import count
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +300,8 @@ class Library:
             media = self._media_map()
             if media.pop(document, None) is not None:
                 self._save_media_map(media)
-        return f"Removed {document}: {report.documents} documents, {report.passages} passages left."
+        return (f"Removed {document}: {count(report.documents, 'document')}, "
+                f"{count(report.passages, 'passage')} left.")
 
     def rename(self, document: str, old: str, new: str) -> str:
         """Rename a speaker of one document, or merge it into another of its speakers by
