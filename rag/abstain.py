@@ -1219,11 +1219,16 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
         if not words:
             return 0.0
         return sum(not k for k in known) / len(words)
-    weights = {t: word_weight(t, snap) for t in r.query_tokens}
+    # (几台, 多少个: "how many", the answer's shape, not its subject)
+    weights = {t: word_weight(t, snap) for t in r.query_tokens if not _HOW_MANY_ZH.fullmatch(t)}
     total = sum(weights.values())
     return (
         sum(w for t, w in weights.items() if not _known(t, snap, glossary)) / total if total else 0.0
     )
+
+
+# 几台, 幾個, 多少, 多少个: a Chinese "how many" with its measure word
+_HOW_MANY_ZH = re.compile(r"(?:[几幾]|多少)[\u4e00-\u9fff]?")
 
 
 def _latin_words(text: str) -> list[str]:

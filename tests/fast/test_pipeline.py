@@ -1508,3 +1508,20 @@ def test_a_voice_that_gives_only_its_first_name_is_named_by_it(corpus, tmp_path)
     corpus.ingest([tmp_path / "call_a.json", tmp_path / "call_b.json"])
     a = corpus.ask("Which phone company did Tom say this is?", source="call_a.json")
     assert not a.abstained and "Premier Phone" in a.text, a.text
+
+
+def test_how_many_in_chinese_is_the_answers_shape_not_an_unknown_word(corpus, tmp_path):
+    """"码头有几台起重机?" over an English interview was declined as off-topic: 几台 ("how
+    many", with its measure word) counted as a word the transcript never says, beside 码头
+    (the transcript says "terminal", not "wharf"), so most of the question looked unknown."""
+    ingest_talk(
+        corpus, tmp_path / "harbor.txt",
+        "Maya Lindqvist: Today I'm talking with Tomas Okafor, who rebuilt the container terminal.",
+        "Tomas Okafor: We broke ground in March 2019 and finished in 2022.",
+        "Maya Lindqvist: How many cranes are we talking about?",
+        "Tomas Okafor: Eight ship-to-shore cranes, each about 90 metres tall.",
+        "Maya Lindqvist: Where does the steel come from?",
+        "Tomas Okafor: From a mill in Silesia, delivered by rail.",
+    )
+    a = corpus.ask("码头有几台起重机?")
+    assert a.citations and "Eight ship-to-shore cranes" in a.text, a.text
