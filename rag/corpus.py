@@ -497,16 +497,21 @@ def continuations(hits) -> dict[int, int]:
     }
 
 
-def quotes_whom_it_names(r: Retrieval, chosen) -> bool:
+def quotes_whom_it_names(r: Retrieval, chosen, snap: Snapshot) -> bool:
     """Does an answer to a question that names speakers quote at least one of them, or a
     host's introduction of one ("Adrian Tchaikovsky is … His first novel … was published in
     2008.", which the ranking counts as theirs too)? (A question about a role, "what did the
-    host ask Karpathy?", may quote anyone.)"""
+    host ask Karpathy?", may quote anyone; so may one whose named person speaks in none of
+    the quoted documents: there, the name is someone they talk about, "How well did Guido say
+    he knows Python?", though a speaker of another show is called Guido.)"""
     if not r.people or HOST_WORDS.search(r.question):
         return True
     # "Mark" names the guest Mark McGranaghan of one show; the Mark Mandel of another, who
     # speaks with a second Mark, may be the one it means as well
-    return any(speaks_for(r, p := r.hits[c.hit].passage) or p.speaker in r.called for c in chosen)
+    if any(speaks_for(r, p := r.hits[c.hit].passage) or p.speaker in r.called for c in chosen):
+        return True
+    quoted = {r.hits[c.hit].passage.source for c in chosen}
+    return not any(p.source in quoted and r.names(p) for p in snap.passages)
 
 
 def speaks_for(r: Retrieval, p) -> bool:
@@ -665,7 +670,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # about the comet?" of someone who never speaks of it: what they say never mentions
         # what is asked, so it is no answer
         return declined(r, related=True)
-    if not quotes_whom_it_names(r, chosen):
+    if not quotes_whom_it_names(r, chosen, snap):
         # "Which framework does Jerod say …?" answered only by other people's words: those
         # are not Jerod's, so they are related passages, not his answer.
         return declined(r, related=True)

@@ -1525,3 +1525,20 @@ def test_how_many_in_chinese_is_the_answers_shape_not_an_unknown_word(corpus, tm
     )
     a = corpus.ask("码头有几台起重机?")
     assert a.citations and "Eight ship-to-shore cranes" in a.text, a.text
+
+
+def test_a_name_that_speaks_only_in_another_document_is_someone_talked_about(corpus, tmp_path):
+    """"How well did Guido say he knows Python?" was declined: a speaker of another show is
+    called Guido, and the answer quoted the host who tells the story, not him. Where the named
+    person speaks in none of the quoted documents, the name is someone they talk about."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ingest_talk(corpus, tmp_path / "a" / "tea.txt", "Host: Guido, what do you drink?",
+                "Guido: Green tea, every morning, from a small shop in Kyoto.")
+    ingest_talk(corpus, tmp_path / "b" / "history.txt", "Ann: Tell me about the interviews.",
+                "Bo: Guido was once asked at Google, on a scale of 1 to 10, how well he knows Python. He said 8.",
+                "Ann: And the book?", "Bo: It came out in March.")
+    a = corpus.ask("How well did Guido say he knows Python on a scale of 1 to 10?")
+    assert "He said 8." in a.text, a.text
+    # ... while a question about what he says himself still wants his words
+    assert "Kyoto" in corpus.ask("Where does Guido buy his tea?").text
