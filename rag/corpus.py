@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -497,19 +498,31 @@ def continuations(hits) -> dict[int, int]:
     }
 
 
+# capitalised question words that name no one
+_NOT_NAMES = frozenset("what who when where why how which does did do is are was were i".split())
+
+
 def quotes_whom_it_names(r: Retrieval, chosen, snap: Snapshot) -> bool:
     """Does an answer to a question that names speakers quote at least one of them, or a
     host's introduction of one ("Adrian Tchaikovsky is … His first novel … was published in
     2008.", which the ranking counts as theirs too)? (A question about a role, "what did the
     host ask Karpathy?", may quote anyone; so may one whose named person speaks in none of
-    the quoted documents: there, the name is someone they talk about, "How well did Guido say
-    he knows Python?", though a speaker of another show is called Guido.)"""
+    the quoted documents and whom the quotes name: there, the name is someone they talk about,
+    "How well did Guido say he knows Python?", though a speaker of another show is called
+    Guido.)"""
     if not r.people or HOST_WORDS.search(r.question):
         return True
     # "Mark" names the guest Mark McGranaghan of one show; the Mark Mandel of another, who
     # speaks with a second Mark, may be the one it means as well
     if any(speaks_for(r, p := r.hits[c.hit].passage) or p.speaker in r.called for c in chosen):
         return True
+    # ... or the quotes tell of the person the question names, by the name it uses, in
+    # documents where no speaker is so named ("What does Omar think about the comet?" is not
+    # answered by the others' words in a file that never names him)
+    named = {w for w in re.findall(r"(?<!^)\b[A-Z][\w'’-]+", r.question.strip()) if w.lower() not in _NOT_NAMES}
+    if not named or not any(re.search(rf"\b{re.escape(w)}\b", r.hits[c.hit].passage.text)
+                            for w in named for c in chosen):
+        return False
     quoted = {r.hits[c.hit].passage.source for c in chosen}
     return not any(p.source in quoted and r.names(p) for p in snap.passages)
 
