@@ -326,8 +326,8 @@ class Config:
 
     @property
     def where(self) -> str:
-        """The index location, as error messages name it."""
-        return self.chroma_url or str(self.chroma_dir)
+        """The index location, as error messages name it (a server's, with the collection)."""
+        return f"{self.chroma_url} (collection {self.collection})" if self.chroma_url else str(self.chroma_dir)
 
     @property
     def chroma_dir(self) -> Path:

@@ -276,7 +276,7 @@ class Store:
         if "manifest" not in meta:
             if n := col.count():  # another application's collection: never written into
                 raise IndexMismatchError(
-                    f"the collection {self.config.collection!r} at {self.config.where} holds {n} items "
+                    f"the collection {self.config.collection!r} at {self.config.chroma_url or self.config.chroma_dir} holds {n} items "
                     "but is no Interview Q&A index: set RAG_COLLECTION to another name"
                 )
             return None

@@ -301,7 +301,10 @@ class Corpus:
         """Whether the bundled transcripts should be indexed before a question: "missing" when
         there is no index yet, "outdated" when an earlier version of the product built an index
         that holds only them (rebuilding it loses nothing of the user's), else None. An earlier
-        index with the user's own files is left to `rag ingest --rebuild`."""
+        index with the user's own files is left to `rag ingest --rebuild`, and so is a Chroma
+        server's (a misspelt RAG_COLLECTION, or an index emptied on purpose, is not filled)."""
+        if self.config.chroma_url:
+            return None  # a shared server's index is filled by `rag ingest`, never by a question
         store = self.store
         manifest = store.manifest() if store.exists() else None
         if manifest is not None and manifest.rebuilding:

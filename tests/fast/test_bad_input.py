@@ -545,3 +545,14 @@ def test_a_server_that_stops_half_way_is_one_line(config):
     store._client, store._col = object(), Gone()
     with pytest.raises(rag_api.StoreUnavailableError, match=r"^the Chroma server at http://127.0.0.1:9 failed"):
         store.ids_of("talk.txt")
+
+
+def test_a_question_never_fills_a_shared_servers_index(config, glossary):
+    """With a Chroma server, `rag ask` filled an empty collection with the bundled transcripts:
+    a misspelt RAG_COLLECTION silently answered from a new Karpathy-only index, and an index an
+    operator had emptied came back. A server's index is filled by `rag ingest` alone."""
+    import dataclasses
+
+    served = rag_api.open(dataclasses.replace(config, chroma_url="http://127.0.0.1:9"),
+                          embedder=HashingEmbedder(), glossary=glossary)
+    assert served.bundled_index_due() is None and served.prepare() is None  # (no server asked)
