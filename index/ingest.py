@@ -380,7 +380,8 @@ def remove(store: Store, sources: list[str]) -> IngestReport:
         return report
     for s in sources:
         name = Path(s).name
-        if name in manifest.files:
+        # (one that a rebuild which did not finish has yet to read again is still the index's)
+        if name in manifest.files or name in manifest.paths:
             remove_source(store, manifest, name)
             report.removed.append(name)
         else:

@@ -141,6 +141,29 @@ def test_a_rebuild_that_dies_half_way_loses_no_document(rag, corpus, config, glo
     assert "Ines" in speakers["call.txt"]
 
 
+def test_a_document_a_dead_rebuild_has_yet_to_read_can_be_removed(rag, corpus, tmp_path, monkeypatch):
+    """After a rebuild that died, a document whose file is gone stopped every later rebuild
+    ("rag remove those that are gone"), and `rag remove` said it was not in the index."""
+    from tests.fakes import HashingEmbedder
+
+    src = tmp_path / "in"
+    zebra, otter = write(src, "zebra.txt", ZEBRA), write(src, "otter.txt", OTTER)
+    assert rag("ingest", str(zebra), str(otter)).exit_code == 0
+
+    def dies(*_, **__):
+        raise Crash()
+
+    monkeypatch.setattr(HashingEmbedder, "passages", dies)
+    with pytest.raises(Crash):
+        rag("ingest", "--rebuild")
+    monkeypatch.undo()
+    otter.unlink()
+    assert "otter.txt" in json.loads(rag("ingest", "--rebuild", "--json").stdout)["problems"][0]
+    assert rag("remove", "otter.txt").exit_code == 0
+    report = json.loads(rag("ingest", "--rebuild", "--json").stdout)
+    assert report["added"] == ["zebra.txt"] and not report["problems"] and not report["warnings"]
+
+
 def test_a_changed_file_replaces_its_passages(rag, tmp_path):
     src = tmp_path / "in"
     write(src, "zebra.txt", ZEBRA)
