@@ -102,6 +102,19 @@ def test_a_rebuild_alone_builds_again_what_the_index_holds(rag, corpus, tmp_path
     assert HANS not in speakers  # the bundled transcripts were not in it: not added by a rebuild
 
 
+def rebuild_dies(rag, monkeypatch) -> None:
+    """`rag ingest --rebuild`, killed while it embeds (the long part)."""
+    from tests.fakes import HashingEmbedder
+
+    def dies(*_, **__):
+        raise Crash()
+
+    monkeypatch.setattr(HashingEmbedder, "passages", dies)
+    with pytest.raises(Crash):
+        rag("ingest", "--rebuild")
+    monkeypatch.undo()
+
+
 def test_a_rebuild_that_dies_half_way_loses_no_document(rag, corpus, config, glossary, tmp_path, monkeypatch):
     """A rebuild killed while embedding (the long part) left an empty index whose manifest had
     forgotten where the documents came from: the next `rag ask` filled it with the bundled
@@ -117,13 +130,7 @@ def test_a_rebuild_that_dies_half_way_loses_no_document(rag, corpus, config, glo
     assert rag("ingest", str(zebra)).exit_code == 0
     assert rag("ingest", str(diarized), "--speaker", "SPEAKER_01=Ines").exit_code == 0
 
-    def dies(*_, **__):
-        raise Crash()
-
-    monkeypatch.setattr(HashingEmbedder, "passages", dies)
-    with pytest.raises(Crash):
-        rag("ingest", "--rebuild")
-    monkeypatch.undo()
+    rebuild_dies(rag, monkeypatch)
 
     fresh = api.open(config, embedder=HashingEmbedder(), glossary=glossary)  # a new process
     assert fresh.bundled_index_due() is None  # not filled with the bundled transcripts
@@ -144,19 +151,11 @@ def test_a_rebuild_that_dies_half_way_loses_no_document(rag, corpus, config, glo
 def test_a_document_a_dead_rebuild_has_yet_to_read_can_be_removed(rag, corpus, tmp_path, monkeypatch):
     """After a rebuild that died, a document whose file is gone stopped every later rebuild
     ("rag remove those that are gone"), and `rag remove` said it was not in the index."""
-    from tests.fakes import HashingEmbedder
-
     src = tmp_path / "in"
     zebra, otter = write(src, "zebra.txt", ZEBRA), write(src, "otter.txt", OTTER)
     assert rag("ingest", str(zebra), str(otter)).exit_code == 0
 
-    def dies(*_, **__):
-        raise Crash()
-
-    monkeypatch.setattr(HashingEmbedder, "passages", dies)
-    with pytest.raises(Crash):
-        rag("ingest", "--rebuild")
-    monkeypatch.undo()
+    rebuild_dies(rag, monkeypatch)
     otter.unlink()
     assert "otter.txt" in json.loads(rag("ingest", "--rebuild", "--json").stdout)["problems"][0]
     assert rag("remove", "otter.txt").exit_code == 0
