@@ -306,8 +306,8 @@ def ingest(
         for source in pruned(manifest, given):
             remove_source(store, manifest, source)
             report.removed.append(source)
-    if (fresh and manifest.generation == generation) or manifest.rebuilding:
-        manifest.rebuilding = False  # (nothing written: still record the model; rebuilt: done)
+    if manifest.rebuilding:  # (done: a fresh index's manifest was recorded before any write)
+        manifest.rebuilding = False
         if rebuild:  # (a file that is gone was named in `problems`)
             manifest.paths = {s: p for s, p in manifest.paths.items() if s in manifest.files}
         store.save_manifest(manifest, touched=None if rebuild else ())
