@@ -292,8 +292,11 @@ def _code_key() -> str:
 def _saved_path(directory: Path, generation: int, index: str = "") -> Path:
     # `index` names the index (its server or folder, and collection): two indexes that share a
     # RAG_HOME may well be at the same generation
-    key = hashlib.sha1(index.encode()).hexdigest()[:10] if index else "default"
-    return directory / f"snapshot-{key}-{generation}-{_code_key()}.pickle"
+    return directory / f"{_saved_prefix(index)}-{generation}-{_code_key()}.pickle"
+
+
+def _saved_prefix(index: str) -> str:
+    return f"snapshot-{hashlib.sha1(index.encode()).hexdigest()[:10] if index else 'default'}"
 
 
 def load_saved(directory: Path, generation: int, passages: int, index: str = "") -> Snapshot | None:
@@ -321,7 +324,7 @@ def save(directory: Path, snap: Snapshot, index: str = "") -> None:
         with tmp.open("wb") as f:
             pickle.dump(snap, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
-        for old in directory.glob(f"{path.name.split('-')[0]}-{path.name.split('-')[1]}-*.pickle"):
+        for old in directory.glob(f"{_saved_prefix(index)}-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:
