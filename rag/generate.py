@@ -27,7 +27,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from index.chunk import split_sentences
 from index.clean import is_traditional, normalize, to_traditional
+from index.formats.lines import join_all
 from index.lexical import HAN, tokenize
 from rag.retrieve import language
 
@@ -131,7 +133,6 @@ _ORDERS = re.compile(
     r"(?:只|仅|僅)(?:回答|回复|回覆|输出|輸出)\s*[:：]|(?:系统|系統)提示",
     re.I,
 )
-_SPOKEN_SENTENCE = re.compile(r"[^.!?。！？]*(?:[.!?。！？]+|$)\s*")
 
 
 def redact(text: str) -> str:
@@ -147,10 +148,7 @@ def redact(text: str) -> str:
     """
     if not _ORDERS.search(text):
         return text
-    parts = [m.group(0) for m in _SPOKEN_SENTENCE.finditer(text) if m.group(0)]
-    return "".join(
-        ("[…]" + (" " if p.endswith((" ", "\n")) else "")) if _ORDERS.search(p) else p for p in parts
-    ).strip()
+    return join_all(["[…]" if _ORDERS.search(s) else s for s in split_sentences(text)])
 
 
 def passage_block(passages: Passages) -> str:
