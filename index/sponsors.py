@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from index.chunk import split_sentences
 from index.formats.base import Parsed, Segment
+from index.formats.lines import join_all
 
 _OPENS = re.compile(
     r"\b(?:is|are|was|has been|have been)\s+(?:also\s+)?brought\s+to\s+you\s+by\b|"
@@ -32,14 +34,8 @@ _SENDS = re.compile(
     r"\b(?:visit|go\s+to|head\s+(?:over\s+)?to|check\s+out)\s+[\w-]+\.(?:com|fm|io|org|net|co|ai|dev|app|tv)\b",
     re.I,
 )
-# a sentence ends at a full stop before a space or the end (not inside `talkpython.fm/x`)
-_SENTENCE = re.compile(r".+?(?:[.?!]+[\"'”’)]*(?=\s|$)|[。！？]+[」”’）]*|$)\s*", re.S)
 WITHIN = 150.0  # seconds from the opening to the read's last sentence, at most
 SENTENCES = 24  # ... or sentences, where the file has no times
-
-
-def _sentences(text: str) -> list[str]:
-    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
 def sponsor_reads(parsed: Parsed) -> Parsed:
@@ -68,7 +64,7 @@ def sponsor_reads(parsed: Parsed) -> Parsed:
     units: list[tuple[int, str, float | None]] = []  # (segment, sentence, its segment's start)
     for i, seg in enumerate(parsed.segments):
         if seg.kind == "speech":
-            units += [(i, s, seg.start) for s in _sentences(seg.text)]
+            units += [(i, s, seg.start) for s in split_sentences(seg.text)]
     ad = [False] * len(units)
     k = 0
     while k < len(units):
@@ -104,7 +100,7 @@ def sponsor_reads(parsed: Parsed) -> Parsed:
             else:
                 runs.append((is_ad, [s]))
         for n, (is_ad, ss) in enumerate(runs):
-            text = "".join(ss).strip()
+            text = join_all(ss)
             out.append(replace(seg, text=text, kind="context" if is_ad else "speech",
                                alt=seg.alt if n == 0 else None, new_turn=seg.new_turn and n == 0))
     held = sum(len(s) for (_, s, _), is_ad in zip(units, ad, strict=True) if is_ad)
