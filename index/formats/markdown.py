@@ -17,7 +17,7 @@ from index.clean import repair
 from index.formats import table
 from index.formats.base import Parsed
 from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at, mostly_cjk
-from index.formats.plain import Line, looks_like_name, may_speak, names, walk
+from index.formats.plain import Line, looks_like_name, may_speak, split_label, walk
 from index.formats.timestamped import read_line
 
 NAME = "markdown"
@@ -244,14 +244,13 @@ def read_lines(text: str) -> list[Line]:
             lines.append(Line(alt, heading=True) if alt.strip() else Line(""))
             continue
         timed = _TIME_BEFORE_BOLD.match(s)
-        named = _BOLD.match(s[timed.end() :]) if timed else m
-        if named and named["after"] and not bullet and names(named["inner"].strip()):
+        rest = s[timed.end() :] if timed else s
+        named = split_label(rest, clock_at(timed["ts"], no) if timed else None)
+        if named.tentative == "bold" and not bullet:
             # `**Ann Lee** Hello.` (after its time or not): a name in bold without a colon, a
             # label where the document has enough of them (`settle`)
-            body = _unescape_brackets(inline(named["after"]))
-            start = clock_at(timed["ts"], no) if timed else None
-            text = _unescape_brackets(inline(named[0]))
-            lines.append(Line(text, named["inner"].strip(), body, start, strong=True, tentative="bold"))
+            lines.append(replace(named, text=_unescape_brackets(inline(rest)),
+                                 body=_unescape_brackets(inline(named.body))))
             continue
         line = read_line(_unescape_brackets(inline(s)), no)
         if bullet and line.label is None and line.text.strip():  # an item: a paragraph of its own

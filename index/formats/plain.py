@@ -56,7 +56,7 @@ _ALIASED = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<alias>[^()（）]+)
 _QA_DOTTED = re.compile(r"^\s*(?P<label>[QA])\.\s+(?P<body>\S.*)$")
 # `**Adam Garrett-Harris** Hello and welcome…`: a name in bold and no colon opening the line
 # (Orbit FM's transcripts, after the time), a label where two such names each open two lines
-_BOLD_NAMED = re.compile(r"^\s*\*\*(?P<label>[^*\n:：]{1,60}?)\*\*\s+(?P<body>\S.*)$")
+_BOLD_NAMED = re.compile(r"^\s*(?P<m>\*\*|__)(?P<label>[^*\n:：]{1,60}?)(?P=m)\s+(?P<body>\S.*)$")
 # A name of two to four words in capitals and a full stop opening the paragraph, as a press
 # conference's or a court's record labels its speakers (`CHAIR POWELL.  Good afternoon.`,
 # `NANCY MARSHALL-GENZER.  Hi.`, `MR. SMITH.  Objection.`).
@@ -172,7 +172,7 @@ def split_label(text: str, start: float | None = None) -> Line:
     # (in text all in capitals, as broadcast captions are, "WELCOME BACK." opens a sentence)
     if (caps := _CAPS_NAMED.match(text)) and re.search(r"[a-z]", caps["body"]):
         return Line(text, caps["label"], caps["body"].strip(), start, tentative="caps")
-    if (bold := _BOLD_NAMED.match(text)) and names(bold["label"].strip()):
+    if (bold := _BOLD_NAMED.match(text)) and _names(bold["label"].strip()):
         return Line(text, bold["label"].strip(), bold["body"].strip(), start, strong=True, tentative="bold")
     if titled := _TITLED.match(text):  # `Mr. GOSS. That sounds great.`: a record's label
         return Line(text, titled["label"], titled["body"].strip(), start, strong=True)
@@ -281,10 +281,10 @@ _TITLE_WITNESS = re.compile(
 )
 
 
-def names(label: str) -> bool:
+def _names(label: str) -> bool:
     """A name, or several speaking at once (`Jen Luker & Adam Garrett-Harris`, `ALL`).
 
-    >>> [names(s) for s in ("Jen Luker", "Jen Luker & Adam Garrett-Harris", "ALL", "the end")]
+    >>> [_names(s) for s in ("Jen Luker", "Jen Luker & Adam Garrett-Harris", "ALL", "the end")]
     [True, True, True, False]
     """
     parts = re.split(r"\s*(?:&|\band\b|,)\s*", label)
