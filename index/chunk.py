@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from index.clean import ends_question, ends_sentence, unpunctuated, unpunctuated_latin
+from index.clean import asks, ends_question, ends_sentence, unpunctuated, unpunctuated_latin
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v52"
+CHUNKER_VERSION = "turns-v53"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -31,6 +31,36 @@ _BACKCHANNEL = re.compile(
 # A lawyer's objection between a question and its answer ("Objection to form.", "Same
 # objection.", "Objection, relevance. You can answer.") replaces no question either.
 _OBJECTION = re.compile(r"^(?:same |standing )?objection\b[^?]{0,80}$", re.I)
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+_ASKING_WORD = re.compile(
+    r"^\W*(?:who|what|when|where|why|which|how|whose|is|are|do|does|did|can|could|would|will)\b|"
+    r"什么|什麼|为什么|為什麼|怎|哪|谁|誰|几|幾|多少|吗|嗎|呢|乜|點解|边|邊|咩",
+    re.I,
+)
+
+
+def is_aside(text: str) -> bool:
+    """A host's short remark that asks nothing ("That is awesome.", "Tell me more.",
+    "都唔少年𡃉嚹喎。"): the guest is still answering the question before it. Anything
+    with a number, a question word or a question mark still asks something new.
+
+    >>> [is_aside(t) for t in ["That is awesome.", "都唔少年𡃉嚹喎。", "Go ahead."]]
+    [True, True, True]
+    >>> [is_aside(t) for t in ["Why not Rust", "你為什麼來", "Jen, you said 425,000.", "And the cost?",
+    ...                        "Tell me about the funding."]]
+    [False, False, False, False, False]
+    """
+    text = text.strip()
+    if not text or asks(text) or _ASKING_WORD.search(text) or re.search(r"\d", text):
+        return False
+    han = len(_HAN_CHAR.findall(text))
+    words = len(_WORD.findall(text))
+    return han + words <= 8 if han else words <= 3
+
+
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ffff]")
 
 
 def is_backchannel(text: str) -> bool:
@@ -411,7 +441,7 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
                 )
             )
         body = " ".join(turn.paragraphs)
-        if turn.role == "host" and not is_backchannel(body):
+        if turn.role == "host" and not (is_backchannel(body) or is_aside(body)):
             question = asked_in(turn.paragraphs)
             if turn.alt:  # a bilingual turn asks in both languages: an English reader reads it
                 question = f"{question} {asked_in(turn.alt.split(chr(10)))}"

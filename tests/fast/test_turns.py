@@ -196,6 +196,24 @@ def test_a_backchannel_keeps_the_question_being_answered():
     assert chunks[-1].question == "Why is data the bottleneck?"
 
 
+@pytest.mark.parametrize(
+    ("aside", "asked"),
+    [("That is awesome.", "Why is data the bottleneck?"),  # a remark: still answering
+     ("Tell me more.", "Why is data the bottleneck?"),
+     ("So what about labels?", "So what about labels?"),  # asks: the new question
+     ("Jen, you said 425,000.", "Jen, you said 425,000."),  # a number: something new
+     ("Tell me about the labelling teams.", "Tell me about the labelling teams.")],
+)
+def test_a_short_remark_keeps_the_question_being_answered(aside, asked):
+    turns, _ = split_turns(f"A: Why is data the bottleneck?\nB: Because models need it.\nA: {aside}\nB: And labels are rare.")
+    assert chunk_turns("doc.txt", turns, max_chars=200)[-1].question == asked
+
+
+def test_a_short_cantonese_remark_keeps_the_question_being_answered():
+    turns, _ = split_turns("D：亞視點解硬係做唔起呢？\nB：其實係要好多年囖。\nD：都唔少年𡃉嚹喎。\nB：我覺得個上層變得太緊要。")
+    assert chunk_turns("doc.txt", turns, max_chars=200)[-1].question == "亞視點解硬係做唔起呢？"
+
+
 def test_initials_take_the_names_the_document_declares():
     p = Parsed(
         [Segment("开场。", "Shaun Apps（SA）"), Segment("我先说?", "SA"), Segment("好的。", "AP"),
