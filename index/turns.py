@@ -60,7 +60,9 @@ _WELCOMED = re.compile(
 # people a host announces are the guests.
 _FULL_NAME = r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}"
 _ANNOUNCED = re.compile(
-    r"\b(?:[Ww]e have|[Ww]e've got|[Jj]oining (?:us|me)|[Ww]ith (?:us|me)|(?:[Mm]y|[Oo]ur) guests?)"
+    r"\b(?:[Ww]e have|[Ww]e've got|[Jj]oining (?:us|me)|[Ww]ith (?:us|me)|(?:[Mm]y|[Oo]ur) guests?|"
+    # "Today, we're talking with Andrew Bush."
+    r"(?:[Ww]e're|[Ww]e are|I'm|I am) (?:talking|speaking|chatting) (?:with|to))"
     r"(?: (?:today|here|tonight|again|back|this week))?(?: on the (?:show|podcast|program))?"
     r"(?: (?:today|again|this week))?(?: (?:is|are))?:? "
     rf"({_FULL_NAME})(?:,? and ({_FULL_NAME}))?"
@@ -69,7 +71,9 @@ _ANNOUNCED = re.compile(
 # Satya Nadella, chairman and chief executive officer, Amy Hood, chief financial officer, …")
 _LISTED = re.compile(rf",?(?: [a-z][\w'’-]*,?){{0,8}},? (?:and )?({_FULL_NAME})")
 # Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
-_HOST_LABEL = re.compile(r"^(?:host|interviewer|moderator|主持人|主持|记者|記者)$", re.I)
+_HOST_LABEL = re.compile(
+    r"^(?:host|interviewer|moderator|announcer|narrator|voice-?over|主持人|主持|记者|記者|旁白)$", re.I
+)
 
 
 def _split_camel(name: str) -> str:
@@ -200,6 +204,9 @@ def canonical_names(
             if spelled or len(match) == 1:
                 names[label] = spelled.group(1) if spelled else match[0]
                 continue
+            if not match and (named := _spelled_out(label, text)):
+                names[label] = named
+                continue
         # A truncated label is the tail of a more frequent one: `Priors` of `NoPriors`.
         longer = [o for o in counts if o != label and o.endswith(label) and counts[o] > counts[label]]
         base = max(longer, key=counts.__getitem__) if longer else label
@@ -269,14 +276,38 @@ _GLOSSED_NAME = re.compile(r"[\u3400-\u9fff]{2,6}")
 _GLOSS = r"[A-ZÀ-Þ][\w'’.-]*(?: [A-ZÀ-Þ][\w'’.-]*){0,3}"
 
 
+def _spelled_out(initials: str, text: str) -> str | None:
+    """The one full name in the document whose initials a label is, when its first name
+    comes back elsewhere (`KH:` turns after "a special guest with us, Kelsey Hightower" and
+    seventeen "Kelsey"s).
+
+    >>> _spelled_out("KH", "with us, Kelsey Hightower. So Kelsey, hi. Kelsey?")
+    'Kelsey Hightower'
+    >>> _spelled_out("AP", "as the Associated Press reported"), _spelled_out("KH", "Kelsey Hightower")
+    (None, None)
+    """
+    found = {
+        m for m in re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z'\-]+){1,2}\b", text)
+        if _initials(m) == initials
+    }
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    return name if len(re.findall(rf"\b{name.split()[0]}\b", text)) >= 3 else None
+
+
 def _people(meta: Mapping[str, object], *keys: str) -> set[str]:
     out: set[str] = set()
     for k in keys:
         v = meta.get(k)
         if isinstance(v, str):
             out.update(p.strip() for p in re.split(r"[,;]", v) if p.strip())
-        elif isinstance(v, list | tuple):
-            out.update(str(p).strip() for p in v)
+        elif isinstance(v, list | tuple):  # names, or entries with one (`- name: Ann Lee`)
+            out.update(
+                str(p.get("name") if isinstance(p, dict) else p).strip()
+                for p in v
+                if not isinstance(p, dict) or p.get("name")
+            )
     return out
 
 
@@ -328,6 +359,10 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     ...        "officer, Amy Hood, chief financial officer, and Alice Jolla."), ("Satya Nadella", "Growth. " * 9),
     ...        ("Amy Hood", "Revenue was $62 billion. " * 9), ("Mark Moerdler", "Where are we?")])
     {'Brett Iversen': 'host', 'Satya Nadella': 'guest', 'Amy Hood': 'guest', 'Mark Moerdler': 'host'}
+    >>> roles([("Bekah", "Here with me today is my cohost, Dan."), ("Dan Ott", "Today, we're talking "
+    ...        "with Andrew Bush."), ("Bekah", "How did you start?"), ("Andrew Bush", "Thanks. " * 20),
+    ...        ("Dan Ott", "So I tried it. " * 8), ("Bekah", "And then?"), ("Andrew Bush", "More. " * 20)])
+    {'Bekah': 'host', 'Dan Ott': 'host', 'Andrew Bush': 'guest'}
     >>> roles([("Speaker B", "We have on the show Ann Lee and Bo Chen."), ("Speaker C", "Hey."),
     ...        ("Speaker D", "Hi, I'm Bo Chen."), ("Speaker A", "Maps. " * 9)])
     {'Speaker B': 'host', 'Speaker C': 'host', 'Speaker D': 'guest', 'Speaker A': 'guest'}
@@ -354,7 +389,9 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
         guests |= _announced_guests(turns, size, introduced)
     if hosts or guests:
         for s in size:
-            out[s] = "host" if s in hosts or (guests and s not in guests) else "guest"
+            out[s] = "host" if (
+                s in hosts or (guests and s not in guests) or _HOST_LABEL.match(s.strip())
+            ) else "guest"
         return out
     askers = {
         s for s in size
@@ -608,10 +645,21 @@ def build_turns(
                 f'{label} says "{said}": if that is who it is, rename {label} to {name} '
                 f'(--speaker "{label}={name}")'
             )
-    for label, first in voice_names(spoken).items():
+    handed = voice_names(spoken)
+    for label, first in handed.items():
         if label not in introduced:
             warnings.append(
                 f'{label} is handed the word as "{first}": if that is who it is, rename '
                 f'{label} (--speaker "{label}={first} …")'
             )
+    # The other diarizer's labels (`0`, `SPEAKER_01`) name nobody: say how to name them.
+    unnamed = sorted({t.speaker for t in turns if t.speaker and _DIARIZED.fullmatch(t.speaker)}
+                     - set(introduced) - set(handed))
+    if unnamed:
+        shown = ", ".join(unnamed[:6]) + (", …" if len(unnamed) > 6 else "")
+        them = "them" if len(unnamed) > 1 else "it"
+        warnings.append(
+            f"no name for {shown} (a diarizer's label{'s' if len(unnamed) > 1 else ''}): name "
+            f'{them} with --speaker "{unnamed[0]}=Name" or a NAME.speakers.yaml file beside the transcript'
+        )
     return turns, warnings

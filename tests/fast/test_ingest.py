@@ -143,7 +143,7 @@ def test_a_rebuild_that_dies_half_way_loses_no_document(rag, corpus, config, glo
 
     report = json.loads(rag("ingest", "--rebuild", "--json").stdout)
     assert sorted(report["added"]) == ["call.txt", "otter.txt", "zebra.txt"]
-    assert not report["warnings"]
+    assert [w for w in report["warnings"] if "a diarizer's label" not in w] == []  # (SPEAKER_00: no name)
     speakers = {s.name: s.speakers for s in corpus.sources()}
     assert "Ines" in speakers["call.txt"]
 
@@ -295,7 +295,7 @@ def test_remove_drops_one_document(rag, corpus, tmp_path):
     assert len(left) < total - len(otter)
     out = rag("remove", "nope.txt")
     assert out.exit_code == 1
-    assert out.stderr.strip() == "error: nope.txt: not in the index (see `rag sources`)"
+    assert out.stderr.strip() == "Error: nope.txt: not in the index (see `rag sources`)"
     assert stored_ids() == left
 
 
