@@ -79,9 +79,9 @@ def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:
                 err=quiet,
             )
         for p in report.problems:
-            click.echo(f"error: {p}", err=True)
+            click.echo(f"Error: {p}", err=True)
         for w in report.warnings:
-            click.echo(f"warning: {w}", err=True)
+            click.echo(f"Warning: {w}", err=True)
         if not quiet or report.problems:
             from rag.render import count
 
@@ -146,7 +146,7 @@ def remove(sources, as_json):
         from rag.render import count
 
         for p in report.problems:
-            click.echo(f"error: {p}", err=True)
+            click.echo(f"Error: {p}", err=True)
         click.echo(
             f"removed {len(report.removed)}; {count(report.documents, 'document')}, "
             f"{count(report.passages, 'passage')} left"

@@ -165,8 +165,9 @@ def parse(text: str) -> Parsed:
     if root is None:
         return Parsed([], warnings=["no captions found"])
     if local(root.tag) != "tt":
-        raise FormatError(f"line {root.sourceline or 1}: a TTML document's root is <tt>, not "
-                          f"<{local(root.tag)}>")
+        raise FormatError(f"line {root.sourceline or 1}: not a transcript format this reads "
+                          f"(XML is read as TTML captions, whose root is <tt>; this one's is "
+                          f"<{local(root.tag)}>)")
     frame_rate = float(_attr(root, "frameRate", _TTP) or 30)
     tick_rate = float(_attr(root, "tickRate", _TTP) or 1)
 

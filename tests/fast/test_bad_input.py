@@ -113,8 +113,8 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
         ".mp3": ".mp3 is audio or video, not a transcript: transcribe it first (Whisper, for one, "
         "writes .vtt, .srt and .json) and add the transcript",
     }
-    unsupported = [f"error: {f}: {unsupported[f.suffix]}" for f in sorted(path.glob("*"))]
-    assert lines(out.stderr) == [*unsupported, f"error: {path}: {message}"]
+    unsupported = [f"Error: {f}: {unsupported[f.suffix]}" for f in sorted(path.glob("*"))]
+    assert lines(out.stderr) == [*unsupported, f"Error: {path}: {message}"]
     assert stored_ids() == indexed
     assert "2 documents" in out.stdout
 
@@ -153,7 +153,7 @@ def test_a_file_without_speaker_labels_has_passages_without_a_speaker(indexed, t
     )
     out = rag("ingest", str(prose))
     assert out.exit_code == 0
-    assert lines(out.stderr)[-1] == "warning: essay.txt: no speaker labels found"
+    assert lines(out.stderr)[-1] == "Warning: essay.txt: no speaker labels found"
     new = sorted(set(stored_ids()) - set(indexed))
     assert new == ["essay.txt#t1p1"]
     assert set(indexed) <= set(stored_ids())
@@ -184,7 +184,7 @@ def test_good_and_bad_files_in_one_call(indexed, tmp_path, corpus, rag):
     out = rag("ingest", str(good), str(bad))
     assert out.exit_code == 1
     assert lines(out.stderr) == [
-        f"error: {bad}: {NOT_TEXT}"
+        f"Error: {bad}: {NOT_TEXT}"
     ]
     assert "unchanged 1" in out.stdout
 

@@ -1260,7 +1260,7 @@ def test_markdown_heading_speakers_and_inline_times():
         ("context", None, None, None, "Show notes", None),
         ("context", None, None, None, "We talk about cars.", None),
         ("speech", "Lex Fridman", 5.0, 247.0, "What is it like?", None),
-        ("speech", "Andrej Karpathy", 247.0, 270.0, "It is fun. Really fun.", None),
+        ("speech", "Andrej Karpathy", 247.0, 270.0, "It is fun. … Really fun.", None),
         ("speech", "Andrej Karpathy", 270.0, None, "And hard.", None),
         ("speech", "Lex Fridman", None, None, "Why?", None),
     ]
@@ -1314,7 +1314,7 @@ def test_markdown_q_and_a():
     parsed = markdown.parse(
         "## Interview\n\nQ: Why data?\n\nA: Because [crosstalk] it is scarce.\n"
     )
-    assert said(parsed) == [("Q", "Why data?"), ("A", "Because it is scarce.")]
+    assert said(parsed) == [("Q", "Why data?"), ("A", "Because … it is scarce.")]
 
 
 def test_markdown_bilingual_turns_become_one_segment():
@@ -1824,7 +1824,8 @@ def test_dfxp_subtitles_with_frames_and_named_agents():
         ('<tt xmlns="http://www.w3.org/ns/ttml">\n<body><p begin="1s">Hi</body></tt>',
          "line 2: not well-formed XML"),
         ("<subtitles><text start=\"1\">Hi</text></subtitles>",
-         "line 1: a TTML document's root is <tt>, not <subtitles>"),
+         "line 1: not a transcript format this reads (XML is read as TTML captions, whose root is "
+         "<tt>; this one's is <subtitles>)"),
         ('<tt xmlns="http://www.w3.org/ns/ttml"><body>\n<p begin="soon">Hi</p></body></tt>',
          "line 2: bad time 'soon'"),
         ('<tt xmlns="http://www.w3.org/ns/ttml"><body>\n\n<p begin="5s" end="2s">Hi</p></body></tt>',

@@ -55,7 +55,7 @@ def test_a_bad_file_in_a_real_process_prints_one_line(indexed, tmp_path):
     bad.write_bytes(b"\x00\x01\x02binary")
     p = rag_process("ingest", str(bad))
     assert p.returncode == 1
-    assert lines(p.stderr) == [f"error: {bad}: looks like a binary file, not a text transcript"]
+    assert lines(p.stderr) == [f"Error: {bad}: looks like a binary file, not a text transcript"]
     assert stored_ids() == indexed
 
 
