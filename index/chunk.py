@@ -13,7 +13,7 @@ from index.clean import asks, ends_question, ends_sentence, unpunctuated, unpunc
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v53"
+CHUNKER_VERSION = "turns-v54"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.
@@ -366,12 +366,23 @@ def asked_in(paragraphs: tuple[str, ...] | list[str], limit: int = MAX_QUESTION_
     ('Hi, Chair Powell. ', 'Is 25 points enough?', True)
     >>> asked_in(["这是一段很长的介绍，" * 30])[-4:]
     '的介绍…'
+    >>> asked_in(["Thanks for sharing all of that about the bootcamp and the meetups. " * 3,
+    ...           "And what is", "React Native development?"])
+    'And what is React Native development?'
     """
     body = " ".join(paragraphs)
     if len(body) <= limit:
         return body
+    # (a caption's line that stops mid-sentence goes on in the next: "And what is" /
+    # "React Native development?" asks one question)
+    whole: list[str] = []
+    for p in paragraphs:
+        if whole and not ends_sentence(whole[-1].rstrip()):
+            whole[-1] = f"{whole[-1]} {p}"
+        else:
+            whole.append(p)
     sentences, at = [], 0  # each sentence, where it starts in the turn, and its paragraph
-    for k, p in enumerate(paragraphs):
+    for k, p in enumerate(whole):
         for s in split_sentences(p):
             at = body.find(s, at)
             sentences.append((s, at, k))
@@ -386,6 +397,9 @@ def asked_in(paragraphs: tuple[str, ...] | list[str], limit: int = MAX_QUESTION_
     head = (sentences[last][0] if last is not None else body)[: limit - 1]
     cut = max(head.rfind(" "), max(head.rfind(c) for c in "。，！？；、,"))
     return (head[: cut + 1] if cut > limit // 2 else head).rstrip(" ，、,;；") + "…"
+
+
+_WORDY = re.compile(r"[^\W_]")
 
 
 def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]:
@@ -421,7 +435,8 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
             asked = unnamed_asks
         else:
             asked = None
-        pieces = marked_pieces(turn, max_chars)
+        # a piece with no word in it (`…` where a turn was all `[inaudible]`) is no passage
+        pieces = [piece for piece in marked_pieces(turn, max_chars) if _WORDY.search(piece[0])]
         alts = piece_alts(turn, [start for _, start, _, _ in pieces])
         for i, (text, start, end, marks) in enumerate(pieces, start=1):
             passages.append(

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from index.clean import ends_sentence
+from index.clean import ends_sentence, unpunctuated
 from index.formats.base import FormatError, Parsed, Segment
 
 # Characters written without spaces between them: CJK ideographs, kana, CJK punctuation,
@@ -194,11 +194,22 @@ _STAGE = re.compile(
 )
 
 
-def strip_stage(text: str) -> tuple[str, int]:
-    """Remove stage directions; returns the text and how many characters went.
+# A direction that marks words the transcriber could not make out leaves a gap in what was
+# said: it becomes an ellipsis, so that a quote never reads as if the words around it were said
+# together ("I did [inaudible 00:12:22] work." is "I did … work.", not "I did work.").
+_GAP = re.compile(r"inaudible|unintelligible|indiscernible|indistinct|crosstalk|cross-talk|"
+                  r"overtalk|overlapping|听不清|聽不清", re.I)
+GAP = "…"
 
-    >>> strip_stage("Yeah. \\\\[laughs\\\\] So [MUSIC PLAYING] it works (inaudible).")
-    ('Yeah. So it works.', 36)
+
+def strip_stage(text: str) -> tuple[str, int]:
+    """Remove stage directions, leaving `…` where words could not be made out; returns the
+    text and how many characters went.
+
+    >>> strip_stage("Yeah. \\\\[laughs\\\\] So [MUSIC PLAYING] it works.")
+    ('Yeah. So it works.', 25)
+    >>> strip_stage("So I did [inaudible 00:12:22] work (laughs). Part of the [unintelligible].")
+    ('So I did … work. Part of the …', 44)
     >>> strip_stage("我觉得（笑）很好")
     ('我觉得很好', 3)
     >>> strip_stage("No, it's fine. *sighs* We made up.")
@@ -207,7 +218,16 @@ def strip_stage(text: str) -> tuple[str, int]:
     (('現在在法語的交談上，還行。', 8), ('Oui. (in Paris)', 17))
     """
     dropped = sum(len(m.group(0)) for m in _STAGE.finditer(text))
-    return _cut(_STAGE, text), dropped
+    marked = _STAGE.sub(lambda m: "\x01" if _GAP.search(m.group(0)) else m.group(0), text)
+    cut = _cut(_STAGE, marked)
+    if "\x01" in cut:
+        cut = _AFTER_GAP.sub(GAP, _BEFORE_GAP.sub(lambda m: " " if m.group(1).isascii() else "", cut))
+    return cut, dropped
+
+
+# the marker takes a space after a Latin word before it, and swallows the full stop after it
+_BEFORE_GAP = re.compile(r"(?<=(\S))[ \t]*(?=\x01)")
+_AFTER_GAP = re.compile(r"\x01(?:[ \t]*\x01)*\.?")
 
 
 def is_stage(text: str) -> bool:
@@ -216,7 +236,7 @@ def is_stage(text: str) -> bool:
     >>> is_stage("[Music]"), is_stage("Music is great")
     (True, False)
     """
-    return bool(text.strip()) and not strip_stage(text)[0]
+    return bool(text.strip()) and not _cut(_STAGE, text)
 
 
 def _cut(pattern: re.Pattern[str], text: str) -> str:
@@ -463,7 +483,7 @@ class Builder:
         """Finish the segment being built (an empty one is dropped)."""
         cur, self._open = self._open, None
         if cur and cur.paragraphs:
-            text = "\n".join(join_all(lines) for lines in cur.paragraphs)
+            text = "\n".join(_paragraph(lines) for lines in cur.paragraphs)
             self._add(Segment(text, cur.speaker, cur.start), cur.labelled)
 
     def _add(self, seg: Segment, labelled: bool) -> None:
@@ -487,6 +507,19 @@ class Builder:
         if not any(s.kind == "speech" for s in segs) and not warnings:
             warnings.append("no speech found")
         return Parsed(segs, warnings=warnings, dropped=dict(self.dropped))
+
+
+def _paragraph(lines: list[str]) -> str:
+    """A paragraph's lines joined, except Chinese captions without punctuation (a speech
+    recognizer's lines, one to a line): their line ends are the only places where the
+    speaker paused, so they stay, and a passage is cut there, not inside "GPT Pro".
+
+    >>> _paragraph(["I have faith", "in it."]), _paragraph(["我觉得", "这个很好。"])
+    ('I have faith in it.', '我觉得这个很好。')
+    >>> _paragraph(["然后我就觉得GPT", "Pro加上鸭哥的那个提示词", "就让我胆子变大了"])
+    '然后我就觉得GPT\\nPro加上鸭哥的那个提示词\\n就让我胆子变大了'
+    """
+    return "\n".join(s.strip() for s in lines) if unpunctuated(lines) else join_all(lines)
 
 
 def _translated_labels(segs: list[Segment], flags: list[bool]) -> frozenset[tuple[str, str]]:

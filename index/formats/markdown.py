@@ -9,6 +9,7 @@ markup, lines are read as the timestamped and plain parsers read them.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from dataclasses import replace
@@ -349,6 +350,39 @@ def _with_originals(text: str) -> str:
     return "".join(out)
 
 
+_DETAILS = re.compile(r"<details\b[^>]*>(?P<body>.*?)</details>", re.S | re.I)
+# (its caption runs to the next tag: a page may close it wrongly, `<summary>…</p>`)
+_SUMMARY = re.compile(r"<summary\b[^>]*>[^<]*(?:</summary>)?", re.I)
+_TAG = re.compile(r"<[^<>]+>")
+
+
+def _unfolded(text: str) -> str:
+    """A folded block (`<details>`) as the words it folds: its `<summary>` is the caption of
+    the button that opens it ("View/Hide Original English"), nobody's words. A folded block
+    in the other language than the speaker's paragraph before it holds that paragraph's
+    original: it takes the speaker's label, and is read as the same turn in a second language.
+
+    >>> _unfolded("**Ann**: 你好。\\n\\n<details>\\n<summary>View/Hide Original English</summary>\\n"
+    ...           '<p class="english-text">Hello.</p>\\n</details>\\n\\n**Bo**: Hi.')
+    '**Ann**: 你好。\\n\\n**Ann**: Hello.\\n\\n**Bo**: Hi.'
+    >>> _unfolded("Notes\\n<details><summary>More</summary>Long text.</details>")
+    'Notes\\nLong text.'
+    """
+    out: list[str] = []
+    last = 0
+    for m in _DETAILS.finditer(text):
+        out.append(text[last : m.start()])
+        last = m.end()
+        body = html.unescape(_TAG.sub("", _SUMMARY.sub("", m["body"]))).strip()
+        said = [ln for ln in text[: m.start()].split("\n") if ln.strip()][-12:]
+        opener = next((o for ln in reversed(said) if (o := _OPENER.match(ln)) and may_speak(o[1].strip())), None)
+        if body and opener and mostly_cjk(inline(opener.string)) != mostly_cjk(body):
+            body = f"{opener[0]} {body}"
+        out.append(body)
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _unpaired_bold(line: str) -> str:
     """A line's bold that opens or closes on another line (a turn set in bold over two
     lines) is no markup of this line's own.
@@ -408,4 +442,4 @@ def parse(text: str) -> Parsed:
     """
     if table.unpiped(text):  # a transcript kept as a Markdown table: one turn per row
         return table.parse(text)
-    return walk(read_lines(underlined_titles(repair(text))), headings=False, edited=True, ends=True)
+    return walk(read_lines(underlined_titles(repair(_unfolded(text)))), headings=False, edited=True, ends=True)

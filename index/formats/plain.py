@@ -730,6 +730,14 @@ def names_on_their_own_lines(lines: list[str]) -> list[str]:
     ['Maria Lopez: How many hives?', '', 'Tom Becker: Seven.', '', 'Maria Lopez: Hard?', '', 'Tom Becker: The heat.']
     >>> names_on_their_own_lines(["Introduction", "", "Some text.", "", "Introduction", "More."])
     ['Introduction', '', 'Some text.', '', 'Introduction', 'More.']
+
+    Captions one to a line, without punctuation, are no such layout: a short word on a line of
+    its own ("OK", "所以") goes on from the line before it.
+
+    >>> names_on_their_own_lines(["為什麼你覺得這是最應該學習的能力嗎", "OK", "那先從自我覺察開始講起來好了",
+    ...     "所以", "他們都會把員工的核心職能定義清楚", "OK", "那第二個就是教練式領導的部分", "所以",
+    ...     "我們在課程裡面會花很多時間練習"])[1:3]
+    ['OK', '那先從自我覺察開始講起來好了']
     """
     if sum(1 for line in lines if (label := split_label(line).label) and looks_like_name(label)) >= 3:
         return lines  # labelled the usual way: a name alone on a line is a heading there
@@ -738,6 +746,8 @@ def names_on_their_own_lines(lines: list[str]) -> list[str]:
         name = line.strip()
         if not name or _LABEL.match(name) or not looks_like_name(name) or not may_speak(name):
             continue
+        if i and lines[i - 1].strip() and not ends_sentence(lines[i - 1].strip()):
+            continue  # inside a run of caption lines ("…能力嗎" / "OK" / "那先從…"): a word, no name
         below = next((j for j in range(i + 1, min(i + 3, len(lines))) if lines[j].strip()), None)
         if below is not None and not (looks_like_name(lines[below].strip())
                                       and not ends_sentence(lines[below].strip())):
