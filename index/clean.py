@@ -198,7 +198,9 @@ def normalize(text: str) -> str:
 _CRUFT = re.compile(
     r"(本文来自|本文來自|未经允许不得转载|未經允許不得轉載|不代表.{0,12}立场|不代表.{0,12}立場|"
     r"授权事宜|授權事宜|异议或投诉|異議或投訴|打开.{0,8}APP|打開.{0,8}APP|扫码|掃碼|"
-    r"赞赏|讚賞|打赏|打賞|大 家 都 在|转载请|轉載請|版权所有|版權所有|©|"
+    # (a tip button opens its line, "赞赏支持": "大家就会表示赞赏" is somebody's words)
+    r"^(?:赞赏|讚賞|打赏|打賞)|扫一扫(?:赞赏|打赏)|掃一掃(?:讚賞|打賞)|(?:赞赏|讚賞|打赏|打賞)(?:金额|金額)|"
+    r"内容[,，]\s*值得(?:赞赏|打赏)|內容[,，]\s*值得(?:讚賞|打賞)|大 家 都 在|转载请|轉載請|版权所有|版權所有|©|"
     r"以上內容由.{0,20}生成|以上内容由.{0,20}生成|"
     r"^Transcribed by |otter\.ai|^Subscribe to |^Sign up for |"
     # a meeting tool's last line: "Meeting ended after 00:07:12 👋" (Google Meet)
@@ -240,6 +242,8 @@ def is_cruft(line: str) -> bool:
     (True, False)
     >>> [is_cruft(s) for s in ["END", "-END-", "[END OF TRANSCRIPT]", "（完）", "完", "The end of it."]]
     [True, True, True, True, False, False]
+    >>> [is_cruft(s) for s in ["赞赏", "好的内容,值得赞赏", "您的赞赏金额会直接进入作者的账号", "然后大家就会表示赞赏"]]
+    [True, True, True, False]
     """
     s = line.strip()
     if not s:
