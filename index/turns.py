@@ -387,6 +387,15 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
         # whom a host welcomes to the show, or announces, when that is one of the speakers
         guests = {s for s in size if s in welcomed or s.split()[0] in welcomed}
         guests |= _announced_guests(turns, size, introduced)
+    if hosts and not guests and any(_INITIALS.match(s) and s not in hosts for s in size):
+        # The front matter lists the hosts alone, and some labels are initials it could not
+        # be matched to (`CC` for Carlisia Thompson): those are decided as if it listed nobody.
+        found = roles(turns)
+        return {
+            s: "host" if s in hosts or _HOST_LABEL.match(s.strip())
+            else found[s] if _INITIALS.match(s) else "guest"
+            for s in size
+        }
     if hosts or guests:
         for s in size:
             out[s] = "host" if (
