@@ -991,6 +991,8 @@ def signals(r, snap, glossary, type_passages: int, typed: str | None = None) -> 
         if not (len(m) <= 2 and m.isupper())
         and not _CALENDAR.match(m)
         and not _known_whole(tokenize(m), snap)
+        # ... or one whose words the passages write as words of theirs ("PDP" of "PDP-7")
+        and not all(w in snap.latin_words for w in re.findall(r"[a-z]+", m.lower()))
         and not _said_apart(m, snap)
         and not any(snap.spaced(w) for w in m.split())
         and not any(m.lower() in s.lower() for s in snap.speakers)

@@ -120,3 +120,15 @@ def test_a_cohost_who_announces_the_guest_is_a_host(remark):
     assert {(p.speaker, p.role) for p in pr.passages} == {
         ("Bekah", "host"), ("Dan Ott", "host"), ("Andrew Bush", "guest")}
     assert pr.passages[-2].question == "How did you start with React Native?"
+
+
+def test_a_name_written_with_a_number_is_known_by_its_words(corpus, tmp_path):
+    """"How much memory did the first PDP-7 have?" was declined: "PDP" counted as a name the
+    transcripts never say, as they only write it "PDP-7"."""
+    f = tmp_path / "ritchie.txt"
+    f.write_text("MSM: What was the first machine like?\nDennis Ritchie: The Multics machine was big, "
+                 "but the first PDP-7 was tiny. It was only 8k words of memory.\n", encoding="utf-8")
+    corpus.ingest([f])
+    a = corpus.ask("How much memory did the first PDP-7 have?")
+    assert not a.abstained and "8k words of memory" in a.text
+    assert corpus.ask("How much memory did the first VAX have?").abstained
