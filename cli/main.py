@@ -70,6 +70,8 @@ def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:
     report = corpus.ingest([Path(p) for p in paths] or None, progress=not as_json, **options)
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False))
+        for p in report.problems:  # (stdout is the JSON; errors go to stderr as ever)
+            click.echo(f"Error: {p}", err=True)
     else:
         for f in [] if quiet else report.files:
             dropped = ", ".join(f"{n} chars of {what}" for what, n in f.dropped.items() if n)

@@ -75,7 +75,7 @@ def candidates(out: Path) -> dict[tuple[str, str], list[tuple[np.ndarray, np.nda
             if not q.answerable:
                 continue
             # the product's own retrieval (cleaning, embedding, search), with its features
-            _, r = corpus._retrieve(q.question, config.tuning.rescore_depth, None, None)
+            _, r = corpus._retrieve(q.question, config.tuning.rescore_depth, None, None, most=None)
             if r.features is None or not r.hits:
                 continue
             # in fusion's order (its score is the first feature), as the eval ranks them

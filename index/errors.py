@@ -20,7 +20,7 @@ class NoIndexError(RagError):
         super().__init__(
             f"the index at {where} is being rebuilt, or its rebuild did not finish: wait for "
             "it, or run `rag ingest --rebuild`" if rebuilding
-            else f"no index yet at {where}: run `rag ingest` first"
+            else f"no index yet at {where}: run `rag ingest` first (in Python, `corpus.ingest()`)"
         )
 
 

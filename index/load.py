@@ -97,6 +97,8 @@ def load(paths: list[Path], max_bytes: int) -> tuple[list[tuple[Path, Transcript
                 Problem(str(f), f"another file named {f.name} is in this ingest ({seen[f.name]}): rename one")
             )
             continue
+        if f.name in seen:  # the same file given twice (`talks/ talks/call.vtt`): read once
+            continue
         try:
             t = read(f, max_bytes)
         except (ValueError, OSError) as e:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.chunk import CHUNKER_VERSION
-from index.config import Config
+from index.config import K_MAX, Config
 from index.embed import Embedder, make_embedder
 from index.errors import BadInputError, NoIndexError
 from index.ingest import IngestReport
@@ -186,11 +186,17 @@ class Corpus:
 
     # --- questions -------------------------------------------------------------------------
     def _retrieve(
-        self, question: str, k: int, speaker: Filter, source: Filter, history: History = None
+        self, question: str, k: int, speaker: Filter, source: Filter, history: History = None,
+        most: int | None = K_MAX,
     ) -> tuple[str, Retrieval]:
+        """`most`: the largest `k` a caller may ask for (as the command line and the chat's
+        API allow; `who_said` reads every passage)."""
         q = clean_question(question, self.config.max_question_chars)
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise BadInputError(f"k is how many passages to cite, a whole number from 1; not {k!r}")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1 or (most is not None and k > most):
+            raise BadInputError(
+                f"k is how many passages to cite, a whole number from 1 to {most}; not {k!r}"
+                if most is not None else f"k is how many passages to cite, a whole number from 1; not {k!r}"
+            )
         snap = self.snapshot()
         glossary = self.glossary
 
@@ -267,7 +273,7 @@ class Corpus:
     # --- the index -------------------------------------------------------------------------
     def ingest(
         self,
-        paths: Sequence[str | Path] | None = None,
+        paths: str | Path | Sequence[str | Path] | None = None,
         *,
         prune: bool = False,
         rebuild: bool = False,
@@ -277,7 +283,13 @@ class Corpus:
         kept_at: Mapping[Path, Path] | None = None,
     ) -> IngestReport:
         """Index transcripts (default: the configured folder): files or folders, one or a
-        list. See index/ingest.py.
+        list. Returns an IngestReport: what was added, updated, unchanged and removed, each
+        file's report (format, passages, speakers, warnings, what was dropped), and in
+        `problems` one line for each file that could not be read or parsed. Such a file does
+        not raise: the other files are still indexed, and nothing indexed before is lost.
+        `prune`: also remove the documents whose files are gone from the folders given.
+        `rebuild`: build every document again from its file. `fmt`: a format name for every
+        file (else detected). `speaker_map`: diarizer label -> name.
         `kept_at`: where a file read from elsewhere is kept (a chat upload, read from its
         staging folder), for `ingest(rebuild=True)` to read it again."""
         report = run_ingest(
@@ -363,6 +375,7 @@ class Corpus:
         return out
 
     def speakers(self) -> list[str]:
+        """Every speaker's display name, over all documents."""
         return list(self.snapshot().speakers)
 
     def rename_speaker(self, source: str, old: str, new: str) -> int:
@@ -393,7 +406,7 @@ class Corpus:
         (the check a declined answer makes) has none."""
         snap = self.snapshot()
         k = max(len(snap.passages), 1)
-        _, r = self._retrieve(topic, k, None, None)
+        _, r = self._retrieve(topic, k, None, None, most=None)
         # a topic the transcripts never touch (a declined answer's check; a topic asks for no
         # year or amount): nobody spoke to it
         sig = replace(abstain.signals(r, snap, self.glossary, 0), missing_type=None)
@@ -423,7 +436,8 @@ class Corpus:
 
     def export(self, source: str | None = None) -> Iterator[Passage]:
         """Every indexed passage (of the documents `source` names, as `ask`'s filter matches
-        them: the whole name, else part of it), in document order."""
+        them: the whole name, else part of it), in document order, as Passage objects (an
+        iterator; `rag export --jsonl` writes them as JSON lines)."""
         snap = self.snapshot()
         chosen = resolve(source, tuple(sorted(snap.sources)), "document") if source is not None else None
         return (p for p in snap.passages if chosen is None or p.source in chosen)

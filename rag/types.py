@@ -17,8 +17,12 @@ class Citation:
     """A numbered passage that supports the answer.
 
     `n` is what the answer's [n] markers point at; `quote` holds the sentences the answer took
-    from this passage; the passage's fields (speaker, source, turn, question, start, …) read
-    through, and `also` lists the same passage as other documents give it.
+    from this passage (empty for a passage retrieved but not quoted: the answer's sources are
+    the citations with a quote); the passage's fields (speaker, source, turn, question, end,
+    alt, …) read through, but `start` is when the first quoted sentence was said
+    (`passage.start` is when the passage starts); `also` lists the same passage as other
+    documents give it. `score` is the retrieval's fused score: higher ranks first, on no
+    fixed scale (it may be negative).
     """
 
     n: int
@@ -79,6 +83,14 @@ class Citation:
         return self.passage.moment(self.quote[0]) if self.quote else self.passage.start
 
     @property
+    def end(self) -> float | None:
+        return self.passage.end
+
+    @property
+    def alt(self) -> str | None:
+        return self.passage.alt
+
+    @property
     def link(self) -> str:
         """A deep link into the document at that moment (`interview.vtt#t=754`)."""
         return deep_link(self.source, self.start)
@@ -136,6 +148,13 @@ class Answer:
             return None
         said = language(quotes)
         return said if said != language(self.question) else None
+
+    def as_dict(self) -> dict:
+        """The answer as JSON-ready data: the same object `rag ask --json` prints and the
+        chat's HTTP API returns (citations with their link, moment and quotes)."""
+        from rag.render import to_json
+
+        return to_json(self)
 
     def __str__(self) -> str:
         return self.text

@@ -322,7 +322,7 @@ class Handlers:
     # --- the HTTP API --------------------------------------------------------------------------
     def chat(
         self,
-        question: str,
+        question: str = "",  # (a request without one gets the empty question's error, not a 500)
         speaker: str = ANY,
         source: str = ANY,
         k: int = K_DEFAULT,

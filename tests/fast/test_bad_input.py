@@ -490,6 +490,8 @@ def test_filters_that_leave_no_passage_and_empty_questions_get_one_line(indexed,
         corpus.ask("??? ……")
     with pytest.raises(BadInputError, match="whole number from 1"):
         corpus.retrieve(HUMANOID_Q, k=0)
+    with pytest.raises(BadInputError, match="whole number from 1 to 10; not 1000"):
+        corpus.ask(HUMANOID_Q, k=1000)  # (as `rag ask -k 11` and the chat's API refuse it)
     out = rag("ask", "Tesla", "--speaker", "Sarah Guo", "--source", "huxiu")
     assert out.exit_code != 0 and "never speaks in" in out.output and "Traceback" not in out.output
 
@@ -556,3 +558,24 @@ def test_a_question_never_fills_a_shared_servers_index(config, glossary):
     served = rag_api.open(dataclasses.replace(config, chroma_url="http://127.0.0.1:9"),
                           embedder=HashingEmbedder(), glossary=glossary)
     assert served.bundled_index_due() is None and served.prepare() is None  # (no server asked)
+
+
+def test_a_python_app_finds_what_it_needs_without_the_command_line(corpus, rag, tmp_path):
+    """What a developer embedding the library hit: the same file given twice was reported
+    twice; `--json` printed a file's error only inside the JSON; an answer had no JSON form
+    of its own, and a citation no `end` or `alt`."""
+    talks = tmp_path / "talks"
+    talks.mkdir()
+    call = talks / "call.txt"
+    call.write_text(GOOD, encoding="utf-8")
+    (talks / "broken.vtt").write_text("WEBVTT\n\n00:00:04.500 -> 00:00:09.000\nHi.\n", encoding="utf-8")
+    out = rag("ingest", str(talks), str(call), "--json")
+    report = json.loads(out.stdout)
+    assert [f["source"] for f in report["files"]] == ["call.txt"] and report["added"] == ["call.txt"]
+    assert lines(out.stderr) == [f"Error: {p}" for p in report["problems"]] and len(report["problems"]) == 1
+
+    a = corpus.ask("When is the zebra quokka festival?")
+    data = json.loads(json.dumps(a.as_dict(), ensure_ascii=False))
+    assert data["text"] == a.text and data["citations"][0]["id"] == a.citations[0].id
+    c = a.citations[0]
+    assert (c.end, c.alt) == (c.passage.end, c.passage.alt)

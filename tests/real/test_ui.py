@@ -658,6 +658,9 @@ def test_api_needs_only_the_question(bundled, tmp_path, glossary):
 
         with pytest.raises(AppError, match="the question is empty"):
             client.predict("   ", api_name="/chat")
+        # a request without a question: the same line, not a bare 500 Internal Server Error
+        event, data = http_chat(url, {})
+        assert event == "error" and "the question is empty" in data["error"]
         with pytest.raises(AppError, match="k must be from 1 to 10"):
             client.predict(HUMANOID_Q, "any", "any", 11, api_name="/chat")
         api = client.view_api(print_info=False, return_format="dict")
