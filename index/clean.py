@@ -259,6 +259,16 @@ def is_cruft(line: str) -> bool:
     return False
 
 
+def is_the_end(line: str) -> bool:
+    """A line that marks where the transcript ends (`[END OF INTERVIEW]`, `-END-`, `（完）`):
+    what follows, until a speaker's label, is nobody's words (an appendix, a CV, endnotes).
+
+    >>> is_the_end("[END OF INTERVIEW]"), is_the_end("The end of it.")
+    (True, False)
+    """
+    return bool(_THE_END.match(line.strip()))
+
+
 _QUESTION_END = re.compile(r"[?？]\s*[\"'”」』)]*\s*$")
 
 

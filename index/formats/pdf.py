@@ -18,7 +18,17 @@ from dataclasses import replace
 
 from index.clean import unify_lookalikes
 from index.formats.base import Parsed
-from index.formats.lines import MAX_LINE_NUMBER, blur, join_all, line_numbers, require, strip_chrome
+from index.formats.lines import (
+    CLOCK,
+    CLOSE,
+    MAX_LINE_NUMBER,
+    OPEN,
+    blur,
+    join_all,
+    line_numbers,
+    require,
+    strip_chrome,
+)
 from index.formats.timestamped import parse_prose
 
 NAME = "pdf"
@@ -74,6 +84,16 @@ def _numbered_page(page: list[list[str]]) -> bool:
     return sum(b == a + 1 <= MAX_LINE_NUMBER for a, b in zip(numbers, numbers[1:], strict=False)) >= 4
 
 
+_TIME_ALONE = re.compile(rf"\\?{OPEN}?\s*{CLOCK}\s*\\?{CLOSE}?")
+
+
+def _timed(box: list[str]) -> list[str]:
+    """A text box as one line, or two when its first line is a time alone."""
+    if len(box) > 1 and _TIME_ALONE.fullmatch(box[0].strip()):
+        return [box[0], join_all(box[1:])]
+    return [join_all(box)]
+
+
 def page_lines(pages: list[list[list[str]]]) -> tuple[list[list[str]], int, int]:
     """Each page as lines: a text box is one line (pdfminer's paragraph) in most documents;
     in a court reporter's transcript, whose lines are numbered in the margin, each printed
@@ -86,11 +106,17 @@ def page_lines(pages: list[list[list[str]]]) -> tuple[list[list[str]], int, int]
     ([['Q. Name?', 'A. Ann Lee, and I', 'work in Boston.']], 42, 0)
     >>> page_lines([[["Ann: We grew", "a lot."], ["Bob: Why?"]]])
     ([['Ann: We grew a lot.', 'Bob: Why?']], 0, 0)
+
+    A time on the first line of a box stays a line of its own, above the turn it times (an
+    oral history's `[00:00:21]` above `GLUSKER: Should I start out again?`):
+
+    >>> page_lines([[["[00:00:21]", "GLUSKER: Should I", "start out again?"]]])
+    ([['[00:00:21]', 'GLUSKER: Should I start out again?']], 0, 0)
     """
     columns = sum(_numbered_page(page) for page in pages)
     lines = [line for page in pages for box in page for line in box]
     if columns < max(1, len(pages) / 2) and not line_numbers(lines)[1]:
-        return [[join_all(box) for box in page] for page in pages], 0, 0
+        return [[line for box in page for line in _timed(box)] for page in pages], 0, 0
     # the reporter's footer may come anywhere in a page's reading order: a line that recurs on
     # half of the pages, digits aside, is chrome wherever it stands, unless it opens a turn or
     # ends a sentence

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from index.clean import ends_sentence, is_cruft, is_editor_note, is_heading, repair
+from index.clean import ends_sentence, is_cruft, is_editor_note, is_heading, is_the_end, repair
 from index.formats.base import Parsed
 from index.formats.lines import (
     LIST_ITEM,
@@ -546,6 +546,7 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
     # the words under it are speech, by nobody named yet
     timed = False
     closed = False  # page chrome ended the turn: context until the next label
+    ended = False  # "[END OF INTERVIEW]": nobody speaks until a label (endnotes, a CV)
     chrome = 0  # page chrome lines since the last kept line
     gloss: str | None = None  # the term of the editor's gloss just passed
     in_list = False  # the last line read was a list item
@@ -563,6 +564,7 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
         if is_cruft(text):
             b.drop("page chrome", text)
             chrome += 1
+            ended = ended or is_the_end(text)
             continue
         if chrome and edited and seen:
             # A footer (several chrome lines, or chrome then a heading) ends the page: what
@@ -571,13 +573,17 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
         chrome = 0
 
         if ln.label is not None and ln.label in who:
-            seen, closed, gloss, current = True, False, None, ln.label
+            seen, closed, ended, gloss, current = True, False, False, None, ln.label
             start = ln.start if ln.start is not None else timed_before
             b.speech("", current, start, new=True, labelled=True)
             if _HAN_NOTE.match(ln.body.strip()):
                 b.context(ln.body.strip())
             else:
                 _say(b, ln.body, current, edited)
+            continue
+        if ended and who and ln.label is None:
+            if not ln.header:
+                b.context(text)
             continue
         if ln.header and ln.label is None:  # a bare timestamp: same speaker, new segment
             b.speech("", current, ln.start, new=True)  # ... unless a label comes next

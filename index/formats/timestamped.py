@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from index.clean import ends_sentence, repair
-from index.formats.base import Parsed
+from index.formats.base import Parsed, Segment
 from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at
 from index.formats.plain import Line, looks_like_name, recurring, split_label, walk
 from index.formats.plain import parse as plain_parse
@@ -264,7 +264,25 @@ def parse_prose(text: str) -> Parsed:
 
     >>> [s.speaker for s in parse_prose("Ann (00:00:01): Hi.\\nBob (00:00:04): Hello.").segments]
     ['Ann', 'Bob']
+    >>> p = parse_prose("ABSTRACT\\n" + "A long abstract line.\\n" * 2000 + "[00:00:21]\\nANN: Hi.\\n[00:00:23]\\nBO: Yes.\\n[00:00:30]\\nANN: Why?")
+    >>> [(s.speaker, s.start) for s in p.segments if s.kind == "speech"]
+    [('ANN', 21.0), ('BO', 23.0), ('ANN', 30.0)]
+    >>> p.segments[0]
+    Segment(text='ABSTRACT', speaker=None, start=None, end=None, kind='context', alt=None, new_turn=False)
     """
+    # (an oral history's first pages, its abstract and contents, may fill the part of the text
+    # `sniff` reads: it is read again from the first line that is a time alone)
     if sniff(text) > plain_sniff(text):
         return parse(text)
+    first = _FIRST_TIME.search(text)
+    if first and first.start() > 0 and sniff(text[first.start():]) > plain_sniff(text):
+        # ... and what comes before it is the document's front matter, nobody's words
+        head = [Segment(line.strip(), kind="context") for line in text[: first.start()].split("\n")
+                if line.strip()]
+        body = parse(text[first.start():])
+        return replace(body, segments=[*head, *body.segments])
     return plain_parse(text)
+
+
+# (a time alone on its line, above a speaker's label: not an errata sheet's `53:7`)
+_FIRST_TIME = re.compile(rf"^\s*\\?{OPEN}?\s*{CLOCK}\s*\\?{CLOSE}?\s*\n(?=[^\n:：]{{1,40}}[:：])", re.M)

@@ -3031,3 +3031,29 @@ def test_a_turn_without_full_stops_is_cut_into_passages_and_keeps_every_word():
             assert kept.split() == [*words[:-1], words[-1] + "."]
         else:
             assert kept.replace(" ", "") == f"{chinese}。谢谢。不客气。"
+
+
+def test_pdf_oral_history_with_its_times_above_the_turns_and_an_appendix():
+    """A real oral history's PDF (the Science History Institute's): twenty pages of abstract
+    and contents, each turn a box with its time on the first line (`[00:00:21]` above
+    `GLUSKER: …`), then a publication list after `[END OF INTERVIEW]`. Every label stayed in
+    the text, no turn had a speaker or a time, and the abstract was quoted as speech."""
+    front = ["ABSTRACT"] + [f"Jenny Glusker grew up in Birmingham and studied chemistry, part {i}. " * 6
+                            for i in range(60)]
+    turns = ["[00:00:00]\nSCHNEIDER: So today is Tuesday. Where did you grow up?",
+             "[00:00:21]\nGLUSKER: I was brought up in England, in Birmingham, a big industrial city.",
+             "[00:00:30]\nSCHNEIDER: And your father?",
+             "[00:00:41]\nGLUSKER: He was a doctor, and my mother was a doctor too.",
+             "[END OF INTERVIEW]",
+             "1972 Glusker, J.P. and Soule, F.B. The structure of the calcium salt. Acta Cryst. 28.",
+             "1973 Carrell, H.L. and Glusker, J.P. The crystal structure of fluorocitrate. Acta Cryst. 29."]
+    parsed = read("glusker.pdf", pdf_bytes(front + turns))
+    speech = [(s.speaker, s.start, s.text) for s in parsed.segments if s.kind == "speech"]
+    assert speech == [
+        ("SCHNEIDER", 0.0, "So today is Tuesday. Where did you grow up?"),
+        ("GLUSKER", 21.0, "I was brought up in England, in Birmingham, a big industrial city."),
+        ("SCHNEIDER", 30.0, "And your father?"),
+        ("GLUSKER", 41.0, "He was a doctor, and my mother was a doctor too."),
+    ]
+    context = " ".join(s.text for s in parsed.segments if s.kind == "context")
+    assert "ABSTRACT" in context and "Acta Cryst. 29" in context
