@@ -173,6 +173,8 @@ def canonical_names(
     {'Nick Chen': 'Nick Chen', 'Harry Lin': 'Harry Lin', 'Nick Chang': 'Nick Chen', 'Harry Lini': 'Harry Lin'}
     >>> canonical_names(["Ann Smith", "Ann Smith", "Ann Smythe", "Bo Li", "Bo Li", "Bo Lu"])["Bo Lu"]
     'Bo Lu'
+    >>> canonical_names(["HUANG", "BALTIMORE"], people=["Alice Huang", "David Baltimore"])
+    {'HUANG': 'Alice Huang', 'BALTIMORE': 'David Baltimore'}
     >>> canonical_names(["XXA", "XXB"], people=["XXA", "XXB"])
     {'XXA': 'XXA', 'XXB': 'XXB'}
     >>> canonical_names(["Ms Mitchell", "Ms Mitchell KC", "Lord Patel QC"])
@@ -194,6 +196,10 @@ def canonical_names(
         m = _DECLARED.match(label.strip())
         if m or label in declared:
             names[label] = m.group("name").strip() if m else declared[label]
+            continue
+        surnamed = [p for p in people if " " in p and p.split()[-1].lower() == label.strip().lower()]
+        if len(surnamed) == 1:  # `HUANG:` of the one listed person called Huang
+            names[label] = surnamed[0]
             continue
         if _INITIALS.match(label):
             # `Shaun Apps（SA）` written anywhere in the document, or one listed person.
