@@ -302,6 +302,28 @@ def _spelled_out(initials: str, text: str) -> str | None:
     return name if len(re.findall(rf"\b{name.split()[0]}\b", text)) >= 3 else None
 
 
+_HEADER_FIELD = re.compile(
+    r"^\s*(?P<field>interviewees?|interviewers?|受访者|受訪者|采访者|採訪者)\s*[:：]\s*(?P<who>.+)$", re.I
+)
+
+
+def header_fields(lines: Sequence[str]) -> dict[str, list[str]]:
+    """An oral history's header (`INTERVIEWEE: David Baltimore`, `INTERVIEWER: Sondra
+    Schlesinger`) as front matter: the interviewees are guests, the interviewers hosts.
+
+    >>> header_fields(["INTERVIEWEE: David Baltimore", "INTERVIEWERS: Ann Lee, Bo Chen", "DATE: 1994"])
+    {'guests': ['David Baltimore'], 'hosts': ['Ann Lee', 'Bo Chen']}
+    """
+    out: dict[str, list[str]] = {}
+    for line in lines:
+        if m := _HEADER_FIELD.match(line):
+            key = "guests" if m["field"].lower().startswith("interviewee") or m["field"][0] in "受" else "hosts"
+            for name in re.split(r"\s*(?:,|;|、|\band\b|&)\s*", m["who"].strip()):
+                if name and name not in out.setdefault(key, []):
+                    out[key].append(name)
+    return out
+
+
 def _people(meta: Mapping[str, object], *keys: str) -> set[str]:
     out: set[str] = set()
     for k in keys:
@@ -609,7 +631,8 @@ def build_turns(
             warnings.append(f"speaker map: no label {key!r} in this file (its labels: {known})")
     shown = [mapping.get(label, label) for label in labels]
     text = "\n".join(s.text for s in parsed.segments)
-    people = sorted(_people(parsed.meta, "people", "speakers", "hosts", "guests", "host", "guest"))
+    meta = {**header_fields([s.text for s in parsed.segments if s.kind == "context"]), **parsed.meta}
+    people = sorted(_people(meta, "people", "speakers", "hosts", "guests", "host", "guest"))
     names = canonical_names(
         [label for label in shown if not (unidentified(label) or anonymous_asker(label))], text, people
     )
@@ -636,7 +659,7 @@ def build_turns(
             last[2].append(seg)
         else:
             groups.append((who, asking, [seg]))
-    role = roles([(w, " ".join(s.text for s in segs)) for w, _, segs in groups if w], parsed.meta)
+    role = roles([(w, " ".join(s.text for s in segs)) for w, _, segs in groups if w], meta)
     turns = [
         Turn(
             n=i,

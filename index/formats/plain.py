@@ -381,6 +381,13 @@ def discourse_word(label: str) -> bool:
     return w in _DISCOURSE or (len(w) >= 7 and w.endswith("ly") and not w.endswith(("ley", "rly")))
 
 
+_FIELD_NAME = re.compile(
+    r"^(?:interviewees?|interviewers?|narrators?|date|dates|location|place|transcriber|"
+    r"transcribed by|session|tape|audio|受访者|受訪者|采访者|採訪者|访谈者|訪談者|时间|時間|地点|地點|日期)$",
+    re.I,
+)
+
+
 def speakers(lines: list[Line]) -> frozenset[str]:
     """The labels that are speakers in this document (whose tentative labels `settle` has
     decided).
@@ -397,6 +404,10 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     >>> sorted(speakers([split_label(s) for s in ["Participant ID: P07", "Interviewer: KM", "",
     ...     "I: A typical shift?", "R: It starts at seven.", "I: Breaks?", "R: Rarely."]]))
     ['I', 'R']
+    >>> session = ["INTERVIEWEE: Jane Roe", "INTERVIEWER: John Doe", "DOE: Where did you grow up?",
+    ...            "ROE: In Ohio, on a dairy farm."]
+    >>> sorted(speakers([split_label(s) for s in session * 2]))
+    ['DOE', 'ROE']
     >>> sorted(speakers([split_label(s) for s in ["Frederico Muñoz (FSM): Hello. Who are you?",
     ...     "Carlos Santana (CS): I am Carlos.", "FSM: Why?", "CS: Books.", "FSM: How?", "CS: Votes."]]))
     ['CS', 'Carlos Santana (CS)', 'FSM', 'Frederico Muñoz (FSM)']
@@ -410,6 +421,7 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     spelled: Counter[str] = Counter()  # `李明 (Li Ming)`: a name with its other spelling
     first: dict[str, int] = {}  # the line each label is first seen on
     bodies: dict[str, str] = {}  # ... and what follows it there
+    wordy: set[str] = set()  # labels with more than a few words after them at least once
     for i, ln in enumerate(lines):
         if ln.label:
             first.setdefault(ln.label, i)
@@ -418,6 +430,8 @@ def speakers(lines: list[Line]) -> frozenset[str]:
         if ln.label and (ln.body or ln.header) and may_speak(ln.label, ln.text, ln.body):
             counts[ln.label] += 1
             bodies.setdefault(ln.label, ln.body)
+            if len(ln.body.split()) > 4:
+                wordy.add(ln.label)
             if ln.strong:
                 strong.add(ln.label)
             if ends_sentence(ln.body.rstrip(")）]】」”\"'")):
@@ -428,6 +442,10 @@ def speakers(lines: list[Line]) -> frozenset[str]:
     header = {label for label, n in counts.items()
               if n == 1 and first[label] < talk and label not in sentence | strong
               and len(bodies[label].split()) <= 4}
+    # ... and an oral history's fields, repeated above each session (`INTERVIEWEE: Jane Roe`):
+    # a field's name, never more than a few words after it, never a sentence
+    header |= {label for label in counts
+               if _FIELD_NAME.match(label) and label not in sentence | strong | wordy}
     return frozenset(
         label
         for label, n in counts.items()

@@ -132,3 +132,15 @@ def test_a_name_written_with_a_number_is_known_by_its_words(corpus, tmp_path):
     a = corpus.ask("How much memory did the first PDP-7 have?")
     assert not a.abstained and "8k words of memory" in a.text
     assert corpus.ask("How much memory did the first VAX have?").abstained
+
+
+def test_an_oral_historys_session_headers_name_the_people_and_speak_for_nobody():
+    """`INTERVIEWEE: Jane Roe` repeated above each session became a speaker, and `DOE:` stayed
+    a surname in capitals with no role from the header."""
+    session = ("INTERVIEWEE:    Jane Roe\n\nINTERVIEWER:    John Doe\n\nDATE:       7 February 1994\n\n"
+               "DOE:  Where did you grow up?\n\nROE:  I grew up in Ohio on a dairy farm with four sisters.\n\n"
+               "[END OF INTERVIEW {n}]\n")
+    pr = _passages("roe.txt", session.format(n=1) + session.format(n=2))
+    assert {(p.speaker, p.role) for p in pr.passages} == {("John Doe", "host"), ("Jane Roe", "guest")}
+    assert [p.text for p in pr.passages] == ["Where did you grow up?",
+                                             "I grew up in Ohio on a dairy farm with four sisters."] * 2
