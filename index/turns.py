@@ -175,6 +175,8 @@ def canonical_names(
     'Bo Lu'
     >>> canonical_names(["HUANG", "BALTIMORE"], people=["Alice Huang", "David Baltimore"])
     {'HUANG': 'Alice Huang', 'BALTIMORE': 'David Baltimore'}
+    >>> canonical_names(["SCHNEIDER", "GLUSKER"], "Today Sarah Schneider is here. today Jenny Pickworth Glusker")
+    {'SCHNEIDER': 'Sarah Schneider', 'GLUSKER': 'Jenny Pickworth Glusker'}
     >>> canonical_names(["XXA", "XXB"], people=["XXA", "XXB"])
     {'XXA': 'XXA', 'XXB': 'XXB'}
     >>> canonical_names(["Ms Mitchell", "Ms Mitchell KC", "Lord Patel QC"])
@@ -221,14 +223,21 @@ def canonical_names(
             continue
         base = directory_name(base)
         canonical = _split_camel(base) if " " not in base else base
+        if " " not in canonical and re.fullmatch(r"[A-Z][A-Z'’\-]{2,}", canonical) and text:
+            canonical = uncapped(canonical, text)  # `HUANG` is the surname Huang, for below
         if " " not in canonical and _LATIN_NAME.match(canonical) and text:
             # A bare surname: use the full name if the document spells it out somewhere.
-            full = re.search(rf"\b([A-Z][a-z]+) {re.escape(canonical)}\b", text)
+            full = re.search(rf"\b((?:[A-Z][a-z]+ )?[A-Z][a-z]+) {re.escape(canonical)}\b", text)
+            given = full.group(1).split() if full else []
+            # ("Jenny Pickworth Glusker": both; "Today Sarah Schneider": a word the text also
+            # writes in lower case opens no name)
+            if len(given) == 2 and re.search(rf"\b{given[0].lower()}\b", text):
+                given = given[1:]
             # "Kevin Tom" in "thanks Kevin Tom and Travis" is two speakers, not a full name.
-            if full and full.group(1) not in counts and full.group(1) not in (
+            if given and given[0] not in counts and given[0] not in (
                 "The", "And", "But", "So", "Mr", "Ms", "Dr", "Hey", "Hi", "Thanks", "Yes", "No"
             ):
-                canonical = f"{full.group(1)} {canonical}"
+                canonical = f"{' '.join(given)} {canonical}"
         names[label] = uncapped(canonical, text)
     # A first name alone is the one person whose full name starts with it: `Monica` and
     # `Monica Powell` in one export are one guest (`Adam` stays as it is beside two Adams).
