@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index.chunk import CHUNKER_VERSION, chunk_turns
 from index.clean import for_embedding
 from index.config import Config
@@ -139,6 +141,21 @@ def context_texts(passages: list[Passage]) -> dict[str, str]:
         for p in passages
         if (prev := by.get((p.source, p.turn, p.piece - 1))) is not None
     }
+
+
+def stored_vectors(store: Store, sources: list[str]) -> dict[str, np.ndarray]:
+    """The stored vectors of documents being ingested again, by the text they embed: a
+    document edited in one paragraph embeds that paragraph's passages again, not all of them."""
+    known: dict[str, np.ndarray] = {}
+    for source in sources:
+        rec = store.records(source)
+        at = {(p.turn, p.piece): p for p in rec.passages}
+        for i, p in enumerate(rec.passages):
+            known[embed_text(p)] = rec.vectors[i]
+            prev = at.get((p.turn, p.piece - 1))
+            if prev is not None and rec.context is not None:
+                known[for_embedding(f"{prev.text}\n{p.text}")] = rec.context[i]
+    return known
 
 
 def ingest(
@@ -273,7 +290,11 @@ def ingest(
         every = [p for *_, prep, _, _ in todo for p in prep.passages]
         contexts = context_texts(every)
         texts = [embed_text(p) for p in every] + list(contexts.values())
-        vectors = embedder.passages(texts, progress=progress)
+        known = {} if rebuild else stored_vectors(store, [s for s, *_ in todo if s in manifest.files])
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, embedder.passages(missing, progress=progress), strict=True))
+        vectors = np.stack([known[t] for t in texts])
         context = dict(zip(contexts, vectors[len(every) :], strict=True))
         at = 0
         for source, sha, smap, prep, chosen, where in todo:

@@ -540,3 +540,33 @@ def test_two_ingests_at_once_keep_each_others_documents(corpus, config, glossary
     assert sorted(corpus.store.manifest().files) == ["otter.txt", "zebra.txt"]
     assert corpus.remove("otter.txt").removed == ["otter.txt"]
     assert sorted(corpus.store.manifest().files) == ["zebra.txt"]
+
+
+def test_an_edited_document_embeds_only_what_changed(corpus, tmp_path, monkeypatch):
+    """A one-paragraph edit of a two-hour transcript embedded all its 135 passages again
+    (32 s); the unchanged passages keep their stored vectors, and the answers are the same."""
+    from tests.fakes import HashingEmbedder
+
+    turns = [f"Host: What happened in year {n}?\nGuest: In year {n} the harbour built pier number {n}."
+             for n in range(1, 9)]
+    f = write(tmp_path, "harbour.txt", "\n".join(turns) + "\n")
+    corpus.ingest([f])
+    before = {p.id: v for p, v in zip(corpus.store.records().passages, corpus.store.records().vectors,
+                                      strict=True)}
+    embedded: list[str] = []
+    real = HashingEmbedder.passages
+
+    def counting(self, texts, progress=False):
+        embedded.extend(texts)
+        return real(self, texts, progress)
+
+    monkeypatch.setattr(HashingEmbedder, "passages", counting)
+    f.write_text("\n".join(turns).replace("pier number 5.", "a lighthouse instead.") + "\n", encoding="utf-8")
+    report = corpus.ingest([f])
+    assert report.updated == ["harbour.txt"]
+    assert embedded == ["In year 5 the harbour built a lighthouse instead."]
+    rec = corpus.store.records()
+    for p, v in zip(rec.passages, rec.vectors, strict=True):
+        if "year 5" not in p.text:
+            assert (v == before[p.id]).all()
+    assert "lighthouse" in corpus.ask("What did the harbour build in year 5?").text
