@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rag
-from rag import IngestReport, NoIndexError, RagError
+from rag import IngestReport, NoIndexError, RagError, SourceInfo
 from rag.render import count
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,14 @@ def size(n: float) -> str:
     return f"{int(n)} bytes"
 
 
-def report_rows(name: str, path: str, report: IngestReport) -> list[FileRow]:
-    """What the ingest of one saved file did, as report lines (server paths left out)."""
+def report_rows(name: str, path: str, report: IngestReport, indexed: SourceInfo | None = None) -> list[FileRow]:
+    """What the ingest of one saved file did, as report lines (server paths left out);
+    `indexed`: the document as the index holds it, shown for a file that is unchanged.
+
+    >>> info = SourceInfo("a.vtt", 12, ("Ann", "Bo"), ("Ann",), 60.0)
+    >>> report_rows("a.vtt", "/x/a.vtt", IngestReport(unchanged=["a.vtt"]), info)[0]
+    FileRow(name='a.vtt', status='info', format='', passages=12, speakers=['Ann', 'Bo'], notes=['unchanged: already indexed'])
+    """
     prefix = f"{path}: "
     problems = [p.removeprefix(prefix) for p in report.problems]
     if report.files:
@@ -117,7 +123,8 @@ def report_rows(name: str, path: str, report: IngestReport) -> list[FileRow]:
         status = "error" if problems else "warn" if f.warnings else "ok"
         return [FileRow(name, status, f.format, f.passages, list(f.speakers), notes)]
     if name in report.unchanged:
-        return [FileRow(name, "info", notes=["unchanged: already indexed"])]
+        held = (indexed.passages, list(indexed.speakers)) if indexed else (None, [])
+        return [FileRow(name, "info", "", *held, notes=["unchanged: already indexed"])]
     return [FileRow(name, "error", notes=problems or ["not indexed"])]
 
 
@@ -242,7 +249,8 @@ class Library:
                 report = self.corpus.ingest([staged], progress=bars, kept_at={staged: self.folder / name})
             except RagError as e:
                 return [FileRow(name, "error", notes=[str(e)])]
-            rows = report_rows(name, str(staged), report)
+            indexed = next((s for s in self.corpus.sources() if s.name == name), None) if report.unchanged else None
+            rows = report_rows(name, str(staged), report, indexed)
             if report.added or report.updated or report.unchanged:
                 if source != self.folder / name:
                     self._keep(staged, name)

@@ -414,7 +414,10 @@ def test_upload_checks_saves_and_reports_each_file(corpus, tmp_path):
     )
     assert library.media("ep1.md") == "https://example.org/ep1.mp3"
     # the same file again is unchanged; a new version replaces the old one
-    assert library.add([("ep1.md", files[0][1])])[0].notes == ["unchanged: already indexed"]
+    again = library.add([("ep1.md", files[0][1])])[0]
+    assert again.notes == ["unchanged: already indexed"]
+    held = next(s for s in library.sources() if s.name == "ep1.md")  # (its row was blank)
+    assert (again.passages, again.speakers) == (held.passages, list(held.speakers)) and held.passages
     newer = write(incoming, "g", GOOD_MD.replace("grass", "tall grass"))
     assert library.add([("ep1.md", newer)])[0].notes == ["replaced the indexed version"]
     # a broken re-upload leaves the indexed version and its copy alone
