@@ -149,12 +149,11 @@ def stored_vectors(store: Store, sources: list[str]) -> dict[str, np.ndarray]:
     known: dict[str, np.ndarray] = {}
     for source in sources:
         rec = store.records(source)
-        at = {(p.turn, p.piece): p for p in rec.passages}
+        contexts = context_texts(rec.passages)
         for i, p in enumerate(rec.passages):
             known[embed_text(p)] = rec.vectors[i]
-            prev = at.get((p.turn, p.piece - 1))
-            if prev is not None and rec.context is not None:
-                known[for_embedding(f"{prev.text}\n{p.text}")] = rec.context[i]
+            if p.id in contexts and rec.context is not None:
+                known[contexts[p.id]] = rec.context[i]
     return known
 
 
