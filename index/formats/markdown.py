@@ -9,6 +9,7 @@ markup, lines are read as the timestamped and plain parsers read them.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections import Counter
@@ -370,17 +371,38 @@ def _unfolded(text: str) -> str:
     """
     out: list[str] = []
     last = 0
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]  # where each line starts
     for m in _DETAILS.finditer(text):
         out.append(text[last : m.start()])
         last = m.end()
         body = html.unescape(_TAG.sub("", _SUMMARY.sub("", m["body"]))).strip()
-        said = [ln for ln in text[: m.start()].split("\n") if ln.strip()][-12:]
-        opener = next((o for ln in reversed(said) if (o := _OPENER.match(ln)) and may_speak(o[1].strip())), None)
+        opener = next((o for ln in _said_before(text, starts, m.start())
+                       if (o := _OPENER.match(ln)) and may_speak(o[1].strip())), None)
         if body and opener and mostly_cjk(inline(opener.string)) != mostly_cjk(body):
             body = f"{opener[0]} {body}"
         out.append(body)
     out.append(text[last:])
     return "".join(out)
+
+
+def _said_before(text: str, starts: list[int], at: int, most: int = 12) -> list[str]:
+    """The last `most` lines with words before position `at`, last first (`starts`: where
+    each line of `text` starts), read back from `at` only, not from the top of the text.
+
+    >>> text = "a\\n\\nb\\nc d"
+    >>> _said_before(text, [0, 2, 3, 5], 7, most=2)
+    ['c ', 'b']
+    """
+    found: list[str] = []
+    k = bisect.bisect_right(starts, at) - 1
+    end = at
+    while k >= 0 and len(found) < most:
+        line = text[starts[k] : end]
+        if line.strip():
+            found.append(line)
+        end = starts[k] - 1
+        k -= 1
+    return found
 
 
 def _unpaired_bold(line: str) -> str:
