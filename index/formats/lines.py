@@ -82,6 +82,8 @@ def mostly_cjk(text: str) -> bool:
 CLOCK = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
 # brackets around a time, ASCII or full-width: `(00:01:02)`, `[04:07]`, `（00:01:02）`, `【00:01:02】`
 OPEN, CLOSE = r"[(\[（【]", r"[)\]）】]"
+# a time alone, in brackets or not, Markdown's escaped ones too (`[00:00:21]`, `\[04:07\]`)
+TIME_ALONE = rf"\\?{OPEN}?\s*{CLOCK}\s*\\?{CLOSE}?"
 _CLOCK = re.compile(CLOCK)
 
 

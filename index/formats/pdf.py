@@ -19,10 +19,8 @@ from dataclasses import replace
 from index.clean import unify_lookalikes
 from index.formats.base import Parsed
 from index.formats.lines import (
-    CLOCK,
-    CLOSE,
     MAX_LINE_NUMBER,
-    OPEN,
+    TIME_ALONE,
     blur,
     join_all,
     line_numbers,
@@ -84,7 +82,7 @@ def _numbered_page(page: list[list[str]]) -> bool:
     return sum(b == a + 1 <= MAX_LINE_NUMBER for a, b in zip(numbers, numbers[1:], strict=False)) >= 4
 
 
-_TIME_ALONE = re.compile(rf"\\?{OPEN}?\s*{CLOCK}\s*\\?{CLOSE}?")
+_TIME_ALONE = re.compile(TIME_ALONE)
 
 
 def _timed(box: list[str]) -> list[str]:

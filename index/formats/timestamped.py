@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from index.clean import ends_sentence, repair
 from index.formats.base import Parsed, Segment
-from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at
+from index.formats.lines import CLOCK, CLOSE, OPEN, TIME_ALONE, clock_at
 from index.formats.plain import Line, looks_like_name, recurring, split_label, walk
 from index.formats.plain import parse as plain_parse
 from index.formats.plain import sniff as plain_sniff
@@ -285,4 +285,4 @@ def parse_prose(text: str) -> Parsed:
 
 
 # (a time alone on its line, above a speaker's label: not an errata sheet's `53:7`)
-_FIRST_TIME = re.compile(rf"^\s*\\?{OPEN}?\s*{CLOCK}\s*\\?{CLOSE}?\s*\n(?=[^\n:：]{{1,40}}[:：])", re.M)
+_FIRST_TIME = re.compile(rf"^\s*{TIME_ALONE}\s*\n(?=[^\n:：]{{1,40}}[:：])", re.M)
