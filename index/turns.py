@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.clean import asks
 from index.formats.base import Parsed, Segment
-from index.formats.plain import TITLES
+from index.formats.plain import INTERVIEW_ROLES, TITLES
 from index.types import Turn
 
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}$")
@@ -311,9 +311,7 @@ def _spelled_out(initials: str, text: str) -> str | None:
     return name if len(re.findall(rf"\b{name.split()[0]}\b", text)) >= 3 else None
 
 
-_HEADER_FIELD = re.compile(
-    r"^\s*(?P<field>interviewees?|interviewers?|受访者|受訪者|采访者|採訪者)\s*[:：]\s*(?P<who>.+)$", re.I
-)
+_HEADER_FIELD = re.compile(rf"^\s*(?P<field>{INTERVIEW_ROLES})\s*[:：]\s*(?P<who>.+)$", re.I)
 
 
 def header_fields(lines: Sequence[str]) -> dict[str, list[str]]:

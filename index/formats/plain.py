@@ -381,9 +381,11 @@ def discourse_word(label: str) -> bool:
     return w in _DISCOURSE or (len(w) >= 7 and w.endswith("ly") and not w.endswith(("ley", "rly")))
 
 
+# the people an oral history's header names (`INTERVIEWEE: Jane Roe`), and its other fields
+INTERVIEW_ROLES = r"interviewees?|interviewers?|受访者|受訪者|采访者|採訪者"
 _FIELD_NAME = re.compile(
-    r"^(?:interviewees?|interviewers?|narrators?|date|dates|location|place|transcriber|"
-    r"transcribed by|session|tape|audio|受访者|受訪者|采访者|採訪者|访谈者|訪談者|时间|時間|地点|地點|日期)$",
+    rf"^(?:{INTERVIEW_ROLES}|narrators?|date|dates|location|place|transcriber|"
+    r"transcribed by|session|tape|audio|访谈者|訪談者|时间|時間|地点|地點|日期)$",
     re.I,
 )
 
