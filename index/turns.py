@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from rapidfuzz.distance import Levenshtein
 
 from index.clean import asks
+from index.formats import listed_names
 from index.formats.base import Parsed, Segment
 from index.formats.plain import INTERVIEW_ROLES, TITLES
 from index.types import Turn
@@ -338,11 +339,7 @@ def _people(meta: Mapping[str, object], *keys: str) -> set[str]:
         if isinstance(v, str):
             out.update(p.strip() for p in re.split(r"[,;]", v) if p.strip())
         elif isinstance(v, list | tuple):  # names, or entries with one (`- name: Ann Lee`)
-            out.update(
-                str(p.get("name") if isinstance(p, dict) else p).strip()
-                for p in v
-                if not isinstance(p, dict) or p.get("name")
-            )
+            out.update(n.strip() for p in v for n in (listed_names(p) if isinstance(p, dict) else [str(p)]))
     return out
 
 

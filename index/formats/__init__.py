@@ -225,14 +225,20 @@ def _plain_value(value: object) -> object:
     return value
 
 
-def _names(value: object) -> list[str]:
+def listed_names(value: object) -> list[str]:
+    """The people a front-matter value lists: names in a string, a list, or entries with a
+    name (`- name: Ann Lee` with its `url:`).
+
+    >>> listed_names("Ann Lee, Bo Chen"), listed_names([{"name": "Ann Lee", "url": "x"}, "Bo Chen"])
+    (['Ann Lee', 'Bo Chen'], ['Ann Lee', 'Bo Chen'])
+    """
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
     if isinstance(value, dict):
         name = value.get("name")
         return [str(name)] if name else []
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
+        return [n for v in value for n in listed_names(v)]
     return []
 
 
@@ -289,7 +295,7 @@ def front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
     meta: dict[str, object] = {str(k).lower(): _plain_value(v) for k, v in metadata.items()}
     people: list[str] = []
     for key in _PEOPLE_KEYS:
-        people += [n for n in _names(meta.get(key)) if n not in people]
+        people += [n for n in listed_names(meta.get(key)) if n not in people]
     if people:
         meta["people"] = people
     media = next((meta[k] for k in _MEDIA_KEYS if isinstance(meta.get(k), str)), None)
