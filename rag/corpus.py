@@ -193,10 +193,8 @@ class Corpus:
         API allow; `who_said` reads every passage)."""
         q = clean_question(question, self.config.max_question_chars)
         if isinstance(k, bool) or not isinstance(k, int) or k < 1 or (most is not None and k > most):
-            raise BadInputError(
-                f"k is how many passages to cite, a whole number from 1 to {most}; not {k!r}"
-                if most is not None else f"k is how many passages to cite, a whole number from 1; not {k!r}"
-            )
+            upto = f" to {most}" if most is not None else ""
+            raise BadInputError(f"k is how many passages to cite, a whole number from 1{upto}; not {k!r}")
         snap = self.snapshot()
         glossary = self.glossary
 

@@ -272,10 +272,11 @@ def parse_prose(text: str) -> Parsed:
     """
     # (an oral history's first pages, its abstract and contents, may fill the part of the text
     # `sniff` reads: it is read again from the first line that is a time alone)
-    if sniff(text) > plain_sniff(text):
+    plain = plain_sniff(text)
+    if sniff(text) > plain:
         return parse(text)
     first = _FIRST_TIME.search(text)
-    if first and first.start() > 0 and sniff(text[first.start():]) > plain_sniff(text):
+    if first and first.start() > 0 and sniff(text[first.start():]) > plain:
         # ... and what comes before it is the document's front matter, nobody's words
         head = [Segment(line.strip(), kind="context") for line in text[: first.start()].split("\n")
                 if line.strip()]
