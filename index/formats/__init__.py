@@ -128,9 +128,12 @@ _KEEP_SUFFIX = ("html", "ttml", "csv", "chat")
 
 # Encodings a transcript that is not UTF-8 is most likely in: the Chinese national standard
 # (a superset of GBK and GB2312, Notepad's "ANSI" on Simplified Chinese Windows), Big5
-# (Traditional), and Windows-1252 (Western subtitle files). charset-normalizer picks the one
-# whose text reads coherently, or none for bytes that read as a mess in all of them.
-LEGACY_ENCODINGS = {"gb18030": "GB18030", "big5": "Big5", "cp1252": "Windows-1252"}
+# (Traditional) as Windows writes it (code page 950) and as Hong Kong does (HKSCS, with the
+# characters of Cantonese), and Windows-1252 (Western subtitle files). charset-normalizer picks
+# the one whose text reads coherently, or none for bytes that read as a mess in all of them.
+LEGACY_ENCODINGS = {
+    "gb18030": "GB18030", "cp950": "Big5", "big5hkscs": "Big5-HKSCS", "cp1252": "Windows-1252",
+}
 
 
 def decoded(data: bytes) -> tuple[str, str | None]:
@@ -143,6 +146,10 @@ def decoded(data: bytes) -> tuple[str, str | None]:
     'GB18030'
     >>> decoded("Host: A café in Zürich?\\nGuest: Oui, très bien.".encode("cp1252"))
     ('Host: A café in Zürich?\\nGuest: Oui, très bien.', 'Windows-1252')
+    >>> decoded("主持人：數位國家‧創新經濟，圍碁在裏面。".encode("cp950"))
+    ('主持人：數位國家‧創新經濟，圍碁在裏面。', 'Big5')
+    >>> decoded("主持人：你覺得點樣？\\n嘉賓：佢哋做得唔錯，啲市民都好滿意嘅。".encode("big5hkscs"))
+    ('主持人：你覺得點樣？\\n嘉賓：佢哋做得唔錯，啲市民都好滿意嘅。', 'Big5-HKSCS')
     >>> decoded("Ann: Hi.\\r\\nBo: Yo.".encode("utf-16-le"))
     ('Ann: Hi.\\nBo: Yo.', None)
     """
@@ -163,10 +170,17 @@ def decoded(data: bytes) -> tuple[str, str | None]:
             best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
             if best is None:
                 raise ValueError(
-                    f"not UTF-8 text (bad byte at offset {e.start}), nor GB18030, Big5 or "
+                    f"not UTF-8 text (bad byte at offset {e.start}), nor GB18030, Big5 (or HKSCS) or "
                     "Windows-1252: convert it to UTF-8 first"
                 ) from None
             text, legacy = str(best), LEGACY_ENCODINGS[best.encoding]
+            if best.encoding in ("cp950", "big5hkscs"):
+                # the two Big5s read most bytes alike and a few apart (`‧`, 碁, 佢哋): code
+                # page 950 when it reads every byte, else HKSCS
+                try:
+                    text, legacy = data.decode("cp950"), "Big5"
+                except UnicodeDecodeError:
+                    text, legacy = data.decode("big5hkscs"), "Big5-HKSCS"
     if not text.strip():
         raise ValueError("the file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n"), legacy
@@ -304,6 +318,21 @@ def front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
     return meta, content, []
 
 
+# Characters with no width that a web page or a subtitle tool leaves inside words (a zero-width
+# space or joiner, a word joiner, a BOM mid-text, a soft hyphen): they split "战场" into two
+# words no search finds, and can fill a caption with hundreds of characters nobody sees.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
+
+
+def visible(text: str) -> str:
+    """The text without its invisible characters (`_INVISIBLE`).
+
+    >>> visible("打击战\u200c\u200b\u200b场上的目标"), visible("co\u00adoperate")
+    ('打击战场上的目标', 'cooperate')
+    """
+    return _INVISIBLE.sub("", text)
+
+
 def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
     """Decode, detect (unless `fmt` is given) and parse one transcript file.
 
@@ -321,8 +350,15 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
     name = fmt or detect(filename)
     if hasattr(FORMATS[name], "parse_bytes"):
-        return replace(FORMATS[name].parse_bytes(data), format=name)
+        parsed = FORMATS[name].parse_bytes(data)
+        segments = [
+            replace(s, text=visible(s.text), speaker=s.speaker and visible(s.speaker),
+                    alt=s.alt and visible(s.alt))
+            for s in parsed.segments
+        ]  # fmt: skip
+        return replace(parsed, segments=segments, format=name)
     text, legacy = decoded(data)
+    text = visible(text)
     meta, text, warnings = front_matter(text)
     if legacy:
         warnings = [

@@ -60,7 +60,7 @@ def indexed(bundled) -> list[str]:
 # bytes that read as a mess in every encoding `decode` knows
 MESS = bytes(range(0x80, 0x100))
 NOT_TEXT = (
-    "not UTF-8 text (bad byte at offset 9), nor GB18030, Big5 or Windows-1252: "
+    "not UTF-8 text (bad byte at offset 9), nor GB18030, Big5 (or HKSCS) or Windows-1252: "
     "convert it to UTF-8 first"
 )
 BAD_FILES = {

@@ -172,6 +172,18 @@ def test_read_decodes_bom_and_newlines():
             [("主持人", "你認為人形機器人最早會用在什麼場景？"), ("嘉賓", "我覺得首先是工廠裡的物料搬運。")],
         ),
         (
+            "talk.txt",
+            "主持人：圍碁的規則寫在裏面嗎？\n嘉賓：寫了，恒常練習就好。\n",
+            ("cp950", "Big5"),
+            [("主持人", "圍碁的規則寫在裏面嗎？"), ("嘉賓", "寫了，恒常練習就好。")],
+        ),
+        (
+            "talk.txt",
+            "主持人：你覺得呢個政策點樣？\n嘉賓：我覺得佢哋做得唔錯，啲市民都好滿意嘅。\n",
+            ("big5hkscs", "Big5-HKSCS"),
+            [("主持人", "你覺得呢個政策點樣？"), ("嘉賓", "我覺得佢哋做得唔錯，啲市民都好滿意嘅。")],
+        ),
+        (
             "talk.srt",
             "1\n00:00:01,000 --> 00:00:03,000\nIt’s a café in Zürich — really.\n",
             ("cp1252", "Windows-1252"),
@@ -189,6 +201,19 @@ def test_read_takes_a_legacy_encoding_and_says_so(name, data, encoding, expected
         f"not UTF-8: read as {shown}; if the text looks garbled, save the file as UTF-8"
     )
     assert read(name, data.encode()).warnings == []
+
+
+def test_invisible_characters_are_read_out_of_captions_and_word_files():
+    """Zero-width spaces and joiners a subtitle tool leaves inside words ("打击战\u200c\u200b场")
+    split a word no search then finds and fill a passage with characters nobody sees."""
+    zw = "\u200c\u200b\u200b" * 100
+    srt = f"1\n00:00:01,000 --> 00:00:03,000\n我们就直接用来打击战{zw}场上的目标\n".encode()
+    assert [s.text for s in read("talk.srt", srt).segments] == ["我们就直接用来打击战场上的目标"]
+    document = docx.Document()
+    document.add_paragraph("Ann\u200b: We co\u00adoperate with\u2060 the port.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert said(read("talk.docx", buffer.getvalue())) == [("Ann", "We cooperate with the port.")]
 
 
 @pytest.mark.parametrize(
