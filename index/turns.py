@@ -72,8 +72,11 @@ _ANNOUNCED = re.compile(
 # Satya Nadella, chairman and chief executive officer, Amy Hood, chief financial officer, …")
 _LISTED = re.compile(rf",?(?: [a-z][\w'’-]*,?){{0,8}},? (?:and )?({_FULL_NAME})")
 # Labels that name the role rather than the person (an anonymous `Q:` is `_ASKER`'s, above).
+# the label of a role, alone or numbered as research transcripts number their interviewers
+# (`Interviewer 1`, `Interviewer B`, `主持人2`)
 _HOST_LABEL = re.compile(
-    r"^(?:host|interviewer|moderator|announcer|narrator|voice-?over|主持人|主持|记者|記者|旁白)$", re.I
+    r"^(?:host|interviewer|moderator|announcer|narrator|voice-?over|主持人|主持|记者|記者|旁白)"
+    r"(?:\s*#?\s*(?:\d{1,2}|[A-Z]))?$", re.I
 )
 
 
@@ -359,6 +362,9 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
 
     >>> roles([("Q", "为什么?"), ("A", "因为数据不够。"), ("Q", "然后呢?"), ("A", "然后就好了。")])
     {'Q': 'host', 'A': 'guest'}
+    >>> roles([("Interviewer 1", "Tell me about your work. " * 9), ("Interviewee", "I build models."),
+    ...        ("Interviewer 2", "Which ones?")])
+    {'Interviewer 1': 'host', 'Interviewee': 'guest', 'Interviewer 2': 'host'}
     >>> roles([("K", "Welcome. I'm your host, Kevin. Today, Ann."), ("A", "Thanks."), ("K", "Long story. " * 9)])
     {'K': 'host', 'A': 'guest'}
     >>> roles([("Tom", "Dave, welcome to the show."), ("Dave", "Thanks."), ("Kim", "So, Dave. " * 9)])
