@@ -120,6 +120,10 @@ class Tuning:
     rescore_weights: tuple[float, ...] = (3.0, 0.6, 8.0, 7.3, 6.0, 4.0, -3.0)
     rescore_floor: float = 4.0
     duplicate_cosine: float = 0.94  # two write-ups of one passage: mutual neighbours this close
+    # ...in two write-ups of one conversation: documents where this share of the passages of
+    # one have a passage that close in the other (two write-ups of one interview: 0.6 and
+    # more; two interviews that follow one interview guide, or two unrelated talks: 0.15 at most)
+    retold_share: float = 0.35
     # Dense scores are re-centred per language: a multilingual model scores passages in the
     # question's own language higher, whatever they say (real transcripts, tuning split:
     # hit@5 0.70 -> 0.81, from Chinese questions on English interviews and the reverse).

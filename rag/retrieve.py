@@ -131,14 +131,29 @@ def language(text: str) -> str:
     return "en" if latin >= 3 and latin > len(HAN.findall(text)) else "zh"
 
 
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
 def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -> list[str] | None:
     """Match user-typed filter values to stored names, case-insensitively: an exact name, else
     by substring (`karpathy` finds `Andrej Karpathy`).
 
     >>> resolve("karpathy", ("Andrej Karpathy", "Elad Gil"), "speaker")
     ['Andrej Karpathy']
-    >>> resolve("说话人2", ("说话人 1", "说话人 2"), "speaker")
-    ['说话人 2']
+    >>> resolve("说话人2", ("说话人 1", "说话人 2"), "speaker"), resolve("唐凤", ("唐鳳", "黃光芹"), "speaker")
+    (['说话人 2'], ['唐鳳'])
+
+    A document's name without its extension is exact too, and a number is never the start of
+    a longer one (research interviews are numbered files):
+
+    >>> resolve("Interview 3", ("Interview 3.txt", "Interview 30.txt", "Interview 31.txt"), "document")
+    ['Interview 3.txt']
+    >>> resolve("Interview 3", ("Interview 30.txt", "Interview 31.txt"), "document")
+    Traceback (most recent call last):
+    ...
+    index.errors.BadInputError: no document matches 'Interview 3'; known: Interview 30.txt, Interview 31.txt
+    >>> resolve("view 3", ("Interview 3.txt", "Interview 30.txt"), "document")
+    ['Interview 3.txt']
     """
     if values is None or values == [] or values == "":
         return None
@@ -147,17 +162,54 @@ def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -
         raise BadInputError(f"the {what} filter is a name or a list of names, not {values!r:.60}")
     wanted = list(wanted)
     out: list[str] = []
-    def squeeze(name: str) -> str:  # `说话人2` is `说话人 2`, as users type one or the other
-        return re.sub(r"\s+", "", name).lower()
+    def squeeze(name: str) -> str:
+        # `说话人2` is `说话人 2` and 唐凤 is 唐鳳, as users type one or the other
+        return re.sub(r"\s+", "", to_simplified(name)).lower()
+
+    def within(want: str, name: str) -> bool:
+        """`want` inside `name`, not as the start of a longer number (`3` of `30`)."""
+        return any(
+            not (want[-1].isdigit() and name[m.end():m.end() + 1].isdigit())
+            and not (want[0].isdigit() and name[m.start() - 1:m.start()].isdigit())
+            for m in re.finditer(re.escape(want), name)
+        )
 
     for v in wanted:
         want = squeeze(v)
-        exact = [k for k in known if squeeze(k) == want]
-        hits = exact or [k for k in known if want in squeeze(k)]
+        exact = [k for k in known if want in (squeeze(k), squeeze(_EXTENSION.sub("", k)))]
+        hits = exact or [k for k in known if within(want, squeeze(k))]
         if not hits:
             raise BadInputError(f"no {what} matches {v!r}; known: {', '.join(known) or 'none'}")
         out.extend(h for h in hits if h not in out)
     return out
+
+
+def documents_named(question: str, sources: tuple[str, ...]) -> list[str] | None:
+    """The documents a question names by their file name, without its extension and with `_`
+    or `-` read as spaces ("What did the interviewee in Interview 12 say about privacy?"), or
+    None. Only a name of two words or more, or with a number, counts: "interview.txt" is no
+    name a question says on purpose.
+
+    >>> docs = ("Interview 12.txt", "Interview 1.txt", "interview.txt", "lex_fridman_367.vtt")
+    >>> documents_named("What did the interviewee in interview 12 say about privacy?", docs)
+    ['Interview 12.txt']
+    >>> documents_named("In the interview, what did he say?", docs) is None
+    True
+    >>> documents_named("What does Lex Fridman 367 open with?", docs)
+    ['lex_fridman_367.vtt']
+    """
+    def spaced(text: str) -> str:
+        return " ".join(re.sub(r"[_\-]+", " ", text).lower().split())
+
+    asked = spaced(question)
+    out = []
+    for source in sources:
+        name = spaced(_EXTENSION.sub("", source))
+        if (len(name.split()) >= 2 or re.search(r"\d", name)) and re.search(
+            rf"(?<!\w){re.escape(name)}(?!\w)", asked
+        ):
+            out.append(source)
+    return out or None
 
 
 def script(text: str) -> str:
@@ -624,6 +676,32 @@ def mutual_twins(
     }
 
 
+def retold(snap: Snapshot, a: str, b: str, min_cosine: float, min_share: float) -> bool:
+    """Are documents `a` and `b` write-ups of one conversation (two scripts, a transcript and
+    its captions, an excerpt of the other)? Yes when `min_share` of the passages of either has
+    a passage at least `min_cosine` close in the other. Two interviews that follow one interview
+    guide share a few near-identical questions, and no more: their passages are no copies.
+
+    >>> from types import SimpleNamespace
+    >>> from index.types import Passage
+    >>> ps = [Passage(f"{d}#t{i}p1", d, "", "", i, 1, "") for d in "abc" for i in range(3)]
+    >>> v = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0.6, 0.8, 0],
+    ...               [1, 0, 0], [0, 0.6, 0.8], [0.8, 0, 0.6]], dtype=np.float32)
+    >>> snap = SimpleNamespace(generation=1, passages=ps, vectors=v)
+    >>> retold(snap, "a", "b", 0.94, 0.5), retold(snap, "a", "c", 0.94, 0.5)
+    (True, False)
+    """
+    memo: dict[tuple, bool] = derived(snap, "retold", dict)
+    key = (min(a, b), max(a, b), min_cosine, min_share)
+    if key not in memo:
+        rows = {d: [i for i, p in enumerate(snap.passages) if p.source == d] for d in (a, b)}
+        close = snap.vectors[rows[a]] @ snap.vectors[rows[b]].T >= min_cosine
+        memo[key] = bool(close.size) and bool(
+            max(close.any(axis=1).mean(), close.any(axis=0).mean()) >= min_share
+        )
+    return memo[key]
+
+
 BALANCE_MIN = 20  # passages a language needs before its dense scores are re-centred
 
 
@@ -736,6 +814,11 @@ def search(
     q = question
     speakers = resolve(speaker, snap.speakers, "speaker")
     sources = resolve(source, snap.sources, "document")
+    if sources is None and (named_documents := documents_named(question, snap.sources)):
+        # a question that names a document by its file name asks about that one alone
+        sources = named_documents if speakers is None or any(
+            p.speaker in speakers for p in snap.passages if p.source in named_documents
+        ) else None
     allowed = np.array(
         [
             (speakers is None or p.speaker in speakers) and (sources is None or p.source in sources)
@@ -840,12 +923,16 @@ def search(
     fused_score = dict(fused)
     pos = snap.position
     ranked = [pid for pid, _ in fused]
-    twins = mutual_twins(
-        ranked,
-        [snap.passage(c).source for c in ranked],
-        snap.vectors[[pos[c] for c in ranked]] if ranked else snap.vectors[:0],
-        t.duplicate_cosine,
-    )
+    twins = {
+        (x, y) for x, y in mutual_twins(
+            ranked,
+            [snap.passage(c).source for c in ranked],
+            snap.vectors[[pos[c] for c in ranked]] if ranked else snap.vectors[:0],
+            t.duplicate_cosine,
+        )
+        if retold(snap, snap.passage(x).source, snap.passage(y).source, t.duplicate_cosine,
+                  t.retold_share)
+    }  # fmt: skip
     rescoring = sims is not None and w_lex > 0 and bool(weights) and any(t.rescore_weights[1:])
     depth = max(k, t.rescore_depth) if rescoring else k
     features = None

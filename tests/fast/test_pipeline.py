@@ -1542,3 +1542,59 @@ def test_a_name_that_speaks_only_in_another_document_is_someone_talked_about(cor
     assert "He said 8." in a.text, a.text
     # ... while a question about what he says himself still wants his words
     assert "Kyoto" in corpus.ask("Where does Guido buy his tea?").text
+
+
+def _guided_interviews(corpus, tmp_path) -> None:
+    """Three research interviews that follow one interview guide: the interviewers ask the same
+    questions, the interviewees answer each their own way."""
+    answers = {
+        "Interview 1.txt": ("Privacy was a real problem: we had to remove names from every record.",
+                            "Our models run on a small cluster in the basement.",
+                            "a bank", "credit scores for small shops", "the risk team"),
+        "Interview 2.txt": ("Privacy was never an issue for us, the data is about machines.",
+                            "We deploy to the cloud once a week.",
+                            "a factory", "sensor data from the presses", "two engineers"),
+        "Interview 12.txt": ("For privacy we hired a lawyer who checks every new dataset.",
+                             "Deployment is manual and slow, it takes a month.",
+                             "a hospital", "scans of lungs", "a radiologist and me"),
+    }
+    for name, (privacy, deploy, place, data, team) in answers.items():
+        ingest_talk(
+            corpus, tmp_path / name,
+            f"Interviewer 1: You work at {place}, right?",
+            f"Interviewee: Yes, at {place}, for six years now.",
+            f"Interviewer 2: What data do you use at {place}?",
+            f"Interviewee: Mostly {data}.",
+            f"Interviewer 1: Who is in your team at {place}?",
+            f"Interviewee: {team.capitalize()}.",
+            "Interviewer 1: Can you tell us about privacy issues with your data?",
+            f"Interviewee: {privacy}",
+            "Interviewer 2: And how do you deploy your models to production?",
+            f"Interviewee: {deploy}",
+        )
+
+
+def test_interviews_that_follow_one_guide_are_no_write_ups_of_each_other(corpus, tmp_path):
+    """The same guide question in two interviews was shown as one passage "also in" the other
+    interview, as if they were two write-ups of one conversation; and the numbered interviewers
+    (`Interviewer 1`, `Interviewer 2`) were taken for interviewees."""
+    _guided_interviews(corpus, tmp_path)
+    a = corpus.ask("Can you tell us about privacy issues with your data?", k=6)
+    assert a.citations and all(c.also == () for c in a.citations), [
+        (c.source, [v.source for v in c.also]) for c in a.citations
+    ]
+    roles = {(p.source, p.speaker): p.role for p in corpus.export()}
+    assert roles[("Interview 12.txt", "Interviewer 1")] == "host"
+    assert roles[("Interview 12.txt", "Interviewer 2")] == "host"
+    assert roles[("Interview 12.txt", "Interviewee")] == "guest"
+
+
+def test_a_question_that_names_an_interview_is_answered_from_it(corpus, tmp_path):
+    """"What did the interviewee in Interview 12 say about privacy?" quoted another interview;
+    `--source "Interview 1"` also took Interview 12."""
+    _guided_interviews(corpus, tmp_path)
+    a = corpus.ask("What did the interviewee in Interview 12 say about privacy?")
+    assert not a.abstained and {c.source for c in a.citations} == {"Interview 12.txt"}
+    assert "lawyer" in a.text, a.text
+    b = corpus.ask("What did the interviewee say about privacy?", source="Interview 1")
+    assert {c.source for c in b.citations} == {"Interview 1.txt"}
