@@ -220,6 +220,11 @@ def script(text: str) -> str:
 
 
 HOST_WORDS = re.compile(r"主持人|主持|提问|问了|問了|host|asked|interviewer", re.I)
+# A question about what the guests said, by their role ("What did the interviewees say about
+# missing data?"): a host's words are still less likely its answer.
+GUEST_WORDS = re.compile(
+    r"\b(?:interviewees?|guests?|respondents?|participants?)\b|嘉宾|受访者|来宾|被访者", re.I
+)
 # A question about the episode itself ("Which episode is this?", "本期节目…"): its framing (the
 # opening, the guest's introduction, the sign-off) is the hosts'. On the tuning split it
 # changes one question, now answered from the host's opening ("Which episode of Podcasting 2.0
@@ -896,6 +901,8 @@ def search(
     # Tom, …") comes first.
     about_hosts = asks_about_hosts(q, snap, glossary)
     host_factor = 1.0 if about_hosts else t.host_factor
+    if not about_hosts and GUEST_WORDS.search(to_simplified(q)):
+        host_factor *= t.host_factor
 
     def factor(pid: str) -> float:
         if about is not None and about[snap.position[pid]]:

@@ -1598,3 +1598,16 @@ def test_a_question_that_names_an_interview_is_answered_from_it(corpus, tmp_path
     assert "lawyer" in a.text, a.text
     b = corpus.ask("What did the interviewee say about privacy?", source="Interview 1")
     assert {c.source for c in b.citations} == {"Interview 1.txt"}
+
+
+def test_a_question_about_what_the_interviewees_said_ranks_them_above_the_interviewer(corpus, tmp_path):
+    """"What problems did interviewees have when deploying models?" was answered with the
+    interviewer's own remark about deploying models."""
+    ingest_talk(
+        corpus, tmp_path / "Interview 7.txt",
+        "Interviewer: How big is your team?",
+        "Interviewee: Five people. When deploying, our problem was the old servers: no libraries.",
+        "Interviewer: Deploying models has problems. I think. Thank you for your time.",
+    )
+    hits = corpus.retrieve("What problems did the interviewees have when deploying models?", k=3)
+    assert [c.passage.speaker for c in hits][:2] == ["Interviewee", "Interviewer"]
