@@ -385,13 +385,15 @@ def select(
     keep_within: float = 0.08,
     same_shared: float = 1.0,
     documents: Sequence[frozenset[str]] = (),
+    groups: Sequence[object] = (),
 ) -> list[Candidate]:
     """The best-scoring sentences (close to the best one), in reading order. A sentence that
     shares more than `same_shared` of its character pairs (or of the other's, if shorter)
     with one already chosen says it again, as the other write-up of an interview does, and
     is left out. Given each passage's `documents`, the sentences come from the conversation
     of the best one: another interview's words that happen to share the question's are no
-    part of its answer.
+    part of its answer. Given each passage's group (`groups[hit]`, its document), at most
+    `per_passage` sentences come from each group rather than from each passage.
 
     >>> cs = [Candidate(0, 0, "a"), Candidate(0, 1, "b"), Candidate(1, 0, "c")]
     >>> [c.text for c in select(cs, [0.9, 0.5, 0.88])]
@@ -403,13 +405,16 @@ def select(
     >>> cs = [Candidate(0, 0, "只有2種選擇：移民或保持沉默。"), Candidate(1, 0, "I made the right choice.")]
     >>> [c.text for c in select(cs, [0.9, 0.88], documents=[frozenset({"spiegel.md"}), frozenset({"lenny.txt"})])]
     ['只有2種選擇：移民或保持沉默。']
+    >>> cs = [Candidate(0, 0, "a"), Candidate(1, 0, "b"), Candidate(2, 0, "c")]
+    >>> [c.text for c in select(cs, [0.9, 0.89, 0.88], per_passage=1, groups=["A", "A", "B"])]
+    ['a', 'c']
     """
     if not cands:
         return []
     ranked = sorted(range(len(cands)), key=lambda i: -scores[i])
     best = scores[ranked[0]]
     chosen: list[int] = []
-    per: dict[int, int] = {}
+    per: dict[object, int] = {}
     same = documents[cands[ranked[0]].hit] if documents else None
     for i in ranked:
         if len(chosen) == max_sentences or scores[i] < best - keep_within:
@@ -418,9 +423,10 @@ def select(
             continue
         if repeats(cands[i].text, [cands[j].text for j in chosen], same_shared):
             continue
-        if per.get(cands[i].hit, 0) < per_passage:
+        group = groups[cands[i].hit] if groups else cands[i].hit
+        if per.get(group, 0) < per_passage:
             chosen.append(i)
-            per[cands[i].hit] = per.get(cands[i].hit, 0) + 1
+            per[group] = per.get(group, 0) + 1
     return sorted((cands[i] for i in chosen), key=lambda c: c.place)
 
 

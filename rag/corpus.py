@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.chunk import CHUNKER_VERSION
+from index.clean import to_simplified
 from index.config import K_MAX, Config
 from index.embed import Embedder, make_embedder
 from index.errors import BadInputError, NoIndexError
@@ -169,7 +170,10 @@ class Corpus:
             if saved is not None:
                 self._snapshot = saved
                 return saved
-            records = self.store.records()
+            # the documents the manifest records: an ingest stopped after writing a document's
+            # passages and before recording it leaves passages of no document (until `rag
+            # ingest` of that file writes them again, or `rag remove` drops them)
+            records = self.store.records().of(set(manifest.files) | set(manifest.paths))
             if not records.passages:
                 raise NoIndexError(self.config.where)
             self._snapshot = build(records, manifest.generation)
@@ -496,6 +500,14 @@ def mentions(r: Retrieval, hit) -> bool:
 # What the words of a person the question names share, beside their documents' names: one
 # account, whichever interview holds it (`select` keeps to one conversation or to this).
 NAMED_PERSON = "\0the person the question names"
+# A question across the interviews of a corpus: what the guests said by their role in the
+# plural, who of them said something, each or all of the interviews.
+ACROSS = re.compile(
+    r"\b(?:interviewees|guests|respondents|participants|panell?ists|each interview|all (?:the |of the )?"
+    r"interviews|(?:which|what) interviews|who (?:else )?(?:mentioned|talked about|spoke about|"
+    r"discussed|brought up))\b|哪些受访者|哪些嘉宾|哪位受访者|哪位嘉宾|受访者们|嘉宾们|各位嘉宾|每位受访者|每个受访者",
+    re.I,
+)
 
 
 def conversation(p) -> frozenset[str]:
@@ -582,8 +594,6 @@ def follow_up(
 def searchable(p: Passage) -> str:
     """A passage's words in both its versions, in Simplified script and lower case, for
     telling whether it mentions a word."""
-    from index.clean import to_simplified
-
     return to_simplified(f"{p.text} {p.alt or ''}").lower()
 
 
@@ -663,11 +673,17 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
                                         config.cache_dir)
         )
 
-    # (the words of a person the question names are one account, in any of their interviews)
+    # (the words of a person the question names are one account, in any of their interviews;
+    # a question across the interviews, "What did the interviewees say about missing data?",
+    # is answered by a sentence of each of several)
+    across = len(snap.sources) > 1 and bool(ACROSS.search(to_simplified(r.question)))
     documents = [conversation(h.passage) | ({NAMED_PERSON} if r.names(h.passage) else set())
-                 for h in r.hits] if t.one_conversation else ()
-    chosen = select(cands, scores, max_sentences=t.max_sentences, per_passage=t.per_passage,
-                    keep_within=t.keep_within, same_shared=t.same_shared, documents=documents)
+                 for h in r.hits] if t.one_conversation and not across else ()
+    spread = {"per_passage": 1, "keep_within": t.across_within,
+              "groups": [h.passage.source for h in r.hits]} if across else {
+        "per_passage": t.per_passage, "keep_within": t.keep_within}
+    chosen = select(cands, scores, max_sentences=t.max_sentences, same_shared=t.same_shared,
+                    documents=documents, **spread)
     # what the best-scoring sentences say; the answer-type check reads only these, as the
     # sentence `complement` adds for another part of the question may hold any number
     best = with_following(chosen, **follow)
@@ -683,9 +699,8 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
                  and holds_the_type(with_following([c], **follow))]
         if typed:
             chosen = select([cands[i] for i in typed], [scores[i] for i in typed],
-                            max_sentences=t.max_sentences, per_passage=t.per_passage,
-                            keep_within=t.keep_within, same_shared=t.same_shared,
-                            documents=documents)
+                            max_sentences=t.max_sentences, same_shared=t.same_shared,
+                            documents=documents, **spread)
             best = with_following(chosen, **follow)
     if t.complement_gain < 1:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,

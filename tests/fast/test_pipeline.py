@@ -1611,3 +1611,14 @@ def test_a_question_about_what_the_interviewees_said_ranks_them_above_the_interv
     )
     hits = corpus.retrieve("What problems did the interviewees have when deploying models?", k=3)
     assert [c.passage.speaker for c in hits][:2] == ["Interviewee", "Interviewer"]
+
+
+def test_a_question_across_the_interviews_quotes_several(corpus, tmp_path):
+    """"What did the interviewees say about privacy?" quoted one interview, and only cited
+    the others."""
+    _guided_interviews(corpus, tmp_path)
+    a = corpus.ask("What did the interviewees say about privacy?")
+    quoted = {c.source for c in a.citations if c.quote}
+    assert len(quoted) >= 2, a.text
+    b = corpus.ask("What did the interviewee in Interview 2 say about privacy?")
+    assert {c.source for c in b.citations if c.quote} == {"Interview 2.txt"}
