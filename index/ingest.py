@@ -404,6 +404,10 @@ def remove(store: Store, sources: list[str]) -> IngestReport:
         if name in manifest.files or name in manifest.paths:
             remove_source(store, manifest, name)
             report.removed.append(name)
+        elif name and (ids := store.ids_of(name)):
+            # passages an ingest stopped before it recorded their document
+            store.delete(ids)
+            report.removed.append(name)
         else:
             report.problems.append(f"{s}: not in the index (see `rag sources`)")
     report.documents = len(manifest.files)

@@ -102,6 +102,16 @@ class Records:
     # each passage read with the piece of its turn before it (its own vector when it has none)
     context: np.ndarray | None = None
 
+    def of(self, sources: set[str]) -> Records:
+        """Only the passages of these documents."""
+        keep = [i for i, p in enumerate(self.passages) if p.source in sources]
+        if len(keep) == len(self.passages):
+            return self
+        return Records(
+            [self.passages[i] for i in keep], [self.tokens[i] for i in keep], self.vectors[keep],
+            None if self.context is None else self.context[keep],
+        )
+
 
 def _unreachable(e: Exception) -> bool:
     """Did a call fail because the Chroma server is gone (stopped, restarted, network)?"""

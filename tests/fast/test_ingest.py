@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from cli.main import main
 from index.config import Config
 from index.store import Store
+from rag import open as open_corpus
+from tests.fakes import HashingEmbedder
 from tests.support import expected_ids, stored_ids
 
 BUNDLED = Config().transcripts
@@ -570,3 +572,34 @@ def test_an_edited_document_embeds_only_what_changed(corpus, tmp_path, monkeypat
         if "year 5" not in p.text:
             assert (v == before[p.id]).all()
     assert "lighthouse" in corpus.ask("What did the harbour build in year 5?").text
+
+
+def test_a_document_written_but_never_recorded_is_no_part_of_the_index(corpus, tmp_path, monkeypatch):
+    """Stopped (Ctrl-C, a kill) after a document's passages were written and before the
+    manifest recorded it, an ingest left a document that answers cited and that neither `rag
+    remove` nor `--prune` could drop."""
+    talk = tmp_path / "talk.txt"
+    talk.write_text("Ann: We moved the bakery to Lisbon in 2019.\nBo: Why Lisbon?\n"
+                    "Ann: The rent was half of what we paid before.\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("Cy: The ferry to Porto leaves at noon.\nDi: Every day?\n"
+                     "Cy: Every day but Sunday.\n", encoding="utf-8")
+    corpus.ingest([other])
+    real_save = Store.save_manifest
+
+    def save_manifest(self, manifest, touched=None):
+        if "talk.txt" in manifest.files:
+            raise Crash()
+        return real_save(self, manifest, touched)
+
+    monkeypatch.setattr(Store, "save_manifest", save_manifest)
+    with pytest.raises(Crash):
+        corpus.ingest([talk])
+    monkeypatch.setattr(Store, "save_manifest", real_save)
+    assert stored_ids(source="talk.txt")  # written, not recorded
+
+    fresh = open_corpus(Config.from_env(), embedder=HashingEmbedder())  # the next process
+    assert [s.name for s in fresh.sources()] == ["other.txt"]
+    assert {c.source for c in fresh.ask("Why did Ann move the bakery to Lisbon?").citations} <= {"other.txt"}
+    assert fresh.remove(["talk.txt"]).removed == ["talk.txt"]
+    assert stored_ids(source="talk.txt") == []
