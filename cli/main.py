@@ -67,7 +67,7 @@ def _ensure_index(corpus) -> None:
 
 
 def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:
-    report = corpus.ingest([Path(p) for p in paths] or None, progress=not as_json, **options)
+    report = corpus.ingest(list(paths) or None, progress=not as_json, **options)
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False))
         for p in report.problems:  # (stdout is the JSON; errors go to stderr as ever)

@@ -126,7 +126,14 @@ def sidecar_map(path: Path) -> dict[str, str]:
             else:
                 import yaml
 
-                data = yaml.safe_load(text)
+                try:
+                    data = yaml.safe_load(text)
+                except yaml.YAMLError as e:
+                    mark = getattr(e, "problem_mark", None)
+                    where = f" (line {mark.line + 1})" if mark is not None else ""
+                    raise ValueError(
+                        f"{cand.name}: not a speaker map{where}: write one `label: name` line each"
+                    ) from None
             if not isinstance(data, dict):
                 raise ValueError(f"{cand.name}: expected `label: name` lines")
             return {str(k): str(v) for k, v in data.items()}

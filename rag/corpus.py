@@ -454,19 +454,32 @@ def as_paths(paths) -> list[Path] | None:
     >>> as_paths([None])
     Traceback (most recent call last):
     index.errors.BadInputError: ingest takes paths of files or folders (a string or a Path, or a list of them), not None
+
+    No path at all is a mistake (a glob that matched nothing), not the configured folder, and
+    an empty string is no path (not the current directory):
+
+    >>> as_paths([])
+    Traceback (most recent call last):
+    index.errors.BadInputError: ingest was given no paths (a pattern that matched no file?): give files or folders, or None for the configured folder
+    >>> as_paths(["a.txt", ""])
+    Traceback (most recent call last):
+    index.errors.BadInputError: ingest was given an empty path: give files or folders
     """
     if paths is None:
         return None
     try:
-        items = [paths] if isinstance(paths, str | Path) else list(paths)
+        items = [paths] if isinstance(paths, str | Path | bytes) else list(paths)
     except TypeError:  # not iterable (a number): named below as what it is
         items = [paths]
     if not items:
-        return None
+        raise BadInputError("ingest was given no paths (a pattern that matched no file?): give "
+                            "files or folders, or None for the configured folder")
     for p in items:
         if not isinstance(p, str | Path):
             raise BadInputError("ingest takes paths of files or folders (a string or a Path, or a "
                                 f"list of them), not {p!r:.60}")
+        if not str(p).strip():
+            raise BadInputError("ingest was given an empty path: give files or folders")
     return [Path(p) for p in items]
 
 

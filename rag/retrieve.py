@@ -81,13 +81,16 @@ def clean_question(question: str, max_chars: int) -> str:
     >>> clean_question("??? ……", 100)
     Traceback (most recent call last):
     index.errors.BadInputError: the question '??? ……' has no words: ask something about the interview
+    >>> clean_question("🤔🤔 👍🏽?", 100)
+    Traceback (most recent call last):
+    index.errors.BadInputError: the question '🤔🤔 👍🏽?' has no words: ask something about the interview
     """
     if not isinstance(question, str):
         raise BadInputError("the question must be text")
     q = question_text(question)
     if not q:
         raise BadInputError("the question is empty: ask something about the interview")
-    if all(unicodedata.category(ch)[0] in "PZ" for ch in q):  # "???", "……": nothing to look for
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in q):  # "???", "🤔": nothing to look for
         raise BadInputError(f"the question {q!r} has no words: ask something about the interview")
     if len(q) > max_chars:
         raise BadInputError(

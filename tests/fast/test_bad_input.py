@@ -579,3 +579,36 @@ def test_a_python_app_finds_what_it_needs_without_the_command_line(corpus, rag, 
     assert data["text"] == a.text and data["citations"][0]["id"] == a.citations[0].id
     c = a.citations[0]
     assert (c.end, c.alt) == (c.passage.end, c.passage.alt)
+
+
+def test_no_paths_or_an_empty_one_is_an_error_not_another_folder(rag, corpus, tmp_path, monkeypatch):
+    """`corpus.ingest([])` (a glob that matched nothing) added the bundled transcripts to the
+    user's index, and `corpus.ingest("")` or `rag ingest ""` read the current directory."""
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    corpus.ingest([tmp_path / "good.txt"])
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "stray.txt").write_text("Ann: A file nobody meant to index.\n", encoding="utf-8")
+    for paths in ([], "", [tmp_path / "good.txt", ""], (p for p in [])):
+        with pytest.raises(BadInputError, match=r"^ingest was given (no paths|an empty path)"):
+            corpus.ingest(paths)
+    result = rag("ingest", "")
+    assert result.exit_code == 1 and lines(result.output) == [
+        "Error: ingest was given an empty path: give files or folders"
+    ], result.output
+    assert [s.name for s in corpus.sources()] == ["good.txt"]
+
+
+def test_a_malformed_speaker_map_is_one_line_and_the_other_files_are_indexed(rag, tmp_path):
+    """A `NAME.speakers.yaml` that is no YAML ended the whole ingest with a traceback, and the
+    good files beside it were not indexed."""
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    (folder / "call.txt").write_text("SPEAKER_00: Hello.\nSPEAKER_01: Hi, welcome.\n", encoding="utf-8")
+    (folder / "call.txt.speakers.yaml").write_text("SPEAKER_00: [Ann\nSPEAKER_01: Bo\n", encoding="utf-8")
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    result = rag("ingest", str(folder))
+    assert result.exit_code == 1
+    errors = [ln for ln in lines(result.output) if ln.startswith("Error:")]
+    assert len(errors) == 1 and "call.txt.speakers.yaml: not a speaker map (line " in errors[0], errors
+    assert "Traceback" not in result.output
+    assert [s.name for s in rag_api.open(Config.from_env(), embedder=HashingEmbedder()).sources()] == ["good.txt"]
