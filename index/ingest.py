@@ -22,7 +22,7 @@ from index.clean import for_embedding
 from index.config import Config
 from index.embed import Embedder
 from index.lexical import tokenize
-from index.load import Problem, expand, load, sidecar_map
+from index.load import UNREADABLE_FOLDER, Problem, expand, load, sidecar_map
 from index.sponsors import sponsor_reads
 from index.store import Manifest, Store
 from index.turns import build_turns
@@ -193,7 +193,7 @@ def ingest(
         bundled = {f.name: f for f in Path(config.transcripts).glob("*") if f.is_file()}
         paths = [bundled.get(Path(p).name, Path(p)) if not Path(p).exists() else Path(p)
                  for p in dict.fromkeys(old.paths.values())]
-    files, problems = load(paths or [config.transcripts], config.max_file_bytes)
+    files, problems = load(paths or [config.transcripts], config.max_file_bytes, (config.home,))
     report.problems.extend(str(p) for p in problems)
     if rebuild and (not files or (problems and rebuilds_all)):
         # A rebuild drops the index first: from a machine that cannot read the documents'
@@ -319,11 +319,15 @@ def ingest(
             store.save_manifest(manifest, touched={source})
 
     given = paths or [config.transcripts]
-    if prune and any(not Path(p).exists() for p in given):
-        # A typo in a path would make every document under it look removed.
+    if prune and (any(not Path(p).exists() for p in given) or any(
+        problem.message.startswith(UNREADABLE_FOLDER)
+        for problem in expand(given, (config.home,))[1]
+    )):
+        # A typo in a path, or a folder that cannot be read, would make every document under
+        # it look removed.
         report.problems.append("--prune skipped because of the problems above: nothing was removed")
     elif prune:
-        for source in pruned(manifest, given):
+        for source in pruned(manifest, given, (config.home,)):
             remove_source(store, manifest, source)
             report.removed.append(source)
     if manifest.rebuilding:  # (done: a fresh index's manifest was recorded before any write)
@@ -343,14 +347,14 @@ def ingest(
     return report
 
 
-def pruned(manifest: Manifest, given: list[Path]) -> list[str]:
+def pruned(manifest: Manifest, given: list[Path], skip: tuple[Path, ...] = ()) -> list[str]:
     """The documents `--prune` drops: those indexed from a file inside the given folders (or
     given itself) that is no longer among the files there. Every file that is there is kept,
     read or not (an unreadable edit, or an empty file beside the others, is no removal), and
     so is every document indexed from anywhere else.
     """
     roots = [Path(p).resolve() for p in given]
-    there = {str(f.resolve()) for f in expand(given)[0]}
+    there = {str(f.resolve()) for f in expand(given, skip)[0]}
     return sorted(
         source for source in manifest.files
         if (where := manifest.paths.get(source)) and where not in there

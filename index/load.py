@@ -44,9 +44,52 @@ def is_sidecar(p: Path) -> bool:
     return SIDECAR in p.suffixes
 
 
-def expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Files to read: the given files, and every supported transcript inside given folders.
-    Unsupported files inside a folder are reported by name."""
+# why a folder inside a given one could not be read through (`--prune` then removes nothing)
+UNREADABLE_FOLDER = "cannot read this folder"
+
+
+def _walk(
+    folder: Path, suffixes: frozenset[str], problems: list[Problem], skip: frozenset[Path]
+) -> list[Path]:
+    """The transcripts in a folder and, in order, in the folders inside it (not hidden ones,
+    nor linked ones, which may lead back up, nor those in `skip`); unsupported files, folders
+    that cannot be read and links to nothing are reported by name."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as e:
+        problems.append(Problem(str(folder), f"{UNREADABLE_FOLDER} ({e.strerror or e})"))
+        return []
+    found: list[Path] = []
+    for f in entries:
+        if f.name.startswith(".") or is_sidecar(f):
+            continue
+        if f.is_symlink() and not f.exists():
+            problems.append(Problem(str(f), "a link to a file that is not there"))
+        elif f.is_dir():
+            if not f.is_symlink() and f.resolve() not in skip:
+                found.extend(_walk(f, suffixes, problems, skip))
+        elif not f.is_file():
+            continue
+        elif f.suffix.lower() in suffixes:
+            found.append(f)
+        else:
+            problems.append(Problem(str(f), _unsupported(f.suffix, suffixes)))
+    return found
+
+
+def expand(paths: list[Path], skip: tuple[Path, ...] = ()) -> tuple[list[Path], list[Problem]]:
+    """Files to read: the given files, and every supported transcript inside given folders
+    and the folders inside them but `skip` (the index's own folder). Unsupported files inside
+    a folder are reported by name.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for name in ("top.txt", "2023/a.vtt", "2024/b.srt", "2024/notes.xyz", ".git/c.txt"):
+    ...     (root / name).parent.mkdir(exist_ok=True); _ = (root / name).write_text("x")
+    >>> files, problems = expand([root])
+    >>> [str(f.relative_to(root)) for f in files], [Path(p.path).name for p in problems]
+    (['2023/a.vtt', '2024/b.srt', 'top.txt'], ['notes.xyz'])
+    """
     suffixes = _suffixes()
     files: list[Path] = []
     problems: list[Problem] = []
@@ -54,14 +97,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         if not p.exists():
             problems.append(Problem(str(p), "no such file or directory"))
         elif p.is_dir():
-            found = []
-            for f in sorted(p.iterdir()):
-                if not f.is_file() or f.name.startswith(".") or is_sidecar(f):
-                    continue
-                if f.suffix.lower() in suffixes:
-                    found.append(f)
-                else:
-                    problems.append(Problem(str(f), _unsupported(f.suffix, suffixes)))
+            found = _walk(p, suffixes, problems, frozenset(Path(k).resolve() for k in skip))
             if not found:
                 problems.append(
                     Problem(str(p), f"no transcripts ({', '.join(sorted(suffixes))}) in this directory")
@@ -86,9 +122,12 @@ def read(path: Path, max_bytes: int) -> Transcript:
     return Transcript(source=path.name, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
-def load(paths: list[Path], max_bytes: int) -> tuple[list[tuple[Path, Transcript]], list[Problem]]:
-    """Read every transcript under `paths`; unreadable files become Problems, the rest load."""
-    files, problems = expand(paths)
+def load(
+    paths: list[Path], max_bytes: int, skip: tuple[Path, ...] = ()
+) -> tuple[list[tuple[Path, Transcript]], list[Problem]]:
+    """Read every transcript under `paths` (but `skip`); unreadable files become Problems, the
+    rest load."""
+    files, problems = expand(paths, skip)
     out: list[tuple[Path, Transcript]] = []
     seen: dict[str, Path] = {}
     for f in files:

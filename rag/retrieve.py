@@ -90,7 +90,8 @@ def clean_question(question: str, max_chars: int) -> str:
     q = question_text(question)
     if not q:
         raise BadInputError("the question is empty: ask something about the interview")
-    if not any(unicodedata.category(ch)[0] in "LN" for ch in q):  # "???", "🤔": nothing to look for
+    # "???", "🤔🤔": nothing to look for (a private script's letters, as pIqaD, may be words)
+    if not any(unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co" for ch in q):
         raise BadInputError(f"the question {q!r} has no words: ask something about the interview")
     if len(q) > max_chars:
         raise BadInputError(

@@ -270,7 +270,6 @@ def _answered_or_abstained(a: Answer) -> None:
     "question",
     [
         "ሰላም፣ ሮቦቶች መጀመሪያ የት ይሰራሉ?",  # Amharic
-        "🤖🚗🧠",  # emoji only
         "\uf8e3\uf8d0\uf8e8 \uf8d4\uf8d7\uf8e1?",  # Klingon pIqaD (private use area) with a question mark
         pytest.param("\uf8e3\uf8d0\uf8e8 \uf8d4\uf8d7\uf8e1", id="pIqaD-only"),
     ],
@@ -482,12 +481,13 @@ def test_help_is_instant():
 
 
 def test_filters_that_leave_no_passage_and_empty_questions_get_one_line(indexed, corpus, rag):
-    """A speaker who never speaks in the chosen document, a question of punctuation only and
-    k below 1 are refused with a line that says what to do, not a traceback."""
+    """A speaker who never speaks in the chosen document, a question of punctuation or emoji
+    only and k below 1 are refused with a line that says what to do, not a traceback."""
     with pytest.raises(BadInputError, match="Sarah Guo never speaks in .*huxiu.*: choose another"):
         corpus.ask("Tesla 和 Waymo", speaker="Sarah Guo", source="huxiu")
-    with pytest.raises(BadInputError, match="has no words"):
-        corpus.ask("??? ……")
+    for signs in ("??? ……", "🤔🤔🤔", "👍🏽 ?", "🤖🚗🧠"):  # emoji alone are no words either
+        with pytest.raises(BadInputError, match="has no words"):
+            corpus.ask(signs)
     with pytest.raises(BadInputError, match="whole number from 1"):
         corpus.retrieve(HUMANOID_Q, k=0)
     with pytest.raises(BadInputError, match="whole number from 1 to 10; not 1000"):
@@ -612,3 +612,29 @@ def test_a_malformed_speaker_map_is_one_line_and_the_other_files_are_indexed(rag
     assert len(errors) == 1 and "call.txt.speakers.yaml: not a speaker map (line " in errors[0], errors
     assert "Traceback" not in result.output
     assert [s.name for s in rag_api.open(Config.from_env(), embedder=HashingEmbedder()).sources()] == ["good.txt"]
+
+
+def test_a_folder_is_read_with_the_folders_inside_it(rag, tmp_path):
+    """`rag ingest nested/` read `nested/top.txt` alone and said nothing of `nested/2023/` and
+    `nested/2024/`, nor of a link to a file that is gone: interviews sorted into yearly folders
+    looked indexed and were not."""
+    nested = tmp_path / "nested"
+    (nested / "2023").mkdir(parents=True)
+    (nested / "2024").mkdir()
+    (nested / "top.txt").write_text(GOOD, encoding="utf-8")
+    (nested / "2023" / "spring.txt").write_text("Ann: We moved the bakery to Lisbon.\nBo: Why?\n",
+                                                encoding="utf-8")
+    (nested / "2024" / "summer.txt").write_text("Cy: The ferry leaves at noon.\nDi: Daily?\n",
+                                                encoding="utf-8")
+    (nested / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = rag("ingest", str(nested))
+    assert result.exit_code == 1
+    assert [ln for ln in lines(result.output) if ln.startswith("Error:")] == [
+        f"Error: {nested / 'gone.txt'}: a link to a file that is not there"
+    ], result.output
+    corpus = rag_api.open(Config.from_env(), embedder=HashingEmbedder())
+    assert sorted(s.name for s in corpus.sources()) == ["spring.txt", "summer.txt", "top.txt"]
+    (nested / "gone.txt").unlink()
+    (nested / "2024" / "summer.txt").unlink()
+    assert rag("ingest", str(nested), "--prune").exit_code == 0
+    assert sorted(s.name for s in corpus.sources()) == ["spring.txt", "top.txt"]
