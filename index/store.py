@@ -16,6 +16,7 @@ import functools
 import itertools
 import json
 import os
+import re
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -522,7 +523,32 @@ def _failure(config: Config, e: Exception) -> CorruptIndexError | StoreUnavailab
             f"the Chroma server at {config.chroma_url} failed ({type(e).__name__}: {why}): "
             "check that it is running (`chroma run --path DIR --port N`) or unset RAG_CHROMA_URL"
         )
+    if _not_writable(e):
+        # (an intact index on a read-only disk, or owned by someone else: nothing to move aside)
+        return StoreUnavailableError(
+            f"cannot write in {config.chroma_dir} ({type(e).__name__}: {why}): the index must "
+            "be in a folder you can write to (Chroma writes even to answer); check its "
+            "permissions, or set RAG_HOME to a folder you can write"
+        )
     return CorruptIndexError(
         f"cannot read the index at {config.chroma_dir} ({type(e).__name__}: {why}): "
         "move it aside and run `rag ingest`"
+    )
+
+
+def _not_writable(e: BaseException) -> bool:
+    """Did a call fail because the index's folder is read-only, not because the index is
+    damaged?
+
+    >>> _not_writable(RuntimeError("attempt to write a readonly database")), _not_writable(ValueError("bad"))
+    (True, False)
+    >>> _not_writable(PermissionError(13, "Permission denied")), _not_writable(NotADirectoryError(20, "x"))
+    (True, True)
+    """
+    chain = [e, e.__cause__, e.__context__]
+    return any(
+        isinstance(x, PermissionError | NotADirectoryError)
+        or (x is not None and re.search(r"readonly database|read-only file system|permission denied",
+                                        str(x), re.I))
+        for x in chain
     )

@@ -25,6 +25,7 @@ from rag import (
     CorruptIndexError,
     IndexMismatchError,
     NoIndexError,
+    StoreUnavailableError,
 )
 from tests.fakes import FAKE_MODEL, HashingEmbedder
 from tests.support import stored_ids
@@ -638,3 +639,20 @@ def test_a_folder_is_read_with_the_folders_inside_it(rag, tmp_path):
     (nested / "2024" / "summer.txt").unlink()
     assert rag("ingest", str(nested), "--prune").exit_code == 0
     assert sorted(s.name for s in corpus.sources()) == ["spring.txt", "top.txt"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("InternalError: attempt to write a readonly database"),
+     PermissionError(13, "Permission denied"), NotADirectoryError(20, "Not a directory")],
+)
+def test_an_index_that_cannot_be_written_is_not_called_damaged(config, error):
+    """An intact index on a read-only disk (or RAG_HOME a file) was called unreadable, with the
+    advice to move it aside and build it again: six minutes of embedding thrown away."""
+    from index.store import _failure
+
+    e = _failure(config, error)
+    assert isinstance(e, StoreUnavailableError), e
+    assert str(e).startswith(f"cannot write in {config.chroma_dir} (") and "move it aside" not in str(e)
+    assert "set RAG_HOME to a folder you can write" in str(e)
+    assert isinstance(_failure(config, ValueError("file is not a database")), CorruptIndexError)
