@@ -222,18 +222,34 @@ def ask(question, k, speaker, source, history, as_json, markdown, compose):
         click.echo(render.to_text(a))
     if a.quoted_in and not compose:
         click.echo(f"note: {render.other_language_note(a.quoted_in, corpus.can_compose)}", err=True)
+    _warn_unfinished(corpus)
+
+
+def _warn_unfinished(corpus) -> None:
+    """Say so when the index is being rebuilt, or a rebuild was stopped: answers come from the
+    documents it has read again so far."""
+    if missing := corpus.rebuild_unfinished():
+        click.echo(
+            f"Warning: the index's rebuild is running or did not finish: {len(missing)} "
+            f"document{'s' if len(missing) > 1 else ''} not read again yet ({', '.join(missing[:3])}"
+            f"{', …' if len(missing) > 3 else ''}); answers come from the others: run "
+            "`rag ingest --rebuild`",
+            err=True,
+        )
 
 
 @main.command(name="sources")
 @click.option("--json", "as_json", is_flag=True)
 def sources_cmd(as_json):
     """List the indexed documents with passages and speakers."""
-    infos = _corpus().sources()
+    corpus = _corpus()
+    infos = corpus.sources()
     if as_json:
         click.echo(json.dumps([asdict(i) for i in infos], ensure_ascii=False))
-        return
-    for i in infos:
-        click.echo(f"{i.name}\t{i.passages} passages\t{', '.join(i.speakers) or '-'}")
+    else:
+        for i in infos:
+            click.echo(f"{i.name}\t{i.passages} passages\t{', '.join(i.speakers) or '-'}")
+    _warn_unfinished(corpus)
 
 
 @main.command()

@@ -349,6 +349,17 @@ class Corpus:
         )
         return self.ingest(rebuild=due == "outdated", progress=progress)
 
+    def rebuild_unfinished(self) -> list[str]:
+        """The documents a rebuild has yet to read again, while one runs or after one that was
+        stopped (the index answers from the others until a `rag ingest --rebuild` ends); empty
+        when none is due."""
+        try:
+            manifest = self.store.manifest() if self.store.exists() else None
+        except NoIndexError:
+            return []
+        # (what the index knows the file of and does not hold: read by no rebuild yet)
+        return [] if manifest is None else sorted(set(manifest.paths) - set(manifest.files))
+
     def remove(self, sources: str | Sequence[str]) -> IngestReport:
         """Drop documents (by file name, one or a list) from the index."""
         names = [sources] if isinstance(sources, str) else sources
