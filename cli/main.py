@@ -128,12 +128,19 @@ def ingest(paths, as_json, prune, rebuild, fmt, speakers):
     beside a file maps its labels to names.
     Exits 1 if any file could not be ingested; the others are still indexed.
     """
-    sys.exit(
-        _run_ingest(
+    try:
+        code = _run_ingest(
             _corpus(), list(paths), as_json, prune=prune, rebuild=rebuild, fmt=fmt,
             speaker_map=_speaker_map(speakers),
         )
-    )
+    except KeyboardInterrupt:
+        click.echo(
+            "Interrupted: the documents indexed before the stop are kept; run the same "
+            "`rag ingest` again to finish the others (unchanged files are skipped)",
+            err=True,
+        )
+        code = 130
+    sys.exit(code)
 
 
 @main.command()

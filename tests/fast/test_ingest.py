@@ -610,3 +610,28 @@ def test_a_document_written_but_never_recorded_is_no_part_of_the_index(corpus, t
     assert {c.source for c in fresh.ask("Why did Ann move the bakery to Lisbon?").citations} <= {"other.txt"}
     assert fresh.remove(["talk.txt"]).removed == ["talk.txt"]
     assert stored_ids(source="talk.txt") == []
+
+
+def test_ctrl_c_during_an_ingest_says_what_is_kept_and_what_to_run(rag, corpus, tmp_path, monkeypatch):
+    """Ctrl-C printed `Aborted!` alone: nothing said what was kept or what to run next."""
+    src = tmp_path / "in"
+    assert rag("ingest", str(write(src, "a_zebra.txt", ZEBRA))).exit_code == 0
+    write(src, "b_otter.txt", OTTER)
+    real = HashingEmbedder.passages
+
+    def stopped(self, texts, *args, **kwargs):  # Ctrl-C while the second file is embedded
+        if any("otters" in t for t in texts):
+            raise KeyboardInterrupt
+        return real(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(HashingEmbedder, "passages", stopped)
+    out = rag("ingest", str(src))
+    assert out.exit_code == 130
+    assert out.stderr.splitlines()[-1] == (
+        "Interrupted: the documents indexed before the stop are kept; run the same `rag ingest` "
+        "again to finish the others (unchanged files are skipped)"
+    )
+    monkeypatch.undo()
+    assert [s.name for s in corpus.sources()] == ["a_zebra.txt"]
+    assert rag("ingest", str(src)).exit_code == 0
+    assert [s.name for s in corpus.sources()] == ["a_zebra.txt", "b_otter.txt"]
