@@ -280,6 +280,9 @@ class Config:
 
         >>> Config.from_env({"RAG_RETRIEVAL": "dense"}).retrieval
         'dense'
+        >>> Config.from_env({"RAG_MAX_FILE_MB": "-5"})
+        Traceback (most recent call last):
+        index.errors.BadInputError: RAG_MAX_FILE_MB must be a number of megabytes above 0, not '-5'
         """
         env = dict(os.environ if env is None else env)
         updates: dict[str, object] = {}
@@ -316,11 +319,14 @@ class Config:
             updates["retrieval"] = env["RAG_RETRIEVAL"]
         if env.get("RAG_MAX_FILE_MB"):
             try:
-                updates["max_file_bytes"] = int(float(env["RAG_MAX_FILE_MB"]) * 1024 * 1024)
+                megabytes = float(env["RAG_MAX_FILE_MB"])
             except ValueError:
+                megabytes = float("nan")
+            if not megabytes > 0 or megabytes == float("inf"):
                 raise BadInputError(
-                    f"RAG_MAX_FILE_MB must be a number of megabytes, not {env['RAG_MAX_FILE_MB']!r}"
-                ) from None
+                    f"RAG_MAX_FILE_MB must be a number of megabytes above 0, not {env['RAG_MAX_FILE_MB']!r}"
+                )
+            updates["max_file_bytes"] = int(megabytes * 1024 * 1024)
         return replace(cls(), **updates)
 
     def weights(self) -> tuple[float, float]:

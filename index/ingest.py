@@ -403,6 +403,9 @@ def remove(store: Store, sources: list[str]) -> IngestReport:
         report.problems.extend(f"{s}: not in the index (see `rag sources`)" for s in sources)
         return report
     for s in sources:
+        if not s.strip():
+            report.problems.append("an empty name: give the file name of an indexed document (see `rag sources`)")
+            continue
         name = Path(s).name
         # (one that a rebuild which did not finish has yet to read again is still the index's)
         if name in manifest.files or name in manifest.paths:

@@ -656,3 +656,14 @@ def test_an_index_that_cannot_be_written_is_not_called_damaged(config, error):
     assert str(e).startswith(f"cannot write in {config.chroma_dir} (") and "move it aside" not in str(e)
     assert "set RAG_HOME to a folder you can write" in str(e)
     assert isinstance(_failure(config, ValueError("file is not a database")), CorruptIndexError)
+
+
+def test_removing_an_empty_name_says_what_to_give(rag, corpus, tmp_path):
+    """`rag remove ""` printed `Error: : not in the index`."""
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    corpus.ingest([tmp_path / "good.txt"])
+    out = rag("remove", "")
+    assert out.exit_code == 1 and lines(out.stderr) == [
+        "Error: an empty name: give the file name of an indexed document (see `rag sources`)"
+    ], out.output
+    assert [s.name for s in corpus.sources()] == ["good.txt"]
