@@ -124,7 +124,7 @@ def ingest(paths, as_json, prune, rebuild, fmt, speakers):
       rag ingest my_interviews/ extra.vtt --json
       rag ingest call.json --speaker spk_0=Luciano --speaker spk_1=Ana
     Formats: Name: text, Name (hh:mm:ss): exports, Markdown, web pages (.html), WebVTT, SRT,
-    ASS, Whisper/WhisperX/AssemblyAI/Deepgram/AWS JSON, .docx, .pdf. A `FILE.speakers.yaml`
+    ASS, Whisper/WhisperX/AssemblyAI/Deepgram/AWS JSON, CHAT, ELAN, .docx, .pdf. A `FILE.speakers.yaml`
     beside a file maps its labels to names.
     Exits 1 if any file could not be ingested; the others are still indexed.
     """

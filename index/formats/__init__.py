@@ -6,7 +6,7 @@ format is one new file here plus its tests. `read` is the way in: bytes and a fi
 `Parsed` out.
 
 >>> sorted(FORMATS)  # doctest: +NORMALIZE_WHITESPACE
-['ass', 'chat', 'csv', 'docx', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timedtext',
+['ass', 'chat', 'csv', 'docx', 'elan', 'html', 'json', 'markdown', 'pdf', 'plain', 'sbv', 'srt', 'timedtext',
  'timestamped', 'ttml', 'vtt']
 >>> detect("talk.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n")
 'srt'
@@ -344,7 +344,7 @@ def read(filename: str, data: bytes, fmt: str | None = None) -> Parsed:
     'timestamped'
     >>> read("x.txt", b"A: hi", fmt="rtf")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: unknown format 'rtf': use one of ass, chat, csv, docx, html, json, markdown, pdf, ...
+    ValueError: unknown format 'rtf': use one of ass, chat, csv, docx, elan, html, json, markdown, ...
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")

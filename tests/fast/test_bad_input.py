@@ -79,7 +79,7 @@ BAD_FILES = {
     "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
     "no transcripts in folder": (
         lambda d: _folder(d / "notes", {"a.key": "y", "talk.mp3": "ID3", "old.doc": "x"}),
-        "no transcripts (.ass, .cha, .csv, .dfxp, .docx, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
+        "no transcripts (.ass, .cha, .csv, .dfxp, .docx, .eaf, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
         ".sbv, .srt, .srv1, .srv2, .srv3, .ssa, .tsv, .ttml, .txt, .vtt, .xml) in this directory",
     ),
     "missing": (lambda d: d / "missing.txt", "no such file or directory"),
@@ -105,7 +105,7 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
     out = rag("ingest", str(path))
     assert out.exit_code == 1
     supported = (
-        "(supported: .ass, .cha, .csv, .dfxp, .docx, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
+        "(supported: .ass, .cha, .csv, .dfxp, .docx, .eaf, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
         ".sbv, .srt, .srv1, .srv2, .srv3, .ssa, .tsv, .ttml, .txt, .vtt, .xml)"
     )
     unsupported = {

@@ -78,7 +78,7 @@ def docx_bytes(*paragraphs: tuple[str, ...], heading: str | None = None) -> byte
 
 def test_every_format_is_found_and_keeps_the_contract():
     assert sorted(FORMATS) == [
-        "ass", "chat", "csv", "docx", "html", "json", "markdown", "pdf", "plain", "sbv", "srt", "timedtext",
+        "ass", "chat", "csv", "docx", "elan", "html", "json", "markdown", "pdf", "plain", "sbv", "srt", "timedtext",
         "timestamped", "ttml", "vtt",
     ]
     assert {
@@ -236,7 +236,7 @@ def test_read_with_a_named_format():
     with pytest.raises(ValueError) as e:
         read("a.txt", b"Ann: Hi.", fmt="rtf")
     assert str(e.value) == (
-        "unknown format 'rtf': use one of ass, chat, csv, docx, html, json, markdown, pdf, plain, sbv, srt, "
+        "unknown format 'rtf': use one of ass, chat, csv, docx, elan, html, json, markdown, pdf, plain, sbv, srt, "
         "timedtext, timestamped, ttml, vtt"
     )
 
@@ -2882,6 +2882,19 @@ def render(fmt: str) -> tuple[str, bytes]:
         return "talk.docx", docx_bytes(
             *[(f"**{who}:**", f" {text}") for who, text in TALK], heading="No Priors"
         )
+    if fmt == "elan":  # a tier per speaker, an annotation per caption-sized piece
+        pieces: dict[str, list[tuple[int, str]]] = {}
+        t = 0
+        for who, text in TALK:
+            for piece in _chunks(text, 6):
+                pieces.setdefault(who, []).append((t, piece))
+                t += 1
+        tiers = "".join(
+            f'<TIER LINGUISTIC_TYPE_REF="default-lt" PARTICIPANT="{who}" TIER_ID="tier{i}">'
+            + "".join(_annotation(n, n + 1, n + 2, piece) for n, piece in said) + "</TIER>"
+            for i, (who, said) in enumerate(pieces.items())
+        )
+        return "talk.eaf", _eaf(tiers, slots=t + 2)
     raise AssertionError(fmt)
 
 
@@ -3091,3 +3104,70 @@ def test_pdf_oral_history_with_its_times_above_the_turns_and_an_appendix():
     ]
     context = " ".join(s.text for s in parsed.segments if s.kind == "context")
     assert "ABSTRACT" in context and "Acta Cryst. 29" in context
+
+
+# --- ELAN (.eaf) ---------------------------------------------------------------------------------
+
+
+def _eaf(tiers: str, slots: int = 8) -> bytes:
+    """An ELAN document as ELAN 6 saves it, with `slots` time slots two seconds apart."""
+    order = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{i}" TIME_VALUE="{2000 * i}"/>' for i in range(1, slots + 1))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<ANNOTATION_DOCUMENT AUTHOR="" DATE="2024-05-02T10:00:00+01:00" FORMAT="3.0" VERSION="3.0" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">\n'
+        '<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">'
+        '<MEDIA_DESCRIPTOR MEDIA_URL="file:///home/ana/oral-history/rosa.wav" MIME_TYPE="audio/x-wav"/>'
+        '<PROPERTY NAME="lastUsedAnnotationId">9</PROPERTY></HEADER>\n'
+        f"<TIME_ORDER>{order}</TIME_ORDER>\n{tiers}\n"
+        '<LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="default-lt" TIME_ALIGNABLE="true"/>\n'
+        '<CONSTRAINT DESCRIPTION="Time subdivision" STEREOTYPE="Time_Subdivision"/>\n'
+        "</ANNOTATION_DOCUMENT>\n"
+    ).encode()
+
+
+def _annotation(n: int, start: int, end: int, words: str) -> str:
+    return (f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{n}" TIME_SLOT_REF1="ts{start}" '
+            f'TIME_SLOT_REF2="ts{end}"><ANNOTATION_VALUE>{words}</ANNOTATION_VALUE>'
+            "</ALIGNABLE_ANNOTATION></ANNOTATION>")
+
+
+def test_elan_tiers_are_speakers_and_their_annotations_turns_in_time_order():
+    """An oral history transcribed in ELAN: a tier per speaker, named by its participant,
+    annotations read in the order they were said across tiers, a translation tier beneath
+    the narrator's as the second language, a notes tier left out."""
+    interviewer = (
+        '<TIER LINGUISTIC_TYPE_REF="default-lt" PARTICIPANT="Ana Ruiz" TIER_ID="Interviewer">'
+        + _annotation(1, 1, 2, "¿Dónde creció usted?") + _annotation(3, 5, 6, "¿Y su padre?") + "</TIER>"
+    )
+    narrator = (
+        '<TIER LINGUISTIC_TYPE_REF="default-lt" PARTICIPANT="Rosa Díaz" TIER_ID="Narrator">'
+        + _annotation(2, 2, 4, "En Oaxaca, cerca del mercado.") + _annotation(4, 6, 8, "Era pescador.")
+        + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="translation-lt" PARENT_REF="Narrator" TIER_ID="Narrator translation">'
+        '<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a5" ANNOTATION_REF="a2">'
+        "<ANNOTATION_VALUE>In Oaxaca, near the market.</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION></TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="notes-lt" PARENT_REF="Narrator" TIER_ID="Notes">'
+        '<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a6" ANNOTATION_REF="a4">'
+        "<ANNOTATION_VALUE>[check spelling]</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION></TIER>"
+    )
+    parsed = read("rosa.eaf", _eaf(interviewer + narrator))
+    assert parsed.format == "elan" and parsed.meta["media"] == "file:///home/ana/oral-history/rosa.wav"
+    assert [(s.speaker, s.start, s.end, s.text, s.alt) for s in parsed.segments] == [
+        ("Ana Ruiz", 2.0, 4.0, "¿Dónde creció usted?", None),
+        ("Rosa Díaz", 4.0, 8.0, "En Oaxaca, cerca del mercado.", "In Oaxaca, near the market."),
+        ("Ana Ruiz", 10.0, 12.0, "¿Y su padre?", None),
+        ("Rosa Díaz", 12.0, 16.0, "Era pescador.", None),
+    ]
+    turns, _ = build_turns(parsed)
+    assert [(t.speaker, t.role) for t in turns] == [
+        ("Ana Ruiz", "host"), ("Rosa Díaz", "guest"), ("Ana Ruiz", "host"), ("Rosa Díaz", "guest"),
+    ]
+
+
+def test_elan_that_is_not_well_formed_or_not_elan_is_one_line():
+    with pytest.raises(FormatError, match=r"^line \d+: not well-formed XML"):
+        read("rosa.eaf", _eaf("<TIER TIER_ID='A'>")[:-40])
+    with pytest.raises(FormatError, match=r"not an ELAN document \(its root is <tt>"):
+        read("rosa.eaf", b"<tt><body/></tt>", fmt="elan")
