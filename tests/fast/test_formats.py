@@ -3171,3 +3171,69 @@ def test_elan_that_is_not_well_formed_or_not_elan_is_one_line():
         read("rosa.eaf", _eaf("<TIER TIER_ID='A'>")[:-40])
     with pytest.raises(FormatError, match=r"not an ELAN document \(its root is <tt>"):
         read("rosa.eaf", b"<tt><body/></tt>", fmt="elan")
+
+
+def _ref(n: int, to: int, words: str) -> str:
+    return (f'<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="r{n}" ANNOTATION_REF="a{to}">'
+            f"<ANNOTATION_VALUE>{words}</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>")
+
+
+def test_elan_as_toolbox_and_flex_export_it_reads_the_transcription_not_the_line_numbers():
+    """A field linguist's file (Toolbox, FLEx): a `ref@SP1` tier of line numbers on top, the
+    words in `tx@SP1` beneath it, word and morpheme tiers, the free translation in `ft@SP1`, a
+    literal translation and notes, and a title tier. The turns were the line numbers ("1",
+    "10.2"), the words and the translation were lost, and the title was a speaker."""
+    tiers = (
+        '<TIER LINGUISTIC_TYPE_REF="ref" PARTICIPANT="SP1" TIER_ID="ref@SP1">'
+        + _annotation(1, 1, 2, "1") + _annotation(2, 3, 4, "2") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="tx" PARENT_REF="ref@SP1" PARTICIPANT="SP1" TIER_ID="tx@SP1">'
+        + _ref(1, 1, "jǐnjɛ̀ ú jɛ̀ɛ̂ .") + _ref(2, 2, "jâm sày .") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="mot" PARENT_REF="tx@SP1" PARTICIPANT="SP1" TIER_ID="mot@SP1">'
+        '<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="w1" ANNOTATION_REF="r1"><ANNOTATION_VALUE>jǐnjɛ̀'
+        "</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION></TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="ft" PARENT_REF="ref@SP1" PARTICIPANT="SP1" TIER_ID="ft@SP1">'
+        + _ref(3, 1, "God has brought you.") + _ref(4, 2, "Just") + _ref(5, 2, "health.") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="lit" PARENT_REF="ref@SP1" PARTICIPANT="SP1" TIER_ID="lit@SP1">'
+        + _ref(6, 1, "God you brought") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="not" PARENT_REF="ref@SP1" PARTICIPANT="SP1" TIER_ID="not@SP1">'
+        + _ref(7, 2, "greeting formula") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="txt" TIER_ID="interlinear-text-title-en">'
+        + _annotation(9, 1, 4, "Name-giving ceremony") + "</TIER>"
+    )
+    parsed = read("dogon.eaf", _eaf(tiers))
+    assert [(s.speaker, s.start, s.end, s.text, s.alt) for s in parsed.segments] == [
+        ("SP1", 2.0, 4.0, "jǐnjɛ̀ ú jɛ̀ɛ̂ .", "God has brought you."),
+        ("SP1", 6.0, 8.0, "jâm sày .", "Just health."),
+    ]
+    assert parsed.warnings == ["tiers left out as no one's words: interlinear-text-title-en"]
+
+
+def test_elan_with_two_cuts_of_one_narration_keeps_the_sentences_and_their_translation():
+    """A narration cut into sentences and, on a top tier of its own, into intonation units
+    (Pangloss): every word was read twice, the notes tier was a speaker, and a gloss tier of
+    type `translation` was taken for the translation."""
+    tiers = (
+        '<TIER LINGUISTIC_TYPE_REF="text" TIER_ID="Dzala Sentence">'
+        + _annotation(1, 1, 4, "guru rinpoche ... níke-raŋ") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="translation" PARENT_REF="Dzala Sentence" TIER_ID="English Free Translation">'
+        + _ref(1, 1, "Guru Rinpoche was born down in India.") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="text" TIER_ID="Dzala IU">'
+        + _annotation(2, 1, 2, "guru rinpoche") + _annotation(3, 3, 4, "níke-raŋ") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="translation" PARENT_REF="Dzala IU" TIER_ID="Gloss">'
+        + _ref(2, 2, "guru rinpoche (personal name)") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="text" TIER_ID="Transcriber Notes">'
+        + _annotation(4, 1, 2, "Manali is a placename") + "</TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="translit" PARENT_REF="Dzala Sentence" TIER_ID="Transliteration">'
+        + _ref(5, 1, "guru rinpoche nike rang") + "</TIER>"
+    )
+    parsed = read("buddhism.eaf", _eaf(tiers))
+    assert [(s.speaker, s.start, s.end, s.text, s.alt) for s in parsed.segments] == [
+        ("Dzala", 2.0, 8.0, "guru rinpoche ... níke-raŋ", "Guru Rinpoche was born down in India."),
+    ]
+    assert parsed.warnings == ["tiers left out as no one's words: Dzala IU, Transcriber Notes"]
+    # with its words beneath it, the finer cut is found by the time it shares with the other
+    words = ('<TIER LINGUISTIC_TYPE_REF="chunk" PARENT_REF="Dzala IU" TIER_ID="Dzala Words and Morphemes">'
+             + _ref(6, 2, "guru") + _ref(7, 2, "rinpoche") + _ref(8, 3, "níke-raŋ") + "</TIER>")
+    parsed = read("buddhism.eaf", _eaf(tiers + words))
+    assert [s.text for s in parsed.segments] == ["guru rinpoche ... níke-raŋ"]
+    assert parsed.warnings[-1] == "tiers left out as another cut of the same words: Dzala IU"
