@@ -209,7 +209,7 @@ def documents_named(question: str, sources: tuple[str, ...]) -> list[str] | None
     out = []
     for source in sources:
         name = spaced(_EXTENSION.sub("", source))
-        if (len(name.split()) >= 2 or re.search(r"\d", name)) and re.search(
+        if name in asked and (len(name.split()) >= 2 or re.search(r"\d", name)) and re.search(
             rf"(?<!\w){re.escape(name)}(?!\w)", asked
         ):
             out.append(source)
