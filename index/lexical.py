@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 
 from index.cantonese import to_written
 from index.clean import normalize
 
-_TOKEN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+(?:[.'\-][a-z0-9]+)*")
+# a run of Han characters (cut into words by jieba), or a word of any other script's letters and
+# digits (Latin with its accents folded, Cyrillic, Greek, …), kept whole across `.`, `'` and `-`
+_LETTER = r"(?:(?![\u3400-\u9fff])[^\W_])"
+_TOKEN = re.compile(rf"[\u3400-\u9fff]+|{_LETTER}+(?:[.'\-]{_LETTER}+)*")
 # A Han character (CJK Unified Ideographs and Extension A): what makes text Chinese here.
 HAN = re.compile(r"[\u3400-\u9fff]")
 # Function words and question words: they say how something is asked, not what about.
@@ -47,14 +51,29 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+def _unaccented(text: str) -> str:
+    """Letters without their accents (é: e), Han characters and all else as they are."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
+    ))
+
+
 def tokenize(text: str) -> list[str]:
     """Tokens for BM25: Simplified-script Chinese words and stemmed English words.
 
     >>> tokenize("Karpathy 認為數據是瓶頸, robots learning")
     ['karpathi', '数据', '瓶颈', 'robot', 'learn']
+
+    Accented Latin letters are read without their accents, and other scripts' words are words
+    (they were dropped: "Zürich" was `z` and `rich`, Russian nothing at all):
+
+    >>> tokenize("A café in Zürich, Müller's"), tokenize("Каргопольлаг, 47 килограммов")
+    (['cafe', 'zurich', 'muller'], ['каргопольлаг', '47', 'килограммов'])
     """
     out: list[str] = []
-    for run in _TOKEN.findall(to_written(normalize(text))):
+    for run in _TOKEN.findall(_unaccented(to_written(normalize(text)))):
         if HAN.match(run):
             with _lock:  # the dictionary loads on first use; once, not once per thread
                 words = _jieba().cut(run)

@@ -127,7 +127,8 @@ def chinese_share(text: str) -> float:
     return sum(1 for u in units if HAN.match(u)) / len(units) if units else 0.0
 
 
-_COUNTED = re.compile(rf"{HAN.pattern}|[A-Za-z0-9]+")
+# a Han character, or a word of any other script's letters and digits ("Zürich", "весила")
+_COUNTED = re.compile(rf"{HAN.pattern}|(?:(?!{HAN.pattern})[^\W_])+")
 
 
 def substance(text: str) -> float:
@@ -141,6 +142,11 @@ def substance(text: str) -> float:
 
     >>> substance("主席、各位委員。謝謝。"), substance("主席、各位委員。我們會努力。")
     (0.0, 2.5)
+
+    Words of other scripts are words too (a Russian passage said nothing, and was never found):
+
+    >>> substance("Я работала в Каргопольлаге."), substance("Müller in Zürich")
+    (4.0, 3.0)
     """
     if is_address(text) or all(is_address(s) or len(s) < 3 for s in split_sentences(text)):
         return 0.0

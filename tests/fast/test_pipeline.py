@@ -1622,3 +1622,19 @@ def test_a_question_across_the_interviews_quotes_several(corpus, tmp_path):
     assert len(quoted) >= 2, a.text
     b = corpus.ask("What did the interviewee in Interview 2 say about privacy?")
     assert {c.source for c in b.citations if c.quote} == {"Interview 2.txt"}
+
+
+def test_words_with_accents_and_in_other_scripts_are_found(corpus, tmp_path):
+    """The lexical index dropped every letter outside a-z: "Zürich" was `z` and `rich`, so
+    "Zurich" found nothing by its words, and a Russian interview's words were no words at all."""
+    ingest_talk(
+        corpus, tmp_path / "talk.txt",
+        "Host: Where did you study?",
+        "Ana: In Zürich, at the polytechnic, then two years with Müller in Genève.",
+        "Host: And after that?",
+        "Ana: Я работала в Каргопольлаге, весила 47 килограммов.",
+    )
+    a = corpus.ask("Who did Ana work with in Zurich?")
+    assert "Müller" in a.text, a.text
+    hits = corpus.retrieve("в Каргопольлаге", k=1)  # (found; questions in Russian are not answered)
+    assert "Каргопольлаге" in hits[0].passage.text
