@@ -320,8 +320,7 @@ def ingest(
 
     given = paths or [config.transcripts]
     if prune and (any(not Path(p).exists() for p in given) or any(
-        problem.message.startswith(UNREADABLE_FOLDER)
-        for problem in expand(given, (config.home,))[1]
+        problem.message.startswith(UNREADABLE_FOLDER) for problem in problems  # (`load`'s walk)
     )):
         # A typo in a path, or a folder that cannot be read, would make every document under
         # it look removed.
@@ -335,7 +334,7 @@ def ingest(
         if rebuild:  # (a file that is gone was named in `problems`)
             manifest.paths = {s: p for s, p in manifest.paths.items() if s in manifest.files}
         store.save_manifest(manifest, touched=None if rebuild else ())
-    if unread := [s for s in manifest.paths if s not in manifest.files]:
+    if unread := manifest.unread():
         report.warnings.append(
             f"a rebuild did not finish: {len(unread)} document(s) are not in the index yet "
             f"({', '.join(unread[:3])}{', …' if len(unread) > 3 else ''}); run `rag ingest --rebuild`"

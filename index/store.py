@@ -70,6 +70,11 @@ class Manifest:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
+    def unread(self) -> list[str]:
+        """The documents whose file the index knows and whose passages it does not hold: a
+        rebuild, running or stopped, has yet to read them again."""
+        return [s for s in self.paths if s not in self.files]
+
     def earlier_version(self, chunker: str) -> bool:
         """Was this index built by an earlier version of the product (another index format
         or chunker)? Re-ingesting its sources brings it up to date."""

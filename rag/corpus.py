@@ -357,8 +357,7 @@ class Corpus:
             manifest = self.store.manifest() if self.store.exists() else None
         except NoIndexError:
             return []
-        # (what the index knows the file of and does not hold: read by no rebuild yet)
-        return [] if manifest is None else sorted(set(manifest.paths) - set(manifest.files))
+        return [] if manifest is None else sorted(manifest.unread())
 
     def remove(self, sources: str | Sequence[str]) -> IngestReport:
         """Drop documents (by file name, one or a list) from the index."""

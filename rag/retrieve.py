@@ -825,8 +825,9 @@ def search(
     sources = resolve(source, snap.sources, "document")
     if sources is None and (named_documents := documents_named(question, snap.sources)):
         # a question that names a document by its file name asks about that one alone
+        present = speakers_by_document(snap)
         sources = named_documents if speakers is None or any(
-            p.speaker in speakers for p in snap.passages if p.source in named_documents
+            present.get(d, frozenset()) & set(speakers) for d in named_documents
         ) else None
     allowed = np.array(
         [

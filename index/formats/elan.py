@@ -247,13 +247,13 @@ def _slot_times(root) -> dict[str, float | None]:
 
 def _kind(tier) -> str:
     """What a tier holds, by its name, else its type ("Gloss" of type `translation` is a gloss):
-    "translation", "speech", "words" or "other"."""
+    "translation", "transcription" (so named), "words", "other", or "speech" when neither says."""
     name = tier.get("TIER_ID", "").replace("@", " ")
     kind = tier.get("LINGUISTIC_TYPE_REF", "")
     if re.search(r"translit|romaniz", f"{name} {kind}", re.I) or _NOTES.search(name):
         return "other"
     for label in (name, kind):
-        for pattern, what in ((_TRANSLATION, "translation"), (_TRANSCRIPTION, "speech"),
+        for pattern, what in ((_TRANSLATION, "translation"), (_TRANSCRIPTION, "transcription"),
                               (_WORD_TIER, "words"), (_NOT_SPEECH, "other")):
             if pattern.search(label):
                 return what
@@ -266,9 +266,8 @@ def _speech_tier(head, members, tiers, words, tier_of) -> str | None:
     def has_words(name: str) -> bool:
         return any(re.search(r"[^\W\d_]", words[a]) for a in tier_of if tier_of[a] == name)
 
-    named = [m for m in members if _kind(tiers[m]) == "speech" and has_words(m)]
-    if head in named and not any(m != head and _TRANSCRIPTION.search(
-            f"{m} {tiers[m].get('LINGUISTIC_TYPE_REF', '')}".replace("@", " ")) for m in named):
+    named = [m for m in members if _kind(tiers[m]) in ("transcription", "speech") and has_words(m)]
+    if head in named and not any(m != head and _kind(tiers[m]) == "transcription" for m in named):
         return head
     named = [m for m in named if m != head] or named
     if named:
