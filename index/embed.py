@@ -141,7 +141,7 @@ class E5Embedder:
             return self._checkpoint().passages(texts, progress=progress)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         step = 16
-        bar = _bar(len(texts), progress)
+        bar = progress_bar(len(texts), progress)
         for s in range(0, len(texts), step):
             with self._lock:
                 out[s : s + step] = self._engine.passage(texts[s : s + step])
@@ -157,12 +157,14 @@ class E5Embedder:
         return self._st
 
 
-def _bar(total: int, on: bool):
+def progress_bar(total: int, on: bool):
+    """A step function that advances a progress bar on stderr (none for a few passages, and
+    none when stderr is not a terminal: a log or a pipe gets no bar's redrawn lines)."""
     if not on or total < 32:
         return lambda n: None
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="passage", desc="embedding", leave=False)
+    bar = tqdm(total=total, unit="passage", desc="embedding", leave=False, disable=None)
 
     def step(n: int) -> None:
         bar.update(n)

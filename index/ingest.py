@@ -20,7 +20,7 @@ import numpy as np
 from index.chunk import CHUNKER_VERSION, chunk_turns
 from index.clean import for_embedding
 from index.config import Config
-from index.embed import Embedder
+from index.embed import Embedder, progress_bar
 from index.lexical import tokenize
 from index.load import UNREADABLE_FOLDER, Problem, expand, load, sidecar_map
 from index.sponsors import sponsor_reads
@@ -286,37 +286,7 @@ def ingest(
         todo.append((t.source, t.sha256, smap, prepared, chosen, where))
 
     if todo:
-        every = [p for *_, prep, _, _ in todo for p in prep.passages]
-        contexts = context_texts(every)
-        texts = [embed_text(p) for p in every] + list(contexts.values())
-        known = {} if rebuild else stored_vectors(store, [s for s, *_ in todo if s in manifest.files])
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            known.update(zip(missing, embedder.passages(missing, progress=progress), strict=True))
-        vectors = np.stack([known[t] for t in texts])
-        context = dict(zip(contexts, vectors[len(every) :], strict=True))
-        at = 0
-        for source, sha, smap, prep, chosen, where in todo:
-            vecs = vectors[at : at + len(prep.passages)]
-            at += len(prep.passages)
-            old = set(store.ids_of(source))
-            store.upsert(
-                prep.passages,
-                vecs,
-                [tokenize(p.lexical_text()) for p in prep.passages],
-                {p.id: context[p.id] for p in prep.passages if p.id in context},
-            )
-            store.delete(sorted(old - {p.id for p in prep.passages}))
-            (report.updated if source in manifest.files else report.added).append(source)
-            manifest.files[source] = sha
-            if smap:
-                manifest.speaker_maps[source] = smap
-            else:
-                manifest.speaker_maps.pop(source, None)
-            if chosen:
-                manifest.formats[source] = chosen
-            manifest.paths[source] = where
-            store.save_manifest(manifest, touched={source})
+        _embed_and_write(store, embedder, manifest, report, todo, rebuild, progress)
 
     given = paths or [config.transcripts]
     if prune and (any(not Path(p).exists() for p in given) or any(
@@ -345,6 +315,53 @@ def ingest(
     report.seconds = round(time.perf_counter() - started, 2)
     return report
 
+
+
+# Texts embedded between two writes: large enough for the batched (torch) path, small enough
+# that a stopped ingest of a folder keeps most of what it embedded.
+EMBED_SLICE = 512
+
+
+def _embed_and_write(store, embedder, manifest, report, todo, rebuild, progress) -> None:
+    """Embed what `todo`'s documents need, in slices, and write each document as soon as its
+    vectors are ready: an ingest of a folder stopped half-way (Ctrl-C, a crash, out of
+    memory) keeps the documents already written, which the next ingest skips as unchanged,
+    instead of having embedded every file before writing any."""
+    known = {} if rebuild else stored_vectors(store, [s for s, *_ in todo if s in manifest.files])
+    needs = []  # per document: its passages' texts, then its contexts' texts
+    for *_, prep, _, _ in todo:
+        contexts = context_texts(prep.passages)
+        needs.append(([embed_text(p) for p in prep.passages], contexts))
+    missing = list(dict.fromkeys(
+        t for texts, contexts in needs for t in [*texts, *contexts.values()] if t not in known
+    ))
+    bar = progress_bar(len(missing), progress)
+    done = 0
+    for (source, sha, smap, prep, chosen, where), (texts, contexts) in zip(todo, needs, strict=True):
+        while any(t not in known for t in [*texts, *contexts.values()]):
+            batch = missing[done : done + EMBED_SLICE]
+            known.update(zip(batch, embedder.passages(batch), strict=True))
+            done += len(batch)
+            bar(len(batch))
+        vecs = np.stack([known[t] for t in texts])
+        old = set(store.ids_of(source))
+        store.upsert(
+            prep.passages,
+            vecs,
+            [tokenize(p.lexical_text()) for p in prep.passages],
+            {pid: known[text] for pid, text in contexts.items()},
+        )
+        store.delete(sorted(old - {p.id for p in prep.passages}))
+        (report.updated if source in manifest.files else report.added).append(source)
+        manifest.files[source] = sha
+        if smap:
+            manifest.speaker_maps[source] = smap
+        else:
+            manifest.speaker_maps.pop(source, None)
+        if chosen:
+            manifest.formats[source] = chosen
+        manifest.paths[source] = where
+        store.save_manifest(manifest, touched={source})
 
 def pruned(manifest: Manifest, given: list[Path], skip: tuple[Path, ...] = ()) -> list[str]:
     """The documents `--prune` drops: those indexed from a file inside the given folders (or

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -635,3 +636,32 @@ def test_ctrl_c_during_an_ingest_says_what_is_kept_and_what_to_run(rag, corpus, 
     assert [s.name for s in corpus.sources()] == ["a_zebra.txt"]
     assert rag("ingest", str(src)).exit_code == 0
     assert [s.name for s in corpus.sources()] == ["a_zebra.txt", "b_otter.txt"]
+
+
+def test_an_ingest_stopped_half_way_keeps_the_documents_already_embedded(rag, corpus, tmp_path, monkeypatch):
+    """A folder's files were all embedded before the first was written: an ingest stopped an
+    hour into a large folder kept nothing, and the next one embedded every file again."""
+    src = tmp_path / "in"
+    write(src, "a_zebra.txt", ZEBRA)
+    write(src, "b_otter.txt", OTTER)
+    monkeypatch.setattr(sys.modules["index.ingest"], "EMBED_SLICE", 1)  # (the package exports a function of that name)
+    real = HashingEmbedder.passages
+    embedded: list[str] = []
+
+    def stopped(self, texts, *args, **kwargs):  # Ctrl-C once the second file is embedded
+        if any("otters" in t for t in texts):
+            raise KeyboardInterrupt
+        embedded.extend(texts)
+        return real(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(HashingEmbedder, "passages", stopped)
+    assert rag("ingest", str(src)).exit_code == 130
+    assert [s.name for s in corpus.sources()] == ["a_zebra.txt"]
+    assert any("quokka" in t for t in embedded)
+
+    embedded.clear()
+    monkeypatch.setattr(HashingEmbedder, "passages", lambda self, texts, *a, **k: (
+        embedded.extend(texts), real(self, texts, *a, **k))[1])
+    assert rag("ingest", str(src)).exit_code == 0
+    assert [s.name for s in corpus.sources()] == ["a_zebra.txt", "b_otter.txt"]
+    assert embedded and not any("quokka" in t for t in embedded)  # the zebra file is kept
