@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from index.config import K_DEFAULT, K_MAX
-from index.errors import RagError
+from index.errors import RagError, listing
 from index.formats import FORMATS
 
 
@@ -238,8 +238,7 @@ def _warn_unfinished(corpus) -> None:
     if missing := corpus.rebuild_unfinished():
         click.echo(
             f"Warning: the index's rebuild is running or did not finish: {len(missing)} "
-            f"document{'s' if len(missing) > 1 else ''} not read again yet ({', '.join(missing[:3])}"
-            f"{', …' if len(missing) > 3 else ''}); answers come from the others: run "
+            f"document{'s' if len(missing) > 1 else ''} not read again yet ({listing(missing)}); answers come from the others: run "
             "`rag ingest --rebuild`",
             err=True,
         )

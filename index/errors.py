@@ -6,6 +6,8 @@ The CLI prints it on stderr and exits non-zero; the UI shows it in the chat.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class RagError(Exception):
     """Base class: a problem the user can fix (bad input, missing index, unreachable server)."""
@@ -40,3 +42,12 @@ def missing_dependency(package: str, extra: str = "") -> ImportError:
     """An ImportError that names the install command (raised where an optional package is used)."""
     hint = f"pip install {package}" if not extra else f"pip install -e '.[{extra}]'"
     return ImportError(f"{package} is not installed: run `{hint}`")
+
+
+def listing(names: Sequence[str], n: int = 3) -> str:
+    """The first `n` names of a list, for a one-line message.
+
+    >>> listing(["a.txt", "b.txt", "c.txt", "d.txt"]), listing(["a.txt"])
+    ('a.txt, b.txt, c.txt, …', 'a.txt')
+    """
+    return ", ".join(names[:n]) + (", …" if len(names) > n else "")

@@ -21,6 +21,7 @@ from index.chunk import CHUNKER_VERSION, chunk_turns
 from index.clean import for_embedding
 from index.config import Config
 from index.embed import Embedder, progress_bar
+from index.errors import listing
 from index.lexical import tokenize
 from index.load import UNREADABLE_FOLDER, Problem, expand, load, sidecar_map
 from index.sponsors import sponsor_reads
@@ -200,8 +201,8 @@ def ingest(
         # files (a shared Chroma server), or after a file moved, it would lose them for good.
         unread = [Path(p.path).name for p in problems] or ["no file to read"]
         report.problems.append(
-            f"nothing was changed: the index's documents cannot all be read here ({', '.join(unread[:3])}"
-            f"{', …' if len(unread) > 3 else ''}); rebuild where their files are, or `rag remove` "
+            f"nothing was changed: the index's documents cannot all be read here ({listing(unread)}); "
+            "rebuild where their files are, or `rag remove` "
             "those that are gone, then `rag ingest --rebuild`"
         )
         report.documents = len(old.files) if old else 0
@@ -307,7 +308,7 @@ def ingest(
     if unread := manifest.unread():
         report.warnings.append(
             f"a rebuild did not finish: {len(unread)} document(s) are not in the index yet "
-            f"({', '.join(unread[:3])}{', …' if len(unread) > 3 else ''}); run `rag ingest --rebuild`"
+            f"({listing(unread)}); run `rag ingest --rebuild`"
         )
 
     report.documents = len(manifest.files)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from rapidfuzz.distance import Levenshtein
 
 from index.clean import asks
+from index.errors import listing
 from index.formats import listed_names
 from index.formats.base import Parsed, Segment
 from index.formats.plain import INTERVIEW_ROLES, TITLES
@@ -637,7 +638,7 @@ def build_turns(
         if f"Speaker {key}" in written:  # `A: Nora` for the label shown as `Speaker A`
             mapping.setdefault(f"Speaker {key}", mapping[key])
         elif written:
-            known = ", ".join(sorted(written)[:12]) + (", …" if len(written) > 12 else "")
+            known = listing(sorted(written), 12)
             warnings.append(f"speaker map: no label {key!r} in this file (its labels: {known})")
     shown = [mapping.get(label, label) for label in labels]
     text = "\n".join(s.text for s in parsed.segments)
@@ -704,7 +705,7 @@ def build_turns(
     unnamed = sorted({t.speaker for t in turns if t.speaker and _DIARIZED.fullmatch(t.speaker)}
                      - set(introduced) - set(handed))
     if unnamed:
-        shown = ", ".join(unnamed[:6]) + (", …" if len(unnamed) > 6 else "")
+        shown = listing(unnamed, 6)
         them = "them" if len(unnamed) > 1 else "it"
         warnings.append(
             f"no name for {shown} (a diarizer's label{'s' if len(unnamed) > 1 else ''}): name "
