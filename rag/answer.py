@@ -7,6 +7,7 @@ each claim carries the number of the passage it came from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -430,6 +431,17 @@ def select(
     return sorted((cands[i] for i in chosen), key=lambda c: c.place)
 
 
+def wide(text: str) -> bool:
+    """Text in CJK (full-width) characters, judged by its first letter or digit: no space
+    is written beside it, and its colon is full-width.
+
+    >>> wide("“好。”"), wide("“yes.”"), wide("«печь»")
+    (True, False, False)
+    """
+    ch = next((c for c in text if c.isalnum()), "")
+    return bool(ch) and unicodedata.east_asian_width(ch) in "WF"
+
+
 def render(
     chosen: Sequence[Candidate],
     numbers: Sequence[int],
@@ -446,14 +458,16 @@ def render(
     'Ann Lee: Data. [1] Yes. [1] Bo Li：我同意。[2]'
     >>> render([Candidate(0, 0, "Data."), Candidate(1, 0, "Yes.")], [1, 2], ["Ann Lee", None])
     'Ann Lee: Data. [1] Unknown speaker: Yes. [2]'
+    >>> render([Candidate(0, 0, "Обжиг, «печь»")], [1], ["Анна"])  # (no full-width colon but in CJK)
+    'Анна: Обжиг, «печь» [1]'
     """
     whos = [speakers[c.hit] if c.hit < len(speakers) else None for c in chosen]
     parts = []
     for i, (c, who) in enumerate(zip(chosen, whos, strict=True)):
-        sep = " " if c.text[-1:].isascii() else ""
+        sep = "" if wide(c.text[::-1]) else " "
         text = f"{c.text}{sep}[{numbers[c.hit]}]"
         if any(whos) and (i == 0 or who != whos[i - 1]):
-            colon = ": " if c.text[:1].isascii() else "："
+            colon = "：" if wide(c.text) else ": "
             text = f"{who or 'Unknown speaker'}{colon}{text}"
         parts.append(text)
     return " ".join(parts)

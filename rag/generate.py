@@ -31,6 +31,7 @@ from index.chunk import split_sentences
 from index.clean import is_traditional, normalize, to_traditional
 from index.formats.lines import join_all
 from index.lexical import HAN, tokenize
+from rag.answer import wide
 from rag.retrieve import language
 
 if TYPE_CHECKING:
@@ -294,8 +295,7 @@ def with_markers(sentence: str, markers: Sequence[int]) -> str:
     ('Yes. [1][2]', '是的。[3]')
     """
     tags = "".join(f"[{n}]" for n in markers)
-    sep = " " if sentence[-1:].isascii() else ""
-    return f"{sentence}{sep}{tags}"
+    return f"{sentence}{'' if wide(sentence[::-1]) else ' '}{tags}"
 
 
 # --- checks that need no model -----------------------------------------------------------------
