@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 ANY = "any"
 QUOTE, COMPOSE = "Quote", "Compose"  # the chat's answer switch (shown when a model is set)
 DRAFT_EVERY = 0.15  # seconds between updates of a streaming draft
+SHOWN_CHARS = 200  # of a question over the limit, shown in the chat above the error
 EXAMPLES = {  # shown in the empty chat when the bundled interview is indexed
     "karpathy-no-priors": [
         "Karpathy 认为人形机器人最早会用在什么场景?",
@@ -195,6 +196,9 @@ class Handlers:
         if length > limit:  # (measured as `ask` measures it)
             note = (f"The question is {length} characters long; the limit is {limit}: "
                     "shorten it and ask again.")
+            # (its own exchange: an error alone would join the answer before it in one bubble)
+            shown = message if len(message) <= SHOWN_CHARS else message[:SHOWN_CHARS] + " …"
+            chat.append({"role": "user", "content": render_question(shown)})
             chat.append({"role": "assistant", "content": f'<p class="rag-chat-error">{note}</p>'})
             return message, chat, ""
         chat.append({"role": "user", "content": render_question(message)})

@@ -381,8 +381,13 @@ def test_an_empty_or_over_long_question_asks_nothing(bundled):
     long = "为什么" * 1000
     box, shown, pending = h.take(long, chat)
     assert (box, shown[:2], pending) == (long, chat, "")  # kept to be shortened; nothing asked
-    assert "3000 characters long; the limit is 2000" in shown[2]["content"]
-    assert long not in shown[2]["content"]
+    # its own exchange, the question's opening then the error: an error alone was shown
+    # inside the previous answer's bubble
+    assert shown[2]["role"] == "user" and shown[2]["content"].endswith(" …</p>")
+    assert len(shown[2]["content"]) < 300
+    assert shown[3]["role"] == "assistant"
+    assert "3000 characters long; the limit is 2000" in shown[3]["content"]
+    assert long not in shown[3]["content"]
     *_, (_, answers, _, _, html, quote, export) = h.respond(
         "How many employees does Eureka Labs have?", [], [], "any", "any", 5)
     assert answers[0].abstained and answers[0].related and quote == "" and not export["interactive"]
