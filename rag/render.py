@@ -7,7 +7,7 @@ plus start/end seconds, a deep link, and `related` passages when the answer abst
 
 from __future__ import annotations
 
-from index.types import Passage
+from index.types import Passage, quoted_at
 from rag.types import Answer, Citation
 
 
@@ -132,10 +132,36 @@ def to_text(a: Answer) -> str:
 
 
 def quote_markdown(c: Citation) -> str:
-    """A quote with its attribution: `> text` then `— Speaker, document, [12:34]`."""
-    body = " ".join(c.quote) if c.quote else c.text
-    stamp = timestamp(c.start)
-    who = f"— {c.speaker or 'unknown speaker'}, {c.source}" + (f", {stamp}" if stamp else "")
+    """A quote with its attribution: `> text` then `— Speaker, document, [12:34]`. Sentences the
+    answer took from another write-up of the passage (`also`) are attributed to that document.
+
+    >>> from index.types import Passage
+    >>> other = Passage("b#t2p1", "b.txt", "Ann", "guest", 2, 1, "只有 20 人。")
+    >>> p = Passage("a#t1p1", "a.txt", "Ann", "guest", 1, 1, "课程很好。", versions=(other,))
+    >>> print(quote_markdown(Citation(1, p, 1.0, ("课程很好。", "只有 20 人。"))))
+    > 课程很好。
+    — Ann, a.txt
+    <BLANKLINE>
+    > 只有 20 人。
+    — Ann, b.txt
+    """
+    if not c.quote:
+        return _attributed(c.text, c.passage, c.start)
+    own = c.quoted_text
+    groups: dict[str, tuple[Passage, list[str]]] = {}
+    for q in c.quote:
+        holder = c.passage if quoted_at(own, q) >= 0 else next(
+            (o for o in c.also if quoted_at(o.text, q) >= 0), c.passage)
+        groups.setdefault(holder.id, (holder, []))[1].append(q)
+    return "\n\n".join(
+        _attributed(" ".join(qs), p, c.start if p is c.passage else p.moment(qs[0]))
+        for p, qs in groups.values()
+    )
+
+
+def _attributed(body: str, p: Passage, start: float | None) -> str:
+    stamp = timestamp(start)
+    who = f"— {p.speaker or 'unknown speaker'}, {p.source}" + (f", {stamp}" if stamp else "")
     return "\n".join(["> " + line for line in body.split("\n")] + [who])
 
 

@@ -317,10 +317,12 @@ def render_evidence(
         )
     for o in c.also:
         stamp = timestamp(o.start)
+        # (open, with its sentences marked, when the answer quotes this version)
+        quoted = tuple(q for q in c.quote if quoted_at(o.text, q) >= 0)
         parts.append(
-            '<details class="rag-also"><summary>Also in '
+            f'<details class="rag-also"{" open" if quoted else ""}><summary>Also in '
             f"{inert(o.source)}, turn {o.turn}{' ' + stamp if stamp else ''}</summary>"
-            f"<div>{inert(o.text)}</div></details>"
+            f"<div>{highlight(o.text, quoted) if quoted else inert(o.text)}</div></details>"
         )
     return f'<div class="rag-evidence">{"".join(parts)}</div>'
 

@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 import rag
 from rag import Answer, Citation, NoIndexError, Passage
 from rag.generate import GenSentence
+from rag.render import quote_markdown
 from tests.fakes import HashingEmbedder
 from ui.library import FileRow, Library, is_speaker_map, safe_name
 from ui.render import (
@@ -109,6 +110,21 @@ def test_quoted_sentences_are_highlighted():
     html = render_sources(answer().citations, 0)
     assert "第一句话。<mark>第二句话。</mark>" in html
     assert html.count("<mark>") == 1
+
+
+def test_a_sentence_quoted_from_another_write_up_is_marked_there_and_attributed_to_it():
+    """Sentences an answer took from the other write-up of a passage were marked nowhere (that
+    version stayed folded) and the Markdown quote gave them the first write-up's name."""
+    other = Passage("b.txt#t32p1", "b.txt", "Andrej Karpathy", "guest", 32, 1, "合成數據有風險。學生只有 20 人。")
+    c = citation(text="合成数据很重要。", quote=("合成数据很重要。", "學生只有 20 人。"), versions=(other,))
+    html = render_evidence(c, [c.passage])
+    assert '<details class="rag-also" open>' in html and "<mark>學生只有 20 人。</mark>" in html
+    assert "<mark>合成數據有風險。" not in html
+    md = quote_markdown(c)
+    assert md.endswith("> 學生只有 20 人。\n— Andrej Karpathy, b.txt")
+    assert "> 合成数据很重要。\n— " in md and "學生" not in md.split("\n\n")[0]
+    unquoted = citation(text="合成数据很重要。", quote=("合成数据很重要。",), versions=(other,))
+    assert "<details class=\"rag-also\">" in render_evidence(unquoted, [unquoted.passage])
 
 
 def test_a_quote_from_the_turns_other_language_is_shown_and_marked():
