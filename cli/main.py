@@ -15,14 +15,31 @@ from index.errors import RagError, listing
 from index.formats import FORMATS
 
 
+class _UsageError(click.ClickException):
+    exit_code = 2  # (as click's own usage errors)
+
+
 class _Group(click.Group):
-    """Turns the product's own errors into one line on stderr and exit code 1."""
+    """Turns the product's own errors into one line on stderr and exit code 1, and a misused
+    command line into one line too (click prints its usage, a hint and a blank line first)."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as e:
+            raise _one_line(e) from None
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (RagError, ImportError) as e:
             raise click.ClickException(str(e)) from None
+        except click.UsageError as e:
+            raise _one_line(e) from None
+
+
+def _one_line(e: click.UsageError) -> _UsageError:
+    return _UsageError(f"{e.format_message()} (see `{e.ctx.command_path if e.ctx else 'rag'} --help`)")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,6 +84,8 @@ def _ensure_index(corpus) -> None:
 
 
 def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:
+    from rag.render import count
+
     report = corpus.ingest(list(paths) or None, progress=not as_json, **options)
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False))
@@ -76,7 +95,7 @@ def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:
         for f in [] if quiet else report.files:
             dropped = ", ".join(f"{n} chars of {what}" for what, n in f.dropped.items() if n)
             click.echo(
-                f"{f.source}: {f.format}, {f.passages} passages, speakers: "
+                f"{f.source}: {f.format}, {count(f.passages, 'passage')}, speakers: "
                 f"{', '.join(f.speakers) or 'none'}" + (f"; dropped {dropped}" if dropped else ""),
                 err=quiet,
             )
@@ -85,8 +104,6 @@ def _run_ingest(corpus, paths, as_json, quiet=False, **options) -> int:
         for w in report.warnings:
             click.echo(f"Warning: {w}", err=True)
         if not quiet or report.problems:
-            from rag.render import count
-
             click.echo(
                 f"{count(report.documents, 'document')}, {count(report.passages, 'passage')} in the index "
                 f"(added {len(report.added)}, updated {len(report.updated)}, unchanged "
@@ -163,16 +180,17 @@ def remove(sources, as_json):
     sys.exit(1 if report.problems else 0)
 
 
-def _history(value: str | None) -> list[dict] | None:
+def _history(ctx, param, value: str | None) -> list[dict] | None:
+    """--history read before anything else is done (before a missing index is built)."""
     if not value:
         return None
     text = Path(value).read_text(encoding="utf-8") if Path(value).is_file() else value
     try:
         data = json.loads(text)
     except ValueError:
-        raise click.BadParameter("--history takes a JSON list of {role, content} messages, or a file with one") from None
+        raise click.BadParameter("a JSON list of {role, content} messages, or a file with one") from None
     if not isinstance(data, list) or not all(isinstance(m, dict) for m in data):
-        raise click.BadParameter("--history takes a JSON list of {role, content} messages")
+        raise click.BadParameter("a JSON list of {role, content} messages")
     return data
 
 
@@ -182,7 +200,8 @@ def _history(value: str | None) -> list[dict] | None:
               help=f"How many passages to cite (1 to {K_MAX}).")
 @click.option("--speaker", default=None, help="Only passages by this speaker (substring, e.g. karpathy).")
 @click.option("--source", default=None, help="Only passages from this document (file name or part of it).")
-@click.option("--history", default=None, help="The chat so far: JSON list of {role, content}, or a file.")
+@click.option("--history", default=None, callback=_history,
+              help="The chat so far: JSON list of {role, content}, or a file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
 @click.option("--markdown", is_flag=True, help="Print the answer and quotes as Markdown.")
 @click.option("--compose", is_flag=True,
@@ -208,7 +227,7 @@ def ask(question, k, speaker, source, history, as_json, markdown, compose):
         click.echo(text, nl=False, err=True)
 
     a = corpus.ask(
-        question, k=k, speaker=speaker, source=source, history=_history(history),
+        question, k=k, speaker=speaker, source=source, history=history,
         mode="compose" if compose else "quote", on_token=None if as_json else show,
     )
     if streamed:
@@ -248,13 +267,15 @@ def _warn_unfinished(corpus) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def sources_cmd(as_json):
     """List the indexed documents with passages and speakers."""
+    from rag.render import count
+
     corpus = _corpus()
     infos = corpus.sources()
     if as_json:
         click.echo(json.dumps([asdict(i) for i in infos], ensure_ascii=False))
     else:
         for i in infos:
-            click.echo(f"{i.name}\t{i.passages} passages\t{', '.join(i.speakers) or '-'}")
+            click.echo(f"{i.name}\t{count(i.passages, 'passage')}\t{', '.join(i.speakers) or '-'}")
     _warn_unfinished(corpus)
 
 

@@ -667,3 +667,16 @@ def test_removing_an_empty_name_says_what_to_give(rag, corpus, tmp_path):
         "Error: an empty name: give the file name of an indexed document (see `rag sources`)"
     ], out.output
     assert [s.name for s in corpus.sources()] == ["good.txt"]
+
+
+@pytest.mark.parametrize("args", [
+    ("ask", "plans", "-k", "0"), ("ask", "plans", "--history", "not json"), ("nosuch",), ("--bogus",),
+    ("ask",),
+])
+def test_a_misused_command_line_is_one_line(rag, args):
+    """click printed its usage, a hint and a blank line before the error: four lines, where
+    every other error is one."""
+    out = rag(*args)
+    assert out.exit_code == 2
+    assert len(lines(out.stderr)) == 1 and out.stderr.startswith("Error: ")
+    assert out.stderr.rstrip().endswith("--help`)")
