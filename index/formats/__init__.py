@@ -91,6 +91,8 @@ def detect(filename: str, text: str | None = None) -> str:
     ('plain', 'timestamped')
     >>> detect("a.md", "Ann: Hi."), detect("a.json", "{oops")
     ('markdown', 'json')
+    >>> detect("a.json", '{"segments": [{"start": 0, "end": 2, "text": "hi"},\\n {"start": 3 "end": 4}]}')
+    'json'
     >>> detect("a.html", "<p>[00:00:25] <b>Ann:</b> Hi.</p>\\n<p>[00:00:31] <b>Bo:</b> Yo.</p>")
     'html'
     """
@@ -106,6 +108,8 @@ def detect(filename: str, text: str | None = None) -> str:
         return claimed[0]
     if text is None:
         return "plain"
+    if "json" in claimed and text.lstrip()[:1] in ("{", "["):
+        return "json"  # (malformed, it gets the JSON reader's error and line, not another reader)
     scores = {
         name: m.sniff(text) + (_SUFFIX_BONUS if name in claimed else 0.0)
         for name, m in FORMATS.items()
