@@ -170,10 +170,6 @@ class Tuning:
     # a sentence is quoted if it scores this close to the best one; 0.08 -> 0.11 on the tuning
     # split: real key facts 0.681 -> 0.702 (bundled unchanged), answers about 10 % longer
     keep_within: float = 0.11
-    # ...and for a question across the interviews ("What did the interviewees say about …?"),
-    # whose answer is a sentence of each of several documents, this close (not tuned: the eval
-    # holds few such questions)
-    across_within: float = 0.5
     # bonus / (1 + passage rank): with passages that hold the asked type ranked higher
     # (type_boost), a smaller pull toward the first passage quotes the answer more often.
     # Tuning split, key facts: real 0.619 -> 0.635, bundled 0.918 -> 0.929 at 0.1 (0.11 the

@@ -34,6 +34,10 @@ STOPWORDS = frozenset(
     when where that this these those it its he his she her they them their you your we our i me my
     about think thinks say says said according""".split()
 )
+# Modal and auxiliary verbs (as stemmed) say how a question asks ("Will he run again?",
+# "Should they have waited?"), not what about. Left out of a question's words only: a
+# passage's "will" or "may" stays indexed, where it may be a noun.
+ASKING = frozenset("will would could should can may might must shall has have had".split())
 _lock = threading.Lock()
 
 

@@ -369,8 +369,11 @@ def asked_types(question: str) -> list[str]:
     (['count'], ['duration'], [])
     >>> asked_types("那门课的课程编号是什么?"), asked_types("Which version of the model does she use?")
     (['code'], ['code'])
+    >>> asked_types("Will the mayor raise property taxes?"), asked_types("Is it free, and what does it cost?")
+    ([], ['money'])
     """
-    kinds = [kind for kind, ask in _ASKS.items() if ask.search(question)]
+    parts = [p for p in question_parts(question) if not yes_or_no(p)]
+    kinds = [kind for kind, ask in _ASKS.items() if any(ask.search(p) for p in parts)]
     # a percentage is the count asked for: any other number does not answer it
     return [k for k in kinds if k != "count"] if "percent" in kinds else kinds
 
@@ -919,6 +922,30 @@ def question_parts(question: str) -> list[str]:
     return [p.strip() for p in _NEXT_PART.split(question) if p.strip(" ?？,，:：")]
 
 
+# A question answered by yes or no asks for no number, whatever words it holds ("Will the
+# mayor raise taxes?", "Is the price going up?", "市长会加税吗？"), unless it also asks one.
+_YES_NO = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay|now|then|well)\b\W*)?(?:will|would|does|do|did|is|are|was|"
+    r"were|can|could|should|shall|has|have|had|may|might|must)(?:n['’]?t)?\b|"
+    r"[吗嗎][\s?？]*$|是否|是不是|有没有|有沒有|会不会|會不會|能不能|可不可以",
+    re.I,
+)
+_WH = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how)\b|多少|几|幾|哪|什么|什麼|怎么|怎麼|为何|為何",
+    re.I,
+)
+
+
+def yes_or_no(question: str) -> bool:
+    """Is the question answered by yes or no?
+
+    >>> [yes_or_no(q) for q in ("Will he run again?", "Did they say when it ships?", "他会连任吗？",
+    ...                         "他融资了多少钱吗?", "Whose idea was it?")]
+    [True, False, True, False, False]
+    """
+    return bool(_YES_NO.search(question)) and not _WH.search(question)
+
+
 def asks_only_types(question: str) -> bool:
     """Does every part of the question ask for a year, amount, count, code, date, duration or
     a name (who, which …)? A part that asks what or why is answered by sentences of any
@@ -951,8 +978,8 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
     if not asks_only_types(question):
         return None
     text = unasked(question, " ".join(passages))
-    for kind, ask in _ASKS.items():
-        if ask.search(question) and not has_type(kind, text, question):
+    for kind in asked_types(question):
+        if not has_type(kind, text, question):
             return kind
     return None
 
@@ -1204,9 +1231,10 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
     from index.lexical import tokenize
     from rag.crosslingual import ENGLISH_STOPWORDS
 
+    question = framed(r.question, snap.sources)
     if r.lang == "en":
         # (a number word, "what two choices", is the answer's shape, not its subject)
-        words = [w for w in _latin_words(r.question)
+        words = [w for w in _latin_words(question)
                  if w not in ENGLISH_STOPWORDS and not re.fullmatch(_NUMBER_WORDS, w)]
         names = {t for s in snap.speakers for t in _latin_words(s)} | pinyin
         words = [w for w in words if w not in names and len(w) > 2]
@@ -1222,11 +1250,36 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
             return 0.0
         return sum(not k for k in known) / len(words)
     # (几台, 多少个: "how many", the answer's shape, not its subject)
-    weights = {t: word_weight(t, snap) for t in r.query_tokens if not _HOW_MANY_ZH.fullmatch(t)}
+    weights = {t: word_weight(t, snap) for t in r.query_tokens
+               if not _HOW_MANY_ZH.fullmatch(t) and not _ROLE_WORDS.fullmatch(t)}
     total = sum(weights.values())
     return (
         sum(w for t, w in weights.items() if not _known(t, snap, glossary)) / total if total else 0.0
     )
+
+
+# Whom a question asks by their part in the conversation ("What did the interviewees say …?",
+# "嘉宾怎么看 …?"): transcripts label them so, but rarely say the word.
+_ROLE_WORDS = re.compile(
+    r"\b(?:interview(?:er|ee)s?|(?:co-?)?hosts?|guests?|respondents?|participants?|panell?ists?|"
+    r"moderators?|speakers?)\b|嘉宾|嘉賓|受访者|受訪者|来宾|來賓|被访者|被訪者|主持人",
+    re.I,
+)
+
+
+def framed(question: str, sources: tuple[str, ...] = ()) -> str:
+    """The question without the words that say whom or which document it asks (a role, a
+    document's file name): they are no subject the passages must hold.
+
+    >>> framed("What did the interviewee in Interview 3 say about privacy?", ("Interview 3.txt",))
+    'What did the   in   say about privacy?'
+    """
+    from rag.retrieve import document_name, documents_named
+
+    out = _ROLE_WORDS.sub(" ", question)
+    for d in documents_named(question, sources) or ():
+        out = re.sub(re.escape(document_name(d)).replace(r"\ ", r"[\s_-]+"), " ", out, flags=re.I)
+    return out
 
 
 # 几台, 幾個, 多少, 多少个: a Chinese "how many" with its measure word

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import re
 import threading
 import time
@@ -23,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.chunk import CHUNKER_VERSION
-from index.clean import to_simplified
+from index.clean import asks, to_simplified
 from index.config import K_MAX, Config
 from index.embed import Embedder, make_embedder
 from index.errors import BadInputError, NoIndexError
@@ -645,6 +646,13 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     # ("整整十二年。", "Five months.")
     cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars or (
         c.position == 0 and kinds and abstain.answers_type(ranked_kinds, [c.text], typed_q))]
+    # A host's statements before the question they ask set it up ("The bus network redesign
+    # was delayed twice. Why?"): they hold the question's words, but the reply is the answer.
+    # (quoted when the question asks what a host said, or when nothing else is found)
+    setup = [not r.about_hosts and h.passage.role == "host" and asks(texts[i])
+             for i, h in enumerate(r.hits)]
+    if any(not setup[c.hit] for c in cands):
+        cands = [c for c in cands if not setup[c.hit]]
     asked = [
         h.passage.piece == 1
         and asks_the_same(
@@ -702,10 +710,16 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     across = len(snap.sources) > 1 and bool(ACROSS.search(to_simplified(r.question)))
     documents = [conversation(h.passage) | ({NAMED_PERSON} if r.names(h.passage) else set())
                  for h in r.hits] if t.one_conversation and not across else ()
-    spread = {"per_passage": 1, "keep_within": t.across_within,
+    spread = {"per_passage": 1, "keep_within": math.inf,
               "groups": [h.passage.source for h in r.hits]} if across else {
         "per_passage": t.per_passage, "keep_within": t.keep_within}
-    chosen = select(cands, scores, max_sentences=t.max_sentences, same_shared=t.same_shared,
+    # (across the interviews: each one's best sentence, however it scores beside another's,
+    # from its passages that hold the question's words or answer a host question that does:
+    # "privacy" is asked of each participant, and few say the word again)
+    pool = [i for i, c in enumerate(cands) if mentions(r, r.hits[c.hit])] if across else []
+    pool = pool or list(range(len(cands)))
+    chosen = select([cands[i] for i in pool], [scores[i] for i in pool],
+                    max_sentences=t.max_sentences, same_shared=t.same_shared,
                     documents=documents, **spread)
     # what the best-scoring sentences say; the answer-type check reads only these, as the
     # sentence `complement` adds for another part of the question may hold any number

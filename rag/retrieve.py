@@ -15,7 +15,7 @@ from index.chunk import split_sentences
 from index.clean import asks, is_traditional, to_simplified
 from index.config import Config, Tuning
 from index.errors import BadInputError
-from index.lexical import HAN, tokenize
+from index.lexical import ASKING, HAN, tokenize
 from index.store import Store, where_filter
 from index.types import Passage
 from rag.abstain import asked_types, has_type, in_pinyin, names_in, unasked
@@ -188,6 +188,20 @@ def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -
     return out
 
 
+def _spaced(text: str) -> str:
+    return " ".join(re.sub(r"[_\-]+", " ", text).lower().split())
+
+
+def document_name(source: str) -> str:
+    """A document's name as a question says it: the file name without its extension, with
+    `_` and `-` read as spaces.
+
+    >>> document_name("lex_fridman_367.vtt"), document_name("Interview 12.txt")
+    ('lex fridman 367', 'Interview 12')
+    """
+    return " ".join(re.sub(r"[_\-]+", " ", _EXTENSION.sub("", source)).split())
+
+
 def documents_named(question: str, sources: tuple[str, ...]) -> list[str] | None:
     """The documents a question names by their file name, without its extension and with `_`
     or `-` read as spaces ("What did the interviewee in Interview 12 say about privacy?"), or
@@ -202,13 +216,10 @@ def documents_named(question: str, sources: tuple[str, ...]) -> list[str] | None
     >>> documents_named("What does Lex Fridman 367 open with?", docs)
     ['lex_fridman_367.vtt']
     """
-    def spaced(text: str) -> str:
-        return " ".join(re.sub(r"[_\-]+", " ", text).lower().split())
-
-    asked = spaced(question)
+    asked = _spaced(question)
     out = []
     for source in sources:
-        name = spaced(_EXTENSION.sub("", source))
+        name = document_name(source).lower()
         if name in asked and (len(name.split()) >= 2 or re.search(r"\d", name)) and re.search(
             rf"(?<!\w){re.escape(name)}(?!\w)", asked
         ):
@@ -880,7 +891,7 @@ def search(
         dense_ids = [pid for pid in found if pid in snap.position]
 
     # Questions name the speakers ("What does Karpathy think…"); passages rarely do.
-    tokens = [tok for tok in tokenize(q) if tok not in snap.name_tokens]
+    tokens = [tok for tok in tokenize(q) if tok not in snap.name_tokens and tok not in ASKING]
     weights = lexical_query(q, lang, tokens, snap, glossary)
     lex_ids: list[str] = []
     lex_named: list[str] = []

@@ -1638,3 +1638,59 @@ def test_words_with_accents_and_in_other_scripts_are_found(corpus, tmp_path):
     assert "Müller" in a.text, a.text
     hits = corpus.retrieve("в Каргопольлаге", k=1)  # (found; questions in Russian are not answered)
     assert "Каргопольлаге" in hits[0].passage.text
+
+
+def _mayor(corpus, tmp_path) -> None:
+    ingest_talk(
+        corpus, tmp_path / "mayor-interview.txt",
+        "Dana Whitfield: Thanks for sitting down with me, Mayor Ortiz. Let's start with housing. "
+        "What is the city doing about rents?",
+        "Luis Ortiz: We are rezoning the eastern corridor so that twelve thousand new apartments "
+        "can be built by 2030.",
+        "Dana Whitfield: Let's talk about transit. The bus network redesign was delayed twice. Why?",
+        "Luis Ortiz: The first delay came from a union contract dispute, the second from a "
+        "shortage of electric buses. We now expect the new routes to launch in March.",
+        "Dana Whitfield: What about the budget deficit? The council says it is eighty million dollars.",
+        "Luis Ortiz: The deficit is real, and I will not raise property taxes to close it. We will "
+        "cut consulting contracts and freeze hiring in administrative departments.",
+        "Dana Whitfield: Last question. Will you run for a second term?",
+        "Luis Ortiz: I have not decided yet. My family comes first.",
+    )
+
+
+def test_a_yes_or_no_question_asks_for_no_amount(corpus, tmp_path):
+    """"Will the mayor raise property taxes?" was declined: "raise" made it ask for an amount
+    of money, which no passage held; and "will" counted as a word of its subject."""
+    _mayor(corpus, tmp_path)
+    a = corpus.ask("Will the mayor raise property taxes?")
+    assert not a.abstained and "I will not raise property taxes" in a.text, a.text
+    assert "I have not decided yet." in corpus.ask("Will Ortiz run for a second term?").text
+
+
+def test_a_hosts_setup_of_a_question_is_not_its_answer(corpus, tmp_path):
+    """"Why was the bus network redesign delayed?" was answered with the host's "The bus
+    network redesign was delayed twice.", the setup of her question; the reply was not quoted."""
+    _mayor(corpus, tmp_path)
+    a = corpus.ask("Why was the bus network redesign delayed?")
+    assert "union contract dispute" in a.text and "delayed twice" not in a.text, a.text
+    # ... though what a host said is still quoted when that is what is asked
+    b = corpus.ask("What did the host say about the bus network redesign?")
+    assert "delayed twice" in b.text, b.text
+
+
+def test_an_interview_named_by_its_file_is_answered_whatever_its_labels(corpus, tmp_path):
+    """"What did the interviewee in Interview 3 say about privacy?" was declined where the
+    labels are `Participant`: the role and the file's name counted as words of the subject
+    that the passages lack. Asked across the interviews, the reply that answers the privacy
+    question without saying "privacy" was left out."""
+    ingest_talk(corpus, tmp_path / "Interview 3.txt",
+                "Interviewer: How do you feel about privacy in the app?",
+                "Participant: Honestly I worry that the app shares my location with advertisers.")
+    ingest_talk(corpus, tmp_path / "Interview 30.txt",
+                "Interviewer: How do you feel about privacy in the app?",
+                "Participant: I assume every app collects data anyway, so privacy is not something "
+                "I think about.")
+    a = corpus.ask("What did the interviewee in Interview 3 say about privacy?")
+    assert not a.abstained and "advertisers" in a.text, a.text
+    b = corpus.ask("What did the interviewees say about privacy?")
+    assert "advertisers" in b.text and "collects data" in b.text, b.text
