@@ -26,7 +26,7 @@ from index.lexical import tokenize
 from index.load import UNREADABLE_FOLDER, Problem, expand, load, sidecar_map
 from index.sponsors import sponsor_reads
 from index.store import Manifest, Store
-from index.turns import build_turns
+from index.turns import build_turns, unmatched, unmatched_warning
 from index.types import Passage
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class IngestReport:
 class Prepared:
     passages: list[Passage]
     report: FileReport
+    labels: set[str] = field(default_factory=set)  # the speaker labels the file writes
 
 
 _WORD = re.compile(r"[\u3400-\u9fff]|[^\s\u3400-\u9fff]+")
@@ -94,6 +95,7 @@ def prepare(
     parsed = read(source, data, fmt)
     context = _context(parsed)
     parsed = sponsor_reads(parsed)
+    labels = {s.speaker for s in parsed.segments if s.kind == "speech" and s.speaker and s.text.strip()}
     turns, warnings = build_turns(parsed, speaker_map, renames)
     passages = chunk_turns(source, turns, config.chunk_chars)
     speakers = sorted({t.speaker for t in turns if t.speaker})
@@ -110,6 +112,7 @@ def prepare(
             dropped={**parsed.dropped, **context},
             meta={k: v for k, v in parsed.meta.items() if isinstance(v, str | int | float | list)},
         ),
+        labels,
     )
 
 
@@ -242,6 +245,8 @@ def ingest(
 
     kept = {Path(k).resolve(): v for k, v in (kept_at or {}).items()}
     todo: list[tuple[str, str, dict[str, str], Prepared, str | None, str]] = []
+    given_missing: list[tuple[Prepared, list[str]]] = []
+    used: set[str] = set()  # the keys of the map given that name a label of some file
     for path, t in files:
         try:
             # a map given once is kept for the document's later ingests; new names win
@@ -258,6 +263,7 @@ def ingest(
             and manifest.formats.get(t.source) == chosen
         ):
             report.unchanged.append(t.source)
+            used.update(smap)  # (a kept map holds only labels the file has)
             continue
         where = str(Path(kept.get(Path(path).resolve(), path)).resolve())
         before = manifest.paths.get(t.source)
@@ -282,9 +288,35 @@ def ingest(
         if not prepared.passages:  # refused: one error, not also a file read with 0 passages
             report.problems.append(str(Problem(str(path), "no interview text found after cleaning")))
             continue
+        # A map is kept for the labels the file has: `--speaker SPEAKER_00=Jane` given with
+        # several files is no map of those without that label, nor is a mistyped key
+        missing = unmatched(smap, prepared.labels)
+        smap = {k: v for k, v in smap.items() if k not in missing}
+        if (
+            manifest.files.get(t.source) == t.sha256
+            and manifest.speaker_maps.get(t.source, {}) == smap
+            and manifest.formats.get(t.source) == chosen
+        ):  # (a map for other files' labels changes nothing here)
+            report.unchanged.append(t.source)
+            given_missing.append((prepared, missing))
+            continue
+        if prepared.labels:  # (the labels given on the command line for another file: no warning)
+            prepared.report.warnings.extend(unmatched_warning(k, prepared.labels) for k in missing
+                                            if k not in (speaker_map or {}))
         report.files.append(prepared.report)
-        report.warnings.extend(f"{t.source}: {w}" for w in prepared.report.warnings)
         todo.append((t.source, t.sha256, smap, prepared, chosen, where))
+        given_missing.append((prepared, missing))
+
+    # a label given on the command line that none of the files has is a mistake: say so
+    used.update(k for prepared, missing in given_missing for k in (speaker_map or {}) if k not in missing)
+    for prepared, missing in given_missing:
+        late = [unmatched_warning(k, prepared.labels) for k in missing
+                if k in (speaker_map or {}) and k not in used] if prepared.labels else []
+        prepared.report.warnings.extend(late)
+        if prepared.report not in report.files:  # (unchanged otherwise: its report is not listed)
+            report.warnings.extend(f"{prepared.report.source}: {w}" for w in late)
+    for f in report.files:
+        report.warnings.extend(f"{f.source}: {w}" for w in f.warnings)
 
     if todo:
         _embed_and_write(store, embedder, manifest, report, todo, rebuild, progress)

@@ -611,6 +611,19 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
+def unmatched(mapping: Mapping[str, str], labels: set[str]) -> list[str]:
+    """The keys of a speaker map that name no label of the file (`A` names `Speaker A`).
+
+    >>> unmatched({"A": "Nora", "SPEAKER_09": "Zed", "Bo": "Bo Li"}, {"Speaker A", "Bo"})
+    ['SPEAKER_09']
+    """
+    return [k for k in mapping if k not in labels and f"Speaker {k}" not in labels]
+
+
+def unmatched_warning(key: str, labels: set[str]) -> str:
+    return f"speaker map: no label {key!r} in this file (its labels: {listing(sorted(labels), 12)})"
+
+
 def build_turns(
     parsed: Parsed,
     speaker_map: Mapping[str, str] | None = None,
@@ -637,9 +650,6 @@ def build_turns(
     for key in [k for k in mapping if k not in written]:
         if f"Speaker {key}" in written:  # `A: Nora` for the label shown as `Speaker A`
             mapping.setdefault(f"Speaker {key}", mapping[key])
-        elif written:
-            known = listing(sorted(written), 12)
-            warnings.append(f"speaker map: no label {key!r} in this file (its labels: {known})")
     shown = [mapping.get(label, label) for label in labels]
     text = "\n".join(s.text for s in parsed.segments)
     meta = {**header_fields([s.text for s in parsed.segments if s.kind == "context"]), **parsed.meta}

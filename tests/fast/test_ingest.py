@@ -665,3 +665,25 @@ def test_an_ingest_stopped_half_way_keeps_the_documents_already_embedded(rag, co
     assert rag("ingest", str(src)).exit_code == 0
     assert [s.name for s in corpus.sources()] == ["a_zebra.txt", "b_otter.txt"]
     assert embedded and not any("quokka" in t for t in embedded)  # the zebra file is kept
+
+
+def test_a_speaker_map_given_with_several_files_holds_for_the_files_with_its_labels(rag, corpus, tmp_path):
+    """`rag ingest a b --speaker SPEAKER_00=Jane` kept that map for every file, so each later
+    ingest of a file without the label warned; a mistyped key was kept and warned forever."""
+    folder = tmp_path / "in"
+    write(folder, "call.txt", "SPEAKER_00: What do otters eat at the harbour?\n"
+                              "SPEAKER_01: Mostly sea urchins and crabs, every single morning.\n")
+    write(folder, "zebra.txt", ZEBRA)
+    out = rag("ingest", str(folder), "--speaker", "SPEAKER_00=Jane", "--speaker", "SPEAKR_09=Zed", "--json")
+    report = json.loads(out.stdout)
+    assert [w for w in report["warnings"] if "no label" in w] == [
+        "call.txt: speaker map: no label 'SPEAKR_09' in this file (its labels: SPEAKER_00, SPEAKER_01)",
+        "zebra.txt: speaker map: no label 'SPEAKR_09' in this file (its labels: Guest, Host)",
+    ]  # (SPEAKER_00 is call.txt's, so zebra.txt's lacking it is no mistake)
+    assert corpus.retrieve("What do otters eat?", k=2)[0].passage.question.startswith("What do otters")
+    assert {p.speaker for p in corpus.export() if p.source == "call.txt"} >= {"Jane"}
+    write(folder, "zebra.txt", ZEBRA + "Host: Thanks!\n")
+    again = json.loads(rag("ingest", str(folder), "--json").stdout)
+    assert not [w for w in again["warnings"] if "speaker map" in w], again["warnings"]
+    assert again["updated"] == ["zebra.txt"] and again["unchanged"] == ["call.txt"]
+    assert {p.speaker for p in corpus.export() if p.source == "call.txt"} >= {"Jane"}  # still held
