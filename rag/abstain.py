@@ -1250,12 +1250,43 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
             return 0.0
         return sum(not k for k in known) / len(words)
     # (几台, 多少个: "how many", the answer's shape, not its subject)
-    weights = {t: word_weight(t, snap) for t in r.query_tokens
-               if not _HOW_MANY_ZH.fullmatch(t) and not _ROLE_WORDS.fullmatch(t)}
+    tokens = [t for t in r.query_tokens if not _HOW_MANY_ZH.fullmatch(t) and not _ROLE_WORDS.fullmatch(t)]
+    compounds = {c: parts for c, parts in glued(question).items() if all(p in tokens for p in parts)}
+    for c, parts in compounds.items():  # one word, known only as the passages write it whole
+        tokens = [t for t in tokens if t not in parts] + [c]
+    weights = {t: word_weight(t, snap) for t in tokens}
     total = sum(weights.values())
     return (
-        sum(w for t, w in weights.items() if not _known(t, snap, glossary)) / total if total else 0.0
+        sum(w for t, w in weights.items() if not (
+            _written(t, snap) if t in compounds else _known(t, snap, glossary)
+        )) / total if total else 0.0
     )
+
+
+_NOUNS = frozenset({"n", "ng", "nz", "nrt", "nr", "ns", "nt"})
+
+
+def glued(question: str) -> dict[str, tuple[str, str]]:
+    """Words a dictionary lacks that it cuts into a word and a one-character noun after it
+    (比特币: 比特 + 币, "bit" and "coin"; 以太坊: 以太 + 坊): the whole, with its parts.
+
+    >>> glued("卡帕西怎么看比特币?"), glued("他喜欢吃什么菜?"), glued("量子计算机呢")
+    ({'比特币': ('比特', '币')}, {}, {})
+    """
+    from index.clean import to_simplified
+
+    tagged = parts_of_speech(to_simplified(question))
+    return {
+        a + b: (a, b)
+        for (a, ta), (b, tb) in zip(tagged, tagged[1:], strict=False)
+        if len(a) >= 2 and len(b) == 1 and HAN.match(a) and HAN.match(b)
+        and ta in _NOUNS and tb in ("n", "ng")
+    }
+
+
+def _written(word: str, snap) -> bool:
+    """Do the passages write the word whole (each pair of its characters occurs)?"""
+    return word in snap.vocabulary or all(word[i : i + 2] in snap.bigrams for i in range(len(word) - 1))
 
 
 # Whom a question asks by their part in the conversation ("What did the interviewees say …?",

@@ -1694,3 +1694,15 @@ def test_an_interview_named_by_its_file_is_answered_whatever_its_labels(corpus, 
     assert not a.abstained and "advertisers" in a.text, a.text
     b = corpus.ask("What did the interviewees say about privacy?")
     assert "advertisers" in b.text and "collects data" in b.text, b.text
+
+
+def test_a_word_the_dictionary_cuts_in_two_is_known_only_whole(corpus, tmp_path):
+    """"卡帕西怎么看比特币?" quoted an answer about something else: the dictionary cuts 比特币
+    (bitcoin) into 比特 (bit) and 币 (coin), and passages that say 比特 made it look covered."""
+    ingest_talk(corpus, tmp_path / "talk.txt",
+                "主持人：你怎么看模型的压缩？",
+                "李明：每个比特都很重要，我们把权重压缩到四个比特，模型还能用。",
+                "主持人：训练花了多少钱？",
+                "李明：一百万人民币，币值还在变。")
+    assert corpus.ask("李明怎么看比特币?").abstained
+    assert not corpus.ask("李明怎么看模型压缩?").abstained
