@@ -133,6 +133,10 @@ def build_app(corpus: rag.Corpus | None = None) -> gr.Blocks:
                                     label="Document",
                                     allow_custom_value=True,
                                     elem_id="rag-source",
+                                    # (wide enough for file names that differ at the end:
+                                    # "…_zh-hans_huxiu.txt", "…_zh-hant_tencent.txt")
+                                    scale=2,
+                                    min_width=280,
                                 )
                                 k = gr.Slider(
                                     1, K_MAX, value=K_DEFAULT, step=1, label="Passages to cite (k)"

@@ -35,6 +35,9 @@ CSS = """
 .rag-table th, .rag-table td { text-align: left; vertical-align: top; padding: 0.35em 0.5em;
   border-bottom: 1px solid var(--border-color-primary); }
 .rag-table .rag-num { text-align: right; white-space: nowrap; }
+/* a long file name wraps, and a table still too wide scrolls inside its frame (phones) */
+.rag-table td { overflow-wrap: anywhere; }
+#rag-library { overflow-x: auto; }
 .rag-table tr.rag-error td { color: var(--error-text-color, #b91c1c); }
 .rag-who-said tr.rag-doc th { background: var(--background-fill-secondary); }
 @media (max-width: 640px) {
