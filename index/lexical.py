@@ -34,10 +34,12 @@ STOPWORDS = frozenset(
     when where that this these those it its he his she her they them their you your we our i me my
     about think thinks say says said according""".split()
 )
-# Modal and auxiliary verbs (as stemmed) say how a question asks ("Will he run again?",
-# "Should they have waited?"), not what about. Left out of a question's words only: a
-# passage's "will" or "may" stays indexed, where it may be a noun.
-ASKING = frozenset("will would could should can may might must shall has have had".split())
+# Modal and auxiliary verbs and words of degree (as stemmed) say how a question asks ("Will he
+# run again?", "How much …?", "What did they sell most?"), not what about. Left out of a
+# question's words only: a passage's "will" or "may" stays indexed, where it may be a noun.
+ASKING = frozenset(
+    "will would could should can may might must shall has have had most much mani more veri".split()
+)
 _lock = threading.Lock()
 
 
@@ -75,6 +77,11 @@ def tokenize(text: str) -> list[str]:
 
     >>> tokenize("A café in Zürich, Müller's"), tokenize("Каргопольлаг, 47 килограммов")
     (['cafe', 'zurich', 'muller'], ['каргопольлаг', '47', 'килограммов'])
+
+    A hyphenated word is a word, and so is each of its words:
+
+    >>> tokenize("our best-selling loaf, on a PDP-7")
+    ['best-sel', 'best', 'sell', 'loaf', 'pdp-7']
     """
     out: list[str] = []
     for run in _TOKEN.findall(_unaccented(to_written(normalize(text)))):
@@ -84,6 +91,12 @@ def tokenize(text: str) -> list[str]:
             out.extend(w for w in words if w not in STOPWORDS)
         elif run not in STOPWORDS:
             out.append(_stemmer().stemWord(run))
+            # ... and a word of hyphenated words, each of them too ("best-selling" is found by
+            # "sell"); a code with digits stays one ("ERC-7579": its parts, each common in a
+            # text about ERCs, only took other passages to the top)
+            parts = run.split("-")
+            if len(parts) > 1 and all(w.isalpha() for w in parts):
+                out.extend(_stemmer().stemWord(w) for w in parts if w not in STOPWORDS)
     return out
 
 

@@ -269,10 +269,13 @@ def complement(
     min_gain: float,
     documents: Sequence[frozenset[str]] = (),
     same_shared: float = 1.0,
+    asked: Sequence[str] = (),
 ) -> list[Candidate]:
     """Add the one sentence that covers most of what the chosen ones leave out of the
     question, when that is at least `min_gain` of the question's weight: the second half of
-    "What does it cost, and what budget does he suggest?".
+    "What does it cost, and what budget does he suggest?". What the host question a chosen
+    sentence replies to asks (`asked[hit]`) is not left out: the reply answers it ("Why did
+    Fernway move from Jenkins?" is answered by a reply to it that never says "move").
 
     >>> cs = [Candidate(0, 0, "A search costs $950."), Candidate(0, 1, "Budget about $1,500 in all."),
     ...       Candidate(1, 0, "Searches are slow.")]
@@ -293,6 +296,7 @@ def complement(
     if not chosen or not total:
         return list(chosen)
     have = {t for c in chosen for t in tokenize(c.text)}
+    have |= {t for c in chosen if c.hit < len(asked) for t in tokenize(asked[c.hit])}
     left = {t: w for t, w in terms.items() if t not in have}
     taken = {c.place for c in chosen}
 

@@ -1706,3 +1706,34 @@ def test_a_word_the_dictionary_cuts_in_two_is_known_only_whole(corpus, tmp_path)
                 "李明：一百万人民币，币值还在变。")
     assert corpus.ask("李明怎么看比特币?").abstained
     assert not corpus.ask("李明怎么看模型压缩?").abstained
+
+
+def test_an_answer_is_not_padded_with_a_sentence_for_what_the_host_question_asked(corpus, tmp_path):
+    """"Why did Fernway move from Jenkins?" added "We moved every secret into Vault first." for
+    the word "move", which the reply it quoted never says but the question it replies to asks."""
+    ingest_talk(
+        corpus, tmp_path / "standup.txt",
+        "Maria Lopez: Why did Fernway move from Jenkins to GitHub Actions?",
+        "Tom Baker: Mostly because our builds were taking forty minutes on Jenkins.",
+        "Maria Lopez: How did you handle secrets during the migration?",
+        "Tom Baker: We moved every secret into Vault first.",
+    )
+    a = corpus.ask("Why did Fernway move from Jenkins?")
+    assert "forty minutes" in a.text and "Vault" not in a.text, a.text
+
+
+
+def test_a_word_of_a_hyphenated_word_finds_it(corpus, tmp_path):
+    """"What did the bakery sell most?" quoted another interview's "Mostly because our builds
+    …": "most" counted as a word of the subject (it is one of degree), and the bakery's
+    "best-selling item" was indexed as one word, `best-sel`, so "sell" found nothing there."""
+    ingest_talk(corpus, tmp_path / "bakery.txt",
+                "Host: How did the bakery survive the pandemic?",
+                "Omar: We switched to delivery within a week.",
+                "Host: And what was your best-selling item during that time?",
+                "Omar: Sourdough, by far. Around three hundred loaves a week.")
+    ingest_talk(corpus, tmp_path / "standup.txt",
+                "Maria: Why did you move to GitHub Actions?",
+                "Tom: Mostly because our builds were taking forty minutes on Jenkins.")
+    a = corpus.ask("What did the bakery sell most?")
+    assert "Sourdough" in a.text, a.text
