@@ -55,6 +55,7 @@ from rag.history import (
     is_follow_up,
     last_question,
     new_subject,
+    only_a_time,
     only_names,
     read_with,
     subject,
@@ -208,9 +209,10 @@ class Corpus:
 
             return self.embedder.queries([for_embedding(text)])[0]
 
-        def find(text: str) -> Retrieval:
+        def find(text: str, within: list[str] | None = None) -> Retrieval:
+            """`within`: these documents only (found with the filters given)."""
             return search(snap, self.store, embed, glossary, self.config, text, k=k,
-                          speaker=speaker, source=source)
+                          speaker=speaker, source=within if within is not None else source)
 
         previous = last_question(checked(history))
         if previous and is_follow_up(q):
@@ -589,7 +591,7 @@ def follow_up(
     previous: str,
     snap: Snapshot,
     glossary: Glossary | None,
-    find: Callable[[str], Retrieval],
+    find: Callable[..., Retrieval],
     answer_passages: int,
 ) -> Retrieval:
     """The passages for a follow-up `q` to the question `previous`: the question before it
@@ -603,6 +605,12 @@ def follow_up(
         return find(with_people(previous, old, sorted(new)))
     r = replace(find(read_with(q, previous)), follow_up=q)
     topic = subject(q)
+    if topic and only_a_time(topic):
+        # "And what about next year?": the subject before it, at that time, in the documents
+        # that answered it (another interview's "next year" is no answer)
+        before = find(previous)
+        docs = list(dict.fromkeys(h.passage.source for h in before.hits[:answer_passages]))
+        return replace(find(read_with(q, previous), docs), follow_up=q) if docs else r
     if not topic:
         return r
     alone = find(" ".join([*sorted(r.people), topic]))

@@ -141,6 +141,27 @@ def subject(question: str) -> str:
     return _ENDS_NE.sub("", _DROP.sub("", question)).strip()
 
 
+# A follow-up that names a time alone ("And what about next year?", "那明年呢?") asks about the
+# subject before it at that time: it brings no subject of its own.
+_TIME_ONLY = re.compile(
+    r"^(?:(?:in|for|during|by|over|and)\s+)*(?:(?:the\s+)?(?:next|last|this|coming|previous|following)"
+    r"\s+(?:year|month|week|day|decade|season|quarter|time|few years)s?|today|tomorrow|yesterday|now|"
+    r"then|later|afterwards|after that|before that|the future|(?:the\s+)?(?:19|20)\d\d(?:s)?|"
+    r"明年|去年|今年|后年|後年|前年|以后|以後|之后|之後|后来|後來|那时|那時|当时|當時|现在|現在|将来|將來|未来|未來|"
+    r"下个?月|下個?月|上个?月|上個?月|(?:19|20)\d\d\s*年)[\s?？.。!！]*$",
+    re.I,
+)
+
+
+def only_a_time(topic: str) -> bool:
+    """Is a follow-up's subject a time alone?
+
+    >>> [only_a_time(t) for t in ("next year?", "明年", "in 2030?", "education?", "the next model?")]
+    [True, True, True, False, False]
+    """
+    return bool(_TIME_ONLY.match(topic.strip()))
+
+
 def new_subject(
     words: Sequence[str], translations: Sequence[str], found: Sequence[str], alone: Sequence[str]
 ) -> bool:

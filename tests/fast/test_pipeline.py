@@ -1737,3 +1737,20 @@ def test_a_word_of_a_hyphenated_word_finds_it(corpus, tmp_path):
                 "Tom: Mostly because our builds were taking forty minutes on Jenkins.")
     a = corpus.ask("What did the bakery sell most?")
     assert "Sourdough" in a.text, a.text
+
+
+def test_a_follow_up_that_names_a_time_alone_keeps_the_subject(corpus, tmp_path):
+    """"And what about next year?" after a question on the bakery was asked alone, as "next
+    year?", and answered from another interview that says "next year"."""
+    ingest_talk(corpus, tmp_path / "bakery.txt",
+                "Host: How did the bakery survive the pandemic?",
+                "Omar: We switched to delivery within a week.",
+                "Host: What are your plans?",
+                "Omar: We plan to open a second bakery near the train station and hire four bakers.")
+    ingest_talk(corpus, tmp_path / "keynote.txt",
+                "Host: What comes next year for the conference?",
+                "Ada: Next year the conference moves to Lisbon, with two days of workshops.")
+    history = [{"role": "user", "content": "What are the bakery's plans?"},
+               {"role": "assistant", "content": "We plan to open a second bakery."}]
+    a = corpus.ask("And what about next year?", history=history)
+    assert {c.source for c in a.citations if c.quote} == {"bakery.txt"}, a.text
