@@ -1722,7 +1722,6 @@ def test_an_answer_is_not_padded_with_a_sentence_for_what_the_host_question_aske
     assert "forty minutes" in a.text and "Vault" not in a.text, a.text
 
 
-
 def test_a_word_of_a_hyphenated_word_finds_it(corpus, tmp_path):
     """"What did the bakery sell most?" quoted another interview's "Mostly because our builds
     …": "most" counted as a word of the subject (it is one of degree), and the bakery's
