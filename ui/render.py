@@ -130,10 +130,11 @@ def render_answer(answer: Answer, index: int, can_compose: bool = False) -> str:
     elif answer.sentences:  # composing was asked for; no sentence the model wrote held up
         meta.append("quoted: the model's sentences were not supported by the passages")
     if answer.quoted_in:  # an English question, a Chinese interview: say why, and what helps
-        how = ("pick Compose for an answer in " if can_compose
-               else "with a language model set up on the server (RAG_LLM), Compose answers in ")
-        meta.append(f"quoted in {LANGUAGE_NAMES[answer.quoted_in]}, as the transcript is; "
-                    f"{how}{other_language(answer.quoted_in)}")
+        # (a reader of the chat is not the one who runs it: no setting named here)
+        want = other_language(answer.quoted_in)
+        how = (f"pick Compose for an answer in {want}" if can_compose
+               else f"an answer in {want} needs a language model, which whoever runs this chat can add")
+        meta.append(f"quoted in {LANGUAGE_NAMES[answer.quoted_in]}, as the transcript is; {how}")
     if answer.standalone and answer.standalone != answer.question:
         meta.append(f"read as “{inert(answer.standalone)}”")
     small = f'<small class="rag-meta">{" · ".join(meta)}</small>'

@@ -202,8 +202,9 @@ def test_composed_answer_says_so_and_sources_carry_the_models_translation():
 
 def test_quotes_in_another_language_than_the_question_say_so():
     english = replace(answer(), question="What is the second sentence?")
-    assert "quoted in Chinese, as the transcript is; with a language model set up on the server " \
-           "(RAG_LLM), Compose answers in English" in render_answer(english, 0)
+    assert "quoted in Chinese, as the transcript is; an answer in English needs a language model, " \
+           "which whoever runs this chat can add" in render_answer(english, 0)
+    assert "RAG_LLM" not in render_answer(english, 0)  # (a setting means nothing to a reader)
     assert "transcript is; pick Compose for an answer in English" in render_answer(english, 0, True)
     assert "quoted in" not in render_answer(answer(), 0)  # a Chinese question: nothing to say
 
