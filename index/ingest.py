@@ -26,7 +26,7 @@ from index.lexical import tokenize
 from index.load import UNREADABLE_FOLDER, Problem, expand, load, sidecar_map
 from index.sponsors import sponsor_reads
 from index.store import Manifest, Store
-from index.turns import build_turns, unmatched, unmatched_warning
+from index.turns import build_turns, speaker_labels, unmatched, unmatched_warning
 from index.types import Passage
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def prepare(
     parsed = read(source, data, fmt)
     context = _context(parsed)
     parsed = sponsor_reads(parsed)
-    labels = {s.speaker for s in parsed.segments if s.kind == "speech" and s.speaker and s.text.strip()}
+    labels = speaker_labels(parsed)
     turns, warnings = build_turns(parsed, speaker_map, renames)
     passages = chunk_turns(source, turns, config.chunk_chars)
     speakers = sorted({t.speaker for t in turns if t.speaker})
@@ -245,23 +245,26 @@ def ingest(
 
     kept = {Path(k).resolve(): v for k, v in (kept_at or {}).items()}
     todo: list[tuple[str, str, dict[str, str], Prepared, str | None, str]] = []
-    given_missing: list[tuple[Prepared, list[str]]] = []
+    # each file read, with the keys of its speaker map that name none of its labels
+    unmatched_by_file: list[tuple[Prepared, list[str]]] = []
     used: set[str] = set()  # the keys of the map given that name a label of some file
+    given_map = dict(speaker_map or {})
+
+    def unchanged(source: str, sha: str, smap: dict[str, str], chosen: str | None) -> bool:
+        return (manifest.files.get(source) == sha and manifest.speaker_maps.get(source, {}) == smap
+                and manifest.formats.get(source) == chosen)
+
     for path, t in files:
         try:
             # a map given once is kept for the document's later ingests; new names win
             smap = {
-                **manifest.speaker_maps.get(t.source, {}), **sidecar_map(path), **dict(speaker_map or {})
+                **manifest.speaker_maps.get(t.source, {}), **sidecar_map(path), **given_map
             }
         except (ValueError, OSError) as e:
             report.problems.append(str(Problem(str(path), f"speaker map: {e}")))
             continue
         chosen = fmt or manifest.formats.get(t.source)  # a --format given once is kept too
-        if (
-            manifest.files.get(t.source) == t.sha256
-            and manifest.speaker_maps.get(t.source, {}) == smap
-            and manifest.formats.get(t.source) == chosen
-        ):
+        if unchanged(t.source, t.sha256, smap, chosen):
             report.unchanged.append(t.source)
             used.update(smap)  # (a kept map holds only labels the file has)
             continue
@@ -292,29 +295,23 @@ def ingest(
         # several files is no map of those without that label, nor is a mistyped key
         missing = unmatched(smap, prepared.labels)
         smap = {k: v for k, v in smap.items() if k not in missing}
-        if (
-            manifest.files.get(t.source) == t.sha256
-            and manifest.speaker_maps.get(t.source, {}) == smap
-            and manifest.formats.get(t.source) == chosen
-        ):  # (a map for other files' labels changes nothing here)
+        unmatched_by_file.append((prepared, missing))
+        used.update(k for k in given_map if k not in missing)
+        if unchanged(t.source, t.sha256, smap, chosen):  # (a map of other files' labels)
             report.unchanged.append(t.source)
-            given_missing.append((prepared, missing))
             continue
-        if prepared.labels:  # (the labels given on the command line for another file: no warning)
-            prepared.report.warnings.extend(unmatched_warning(k, prepared.labels) for k in missing
-                                            if k not in (speaker_map or {}))
         report.files.append(prepared.report)
         todo.append((t.source, t.sha256, smap, prepared, chosen, where))
-        given_missing.append((prepared, missing))
 
-    # a label given on the command line that none of the files has is a mistake: say so
-    used.update(k for prepared, missing in given_missing for k in (speaker_map or {}) if k not in missing)
-    for prepared, missing in given_missing:
-        late = [unmatched_warning(k, prepared.labels) for k in missing
-                if k in (speaker_map or {}) and k not in used] if prepared.labels else []
-        prepared.report.warnings.extend(late)
-        if prepared.report not in report.files:  # (unchanged otherwise: its report is not listed)
-            report.warnings.extend(f"{prepared.report.source}: {w}" for w in late)
+    # A key that names no label of a file is a mistake, unless it was given on the command line
+    # for another file of this ingest (a file left unchanged is warned about only for those)
+    for prepared, missing in unmatched_by_file:
+        listed = prepared.report in report.files
+        said = [unmatched_warning(k, prepared.labels) for k in missing if prepared.labels and (
+            k not in used if k in given_map else listed)]
+        prepared.report.warnings.extend(said)
+        if not listed:  # (its report is not in the ingest's)
+            report.warnings.extend(f"{prepared.report.source}: {w}" for w in said)
     for f in report.files:
         report.warnings.extend(f"{f.source}: {w}" for w in f.warnings)
 
@@ -347,7 +344,6 @@ def ingest(
     report.passages = store.count()
     report.seconds = round(time.perf_counter() - started, 2)
     return report
-
 
 
 # Texts embedded between two writes: large enough for the batched (torch) path, small enough
@@ -395,6 +391,7 @@ def _embed_and_write(store, embedder, manifest, report, todo, rebuild, progress)
             manifest.formats[source] = chosen
         manifest.paths[source] = where
         store.save_manifest(manifest, touched={source})
+
 
 def pruned(manifest: Manifest, given: list[Path], skip: tuple[Path, ...] = ()) -> list[str]:
     """The documents `--prune` drops: those indexed from a file inside the given folders (or

@@ -611,6 +611,15 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
+def speaker_labels(parsed: Parsed) -> set[str]:
+    """The speaker labels a file writes above words, as written (before any map)."""
+    return {s.speaker for s in _spoken(parsed) if s.speaker}
+
+
+def _spoken(parsed: Parsed) -> list[Segment]:
+    return [s for s in parsed.segments if s.kind == "speech" and s.text.strip()]
+
+
 def unmatched(mapping: Mapping[str, str], labels: set[str]) -> list[str]:
     """The keys of a speaker map that name no label of the file (`A` names `Speaker A`).
 
@@ -642,7 +651,7 @@ def build_turns(
     >>> [(t.n, t.speaker, t.role, t.paragraphs, t.times) for t in build_turns(p)[0]]
     [(1, None, 'host', ('Why?',), ((0.0, 2.0),)), (2, 'A', 'guest', ('Data.', 'Lots of it.'), ((2.0, 3.5), (3.5, 5.0)))]
     """
-    speech = [s for s in parsed.segments if s.kind == "speech" and s.text.strip()]
+    speech = _spoken(parsed)
     warnings: list[str] = []
     mapping = dict(speaker_map or {})
     labels = [s.speaker for s in speech if s.speaker]

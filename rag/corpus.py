@@ -603,15 +603,13 @@ def follow_up(
     old = named_speakers(previous, snap, glossary)
     if new and old and not new & old and only_names(q, new):
         return find(with_people(previous, old, sorted(new)))
-    r = replace(find(read_with(q, previous)), follow_up=q)
     topic = subject(q)
-    if topic and only_a_time(topic):
-        # "And what about next year?": the subject before it, at that time, in the documents
-        # that answered it (another interview's "next year" is no answer)
-        before = find(previous)
-        docs = list(dict.fromkeys(h.passage.source for h in before.hits[:answer_passages]))
-        return replace(find(read_with(q, previous), docs), follow_up=q) if docs else r
-    if not topic:
+    # "And what about next year?": the subject before it, at that time, in the documents that
+    # answered it (another interview's "next year" is no answer)
+    at_a_time = bool(topic) and only_a_time(topic)
+    docs = [h.passage.source for h in find(previous).hits[:answer_passages]] if at_a_time else []
+    r = replace(find(read_with(q, previous), list(dict.fromkeys(docs)) or None), follow_up=q)
+    if not topic or at_a_time:
         return r
     alone = find(" ".join([*sorted(r.people), topic]))
     words = [w for w in alone.query_tokens if w not in snap.name_tokens]

@@ -189,7 +189,8 @@ def resolve(values: str | list[str] | None, known: tuple[str, ...], what: str) -
 
 
 def _spaced(text: str) -> str:
-    return " ".join(re.sub(r"[_\-]+", " ", text).lower().split())
+    """`_` and `-` read as spaces, and runs of spaces as one."""
+    return " ".join(re.sub(r"[_\-]+", " ", text).split())
 
 
 def document_name(source: str) -> str:
@@ -199,7 +200,7 @@ def document_name(source: str) -> str:
     >>> document_name("lex_fridman_367.vtt"), document_name("Interview 12.txt")
     ('lex fridman 367', 'Interview 12')
     """
-    return " ".join(re.sub(r"[_\-]+", " ", _EXTENSION.sub("", source)).split())
+    return _spaced(_EXTENSION.sub("", source))
 
 
 def documents_named(question: str, sources: tuple[str, ...]) -> list[str] | None:
@@ -216,7 +217,7 @@ def documents_named(question: str, sources: tuple[str, ...]) -> list[str] | None
     >>> documents_named("What does Lex Fridman 367 open with?", docs)
     ['lex_fridman_367.vtt']
     """
-    asked = _spaced(question)
+    asked = _spaced(question).lower()
     out = []
     for source in sources:
         name = document_name(source).lower()
