@@ -316,23 +316,61 @@ def _spelled_out(initials: str, text: str) -> str | None:
     return name if len(re.findall(rf"\b{name.split()[0]}\b", text)) >= 3 else None
 
 
-_HEADER_FIELD = re.compile(rf"^\s*(?P<field>{INTERVIEW_ROLES})\s*[:：]\s*(?P<who>.+)$", re.I)
+_HEADER_FIELD = re.compile(
+    rf"^\s*(?P<field>{INTERVIEW_ROLES}|(?:participant|respondent|interviewee)(?: id| number| no\.?)?|"
+    r"受访者编号|受訪者編號|受访人|受訪人|被访者|被訪者|访谈者|訪談者|访问者|訪問者)\s*[:：]\s*(?P<who>.+)$",
+    re.I,
+)
+# what a name in a header says of it, after it: `P10（化名小周）`, `P15 (pseudonym "Sam")`
+_ASIDE = re.compile(r"\s*[(（\[【].*$")
 
 
 def header_fields(lines: Sequence[str]) -> dict[str, list[str]]:
-    """An oral history's header (`INTERVIEWEE: David Baltimore`, `INTERVIEWER: Sondra
-    Schlesinger`) as front matter: the interviewees are guests, the interviewers hosts.
+    """An oral history's or a study's header (`INTERVIEWEE: David Baltimore`, `INTERVIEWER:
+    Sondra Schlesinger`, `受访者编号：P03`) as front matter: the interviewees (participants,
+    respondents) are guests, the interviewers hosts.
 
     >>> header_fields(["INTERVIEWEE: David Baltimore", "INTERVIEWERS: Ann Lee, Bo Chen", "DATE: 1994"])
     {'guests': ['David Baltimore'], 'hosts': ['Ann Lee', 'Bo Chen']}
+    >>> header_fields(["受访者编号：P10", "访谈者：林老师", "受访者：P10（化名小周）", "Participant ID: P10"])
+    {'guests': ['P10'], 'hosts': ['林老师']}
     """
     out: dict[str, list[str]] = {}
     for line in lines:
         if m := _HEADER_FIELD.match(line):
-            key = "guests" if m["field"].lower().startswith("interviewee") or m["field"][0] in "受" else "hosts"
+            field = m["field"].lower()
+            key = "guests" if field.startswith(("interviewee", "participant", "respondent")) or (
+                field[0] in "受被") else "hosts"
             for name in re.split(r"\s*(?:,|;|、|\band\b|&)\s*", m["who"].strip()):
+                name = _ASIDE.sub("", name)
                 if name and name not in out.setdefault(key, []):
                     out[key].append(name)
+    return out
+
+
+# A label that names a side of the conversation, not a person (`问`/`答`, `Q`/`A`,
+# `Interviewer`/`Respondent`): a header that names one person of that side names it.
+_ASKING_SIDE = re.compile(r"^(?:q|i|interviewer|问|問|访谈者|訪談者|采访者|採訪者|访问者|訪問者)$", re.I)
+_ANSWERING_SIDE = re.compile(
+    r"^(?:a|r|answer|respondent|interviewee|participant|答|受访者|受訪者|被访者|被訪者|受访人|受訪人)$",
+    re.I,
+)
+
+
+def side_names(labels: set[str], header: Mapping[str, list[str]]) -> dict[str, str]:
+    """Labels that name a side (`答`, `Interviewer`) -> the one person a header names on that
+    side (`受访者编号：P03`, `访谈者：林老师`), when the file has one such label for it.
+
+    >>> side_names({"问", "答"}, {"guests": ["P03"], "hosts": ["林老师"]})
+    {'问': '林老师', '答': 'P03'}
+    >>> side_names({"Q", "A", "Kim"}, {"guests": ["P03", "P04"]}), side_names({"Ann", "Bo"}, {"guests": ["Bo"]})
+    ({}, {})
+    """
+    out: dict[str, str] = {}
+    for key, side in (("hosts", _ASKING_SIDE), ("guests", _ANSWERING_SIDE)):
+        named, generic = header.get(key, []), [label for label in labels if side.match(label.strip())]
+        if len(named) == 1 and len(generic) == 1 and named[0] not in labels:
+            out[generic[0]] = named[0]
     return out
 
 
@@ -402,6 +440,8 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
     ...        "with Andrew Bush."), ("Bekah", "How did you start?"), ("Andrew Bush", "Thanks. " * 20),
     ...        ("Dan Ott", "So I tried it. " * 8), ("Bekah", "And then?"), ("Andrew Bush", "More. " * 20)])
     {'Bekah': 'host', 'Dan Ott': 'host', 'Andrew Bush': 'guest'}
+    >>> roles([("Q", "Why?"), ("A", "Rain."), ("Q", "When?"), ("A", "May.")], {"guests": ["P10", "P11"]})
+    {'Q': 'host', 'A': 'guest'}
     >>> roles([("Speaker B", "We have on the show Ann Lee and Bo Chen."), ("Speaker C", "Hey."),
     ...        ("Speaker D", "Hi, I'm Bo Chen."), ("Speaker A", "Maps. " * 9)])
     {'Speaker B': 'host', 'Speaker C': 'host', 'Speaker D': 'guest', 'Speaker A': 'guest'}
@@ -435,6 +475,10 @@ def roles(turns: Sequence[tuple[str, str]], meta: Mapping[str, object] = {}) -> 
             else found[s] if _INITIALS.match(s) else "guest"
             for s in size
         }
+    if (hosts or guests) and not (hosts | guests) & set(size):
+        # The header names people no label names (`受访者：P10` above `问`/`答` turns that
+        # `side_names` could not match): the turns decide, as if it named nobody.
+        return roles(turns)
     if hosts or guests:
         for s in size:
             out[s] = "host" if (
@@ -653,15 +697,17 @@ def build_turns(
     """
     speech = _spoken(parsed)
     warnings: list[str] = []
-    mapping = dict(speaker_map or {})
     labels = [s.speaker for s in speech if s.speaker]
     written = set(labels)
+    header = header_fields([line for s in parsed.segments if s.kind == "context" for line in s.text.split("\n")])
+    # (`答` is the participant the header names, `受访者编号：P03`, unless the map says otherwise)
+    mapping = {**side_names(written, header), **(speaker_map or {})}
     for key in [k for k in mapping if k not in written]:
         if f"Speaker {key}" in written:  # `A: Nora` for the label shown as `Speaker A`
             mapping.setdefault(f"Speaker {key}", mapping[key])
     shown = [mapping.get(label, label) for label in labels]
     text = "\n".join(s.text for s in parsed.segments)
-    meta = {**header_fields([s.text for s in parsed.segments if s.kind == "context"]), **parsed.meta}
+    meta = {**header, **parsed.meta}
     people = sorted(_people(meta, "people", "speakers", "hosts", "guests", "host", "guest"))
     names = canonical_names(
         [label for label in shown if not (unidentified(label) or anonymous_asker(label))], text, people

@@ -19,7 +19,7 @@ from index.clean import repair
 from index.formats import table
 from index.formats.base import Parsed
 from index.formats.lines import CLOCK, CLOSE, OPEN, clock_at, mostly_cjk
-from index.formats.plain import Line, looks_like_name, may_speak, split_label, walk
+from index.formats.plain import Line, may_speak, speaker_tag, split_label, walk
 from index.formats.timestamped import read_line
 
 NAME = "markdown"
@@ -186,7 +186,7 @@ def read_lines(text: str) -> list[Line]:
     # "### Kathy Lee:"), while other headings stay chapters.
     label_levels = {
         m["level"] for s in raw if (m := _HEADING.match(s)) and _labelled(m["text"])
-        and headings[who := _heading_speaker(m["text"])] >= 2 and looks_like_name(who)
+        and headings[who := _heading_speaker(m["text"])] >= 2 and speaker_tag(who)
     }
     bold_alone = Counter(
         m["inner"].strip() for s in raw if (m := _BOLD.match(s.strip())) and not m["after"]
@@ -201,7 +201,7 @@ def read_lines(text: str) -> list[Line]:
             h = inline(m["text"])
             who = _heading_speaker(m["text"])
             once = m["level"] in label_levels and _labelled(m["text"]) and may_speak(who)
-            if (headings[who] >= 2 or once) and looks_like_name(who):
+            if (headings[who] >= 2 or once) and speaker_tag(who):
                 start = read_line(_unescape_brackets(h), no).start
                 lines.append(Line("", who, "", start, strong=True, header=True))
             else:  # a chapter heading; with a time ("## [00:07:07] Aleks' journey") it marks
@@ -227,10 +227,10 @@ def read_lines(text: str) -> list[Line]:
             inner = m["inner"].strip()
             # a turn set wholly in bold, as an interviewer's questions often are
             turn = read_line(_unescape_brackets(inline(inner)), no)
-            if turn.label and turn.body and openers[turn.label] >= 2 and looks_like_name(turn.label):
+            if turn.label and turn.body and openers[turn.label] >= 2 and speaker_tag(turn.label):
                 lines.append(turn)
                 continue
-            if bold_alone[inner] >= 2 and looks_like_name(inner):
+            if bold_alone[inner] >= 2 and speaker_tag(inner):
                 lines.append(Line("", inner, "", None, strong=True, header=True))
             else:
                 lines.append(Line(_unescape_brackets(inline(inner)), heading=True))

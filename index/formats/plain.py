@@ -198,6 +198,16 @@ def looks_like_name(label: str) -> bool:
     return bool(_LATIN_NAME.match(label) or _CJK_NAME.match(label))
 
 
+def speaker_tag(label: str) -> bool:
+    """A name or a generic speaker tag (`looks_like_name`), or a question-and-answer
+    write-up's one-character label (`问`, `問`, `答`).
+
+    >>> [speaker_tag(s) for s in ["問", "答", "唐鳳", "所以问题就是"]]
+    [True, True, True, False]
+    """
+    return looks_like_name(label) or label in _QA_MARKS
+
+
 def names_a_person(label: str) -> bool:
     """A name that may speak, or one with a tag or its other spelling in brackets, as Zoom
     shows a participant (`Ashlee Kupor (SL)`, `李明 (Li Ming)`). A write-up's gloss has that
@@ -390,6 +400,51 @@ _FIELD_NAME = re.compile(
 )
 
 
+# a field of a header above the conversation (`访谈日期：2024年3月15日`, `Participant ID: P07`)
+_FIELD_WORD = re.compile(
+    r"日期|时间|時間|地点|地點|编号|編號|时长|時長|备注|備註|转录|轉錄|记录|記錄|主题|主題|项目|項目|"
+    rf"\b(?:{INTERVIEW_ROLES}|participants?|respondents?|date|time|location|place|venue|duration|"
+    r"length|id|transcri\w*|project|study|topic|session|recorded|notes?)\b",
+    re.I,
+)
+
+
+def field_block(lines: list[Line]) -> set[int]:
+    """The lines of a header of fields above the conversation (`访谈者：林老师`, `Date:
+    2024-03-20`): a block of `field: short value` lines at the top, under a title at most,
+    that names a date, a place, a role or an ID, with a blank line and a labelled line after
+    it. Its labels may recur as the speakers' (`访谈者：王老师您好，…`): there they are fields.
+
+    >>> rows = ["远程办公访谈", "访谈日期：2024年3月15日", "访谈者：林老师", "备注：同意录音", "",
+    ...         "访谈者：王老师您好，请介绍一下自己。", "受访者：我姓王。"]
+    >>> sorted(field_block([split_label(s) for s in rows]))
+    [1, 2, 3]
+    >>> field_block([split_label(s) for s in ["Ann: Hi", "Bo: Hello", "", "Ann: So?"]])
+    set()
+    """
+    top = next((i for i, ln in enumerate(lines) if ln.text.strip()), len(lines))
+    block: list[int] = []
+    titled = False
+    for i in range(top, len(lines)):
+        ln = lines[i]
+        body = ln.body.strip()
+        if not ln.text.strip():
+            break
+        if ln.label and body and len(body) <= 40 and len(body.split()) <= 8 and not ends_sentence(body):
+            block.append(i)
+        elif not ln.label and not block and not titled:
+            titled = True  # the transcript's title
+        else:
+            return set()
+    else:
+        return set()
+    after = next((ln for ln in lines[i + 1:] if ln.text.strip()), None)
+    fields = sum(bool(_FIELD_WORD.search(lines[j].label or "")) for j in block)
+    if len(block) >= 2 and fields and after is not None and after.label:
+        return set(block)
+    return set()
+
+
 def speakers(lines: list[Line]) -> frozenset[str]:
     """The labels that are speakers in this document (whose tentative labels `settle` has
     decided).
@@ -553,6 +608,8 @@ def walk(lines: list[Line], *, headings: bool, edited: bool, ends: bool = False)
      ('speech', 'B', '我很好。\\n第二段。')]
     """
     lines = settle(lines)
+    fields = field_block(lines)  # a header's fields are the document's, never a turn
+    lines = [Line(ln.text, heading=True) if i in fields else ln for i, ln in enumerate(lines)]
     who = speakers(lines)
     # a document written in upper and lower case, where a line in capitals is a heading
     letters = [c for ln in lines for c in ln.text if c.isalpha() and c.isascii()]

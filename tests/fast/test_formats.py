@@ -1314,6 +1314,23 @@ def test_markdown_heading_label_of_someone_who_speaks_once():
     ]
 
 
+def test_markdown_question_and_answer_labels_as_headings_or_bold():
+    """`### 問：` headings (a Q&A write-up in Markdown) were chapters: the whole interview was
+    one turn of the guest's, the host's questions quoted as her words. `**問**` alone on a
+    line likewise."""
+    for text in (
+        "# 訪談\n\n### 問：\n我是主持人小夏。你在德國待了多久？\n\n### 唐鳳：\n大概 12 個月。\n\n"
+        "### 問：\n你唸過幾個小學？\n\n### 唐鳳：\n六個。\n",
+        "# 訪談\n\n**問**\n\n我是主持人小夏。你在德國待了多久？\n\n**唐鳳**\n\n大概 12 個月。\n\n"
+        "**問**\n\n你唸過幾個小學？\n\n**唐鳳**\n\n六個。\n",
+    ):
+        turns, _ = build_turns(markdown.parse(text))
+        assert [(t.speaker, t.role, t.paragraphs) for t in turns] == [
+            (None, "host", ("我是主持人小夏。你在德國待了多久？",)), ("唐鳳", "guest", ("大概 12 個月。",)),
+            (None, "host", ("你唸過幾個小學？",)), ("唐鳳", "guest", ("六個。",)),
+        ]
+
+
 def test_markdown_chapters_with_times_open_a_recording():
     """A Descript export: a table of contents, then `## [hh:mm:ss] Chapter` headings; the
     narration under the first chapter, before any label, is speech (by nobody named), not
@@ -3237,3 +3254,33 @@ def test_elan_with_two_cuts_of_one_narration_keeps_the_sentences_and_their_trans
     parsed = read("buddhism.eaf", _eaf(tiers + words))
     assert [s.text for s in parsed.segments] == ["guru rinpoche ... níke-raŋ"]
     assert parsed.warnings[-1] == "tiers left out as another cut of the same words: Dzala IU"
+
+
+def test_a_header_of_fields_is_no_turn_and_names_the_two_sides():
+    """A study's header (`访谈者：林老师`, `受访者编号：P05`) above turns labelled by side: the
+    header line whose label the turns use was the interviewer's first turn ("林老师备注：…"
+    quoted as speech), and a header naming the interviewee (`受访者：P10（化名小周）`) above
+    `Q:`/`A:` turns made the participant a host. The header names each side now."""
+    def turns_of(text):
+        return [(t.speaker, t.role, " ".join(t.paragraphs)) for t in build_turns(plain.parse(text))[0]]
+
+    assert turns_of(
+        "远程办公访谈\n访谈日期：2024年3月15日\n受访者编号：P05\n访谈者：林老师\n备注：同意录音，时长41分钟\n\n"
+        "访谈者：王老师您好，请先介绍一下自己。\n受访者：我姓王，教英语十一年了。\n"
+        "访谈者：用什么平台上课？\n受访者：用钉钉直播。\n"
+    ) == [("林老师", "host", "王老师您好，请先介绍一下自己。"), ("P05", "guest", "我姓王，教英语十一年了。"),
+          ("林老师", "host", "用什么平台上课？"), ("P05", "guest", "用钉钉直播。")]
+    assert turns_of(
+        "访谈日期：2024年4月8日\n访谈者：林老师\n受访者：P10（化名小周）\n\n"
+        "Q: 您平时在哪里办公？\nA: 在家里的书房。\nQ: 为什么？\nA: 太安静了。\n"
+    ) == [("林老师", "host", "您平时在哪里办公？"), ("P10", "guest", "在家里的书房。"),
+          ("林老师", "host", "为什么？"), ("P10", "guest", "太安静了。")]
+    assert [(s, r) for s, r, _ in turns_of(
+        'Date: 2024-04-10\nInterviewer: KM\nInterviewee: P15 (pseudonym "Sam")\n\n'
+        "Q: Where do you work from?\nA: My kitchen table.\nQ: Why?\nA: No desk.\n"
+    )][:2] == [("KM", "host"), ("P15", "guest")]
+    # a header naming two participants names no label: the turns decide who asks
+    assert [(s, r) for s, r, _ in turns_of(
+        "Date: 2024-04-10\nParticipants: P15, P16\n\nQ: Where do you work from?\nA: My kitchen table.\n"
+        "Q: Why?\nA: No desk.\n"
+    )][:2] == [(None, "host"), ("A", "guest")]
