@@ -44,13 +44,62 @@ def _is_list_item(p, style: str) -> bool:
 
 
 def _row(cells: list[str]) -> str:
+    words, times = _words(cells)
     cells = [" ".join(c.split()) for c in cells if c.strip()]
-    times = [c for c in cells if _CLOCK.match(c)]
-    words = [c for c in cells if not _CLOCK.match(c)]
     if len(words) == 2 and len(words[0]) <= 40:
         time = f" ({_CLOCK.match(times[0]).group(1)})" if times else ""
         return f"{words[0]}{time}: {words[1]}"
     return " ".join(cells)
+
+
+# a column's heading that names a side and the participant's ID (`受访者P06`, `Participant 7`):
+# the ID labels its turns
+_SIDE_WITH_ID = re.compile(
+    r"^(?:受访者|受訪者|被访者|被訪者|interviewee|participant|respondent)\s*[#:：（(]?\s*"
+    r"(?P<id>[A-Za-z]{0,3}\s?\d{1,4})\s*[)）]?$",
+    re.I,
+)
+_ASKS = re.compile(r"[?？]\s*$")
+
+
+def _words(cells: list[str]) -> tuple[list[str], list[str]]:
+    cells = [" ".join(c.split()) for c in cells if c.strip()]
+    return [c for c in cells if not _CLOCK.match(c)], [c for c in cells if _CLOCK.match(c)]
+
+
+def _column_label(heading: str) -> str:
+    m = _SIDE_WITH_ID.match(heading.strip())
+    return m["id"].replace(" ", "") if m else heading.strip()
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """A table's rows as labelled lines. A speaker (and a time) beside the words becomes
+    `Speaker (time): words`; a table with a column of questions and a column of answers
+    (a row per exchange, headed `访谈者 | 受访者P06` or not headed) becomes a question's turn and
+    an answer's, labelled by the headings (`问`/`答`, `Q`/`A` without them).
+
+    >>> _table([["Ann", "0:05", "Hello."], ["Bo", "0:07", "Hi."]])
+    ['Ann (0:05): Hello.', 'Bo (0:07): Hi.']
+    >>> _table([["访谈者", "受访者P06"], ["您在哪里工作？", "在家。"], ["为什么？", "孩子小。"]])
+    ['访谈者: 您在哪里工作？', 'P06: 在家。', '访谈者: 为什么？', 'P06: 孩子小。']
+    >>> _table([["Where do you work?", "At home."], ["Why?", "My kids are small."]])
+    ['Q: Where do you work?', 'A: At home.', 'Q: Why?', 'A: My kids are small.']
+    """
+    words = [_words(r)[0] for r in rows]
+    pairs = [w for w in words if len(w) == 2]
+    if len(pairs) == len(words) >= 2:
+        headed = not _ASKS.search(words[0][0]) and all(
+            len(c) <= 20 and not re.search(r"[。.!！]$", c) for c in words[0])
+        body = words[1:] if headed else words
+        lefts = [w[0] for w in body]
+        if len(body) >= 2 and sum(bool(_ASKS.search(c)) for c in lefts) * 2 >= len(lefts) and (
+            len(set(lefts)) == len(lefts)
+        ):
+            cjk = any("\u4e00" <= ch <= "\u9fff" for ch in "".join(lefts))
+            ask, answer = (map(_column_label, words[0]) if headed
+                           else (("问", "答") if cjk else ("Q", "A")))
+            return [line for q, a in body for line in (f"{ask}: {q}", f"{answer}: {a}")]
+    return [_row(r) for r in rows]
 
 
 def to_text(data: bytes) -> tuple[str, bool]:
@@ -65,7 +114,7 @@ def to_text(data: bytes) -> tuple[str, bool]:
     marked = False
     for block in doc.iter_inner_content():
         if hasattr(block, "rows"):
-            lines.extend(_row([c.text for c in row.cells]) for row in block.rows)
+            lines.extend(_table([[c.text for c in row.cells] for row in block.rows]))
             continue
         style = (block.style.name if block.style is not None else "") or ""
         if style.startswith(("Heading", "Title")) and block.text.strip():

@@ -2553,6 +2553,30 @@ def test_docx_table_rows():
     ]
 
 
+def test_docx_table_of_questions_and_answers():
+    """A researcher's Word table, a row per exchange (`访谈者 | 受访者P06`, or no heading row):
+    each row had become one passage by nobody, the question run into its answer."""
+    def table_doc(cells):
+        d = docx.Document()
+        d.add_paragraph("受访者编号：P06")
+        table = d.add_table(rows=len(cells), cols=2)
+        for r, row in enumerate(cells):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+        buf = io.BytesIO()
+        d.save(buf)
+        return build_turns(word.parse_bytes(buf.getvalue()))[0]
+
+    exchanges = [("您现在在哪里工作？", "大部分时间在家。"), ("孩子会影响您吗？", "影响很大。")]
+    for cells in ([("访谈者", "受访者P06"), *exchanges], exchanges):
+        turns = table_doc(cells)
+        assert [(t.role, t.paragraphs) for t in turns] == [
+            ("host", ("您现在在哪里工作？",)), ("guest", ("大部分时间在家。",)),
+            ("host", ("孩子会影响您吗？",)), ("guest", ("影响很大。",)),
+        ]
+        assert turns[1].speaker == "P06"
+
+
 def test_docx_lecture_script_slide_titles_and_list_items():
     # A lecture's script as people write one in Word: slide titles set off by dashes, a list
     # in the List style whose items end without a full stop, no speaker labels.
