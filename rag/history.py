@@ -22,7 +22,13 @@ _CUE = re.compile(
     re.I,
 )
 _ENDS_NE = re.compile(r"呢\s*[?？]?\s*$")
-_PRONOUN = re.compile(r"\b(?:he|she|they|him|her|them|it|that|this|those|these)\b|[他她它]|这个|這個|那个|那個", re.I)
+_PRONOUN = re.compile(
+    r"\b(?:he|she|they|him|her|them|it|that|this|those|these)\b|[他她它]|这个|這個|那个|那個|"
+    # "which one" of what was just named: "Which one was hardest?", "哪一個最難守住？", "是哪个？"
+    r"\bwhich\s+ones?\b|\bthe\s+(?:other|former|latter)\b|"
+    r"哪一?[个個种種項项](?=\s*(?:[最更较較比是才会會能要]|[?？]|$))",
+    re.I,
+)
 _DROP = re.compile(
     r"^\s*(?:(?:and|but|so|ok(?:ay)?|then|also)[,\s]+)*(?:(?:what|how)\s+about|what of|and for|same for)\s*|"
     r"^\s*(?:and|but|also)[,\s]+|"
@@ -44,6 +50,8 @@ def is_follow_up(question: str) -> bool:
     False
     >>> is_follow_up("Why?"), is_follow_up("为什么？"), is_follow_up("Did it write any of the words?")
     (True, True, True)
+    >>> is_follow_up("哪一個最難守住？"), is_follow_up("Which one was hardest?"), is_follow_up("哪个公司最大？")
+    (True, True, False)
     """
     q = question.strip()
     if _CUE.search(q) or _ENDS_NE.search(q) or _BARE.match(q):
