@@ -75,6 +75,8 @@ _ASKS = {
         # "几<measure word>" asks a number too ("一共有几集", "第几期", "去过几次")
         r"[几幾](?:集|次|期|家|本|种|種|场|場|部|名|条|條|项|項|款|台|座|所|间|間|轮|輪|届|屆|"
         r"代|章|篇|首|门|門|支|只|隻|辆|輛|件|张|張|份|人)|"
+        # an age asked for ("多大年纪", "岁数多大")
+        r"多大年纪|多大年紀|多大岁数|多大歲數|年纪多大|年紀多大|岁数多大|歲數多大|"
         r"how many|how old|how far|how fast|what (?:share|proportion|"
         r"fraction|rate|number)\b|\brate\b",
         re.I,
@@ -136,6 +138,10 @@ _HAS = {
         # 八块钱, 两百元, 8 块 (yuan in speech, in figures or in words)
         # (not "一块蛋糕", a piece of cake)
         r"[\d一二两兩三四五六七八九十百千万萬]+\s*(?:块|塊)(?:钱|錢)|\d[\d.,]*\s*(?:块|塊)(?![\u4e00-\u9fff])|"
+        # hundreds or thousands of yuan spent ("花了三千块买了", "付了 500 块"), not "三千块砖"
+        r"[一二两兩三四五六七八九十]*[百千万萬][一二两兩三四五六七八九十百千万萬]*\s*(?:块|塊)"
+        r"(?![\u4e00-\u9fff]{0,2}(?:砖|磚|石|地|板|屏|牌|田))|"
+        r"(?:花|付|掏|卖|賣|买|買|赚|賺)了?\s*\d[\d.,]*\s*(?:块|塊)|"
         r"[一二两兩三四五六七八九十百千万萬]+\s*(?:元|美元)|"
         # hundreds of millions saved, earned or spent ("政府大概省了26億"), not "用不到 10 億" (of a
         # model's parameters) nor "1 亿人"
@@ -442,7 +448,12 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (True, True, False)
     >>> has_type("money", "一顿饭八块钱"), has_type("money", "两百元一个月"), has_type("money", "一块蛋糕")
     (True, True, False)
+    >>> has_type("money", "我花了三千块买了一把椅子"), has_type("money", "付了 500 块买票"), has_type("money", "三千块砖")
+    (True, True, False)
     >>> has_type("money", "政府大概省了26億，讓大家知道"), has_type("money", "有 1 亿人用")
+    (True, False)
+    >>> q = "How much interest do you pay on technical debt?"
+    >>> has_type("money", "you pay 80 or 90% interest", q), has_type("money", "you pay 80% of it", "How much do you pay?")
     (True, False)
     >>> has_type("money", "甚至可能用不到 10 億,模型就可以有這種認知能力")
     False
@@ -473,7 +484,19 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
         if stated:
             said = "|".join(map(re.escape, sorted(stated)))
             text = re.sub(rf"\b(?:{said})\b", "x", text)
+    elif kind == "money" and question and _PAID_AS_SHARE.search(question):
+        # interest, a tax or a commission is paid as a share as often as a sum ("How much
+        # interest do you pay on technical debt?" "80 or 90% interest.")
+        return bool(_HAS["money"].search(text) or _HAS["percent"].search(text))
     return bool(_HAS[kind].search(text))
+
+
+# What is paid as a share of something as often as a sum: "How much interest …?"
+_PAID_AS_SHARE = re.compile(
+    r"\b(?:interest|tax(?:es)?|commissions?|royalt(?:y|ies)|tips?|discounts?|margins?|markups?|"
+    r"cut|fees?)\b|利息|利率|税|稅|佣金|抽成|折扣|分成|手续费|手續費",
+    re.I,
+)
 
 
 # A question that asks for a reason ("Why …?", "What is wrong with …?"), and a sentence that
@@ -1234,8 +1257,9 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
     question = framed(r.question, snap.sources)
     if r.lang == "en":
         # (a number word, "what two choices", is the answer's shape, not its subject)
+        shape = {w.lower() for w in _HOW_SHAPE.findall(question)}
         words = [w for w in _latin_words(question)
-                 if w not in ENGLISH_STOPWORDS and not re.fullmatch(_NUMBER_WORDS, w)]
+                 if w not in ENGLISH_STOPWORDS and not re.fullmatch(_NUMBER_WORDS, w) and w not in shape]
         names = {t for s in snap.speakers for t in _latin_words(s)} | pinyin
         words = [w for w in words if w not in names and len(w) > 2]
         known = [
@@ -1250,7 +1274,10 @@ def unknown_share(r, snap, glossary, pinyin: frozenset[str] = frozenset()) -> fl
             return 0.0
         return sum(not k for k in known) / len(words)
     # (几台, 多少个: "how many", the answer's shape, not its subject)
-    tokens = [t for t in r.query_tokens if not _HOW_MANY_ZH.fullmatch(t) and not _ROLE_WORDS.fullmatch(t)]
+    # (and 钱 of "花了多少钱": "how much", not what was bought)
+    priced = {"钱", "錢"} if re.search(r"多少[钱錢]|[几幾][块塊][钱錢]", question) else set()
+    tokens = [t for t in r.query_tokens
+              if not _HOW_MANY_ZH.fullmatch(t) and not _ROLE_WORDS.fullmatch(t) and t not in priced]
     compounds = {c: parts for c, parts in glued(question).items() if all(p in tokens for p in parts)}
     for c, parts in compounds.items():  # one word, known only as the passages write it whole
         tokens = [t for t in tokens if t not in parts] + [c]
@@ -1314,7 +1341,12 @@ def framed(question: str, sources: tuple[str, ...] = ()) -> str:
 
 
 # 几台, 幾個, 多少, 多少个: a Chinese "how many" with its measure word
-_HOW_MANY_ZH = re.compile(r"(?:[几幾]|多少)[\u4e00-\u9fff]?")
+_HOW_MANY_ZH = re.compile(
+    # ... and "how old / tall / far / long" (多大年纪, 多高, 多远): the answer's shape too
+    r"(?:[几幾]|多少)[\u4e00-\u9fff]?|多大|多高|多远|多遠|多长|多長|多重|多老|年纪|年紀|岁数|歲數"
+)
+# "How old …?", "How far …?": the word after "how" is the answer's shape, not its subject
+_HOW_SHAPE = re.compile(r"\bhow\s+([a-z]+)", re.I)
 
 
 def _latin_words(text: str) -> list[str]:

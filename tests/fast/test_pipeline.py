@@ -1753,3 +1753,52 @@ def test_a_follow_up_that_names_a_time_alone_keeps_the_subject(corpus, tmp_path)
                {"role": "assistant", "content": "We plan to open a second bakery."}]
     a = corpus.ask("And what about next year?", history=history)
     assert {c.source for c in a.citations if c.quote} == {"bakery.txt"}, a.text
+
+
+def test_a_follow_up_asking_which_one_keeps_the_subject(corpus, tmp_path):
+    """"哪一個最難守住？" (which one was hardest to keep?) after a question on 唐鳳's working
+    conditions was asked alone, and answered from another interview that speaks of what is
+    hard to keep."""
+    ingest_talk(corpus, tmp_path / "tang.txt",
+                "問：你持守的工作條件是什麼？",
+                "唐鳳：我持守三個工作條件：基進的透明、自願的合作，還有遠距工作。",
+                "問：這三個裡面，哪一個最難？",
+                "唐鳳：當初最困難、也最不看好的就是遠距工作。")
+    ingest_talk(corpus, tmp_path / "diet.txt",
+                "Host: 你的飲食習慣呢？",
+                "Lin: 最難守住的是不吃宵夜，每天晚上都想吃。")
+    history = [{"role": "user", "content": "唐鳳持守的工作條件是什麼？"}]
+    a = corpus.ask("哪一個最難守住？", history=history)
+    assert {c.source for c in a.citations if c.quote} == {"tang.txt"}, a.text
+    assert "遠距工作" in a.text
+
+
+def test_interest_asked_how_much_is_answered_with_a_rate(corpus, tmp_path):
+    """"How much interest do you pay on technical debt?" was declined: "how much … pay" asked
+    for a sum of money, and "80 or 90% interest" is none. Interest, a tax or a fee is paid as
+    a share as often."""
+    ingest_talk(corpus, tmp_path / "debt.txt",
+                "Host: What happens when a team takes on too much technical debt?",
+                "Gaurav: Once you've taken on too much debt, you end up paying 80 or 90% interest on it. "
+                "Every feature takes twice as long.",
+                "Host: How do you avoid that?",
+                "Gaurav: We spend one quarter a year on infrastructure.")
+    a = corpus.ask("How much interest do you pay on technical debt?")
+    assert not a.abstained and "90%" in a.text, a.text
+
+
+def test_a_sum_in_yuan_and_an_age_asked_in_chinese_are_answered(corpus, tmp_path):
+    """"P03 的人体工学椅花了多少钱?" was declined, "花了三千块买了" being no sum of money, and
+    "P03 多大年纪?" and "How old is P03?" too: "年纪" and "old" were words no passage holds,
+    though they only ask for an age."""
+    ingest_talk(corpus, tmp_path / "P03_访谈记录.txt",
+                "访谈日期：2024年3月12日", "受访者编号：P03", "访谈者：林老师", "",
+                "问：先请您简单介绍一下自己。",
+                "答：好的。我今年32岁，在上海一家互联网公司做产品经理。",
+                "问：家里的办公条件怎么样？",
+                "答：一开始在餐桌上办公，腰很疼。后来我自己花了三千块买了一把人体工学椅，公司没有补贴。")
+    chair = corpus.ask("P03 的人体工学椅花了多少钱?")
+    assert not chair.abstained and "三千块" in chair.text, chair.text
+    for q in ("P03 多大年纪?", "How old is P03?"):
+        age = corpus.ask(q)
+        assert not age.abstained and "32岁" in age.text, (q, age.text)
