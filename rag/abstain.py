@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from index.clean import normalize
@@ -1046,6 +1047,8 @@ def signals(r, snap, glossary, type_passages: int, typed: str | None = None) -> 
         and not _said_apart(m, snap)
         and not any(snap.spaced(w) for w in m.split())
         and not any(m.lower() in s.lower() for s in snap.speakers)
+        # ... or a document's, as the question names it ("in P08_interview.docx", "P08")
+        and not any(m.lower() in named for named in _document_words(snap.sources))
         # a name the passages write in Chinese: a speaker's in pinyin ("Audrey Tang" for
         # 唐鳳's "Tang"), a place or person the dictionary spells ("Taiwan" 台湾, "Matsu" 马祖)
         and not any(w.lower() in spoken for w in m.replace("-", " ").split())
@@ -1323,6 +1326,13 @@ _ROLE_WORDS = re.compile(
     r"moderators?|speakers?)\b|嘉宾|嘉賓|受访者|受訪者|来宾|來賓|被访者|被訪者|主持人",
     re.I,
 )
+
+
+@lru_cache(maxsize=8)
+def _document_words(sources: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """Each document's file name as lower-case words, its extension too ("P08_interview.docx":
+    p08, interview, docx)."""
+    return tuple(frozenset(re.findall(r"[^\W_]+", s.lower())) for s in sources)
 
 
 def framed(question: str, sources: tuple[str, ...] = ()) -> str:

@@ -1802,3 +1802,17 @@ def test_a_sum_in_yuan_and_an_age_asked_in_chinese_are_answered(corpus, tmp_path
     for q in ("P03 多大年纪?", "How old is P03?"):
         age = corpus.ask(q)
         assert not age.abstained and "32岁" in age.text, (q, age.text)
+
+
+def test_a_document_named_in_the_question_is_no_unknown_name(corpus, tmp_path):
+    """"What did the interviewee in P08_interview.txt say about fairness?" was declined, "P08"
+    counting as a name no passage holds."""
+    ingest_talk(corpus, tmp_path / "P08_interview.txt",
+                "Interviewer: Do your staff trust the remote setup?",
+                "Maria: Trust took time. At first I asked them to log their tasks every hour, and "
+                "it created resentment. Fairness is the issue, not remote work itself.",
+                "Interviewer: Thank you, Maria. Anything else about trust?",
+                "Maria: Trust grows when people see the same rules for everyone.")
+    a = corpus.ask("What did the interviewee in P08_interview.txt say about fairness?")
+    assert not a.abstained and "Fairness is the issue" in a.text, a.text
+    assert not corpus.ask("What did P08 say about fairness?").abstained
