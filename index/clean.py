@@ -448,7 +448,12 @@ _TO_THE_ROOM = re.compile(
     r"^(?:(?:主席|議長|议长|召委|各位|在座|委員|委员|院長|院长|部長|部长|首長|首长|同仁|女士|先生|們|们|"
     r"大家好|謝謝|谢谢|[、，,\s])+[。！!.]?|"
     r"(?:thank you|thanks)?[,\s]*(?:mr\.?|madam|madame)?\s*(?:chair(?:man|woman|person)?|speaker|president)"
-    r"[,\s]*(?:thank you|thanks)?[.!]?)$",
+    r"[,\s]*(?:thank you|thanks)?[.!]?|"
+    # thanks alone, to a person at most ("Thank you, Maria.", "谢谢王老师。")
+    r"(?:(?:ok(?:ay)?|great|alright|all right|well|good)[,\s]+)?(?:thank you|thanks)"
+    r"(?: (?:so|very) much)?(?: again)?(?:[,\s]+(?:[A-Za-z][a-z]+(?: [A-Z][a-z]+)?|everyone|everybody|all))?"
+    r"[.!]?|"
+    r"(?:好的?[，,、]?)?(?:谢谢|謝謝|感谢|感謝)(?:你|您|大家)?(?:[，,]?[\u4e00-\u9fff]{1,3}(?:老师|老師|先生|女士|博士))?[。！!]?)$",
     re.I,
 )
 
@@ -457,6 +462,8 @@ def is_address(sentence: str) -> bool:
     """Does the sentence only address the room?
 
     >>> is_address("主席、各位委員。"), is_address("Thank you, Mr. Chairman."), is_address("主席，我反對。")
+    (True, True, False)
+    >>> is_address("Thank you, Maria."), is_address("谢谢你，王老师。"), is_address("Thanks for the chairs.")
     (True, True, False)
     """
     return bool(_TO_THE_ROOM.match(sentence.strip()))

@@ -126,3 +126,10 @@ def test_the_place_table_is_kept_in_the_cache_and_read_back(tmp_path):
     blocked = tmp_path / "file-not-dir"
     blocked.write_text("")
     assert places("Seattle", open_table(blocked / "cache")) == {"seattle"}
+
+
+def test_thanks_alone_is_no_answer_sentence():
+    """An interviewer's "Thank you, Maria." was quoted in an answer about what Maria said."""
+    texts = ["Thank you, Maria. Anything else about trust?", "谢谢你，王老师。我们下次再聊这个问题。",
+             "Thanks to the new rules, trust grew."]
+    assert [c.text for c in candidates(texts)] == ["我们下次再聊这个问题。", "Thanks to the new rules, trust grew."]
