@@ -461,6 +461,12 @@ def remove(store: Store, sources: list[str]) -> IngestReport:
             # passages an ingest stopped before it recorded their document
             store.delete(ids)
             report.removed.append(name)
+        elif len(same := [f for f in manifest.files if Path(f).stem == name]) == 1:
+            # the file's name without its extension, as `rag sources` users shorten it
+            remove_source(store, manifest, same[0])
+            report.removed.append(same[0])
+        elif same:
+            report.problems.append(f"{s}: names {listing(sorted(same))}; give the whole file name")
         else:
             report.problems.append(f"{s}: not in the index (see `rag sources`)")
     report.documents = len(manifest.files)

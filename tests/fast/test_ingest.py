@@ -439,6 +439,23 @@ def test_a_failure_before_stale_passages_are_deleted_is_redone(corpus, tmp_path,
     assert len(expected_ids(doc)) < len(old)
 
 
+def test_remove_by_the_name_without_its_extension(rag, tmp_path):
+    """`rag remove P05_访谈记录` said "not in the index", though `--source P05_访谈记录` finds it:
+    the name without its extension removes the one document it names, and asks for the whole
+    name when two share it."""
+    src = tmp_path / "in"
+    write(src, "P05_访谈记录.txt", OTTER)
+    write(src, "zebra.txt", ZEBRA)
+    write(src, "zebra.md", ZEBRA)
+    assert rag("ingest", str(src)).exit_code == 0
+    out = rag("remove", "P05_访谈记录", "--json")
+    assert out.exit_code == 0 and json.loads(out.stdout)["removed"] == ["P05_访谈记录.txt"], out.stdout
+    assert stored_ids(source="P05_访谈记录.txt") == []
+    both = rag("remove", "zebra")
+    assert both.exit_code != 0 and "zebra.md, zebra.txt; give the whole file name" in both.stderr, both.stderr
+    assert stored_ids(source="zebra.txt") and stored_ids(source="zebra.md")
+
+
 def test_a_reader_follows_the_index_after_everything_was_removed(rag, corpus, tmp_path):
     """A long-lived process (the UI) reloads when the manifest generation changes; removing
     every document and ingesting another must not bring the old generation number back."""
