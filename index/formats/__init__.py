@@ -55,6 +55,11 @@ _SAVE_AS = {
     ".rtf": "save it as .docx or .txt and add that",
     ".odt": "save it as .docx (File > Save As > Word) and add that",
     ".pages": "export it as Word (.docx) or PDF and add that",
+    # a spreadsheet of segments (speaker, start, text columns) reads as CSV
+    ".xlsx": "save it as CSV (File > Save As > CSV UTF-8) and add that",
+    ".xls": "save it as CSV (File > Save As > CSV UTF-8) and add that",
+    ".ods": "save it as CSV (File > Save As > Text CSV) and add that",
+    ".numbers": "export it as CSV (File > Export To > CSV) and add that",
 }
 
 

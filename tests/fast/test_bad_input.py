@@ -78,7 +78,7 @@ BAD_FILES = {
     "empty": (lambda d: _write(d / "empty.txt", b""), "the file is empty"),
     "blank": (lambda d: _write(d / "blank.md", "  \n\t\n\u3000\n".encode()), "the file is empty"),
     "no transcripts in folder": (
-        lambda d: _folder(d / "notes", {"a.key": "y", "talk.mp3": "ID3", "old.doc": "x"}),
+        lambda d: _folder(d / "notes", {"a.key": "y", "talk.mp3": "ID3", "old.doc": "x", "segments.xlsx": "PK"}),
         "no transcripts (.ass, .cha, .csv, .dfxp, .docx, .eaf, .htm, .html, .json, .json3, .markdown, .md, .pdf, .rst, "
         ".sbv, .srt, .srv1, .srv2, .srv3, .ssa, .tsv, .ttml, .txt, .vtt, .xml) in this directory",
     ),
@@ -111,6 +111,7 @@ def test_a_bad_file_is_one_line_and_keeps_the_index(kind, indexed, tmp_path, rag
     unsupported = {
         ".key": f"unsupported file type {supported}",
         ".doc": "an old Word file: save it as .docx (File > Save As) and add that",
+        ".xlsx": "save it as CSV (File > Save As > CSV UTF-8) and add that",
         ".mp3": ".mp3 is audio or video, not a transcript: transcribe it first (Whisper, for one, "
         "writes .vtt, .srt and .json) and add the transcript",
     }
