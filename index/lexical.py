@@ -32,7 +32,8 @@ STOPWORDS = frozenset(
     提出 表示 指出 关于 方面 时候 时 中 上 下 里 样 等 吗 么 之后 之前 一下 一点 自己 他的 你的 我的 曾 将 已经
     the a an of to in on for and or is are was were be been do does did what which who whom why how
     when where that this these those it its he his she her they them their you your we our i me my
-    about think thinks say says said according""".split()
+    about think thinks say says said according at by from with but being doing whose him than then
+    so such there here into also just only""".split()
 )
 # Modal and auxiliary verbs and words of degree (as stemmed) say how a question asks ("Will he
 # run again?", "How much …?", "What did they sell most?"), not what about. Left out of a
@@ -82,6 +83,12 @@ def tokenize(text: str) -> list[str]:
 
     >>> tokenize("our best-selling loaf, on a PDP-7")
     ['best-sel', 'best', 'sell', 'loaf', 'pdp-7']
+
+    Function words are no words of a subject ("at" made every "At Captions, …" match "What is
+    the engineering goal at Captions?"):
+
+    >>> tokenize("What is the engineering goal at Captions, then?")
+    ['engin', 'goal', 'caption']
     """
     out: list[str] = []
     for run in _TOKEN.findall(_unaccented(to_written(normalize(text)))):
