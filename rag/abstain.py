@@ -362,6 +362,8 @@ def asked_types(question: str) -> list[str]:
     []
     >>> asked_types("To what new date did the IRS move the deadline?"), asked_types("What a day, why?")
     (['date'], [])
+    >>> asked_types("P03 多大年纪?"), asked_types("How old is P03?")
+    (['count'], ['count'])
     >>> asked_types("How much did she invest in Muse?"), asked_types("How much did it grow?")
     (['money'], [])
     >>> asked_types("How much did Adobe offer for Figma?"), asked_types("How much is it worth?")

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index.chunk import CHUNKER_VERSION
+from index.chunk import CHUNKER_VERSION, is_backchannel
 from index.clean import asks, to_simplified
 from index.config import K_MAX, Config
 from index.embed import Embedder, make_embedder
@@ -648,10 +648,20 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     typed_q = r.follow_up if own_type else r.question
     kinds = abstain.asked_types(typed_q)
     ranked_kinds = abstain.precise(kinds)
+    # the passages that reply to a host question asking what the user asks: their opening
+    # sentences answer it, though they share few of its words
+    asked = [
+        h.passage.piece == 1
+        and asks_the_same(
+            h.passage.question or "", r.terms, snap.idf, t.same_question, t.lead_min_terms
+        )
+        for h in r.hits
+    ]
     # a short sentence carries no fact alone, unless it opens a reply with what is asked
-    # ("整整十二年。", "Five months.")
-    cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars or (
-        c.position == 0 and kinds and abstain.answers_type(ranked_kinds, [c.text], typed_q))]
+    # ("整整十二年。", "Five months.") or replies to that very question ("用钉钉直播。")
+    cands = [c for c in sentences if len(c.text) >= t.min_sentence_chars or (c.position == 0 and (
+        (kinds and abstain.answers_type(ranked_kinds, [c.text], typed_q))
+        or (c.version == 0 and asked[c.hit] and not is_backchannel(c.text))))]
     # A host's statements before the question they ask set it up ("The bus network redesign
     # was delayed twice. Why?"): they hold the question's words, but the reply is the answer.
     # (Quoted when the question asks what a host said, or when nothing else is found. A turn
@@ -661,13 +671,6 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
              for i, h in enumerate(r.hits)]
     if any(not setup[c.hit] for c in cands):
         cands = [c for c in cands if not setup[c.hit]]
-    asked = [
-        h.passage.piece == 1
-        and asks_the_same(
-            h.passage.question or "", r.terms, snap.idf, t.same_question, t.lead_min_terms
-        )
-        for h in r.hits
-    ]
     scores = score(cands, r.terms, snap.idf, asked, t)
 
     def holds_what_is_asked(c) -> float:  # a year, count, amount or time; a new name

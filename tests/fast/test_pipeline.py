@@ -1816,3 +1816,17 @@ def test_a_document_named_in_the_question_is_no_unknown_name(corpus, tmp_path):
     a = corpus.ask("What did the interviewee in P08_interview.txt say about fairness?")
     assert not a.abstained and "Fairness is the issue" in a.text, a.text
     assert not corpus.ask("What did P08 say about fairness?").abstained
+
+
+def test_a_short_reply_to_the_question_asked_is_quoted(corpus, tmp_path):
+    """"当时上课用什么平台？" quoted "学校统一要求的，…" and not the reply's opening "用钉钉直播。",
+    too short to stand alone, though it answers the host's question, which asks the same."""
+    ingest_talk(corpus, tmp_path / "P05.txt",
+                "访谈者：您是什么时候经历远程工作的？",
+                "受访者：主要是2022年秋季学期，学校全部改成网课，大概上了两个多月。",
+                "访谈者：当时是用什么平台上课的？",
+                "受访者：用钉钉直播。学校统一要求的，作业也是在上面布置和批改。",
+                "访谈者：家里的条件怎么样？",
+                "受访者：家里只有一台电脑，我儿子也要上网课，我们俩只能抢电脑。")
+    a = corpus.ask("当时上课用什么平台？")
+    assert "用钉钉直播" in a.text, a.text
