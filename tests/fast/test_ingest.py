@@ -704,3 +704,24 @@ def test_a_speaker_map_given_with_several_files_holds_for_the_files_with_its_lab
     assert not [w for w in again["warnings"] if "speaker map" in w], again["warnings"]
     assert again["updated"] == ["zebra.txt"] and again["unchanged"] == ["call.txt"]
     assert {p.speaker for p in corpus.export() if p.source == "call.txt"} >= {"Jane"}  # still held
+
+
+def test_the_e5_embedder_keeps_using_torch_once_loaded(tmp_path):
+    """After an ingest's passages went through the torch checkpoint, its host questions (fewer
+    than `torch_min`) went through the C engine, four times slower per passage: 50 s of a 100 s
+    ingest. Once the checkpoint is loaded, batches of `TORCH_AFTER` or more use it."""
+    from index.embed import E5Embedder
+
+    class Checkpoint:
+        calls: list[int] = []
+
+        def passages(self, texts, progress=False):
+            self.calls.append(len(texts))
+            return np.zeros((len(texts), 384), dtype=np.float32)
+
+    e = E5Embedder(tmp_path, torch_min=400)
+    e._st = Checkpoint()
+    e.passages(["passage text"] * E5Embedder.TORCH_AFTER)
+    few = e.passages(["a short passage"] * 3)
+    assert Checkpoint.calls == [E5Embedder.TORCH_AFTER]
+    assert few.shape == (3, 384) and np.allclose(np.linalg.norm(few, axis=1), 1, atol=1e-3)
