@@ -32,6 +32,7 @@ from index.ingest import IngestReport
 from index.ingest import ingest as run_ingest
 from index.ingest import remove as run_remove
 from index.ingest import rename_speaker as run_rename
+from index.lexical import HAN
 from index.store import Store
 from index.types import Passage
 from rag import abstain
@@ -427,10 +428,8 @@ class Corpus:
         sig = replace(abstain.signals(r, snap, self.glossary, 0), missing_type=None)
         if abstain.abstain(sig, self.config.tuning.max_unknown):
             hits = []
-        elif r.terms:  # the passages that hold the topic's words (or their translation)
-            hits = [h for h in r.hits if mentions(r, h)]
-        else:
-            hits = r.hits
+        else:  # the passages that hold the topic's words (or their translation)
+            hits = [h for h in r.hits if speaks_to(r, h)]
         best: dict[tuple[str, str], list[Citation]] = {}
         n = 0
         for h in hits:
@@ -521,6 +520,22 @@ def mentions(r: Retrieval, hit) -> bool:
     any of its write-ups or in the host question it answers?"""
     return any(term_coverage(r.terms, r.snapshot.idf, p.lexical_text()) > 0
                for p in (hit.passage, *hit.passage.versions))
+
+
+def speaks_to(r: Retrieval, hit) -> bool:
+    """Does a hit hold a topic's own words, or a translation of them that is more than one
+    character or two letters ("Teams" is no 班 or 组)? A Chinese word the index knows only
+    inside a longer one (颈椎 in 颈椎病) counts as written; a topic of no words, nothing."""
+    own = set(r.query_tokens)
+    terms = {t: w for t, w in r.terms.items()
+             if t in own or len(t) >= (2 if HAN.match(t) else 3)}
+    unseen = [t for t in own if t not in r.terms and HAN.match(t)]
+    for p in (hit.passage, *hit.passage.versions):
+        if terms and term_coverage(terms, r.snapshot.idf, p.lexical_text()) > 0:
+            return True
+        if unseen and any(t in searchable(p) for t in unseen):
+            return True
+    return False
 
 
 # What the words of a person the question names share, beside their documents' names: one

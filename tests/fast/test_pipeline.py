@@ -1830,3 +1830,22 @@ def test_a_short_reply_to_the_question_asked_is_quoted(corpus, tmp_path):
                 "受访者：家里只有一台电脑，我儿子也要上网课，我们俩只能抢电脑。")
     a = corpus.ask("当时上课用什么平台？")
     assert "用钉钉直播" in a.text, a.text
+
+
+def test_who_said_counts_the_topics_own_words_not_one_character_translations(corpus, tmp_path):
+    """who_said("颈椎") named every speaker (颈椎 is indexed only inside 颈椎病, so the topic had
+    no known word and every passage counted), and who_said("Microsoft Teams") named P03 for
+    "我们组" (组, a dictionary's "team")."""
+    ingest_talk(corpus, tmp_path / "P05.txt",
+                "林老师：那段时间身体怎么样？", "P05：屏幕太小，那两个月我的颈椎病又犯了。")
+    ingest_talk(corpus, tmp_path / "P03.txt",
+                "林老师：您觉得孤独吗？", "P03：不太会，我们组每天早上都开视频会。")
+    ingest_talk(corpus, tmp_path / "P07.txt",
+                "KM: Which tools do you use?", "P07: We tried Microsoft Teams for a while, then moved to Slack.")
+
+    def spoke(topic):
+        return {(src, who) for src, who, cites in corpus.who_said(topic) if cites}
+
+    assert spoke("颈椎") == {("P05.txt", "P05")}
+    assert ("P03.txt", "P03") not in spoke("Microsoft Teams")
+    assert ("P07.txt", "P07") in spoke("Microsoft Teams")
