@@ -205,8 +205,10 @@ def _history(ctx, param, value: str | None) -> list[dict] | None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
 @click.option("--markdown", is_flag=True, help="Print the answer and quotes as Markdown.")
 @click.option("--compose", is_flag=True,
-              help="Have the language model (RAG_LLM) write the answer from the quotes, streamed.")
-def ask(question, k, speaker, source, history, as_json, markdown, compose):
+              help="Have the language model (RAG_LLM) write the answer from the quotes, streamed "
+                   "(with RAG_LLM set, it does when the quotes are in another language than the question).")
+@click.option("--quote", "quote_only", is_flag=True, help="Quotes only, even with RAG_LLM set.")
+def ask(question, k, speaker, source, history, as_json, markdown, compose, quote_only):
     """Answer a question with cited passages.
 
     \b
@@ -218,6 +220,8 @@ def ask(question, k, speaker, source, history, as_json, markdown, compose):
 
     if as_json and markdown:
         raise click.UsageError("--json and --markdown print the answer two ways: choose one")
+    if compose and quote_only:
+        raise click.UsageError("--compose and --quote ask for two kinds of answer: choose one")
     corpus = _corpus()
     _ensure_index(corpus)
     streamed = []
@@ -228,7 +232,8 @@ def ask(question, k, speaker, source, history, as_json, markdown, compose):
 
     a = corpus.ask(
         question, k=k, speaker=speaker, source=source, history=history,
-        mode="compose" if compose else "quote", on_token=None if as_json else show,
+        mode="compose" if compose else "quote" if quote_only else "auto",
+        on_token=None if as_json else show,
     )
     if streamed:
         click.echo("", err=True)  # the draft streamed on stderr; the verified answer follows
@@ -246,7 +251,7 @@ def ask(question, k, speaker, source, history, as_json, markdown, compose):
         click.echo(render.to_markdown(a))
     else:
         click.echo(render.to_text(a))
-    if a.quoted_in and not compose:
+    if a.quoted_in and a.mode == "quote" and not streamed:  # (a withdrawn draft said why)
         click.echo(f"note: {render.other_language_note(a.quoted_in, corpus.can_compose)}", err=True)
     _warn_unfinished(corpus)
 

@@ -245,14 +245,18 @@ class Corpus:
         `mode="compose"` has the configured language model (RAG_LLM) write the answer in the
         question's language from the quoted sentences; every sentence it writes is checked
         against the passage it cites, and `on_token(text)` receives the reply as it streams.
+        `mode="auto"` composes only when a language model is configured and the quotes are in
+        another language than the question (an English reader of a Chinese interview).
         """
-        if mode not in ("quote", "compose"):
-            raise BadInputError(f"mode must be 'quote' or 'compose', not {mode!r}")
+        if mode not in ("quote", "compose", "auto"):
+            raise BadInputError(f"mode must be 'quote', 'compose' or 'auto', not {mode!r}")
         if mode == "compose":
             self.llm  # noqa: B018 - no model configured: say so now, not only when not abstaining
         started = time.perf_counter()
         q, r = self._retrieve(question, k, speaker, source, history)
         answer = compose(r, self.glossary, self.config)
+        if mode == "auto":
+            mode = "compose" if self.can_compose and answer.quoted_in else "quote"
         extra: dict = {}
         if mode == "compose" and not answer.abstained:
             from rag.generate import generate, passages_for

@@ -51,11 +51,11 @@ def other_language_note(quoted_in: str, can_compose: bool) -> str:
     """What a reader of another language than the transcript's is told beside the quotes.
 
     >>> other_language_note("zh", False)
-    'the quotes are in Chinese, as the transcript is; for an answer in English, set RAG_LLM (make llm, then RAG_LLM=local) and ask with --compose'
+    'the quotes are in Chinese, as the transcript is; for an answer in English, set RAG_LLM (make llm, then RAG_LLM=local)'
     >>> other_language_note("en", True)
-    'the quotes are in English, as the transcript is; for an answer in Chinese, ask with --compose'
+    'the quotes are in English, as the transcript is; for an answer in Chinese, ask without --quote'
     """
-    how = "ask with --compose" if can_compose else "set RAG_LLM (make llm, then RAG_LLM=local) and ask with --compose"
+    how = "ask without --quote" if can_compose else "set RAG_LLM (make llm, then RAG_LLM=local)"
     return (f"the quotes are in {LANGUAGE_NAMES[quoted_in]}, as the transcript is; for an answer in "
             f"{other_language(quoted_in)}, {how}")
 

@@ -497,3 +497,26 @@ def test_the_eval_runs_generated_answers_and_scores_what_the_reader_gets(bundled
     plain = harness.score(Question("c3", "en", english, True), product(bundled)(english))
     assert plain["in_question_language"] == 0.0 and plain["readable"] == 0.0
     assert harness.latency([rec])["seconds"]["n"] == 1
+
+
+def test_the_command_line_composes_when_the_quotes_are_in_another_language(bundled):
+    """With RAG_LLM set, `rag ask "Why …?"` about a Chinese interview still printed Chinese
+    quotes unless asked with --compose: an English reader got no English. It composes now
+    when the quotes are in another language than the question (`mode="auto"`); a question in
+    the transcript's language, or `--quote`, gets the quotes."""
+    from click.testing import CliRunner
+
+    import rag
+    from cli.main import main
+
+    corpus = rag.open(bundled.config, embedder=bundled.embedder, glossary=bundled.glossary,
+                      llm=scripted("Tesla uses cameras only, Waymo does not. [1]"))
+    english = "Why does Karpathy think Tesla is ahead of Waymo?"
+    assert corpus.ask(english, mode="auto").mode == "compose"
+    assert corpus.ask("Karpathy 为什么认为特斯拉领先 Waymo?", mode="auto").mode == "quote"
+    out = CliRunner().invoke(main, ["ask", english], obj=corpus)
+    assert out.exit_code == 0 and "Tesla uses cameras only" in out.stdout, out.stdout
+    quoted = CliRunner().invoke(main, ["ask", "--quote", english], obj=corpus)
+    assert "Tesla uses cameras only" not in quoted.stdout
+    assert "for an answer in English, ask without --quote" in quoted.stderr
+    assert bundled.ask(english, mode="auto").mode == "quote"  # no model configured: quotes
