@@ -8,6 +8,7 @@ plus start/end seconds, a deep link, and `related` passages when the answer abst
 from __future__ import annotations
 
 from index.types import Passage, quoted_at
+from rag.answer import wide
 from rag.types import Answer, Citation
 
 
@@ -140,10 +141,18 @@ def quote_markdown(c: Citation) -> str:
     >>> p = Passage("a#t1p1", "a.txt", "Ann", "guest", 1, 1, "课程很好。", versions=(other,))
     >>> print(quote_markdown(Citation(1, p, 1.0, ("课程很好。", "只有 20 人。"))))
     > 课程很好。
+    <BLANKLINE>
     — Ann, a.txt
     <BLANKLINE>
     > 只有 20 人。
+    <BLANKLINE>
     — Ann, b.txt
+
+    The attribution is a paragraph of its own (right under `> …` it would be part of the
+    quote), and Chinese sentences are joined without a space:
+
+    >>> print(quote_markdown(Citation(1, p, 1.0, ("课程很好。", "课程很好。"))).splitlines()[0])
+    > 课程很好。课程很好。
     """
     if not c.quote:
         return _attributed(c.text, c.passage, c.start)
@@ -154,7 +163,7 @@ def quote_markdown(c: Citation) -> str:
             (o for o in c.also if quoted_at(o.text, q) >= 0), c.passage)
         groups.setdefault(holder.id, (holder, []))[1].append(q)
     return "\n\n".join(
-        _attributed(" ".join(qs), p, c.start if p is c.passage else p.moment(qs[0]))
+        _attributed(_joined(qs), p, c.start if p is c.passage else p.moment(qs[0]))
         for p, qs in groups.values()
     )
 
@@ -162,7 +171,15 @@ def quote_markdown(c: Citation) -> str:
 def _attributed(body: str, p: Passage, start: float | None) -> str:
     stamp = timestamp(start)
     who = f"— {p.speaker or 'unknown speaker'}, {p.source}" + (f", {stamp}" if stamp else "")
-    return "\n".join(["> " + line for line in body.split("\n")] + [who])
+    return "\n".join(["> " + line for line in body.split("\n")] + ["", who])
+
+
+def _joined(sentences: list[str]) -> str:
+    """Sentences as one text: a space after each, none between two in Chinese."""
+    out = sentences[0] if sentences else ""
+    for prev, nxt in zip(sentences, sentences[1:], strict=False):
+        out += ("" if wide(prev[::-1]) and wide(nxt) else " ") + nxt
+    return out
 
 
 def to_markdown(a: Answer) -> str:

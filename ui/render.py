@@ -43,6 +43,8 @@ HINT = (
     "recording.</div>"
 )
 
+ASKED_CHARS = 160  # of the question an answer's evidence is headed with
+
 
 def inert(text: str | None) -> str:
     """Untrusted text as HTML that is plain text to both markdown and the browser.
@@ -289,9 +291,10 @@ def render_evidence(
     number = f'<span class="rag-ev-n">[{c.n}]</span>'
     head = f'<div class="rag-ev-head">{number} {where(c, link)}</div>'
     parts = [head]
-    if question:
+    if question:  # (a long question in a few words: the passage stays in view)
+        asked = question if len(question) <= ASKED_CHARS else question[:ASKED_CHARS].rstrip() + " …"
         parts.append(
-            f'<div class="rag-ev-asked"><small>Answer to “{inert(question)}”</small></div>'
+            f'<div class="rag-ev-asked"><small>Answer to “{inert(asked)}”</small></div>'
         )
     turns = _turns(context) or [[c.passage]]
     before = [t for t in turns if t[0].turn < c.turn]

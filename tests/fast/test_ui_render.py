@@ -121,8 +121,8 @@ def test_a_sentence_quoted_from_another_write_up_is_marked_there_and_attributed_
     assert '<details class="rag-also" open>' in html and "<mark>學生只有 20 人。</mark>" in html
     assert "<mark>合成數據有風險。" not in html
     md = quote_markdown(c)
-    assert md.endswith("> 學生只有 20 人。\n— Andrej Karpathy, b.txt")
-    assert "> 合成数据很重要。\n— " in md and "學生" not in md.split("\n\n")[0]
+    assert md.endswith("> 學生只有 20 人。\n\n— Andrej Karpathy, b.txt")
+    assert "> 合成数据很重要。\n\n— " in md and "學生" not in md.split("\n\n")[0]
     unquoted = citation(text="合成数据很重要。", quote=("合成数据很重要。",), versions=(other,))
     assert "<details class=\"rag-also\">" in render_evidence(unquoted, [unquoted.passage])
 
@@ -519,3 +519,12 @@ def test_a_corpus_without_uploads_lists_nothing(tmp_path, glossary):
         rag.open(rag.Config(home=tmp_path / "h"), embedder=HashingEmbedder(), glossary=glossary)
     )
     assert library.sources() == [] and library.media("x") is None
+
+
+def test_a_long_question_heads_the_evidence_in_a_few_words():
+    """A 1,400-character question was echoed whole above the passage, pushing it out of view."""
+    c = citation(text="合成数据很重要。")
+    html = render_evidence(c, [c.passage], question="Why " + "really " * 200 + "?")
+    asked = html.split('class="rag-ev-asked"')[1].split("</small>")[0]
+    assert len(asked) < 200 and "…" in asked
+    assert "Answer to “Why is it?”" in render_evidence(c, [c.passage], question="Why is it?")
