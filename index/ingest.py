@@ -423,7 +423,8 @@ def rename_speaker(store: Store, source: str, old: str, new: str) -> int:
     re-ingests of that document. Returns the number of passages changed."""
     from index.errors import BadInputError
 
-    new = new.strip()
+    # (the chat shows a host as "林老师 (host)": that mark is no part of the name)
+    new = re.sub(r"\s*[(（](?:host|guest)[)）]$", "", new.strip(), flags=re.I)
     if not new or len(new) > 80 or "\n" in new:
         raise BadInputError("a speaker name must be one line of 1 to 80 characters")
     manifest = store.manifest() if store.exists() else None

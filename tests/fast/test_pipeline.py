@@ -470,6 +470,10 @@ def test_rename_and_merge_a_speaker_survives_a_re_ingest(corpus, tmp_path):
     assert {p.speaker for p in corpus.export()} == {"Host", "Jo Smith"}
     with pytest.raises(BadInputError, match="no speaker 'Nobody'"):
         corpus.rename_speaker("talk.txt", "Nobody", "X")
+    # the chat shows "Host (host)": typed as shown, the mark is no part of the name
+    jo = sum(p.speaker == "Jo Smith" for p in corpus.export())
+    assert corpus.rename_speaker("talk.txt", "Jo Smith", "Host (host)") == jo
+    assert {p.speaker for p in corpus.export()} == {"Host"}
 
 
 def test_a_day_or_a_duration_question_needs_one_in_the_passages(corpus, tmp_path):
