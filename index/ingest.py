@@ -300,6 +300,15 @@ def ingest(
         if unchanged(t.source, t.sha256, smap, chosen):  # (a map of other files' labels)
             report.unchanged.append(t.source)
             continue
+        # the same text under another name ("P05 (1).txt", a second download): its passages
+        # would come up twice in every answer
+        twin = next((src for src, sha in manifest.files.items() if sha == t.sha256 and src != t.source),
+                    None) or next((s for s, sha, *_ in todo if sha == t.sha256), None)
+        if twin:
+            prepared.report.warnings.append(
+                f"the same text as {twin}, which is indexed too: its passages will be cited twice "
+                f"(`rag remove` one of them)"
+            )
         report.files.append(prepared.report)
         todo.append((t.source, t.sha256, smap, prepared, chosen, where))
 

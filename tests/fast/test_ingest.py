@@ -725,3 +725,16 @@ def test_the_e5_embedder_keeps_using_torch_once_loaded(tmp_path):
     few = e.passages(["a short passage"] * 3)
     assert Checkpoint.calls == [E5Embedder.TORCH_AFTER]
     assert few.shape == (3, 384) and np.allclose(np.linalg.norm(few, axis=1), 1, atol=1e-3)
+
+
+def test_the_same_text_under_another_name_is_indexed_with_a_warning(rag, tmp_path):
+    """"P05 (1).txt", a second download of an indexed transcript, was indexed without a word,
+    and answers cited the copy."""
+    src = tmp_path / "in"
+    write(src, "P05.txt", OTTER)
+    assert rag("ingest", str(src / "P05.txt")).exit_code == 0
+    write(src, "P05 (1).txt", OTTER)
+    out = rag("ingest", str(src / "P05 (1).txt"), "--json")
+    report = json.loads(out.stdout)
+    assert report["added"] == ["P05 (1).txt"]
+    assert any("the same text as P05.txt" in w for w in report["warnings"]), report["warnings"]
