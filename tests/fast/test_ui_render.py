@@ -498,7 +498,9 @@ def test_concurrent_uploads_are_all_indexed(corpus, tmp_path):
     for t in threads:
         t.join(30)
     assert not errors
-    assert all(r.status == "ok" for rows in results.values() for r in rows)
+    # (same.txt holds the text of a talk-i.txt: indexed, with a warning that says so)
+    assert all(r.status == "ok" or (r.status == "warn" and any("the same text as" in n for n in r.notes))
+               for rows in results.values() for r in rows)
     names = sorted(s.name for s in libraries[0].sources())
     assert names == ["same.txt", *(f"talk-{i}.txt" for i in range(6))]
     assert not [p for p in libraries[0].folder.iterdir() if p.name.startswith(".incoming")]
