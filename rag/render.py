@@ -183,10 +183,27 @@ def _joined(sentences: list[str]) -> str:
 
 
 def to_markdown(a: Answer) -> str:
-    """The whole answer with its citations, for notes and reports."""
+    """The whole answer with its citations, for notes and reports; a quote in another language
+    than the question comes with the language model's translation, marked as one.
+
+    >>> from index.types import Passage
+    >>> p = Passage("a#t1p1", "a.txt", "Ann", "guest", 1, 1, "课程很好。")
+    >>> a = Answer("Is it good?", "It is good. [1]", [Citation(1, p, 1.0, ("课程很好。",))],
+    ...            translations={1: "The course is good."})
+    >>> print(to_markdown(a).split("---")[1].strip())
+    **[1]** Ann — a.txt, turn 1
+    <BLANKLINE>
+    > 课程很好。
+    <BLANKLINE>
+    — Ann, a.txt
+    <BLANKLINE>
+    *Translated by the language model:* The course is good.
+    """
     out = [f"**Q:** {a.question}", "", a.text]
     if a.citations:
         out += ["", "---"]
         for c in a.citations:
             out += ["", f"**[{c.n}]** {where(c)}", "", quote_markdown(c)]
+            if c.n in a.translations:
+                out += ["", f"*Translated by the language model:* {a.translations[c.n]}"]
     return "\n".join(out)

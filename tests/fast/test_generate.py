@@ -520,3 +520,20 @@ def test_the_command_line_composes_when_the_quotes_are_in_another_language(bundl
     assert "Tesla uses cameras only" not in quoted.stdout
     assert "for an answer in English, ask without --quote" in quoted.stderr
     assert bundled.ask(english, mode="auto").mode == "quote"  # no model configured: quotes
+
+
+def test_markdown_of_a_composed_answer_keeps_the_quotes_translations(bundled):
+    """`--markdown` of a composed answer to an English question gave the Chinese quotes alone:
+    the translations the plain output shows beside them were left out."""
+    from click.testing import CliRunner
+
+    import rag
+    from cli.main import main
+
+    corpus = rag.open(bundled.config, embedder=bundled.embedder, glossary=bundled.glossary,
+                      llm=scripted("Tesla uses cameras only, Waymo does not. [1]",
+                                   translation="Tesla is ahead because of its fleet."))
+    out = CliRunner().invoke(main, ["ask", "--markdown", "Why does Karpathy think Tesla is ahead of Waymo?"],
+                             obj=corpus)
+    assert out.exit_code == 0
+    assert "*Translated by the language model:* Tesla is ahead because of its fleet." in out.stdout, out.stdout
