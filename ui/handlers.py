@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 import rag
-from index.config import K_DEFAULT, K_MAX
+from index.config import K_DEFAULT, K_MAX, PROJECT_ROOT
 from rag import Answer, BadInputError, RagError
 from rag.render import quote_markdown, to_json, to_markdown, to_text
 from rag.retrieve import question_text
@@ -286,7 +286,18 @@ class Handlers:
             _error(e, "upload")
             rows = [FileRow("upload", "error", notes=[note])]
         indexed = next((r.name for r in rows if r.passages), None)
+        if indexed and (sample := self.samples()) and not any(r.name in sample for r in rows):
+            # (a researcher's own interviews beside the demo: answers would quote it too)
+            rows.append(FileRow("sample interview", "info", notes=[
+                f"the bundled sample ({', '.join(sample)}) is still indexed and answers may quote "
+                "it: remove it under Library to search only your files"
+            ]))
         return render_ingest(rows), None, *self.library_view(indexed)
+
+    def samples(self) -> list[str]:
+        """The bundled sample transcripts still in the index."""
+        folder = PROJECT_ROOT / "data" / "transcripts"
+        return [s.name for s in self._sources() or [] if (folder / s.name).is_file()]
 
     def speakers_of(self, document: str | None):
         """The rename pickers for a document: its speakers."""

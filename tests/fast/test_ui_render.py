@@ -530,3 +530,17 @@ def test_a_long_question_heads_the_evidence_in_a_few_words():
     asked = html.split('class="rag-ev-asked"')[1].split("</small>")[0]
     assert len(asked) < 200 and "…" in asked
     assert "Answer to “Why is it?”" in render_evidence(c, [c.passage], question="Why is it?")
+
+
+def test_an_upload_beside_the_bundled_sample_says_answers_may_quote_it(bundled, tmp_path):
+    """A researcher's own interviews uploaded into the chat: the bundled Karpathy interview
+    stayed indexed, answers quoted it, and nothing said so."""
+    from ui.handlers import Handlers
+
+    h = Handlers(bundled)
+    report = h.add_files([str(write(tmp_path, "P05.txt", "Host: Where?\nGuest: At home, mostly.\n"))])[0]
+    assert "sample interview" in report and "remove it under Library" in report, report
+    for name in h.samples():
+        bundled.remove(name)
+    again = h.add_files([str(write(tmp_path, "P06.txt", "Host: When?\nGuest: In May, after exams.\n"))])[0]
+    assert "sample interview" not in again
