@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from index.clean import normalize, repair
+from index.config import BUNDLED_TRANSCRIPTS
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 REAL = Path(__file__).with_name("real")
@@ -91,7 +92,7 @@ def load(path: Path = QUESTIONS, transcripts: Path | None = None) -> list[Questi
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(raw, list):
         raise InvalidQuestions(f"{path}: expected a list of questions")
-    transcripts = transcripts or Path(__file__).resolve().parents[1] / "data" / "transcripts"
+    transcripts = transcripts or BUNDLED_TRANSCRIPTS
     texts: dict[str, str] = {}
     out: list[Question] = []
     seen: set[str] = set()

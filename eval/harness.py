@@ -62,7 +62,7 @@ from eval.systems import (
     System,
     Unavailable,
 )
-from index.config import PROJECT_ROOT, Config
+from index.config import BUNDLED_TRANSCRIPTS, Config
 from index.errors import BadInputError, IndexMismatchError
 
 DEFAULT = "default"
@@ -409,7 +409,7 @@ class EvalCorpus:
 
 
 CORPORA = (
-    EvalCorpus("bundled", QUESTIONS, PROJECT_ROOT / "data" / "transcripts"),
+    EvalCorpus("bundled", QUESTIONS, BUNDLED_TRANSCRIPTS),
     EvalCorpus("real", REAL_QUESTIONS, REAL),
 )
 

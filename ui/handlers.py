@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 import rag
-from index.config import K_DEFAULT, K_MAX, PROJECT_ROOT
+from index.config import BUNDLED_TRANSCRIPTS, K_DEFAULT, K_MAX
 from rag import Answer, BadInputError, RagError
 from rag.render import quote_markdown, to_json, to_markdown, to_text
 from rag.retrieve import question_text
@@ -296,8 +296,7 @@ class Handlers:
 
     def samples(self) -> list[str]:
         """The bundled sample transcripts still in the index."""
-        folder = PROJECT_ROOT / "data" / "transcripts"
-        return [s.name for s in self._sources() or [] if (folder / s.name).is_file()]
+        return [s.name for s in self._sources() or [] if (BUNDLED_TRANSCRIPTS / s.name).is_file()]
 
     def speakers_of(self, document: str | None):
         """The rename pickers for a document: its speakers."""
