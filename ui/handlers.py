@@ -34,6 +34,7 @@ from ui.render import (
     render_question,
     render_who_said,
     reply,
+    shortened,
 )
 from ui.stream import Streamed
 
@@ -197,8 +198,7 @@ class Handlers:
             note = (f"The question is {length} characters long; the limit is {limit}: "
                     "shorten it and ask again.")
             # (its own exchange: an error alone would join the answer before it in one bubble)
-            shown = message if len(message) <= SHOWN_CHARS else message[:SHOWN_CHARS] + " …"
-            chat.append({"role": "user", "content": render_question(shown)})
+            chat.append({"role": "user", "content": render_question(shortened(message, SHOWN_CHARS))})
             chat.append({"role": "assistant", "content": f'<p class="rag-chat-error">{note}</p>'})
             return message, chat, ""
         chat.append({"role": "user", "content": render_question(message)})

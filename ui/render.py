@@ -46,6 +46,15 @@ HINT = (
 ASKED_CHARS = 160  # of the question an answer's evidence is headed with
 
 
+def shortened(text: str, most: int) -> str:
+    """The text, or its first `most` characters and " …" when it is longer.
+
+    >>> shortened("Why is Tesla ahead?", 40), shortened("Why is Tesla ahead?", 7)
+    ('Why is Tesla ahead?', 'Why is …')
+    """
+    return text if len(text) <= most else text[:most].rstrip() + " …"
+
+
 def inert(text: str | None) -> str:
     """Untrusted text as HTML that is plain text to both markdown and the browser.
 
@@ -292,9 +301,9 @@ def render_evidence(
     head = f'<div class="rag-ev-head">{number} {where(c, link)}</div>'
     parts = [head]
     if question:  # (a long question in a few words: the passage stays in view)
-        asked = question if len(question) <= ASKED_CHARS else question[:ASKED_CHARS].rstrip() + " …"
         parts.append(
-            f'<div class="rag-ev-asked"><small>Answer to “{inert(asked)}”</small></div>'
+            f'<div class="rag-ev-asked"><small>Answer to “{inert(shortened(question, ASKED_CHARS))}”'
+            "</small></div>"
         )
     turns = _turns(context) or [[c.passage]]
     before = [t for t in turns if t[0].turn < c.turn]
