@@ -433,7 +433,9 @@ class Corpus:
         if abstain.abstain(sig, self.config.tuning.max_unknown):
             hits = []
         else:  # the passages that hold the topic's words (or their translation)
-            hits = [h for h in r.hits if speaks_to(r, h)]
+            terms, unseen = topic_words(r)
+            hits = [h for h in r.hits if (terms and mentions(r, h, terms)) or any(
+                t in searchable(p) for p in (h.passage, *h.passage.versions) for t in unseen)]
         best: dict[tuple[str, str], list[Citation]] = {}
         n = 0
         for h in hits:
@@ -519,27 +521,22 @@ def first_use(quoted_hits: list[int], n: int) -> list[int]:
     return quoted + [i for i in range(n) if i not in quoted]
 
 
-def mentions(r: Retrieval, hit) -> bool:
-    """Does a hit hold one of the question's words (or, across languages, a translation), in
-    any of its write-ups or in the host question it answers?"""
-    return any(term_coverage(r.terms, r.snapshot.idf, p.lexical_text()) > 0
+def mentions(r: Retrieval, hit, terms: Mapping[str, float] | None = None) -> bool:
+    """Does a hit hold one of the question's words (or, across languages, a translation), or
+    one of `terms`, in any of its write-ups or in the host question it answers?"""
+    terms = r.terms if terms is None else terms
+    return any(term_coverage(terms, r.snapshot.idf, p.lexical_text()) > 0
                for p in (hit.passage, *hit.passage.versions))
 
 
-def speaks_to(r: Retrieval, hit) -> bool:
-    """Does a hit hold a topic's own words, or a translation of them that is more than one
-    character or two letters ("Teams" is no 班 or 组)? A Chinese word the index knows only
-    inside a longer one (颈椎 in 颈椎病) counts as written; a topic of no words, nothing."""
+def topic_words(r: Retrieval) -> tuple[dict[str, float], list[str]]:
+    """What a passage must hold to speak to a topic (`who_said`): the topic's own words, and
+    translations of them longer than one character or two letters ("Teams" is no 班 or 组);
+    and the Chinese words the index knows only inside longer ones (颈椎 in 颈椎病), found as
+    written. A topic of no words has neither."""
     own = set(r.query_tokens)
-    terms = {t: w for t, w in r.terms.items()
-             if t in own or len(t) >= (2 if HAN.match(t) else 3)}
-    unseen = [t for t in own if t not in r.terms and HAN.match(t)]
-    for p in (hit.passage, *hit.passage.versions):
-        if terms and term_coverage(terms, r.snapshot.idf, p.lexical_text()) > 0:
-            return True
-        if unseen and any(t in searchable(p) for t in unseen):
-            return True
-    return False
+    terms = {t: w for t, w in r.terms.items() if t in own or len(t) >= (2 if HAN.match(t) else 3)}
+    return terms, [t for t in own if t not in r.terms and HAN.match(t)]
 
 
 # What the words of a person the question names share, beside their documents' names: one
