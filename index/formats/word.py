@@ -44,8 +44,8 @@ def _is_list_item(p, style: str) -> bool:
 
 
 def _row(cells: list[str]) -> str:
+    """A row of cells (`_cells`): `Speaker (time): words` when it holds a speaker and words."""
     words, times = _words(cells)
-    cells = [" ".join(c.split()) for c in cells if c.strip()]
     if len(words) == 2 and len(words[0]) <= 40:
         time = f" ({_CLOCK.match(times[0]).group(1)})" if times else ""
         return f"{words[0]}{time}: {words[1]}"
@@ -62,8 +62,13 @@ _SIDE_WITH_ID = re.compile(
 _ASKS = re.compile(r"[?？]\s*$")
 
 
+def _cells(cells: list[str]) -> list[str]:
+    """A row's cells with text, each on one line."""
+    return [" ".join(c.split()) for c in cells if c.strip()]
+
+
 def _words(cells: list[str]) -> tuple[list[str], list[str]]:
-    cells = [" ".join(c.split()) for c in cells if c.strip()]
+    """A row's cells of words, and its cells of times."""
     return [c for c in cells if not _CLOCK.match(c)], [c for c in cells if _CLOCK.match(c)]
 
 
@@ -85,6 +90,7 @@ def _table(rows: list[list[str]]) -> list[str]:
     >>> _table([["Where do you work?", "At home."], ["Why?", "My kids are small."]])
     ['Q: Where do you work?', 'A: At home.', 'Q: Why?', 'A: My kids are small.']
     """
+    rows = [_cells(r) for r in rows]
     words = [_words(r)[0] for r in rows]
     pairs = [w for w in words if len(w) == 2]
     if len(pairs) == len(words) >= 2:
