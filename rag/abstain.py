@@ -502,8 +502,10 @@ _PAID_AS_SHARE = re.compile(
 )
 
 
-# A question that asks for a reason ("Why …?", "What is wrong with …?"), and a sentence that
-# gives one. Not an abstention signal: a reason is often given without such words.
+# What shape an answer takes, by what the question asks: a reason ("Why …?", "What is wrong
+# with …?"), a comparison ("What did he compare it to?", "打了什么比方?") or a list ("Which two
+# reasons …?", "哪些科目?"), and a sentence of that shape. Not an abstention signal: a reason
+# is often given without such words.
 _ASKS_REASON = re.compile(
     r"\bwhy\b|what(?:'s| is| was) (?:wrong|the problem|the issue|the reason)|how come|"
     r"为什么|為什麼|为何|為何|什么原因|什麼原因|怎么会|怎麼會|问题在哪|問題在哪",
@@ -514,17 +516,56 @@ _GIVES_REASON = re.compile(
     r"so that)\b|因为|因為|由于|由於|原因|所以|导致|導致|问题在于|問題在於",
     re.I,
 )
+_ASKS_COMPARISON = re.compile(
+    r"\b(?:analog(?:y|ies)|metaphor|compar(?:e|es|ed|ing|ison)|likens?)\b|\blike what\b|"
+    r"比方|比喻|类比|類比|比作|好比|像什么|像什麼|相比",
+    re.I,
+)
+_GIVES_COMPARISON = re.compile(
+    r"\b(?:(?:just |much |a bit |kind of |sort of )?like (?:a|an|the|when|how|you|we|\w+ing)\b|as if|"
+    r"as though|akin to|similar to|think of it as|analog(?:y|ous)|compared? (?:to|with)|"
+    r"the same way)\b|"
+    r"就像|好像|好比|如同|犹如|猶如|比作|比喻|类似|類似|相当于|相當於|"
+    r"像[^，。,.!?！？]{1,24}(?:一样|一樣|那样|那樣|似的)",
+    re.I,
+)
+_ASKS_LIST = re.compile(
+    r"哪些|哪几|哪幾|哪(?:两|兩|三|四|五)|分别|分別|几个方面|幾個方面|几类|幾類|"
+    r"\b(?:which|what) (?:are |were )?(?:the )?(?:\w+ )?(?:two|three|four|five|several)\b",
+    re.I,
+)
+# items in a row: "数学、物理和计算机科学", "math, physics and computer science", "一是…二是"
+_GIVES_LIST = re.compile(
+    r"[\w\u3400-\u9fff]、[\w\u3400-\u9fff]|一是.{1,40}二是|第一.{1,60}第二|"
+    r"\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? (?:and|or) \w+|\bfirst(?:ly)?\b.{1,120}\bsecond(?:ly)?\b",
+    re.I,
+)
+_SHAPES = ((_ASKS_REASON, _GIVES_REASON), (_ASKS_COMPARISON, _GIVES_COMPARISON),
+           (_ASKS_LIST, _GIVES_LIST))
 
 
-def gives_reason(question: str, sentence: str) -> bool:
-    """Does a question that asks why get a reason from the sentence?
+def has_the_shape(question: str, sentence: str) -> bool:
+    """Does the sentence take the shape of what the question asks for: a reason for "why", a
+    comparison for "what did she compare it to", items in a row for "which ones"?
 
-    >>> gives_reason("Why is Paris denser than London?", "A big part of that is because Paris was conquered.")
+    >>> has_the_shape("Karpathy 打了什么比方?", "这就像公司运作一样,很多工作可以并行完成。")
     True
-    >>> gives_reason("为什么要保留中间的预测?", "端到端是我们一开始想做的。")
+    >>> has_the_shape("What does she compare policing a trademark to?", "It's like wearing a seatbelt.")
+    True
+    >>> has_the_shape("孩子该学哪些科目?", "那就是数学、物理和计算机科学。")
+    True
+    >>> has_the_shape("Which two reasons does he give?", "Latency, cost and control.")
+    True
+    >>> has_the_shape("Why is Paris denser than London?", "A big part of that is because Paris was conquered.")
+    True
+    >>> has_the_shape("为什么要保留中间的预测?", "端到端是我们一开始想做的。")
+    False
+    >>> has_the_shape("孩子该学哪些科目?", "即使在 AGI 之后,这些技能仍然重要。")
+    False
+    >>> has_the_shape("What did he study?", "Math, physics and computer science.")
     False
     """
-    return bool(_ASKS_REASON.search(question) and _GIVES_REASON.search(sentence))
+    return any(asks.search(question) and gives.search(sentence) for asks, gives in _SHAPES)
 
 
 _DIGITS = re.compile(r"\d+(?:[.,:]\d+)*")

@@ -693,7 +693,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         return (t.type_bonus if kinds and abstain.answers_type(ranked_kinds, [c.text], typed_q)
                 else 0.0) + (
             t.name_bonus if abstain.names_something_new(r.question, c.text) else 0.0
-        ) + (t.reason_bonus if abstain.gives_reason(r.question, c.text) else 0.0) + (
+        ) + (t.shape_bonus if abstain.has_the_shape(r.question, c.text) else 0.0) + (
             t.counted_bonus if "count" in kinds and abstain.counts_the_noun(typed_q, c.text)
             else 0.0
         )

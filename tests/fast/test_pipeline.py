@@ -1853,3 +1853,24 @@ def test_who_said_counts_the_topics_own_words_not_one_character_translations(cor
     assert spoke("颈椎") == {("P05.txt", "P05")}
     assert ("P03.txt", "P03") not in spoke("Microsoft Teams")
     assert ("P07.txt", "P07") in spoke("Microsoft Teams")
+
+
+def test_which_ones_is_answered_by_the_sentence_that_lists_them(corpus, tmp_path):
+    """"哪些科目?" is answered by the items in a row ("数学、物理和计算机科学"), not by the
+    sentence that names something else (AGI); "what did she compare it to" by the comparison."""
+    ingest_talk(
+        corpus, tmp_path / "kids.txt",
+        "Host: 如果你今天有孩子,你会让他们重点学哪些科目?",
+        "Guest: 我认为有一个比较明确的答案。那就是数学、物理和计算机科学。"
+        "即使在 AGI 之后,我仍然希望人类在任何领域都能发挥作用。",
+    )
+    ingest_talk(
+        corpus, tmp_path / "marks.txt",
+        "Host: How do you think about policing a trademark?",
+        "Lawyer: Policing a trademark is a habit you keep up for years. "
+        "It's like wearing a seatbelt: you do it every single time you drive.",
+    )
+    a = corpus.ask("要是他今天有孩子,他会让孩子重点学哪些科目?")
+    assert "数学、物理和计算机科学" in a.text, a.text
+    b = corpus.ask("What does the lawyer compare policing a trademark to?")
+    assert "seatbelt" in b.text, b.text
