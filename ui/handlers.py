@@ -299,12 +299,14 @@ class Handlers:
         return [s.name for s in self._sources() or [] if (BUNDLED_TRANSCRIPTS / s.name).is_file()]
 
     def speakers_of(self, document: str | None):
-        """The rename pickers for a document: its speakers."""
+        """The rename pickers for a document: its speakers, and as new names those and then
+        every other document's speakers, so a merge across interviews is a pick, not typing."""
         sources = self._sources() or []
         speakers = next((list(s.speakers) for s in sources if s.name == document), [])
+        others = sorted({x for s in sources if s.name != document for x in s.speakers} - set(speakers))
         return (
             gr.update(choices=speakers, value=speakers[0] if speakers else None),
-            gr.update(choices=speakers, value=None),
+            gr.update(choices=speakers + others, value=None),
         )
 
     def rename(self, document: str, old: str, new: str):

@@ -544,3 +544,16 @@ def test_an_upload_beside_the_bundled_sample_says_answers_may_quote_it(bundled, 
         bundled.remove(name)
     again = h.add_files([str(write(tmp_path, "P06.txt", "Host: When?\nGuest: In May, after exams.\n"))])[0]
     assert "sample interview" not in again
+
+
+def test_the_new_name_picker_offers_other_documents_speakers(bundled, tmp_path):
+    """Merging "Andrej" of one interview into "Andrej Karpathy" of another meant typing the
+    name: the picker offered only the document's own speakers."""
+    from ui.handlers import Handlers
+
+    h = Handlers(bundled)
+    h.add_files([str(write(tmp_path, "P07.txt", "Host: Where?\nAndrej: At home, mostly.\n"))])
+    old, new = h.speakers_of("P07.txt")
+    own, names = ([c[0] if isinstance(c, tuple) else c for c in x["choices"]] for x in (old, new))
+    assert "Andrej" in own and names[: len(own)] == own, names
+    assert "Andrej Karpathy" in names[len(own):], names
