@@ -22,6 +22,10 @@ from index.clean import normalize
 # digits (Latin with its accents folded, Cyrillic, Greek, …), kept whole across `.`, `'` and `-`
 _LETTER = r"(?:(?![\u3400-\u9fff])[^\W_])"
 _TOKEN = re.compile(rf"[\u3400-\u9fff]+|{_LETTER}+(?:[.'\-]{_LETTER}+)*")
+# typographic apostrophes (PDFs, word processors, caption tools), read as the typed one
+_APOSTROPHE = re.compile(r"[\u2019\u2018\u02bc\uff07]")
+# what a contraction or a possessive adds to a word: "'ve", "'ll", "'re", "'d", "'m", "'s", "n't"
+_CONTRACTION = re.compile(r"(?:(?<!^ca)(?<!^wo)n't|'(?:ve|ll|re|d|m|s|t))$")
 # A Han character (CJK Unified Ideographs and Extension A): what makes text Chinese here.
 HAN = re.compile(r"[\u3400-\u9fff]")
 # Function words and question words: they say how something is asked, not what about.
@@ -89,9 +93,16 @@ def tokenize(text: str) -> list[str]:
 
     >>> tokenize("What is the engineering goal at Captions, then?")
     ['engin', 'goal', 'caption']
+
+    A contraction is the word it shortens, with a typographic apostrophe too ("We’ve" had been
+    the word "ve", "don’t" the words "don" and "t"); a name keeps its apostrophe:
+
+    >>> tokenize("We’ve said it’s Karpathy's, don't we? O'Brien")
+    ['karpathi', "o'brien"]
     """
     out: list[str] = []
-    for run in _TOKEN.findall(_unaccented(to_written(normalize(text)))):
+    for run in _TOKEN.findall(_unaccented(to_written(_APOSTROPHE.sub("'", normalize(text))))):
+        run = _CONTRACTION.sub("", run)  # "we've", "don't", "it’s": the word before it
         if HAN.match(run):
             with _lock:  # the dictionary loads on first use; once, not once per thread
                 words = _jieba().cut(run)

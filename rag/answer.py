@@ -362,6 +362,35 @@ def with_following(
     return [out[key] for key in sorted(out)]
 
 
+def with_preceding(
+    chosen: Sequence[Candidate], sentences: Sequence[Candidate], terms: Mapping[str, float],
+    min_echo: float = 0.8, min_words: int = 3,
+) -> list[Candidate]:
+    """Add the sentence before each chosen one that only says the question again: at least
+    `min_echo` of its words (and `min_words` of them) are the question's. The asker took the
+    question from it, and the fact it sums up came just before ("…by doubling the SIFI
+    surcharge. We've, in effect, already put in place countercyclical buffers.").
+
+    >>> cs = [Candidate(0, 0, "We doubled the SIFI surcharge."),
+    ...       Candidate(0, 1, "So we already have countercyclical buffers in place.")]
+    >>> terms = {t: 1.0 for t in ("alreadi", "countercycl", "buffer", "place", "bank")}
+    >>> [c.text for c in with_preceding(cs[1:], cs, terms)]
+    ['We doubled the SIFI surcharge.', 'So we already have countercyclical buffers in place.']
+    >>> len(with_preceding([Candidate(0, 1, "Banks hold more capital than before the crisis.")], cs, terms))
+    1
+    """
+    by_place = {c.place: c for c in sentences}
+    out = {c.place: c for c in chosen}
+    for c in chosen:
+        words = words_of(c.text)
+        echoed = words & terms.keys()
+        if c.position and len(echoed) >= min_words and len(echoed) >= min_echo * len(words):
+            before = by_place.get((c.hit, c.version, c.position - 1))
+            if before is not None:
+                out.setdefault(before.place, before)
+    return [out[key] for key in sorted(out)]
+
+
 def statements(chosen: Sequence[Candidate]) -> list[str]:
     """The chosen sentences as the answer checks read them: a question joined to the answer the
     speaker gives right after it, which alone does not say what it answers.

@@ -49,6 +49,7 @@ from rag.answer import (
     statements,
     term_coverage,
     with_following,
+    with_preceding,
 )
 from rag.crosslingual import Glossary
 from rag.history import (
@@ -774,6 +775,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
                             [conversation(h.passage) for h in r.hits], t.same_shared, replied)
     chosen = with_following(chosen, **follow)
+    chosen = with_preceding(chosen, sentences, r.terms)
     if (r.filtered or (r.people and t.named_needs_terms)) and r.terms and not any(
         mentions(r, r.hits[c.hit]) for c in chosen
     ):

@@ -1874,3 +1874,18 @@ def test_which_ones_is_answered_by_the_sentence_that_lists_them(corpus, tmp_path
     assert "数学、物理和计算机科学" in a.text, a.text
     b = corpus.ask("What does the lawyer compare policing a trademark to?")
     assert "seatbelt" in b.text, b.text
+
+
+def test_a_sentence_that_only_says_the_question_again_is_quoted_with_the_one_before(corpus, tmp_path):
+    """The asker took the question's words from a sentence that sums up the one before it,
+    which holds the fact: "…by doubling the SIFI surcharge. We’ve, in effect, already put in
+    place substantial countercyclical buffers." (a typographic apostrophe, as PDFs write it)."""
+    ingest_talk(
+        corpus, tmp_path / "fed.txt",
+        "Reporter: Would you turn on a countercyclical capital buffer?",
+        "Chair Powell: We have chosen to have high capital requirements for the largest banks "
+        "by doubling the SIFI surcharge. We’ve, in effect, already put in place substantial "
+        "countercyclical buffers. Other countries made other choices about their banks.",
+    )
+    a = corpus.ask("How has the US in effect already put countercyclical buffers in place?")
+    assert "doubling the SIFI surcharge" in a.text, a.text
