@@ -66,6 +66,7 @@ from rag.history import (
 from rag.places import open_table
 from rag.retrieve import (
     HOST_WORDS,
+    Hit,
     Retrieval,
     clean_question,
     introduces,
@@ -553,6 +554,22 @@ ACROSS = re.compile(
 )
 
 
+def with_next_pieces(r: Retrieval, first: int) -> Retrieval:
+    """The retrieval with, after its hits, the next piece of the turn of each of its `first`
+    hits that is not among them: what a piece leads up to may open the next one ("…the same
+    number of dollars went to venture capital as the year before." | "But it went to half as
+    many companies.")."""
+    have = {h.passage.id for h in r.hits}
+    extra = []
+    for h in r.hits[:first]:
+        p = h.passage
+        pid = f"{p.source}#t{p.turn}p{p.piece + 1}"
+        if pid in r.snapshot.position and pid not in have:
+            have.add(pid)
+            extra.append(Hit(r.snapshot.passage(pid), h.score))
+    return replace(r, hits=[*r.hits, *extra]) if extra else r
+
+
 def conversation(p) -> frozenset[str]:
     """The documents that hold a passage: its own and those of its other write-ups."""
     return frozenset({p.source, *(v.source for v in p.versions)})
@@ -650,13 +667,17 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     if not r.hits:
         return declined(r, related=False)
     snap = r.snapshot
+    # (the next piece of a turn the first passages break off: quoted only after their last
+    # sentence, never a candidate or a related passage of its own)
+    found, r = r, with_next_pieces(r, t.answer_passages)
+    ranked = len(found.hits)
     # A question about what a host said may be answered by the statement a host's question
     # opens with ("Since the 1980s studies show tutoring lifts a student two sigma, so …?").
     preamble = t.question_preamble if r.about_hosts else 0
     # every statement of the first passages; the ones long enough to stand alone compete
     # (from the version of each passage in the question's language, when it has two)
     texts = [readable_text(h.passage, r.lang) for h in r.hits]
-    sentences = candidates(texts, t.answer_passages, 1, preamble, t.self_answer_chars)
+    sentences = candidates(texts[:ranked], t.answer_passages, 1, preamble, t.self_answer_chars)
     if t.version_shared > 0:  # and what the passage's other write-ups add
         versions = [[readable_text(v, r.lang) for v in h.passage.versions] for h in r.hits]
         sentences += from_versions(texts, versions, t.answer_passages, 1, t.version_shared)
@@ -707,9 +728,14 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     if abstain.abstain(sig, t.max_unknown) or not cands:
         # A question about a covered topic that asks for what no passage gives: offer the
         # closest passages, without quoting them as the answer.
-        return declined(r, related=bool(sig.missing_type and not sig.unknown_names))
+        return declined(found, related=bool(sig.missing_type and not sig.unknown_names))
     follow = {"sentences": sentences, "max_chars": t.follow_max_chars,
-              "min_chars": t.min_sentence_chars, "continues": continuations(r.hits)}
+              "min_chars": t.min_sentence_chars, "continues": continuations(found.hits)}
+    # ... and, once the answer is checked, what the next piece of a turn opens with (the
+    # checks read the passages found: "The books before that would be too much work to
+    # salvage." gives no title)
+    after = [replace(c, hit=ranked + c.hit) for c in candidates(texts[ranked:], len(texts), 1)]
+    follow_on = {**follow, "sentences": sentences + after, "continues": continuations(r.hits)}
 
     # what a count question counts, in the other language's words (会员 -> "member")
     counted = (
@@ -774,7 +800,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         replied = [(h.passage.question or "") if one_part else "" for h in r.hits]
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
                             [conversation(h.passage) for h in r.hits], t.same_shared, replied)
-    chosen = with_following(chosen, **follow)
+    chosen = with_following(chosen, **follow_on)
     chosen = with_preceding(chosen, sentences, r.terms)
     if (r.filtered or (r.people and t.named_needs_terms)) and r.terms and not any(
         mentions(r, r.hits[c.hit]) for c in chosen
@@ -782,11 +808,11 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # "What happens to the urchins?" asked of the host alone, or "What does Omar think
         # about the comet?" of someone who never speaks of it: what they say never mentions
         # what is asked, so it is no answer
-        return declined(r, related=True)
+        return declined(found, related=True)
     if not quotes_whom_it_names(r, chosen, snap):
         # "Which framework does Jerod say …?" answered only by other people's words: those
         # are not Jerod's, so they are related passages, not his answer.
-        return declined(r, related=True)
+        return declined(found, related=True)
     said = statements(best)
     # (a question that also asks what or why is answered though the number is missing)
     typed = abstain.asks_only_types(typed_q)
@@ -794,18 +820,18 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # The passages are on topic but the quoted sentences hold no year, amount or count
         # the question asks for ("How much does X cost?" answered by "X is expensive"): a
         # near miss, shown as related passages rather than as the answer.
-        return declined(r, related=True)
+        return declined(found, related=True)
     if typed and not abstain.names_what_is_asked(typed_q, said, config.cache_dir):
         # "Which company …?" answered by sentences that name none: a near miss
-        return declined(r, related=True)
+        return declined(found, related=True)
     if typed and abstain.admits_not_knowing([c.text for c in chosen]):
         # "Which wavelength …?" answered with "I don't remember which one.": the speaker
         # says the transcript does not hold it
-        return declined(r, related=True)
+        return declined(found, related=True)
     quotes: dict[int, list[str]] = {}
     for c in chosen:
         quotes.setdefault(c.hit, []).append(c.text)
-    order = first_use([c.hit for c in chosen], len(r.hits))
+    order = [i for i in first_use([c.hit for c in chosen], len(r.hits)) if i < ranked or i in quotes]
     numbers = [0] * len(r.hits)
     for n, i in enumerate(order, start=1):
         numbers[i] = n

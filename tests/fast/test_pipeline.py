@@ -1889,3 +1889,26 @@ def test_a_sentence_that_only_says_the_question_again_is_quoted_with_the_one_bef
     )
     a = corpus.ask("How has the US in effect already put countercyclical buffers in place?")
     assert "doubling the SIFI surcharge" in a.text, a.text
+
+
+def test_what_the_next_piece_of_a_turn_opens_with_follows_its_set_up(corpus, tmp_path):
+    """A turn cut into pieces: the found piece ends by setting the fact up ("…the same
+    number of dollars went to venture capital as the year before.") and the next one opens
+    with it ("But it went to half as many companies."), though that piece is not found: it is
+    quoted, and cited, after the found one."""
+    ingest_talk(
+        corpus, tmp_path / "cities.txt",
+        "Host: How do you feel about remote work for cities?",
+        "Devon: Yeah. I'm tentatively excited about it, and I have some concerns. "
+        "For example, I was talking to a friend who's a venture capitalist a few days ago. "
+        "And he was telling me about how in 2020, during COVID, roughly the same number of "
+        "dollars went to venture capital investments as the previous year.\n\n"
+        "But it went to half as many companies. His theory was that investors fund people "
+        "they trust, and they could not meet anyone face to face, so they went back to the "
+        "founders they already knew from before, the ones they had met in person over the "
+        "years, and the rest of the founders who asked them for money heard nothing back.",
+    )
+    a = corpus.ask("What did Devon's venture capitalist friend say changed in 2020 during COVID?", k=1)
+    assert "half as many companies" in a.text, a.text
+    assert [c.n for c in a.citations] == [1, 2] and "[2]" in a.text, a.text
+    assert a.citations[1].passage.text.startswith("But it went to half as many companies.")
