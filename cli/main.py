@@ -284,6 +284,37 @@ def sources_cmd(as_json):
     _warn_unfinished(corpus)
 
 
+@main.command(name="who-said")
+@click.argument("topic")
+@click.option("--json", "as_json", is_flag=True, help="Print each document's speakers and passages as JSON.")
+def who_said_cmd(topic, as_json):
+    """Who spoke to a topic: each speaker of each document, with their best passage on it, or
+    "did not speak to it" (as the chat's "Who said what").
+
+    \b
+      rag who-said Waymo
+      rag who-said 合成数据 --json
+    """
+    from rag.render import citation_dict, where
+
+    if not topic.strip():
+        raise click.UsageError("the topic is empty: name a subject, e.g. Waymo or 合成数据")
+    corpus = _corpus()
+    _ensure_index(corpus)
+    rows = corpus.who_said(topic)
+    if as_json:
+        click.echo(json.dumps(
+            [{"source": src, "speaker": sp or None, "passages": [citation_dict(c) for c in cs]}
+             for src, sp, cs in rows], ensure_ascii=False, indent=2))
+    else:
+        for src, sp, cs in rows:
+            click.echo(f"{sp or 'Unknown speaker'} — {src}" + ("" if cs else ": did not speak to it"))
+            for c in cs:
+                click.echo(f"  [{c.n}] {where(c)}")
+                click.echo("      " + c.passage.text.replace("\n", " "))
+    _warn_unfinished(corpus)
+
+
 @main.command()
 @click.option("--jsonl", "as_jsonl", is_flag=True, default=True, help="One JSON object per line (the default).")
 @click.option("--source", default=None, help="Only this document.")

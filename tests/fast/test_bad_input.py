@@ -681,3 +681,18 @@ def test_a_misused_command_line_is_one_line(rag, args):
     assert out.exit_code == 2
     assert len(lines(out.stderr)) == 1 and out.stderr.startswith("Error: ")
     assert out.stderr.rstrip().endswith("--help`)")
+
+
+def test_who_said_on_the_command_line(tmp_path, corpus, rag):
+    """`rag who-said TOPIC`, as the chat's "Who said what": each speaker with their passage
+    on the topic or "did not speak to it"; an empty topic is one line."""
+    (tmp_path / "fest.txt").write_text(GOOD, encoding="utf-8")
+    assert rag("ingest", str(tmp_path / "fest.txt")).exit_code == 0
+    out = rag("who-said", "Rottnest")
+    assert out.exit_code == 0, out.output
+    assert "Guest — fest.txt\n" in out.output and "Rottnest island" in out.output, out.output
+    assert "Host — fest.txt: did not speak to it" in out.output, out.output
+    rows = json.loads(rag("who-said", "Rottnest", "--json").output)
+    assert {(r["speaker"], bool(r["passages"])) for r in rows} == {("Guest", True), ("Host", False)}
+    empty = rag("who-said", " ")
+    assert empty.exit_code == 2 and len(lines(empty.output)) == 1, empty.output
