@@ -143,7 +143,10 @@ _HAS = {
         r"[一二两兩三四五六七八九十]*[百千万萬][一二两兩三四五六七八九十百千万萬]*\s*(?:块|塊)"
         r"(?![\u4e00-\u9fff]{0,2}(?:砖|磚|石|地|板|屏|牌|田))|"
         r"(?:花|付|掏|卖|賣|买|買|赚|賺)了?\s*\d[\d.,]*\s*(?:块|塊)|"
-        r"[一二两兩三四五六七八九十百千万萬]+\s*(?:元|美元)|"
+        # a sum in Chinese numerals, in any currency ("十万美金", "几个美分", "三千欧元")
+        r"[一二两兩三四五六七八九十百千万萬亿億几幾]+\s*(?:个|個)?\s*(?:元|美元|美金|美分|欧元|歐元|"
+        r"英镑|英鎊|日元|日圓|港币|港幣|港元|台币|台幣|人民币|人民幣)|"
+        r"\d[\d.,]*\s*(?:万|萬|亿|億|千)*\s*(?:美分|欧元|歐元|英镑|英鎊|日元|日圓|港币|港幣|港元|台币|台幣|人民币|人民幣)|"
         # hundreds of millions saved, earned or spent ("政府大概省了26億"), not "用不到 10 億" (of a
         # model's parameters) nor "1 亿人"
         r"(?:省|赚|賺|赔|賠|花|付|投资|投資|募|融资|融資|卖|賣|买|買|值|收入|营收|營收|预算|預算|成本|损失|損失|"
@@ -451,6 +454,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (True, True, False)
     >>> has_type("money", "一顿饭八块钱"), has_type("money", "两百元一个月"), has_type("money", "一块蛋糕")
     (True, True, False)
+    >>> has_type("money", "一个比特币接近十万美金"), has_type("money", "大概值几个美分"), has_type("money", "3 万日元")
+    (True, True, True)
     >>> has_type("money", "我花了三千块买了一把椅子"), has_type("money", "付了 500 块买票"), has_type("money", "三千块砖")
     (True, True, False)
     >>> has_type("money", "政府大概省了26億，讓大家知道"), has_type("money", "有 1 亿人用")

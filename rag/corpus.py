@@ -56,12 +56,14 @@ from rag.history import (
     checked,
     is_follow_up,
     last_question,
+    names_another_time,
     new_subject,
     only_a_time,
     only_names,
     read_with,
     subject,
     with_people,
+    without_times,
 )
 from rag.places import open_table
 from rag.retrieve import (
@@ -642,7 +644,9 @@ def follow_up(
     # answered it (another interview's "next year" is no answer)
     at_a_time = bool(topic) and only_a_time(topic)
     docs = [h.passage.source for h in find(previous).hits[:answer_passages]] if at_a_time else []
-    r = replace(find(read_with(q, previous), list(dict.fromkeys(docs)) or None), follow_up=q)
+    # (the times the question before it named are left out: "现在呢？" after "…在2010年…")
+    before = without_times(previous) if at_a_time else previous
+    r = replace(find(read_with(q, before), list(dict.fromkeys(docs)) or None), follow_up=q)
     if not topic or at_a_time:
         return r
     alone = find(" ".join([*sorted(r.people), topic]))
@@ -709,6 +713,10 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
              for i, h in enumerate(r.hits)]
     if any(not setup[c.hit] for c in cands):
         cands = [c for c in cands if not setup[c.hit]]
+    if r.follow_up and only_a_time(subject(r.follow_up)):
+        # "现在呢？" after "…在2010年…": a sentence about another time answered the question
+        # before it
+        cands = [c for c in cands if not names_another_time(c.text, r.follow_up)] or cands
     scores = score(cands, r.terms, snap.idf, asked, t)
 
     def holds_what_is_asked(c) -> float:  # a year, count, amount or time; a new name

@@ -161,6 +161,46 @@ _TIME_ONLY = re.compile(
 )
 
 
+# a time a question names, for a follow-up that asks the same at another time
+_TIME = re.compile(
+    r"\b(?:in|for|during|by|over)\s+(?:the\s+)?(?:(?:19|20)\d\d(?:s)?|(?:next|last|this|coming|previous|"
+    r"following)\s+(?:year|month|week|decade|season|quarter)s?)\b|"
+    r"\b(?:(?:19|20)\d\d(?:s)?|(?:next|last|this|coming|previous|following)\s+(?:year|month|week|"
+    r"decade|season|quarter)s?|today|tomorrow|yesterday|back then|at the time|now|these days)\b|"
+    r"在?(?:(?:19|20)\d\d\s*年(?:代|的时候|的時候|时|時)?|明年|去年|今年|后年|後年|前年|当时|當時|那时候?|那時候?|"
+    r"现在|現在|如今|目前|将来|將來|未来|未來|以前|过去|過去)",
+    re.I,
+)
+
+
+def without_times(previous: str) -> str:
+    """The question before a follow-up that names a time alone ("现在呢？", "And now?"), with
+    the times it named left out: the follow-up's time replaces them, and the old one no
+    longer draws the passages it was answered from.
+
+    >>> without_times("比特币在2010年大概值多少钱？")  # before "现在呢？"
+    '比特币大概值多少钱？'
+    >>> without_times("How many employees did they have in 2019?")  # before "And next year?"
+    'How many employees did they have?'
+    """
+    out = _TIME.sub("", previous)
+    out = re.sub(r"\s+([?？.,，。])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
+    return out if re.search(r"[^\W_]", out) else previous
+
+
+def names_another_time(sentence: str, follow_up: str) -> bool:
+    """Does a sentence name a time, none of them the one a follow-up asks about: the answer
+    to the question before it ("在2010年…几个美分" after "现在呢？")?
+
+    >>> names_another_time("在2010年,一个比特币值几个美分。", "现在呢？")
+    True
+    >>> names_another_time("现在一个比特币接近十万美金。", "现在呢？"), names_another_time("涨了很多。", "现在呢？")
+    (False, False)
+    """
+    said = {m.strip().lower() for m in _TIME.findall(sentence)}
+    return bool(said) and not said & {m.strip().lower() for m in _TIME.findall(follow_up)}
+
+
 def only_a_time(topic: str) -> bool:
     """Is a follow-up's subject a time alone?
 

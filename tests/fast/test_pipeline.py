@@ -1912,3 +1912,21 @@ def test_what_the_next_piece_of_a_turn_opens_with_follows_its_set_up(corpus, tmp
     assert "half as many companies" in a.text, a.text
     assert [c.n for c in a.citations] == [1, 2] and "[2]" in a.text, a.text
     assert a.citations[1].passage.text.startswith("But it went to half as many companies.")
+
+
+def test_a_follow_up_at_another_time_leaves_the_old_time_out(corpus, tmp_path):
+    """"现在呢？" after "比特币在2010年大概值多少钱？" was read with "2010年" and quoted the
+    2010 price again."""
+    ingest_talk(
+        corpus, tmp_path / "coins.txt",
+        "Host: 你还记得比特币早年的价格吗?",
+        "Guest: 记得。在2010年我们自己挖着玩的时候,一个比特币大概值几个美分。",
+        "Host: 后来呢?",
+        "Guest: 后来涨了很多。现在一个比特币接近十万美金了,谁也没想到。",
+    )
+    first = corpus.ask("比特币在2010年大概值多少钱？")
+    assert "几个美分" in first.text, first.text
+    history = [{"role": "user", "content": "比特币在2010年大概值多少钱？"},
+               {"role": "assistant", "content": first.text}]
+    now = corpus.ask("现在呢？", history=history)
+    assert "十万美金" in now.text and "几个美分" not in now.text, now.text
