@@ -48,10 +48,12 @@ import pytest
 # Lisa; 2026-12-05, late night): 84 -> 86 of 148 declined, nothing else moved: abstain_acc 0.56 -> 0.57.
 # Function words (at, by, with, …) out of the lexical index, and a fresh index (2026-12-07,
 # night): real hit@5 0.807 -> 0.820, key facts 0.653 -> 0.654, 86 -> 87 declined: hit@5 0.80 -> 0.81.
+# Answers of the shape asked for, contractions no words, the sentence before an echo and the
+# next piece of a turn (2026-12-08): bundled key facts 0.874 -> 0.885: its floor 0.85 -> 0.86.
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
-    "bundled": {"hit@5": 0.95, "hit@600c": 0.94, "key_facts": 0.85, "abstain_acc": 0.87},
+    "bundled": {"hit@5": 0.95, "hit@600c": 0.94, "key_facts": 0.86, "abstain_acc": 0.87},
     "real": {"hit@5": 0.81, "hit@600c": 0.68, "key_facts": 0.65, "abstain_acc": 0.57,
              "speaker_acc": 0.95},
 }
