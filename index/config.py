@@ -222,6 +222,10 @@ class Tuning:
     # 0.689 -> 0.672). A comparison ("就像…一样", "like a …") for "what did he compare it to",
     # items in a row ("数学、物理和计算机科学") for "which ones": see eval/HISTORY.md
     shape_bonus: float = 0.1
+    # For a question that asks for several things ("What three things …?", "哪些…?"), the
+    # pieces of the first passages' turns up to this many before and after are read for the
+    # list's other items ("The second thing you need is …"); see eval/HISTORY.md
+    list_pieces: int = 6
     # a sentence of the speaker the question names ("Lisa 的第一份工作是什麼？"): their words are the
     # answer, and an answer quoting only others is declined; tuning split: real wrongly declined
     # 4 -> 3 of 126, key facts unchanged, bundled unchanged (0.2 the same)

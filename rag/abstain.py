@@ -545,6 +545,39 @@ _GIVES_LIST = re.compile(
     r"\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? (?:and|or) \w+|\bfirst(?:ly)?\b.{1,120}\bsecond(?:ly)?\b",
     re.I,
 )
+# a question that names how many things it asks for: "What three things …?", "哪两个理由?"
+_N_THINGS = re.compile(
+    r"\b(two|three|four|five|six|seven)\s+(?:[a-z-]+\s+)?(?:things|ways|steps|reasons|points|tips|"
+    r"elements|parts|kinds|types|rules|lessons|mistakes|criticisms|categories|areas|questions|"
+    r"factors|pillars|principles|problems|issues|ideas|items|stages|phases|options)\b|"
+    r"(?:哪|这|這|那)?([两兩二三四五六七])\s*(?:个|個|点|點|条|條|种|種|类|類|大|项|項|件|步)",
+    re.I,
+)
+_HOW_MANY_NAMED = {w: n for n, ws in enumerate(
+    ["", "", "two 两 兩 二", "three 三", "four 四", "five 五", "six 六", "seven 七"]) for w in ws.split()}
+
+
+def asks_for_a_list(question: str) -> bool:
+    """Does the question ask for several things: "which ones", or a number of them?
+
+    >>> asks_for_a_list("What three things are in every good social media post?"), asks_for_a_list("哪些科目?")
+    (True, True)
+    >>> asks_for_a_list("What is the first thing you need?"), asks_for_a_list("三年前他在哪?")
+    (False, False)
+    """
+    return bool(_ASKS_LIST.search(question) or _N_THINGS.search(question))
+
+
+def items_asked(question: str) -> int | None:
+    """How many things the question asks for, when it says.
+
+    >>> items_asked("What three things should an intro cover?"), items_asked("给了哪两个理由？"), items_asked("哪些?")
+    (3, 2, None)
+    """
+    m = _N_THINGS.search(question)
+    return _HOW_MANY_NAMED.get((m[1] or m[2]).lower()) if m else None
+
+
 _SHAPES = ((_ASKS_REASON, _GIVES_REASON), (_ASKS_COMPARISON, _GIVES_COMPARISON),
            (_ASKS_LIST, _GIVES_LIST))
 

@@ -391,6 +391,62 @@ def with_preceding(
     return [out[key] for key in sorted(out)]
 
 
+# the items of a list, said one after the other: "The first thing you need is …", "The
+# second thing is …", "首先…", "其次…"; an ordinal alone ("when I first started") is no item
+_ITEM = re.compile(
+    r"\b(?:the|my|our|your|a)\s+(?:first|second|third|fourth|fifth|next|last|final|other)\s+"
+    r"(?:one|thing|step|point|reason|way|element|tip|piece|part|item|rule|lesson|mistake|"
+    r"question|idea|factor|area|pillar|principle|problem|issue|criticism|category|kind|type)s?\b|"
+    r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly)\b[,:]?|\band (?:then )?(?:finally|lastly)\b|"
+    r"首先|其次|再次|第[一二三四五六七八九十][个個点點条條是,，、：:]|最后一|最後一|另一个|另一個|还有一个|還有一個",
+    re.I,
+)
+
+
+def is_item(sentence: str) -> bool:
+    """Does the sentence give an item of a list by its place in it?
+
+    >>> is_item("The second thing that you need is a good hook."), is_item("首先是数学。")
+    (True, True)
+    >>> is_item("When I first started, it was hard."), is_item("The first time I rode one.")
+    (False, False)
+    """
+    return bool(_ITEM.search(sentence.strip()))
+
+
+def rest_of_list(
+    chosen: Sequence[Candidate], sentences: Sequence[Candidate], passages: Sequence[Passage],
+    wanted: int | None = None, most: int = 5,
+) -> list[Candidate]:
+    """When a chosen sentence gives an item of a list ("The first thing you need is a visual
+    element"), the list's other items in the same turn (`passages[hit]` says whose), in
+    reading order: as many as the question asks for (`wanted`), else at most `most`.
+
+    >>> from index.types import Passage
+    >>> ps = [Passage("d#t3p1", "d", "G", "guest", 3, 1, ""), Passage("d#t3p2", "d", "G", "guest", 3, 2, ""),
+    ...       Passage("d#t4p1", "d", "H", "host", 4, 1, "")]
+    >>> ss = [Candidate(0, 0, "The first thing you need is a visual element."), Candidate(0, 1, "People scroll."),
+    ...       Candidate(1, 0, "The second thing you need is a good hook."), Candidate(1, 1, "Make it short."),
+    ...       Candidate(1, 2, "The third thing is a link."), Candidate(2, 0, "The next thing is lunch.")]
+    >>> [c.text for c in rest_of_list(ss[:2], ss, ps, 3)]
+    ['The first thing you need is a visual element.', 'People scroll.', 'The second thing you need is a good hook.', 'The third thing is a link.']
+    """
+    def turn(c: Candidate) -> tuple[str, int, int]:
+        p = passages[c.hit]
+        return (p.source, p.turn, p.piece)
+
+    items = [c for c in chosen if c.version == 0 and is_item(c.text)]
+    if not items:
+        return list(chosen)
+    where = {turn(c)[:2] for c in items}
+    have = {c.place for c in chosen}
+    said = sorted((c for c in sentences if c.version == 0 and turn(c)[:2] in where and is_item(c.text)),
+                  key=lambda c: (*turn(c), c.position))
+    room = max((wanted or most) - len(items), 0)
+    extra = [c for c in said if c.place not in have][:room]
+    return sorted([*chosen, *extra], key=lambda c: c.place)
+
+
 def statements(chosen: Sequence[Candidate]) -> list[str]:
     """The chosen sentences as the answer checks read them: a question joined to the answer the
     speaker gives right after it, which alone does not say what it answers.

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index.chunk import CHUNKER_VERSION, is_backchannel
+from index.chunk import CHUNKER_VERSION, is_backchannel, passage_sentences
 from index.clean import asks, to_simplified
 from index.config import K_MAX, Config
 from index.embed import Embedder, make_embedder
@@ -37,6 +37,7 @@ from index.store import Store
 from index.types import Passage
 from rag import abstain
 from rag.answer import (
+    Candidate,
     asks_the_same,
     candidates,
     complement,
@@ -44,6 +45,7 @@ from rag.answer import (
     not_covered,
     readable_text,
     render,
+    rest_of_list,
     score,
     select,
     statements,
@@ -556,19 +558,21 @@ ACROSS = re.compile(
 )
 
 
-def with_next_pieces(r: Retrieval, first: int) -> Retrieval:
+def with_next_pieces(r: Retrieval, first: int, around: int = 0) -> Retrieval:
     """The retrieval with, after its hits, the next piece of the turn of each of its `first`
     hits that is not among them: what a piece leads up to may open the next one ("…the same
     number of dollars went to venture capital as the year before." | "But it went to half as
-    many companies.")."""
+    many companies."). With `around`, the turn's pieces up to that many before and after too
+    (where the other items of a list are: "the first one is …" … "the third thing is …")."""
     have = {h.passage.id for h in r.hits}
     extra = []
     for h in r.hits[:first]:
         p = h.passage
-        pid = f"{p.source}#t{p.turn}p{p.piece + 1}"
-        if pid in r.snapshot.position and pid not in have:
-            have.add(pid)
-            extra.append(Hit(r.snapshot.passage(pid), h.score))
+        for piece in range(p.piece - around, p.piece + max(around, 1) + 1):
+            pid = f"{p.source}#t{p.turn}p{piece}"
+            if pid in r.snapshot.position and pid not in have:
+                have.add(pid)
+                extra.append(Hit(r.snapshot.passage(pid), h.score))
     return replace(r, hits=[*r.hits, *extra]) if extra else r
 
 
@@ -673,7 +677,9 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     snap = r.snapshot
     # (the next piece of a turn the first passages break off: quoted only after their last
     # sentence, never a candidate or a related passage of its own)
-    found, r = r, with_next_pieces(r, t.answer_passages)
+    # (and, for a question asking for a list, the pieces around them in their turns)
+    listed = abstain.asks_for_a_list(r.question)
+    found, r = r, with_next_pieces(r, t.answer_passages, t.list_pieces if listed else 0)
     ranked = len(found.hits)
     # A question about what a host said may be answered by the statement a host's question
     # opens with ("Since the 1980s studies show tutoring lifts a student two sigma, so …?").
@@ -809,6 +815,11 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
                             [conversation(h.passage) for h in r.hits], t.same_shared, replied)
     chosen = with_following(chosen, **follow_on)
+    if listed:  # "What three things …?": the list's other items, in the same turn
+        every = [Candidate(h, i, x) for h, text in enumerate(texts)
+                 for i, x in enumerate(passage_sentences(text))]
+        chosen = rest_of_list(chosen, every, [h.passage for h in r.hits],
+                              abstain.items_asked(r.question))
     chosen = with_preceding(chosen, sentences, r.terms)
     if (r.filtered or (r.people and t.named_needs_terms)) and r.terms and not any(
         mentions(r, r.hits[c.hit]) for c in chosen

@@ -1930,3 +1930,26 @@ def test_a_follow_up_at_another_time_leaves_the_old_time_out(corpus, tmp_path):
                {"role": "assistant", "content": first.text}]
     now = corpus.ask("现在呢？", history=history)
     assert "十万美金" in now.text and "几个美分" not in now.text, now.text
+
+
+def test_a_question_for_three_things_gets_the_lists_other_items(corpus, tmp_path):
+    """"What three things …?" quoted the first item ("a visual element") alone; the second
+    and third were in the next pieces of the same turn ("The second thing …", "… and finally a
+    link …")."""
+    ingest_talk(
+        corpus, tmp_path / "posts.txt",
+        "Host: Let's talk about promoting an episode on social media.",
+        "Gilon: So we're going to talk about what three things are included in every good social "
+        "media post. The first thing that you need is a visual element, right? So people are "
+        "scrolling. They're reading, whatever. If you post a picture that causes them to stop, "
+        "they listen, they read, they engage with the post and the show.\n\n"
+        "And the picture helps them do that. So this can be a graphic. It could be a headshot of "
+        "your guest. It could be an audiogram. The second thing that you need is a good hook. "
+        "Think about what you can say to make someone want to keep listening to the episode.\n\n"
+        "It could be a crazy stat. It could be a really good quote from the guest of the week. "
+        "Whatever that thing is, put it in the caption, and finally a link: you want to include "
+        "a direct link to that specific podcast episode in your post, every single time.",
+    )
+    a = corpus.ask("What three things are in every good social media post?")
+    for item in ("a visual element", "a good hook", "finally a link"):
+        assert item in a.text, a.text
