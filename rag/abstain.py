@@ -518,7 +518,9 @@ _ASKS_REASON = re.compile(
 )
 _GIVES_REASON = re.compile(
     r"\b(?:because|since|the reason|that's why|this is why|the problem is|the issue is|due to|"
-    r"so that)\b|因为|因為|由于|由於|原因|所以|导致|導致|问题在于|問題在於",
+    r"so that|so as to|in order to)\b|因为|因為|由于|由於|原因|所以|导致|導致|问题在于|問題在於|"
+    # a purpose ("为了…", "…从而使得…") answers "why" as a cause does
+    r"为了|為了|从而|從而|以便",
     re.I,
 )
 _ASKS_COMPARISON = re.compile(
@@ -598,6 +600,8 @@ def has_the_shape(question: str, sentence: str) -> bool:
     True
     >>> has_the_shape("为什么要保留中间的预测?", "端到端是我们一开始想做的。")
     False
+    >>> has_the_shape("为什么要保留中间的预测?", "中间预测能帮助开发检测器,从而使端到端可行。")
+    True
     >>> has_the_shape("孩子该学哪些科目?", "即使在 AGI 之后,这些技能仍然重要。")
     False
     >>> has_the_shape("What did he study?", "Math, physics and computer science.")
