@@ -13,7 +13,7 @@ from index.clean import asks, ends_question, ends_sentence, unpunctuated, unpunc
 from index.formats.lines import LIST_ITEM, join
 from index.types import Passage, Turn
 
-CHUNKER_VERSION = "turns-v62"
+CHUNKER_VERSION = "turns-v63"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
 # A question attached to every piece of an answer is capped: it guides retrieval, the passage
 # is what gets cited.

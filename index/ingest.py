@@ -27,7 +27,7 @@ from index.load import UNREADABLE_FOLDER, Problem, expand, load, sidecar_map
 from index.sponsors import sponsor_reads
 from index.store import Manifest, Store
 from index.turns import build_turns, speaker_labels, unmatched, unmatched_warning
-from index.types import Passage
+from index.types import Passage, in_order
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def prepare(
     labels = speaker_labels(parsed)
     turns, warnings = build_turns(parsed, speaker_map, renames)
     passages = chunk_turns(source, turns, config.chunk_chars)
-    speakers = sorted({t.speaker for t in turns if t.speaker})
+    speakers = in_order({t.speaker for t in turns if t.speaker})
     words = sum(word_count(p.text) for p in passages)
     return Prepared(
         passages,

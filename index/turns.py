@@ -21,7 +21,7 @@ from index.errors import listing
 from index.formats import listed_names
 from index.formats.base import Parsed, Segment
 from index.formats.plain import INTERVIEW_ROLES, TITLES
-from index.types import Turn
+from index.types import Turn, in_order
 
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}$")
 # Labels that say nobody knows who spoke: the passage carries no speaker.
@@ -160,6 +160,13 @@ def directory_name(label: str) -> str:
     return f"{m[2]} {m[1]}" if m else name
 
 
+# capitalised words before a surname that are no given name ("For Cody, like, …")
+_NOT_GIVEN_NAMES = frozenset(
+    "The And But So Or Nor For To From With Of In On At By If When Then Than Like Okay Ok Oh Well "
+    "Mr Ms Mrs Dr Hey Hi Hello Thanks Thank Yes No Yeah Sure Right Now Also Ask Tell".split()
+)
+
+
 def canonical_names(
     labels: Sequence[str], text: str = "", people: Sequence[str] = ()
 ) -> dict[str, str]:
@@ -239,9 +246,7 @@ def canonical_names(
             if len(given) == 2 and re.search(rf"\b{given[0].lower()}\b", text):
                 given = given[1:]
             # "Kevin Tom" in "thanks Kevin Tom and Travis" is two speakers, not a full name.
-            if given and given[0] not in counts and given[0] not in (
-                "The", "And", "But", "So", "Mr", "Ms", "Dr", "Hey", "Hi", "Thanks", "Yes", "No"
-            ):
+            if given and given[0] not in counts and given[0] not in _NOT_GIVEN_NAMES:
                 canonical = f"{' '.join(given)} {canonical}"
         names[label] = uncapped(canonical, text)
     # A first name alone is the one person whose full name starts with it: `Monica` and
@@ -712,6 +717,10 @@ def build_turns(
     names = canonical_names(
         [label for label in shown if not (unidentified(label) or anonymous_asker(label))], text, people
     )
+    # A name the user gave a label (`--speaker "Speaker 3=Cody"`) is shown as given: "For Cody,
+    # like, …" in the text is no fuller form of it.
+    names.update({name: name for label, name in (speaker_map or {}).items()
+                  if name in names and (label in written or f"Speaker {label}" in written)})
     # A person's own renames (`rag` UI, `Corpus.rename_speaker`) come last and win.
     names = {k: (renames or {}).get(v, v) for k, v in names.items()}
 
@@ -767,8 +776,8 @@ def build_turns(
                 f'{label} (--speaker "{label}={first} …")'
             )
     # The other diarizer's labels (`0`, `SPEAKER_01`) name nobody: say how to name them.
-    unnamed = sorted({t.speaker for t in turns if t.speaker and _DIARIZED.fullmatch(t.speaker)}
-                     - set(introduced) - set(handed))
+    unnamed = in_order({t.speaker for t in turns if t.speaker and _DIARIZED.fullmatch(t.speaker)}
+                       - set(introduced) - set(handed))
     if unnamed:
         shown = listing(unnamed, 6)
         them = "them" if len(unnamed) > 1 else "it"

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+
+def in_order(names) -> list[str]:
+    """Speakers' names sorted as people read numbers: "Speaker 2" before "Speaker 10".
+
+    >>> in_order({"Speaker 10", "Speaker 2", "Ann", "speaker 1"})
+    ['Ann', 'speaker 1', 'Speaker 2', 'Speaker 10']
+    """
+    return sorted(names, key=lambda n: [int(x) if x.isdigit() else x.lower()
+                                        for x in re.split(r"(\d+)", n)])
 
 
 @dataclass(frozen=True)

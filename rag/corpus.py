@@ -34,7 +34,7 @@ from index.ingest import remove as run_remove
 from index.ingest import rename_speaker as run_rename
 from index.lexical import HAN
 from index.store import Store
-from index.types import Passage
+from index.types import Passage, in_order
 from rag import abstain
 from rag.answer import (
     Candidate,
@@ -393,7 +393,7 @@ class Corpus:
                 SourceInfo(
                     name=name,
                     passages=len(ps),
-                    speakers=tuple(sorted({p.speaker for p in ps if p.speaker})),
+                    speakers=tuple(in_order({p.speaker for p in ps if p.speaker})),
                     hosts=tuple(sorted({p.speaker for p in ps if p.speaker and p.role == "host"})),
                     duration=max(ends) if ends else None,
                 )
@@ -457,7 +457,7 @@ class Corpus:
         return [
             (src, sp, best.get((src, sp), []))
             for src in snap.sources
-            for sp in sorted(speakers.get(src, ()))
+            for sp in in_order(speakers.get(src, ()))
         ]
 
     def export(self, source: str | None = None) -> Iterator[Passage]:

@@ -80,6 +80,17 @@ def test_one_person_one_name_across_a_long_file_and_a_speaker_map():
     ]
 
 
+def test_a_name_given_in_a_speaker_map_is_shown_as_given():
+    """`--speaker "Speaker 3=Cody"` listed the speaker as "For Cody": the text said "For Cody,
+    like, …", read as his full name. A capitalised preposition opens no name either."""
+    said = "So does that answer it? For Cody, like, if he wanted notes, I could add them."
+    p = Parsed([Segment("How do modules work?", "Speaker 3", 0, 1), Segment(said, "Speaker 1", 1, 2)])
+    turns, _ = build_turns(p, {"Speaker 3": "Cody"})
+    assert [t.speaker for t in turns] == ["Cody", "Speaker 1"]
+    names = canonical_names(["Cody", "Ann"], "For Cody, like, a note. Ann asked.", [])
+    assert names["Cody"] == "Cody", names
+
+
 def test_roles_from_front_matter_win():
     r = roles([("A", "Why?"), ("B", "Data."), ("A", "So?")], {"hosts": ["B"]})
     assert r == {"A": "guest", "B": "host"}
