@@ -24,7 +24,7 @@ from index.embed import Embedder, progress_bar
 from index.errors import listing
 from index.lexical import tokenize
 from index.load import UNREADABLE_FOLDER, Problem, expand, load, sidecar_map
-from index.sponsors import sponsor_reads
+from index.sponsors import invented_lines, sponsor_reads
 from index.store import Manifest, Store
 from index.turns import build_turns, speaker_labels, unmatched, unmatched_warning
 from index.types import Passage, in_order
@@ -94,7 +94,7 @@ def prepare(
 
     parsed = read(source, data, fmt)
     context = _context(parsed)
-    parsed = sponsor_reads(parsed)
+    parsed = invented_lines(sponsor_reads(parsed))
     labels = speaker_labels(parsed)
     turns, warnings = build_turns(parsed, speaker_map, renames)
     passages = chunk_turns(source, turns, config.chunk_chars)

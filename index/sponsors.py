@@ -105,3 +105,33 @@ def sponsor_reads(parsed: Parsed) -> Parsed:
                                alt=seg.alt if n == 0 else None, new_turn=seg.new_turn and n == 0))
     held = sum(len(s) for (_, s, _), is_ad in zip(units, ad, strict=True) if is_ad)
     return replace(parsed, segments=out, dropped={**parsed.dropped, "sponsor reads": held})
+
+
+# Lines a speech recognizer (Whisper above all) is known to write over silence or music at the
+# end of a recording, from the subtitles it learnt on: nobody said them.
+_INVENTED = re.compile(
+    r"^\s*(?:(?:中文)?字幕(?:由|提供|制作|製作|志愿者|志願者)?.{0,16}Amara\.org.{0,16}|"
+    r"Subtitles by the Amara\.org community|Sous-titr.{0,40}Amara\.org.{0,20}|"
+    r".{0,12}YoYo Television Series Exclusive|优优独播剧场.{0,40}|"
+    r"(?:请|請)不吝(?:点赞|點贊|點讚).{0,40}|明镜需要您的支持.{0,40}|明鏡需要您的支持.{0,40})\s*$",
+    re.I,
+)
+
+
+def invented_lines(parsed: Parsed) -> Parsed:
+    """The file without the speech segments a speech recognizer is known to invent, and how
+    many characters they held in `dropped`.
+
+    >>> p = Parsed([Segment("我们下期再见", None, 2300.0), Segment("优优独播剧场——YoYo Television Series Exclusive", None, 2355.0),
+    ...             Segment("字幕由Amara.org社区提供", None, 2360.0)])
+    >>> q = invented_lines(p)
+    >>> [s.text for s in q.segments], q.dropped
+    (['我们下期再见'], {'lines a speech recognizer invents': 56})
+    """
+    invented = [s.kind == "speech" and bool(_INVENTED.match(s.text)) for s in parsed.segments]
+    if not any(invented):
+        return parsed
+    keep = [s for s, out in zip(parsed.segments, invented, strict=True) if not out]
+    gone = sum(len(s.text) for s, out in zip(parsed.segments, invented, strict=True) if out)
+    key = "lines a speech recognizer invents"
+    return replace(parsed, segments=keep, dropped={**parsed.dropped, key: parsed.dropped.get(key, 0) + gone})

@@ -738,3 +738,18 @@ def test_the_same_text_under_another_name_is_indexed_with_a_warning(rag, tmp_pat
     report = json.loads(out.stdout)
     assert report["added"] == ["P05 (1).txt"]
     assert any("the same text as P05.txt" in w for w in report["warnings"]), report["warnings"]
+
+
+def test_lines_a_speech_recognizer_invents_are_not_indexed(rag, corpus, tmp_path):
+    """Whisper's closing "优优独播剧场——YoYo Television Series Exclusive" (written over the music
+    at a recording's end) was indexed as speech; the report says what was dropped."""
+    segs = [{"start": 0.0, "end": 4.0, "text": "今天我们聊聊学术自由。"},
+            {"start": 4.0, "end": 9.0, "text": "学术自由起源于欧洲中世纪的大学。"},
+            {"start": 2355.0, "end": 2358.0, "text": "优优独播剧场——YoYo Television Series Exclusive"},
+            {"start": 2358.0, "end": 2360.0, "text": "字幕由Amara.org社区提供"}]
+    path = tmp_path / "ep21.json"
+    path.write_text(json.dumps({"text": "", "segments": segs}, ensure_ascii=False), encoding="utf-8")
+    out = rag("ingest", str(path))
+    assert out.exit_code == 0 and "lines a speech recognizer invents" in out.output, out.output
+    said = " ".join(p.text for p in corpus.export())
+    assert "欧洲中世纪" in said and "YoYo" not in said and "Amara" not in said, said
