@@ -436,6 +436,13 @@ def rest_of_list(
     ...       Candidate(1, 2, "The third thing is a link."), Candidate(2, 0, "The next thing is lunch.")]
     >>> [c.text for c in rest_of_list(ss[:2], ss, ps, 3)]
     ['The first thing you need is a visual element.', 'People scroll.', 'The second thing you need is a good hook.', 'The third thing is a link.']
+
+    An item said in a piece before the chosen one is quoted before it:
+
+    >>> later, earlier = ps[1], ps[0]  # the piece found first, and the one before it in the turn
+    >>> two = [Candidate(0, 0, "The second thing is a good hook."), Candidate(1, 0, "The first thing is a visual.")]
+    >>> [c.text for c in rest_of_list(two[:1], two, [later, earlier], 2)]
+    ['The first thing is a visual.', 'The second thing is a good hook.']
     """
     def turn(c: Candidate) -> tuple[str, int, int]:
         p = passages[c.hit]
@@ -450,7 +457,14 @@ def rest_of_list(
                   key=lambda c: (*turn(c), c.position))
     room = max((wanted or most) - len(items), 0)
     extra = [c for c in said if c.place not in have][:room]
-    return sorted([*chosen, *extra], key=lambda c: c.place)
+    # the sentences of a list's turn in the order they were said, where its first one stood
+    # ("the first one is …" from the piece before comes first)
+    out = sorted([*chosen, *extra], key=lambda c: c.place)
+    first = {}
+    for c in out:
+        first.setdefault(turn(c)[:2], c.place)
+    return sorted(out, key=lambda c: (first[turn(c)[:2]], *turn(c)[2:], c.version, c.position)
+                  if c.version == 0 and turn(c)[:2] in where else (c.place, 0, 0, 0))
 
 
 def statements(chosen: Sequence[Candidate]) -> list[str]:

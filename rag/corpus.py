@@ -815,12 +815,12 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
                             [conversation(h.passage) for h in r.hits], t.same_shared, replied)
     chosen = with_following(chosen, **follow_on)
+    chosen = with_preceding(chosen, sentences, r.terms)
     if listed:  # "What three things …?": the list's other items, in the same turn
         every = [Candidate(h, i, x) for h, text in enumerate(texts)
                  for i, x in enumerate(passage_sentences(text))]
         chosen = rest_of_list(chosen, every, [h.passage for h in r.hits],
                               abstain.items_asked(r.question))
-    chosen = with_preceding(chosen, sentences, r.terms)
     if (r.filtered or (r.people and t.named_needs_terms)) and r.terms and not any(
         mentions(r, r.hits[c.hit]) for c in chosen
     ):
