@@ -11,7 +11,7 @@ import re
 
 from index.clean import asks, ends_question, ends_sentence, unpunctuated, unpunctuated_latin
 from index.formats.lines import LIST_ITEM, join
-from index.types import Passage, Turn
+from index.types import Passage, Turn, passage_id
 
 CHUNKER_VERSION = "turns-v63"
 _SENTENCE_END = re.compile(r"(?<=[。!?！？…])(?![”」』\"'])|(?<=[。!?！？][”」』])")
@@ -441,7 +441,7 @@ def chunk_turns(source: str, turns: list[Turn], max_chars: int) -> list[Passage]
         for i, (text, start, end, marks) in enumerate(pieces, start=1):
             passages.append(
                 Passage(
-                    id=f"{source}#t{turn.n}p{i}",
+                    id=passage_id(source, turn.n, i),
                     source=source,
                     speaker=turn.speaker,
                     role=turn.role,

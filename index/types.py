@@ -16,6 +16,15 @@ def in_order(names) -> list[str]:
                                         for x in re.split(r"(\d+)", n)])
 
 
+def passage_id(source: str, turn: int, piece: int) -> str:
+    """A passage's id: `document#t<turn>p<piece>`, stable across re-ingests.
+
+    >>> passage_id("talk.vtt", 12, 2)
+    'talk.vtt#t12p2'
+    """
+    return f"{source}#t{turn}p{piece}"
+
+
 @dataclass(frozen=True)
 class Transcript:
     """A loaded file: its name (the `source` users see), raw bytes' hash and content."""
@@ -54,7 +63,7 @@ class Turn:
 class Passage:
     """The unit that is embedded, retrieved and cited: a piece of one turn.
 
-    `id` is `document#t<turn>p<piece>`, stable across re-ingests. `question` is the host
+    `id` is `passage_id(document, turn, piece)`, stable across re-ingests. `question` is the host
     question that prompted the turn. `versions` lists the same passage as another document
     gives it (the other script's write-up), filled in at retrieval time.
     """

@@ -34,7 +34,7 @@ from index.ingest import remove as run_remove
 from index.ingest import rename_speaker as run_rename
 from index.lexical import HAN
 from index.store import Store
-from index.types import Passage, in_order
+from index.types import Passage, in_order, passage_id
 from rag import abstain
 from rag.answer import (
     Candidate,
@@ -569,7 +569,7 @@ def with_next_pieces(r: Retrieval, first: int, around: int = 0) -> Retrieval:
     for h in r.hits[:first]:
         p = h.passage
         for piece in range(p.piece - around, p.piece + max(around, 1) + 1):
-            pid = f"{p.source}#t{p.turn}p{piece}"
+            pid = passage_id(p.source, p.turn, piece)
             if pid in r.snapshot.position and pid not in have:
                 have.add(pid)
                 extra.append(Hit(r.snapshot.passage(pid), h.score))
