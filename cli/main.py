@@ -295,10 +295,11 @@ def who_said_cmd(topic, as_json):
       rag who-said Waymo
       rag who-said 合成数据 --json
     """
+    from rag.corpus import EMPTY_TOPIC
     from rag.render import citation_dict, where
 
-    if not topic.strip():
-        raise click.UsageError("the topic is empty: name a subject, e.g. Waymo or 合成数据")
+    if not topic.strip():  # (a usage error, before the index is opened)
+        raise click.UsageError(EMPTY_TOPIC)
     corpus = _corpus()
     _ensure_index(corpus)
     rows = corpus.who_said(topic)

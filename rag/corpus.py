@@ -430,6 +430,8 @@ class Corpus:
         A passage counts when it holds the topic's words (or, across languages, their
         translation), ranked by the product's retrieval; a topic the transcripts do not cover
         (the check a declined answer makes) has none."""
+        if not isinstance(topic, str) or not topic.strip():
+            raise BadInputError(EMPTY_TOPIC)
         snap = self.snapshot()
         k = max(len(snap.passages), 1)
         _, r = self._retrieve(topic, k, None, None, most=None)
@@ -543,6 +545,9 @@ def topic_words(r: Retrieval) -> tuple[dict[str, float], list[str]]:
     own = set(r.query_tokens)
     terms = {t: w for t, w in r.terms.items() if t in own or len(t) >= (2 if HAN.match(t) else 3)}
     return terms, [t for t in own if t not in r.terms and HAN.match(t)]
+
+
+EMPTY_TOPIC = "the topic is empty: name a subject, e.g. Waymo or 合成数据"
 
 
 # What the words of a person the question names share, beside their documents' names: one

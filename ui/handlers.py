@@ -329,8 +329,6 @@ class Handlers:
     def who_said(self, topic: str) -> str:
         try:
             topic = (topic or "").strip()
-            if not topic:
-                raise BadInputError("the topic is empty: name a subject, e.g. Waymo or 合成数据")
             return render_who_said(topic, self.corpus.who_said(topic))
         except Exception as e:
             return f"<p>{_error(e, 'who said what')}</p>"

@@ -557,3 +557,14 @@ def test_the_new_name_picker_offers_other_documents_speakers(bundled, tmp_path):
     own, names = ([c[0] if isinstance(c, tuple) else c for c in x["choices"]] for x in (old, new))
     assert "Andrej" in own and names[: len(own)] == own, names
     assert "Andrej Karpathy" in names[len(own):], names
+
+
+def test_an_empty_topic_is_named_as_a_topic_in_the_chat_and_the_api(bundled):
+    """Who said what about nothing: the chat and `Corpus.who_said` both say the topic is empty
+    (the API had said "the question is empty")."""
+    from rag import BadInputError
+    from ui.handlers import Handlers
+
+    assert "the topic is empty" in Handlers(bundled).who_said("  ")
+    with pytest.raises(BadInputError, match="the topic is empty"):
+        bundled.who_said(" ")
