@@ -610,6 +610,29 @@ def has_the_shape(question: str, sentence: str) -> bool:
     return any(asks.search(question) and gives.search(sentence) for asks, gives in _SHAPES)
 
 
+# "Instead of lumber, what do they use?", "…而不是一般的政府机关?", "除了当教授以外…": what the
+# answer is set against, which the speaker names just before saying the answer
+_CONTRAST = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|other\s+than|apart\s+from|besides)\s+([^,;:?!.]+)|"
+    r"(?:而不是|而非|不是用|除了)([^,，;；:：?？!！。]+?)(?:以外|之外|外)?(?=[,，;；:：?？!！。]|$)",
+    re.I,
+)
+
+
+def contrasted(question: str) -> str:
+    """What the question sets the answer against ("instead of X", "而不是X", "除了X以外"), or "".
+
+    >>> contrasted("Instead of lumber, what do they use to frame the houses?")
+    'lumber'
+    >>> contrasted("Jeff Heer 除了在华盛顿大学当教授之外，还是哪家公司的联合创始人？")
+    '在华盛顿大学当教授'
+    >>> contrasted("为什么要设计成行政法人,而不是一般的政府机关?"), contrasted("What do they use?")
+    ('一般的政府机关', '')
+    """
+    m = _CONTRAST.search(question)
+    return (m[1] or m[2]).strip() if m else ""
+
+
 _DIGITS = re.compile(r"\d+(?:[.,:]\d+)*")
 
 

@@ -375,7 +375,9 @@ def with_preceding(
     """Add the sentence before each chosen one that only says the question again: at least
     `min_echo` of its words (and `min_words` of them) are the question's. The asker took the
     question from it, and the fact it sums up came just before ("…by doubling the SIFI
-    surcharge. We've, in effect, already put in place countercyclical buffers.").
+    surcharge. We've, in effect, already put in place countercyclical buffers."). So is the
+    sentence before one that opens by pointing back to it ("That has been there since
+    1994.", "这就是为什么…"): what "that" is was said there.
 
     >>> cs = [Candidate(0, 0, "We doubled the SIFI surcharge."),
     ...       Candidate(0, 1, "So we already have countercyclical buffers in place.")]
@@ -384,17 +386,46 @@ def with_preceding(
     ['We doubled the SIFI surcharge.', 'So we already have countercyclical buffers in place.']
     >>> len(with_preceding([Candidate(0, 1, "Banks hold more capital than before the crisis.")], cs, terms))
     1
+    >>> ms = [Candidate(0, 0, "Make has had pattern rules all along."), Candidate(0, 1, "That has been there since 1994.")]
+    >>> [c.text for c in with_preceding(ms[1:], ms, {"1994": 1.0})]
+    ['Make has had pattern rules all along.', 'That has been there since 1994.']
     """
     by_place = {c.place: c for c in sentences}
     out = {c.place: c for c in chosen}
     for c in chosen:
         words = words_of(c.text)
         echoed = words & terms.keys()
-        if c.position and len(echoed) >= min_words and len(echoed) >= min_echo * len(words):
+        echo = len(echoed) >= min_words and len(echoed) >= min_echo * len(words)
+        if c.position and (echo or refers_back(c.text)):
             before = by_place.get((c.hit, c.version, c.position - 1))
-            if before is not None:
+            # ("Yeah, well yeah, absolutely." before "And that was …" says nothing it points to)
+            if before is not None and (echo or words_of(before.text) - _AGREEING):
                 out.setdefault(before.place, before)
     return [out[key] for key in sorted(out)]
+
+
+# a sentence whose subject points back to the one before: "That has been there since
+# 1994.", "And so, this is the way Bing Chat works.", "这就是为什么…", "那是在 2017 年。"
+_REFERS_BACK = re.compile(
+    r"^(?:(?:and|so|but|yeah|yes|well|now),?\s+)*(?:that|this|these|those)(?:'s|’s|\s+(?:is|was|"
+    r"are|were|has|had|have|will|would|can|could|must|one|ones|thing|things|kind|sort|way|"
+    r"saying|idea|approach|feature|part)\b)|"
+    r"^(?:所以|但是?|而且|然后|然後|其实|其實)?[这這那](?:就|是|也|个|個|些|种|種|样|樣|便|才)",
+    re.I,
+)
+
+_AGREEING = frozenset("yeah yes yep well absolut okay ok right sure exactli true oh so 对 是的 没错 沒錯 好的".split())
+
+
+def refers_back(sentence: str) -> bool:
+    """Does the sentence open with a word that points back to the sentence before it?
+
+    >>> refers_back("That's actually a saying my first lead told me."), refers_back("这就是原因。")
+    (True, True)
+    >>> refers_back("That company sells steel."), refers_back("那么我们开始吧。"), refers_back("This year we grew.")
+    (False, False, False)
+    """
+    return bool(_REFERS_BACK.search(sentence.strip()))
 
 
 # the items of a list, said one after the other: "The first thing you need is …", "The
@@ -465,6 +496,43 @@ def rest_of_list(
         first.setdefault(turn(c)[:2], c.place)
     return sorted(out, key=lambda c: (first[turn(c)[:2]], *turn(c)[2:], c.version, c.position)
                   if c.version == 0 and turn(c)[:2] in where else (c.place, 0, 0, 0))
+
+
+def after_the_contrast(
+    sentences: Sequence[Candidate], against: frozenset[str], continues: Mapping[int, int] | None = None,
+    reach: int = 3,
+) -> set[tuple[int, int, int]]:
+    """Where the answer to "Instead of X, what …?" may stand: the `reach` sentences after one
+    that names X (holds a word of `against`) and do not name it themselves. Speakers name
+    the usual thing first and then say what they do instead ("A typical home is framed with
+    lumber. … Therefore, we use steel for our framing."). After a passage's last sentence
+    come the first of the passage that `continues` it (the next piece of the same turn).
+
+    >>> ss = [Candidate(0, 0, "A typical home is framed with lumber."), Candidate(0, 1, "It is cheap."),
+    ...       Candidate(1, 0, "We use steel for our framing."), Candidate(2, 0, "Steel lasts.")]
+    >>> sorted(after_the_contrast(ss, frozenset({"lumber"}), {0: 1}, reach=2))
+    [(0, 0, 1), (1, 0, 0)]
+    """
+    by_place = {c.place: c for c in sentences}
+    last: dict[tuple[int, int], int] = {}
+    for c in sentences:
+        last[c.hit, c.version] = max(last.get((c.hit, c.version), 0), c.position)
+    out: set[tuple[int, int, int]] = set()
+    for c in sentences:
+        if not words_of(c.text) & against:
+            continue
+        hit, position = c.hit, c.position
+        for _ in range(reach):
+            if position < last.get((hit, c.version), -1):
+                position += 1
+            elif continues and c.version == 0 and hit in continues:
+                hit, position = continues[hit], 0
+            else:
+                break
+            nxt = by_place.get((hit, c.version, position))
+            if nxt is not None and not words_of(nxt.text) & against:
+                out.add(nxt.place)
+    return out
 
 
 def statements(chosen: Sequence[Candidate]) -> list[str]:

@@ -32,12 +32,13 @@ from index.ingest import IngestReport
 from index.ingest import ingest as run_ingest
 from index.ingest import remove as run_remove
 from index.ingest import rename_speaker as run_rename
-from index.lexical import HAN
+from index.lexical import HAN, tokenize
 from index.store import Store
 from index.types import Passage, in_order, passage_id
 from rag import abstain
 from rag.answer import (
     Candidate,
+    after_the_contrast,
     asks_the_same,
     candidates,
     complement,
@@ -728,7 +729,14 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # "现在呢？" after "…在2010年…": a sentence about another time answered the question
         # before it
         cands = [c for c in cands if not names_another_time(c.text, r.follow_up)] or cands
-    scores = score(cands, r.terms, snap.idf, asked, t)
+    # "Instead of lumber, what …?": the speaker names lumber, then what they use instead
+    against = frozenset(tokenize(abstain.contrasted(r.question))) & r.terms.keys()
+    told = {k: w for k, w in r.terms.items() if k not in against} or r.terms
+    scores = score(cands, told, snap.idf, asked, t)
+    if against and t.contrast_bonus:
+        instead = after_the_contrast(sentences, against, continuations(found.hits), t.contrast_reach)
+        scores = [s + (t.contrast_bonus if c.place in instead else 0.0)
+                  for s, c in zip(scores, cands, strict=True)]
 
     def holds_what_is_asked(c) -> float:  # a year, count, amount or time; a new name
         return (t.type_bonus if kinds and abstain.answers_type(ranked_kinds, [c.text], typed_q)
@@ -817,7 +825,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # parts is still completed part by part)
         one_part = len(abstain.question_parts(r.question)) == 1
         replied = [(h.passage.question or "") if one_part else "" for h in r.hits]
-        chosen = complement(chosen, cands, r.terms, snap.idf, t.complement_gain,
+        chosen = complement(chosen, cands, told, snap.idf, t.complement_gain,
                             [conversation(h.passage) for h in r.hits], t.same_shared, replied)
     chosen = with_following(chosen, **follow_on)
     chosen = with_preceding(chosen, sentences, r.terms)

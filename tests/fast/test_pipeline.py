@@ -1891,6 +1891,37 @@ def test_a_sentence_that_only_says_the_question_again_is_quoted_with_the_one_bef
     assert "doubling the SIFI surcharge" in a.text, a.text
 
 
+def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
+    """"That has been there since 1994." names nothing: what "that" is was said in the
+    sentence before, which is quoted with it."""
+    ingest_talk(
+        corpus, tmp_path / "make.txt",
+        "Host: Is there anything old in your build tooling that still surprises you?",
+        "Calvin: I keep a small Makefile in every project I start. Honestly, the trick I use "
+        "most is pattern rules, where one rule builds every matching file for you. That has been "
+        "there since 1994. Newer task runners like Just and Task keep reinventing it with much "
+        "more configuration, and none of them is installed on the build servers we rent, which "
+        "is why I still reach for GNU make first.",
+    )
+    a = corpus.ask("Which GNU make feature has been around since 1994?")
+    assert "pattern rules" in a.text and "since 1994" in a.text, a.text
+
+
+def test_instead_of_questions_quote_what_is_said_after_the_usual_thing(corpus, tmp_path):
+    """"Instead of lumber, what do they use …?": the speaker names lumber first, in a sentence
+    that holds the question's words and lumber too, and says what they use instead after it.
+    Lumber's words no longer count for the sentences, and the ones after it are preferred."""
+    ingest_talk(
+        corpus, tmp_path / "homes.txt",
+        "Host: Tell me about the building side of the company.",
+        "Aleks: Most builders frame a house with lumber, because lumber is cheap where they "
+        "build. It does not last, though. So we frame every house with steel. The walls are "
+        "panels of two coils with foam between them, and they go up in a day.",
+    )
+    a = corpus.ask("Instead of lumber, what do they use to frame the houses?")
+    assert "with steel" in a.text, a.text
+
+
 def test_what_the_next_piece_of_a_turn_opens_with_follows_its_set_up(corpus, tmp_path):
     """A turn cut into pieces: the found piece ends by setting the fact up ("…the same
     number of dollars went to venture capital as the year before.") and the next one opens
