@@ -435,6 +435,7 @@ _ITEM = re.compile(
     r"(?:one|thing|step|point|reason|way|element|tip|piece|part|item|rule|lesson|mistake|"
     r"question|idea|factor|area|pillar|principle|problem|issue|criticism|category|kind|type)s?\b|"
     r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly)\b[,:]?|\band (?:then )?(?:finally|lastly)\b|"
+    r"^(?:and\s+)?(?:one|two|three|four)\s*[,:]|^[一二三四]是|^(?:一方面|另一方面)|"
     r"首先|其次|再次|第[一二三四五六七八九十][个個点點条條是,，、：:]|最后一|最後一|另一个|另一個|还有一个|還有一個",
     re.I,
 )
@@ -444,6 +445,8 @@ def is_item(sentence: str) -> bool:
     """Does the sentence give an item of a list by its place in it?
 
     >>> is_item("The second thing that you need is a good hook."), is_item("首先是数学。")
+    (True, True)
+    >>> is_item("One, people aren't very nice sometimes."), is_item("二是成本太高。")
     (True, True)
     >>> is_item("When I first started, it was hard."), is_item("The first time I rode one.")
     (False, False)

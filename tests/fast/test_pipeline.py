@@ -1891,6 +1891,25 @@ def test_a_sentence_that_only_says_the_question_again_is_quoted_with_the_one_bef
     assert "doubling the SIFI surcharge" in a.text, a.text
 
 
+def test_a_list_counted_as_one_and_the_other_part_is_quoted_whole(corpus, tmp_path):
+    """"The reasons are twofold. One, … The other part is …": an item said as "One," is an
+    item of the list too, so "What two reasons …?" quotes the other one, in the next piece."""
+    ingest_talk(
+        corpus, tmp_path / "servers.txt",
+        "Host: Why do real-time multiplayer games run on dedicated game servers at all?",
+        "Mark: So a dedicated game server is a full simulation of everything happening in the "
+        "match, and it decides who gets hit by whom and what gets scored.\n\n"
+        "And the reasons we do that are kind of twofold. One, people aren't very nice "
+        "sometimes, and so cheaters happen, and an authoritative server inside your network "
+        "mitigates a good chunk of that.\n\n"
+        "The other part is that a lot of these real-time games have about a 50-millisecond "
+        "latency requirement between whoever is playing and wherever the server sits. So you "
+        "want to distribute servers around the world, close to the players.",
+    )
+    a = corpus.ask("What two reasons does Mark give for running dedicated game servers?")
+    assert "cheaters" in a.text and "latency" in a.text, a.text
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
