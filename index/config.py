@@ -73,6 +73,10 @@ class Tuning:
     # fused score of the passages of a speaker the question names ("According to Tom, …");
     # real tuning split: hit@5 0.81 -> 0.83, hit@600c 0.62 -> 0.70 (3 and 5 did no better)
     named_speaker_boost: float = 2.0
+    # ... and the hosts' turns, when the question has a host say it ("What did the host point
+    # out …?"). Tuning split: real hit@5 0.821 -> 0.825 at 2, 0.828 at 4; key facts and
+    # bundled unchanged (see eval/HISTORY.md)
+    host_says_boost: float = 4.0
     # The passages of the speaker a question names (and a host's introduction of them) are
     # also ranked among themselves, by each ranker, and those two lists fused with this
     # weight: a reply worded unlike the question ("What was Robyn's first job?" / "我的第一份

@@ -1910,6 +1910,26 @@ def test_a_list_counted_as_one_and_the_other_part_is_quoted_whole(corpus, tmp_pa
     assert "cheaters" in a.text and "latency" in a.text, a.text
 
 
+def test_a_question_whose_host_says_it_ranks_the_hosts_turns_higher(corpus, tmp_path):
+    """"What everyday example did the host give …?": the host's turn with the example ranks
+    above a guest's that holds as many of the question's words."""
+    ingest_talk(
+        corpus, tmp_path / "skills.txt",
+        "Host: Let's talk about technology and skills.",
+        "Guest: I do worry that people lose skills when they lean on technology, because "
+        "technology makes people forget how they did things before.",
+        "Host: A simple example is maps. People lose their sense of direction in their own "
+        "city, because they lean on turn-by-turn directions all the time.",
+        "Guest: Technology changes which skills people need at work, and schools are slow to notice.",
+        "Guest: People will always lean on some technology; writing was one too.",
+        "Guest: Losing a skill is not always bad, if the technology is reliable.",
+    )
+    found = corpus.retrieve(
+        "What everyday example did the host give of people losing skills because they lean on "
+        "technology?", k=2)
+    assert any(c.passage.role == "host" and "maps" in c.passage.text for c in found), found
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
