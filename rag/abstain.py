@@ -559,6 +559,24 @@ _HOW_MANY_NAMED = {w: n for n, ws in enumerate(
     ["", "", "two 两 兩 二", "three 三", "four 四", "five 五", "six 六", "seven 七"]) for w in ws.split()}
 
 
+_WHO_ASKED = re.compile(
+    r"\bwho\s+(?:first\s+|else\s+)?(?:asked|asks|raised|brought\s+up|wanted\s+to\s+know|wondered)\b|"
+    r"(?:谁|誰|哪位|哪个人|哪個人)(?:先|最先|首先)?(?:问|問|提问|提問|提出|发问|發問)",
+    re.I,
+)
+
+
+def asks_who_asked(question: str) -> bool:
+    """Does the question ask who asked something? Then a question someone asked is the answer.
+
+    >>> asks_who_asked("Who asked for an example of a module?"), asks_who_asked("谁问了模块的例子?")
+    (True, True)
+    >>> asks_who_asked("What was Karpathy asked about Tesla?"), asks_who_asked("Who answered?")
+    (False, False)
+    """
+    return bool(_WHO_ASKED.search(question))
+
+
 def asks_for_a_list(question: str) -> bool:
     """Does the question ask for several things: "which ones", or a number of them?
 

@@ -73,7 +73,7 @@ def readable_text(p: Passage, lang: str) -> str:
 
 def candidates(
     passages: Sequence[str], max_passages: int = 3, min_chars: int = 8, preamble_chars: int = 0,
-    self_answer_chars: int = 0,
+    self_answer_chars: int = 0, questions: bool = False,
 ) -> list[Candidate]:
     """Sentences of the first passages that could stand alone in an answer.
 
@@ -82,6 +82,7 @@ def candidates(
     studies show tutoring lifts a student two sigma, so how would you …?"), or the speaker
     answers it at once, in a statement of at most `self_answer_chars` ("How many downloads did
     we get? Four."): the question says what the short answer is about (`with_following` adds it).
+    With `questions`, every question is one: "Who asked for an example?" is answered by it.
 
     >>> [(c.hit, c.position, c.text) for c in candidates(["是的。我认为数据是瓶颈。你怎么看?", "对。"])]
     [(0, 1, '我认为数据是瓶颈。')]
@@ -96,6 +97,8 @@ def candidates(
     ['How many downloads did we get?']
     >>> [c.text for c in candidates(["How long does it take? I've always been curious."], self_answer_chars=40)]
     ["I've always been curious."]
+    >>> [c.text for c in candidates(["Can you give me an example of a module?"], questions=True)]
+    ['Can you give me an example of a module?']
     """
     out: list[Candidate] = []
     for h, text in enumerate(passages[:max_passages]):
@@ -105,7 +108,7 @@ def candidates(
             answered = (0 < len(nxt) <= self_answer_chars and not _is_question(nxt)
                         and not _CURIOUS.search(nxt))
             if len(s) >= min_chars and not is_address(s) and (
-                not _is_question(s) or 0 < preamble_chars <= _preamble(s) or answered
+                not _is_question(s) or 0 < preamble_chars <= _preamble(s) or answered or questions
             ):
                 out.append(Candidate(h, i, s))
     return out

@@ -693,7 +693,9 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     # every statement of the first passages; the ones long enough to stand alone compete
     # (from the version of each passage in the question's language, when it has two)
     texts = [readable_text(h.passage, r.lang) for h in r.hits]
-    sentences = candidates(texts[:ranked], t.answer_passages, 1, preamble, t.self_answer_chars)
+    # ("Who asked for an example of a module?" is answered by the question that asked it)
+    sentences = candidates(texts[:ranked], t.answer_passages, 1, preamble, t.self_answer_chars,
+                           questions=abstain.asks_who_asked(r.question))
     if t.version_shared > 0:  # and what the passage's other write-ups add
         versions = [[readable_text(v, r.lang) for v in h.passage.versions] for h in r.hits]
         sentences += from_versions(texts, versions, t.answer_passages, 1, t.version_shared)

@@ -1930,6 +1930,21 @@ def test_a_question_whose_host_says_it_ranks_the_hosts_turns_higher(corpus, tmp_
     assert any(c.passage.role == "host" and "maps" in c.passage.text for c in found), found
 
 
+def test_who_asked_is_answered_by_the_question_someone_asked(corpus, tmp_path):
+    """"Who asked for an example of a module?" quoted the answers; the question itself, under
+    its speaker's name, is what tells who asked."""
+    ingest_talk(
+        corpus, tmp_path / "meeting.txt",
+        "Speaker 1: Today I'll walk you through the wait list app and the modules in it.",
+        "Speaker 3: Can you give me an example of a module?",
+        "Speaker 1: Sure. The material handling module shows every coil that needs to move, and "
+        "who picked it up.",
+        "Speaker 4: And the maintenance module lists the dies that are down.",
+    )
+    a = corpus.ask("Who asked for an example of a module?")
+    assert a.text.startswith("Speaker 3: Can you give me an example of a module?"), a.text
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
