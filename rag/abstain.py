@@ -786,7 +786,18 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
     True
     >>> names_what_is_asked("What book did Tom recommend?", ["I like books with random facts."])
     False
+
+    "Who wrote …?", "…是谁?" is answered by a person's name:
+
+    >>> names_what_is_asked("Who wrote the blog series?", ["There's this blog series that I love."])
+    False
+    >>> names_what_is_asked("Who wrote the blog series?", ["It's by Bruno Skvorc, I think."])
+    True
+    >>> names_what_is_asked("侯友宜的副总统搭档是谁？", ["我是第一個這樣一個背景出身的。"])
+    False
     """
+    if _ASKS_PERSON.search(question) and not _ASKS_ENTITY.search(question):
+        return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
     if not _ASKS_ENTITY.search(question):
         return True
     if _ASKS_PLACE.search(question):
@@ -800,6 +811,15 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
     return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
 
 
+# "Who wrote …?", "Who came up with …?", "…的搭档是谁?", "…是谁想出来的?": a person's name
+_ASKS_PERSON = re.compile(
+    r"\bwho\s+(?:\w+\s+)?(?:wrote|founded|co-?founded|created|invented|came\s+up\s+with|designed|"
+    r"built|started|decided|introduced|hired|invited|recommended|coined|directed|produced|"
+    r"composed|discovered|developed|named)\b|"
+    r"(?:是谁|是誰)(?:[？?]|$)|(?:谁|誰)(?:写|寫|创|創|发明|發明|想出|设计|設計|决定|決定|邀请|邀請|"
+    r"提名|命名|开发|開發)",
+    re.I,
+)
 _WORK = r"(?:book|film|movie|song|album|novel|paper|article|podcast|show|series|game)s?"
 # "What book did Tom recommend?"
 _ASKS_WORK = re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?{_WORK}\b", re.I)

@@ -1945,6 +1945,22 @@ def test_who_asked_is_answered_by_the_question_someone_asked(corpus, tmp_path):
     assert a.text.startswith("Speaker 3: Can you give me an example of a module?"), a.text
 
 
+def test_who_wrote_it_is_declined_when_no_one_is_named(corpus, tmp_path):
+    """"Who wrote the blog post series …?" was answered by the sentence that mentions the
+    series and names no author; a question about the series itself is still answered."""
+    ingest_talk(
+        corpus, tmp_path / "links.txt",
+        "Host: Any links for the show notes this week?",
+        "Ali: So there's this blog post series that I love, understanding git for real by "
+        "exploring the dot git directory, so we can actually link that in the show notes.",
+        "Host: Great, and the alembic revisions project?",
+        "Ali: That one is on GitHub, we'll link it too.",
+    )
+    assert corpus.ask("Who wrote the blog post series about exploring the .git directory?").abstained
+    a = corpus.ask("What blog post series does Ali love?")
+    assert not a.abstained and "understanding git for real" in a.text, a.text
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
