@@ -304,8 +304,11 @@ def complement(
     taken = {c.place for c in chosen}
 
     def gain(c: Candidate) -> float:
+        # (of the question's terms in the sentence's own script: an English sentence can hold
+        # none of the Chinese words an English question is also read as, nor they its words)
         words = set(tokenize(c.text))
-        return weight({t: w for t, w in left.items() if t in words}) / total
+        own = weight({t: w for t, w in terms.items() if _script(t) in _scripts(c.text)}) or total
+        return weight({t: w for t, w in left.items() if t in words}) / own
 
     # the rest of the question is answered in the conversation the chosen sentences come
     # from (`documents[hit]`: the passage's document and those of its other write-ups), not
@@ -320,6 +323,16 @@ def complement(
     if best is None or gain(best) < min_gain:
         return list(chosen)
     return sorted([*chosen, best], key=lambda c: c.place)
+
+
+def _script(term: str) -> str:
+    return "han" if _HAN_RUN.match(term) else "latin"
+
+
+def _scripts(text: str) -> frozenset[str]:
+    """The scripts a text is written in: "han", "latin" or both."""
+    return frozenset({"han"} if _HAN_RUN.search(text) else set()) | (
+        {"latin"} if re.search(r"[A-Za-z]{2}", text) else set())
 
 
 def with_following(

@@ -1961,6 +1961,29 @@ def test_who_wrote_it_is_declined_when_no_one_is_named(corpus, tmp_path):
     assert not a.abstained and "understanding git for real" in a.text, a.text
 
 
+def test_the_second_part_of_an_english_question_is_answered_beside_a_chinese_transcript(corpus, tmp_path):
+    """"…, and what overall budget does he suggest?": the sentence with the budget completes
+    the answer. With a Chinese transcript in the index, the question is also read as Chinese
+    words (预算, 建议, 品牌 …), which no English sentence can hold; counted in what a sentence
+    adds, they had made the budget too small a share of the question to quote."""
+    ingest_talk(
+        corpus, tmp_path / "marks.txt",
+        "Host: What does it cost to protect a name?",
+        "Josh: So just to put numbers out there, we typically charge $950 to run a US trademark "
+        "search, give an opinion and file the application. And in most cases the filing fees "
+        "are around $250 or $500 with the government. So a $1,500 budget is pretty sufficient "
+        "in most cases. After that it's renewals every ten years.",
+    )
+    ingest_talk(
+        corpus, tmp_path / "shop.txt",
+        "主持人：你们公司一般怎么做预算？",
+        "嘉宾：我们公司每年做一次预算，搜索广告的费用最高。我建议新公司先把品牌和商标的费用算进去，美国的申请费也要算。",
+    )
+    a = corpus.ask("What does Josh's firm usually charge for a US trademark search and filing, and "
+                   "what overall budget does he suggest?")
+    assert "$950" in a.text and "$1,500 budget" in a.text, a.text
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
