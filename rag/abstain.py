@@ -152,8 +152,10 @@ _HAS = {
         r"(?:省|赚|賺|赔|賠|花|付|投资|投資|募|融资|融資|卖|賣|买|買|值|收入|营收|營收|预算|預算|成本|损失|損失|"
         r"罚|罰|补助|補助|经费|經費)了?[^，。,；;]{0,6}?(?:\d[\d.,]*|[一二两兩三四五六七八九十百千]+)\s*(?:亿|億)|"
         # a sum in thousands said alone, as a price is ("差不多1万左右吧"), not "1万人"
-        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千)(?:左右|多|出头|出頭|上下)?"
+        # ("一兩百萬之內可以做得到", a budget's ceiling)
+        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千)(?:左右|多|出头|出頭|上下|之内|之內|以内|以內)?"
         r"(?=[吧啊呀吗嗎呢。，,！!？?；;…\s]|$)|"
+        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬)(?:之内|之內|以内|以內)|"
         r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several|one|"
         + _NUMBER_WORDS
         + r")\s*"
@@ -459,6 +461,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     >>> has_type("money", "我花了三千块买了一把椅子"), has_type("money", "付了 500 块买票"), has_type("money", "三千块砖")
     (True, True, False)
     >>> has_type("money", "政府大概省了26億，讓大家知道"), has_type("money", "有 1 亿人用")
+    (True, False)
+    >>> has_type("money", "唐政委覺得一兩百萬之內可以做的到"), has_type("money", "一百万人以内")
     (True, False)
     >>> q = "How much interest do you pay on technical debt?"
     >>> has_type("money", "you pay 80 or 90% interest", q), has_type("money", "you pay 80% of it", "How much do you pay?")

@@ -233,9 +233,14 @@ def asks_the_same(
     False
     >>> asks_the_same("Which robot would you buy?", {"robot": 1.0, "buy": 1.0}, {}, 0.6, 2)
     True
+    >>> asks_the_same("Which robot would you buy?", {"robot": 1.0, "buy": 1.0, "机器人": 1.0, "买": 1.0}, {}, 0.6, 2)
+    True
     """
     shared = set(tokenize(host_question)) & terms.keys()
-    return len(shared) >= min_terms and term_coverage(terms, idf, host_question) >= min_share
+    # (of the terms in the host question's own script: an English question is also read as
+    # Chinese words, which an English host question cannot hold)
+    own = {t: w for t, w in terms.items() if _script(t) in _scripts(host_question)} or terms
+    return len(shared) >= min_terms and term_coverage(own, idf, host_question) >= min_share
 
 
 def score(

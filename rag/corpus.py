@@ -56,13 +56,16 @@ from rag.answer import (
 )
 from rag.crosslingual import Glossary
 from rag.history import (
+    OWN_SUBJECT_WORDS,
     checked,
     is_follow_up,
     last_question,
     names_another_time,
+    names_of,
     new_subject,
     only_a_time,
     only_names,
+    own_words,
     read_with,
     subject,
     with_people,
@@ -650,6 +653,10 @@ def follow_up(
     if new and old and not new & old and only_names(q, new):
         return find(with_people(previous, old, sorted(new)))
     topic = subject(q)
+    if not topic and own_words(q) >= OWN_SUBJECT_WORDS:
+        # "Why didn't her new ministry's website go down that day?": a pronoun, and a subject
+        # of its own; the question before it lends the names "her" may point to, not its words
+        return replace(find(" ".join([*names_of(previous), q])), follow_up=q)
     # "And what about next year?": the subject before it, at that time, in the documents that
     # answered it (another interview's "next year" is no answer)
     at_a_time = bool(topic) and only_a_time(topic)

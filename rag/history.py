@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from index.lexical import proper_nouns, tokenize
+
 _CUE = re.compile(
     r"^\s*(?:(?:and|but|so|ok(?:ay)?|then|also)[,\s]+)*(?:what|how)\s+about\b|"
     r"^\s*(?:and|but|also|what of|and for|same for|how come)\b|"
@@ -147,6 +149,34 @@ def subject(question: str) -> str:
     if _PRONOUN.search(question):
         return ""
     return _ENDS_NE.sub("", _DROP.sub("", question)).strip()
+
+
+# words of its own that make a follow-up with a pronoun ask about a subject of its own
+OWN_SUBJECT_WORDS = 4
+
+
+def own_words(question: str) -> int:
+    """How many words a follow-up that points back with a pronoun says of its own.
+
+    >>> own_words("Why didn't her new ministry's website go down that day?"), own_words("Why did he say that?")
+    (6, 0)
+    """
+    return len(set(tokenize(_PRONOUN.sub(" ", _DROP.sub("", question)))))
+
+
+_NAME = re.compile(r"(?<=[\w,;:’'] )[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+
+
+def names_of(question: str) -> list[str]:
+    """The names a question says (capitalised words after its first, Chinese proper nouns):
+    what a follow-up's pronoun may point to.
+
+    >>> names_of("During Nancy Pelosi's August 2022 visit, how big were the attacks on Taiwan?")
+    ["Nancy Pelosi's August", 'Taiwan']
+    >>> names_of("When will Tesla solve the software problem?"), names_of("特斯拉为什么领先?")
+    (['Tesla'], ['特斯拉'])
+    """
+    return list(dict.fromkeys([*_NAME.findall(question), *proper_nouns(question)]))
 
 
 # A follow-up that names a time alone ("And what about next year?", "那明年呢?") asks about the

@@ -227,6 +227,33 @@ def test_a_follow_up_reads_the_question_before_it(bundled):
     assert "Tesla" in bundled.ask("Did it ever use lidar at all?", history=tesla).standalone
 
 
+def test_a_follow_up_with_a_pronoun_and_a_subject_of_its_own(corpus, tmp_path):
+    """"Why didn't her new ministry's website go down that day?" after a question on the size
+    of the attacks: "her" points back, but the website is a subject of its own. Read with the
+    question before it, the attack passages came first and the answer repeated them."""
+    ingest_talk(
+        corpus, tmp_path / "attacks.txt",
+        "Host: What happened online during the Speaker's August visit?",
+        "Audrey: During the Speaker's visit in August, the denial of service attacks on "
+        "government sites were more than 23 times the previous peak of attacks.",
+        "Host: How much bigger than before?",
+        "Audrey: Much bigger than any previous peak. The attacks during the visit kept coming "
+        "all week, and the peak was bigger every day of the visit.",
+        "Host: Did the attacks during the visit reach the rail stations?",
+        "Audrey: Yes, the signboards outside rail stations were replaced with hate messages "
+        "during the visit, on top of the attacks.",
+        "Host: And how did your team respond?",
+        "Audrey: Our new ministry's website went online the same hour and it did not go down "
+        "for even one second, because it is hosted on IPFS, the same storage the NFT people use.",
+    )
+    previous = "During the Speaker's August visit, how much bigger were the attacks than the previous peak?"
+    first = corpus.ask(previous)
+    assert "23 times" in first.text, first.text
+    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": first.text}]
+    a = corpus.ask("Why didn't her new ministry's website go down that day?", history=history)
+    assert a.text.startswith("Audrey: Our new ministry's website") and "IPFS" in a.text, a.text
+
+
 def test_a_follow_up_that_changes_the_subject_keeps_only_the_people(bundled):
     """"那合成数据呢?" after a question about humanoid robots asks what Karpathy says of
     synthetic data: read with the robots question, it was answered with robots passages."""
@@ -1982,6 +2009,20 @@ def test_the_second_part_of_an_english_question_is_answered_beside_a_chinese_tra
     a = corpus.ask("What does Josh's firm usually charge for a US trademark search and filing, and "
                    "what overall budget does he suggest?")
     assert "$950" in a.text and "$1,500 budget" in a.text, a.text
+
+
+def test_a_sum_said_as_a_ceiling_answers_how_much_money(corpus, tmp_path):
+    """"唐政委原本以為要多少錢？" was declined: "一兩百萬之內" (within one or two million), a sum
+    said without a currency, was not read as an amount of money."""
+    ingest_talk(
+        corpus, tmp_path / "meeting.txt",
+        "葉寧：第二個營建署就會問，那錢呢？如果要花錢，要問的是說花多少錢。",
+        "李勇慶：我們有跟唐政委報告過，唐政委覺得做出比現在有所不同的，一兩百萬之內可以做的到。",
+        "葉寧：好，那時程呢？",
+        "李勇慶：我們希望十一月一日有可以測試的版本。",
+    )
+    a = corpus.ask("唐政委原本以為要多少錢？")
+    assert "一兩百萬之內" in a.text, a.text
 
 
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
