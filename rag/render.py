@@ -7,6 +7,7 @@ plus start/end seconds, a deep link, and `related` passages when the answer abst
 
 from __future__ import annotations
 
+from index.clean import asks
 from index.types import Passage, quoted_at
 from rag.answer import wide
 from rag.types import Answer, Citation
@@ -110,6 +111,16 @@ def to_json(a: Answer) -> dict:
     return out
 
 
+def prompted_by(question: str) -> str:
+    """The label of the host turn a passage replies to: "Q:" when it asks something, else
+    "After:" (in a meeting, the turn before may be a remark, "行政機關一到兩個就很多。").
+
+    >>> prompted_by("Why data?"), prompted_by("行政機關一到兩個就很多。"), prompted_by("那你呢")
+    ('Q:', 'After:', 'Q:')
+    """
+    return "Q:" if asks(question) else "After:"
+
+
 def to_text(a: Answer) -> str:
     """The answer, then each citation: where it is, the host question, the passage."""
     lines = [a.text]
@@ -121,7 +132,7 @@ def to_text(a: Answer) -> str:
         for c in cs:
             lines.append(f"[{c.n}] {where(c)}")
             if c.question:
-                lines.append(f"    Q: {c.question}")
+                lines.append(f"    {prompted_by(c.question)} {c.question}")
             lines.append("    " + c.quoted_text.replace("\n", "\n    "))
             if c.n in a.translations and cs is a.citations:
                 lines.append("    (" + a.translations[c.n].replace("\n", " ") + ")")

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from index.types import quoted_at
 from rag import Answer, Citation, Passage, RagError, SourceInfo
-from rag.render import LANGUAGE_NAMES, other_language, timestamp
+from rag.render import LANGUAGE_NAMES, other_language, prompted_by, timestamp
 
 if TYPE_CHECKING:
     from ui.library import FileRow
@@ -179,7 +179,7 @@ def _source(
 ) -> str:
     parts = [f'<div class="rag-source-head">{cite_button(index, c.n)} {where(c)}</div>']
     if c.question:
-        parts.append(f"<div><i>Q: {inert(c.question)}</i></div>")
+        parts.append(f"<div><i>{prompted_by(c.question)} {inert(c.question)}</i></div>")
     parts.append(f"<blockquote>{highlight(c.quoted_text, c.quote)}</blockquote>")
     if c.quoted_text != c.text:  # quoted from the turn's other language (a translation's original)
         parts.append(f'<div class="rag-translation"><small>As the document writes it:</small> '
@@ -308,7 +308,7 @@ def render_evidence(
     turns = _turns(context) or [[c.passage]]
     before = [t for t in turns if t[0].turn < c.turn]
     if c.question and not any(c.question.strip() in " ".join(p.text for p in t) for t in before):
-        parts.append(f'<div class="rag-ev-q"><i>Q: {inert(c.question)}</i></div>')
+        parts.append(f'<div class="rag-ev-q"><i>{prompted_by(c.question)} {inert(c.question)}</i></div>')
     for t in turns:
         first = t[0]
         kind = "rag-cited" if first.turn == c.turn else "rag-around"

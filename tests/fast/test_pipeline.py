@@ -2025,6 +2025,21 @@ def test_a_sum_said_as_a_ceiling_answers_how_much_money(corpus, tmp_path):
     assert "一兩百萬之內" in a.text, a.text
 
 
+def test_a_citation_labels_the_turn_before_it_a_question_only_when_it_asks(corpus, tmp_path):
+    """In a meeting the host turn before a passage may be a remark ("行政機關一到兩個就很多。"):
+    it was shown as "Q:" all the same."""
+    ingest_talk(
+        corpus, tmp_path / "meeting.txt",
+        "Host: 各機關要派幾個人來開會？",
+        "Guest: 每個機關派兩個人就夠了，營建署可以多派一個。",
+        "Host: 行政機關一到兩個就很多。",
+        "Guest: 那國家公園就派一個承辦人，資訊室也派一個。",
+    )
+    shown = to_text(corpus.ask("國家公園要派誰來？"))
+    assert "After: 行政機關一到兩個就很多。" in shown and "Q: 行政機關" not in shown, shown
+    assert "Q: 各機關要派幾個人來開會？" in to_text(corpus.ask("每個機關派幾個人？")), shown
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""

@@ -24,6 +24,7 @@ from gradio_client.exceptions import AppError
 
 import rag
 from index.config import PROJECT_ROOT
+from rag.render import prompted_by
 from tests.fakes import HashingEmbedder
 from tests.support import free_port, wait_until_served
 from ui import app as ui_app
@@ -604,7 +605,7 @@ def test_browser_renders_hostile_passage_as_text(evil, trap, page):
         expect(card).to_contain_text(MD_LINK)
         expect(card).to_contain_text(f"[y]({base}/y.png)")
         (cited,) = [c for c in evil.retrieve(ZEBRA_Q, k=10) if "striped zebra" in c.text]
-        expect(card).to_contain_text(f"Q: {cited.question}")
+        expect(card).to_contain_text(f"{prompted_by(cited.question)} {cited.question}")
         expect(card.locator("mark").first).to_contain_text('zebra <img src="http')
         card.locator(".rag-cite").click()
         evidence = page.locator("#rag-evidence")
