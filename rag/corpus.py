@@ -54,7 +54,7 @@ from rag.answer import (
     with_following,
     with_preceding,
 )
-from rag.crosslingual import Glossary
+from rag.crosslingual import Glossary, sound_alike
 from rag.history import (
     OWN_SUBJECT_WORDS,
     checked,
@@ -327,6 +327,13 @@ class Corpus:
         if report.added or report.updated:
             self.glossary  # noqa: B018 - built now, so the first English question does not wait
             open_table(self.config.cache_dir)  # the place table too, read once from the gazetteer
+        for f in report.files:  # (the chat shows a file's own warnings, the command line all)
+            for a, b in sound_alike(f.speakers, self.glossary):
+                said = (f"speakers {a} and {b} differ in one character said the same way: if they "
+                        f'are one person, merge them with --speaker "{a}={b}" (or rename one in '
+                        "the chat)")
+                f.warnings.append(said)
+                report.warnings.append(f"{f.source}: {said}")
         return report
 
     def bundled_index_due(self) -> str | None:

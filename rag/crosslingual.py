@@ -361,6 +361,36 @@ class Glossary:
         return out
 
 
+_HAN_NAME = re.compile(r"[\u3400-\u9fff]{2,4}")
+
+
+def sound_alike(labels: Iterable[str], glossary: Glossary) -> list[tuple[str, str]]:
+    """Pairs of Chinese speaker labels that differ in one character said the same way
+    (李永慶 / 李勇慶, yǒng both): most likely one person whose name a transcriber typed two ways.
+
+    >>> g = Glossary(lambda p: {}, readings=lambda ws: {w: {"永": {"yong3"}, "勇": {"yong3"},
+    ...     "明": {"ming2"}, "华": {"hua2"}}.get(w, frozenset()) for w in ws})
+    >>> sound_alike(["李永慶", "李勇慶", "王小明", "王小華", "Ann"], g)
+    [('李永慶', '李勇慶')]
+    """
+    from index.clean import to_simplified  # (opencc: read only when labels are Chinese)
+
+    names = list(dict.fromkeys(n for n in labels if _HAN_NAME.fullmatch(n)))
+    if len(names) < 2:
+        return []
+    chars = sorted({to_simplified(ch) for n in names for ch in n})
+    found = glossary.readings(chars)
+    sounds = {ch: {r.lower().rstrip("012345") for r in found.get(ch, ())} for ch in chars}
+    out = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            apart = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
+            if len(a) == len(b) and len(apart) == 1 and (
+                sounds[to_simplified(apart[0][0])] & sounds[to_simplified(apart[0][1])]):
+                out.append((a, b))
+    return out
+
+
 def build(path: Path, pairs: Iterable[tuple[str, str]] | None = None) -> None:
     """Write the phrase table, the names table and the readings of one- and two-character
     words (for romanizing names) atomically (concurrent builders each write their own file)."""

@@ -2040,6 +2040,18 @@ def test_a_citation_labels_the_turn_before_it_a_question_only_when_it_asks(corpu
     assert "Q: 各機關要派幾個人來開會？" in to_text(corpus.ask("每個機關派幾個人？")), shown
 
 
+def test_two_labels_that_sound_alike_are_reported_with_the_way_to_merge_them(corpus, tmp_path):
+    """A meeting's notes write one official as 李永慶 and as 李勇慶 (yǒng both): the ingest report
+    says so, with the --speaker option that merges them; 王小明 and 王小華 sound apart."""
+    path = tmp_path / "meeting.txt"
+    path.write_text("葉寧：營建署估計要多少錢？\n李永慶：大概四百多萬。\n王小明：警政署沒有圖資。\n"
+                    "李勇慶：對，四百多萬左右。\n王小華：我們再確認。\n", encoding="utf-8")
+    report = corpus.ingest([path])
+    said = [w for w in report.warnings if "said the same way" in w]
+    assert len(said) == 1, report.warnings
+    assert '--speaker "李永慶=李勇慶"' in said[0] or '--speaker "李勇慶=李永慶"' in said[0], said
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
