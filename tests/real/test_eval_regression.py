@@ -51,11 +51,14 @@ import pytest
 # Answers of the shape asked for, contractions no words, the sentence before an echo and the
 # next piece of a turn, a purpose for "why", a bare reply's next sentence (2026-12-07, late night; turns-v63):
 # bundled key facts 0.874 -> 0.899: its floor 0.85 -> 0.87.
+# What a completing sentence adds counted in its own script, "instead of" questions, a sentence
+# that points back, the hosts' turns for a question whose host says it (2026-12-07, evening):
+# real key facts 0.661 -> 0.685, hit@600c 0.699 -> 0.703: its floors 0.65 -> 0.67, 0.68 -> 0.69.
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
     "bundled": {"hit@5": 0.95, "hit@600c": 0.94, "key_facts": 0.87, "abstain_acc": 0.87},
-    "real": {"hit@5": 0.81, "hit@600c": 0.68, "key_facts": 0.65, "abstain_acc": 0.57,
+    "real": {"hit@5": 0.81, "hit@600c": 0.69, "key_facts": 0.67, "abstain_acc": 0.57,
              "speaker_acc": 0.95},
 }
 
