@@ -362,6 +362,8 @@ def with_following(
     >>> fs = [Candidate(0, 0, "We are number one."), Candidate(0, 1, "How many downloads?"), Candidate(0, 2, "Four.")]
     >>> [c.text for c in with_following([fs[0]], fs)]
     ['We are number one.', 'How many downloads?', 'Four.']
+    >>> [c.text for c in with_following([fs[0]], fs[:2])]  # a question put to someone else
+    ['We are number one.']
     >>> ws = [Candidate(0, 0, "你愿意租一个更好的大脑吗?"), Candidate(0, 1, "我个人愿意。"), Candidate(0, 2, "所以我认为这是一个权衡。")]
     >>> [c.text for c in with_following([ws[0]], ws)]
     ['你愿意租一个更好的大脑吗?', '我个人愿意。', '所以我认为这是一个权衡。']
@@ -379,8 +381,10 @@ def with_following(
         if nxt is None or len(c.text) > max_chars:
             continue
         if len(nxt.text) >= min_chars or _is_question(c.text):
-            out.setdefault(nxt.place, nxt)
             answer = by_place.get((nxt.hit, nxt.version, nxt.position + 1))
+            if _is_question(nxt.text) and (answer is None or _is_question(answer.text)):
+                continue  # a question with no answer after it: put to someone else, unanswered here
+            out.setdefault(nxt.place, nxt)
             # a follower that is a question comes with its answer, and a bare reply ("我个人愿意。")
             # with what the speaker says next, which says why
             if answer and not _is_question(answer.text) and (
