@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from index.clean import normalize
+from index.clean import normalize, to_simplified
 from index.lexical import HAN, parts_of_speech, proper_nouns
 from rag.places import countries, open_table, places
 from rag.snapshot import derived
@@ -1209,12 +1209,24 @@ def signals(r, snap, glossary, type_passages: int, typed: str | None = None) -> 
         and re.sub(r"[\s'’-]", "", m.lower()) not in in_pinyin(snap, glossary)
         # ... or one the question glosses itself in Chinese the passages hold: "May Chin (高金素梅)"
         and not _glossed(m, r.question, snap)
+        # ... or one the passages write in other characters of its sound ("Riyadh", 利雅得 in
+        # the dictionary, a recognizer's 利亚德)
+        and not _spelled_alike(m, snap, glossary)
     )
     # (in any write-up of a passage: one translator may keep the number the other left out)
     missing = missing_answer_type(
         typed or r.question, [p.text for h in r.hits[:type_passages] for p in (h.passage, *h.passage.versions)]
     )
     return Signals(round(unknown, 3), names, missing)
+
+
+def _spelled_alike(name: str, snap, glossary) -> bool:
+    """Do the passages write the name's Chinese form (as the dictionary gives it) in other
+    characters of the same sound?"""
+    if glossary is None:
+        return False
+    written = glossary.names([name.lower()]).get(name.lower(), ())
+    return any(said_alike(w, snap, glossary) for w in written if w not in snap.vocabulary)
 
 
 def _glossed(name: str, question: str, snap) -> bool:
@@ -1306,6 +1318,32 @@ def in_pinyin(snap, glossary) -> dict[str, frozenset[str]]:
     return derived(snap, "in pinyin", build)
 
 
+def said_alike(word: str, snap, glossary) -> frozenset[str]:
+    """The passages' words of three or four characters said as `word` is but written with
+    other characters: a speech recognizer's or a transcriber's slip in a name (利亚德 for
+    利雅得, "li ya de" both). Two characters share a sound too often to count.
+
+    >>> from rag.crosslingual import Glossary
+    >>> g = Glossary(lambda p: {}, readings=lambda ws: {"利": frozenset({"li4"}), "雅": frozenset({"ya3"}),
+    ...     "亚": frozenset({"ya4"}), "得": frozenset({"de2", "dei3"}), "德": frozenset({"de2"})})
+    >>> class S: vocabulary = {"利亚德", "发行"}; generation = 2
+    >>> sorted(said_alike("利雅得", S, g)), sorted(said_alike("利亚德", S, g))
+    (['利亚德'], [])
+    """
+    if glossary is None or not _CJK_WORD.fullmatch(word) or len(word) < 3:
+        return frozenset()
+    readings = glossary.readings(sorted(set(word)))
+    spelled = [""]
+    for ch in word:
+        sounds = sorted({r.rstrip("012345").replace("u:", "u").lower() for r in readings.get(ch, ())})
+        if not sounds:
+            return frozenset()
+        spelled = [a + b for a in spelled for b in sounds][:8]
+    index = in_pinyin(snap, glossary)
+    return frozenset(w for x in spelled for w in index.get(x, ())
+                     if len(w) == len(word) and w != word)
+
+
 def _known_whole(tokens: list[str], snap) -> bool:
     """A name of several words is known when the passages hold each of them ("Mona Lisa" is
     not known from a speaker called Lisa), or when it opens with a word of a speaker's name
@@ -1367,6 +1405,8 @@ def _known(word: str, snap, glossary=None) -> bool:
         return False
     if glossary is not None and glossary.knows(word, snap.vocabulary):
         return True  # a Chinese word whose translation the (English) passages hold
+    if said_alike(to_simplified(word), snap, glossary):
+        return True  # ... or that they write in other characters of its sound (利亚德: 利雅得)
     if len(word) == 1:
         return any(word in b for b in snap.bigrams)
     from index.lexical import subwords

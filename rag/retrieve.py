@@ -18,7 +18,7 @@ from index.errors import BadInputError
 from index.lexical import ASKING, HAN, tokenize
 from index.store import Store, where_filter
 from index.types import Passage
-from rag.abstain import asked_types, has_type, in_pinyin, names_in, unasked
+from rag.abstain import asked_types, has_type, in_pinyin, names_in, said_alike, unasked
 from rag.answer import term_coverage
 from rag.crosslingual import ENGLISH_STOPWORDS, Glossary
 from rag.fuse import group_duplicates, reciprocal_rank_fusion
@@ -653,6 +653,16 @@ def lexical_query(
                 if w not in snap.vocabulary and (written := in_pinyin(snap, glossary).get(w)):
                     for c in written:
                         weights[c] = weights.get(c, 0.0) + 1.0 / len(written)
+        # a name the passages write with other characters of the same sound (a recognizer's
+        # 利亚德 for 利雅得), asked in Chinese or in English ("Riyadh": 利雅得 in the dictionary)
+        unknown = [t for t in tokens if t not in snap.vocabulary] if lang != "en" else [
+            w for ws in glossary.names(
+                [n.lower() for n in re.findall(r"(?<![\w'])[A-Z][a-z]{2,}", q)]).values()
+            for w in ws if w not in snap.vocabulary]
+        for t in dict.fromkeys(unknown):
+            if alike := said_alike(to_simplified(t), snap, glossary):
+                for w in alike:
+                    weights[w] = weights.get(w, 0.0) + 1.0 / len(alike)
     return weights
 
 

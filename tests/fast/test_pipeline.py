@@ -2052,6 +2052,22 @@ def test_two_labels_that_sound_alike_are_reported_with_the_way_to_merge_them(cor
     assert '--speaker "李永慶=李勇慶"' in said[0] or '--speaker "李勇慶=李永慶"' in said[0], said
 
 
+def test_a_name_a_recognizer_wrote_with_other_characters_of_its_sound_is_found(corpus, tmp_path):
+    """Whisper wrote Riyadh as 利亚德; a question writes it as the dictionary does, 利雅得 ("li ya
+    de" both). The question's name was an unknown word, and the question was declined."""
+    ingest_talk(
+        corpus, tmp_path / "podcast.txt",
+        "主持人：上个礼拜还有什么值得关注的事？",
+        "嘉宾：真正需要关注的是另外一件事，中国的财政部在沙特的首都利亚德发了一个美元的国债，不多，20亿美金。",
+        "主持人：中国以前发过美元国债吗？",
+        "嘉宾：中国发行的美元国债一般在香港发，规模也不大，大多数国债还是人民币国债。",
+        "主持人：比特币呢？",
+        "嘉宾：比特币的波动太大了，我不建议普通人去买。",
+    )
+    a = corpus.ask("利雅得那笔债多少钱？")
+    assert "20亿美金" in a.text, a.text
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
