@@ -18,6 +18,7 @@ from index.config import Tuning
 from index.formats.lines import mostly_cjk
 from index.lexical import tokenize
 from index.types import Passage
+from rag.numbers import numbers
 
 NOT_COVERED = {
     "zh": "访谈中没有谈到这个问题，无法根据访谈内容回答。",
@@ -130,21 +131,25 @@ def from_versions(
     [(0, 1, 1, '學生人數只有 20 到 30 人。')]
     >>> [c.text for c in from_versions(own, [["我之前教过斯坦福的一门深度学习课程,只有 30 人,效果很好。"]])]
     ['我之前教过斯坦福的一门深度学习课程,只有 30 人,效果很好。']
+
+    A number written in digits in one and in words in the other is the same number:
+
+    >>> from_versions(["我在自动驾驶领域花了大约五年的时间。"], [["我在自動駕駛領域大約花了 5 年的時間。"]])
+    []
     """
     out: list[Candidate] = []
     for h, texts in enumerate(versions[:max_passages]):
-        have, numbers = _pairs(own[h]), set(_NUMBER.findall(own[h]))
+        have, said = _pairs(own[h]), numbers(own[h])
         for k, text in enumerate(texts, start=1):
             for i, s in enumerate(passage_sentences(text)):
                 pairs = _pairs(s)
                 new = pairs and (len(pairs & have) / len(pairs) <= max_shared
-                                 or set(_NUMBER.findall(s)) - numbers)
+                                 or numbers(s) - said)
                 if len(s) >= min_chars and not _is_question(s) and not is_address(s) and new:
                     out.append(Candidate(h, i, s, k))
     return out
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @lru_cache(maxsize=8192)
