@@ -54,7 +54,8 @@ _ASKS = {
     "year": re.compile(r"哪一年|哪年|何年|which year|what year", re.I),
     "money": re.compile(
         r"多少钱|多少錢|收费多少|收費多少|学费|學費|价格|價格|售价|售價|定价|定價|融资|融資|估值|薪水|工资|"
-        r"\bprice|\bcosts?\b(?!-of-living)|\bcharge|\bfunding|\braised?\b|valuation|salary|how much money|"
+        # ("Who is in charge of the office?" asks no price)
+        r"\bprice|\bcosts?\b(?!-of-living)|(?<!\bin )\bcharge(?!\s+of\b)|\bfunding|\braised?\b|valuation|salary|how much money|"
         r"\bhow much (?:\w+ ){0,4}?(?:invest|pay|paid|spen[dt]|earn|lose|lost|offer|bid|sell|sold|"
         r"buy|bought|charg|owe|borrow|lend|lent)|\bhow much (?:\w+ ){0,3}?worth\b|"
         # the size of a budget, or an amount asked for in a currency ("…, in NT dollars?")
@@ -369,6 +370,8 @@ def asked_types(question: str) -> list[str]:
     (['date'], [])
     >>> asked_types("P03 多大年纪?"), asked_types("How old is P03?")
     (['count'], ['count'])
+    >>> asked_types("Who is in charge of the cyber security office?"), asked_types("What do they charge?")
+    ([], ['money'])
     >>> asked_types("How much did she invest in Muse?"), asked_types("How much did it grow?")
     (['money'], [])
     >>> asked_types("How much did Adobe offer for Figma?"), asked_types("How much is it worth?")

@@ -26,6 +26,8 @@ _CUE = re.compile(
 _ENDS_NE = re.compile(r"呢\s*[?？]?\s*$")
 _PRONOUN = re.compile(
     r"\b(?:he|she|they|him|her|them|it|that|this|those|these)\b|[他她它]|这个|這個|那个|那個|"
+    # "為什麼要這樣改？": done this way, as the answer before it said
+    r"这样|這樣|那样|那樣|"
     # "which one" of what was just named: "Which one was hardest?", "哪一個最難守住？", "是哪个？"
     r"\bwhich\s+ones?\b|\bthe\s+(?:other|former|latter)\b|"
     r"哪一?[个個种種項项](?=\s*(?:[最更较較比是才会會能要]|[?？]|$))",
@@ -54,6 +56,8 @@ def is_follow_up(question: str) -> bool:
     (True, True, True)
     >>> is_follow_up("哪一個最難守住？"), is_follow_up("Which one was hardest?"), is_follow_up("哪个公司最大？")
     (True, True, False)
+    >>> is_follow_up("為什麼要這樣改？"), is_follow_up("这样做的好处是什么?")
+    (True, True)
     """
     q = question.strip()
     if _CUE.search(q) or _ENDS_NE.search(q) or _BARE.match(q):

@@ -2068,6 +2068,37 @@ def test_a_name_a_recognizer_wrote_with_other_characters_of_its_sound_is_found(c
     assert "20亿美金" in a.text, a.text
 
 
+def test_who_is_in_charge_asks_for_a_person_not_a_price(corpus, tmp_path):
+    """"Who is in charge of the cyber security office?" was read as asking what something
+    charges, and declined for want of an amount, its answer listed as a related passage."""
+    ingest_talk(
+        corpus, tmp_path / "minister.txt",
+        "Host: What can we do about Taiwan's cyber security weaknesses?",
+        "Audrey: It is part of the work of the cyber security office, Howard Jian, who is in charge "
+        "of this, and this is a new unit this administration set up to deal with cyber security.",
+        "Host: And open government?",
+        "Audrey: That part is my role, as the digital minister in charge of open government.",
+    )
+    a = corpus.ask("Who is in charge of the cyber security office?")
+    assert not a.abstained and "Howard Jian" in a.text, a.text
+
+
+def test_a_follow_up_that_asks_why_it_was_done_this_way_reads_the_question_before_it(corpus, tmp_path):
+    """"為什麼要這樣改？" ("why change it this way?") after "唐鳳在 g0v 宣言裡改了什麼？" was read
+    alone: 這樣 points back as 這個 does."""
+    ingest_talk(
+        corpus, tmp_path / "g0v.txt",
+        "記者：你在 g0v 宣言裡改了什麼？",
+        "唐鳳：我在宣言裡加上了「或創用CC」，因為不想讓軟體獨大，其他創作也一樣重要。",
+        "記者：萌典現在有多少人在用？",
+        "唐鳳：萌典的使用者很多，老師和學生都在用。",
+    )
+    history = [{"role": "user", "content": "唐鳳在 g0v 宣言裡改了什麼？"},
+               {"role": "assistant", "content": "唐鳳：我在宣言裡加上了「或創用CC」。[1]"}]
+    a = corpus.ask("為什麼要這樣改？", history=history)
+    assert "宣言" in a.standalone, a.standalone
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
