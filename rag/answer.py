@@ -568,6 +568,29 @@ def after_the_contrast(
     return out
 
 
+def in_reading_order(chosen: Sequence[Candidate], continues: Mapping[int, int]) -> list[Candidate]:
+    """The chosen sentences in order: a passage's own, then those of the passage that
+    `continues` it (the next piece of its turn, or its resumption after a "Mm-hmm."), which
+    was found only as its continuation; the passages found come in their ranking's order.
+
+    >>> cs = [Candidate(0, 0, "…engineers follow the template quite"), Candidate(1, 0, "Another passage."),
+    ...       Candidate(2, 0, "rigidly: GitHub issues.")]
+    >>> [c.text for c in in_reading_order(cs, {0: 2})]
+    ['…engineers follow the template quite', 'rigidly: GitHub issues.', 'Another passage.']
+    """
+    before = {v: k for k, v in continues.items()}
+
+    def start(hit: int) -> tuple[int, int]:
+        depth, seen = 0, {hit}
+        while hit in before and before[hit] not in seen:
+            hit = before[hit]
+            seen.add(hit)
+            depth += 1
+        return hit, depth
+
+    return sorted(chosen, key=lambda c: (*start(c.hit), c.version, c.position))
+
+
 def statements(chosen: Sequence[Candidate]) -> list[str]:
     """The chosen sentences as the answer checks read them: a question joined to the answer the
     speaker gives right after it, which alone does not say what it answers.

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index.chunk import CHUNKER_VERSION, is_backchannel, passage_sentences
+from index.chunk import CHUNKER_VERSION, is_aside, is_backchannel, passage_sentences
 from index.clean import asks, to_simplified
 from index.config import K_MAX, Config
 from index.embed import Embedder, make_embedder
@@ -43,6 +43,7 @@ from rag.answer import (
     candidates,
     complement,
     from_versions,
+    in_reading_order,
     not_covered,
     readable_text,
     render,
@@ -584,12 +585,32 @@ def with_next_pieces(r: Retrieval, first: int, around: int = 0) -> Retrieval:
     extra = []
     for h in r.hits[:first]:
         p = h.passage
-        for piece in range(p.piece - around, p.piece + max(around, 1) + 1):
-            pid = passage_id(p.source, p.turn, piece)
+        pids = [passage_id(p.source, p.turn, piece)
+                for piece in range(p.piece - around, p.piece + max(around, 1) + 1)]
+        if (resumed := resumes(p, r.snapshot)) is not None:
+            pids.append(resumed)
+        for pid in pids:
             if pid in r.snapshot.position and pid not in have:
                 have.add(pid)
                 extra.append(Hit(r.snapshot.passage(pid), h.score))
     return replace(r, hits=[*r.hits, *extra]) if extra else r
+
+
+def resumes(p: Passage, snap: Snapshot, reach: int = 3) -> str | None:
+    """The passage that goes on with the last piece `p` of a turn after others only
+    acknowledged it ("嗯。", "對。", "Right."): the same speaker's next turn, when at most `reach`
+    such turns come between. None when the turn goes on, or someone says more."""
+    at = snap.position.get(p.id)
+    if at is None:
+        return None
+    for q in snap.passages[at + 1: at + 2 + reach]:
+        if q.source != p.source or q.turn == p.turn:
+            return None  # another document, or the turn goes on: its next piece follows
+        if q.speaker == p.speaker and q.piece == 1:
+            return q.id if q.turn > p.turn + 1 else None
+        if q.speaker == p.speaker or not (is_backchannel(q.text) or is_aside(q.text)):
+            return None
+    return None
 
 
 def conversation(p) -> frozenset[str]:
@@ -597,14 +618,19 @@ def conversation(p) -> frozenset[str]:
     return frozenset({p.source, *(v.source for v in p.versions)})
 
 
-def continuations(hits) -> dict[int, int]:
-    """Which hit continues which: the next piece of the same turn."""
-    at = {(h.passage.source, h.passage.turn, h.passage.piece): i for i, h in enumerate(hits)}
-    return {
-        i: at[key]
-        for i, h in enumerate(hits)
-        if (key := (h.passage.source, h.passage.turn, h.passage.piece + 1)) in at
-    }
+def continuations(hits, snap: Snapshot | None = None) -> dict[int, int]:
+    """Which hit continues which: the next piece of the same turn, or the same speaker's turn
+    that resumes it after others only acknowledged it (`resumes`)."""
+    at = {h.passage.id: i for i, h in enumerate(hits)}
+    out = {}
+    for i, h in enumerate(hits):
+        p = h.passage
+        nxt = passage_id(p.source, p.turn, p.piece + 1)
+        if nxt not in at and snap is not None:
+            nxt = resumes(p, snap) or nxt
+        if nxt in at:
+            out[i] = at[nxt]
+    return out
 
 
 # capitalised question words that name no one
@@ -750,7 +776,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
     told = {k: w for k, w in r.terms.items() if k not in against} or r.terms
     scores = score(cands, told, snap.idf, asked, t)
     if against and t.contrast_bonus:
-        instead = after_the_contrast(sentences, against, continuations(found.hits), t.contrast_reach)
+        instead = after_the_contrast(sentences, against, continuations(found.hits, snap), t.contrast_reach)
         scores = [s + (t.contrast_bonus if c.place in instead else 0.0)
                   for s, c in zip(scores, cands, strict=True)]
 
@@ -773,12 +799,12 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # closest passages, without quoting them as the answer.
         return declined(found, related=bool(sig.missing_type and not sig.unknown_names))
     follow = {"sentences": sentences, "max_chars": t.follow_max_chars,
-              "min_chars": t.min_sentence_chars, "continues": continuations(found.hits)}
+              "min_chars": t.min_sentence_chars, "continues": continuations(found.hits, snap)}
     # ... and, once the answer is checked, what the next piece of a turn opens with (the
     # checks read the passages found: "The books before that would be too much work to
     # salvage." gives no title)
     after = [replace(c, hit=ranked + c.hit) for c in candidates(texts[ranked:], len(texts), 1)]
-    follow_on = {**follow, "sentences": sentences + after, "continues": continuations(r.hits)}
+    follow_on = {**follow, "sentences": sentences + after, "continues": continuations(r.hits, snap)}
 
     # what a count question counts, in the other language's words (会员 -> "member")
     counted = (
@@ -850,6 +876,8 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
                  for i, x in enumerate(passage_sentences(text))]
         chosen = rest_of_list(chosen, every, [h.passage for h in r.hits],
                               abstain.items_asked(r.question))
+    else:  # the next piece of a turn, or its resumption, found only as such: right after it
+        chosen = in_reading_order(chosen, {i: j for i, j in follow_on["continues"].items() if j >= ranked})
     if (r.filtered or (r.people and t.named_needs_terms)) and r.terms and not any(
         mentions(r, r.hits[c.hit]) for c in chosen
     ):

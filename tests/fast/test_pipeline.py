@@ -2099,6 +2099,31 @@ def test_a_follow_up_that_asks_why_it_was_done_this_way_reads_the_question_befor
     assert "宣言" in a.standalone, a.standalone
 
 
+def test_a_turn_resumed_after_a_mm_hmm_goes_on_with_its_sentence(corpus, tmp_path):
+    """"…where engineers will follow the template quite" / "Mm-hmm." / "rigidly, and that's
+    GitHub issues …": the answer goes on in the speaker's next turn, which shares no word with
+    the question; it is quoted right after the sentence it finishes."""
+    ingest_talk(
+        corpus, tmp_path / "docs.txt",
+        "Host: Do engineers ever follow documentation templates?",
+        "Chris: Honestly, it's probably not a particularly relevant example, but it's the one case "
+        "I can really think of where engineers will follow the template quite",
+        "Host: Mm-hmm.",
+        "Chris: rigidly, and that's GitHub issues, because the repository forces the form on them.",
+        "Host: What about design document templates?",
+        "Chris: Engineers treat design document templates as a suggestion; the template is followed "
+        "loosely at best.",
+        "Host: And API reference templates?",
+        "Chris: Engineers rarely follow the API reference template strictly; they copy an old page instead.",
+        "Host: Runbooks?",
+        "Chris: Engineers write runbooks from a template once and then never follow it again.",
+        "Host: Release notes?",
+        "Chris: Release note templates are followed by the release manager, not by engineers.",
+    )
+    a = corpus.ask("According to Chris, what is the one kind of template engineers do follow quite strictly?")
+    assert "follow the template quite [1] rigidly, and that's GitHub issues" in a.text, a.text
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_it_points_to(corpus, tmp_path):
     """"That has been there since 1994." names nothing: what "that" is was said in the
     sentence before, which is quoted with it."""
