@@ -154,9 +154,9 @@ _HAS = {
         r"罚|罰|补助|補助|经费|經費)了?[^，。,；;]{0,6}?(?:\d[\d.,]*|[一二两兩三四五六七八九十百千]+)\s*(?:亿|億)|"
         # a sum in thousands said alone, as a price is ("差不多1万左右吧"), not "1万人"
         # ("一兩百萬之內可以做得到", a budget's ceiling)
-        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千)(?:左右|多|出头|出頭|上下|之内|之內|以内|以內)?"
+        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬|千)(?:左右|多|出头|出頭|上下)?"
         r"(?=[吧啊呀吗嗎呢。，,！!？?；;…\s]|$)|"
-        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十百]+)\s*(?:万|萬)(?:之内|之內|以内|以內)|"
+        r"(?:\d[\d.,]*|[一二两兩三四五六七八九十]*)\s*(?:百|千)(?:万|萬)(?:之内|之內|以内|以內)|"
         r"\b(?:\d[\d.,]*|hundreds?|thousands?|millions?|billions?|trillions?|a few|several|one|"
         + _NUMBER_WORDS
         + r")\s*"
@@ -467,6 +467,8 @@ def has_type(kind: str, text: str, question: str = "") -> bool:
     (True, False)
     >>> has_type("money", "唐政委覺得一兩百萬之內可以做的到"), has_type("money", "一百万人以内")
     (True, False)
+    >>> has_type("money", "用户数控制在一万以内"), has_type("money", "十万以内的整数")
+    (False, False)
     >>> q = "How much interest do you pay on technical debt?"
     >>> has_type("money", "you pay 80 or 90% interest", q), has_type("money", "you pay 80% of it", "How much do you pay?")
     (True, False)
@@ -567,8 +569,8 @@ _HOW_MANY_NAMED = {w: n for n, ws in enumerate(
 
 
 _WHO_ASKED = re.compile(
-    r"\bwho\s+(?:first\s+|else\s+)?(?:asked|asks|raised|brought\s+up|wanted\s+to\s+know|wondered)\b|"
-    r"(?:谁|誰|哪位|哪个人|哪個人)(?:先|最先|首先)?(?:问|問|提问|提問|提出|发问|發問)",
+    r"\bwho\s+(?:first\s+|else\s+)?(?:asked|asks|wanted\s+to\s+know|wondered)\b|"
+    r"(?:谁|誰|哪位|哪个人|哪個人)(?:先|最先|首先)?(?:问|問|提问|提問|发问|發問)",
     re.I,
 )
 
@@ -579,6 +581,8 @@ def asks_who_asked(question: str) -> bool:
     >>> asks_who_asked("Who asked for an example of a module?"), asks_who_asked("谁问了模块的例子?")
     (True, True)
     >>> asks_who_asked("What was Karpathy asked about Tesla?"), asks_who_asked("Who answered?")
+    (False, False)
+    >>> asks_who_asked("Who raised the Series A?"), asks_who_asked("谁提出了这个方案?")
     (False, False)
     """
     return bool(_WHO_ASKED.search(question))
@@ -638,8 +642,11 @@ def has_the_shape(question: str, sentence: str) -> bool:
 # "Instead of lumber, what do they use?", "…而不是一般的政府机关?", "除了当教授以外…": what the
 # answer is set against, which the speaker names just before saying the answer
 _CONTRAST = re.compile(
-    r"\b(?:instead\s+of|rather\s+than|other\s+than|apart\s+from|besides)\s+([^,;:?!.]+)|"
-    r"(?:而不是|而非|不是用|除了)([^,，;；:：?？!！。]+?)(?:以外|之外|外)?(?=[,，;；:：?？!！。]|$)",
+    r"\b(?:instead\s+of|rather\s+than|other\s+than|apart\s+from|besides)\s+([^,;:?!.]+?)"
+    r"(?=\s+(?:to|for|in|on|at|with|what|which|who|whom|how|why|when|where|do|does|did|is|are|"
+    r"was|were|can|could|would|should|will|has|have|had)\b|\s*[,;:?!.]|\s*$)|"
+    r"(?:而不是|而非|不是用)([^,，;；:：?？!！。]+?)(?=[,，;；:：?？!！。]|$)|"
+    r"除了([^,，;；:：?？!！。]+?)(?:以外|之外|外)?(?=[,，;；:：?？!！。]|还|還|也|都|$)",
     re.I,
 )
 
@@ -653,9 +660,13 @@ def contrasted(question: str) -> str:
     '在华盛顿大学当教授'
     >>> contrasted("为什么要设计成行政法人,而不是一般的政府机关?"), contrasted("What do they use?")
     ('一般的政府机关', '')
+    >>> contrasted("What do they use instead of lumber to frame the houses?"), contrasted("除了苹果还有哪些公司?")
+    ('lumber', '苹果')
+    >>> contrasted("Other than price what matters to buyers?")
+    'price'
     """
     m = _CONTRAST.search(question)
-    return (m[1] or m[2]).strip() if m else ""
+    return (m[1] or m[2] or m[3]).strip() if m else ""
 
 
 _DIGITS = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -800,11 +811,17 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
     False
     >>> names_what_is_asked("Who wrote the blog series?", ["It's by Bruno Skvorc, I think."])
     True
-    >>> names_what_is_asked("侯友宜的副总统搭档是谁？", ["我是第一個這樣一個背景出身的。"])
+    >>> names_what_is_asked("侯友宜的副总统搭档是谁？", ["他是第一個這樣一個背景出身的。"])
     False
+    >>> names_what_is_asked("Who started the company?", ["I started it myself in 2015."])
+    True
+    >>> names_what_is_asked("When did the engineer who built the prototype leave?", ["I left in 2019."])
+    True
     """
     if _ASKS_PERSON.search(question) and not _ASKS_ENTITY.search(question):
-        return any(_says_a_new_name(question, s, tagged=True) for s in sentences)
+        # (the speaker may be the one: "I started it myself in 2015.")
+        return any(_says_a_new_name(question, s, tagged=True) or says_i_did(question, s)
+                   for s in sentences)
     if not _ASKS_ENTITY.search(question):
         return True
     if _ASKS_PLACE.search(question):
@@ -820,13 +837,35 @@ def names_what_is_asked(question: str, sentences: list[str], cache_dir: Path | N
 
 # "Who wrote …?", "Who came up with …?", "…的搭档是谁?", "…是谁想出来的?": a person's name
 _ASKS_PERSON = re.compile(
-    r"\bwho\s+(?:\w+\s+)?(?:wrote|founded|co-?founded|created|invented|came\s+up\s+with|designed|"
-    r"built|started|decided|introduced|hired|invited|recommended|coined|directed|produced|"
-    r"composed|discovered|developed|named)\b|"
-    r"(?:是谁|是誰)(?:[？?]|$)|(?:谁|誰)(?:写|寫|创|創|发明|發明|想出|设计|設計|决定|決定|邀请|邀請|"
+    r"^\s*(?:(?:and|so|but|then),?\s+)?who\s+(?:\w+\s+)?(?P<verb>wrote|founded|co-?founded|created|"
+    r"invented|came\s+up\s+with|designed|built|started|decided|introduced|hired|invited|"
+    r"recommended|coined|directed|produced|composed|discovered|developed|named)\b|"
+    r"(?:是谁|是誰)(?:[？?]|$)|(?:谁|誰)(?P<zh>写|寫|创|創|发明|發明|想出|设计|設計|决定|決定|邀请|邀請|"
     r"提名|命名|开发|開發)",
     re.I,
 )
+
+
+def says_i_did(question: str, sentence: str) -> bool:
+    """Does the speaker answer "Who started it?" with themself: "I started it myself.",
+    "是我们自己想出来的。"? (The speaker's name heads the quote.)
+
+    >>> says_i_did("Who started the company?", "I started it myself in 2015.")
+    True
+    >>> says_i_did("Who decided to keep the team apart?", "I wasn't part of the decision process.")
+    False
+    >>> says_i_did("那个名字是谁想出来的?", "其实是我自己想出来的。")
+    True
+    """
+    m = _ASKS_PERSON.search(question)
+    if not m or not (m["verb"] or m["zh"]):
+        return False
+    if m["verb"]:
+        verb = m["verb"].split()[0]
+        return bool(re.search(rf"\b(?:I|we)\b(?:\s+\w+){{0,2}}\s+{re.escape(verb)}\b", sentence, re.I))
+    return bool(re.search(rf"(?:我|我们|我們)[^，。,.？?]{{0,4}}{re.escape(m['zh'])}", sentence))
+
+
 _WORK = r"(?:book|film|movie|song|album|novel|paper|article|podcast|show|series|game)s?"
 # "What book did Tom recommend?"
 _ASKS_WORK = re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?{_WORK}\b", re.I)

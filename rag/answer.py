@@ -244,7 +244,7 @@ def asks_the_same(
     shared = set(tokenize(host_question)) & terms.keys()
     # (of the terms in the host question's own script: an English question is also read as
     # Chinese words, which an English host question cannot hold)
-    own = {t: w for t, w in terms.items() if _script(t) in _scripts(host_question)} or terms
+    own = {t: w for t, w in terms.items() if in_script(t, _scripts(host_question))} or terms
     return len(shared) >= min_terms and term_coverage(own, idf, host_question) >= min_share
 
 
@@ -317,7 +317,7 @@ def complement(
         # (of the question's terms in the sentence's own script: an English sentence can hold
         # none of the Chinese words an English question is also read as, nor they its words)
         words = set(tokenize(c.text))
-        own = weight({t: w for t, w in terms.items() if _script(t) in _scripts(c.text)}) or total
+        own = weight({t: w for t, w in terms.items() if in_script(t, _scripts(c.text))}) or total
         return weight({t: w for t, w in left.items() if t in words}) / own
 
     # the rest of the question is answered in the conversation the chosen sentences come
@@ -336,7 +336,16 @@ def complement(
 
 
 def _script(term: str) -> str:
-    return "han" if _HAN_RUN.match(term) else "latin"
+    return "han" if _HAN_RUN.match(term) else "digits" if term.isdigit() else "latin"
+
+
+def in_script(term: str, scripts: frozenset[str]) -> bool:
+    """Can a text in these scripts hold the term? Digits are written in any.
+
+    >>> in_script("2017", frozenset({"han"})), in_script("fund", frozenset({"han"}))
+    (True, False)
+    """
+    return _script(term) == "digits" or _script(term) in scripts
 
 
 def _scripts(text: str) -> frozenset[str]:
@@ -419,6 +428,9 @@ def with_preceding(
     >>> ms = [Candidate(0, 0, "Make has had pattern rules all along."), Candidate(0, 1, "That has been there since 1994.")]
     >>> [c.text for c in with_preceding(ms[1:], ms, {"1994": 1.0})]
     ['Make has had pattern rules all along.', 'That has been there since 1994.']
+    >>> xs = [Candidate(0, 0, "Exactly."), Candidate(0, 1, "That's what we did in 1994.")]
+    >>> [c.text for c in with_preceding(xs[1:], xs, {"1994": 1.0}, min_words=9)]
+    ["That's what we did in 1994."]
     """
     by_place = {c.place: c for c in sentences}
     out = {c.place: c for c in chosen}
@@ -444,7 +456,8 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 
-_AGREEING = frozenset("yeah yes yep well absolut okay ok right sure exactli true oh so 对 是的 没错 沒錯 好的".split())
+_AGREEING = frozenset(t for w in ("yeah yes yep well absolutely okay ok right sure exactly true oh "
+                                   "uh-huh mm-hmm 对 對 是的 没错 沒錯 好的 嗯").split() for t in tokenize(w))
 
 
 def refers_back(sentence: str) -> bool:

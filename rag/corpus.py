@@ -686,10 +686,11 @@ def follow_up(
     if new and old and not new & old and only_names(q, new):
         return find(with_people(previous, old, sorted(new)))
     topic = subject(q)
-    if not topic and own_words(q) >= OWN_SUBJECT_WORDS:
+    if not topic and own_words(q) >= OWN_SUBJECT_WORDS and (names := names_of(previous)):
         # "Why didn't her new ministry's website go down that day?": a pronoun, and a subject
         # of its own; the question before it lends the names "her" may point to, not its words
-        return replace(find(" ".join([*names_of(previous), q])), follow_up=q)
+        # (one that names nobody lends all its words: "it" may be its whole subject)
+        return replace(find(" ".join([*names, q])), follow_up=q)
     # "And what about next year?": the subject before it, at that time, in the documents that
     # answered it (another interview's "next year" is no answer)
     at_a_time = bool(topic) and only_a_time(topic)

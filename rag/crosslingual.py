@@ -365,12 +365,13 @@ _HAN_NAME = re.compile(r"[\u3400-\u9fff]{2,4}")
 
 
 def sound_alike(labels: Iterable[str], glossary: Glossary) -> list[tuple[str, str]]:
-    """Pairs of Chinese speaker labels that differ in one character said the same way
-    (李永慶 / 李勇慶, yǒng both): most likely one person whose name a transcriber typed two ways.
+    """Pairs of Chinese speaker labels that differ in one character said the same way, tone
+    and all (李永慶 / 李勇慶, yǒng both): most likely one person whose name a transcriber typed
+    two ways.
 
     >>> g = Glossary(lambda p: {}, readings=lambda ws: {w: {"永": {"yong3"}, "勇": {"yong3"},
-    ...     "明": {"ming2"}, "华": {"hua2"}}.get(w, frozenset()) for w in ws})
-    >>> sound_alike(["李永慶", "李勇慶", "王小明", "王小華", "Ann"], g)
+    ...     "明": {"ming2"}, "华": {"hua2"}, "伟": {"wei3"}, "薇": {"wei1"}}.get(w, frozenset()) for w in ws})
+    >>> sound_alike(["李永慶", "李勇慶", "王小明", "王小華", "張偉", "張薇", "Ann"], g)
     [('李永慶', '李勇慶')]
     """
     from index.clean import to_simplified  # (opencc: read only when labels are Chinese)
@@ -380,7 +381,8 @@ def sound_alike(labels: Iterable[str], glossary: Glossary) -> list[tuple[str, st
         return []
     chars = sorted({to_simplified(ch) for n in names for ch in n})
     found = glossary.readings(chars)
-    sounds = {ch: {r.lower().rstrip("012345") for r in found.get(ch, ())} for ch in chars}
+    # (tones too: 張偉 and 張薇, wěi and wēi, are two names)
+    sounds = {ch: {r.lower() for r in found.get(ch, ())} for ch in chars}
     out = []
     for i, a in enumerate(names):
         for b in names[i + 1:]:

@@ -254,6 +254,21 @@ def test_a_follow_up_with_a_pronoun_and_a_subject_of_its_own(corpus, tmp_path):
     assert a.text.startswith("Audrey: Our new ministry's website") and "IPFS" in a.text, a.text
 
 
+def test_a_follow_up_with_a_pronoun_after_a_question_that_names_nobody_keeps_its_words(corpus, tmp_path):
+    """"Did it overrun the tunnel budget twice?" after "How long did the metro extension
+    take?": the question before it names nobody, so "it" is its whole subject, read with it."""
+    ingest_talk(
+        corpus, tmp_path / "city.txt",
+        "Host: Tell me about the metro extension.",
+        "Guest: The metro extension took nine years, and it cost twice what was planned because "
+        "the tunnels hit groundwater.",
+    )
+    history = [{"role": "user", "content": "How long did the metro extension take?"},
+               {"role": "assistant", "content": "Guest: The metro extension took nine years. [1]"}]
+    a = corpus.ask("Did it overrun the tunnel budget twice?", history=history)
+    assert "metro extension" in a.standalone, a.standalone
+
+
 def test_a_follow_up_that_changes_the_subject_keeps_only_the_people(bundled):
     """"那合成数据呢?" after a question about humanoid robots asks what Karpathy says of
     synthetic data: read with the robots question, it was answered with robots passages."""
