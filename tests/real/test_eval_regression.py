@@ -53,11 +53,12 @@ import pytest
 # bundled key facts 0.874 -> 0.899: its floor 0.85 -> 0.87.
 # What a completing sentence adds counted in its own script, "instead of" questions, a sentence
 # that points back, the hosts' turns for a question whose host says it (2026-12-07, evening):
-# real key facts 0.661 -> 0.689, hit@600c 0.699 -> 0.703: its floors 0.65 -> 0.67, 0.68 -> 0.69.
+# real key facts 0.661 -> 0.690, hit@600c 0.699 -> 0.703: its floors 0.65 -> 0.67, 0.68 -> 0.69;
+# bundled key facts 0.899 -> 0.911: its floor 0.87 -> 0.89.
 # Every earlier change of a floor and its reason: eval/HISTORY.md, "Regression floors, by
 # version".
 FLOORS = {
-    "bundled": {"hit@5": 0.95, "hit@600c": 0.94, "key_facts": 0.87, "abstain_acc": 0.87},
+    "bundled": {"hit@5": 0.95, "hit@600c": 0.94, "key_facts": 0.89, "abstain_acc": 0.87},
     "real": {"hit@5": 0.81, "hit@600c": 0.69, "key_facts": 0.67, "abstain_acc": 0.57,
              "speaker_acc": 0.95},
 }
