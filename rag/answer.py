@@ -354,6 +354,34 @@ def _scripts(text: str) -> frozenset[str]:
         {"latin"} if re.search(r"[A-Za-z]{2}", text) else set())
 
 
+def _last_positions(sentences: Sequence[Candidate]) -> dict[tuple[int, int], int]:
+    """The position of the last sentence of each passage's write-up, by (hit, version)."""
+    last: dict[tuple[int, int], int] = {}
+    for c in sentences:
+        last[c.hit, c.version] = max(last.get((c.hit, c.version), 0), c.position)
+    return last
+
+
+def _next_place(
+    place: tuple[int, int, int], last: Mapping[tuple[int, int], int],
+    continues: Mapping[int, int] | None,
+) -> tuple[int, int, int] | None:
+    """Where the sentence after `place` stands: the next one of its passage, or after the
+    passage's last the first of the passage that `continues` it (its own text only).
+
+    >>> _next_place((0, 0, 0), {(0, 0): 1}, {0: 2}), _next_place((0, 0, 1), {(0, 0): 1}, {0: 2})
+    ((0, 0, 1), (2, 0, 0))
+    >>> _next_place((0, 1, 1), {(0, 1): 1}, {0: 2}) is None
+    True
+    """
+    hit, version, position = place
+    if position < last.get((hit, version), -1):
+        return (hit, version, position + 1)
+    if continues and version == 0 and hit in continues:
+        return (continues[hit], 0, 0)
+    return None
+
+
 def with_following(
     chosen: Sequence[Candidate], sentences: Sequence[Candidate], max_chars: int = 120,
     min_chars: int = 8, continues: Mapping[int, int] | None = None,
@@ -383,15 +411,11 @@ def with_following(
     ['你愿意租一个更好的大脑吗?', '我个人愿意。', '所以我认为这是一个权衡。']
     """
     by_place = {c.place: c for c in sentences}
-    last: dict[tuple[int, int], int] = {}
-    for c in sentences:
-        last[c.hit, c.version] = max(last.get((c.hit, c.version), 0), c.position)
+    last = _last_positions(sentences)
     out = {c.place: c for c in chosen}
     for c in chosen:
-        nxt = by_place.get((c.hit, c.version, c.position + 1))
-        if (nxt is None and continues and c.hit in continues and c.version == 0
-                and c.position == last.get((c.hit, 0))):
-            nxt = by_place.get((continues[c.hit], 0, 0))
+        place = _next_place(c.place, last, continues)
+        nxt = by_place.get(place) if place else None
         if nxt is None or len(c.text) > max_chars:
             continue
         if len(nxt.text) >= min_chars or _is_question(c.text):
@@ -560,22 +584,16 @@ def after_the_contrast(
     [(0, 0, 1), (1, 0, 0)]
     """
     by_place = {c.place: c for c in sentences}
-    last: dict[tuple[int, int], int] = {}
-    for c in sentences:
-        last[c.hit, c.version] = max(last.get((c.hit, c.version), 0), c.position)
+    last = _last_positions(sentences)
     out: set[tuple[int, int, int]] = set()
     for c in sentences:
         if not words_of(c.text) & against:
             continue
-        hit, position = c.hit, c.position
+        place: tuple[int, int, int] | None = c.place
         for _ in range(reach):
-            if position < last.get((hit, c.version), -1):
-                position += 1
-            elif continues and c.version == 0 and hit in continues:
-                hit, position = continues[hit], 0
-            else:
+            if (place := _next_place(place, last, continues)) is None:
                 break
-            nxt = by_place.get((hit, c.version, position))
+            nxt = by_place.get(place)
             if nxt is not None and not words_of(nxt.text) & against:
                 out.add(nxt.place)
     return out
