@@ -585,15 +585,19 @@ def with_next_pieces(r: Retrieval, first: int, around: int = 0) -> Retrieval:
     extra = []
     for h in r.hits[:first]:
         p = h.passage
-        pids = [passage_id(p.source, p.turn, piece)
-                for piece in range(p.piece - around, p.piece + max(around, 1) + 1)]
-        if (resumed := resumes(p, r.snapshot)) is not None:
-            pids.append(resumed)
-        for pid in pids:
+        pids = [passage_id(p.source, p.turn, piece) for piece in range(p.piece - around, p.piece + around + 1)]
+        for pid in [*pids, follows(p, r.snapshot)]:
             if pid in r.snapshot.position and pid not in have:
                 have.add(pid)
                 extra.append(Hit(r.snapshot.passage(pid), h.score))
     return replace(r, hits=[*r.hits, *extra]) if extra else r
+
+
+def follows(p: Passage, snap: Snapshot) -> str | None:
+    """The id of the passage that goes on from `p`: the next piece of its turn, or the turn
+    that resumes it (`resumes`)."""
+    nxt = passage_id(p.source, p.turn, p.piece + 1)
+    return nxt if nxt in snap.position else resumes(p, snap)
 
 
 def resumes(p: Passage, snap: Snapshot, reach: int = 3) -> str | None:
@@ -618,19 +622,11 @@ def conversation(p) -> frozenset[str]:
     return frozenset({p.source, *(v.source for v in p.versions)})
 
 
-def continuations(hits, snap: Snapshot | None = None) -> dict[int, int]:
-    """Which hit continues which: the next piece of the same turn, or the same speaker's turn
-    that resumes it after others only acknowledged it (`resumes`)."""
+def continuations(hits, snap: Snapshot) -> dict[int, int]:
+    """Which hit continues which (`follows`): the next piece of the same turn, or the same
+    speaker's turn that resumes it after others only acknowledged it."""
     at = {h.passage.id: i for i, h in enumerate(hits)}
-    out = {}
-    for i, h in enumerate(hits):
-        p = h.passage
-        nxt = passage_id(p.source, p.turn, p.piece + 1)
-        if nxt not in at and snap is not None:
-            nxt = resumes(p, snap) or nxt
-        if nxt in at:
-            out[i] = at[nxt]
-    return out
+    return {i: at[nxt] for i, h in enumerate(hits) if (nxt := follows(h.passage, snap)) in at}
 
 
 # capitalised question words that name no one
@@ -772,12 +768,15 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # "现在呢？" after "…在2010年…": a sentence about another time answered the question
         # before it
         cands = [c for c in cands if not names_another_time(c.text, r.follow_up)] or cands
+    # which passage goes on from which: among all of them, and among those found
+    goes_on = continuations(r.hits, snap)
+    goes_on_found = {i: j for i, j in goes_on.items() if i < ranked and j < ranked}
     # "Instead of lumber, what …?": the speaker names lumber, then what they use instead
     against = frozenset(tokenize(abstain.contrasted(r.question))) & r.terms.keys()
     told = {k: w for k, w in r.terms.items() if k not in against} or r.terms
     scores = score(cands, told, snap.idf, asked, t)
     if against and t.contrast_bonus:
-        instead = after_the_contrast(sentences, against, continuations(found.hits, snap), t.contrast_reach)
+        instead = after_the_contrast(sentences, against, goes_on_found, t.contrast_reach)
         scores = [s + (t.contrast_bonus if c.place in instead else 0.0)
                   for s, c in zip(scores, cands, strict=True)]
 
@@ -800,12 +799,12 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         # closest passages, without quoting them as the answer.
         return declined(found, related=bool(sig.missing_type and not sig.unknown_names))
     follow = {"sentences": sentences, "max_chars": t.follow_max_chars,
-              "min_chars": t.min_sentence_chars, "continues": continuations(found.hits, snap)}
+              "min_chars": t.min_sentence_chars, "continues": goes_on_found}
     # ... and, once the answer is checked, what the next piece of a turn opens with (the
     # checks read the passages found: "The books before that would be too much work to
     # salvage." gives no title)
     after = [replace(c, hit=ranked + c.hit) for c in candidates(texts[ranked:], len(texts), 1)]
-    follow_on = {**follow, "sentences": sentences + after, "continues": continuations(r.hits, snap)}
+    follow_on = {**follow, "sentences": sentences + after, "continues": goes_on}
 
     # what a count question counts, in the other language's words (会员 -> "member")
     counted = (
@@ -878,7 +877,7 @@ def compose(r: Retrieval, glossary: Glossary | None, config: Config) -> Answer:
         chosen = rest_of_list(chosen, every, [h.passage for h in r.hits],
                               abstain.items_asked(r.question))
     else:  # the next piece of a turn, or its resumption, found only as such: right after it
-        chosen = in_reading_order(chosen, {i: j for i, j in follow_on["continues"].items() if j >= ranked})
+        chosen = in_reading_order(chosen, {i: j for i, j in goes_on.items() if j >= ranked})
     if (r.filtered or (r.people and t.named_needs_terms)) and r.terms and not any(
         mentions(r, r.hits[c.hit]) for c in chosen
     ):
