@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -1341,17 +1342,11 @@ def in_pinyin(snap, glossary) -> dict[str, frozenset[str]]:
     def build() -> dict[str, frozenset[str]]:
         words = [w for w in snap.vocabulary if _CJK_WORD.fullmatch(w)]
         readings = glossary.readings(sorted({ch for w in words for ch in w})) if glossary else {}
-
-        def toneless(ch: str) -> set[str]:
-            return {r.rstrip("012345").replace("u:", "u").lower() for r in readings.get(ch, ())}
-
         out: dict[str, set[str]] = {}
         for w in words:
-            spelled = [""]
-            for ch in w:
-                spelled = [a + b for a in spelled for b in sorted(toneless(ch))][:8]
+            spelled = _spellings(w, readings)
             if len(w) == 3:
-                spelled += [x[len(y):] for x in spelled for y in sorted(toneless(w[0])) if x.startswith(y)]
+                spelled += [x[len(y):] for x in spelled for y in _toneless(w[0], readings) if x.startswith(y)]
             for x in spelled:
                 if len(x) >= 4:
                     out.setdefault(x, set()).add(w)
@@ -1374,16 +1369,27 @@ def said_alike(word: str, snap, glossary) -> frozenset[str]:
     """
     if glossary is None or not _CJK_WORD.fullmatch(word) or len(word) < 3:
         return frozenset()
-    readings = glossary.readings(sorted(set(word)))
+    index = in_pinyin(snap, glossary)
+    return frozenset(w for x in _spellings(word, glossary.readings(sorted(set(word))))
+                     for w in index.get(x, ()) if len(w) == len(word) and w != word)
+
+
+def _toneless(ch: str, readings: Mapping[str, Iterable[str]]) -> list[str]:
+    """A character's readings in pinyin without tones ("lü" as "lu"), sorted."""
+    return sorted({r.rstrip("012345").replace("u:", "u").lower() for r in readings.get(ch, ())})
+
+
+def _spellings(word: str, readings: Mapping[str, Iterable[str]]) -> list[str]:
+    """A Chinese word in toneless pinyin run together, in its first eight readings ([] when a
+    character has none): 秀林 "xiulin".
+
+    >>> _spellings("秀林", {"秀": {"xiu4"}, "林": {"Lin2", "lin2"}}), _spellings("秀X", {"秀": {"xiu4"}})
+    (['xiulin'], [])
+    """
     spelled = [""]
     for ch in word:
-        sounds = sorted({r.rstrip("012345").replace("u:", "u").lower() for r in readings.get(ch, ())})
-        if not sounds:
-            return frozenset()
-        spelled = [a + b for a in spelled for b in sounds][:8]
-    index = in_pinyin(snap, glossary)
-    return frozenset(w for x in spelled for w in index.get(x, ())
-                     if len(w) == len(word) and w != word)
+        spelled = [a + b for a in spelled for b in _toneless(ch, readings)][:8]
+    return spelled
 
 
 def _known_whole(tokens: list[str], snap) -> bool:
