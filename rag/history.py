@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from index.lexical import proper_nouns, tokenize
+from index.lexical import HAN, proper_nouns, tokenize
+from rag.abstain import names_in
 
 _CUE = re.compile(
     r"^\s*(?:(?:and|but|so|ok(?:ay)?|then|also)[,\s]+)*(?:what|how)\s+about\b|"
@@ -168,19 +169,17 @@ def own_words(question: str) -> int:
     return len(set(tokenize(_PRONOUN.sub(" ", _DROP.sub("", question)))))
 
 
-_NAME = re.compile(r"(?<=[\w,;:’'] )[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
-
-
 def names_of(question: str) -> list[str]:
-    """The names a question says (capitalised words after its first, Chinese proper nouns):
-    what a follow-up's pronoun may point to.
+    """The names a question says (`rag.abstain.names_in`, and the Chinese words jieba tags as
+    names): what a follow-up's pronoun may point to.
 
     >>> names_of("During Nancy Pelosi's August 2022 visit, how big were the attacks on Taiwan?")
-    ["Nancy Pelosi's August", 'Taiwan']
+    ['Nancy Pelosi', 'August', 'Taiwan']
     >>> names_of("When will Tesla solve the software problem?"), names_of("特斯拉为什么领先?")
     (['Tesla'], ['特斯拉'])
     """
-    return list(dict.fromkeys([*_NAME.findall(question), *proper_nouns(question)]))
+    latin = names_in(question, "zh" if HAN.search(question) else "en")
+    return list(dict.fromkeys([*latin, *proper_nouns(question)]))
 
 
 # A follow-up that names a time alone ("And what about next year?", "那明年呢?") asks about the
